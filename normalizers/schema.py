@@ -1,0 +1,313 @@
+"""The curated tables, declared once.
+
+Every column of every table in `curated/` is declared here with its type, its
+description and the rules it obeys. Everything else is derived from this module:
+the pyarrow schema and the column descriptions stored in the Parquet metadata
+(`arrow_schema`), the conformance checks the pipeline runs as Dagster asset checks
+(`check_table`), and the data dictionary in `docs/data-dictionary.md`
+(`data_dictionary_markdown`, written by `python -m normalizers.schema`).
+
+Conventions: strings are NFC; dates are `date32`; page numbers are 1-based; boxes
+are PDF points with the origin at the top-left of the page (pdfplumber's).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+import pyarrow as pa
+
+BOX = pa.struct(
+    [
+        ("page", pa.int32()),
+        ("x0", pa.float32()),
+        ("top", pa.float32()),
+        ("x1", pa.float32()),
+        ("bottom", pa.float32()),
+    ]
+)
+
+DEADLINE_KINDS = ("date", "month", "quarter", "half_year", "year", "recurring", "none", "unparsed")
+STATUS_VALUES = ("completed", "completed_late", "in_progress", "not_completed", "overdue", "unknown")
+AGENCY_KINDS = ("ministry", "government_body", "locality", "group", "other")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    description: str
+    nullable: bool = True
+    allowed: tuple[str, ...] | None = None  # enumerated values (strings)
+    unique: bool = False
+    min_value: Any = None  # inclusive lower bound, for numbers and dates
+
+    def field(self) -> pa.Field:
+        return pa.field(
+            self.name,
+            self.type,
+            nullable=self.nullable,
+            metadata={"description": self.description},
+        )
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = field(default=())  # columns that identify a row (unique together)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema(
+            [c.field() for c in self.columns],
+            metadata={"table": self.name, "description": self.description},
+        )
+
+
+def _c(name, type_, description, **kw) -> Column:
+    return Column(name, type_, description, **kw)
+
+
+STR, I32, F32, BOOL, DATE = pa.string(), pa.int32(), pa.float32(), pa.bool_(), pa.date32()
+STR_LIST = pa.list_(pa.string())
+DOC_ID = _c("doc_id", STR, "SHA-256 (hex) of the source PDF's bytes; identifies the document.", nullable=False)
+PAGE_START = _c("page_start", I32, "First page (1-based) the row occupies.", min_value=1)
+PAGE_END = _c("page_end", I32, "Last page (1-based) the row occupies.", min_value=1)
+
+DOCUMENTS = Table(
+    "documents",
+    "One row per PDF found in the raw folder, processed or failed.",
+    (
+        _c("doc_id", STR, DOC_ID.description, nullable=False, unique=True),
+        _c("source_file", STR, "Path of the PDF relative to the raw folder (POSIX separators).", nullable=False),
+        _c("n_pages", I32, "Number of pages of the PDF (0 if it could not be opened).", nullable=False, min_value=0),
+        _c("doc_number", STR, "Normalized document number (số hiệu) printed after 'Số:', e.g. '07/CT-TTg'."),
+        _c("doc_type", STR, "Document type: 'Chỉ thị', 'Công văn', 'Báo cáo', 'Thông báo', 'Kế hoạch', 'Quyết định', 'Nghị quyết', 'Phụ lục', …"),
+        _c("issuer", STR, "Canonical name of the issuing body (see agencies)."),
+        _c("issued_date", DATE, "Issue date printed in the header ('Hà Nội, ngày 14 tháng 3 năm 2025')."),
+        _c("title", STR, "Title (or 'V/v' subject of a công văn, or the appendix heading)."),
+        _c("attached_to", STR, "Normalized number of the document an appendix belongs to, if printed ('Kèm theo …')."),
+        _c("n_text_pages", I32, "Pages whose text came from the PDF's text layer.", nullable=False, min_value=0),
+        _c("n_ocr_pages", I32, "Pages whose text came from OCR.", nullable=False, min_value=0),
+        _c("status", STR, "'ok', 'partial' (some pages failed) or 'failed' (nothing could be read).", nullable=False, allowed=("ok", "partial", "failed")),
+        _c("error", STR, "Why the document failed or is partial; null when ok."),
+        _c("pipeline_version", STR, "Version of nhiemvu that produced the row.", nullable=False),
+    ),
+    key=("doc_id",),
+)
+
+PAGES = Table(
+    "pages",
+    "One row per page of every document.",
+    (
+        DOC_ID,
+        _c("page", I32, "Page number, 1-based.", nullable=False, min_value=1),
+        _c("method", STR, "Where the page's text came from: 'text', 'ocr', or 'failed'.", nullable=False, allowed=("text", "ocr", "failed")),
+        _c("n_chars", I32, "Number of characters read on the page.", nullable=False, min_value=0),
+        _c("n_table_rows", I32, "Number of table rows (header, section and data) found on the page.", nullable=False, min_value=0),
+        _c("error", STR, "Why the page failed; null otherwise."),
+    ),
+    key=("doc_id", "page"),
+)
+
+CELLS = Table(
+    "cells",
+    "Every cell of every logical (cross-page stitched) ruled table. A cell cut by a page "
+    "break appears once, with the text of both parts, on the page where it starts.",
+    (
+        DOC_ID,
+        _c("table_no", I32, "Logical table number within the document, 1-based, in reading order.", nullable=False, min_value=1),
+        _c("row_no", I32, "Row number within the logical table, 1-based (header rows included).", nullable=False, min_value=1),
+        _c("col_no", I32, "Column number, 1-based.", nullable=False, min_value=1),
+        _c("header", STR, "Header text of the cell's column."),
+        _c("text", STR, "Cell text: lines joined by one space, words cut by narrow columns rejoined, NFC.", nullable=False),
+        _c("row_kind", STR, "'header', 'section' (part/group heading) or 'data'.", nullable=False, allowed=("header", "section", "data")),
+        _c("page", I32, "Page (1-based) where the cell starts.", nullable=False, min_value=1),
+        _c("x0", F32, "Left edge of the cell on its first page (PDF points from the left).", nullable=False),
+        _c("top", F32, "Top edge of the cell on its first page (PDF points from the top).", nullable=False),
+        _c("x1", F32, "Right edge of the cell on its first page.", nullable=False),
+        _c("bottom", F32, "Bottom edge of the cell on its first page.", nullable=False),
+    ),
+    key=("doc_id", "table_no", "row_no", "col_no"),
+)
+
+TASKS = Table(
+    "tasks",
+    "One row per task (data row of a task table).",
+    (
+        _c("task_id", STR, "Stable id: hash of doc_id, table_no and item path; same input bytes give the same id.", nullable=False, unique=True),
+        DOC_ID,
+        _c("source_file", STR, "Path of the PDF relative to the raw folder.", nullable=False),
+        _c("table_no", I32, "Logical table number within the document (see cells).", nullable=False, min_value=1),
+        _c("row_no", I32, "Row number within the logical table (see cells).", nullable=False, min_value=1),
+        _c("section", STR, "Nearest part/section/group heading above the task, as printed."),
+        _c("item_no", STR, "Item number (STT/TT) as printed, spaces inside removed: '10', '(3)'."),
+        _c("parent_item_no", STR, "Item number of the parent task for sub-items such as '(3)'."),
+        _c("name", STR, "Task text (Tên nhiệm vụ / Nội dung).", nullable=False),
+        _c("lead_agency_raw", STR, "Lead agency cell as printed (Cơ quan/Đơn vị chủ trì)."),
+        _c("lead_agencies", STR_LIST, "Canonical names of the lead agencies, in printed order."),
+        _c("coordinating_agency_raw", STR, "Coordinating agency cell as printed (Đơn vị phối hợp)."),
+        _c("coordinating_agencies", STR_LIST, "Canonical names of the coordinating agencies."),
+        _c("required_result", STR, "Required output (Kết quả yêu cầu / Sản phẩm)."),
+        _c("deadline_raw", STR, "Deadline cell as printed (Thời hạn / Thời gian hoàn thành)."),
+        _c("deadline_kind", STR, "Kind of deadline.", nullable=False, allowed=DEADLINE_KINDS),
+        _c("deadline_due", DATE, "Last day of the deadline's period (null for recurring, none, unparsed)."),
+        _c("deadline_open_ended", BOOL, "True for '… và những năm tiếp theo' and recurring deadlines.", nullable=False),
+        PAGE_START,
+        PAGE_END,
+        _c("spans", pa.list_(BOX), "The row's box on each page it occupies (page, x0, top, x1, bottom)."),
+        _c("extraction_method", STR, "'text' or 'ocr'.", nullable=False, allowed=("text", "ocr")),
+    ),
+    key=("task_id",),
+)
+
+STATUSES = Table(
+    "statuses",
+    "One row per task reported with a result or a status (status columns or result columns).",
+    (
+        _c("status_id", STR, "Stable id of the status row.", nullable=False, unique=True),
+        _c("task_id", STR, "Task the status is about (tasks.task_id).", nullable=False),
+        DOC_ID,
+        _c("as_of", DATE, "Date the status refers to: the date in the result column's header, else the document's date."),
+        _c("status_raw", STR, "Status cell as printed (Tiến độ), null when inferred."),
+        _c("status", STR, "Normalized status.", nullable=False, allowed=STATUS_VALUES),
+        _c("status_inferred", BOOL, "True when derived from the result text, not read from a status column.", nullable=False),
+        _c("result", STR, "Result text (Kết quả / Kết quả thực hiện)."),
+        _c("expected_result", STR, "Expected result (Dự kiến kết quả …)."),
+        _c("obstacles", STR, "Obstacles and requests (Vướng mắc, kiến nghị)."),
+        PAGE_START,
+        PAGE_END,
+    ),
+    key=("status_id",),
+)
+
+LINKS = Table(
+    "links",
+    "Links between documents and tasks: a citation of a document number ('cites'), or "
+    "the same task appearing in two documents ('same_task').",
+    (
+        _c("link_id", STR, "Stable id of the link.", nullable=False, unique=True),
+        _c("link_type", STR, "'cites' or 'same_task'.", nullable=False, allowed=("cites", "same_task")),
+        _c("src_doc_id", STR, "Document the link starts from.", nullable=False),
+        _c("src_task_id", STR, "Task the link starts from, if it was found in a task row."),
+        _c("src_page", I32, "Page of the source text.", min_value=1),
+        _c("raw_text", STR, "Text as printed that makes the link (the cited number, or the task name)."),
+        _c("dst_doc_number", STR, "Normalized number of the cited document."),
+        _c("dst_doc_id", STR, "doc_id of the cited document, when it is in the corpus."),
+        _c("dst_task_id", STR, "Task linked to (same_task)."),
+        _c("score", F32, "Match score in [0, 1] (1 for an exact citation)."),
+    ),
+    key=("link_id",),
+)
+
+AGENCIES = Table(
+    "agencies",
+    "The agency registry (normalizers/data): canonical names, short forms, aliases, successors.",
+    (
+        _c("name", STR, "Canonical name.", nullable=False, unique=True),
+        _c("short_name", STR, "Usual short form (BCA, VPCP, …)."),
+        _c("kind", STR, "Kind of body.", nullable=False, allowed=AGENCY_KINDS),
+        _c("aliases", STR_LIST, "Other spellings and abbreviations that name it."),
+        _c("successor", STR, "Canonical name of the body that took over its duties (2025 mergers)."),
+        _c("valid_until", DATE, "Last day the body existed under this name."),
+    ),
+    key=("name",),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (DOCUMENTS, PAGES, CELLS, TASKS, STATUSES, LINKS, AGENCIES)}
+
+
+# ---------------------------------------------------------------- arrow + checks
+
+
+def to_arrow(table: Table, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
+    """Build the typed Arrow table from plain row dicts (missing keys become null)."""
+    rows = list(rows)
+    arrays = [pa.array([r.get(c.name) for r in rows], type=c.type) for c in table.columns]
+    return pa.Table.from_arrays(arrays, schema=table.arrow_schema())
+
+
+def _strings(values) -> Iterable[str]:
+    for v in values:
+        if isinstance(v, str):
+            yield v
+        elif isinstance(v, list):
+            yield from (x for x in v if isinstance(x, str))
+
+
+def check_table(table: Table, data: pa.Table) -> list[str]:
+    """Conformance problems of `data` against the declaration (empty list = conforms)."""
+    problems: list[str] = []
+    if data.schema.remove_metadata() != table.arrow_schema().remove_metadata():
+        problems.append(f"{table.name}: schema differs from the declaration")
+        return problems
+    for col in table.columns:
+        values = data.column(col.name).to_pylist()
+        if not col.nullable and any(v is None for v in values):
+            problems.append(f"{table.name}.{col.name}: null in a non-nullable column")
+        present = [v for v in values if v is not None]
+        if col.allowed is not None:
+            bad = sorted({v for v in present if v not in col.allowed})
+            if bad:
+                problems.append(f"{table.name}.{col.name}: values outside {col.allowed}: {bad[:5]}")
+        if col.unique and len(set(present)) != len(present):
+            problems.append(f"{table.name}.{col.name}: duplicate values")
+        if col.min_value is not None:
+            if any(v < col.min_value for v in present):
+                problems.append(f"{table.name}.{col.name}: values below {col.min_value}")
+        if any(unicodedata.normalize("NFC", s) != s for s in _strings(present)):
+            problems.append(f"{table.name}.{col.name}: strings not in NFC")
+    if table.key and data.num_rows:
+        keys = list(zip(*(data.column(k).to_pylist() for k in table.key)))
+        if len(set(keys)) != len(keys):
+            problems.append(f"{table.name}: key {table.key} is not unique")
+    return problems
+
+
+# ---------------------------------------------------------------- documentation
+
+
+def _type_name(t: pa.DataType) -> str:
+    return str(t).replace("<item: ", "<").replace("not null", "")
+
+
+def data_dictionary_markdown() -> str:
+    """The data dictionary of the curated tables, as Markdown."""
+    out = [
+        "# Data dictionary",
+        "",
+        "Generated from `normalizers/schema.py` by `python -m normalizers.schema`; do not edit by hand.",
+        "Strings are NFC; dates are `date32`; pages are 1-based; boxes are PDF points with the origin",
+        "at the top-left of the page.",
+        "",
+    ]
+    for t in TABLES.values():
+        out += [f"## `{t.name}`", "", t.description, ""]
+        if t.key:
+            out += [f"Key: {', '.join(f'`{k}`' for k in t.key)}.", ""]
+        out += ["| column | type | null | description |", "| --- | --- | --- | --- |"]
+        for c in t.columns:
+            desc = c.description
+            if c.allowed:
+                desc += " One of: " + ", ".join(f"`{v}`" for v in c.allowed) + "."
+            out.append(f"| `{c.name}` | `{_type_name(c.type)}` | {'yes' if c.nullable else 'no'} | {desc} |")
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":  # pragma: no cover - documentation generator
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "docs" / "data-dictionary.md"
+    path.write_text(data_dictionary_markdown(), encoding="utf-8")
+    print(f"wrote {path}")
