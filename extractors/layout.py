@@ -1,0 +1,105 @@
+"""Plain data types that the extractors produce: words, lines, cells, table fragments, pages.
+
+Coordinates are PDF points with the origin at the top-left of the page (pdfplumber's
+convention): x grows to the right, `top`/`bottom` grow downwards. Everything here is
+plain, picklable data so that pages can be read in worker processes and stored by
+the pipeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    first_char_width: float  # width of the first glyph, to judge what would have fit
+    last_char_width: float
+
+    @property
+    def xc(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def yc(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """Words on one visual line, left to right."""
+
+    words: tuple[Word, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def box(self) -> Box:
+        return (
+            min(w.x0 for w in self.words),
+            min(w.top for w in self.words),
+            max(w.x1 for w in self.words),
+            max(w.bottom for w in self.words),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell of a ruled table on one page; `lines` are the text lines inside it."""
+
+    box: Box
+    col: int  # first grid column it covers (0-based)
+    col_span: int
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row of a table fragment: its cells left to right (spanning cells once)."""
+
+    box: Box
+    cells: tuple[Cell, ...]
+
+    def cell_at(self, col: int) -> Cell | None:
+        for c in self.cells:
+            if c.col <= col < c.col + c.col_span:
+                return c
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """The part of a ruled table that lies on one page."""
+
+    page: int  # 1-based
+    box: Box
+    col_edges: tuple[float, ...]  # x of the vertical rules, left to right (n_cols + 1)
+    rows: tuple[Row, ...]
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.col_edges) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class PageContent:
+    """What one page holds once read: prose lines (outside tables) and table fragments."""
+
+    page: int  # 1-based
+    width: float
+    height: float
+    method: str  # "text" | "ocr" | "failed"
+    n_chars: int
+    lines: tuple[Line, ...] = ()  # text lines outside tables, top to bottom (furniture removed)
+    fragments: tuple[Fragment, ...] = ()
+    error: str | None = None
+    furniture: tuple[str, ...] = field(default=())  # page numbers, running headers removed
