@@ -1,0 +1,114 @@
+"""One PDF -> its pages (prose lines and table fragments) and its logical tables.
+
+`read_pages` reads the text layer page by page (in worker processes for long
+documents, since pdfplumber is CPU-bound); a page that fails is recorded with its
+error and the others go on. Pages without text but with images are OCR'd
+(`ocr.ocr_pages`) and read again from the OCR'd copy, with the table grid from
+camelot's lattice. Then page furniture is set aside and fragments are stitched
+into logical tables.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .furniture import split_furniture
+from .grid import build_fragments, pdfplumber_cell_boxes, prose_lines
+from .layout import PageContent
+from .pdf import DocumentError, open_pdf
+from .stitch import LogicalTable, stitch
+from .words import page_words
+
+MIN_TEXT_CHARS = 20  # a page with fewer characters than this and an image is a scan
+PAGES_PER_WORKER_MIN = 8  # below this many pages, one process is faster
+
+
+@dataclass(frozen=True)
+class ExtractedDocument:
+    n_pages: int
+    pages: tuple[PageContent, ...]
+    tables: tuple[LogicalTable, ...]
+
+
+def _read_page(page, page_no: int, grid: Callable | None = None) -> tuple[PageContent, bool]:
+    """Read one pdfplumber page; returns its content and whether it needs OCR."""
+    try:
+        n_chars = len(page.chars)
+        words = page_words(page)
+        boxes = grid(page_no, float(page.height)) if grid else pdfplumber_cell_boxes(page)
+        fragments, free = build_fragments(page_no, boxes, words)
+        content = PageContent(page_no, float(page.width), float(page.height), "text", n_chars, tuple(prose_lines(free)), tuple(fragments))
+        needs_ocr = n_chars < MIN_TEXT_CHARS and bool(page.images)
+        return content, needs_ocr
+    except Exception as e:  # a damaged page must not stop the document
+        return PageContent(page_no, float(page.width or 0), float(page.height or 0), "failed", 0, error=f"{type(e).__name__}: {e}"), False
+    finally:
+        page.close()
+
+
+def _read_range(path: str, first: int, last: int) -> list[tuple[PageContent, bool]]:
+    with open_pdf(path) as pdf:
+        return [_read_page(pdf.pages[i - 1], i) for i in range(first, last + 1)]
+
+
+def _ranges(n_pages: int, workers: int) -> list[tuple[int, int]]:
+    size = -(-n_pages // workers)
+    return [(a, min(a + size - 1, n_pages)) for a in range(1, n_pages + 1, size)]
+
+
+def read_pages(path: str | Path, *, workers: int | None = None) -> list[tuple[PageContent, bool]]:
+    """Every page's content read from the text layer, with a needs-OCR flag."""
+    path = str(path)
+    with open_pdf(path) as pdf:
+        n_pages = len(pdf.pages)
+    workers = workers or min(os.cpu_count() or 1, 2)
+    workers = max(1, min(workers, n_pages // PAGES_PER_WORKER_MIN))
+    if workers == 1:
+        return _read_range(path, 1, n_pages)
+    with ProcessPoolExecutor(workers) as pool:
+        parts = pool.map(_read_range, [path] * workers, *zip(*_ranges(n_pages, workers)))
+        return [item for part in parts for item in part]
+
+
+def _ocr(path: str, pages: Sequence[PageContent]) -> dict[int, PageContent]:
+    """OCR the given pages; returns their new content (method 'ocr' or 'failed')."""
+    from .ocr import camelot_cell_boxes, ocr_pages
+
+    numbers = [p.page for p in pages]
+    with tempfile.TemporaryDirectory(prefix="nhiemvu-ocr-") as tmp:
+        out = Path(tmp) / "ocr.pdf"
+        try:
+            ocr_pages(path, out, numbers)
+        except Exception as e:
+            err = f"OCR failed: {type(e).__name__}: {e}"
+            return {p.page: replace(p, method="failed", error=err) for p in pages}
+        result = {}
+        with open_pdf(out) as pdf:
+            for n in numbers:
+                grid = lambda page_no, height: camelot_cell_boxes(out, page_no, height)  # noqa: E731
+                content, _ = _read_page(pdf.pages[n - 1], n, grid)
+                result[n] = content if content.method == "failed" else replace(content, method="ocr")
+        return result
+
+
+def extract_document(path: str | Path, *, workers: int | None = None, ocr: bool = True) -> ExtractedDocument:
+    """Read, OCR where needed, remove furniture and stitch tables. Raises DocumentError."""
+    read = read_pages(path, workers=workers)
+    pages = [c for c, _ in read]
+    scans = [c for c, needs in read if needs]
+    if scans and ocr:
+        redone = _ocr(str(path), scans)
+        pages = [redone.get(p.page, p) for p in pages]
+    split = split_furniture([(p.lines, p.height) for p in pages])
+    pages = [
+        replace(p, lines=tuple(body), furniture=tuple(l.text for l in furn)) for p, (body, furn) in zip(pages, split)
+    ]
+    return ExtractedDocument(len(pages), tuple(pages), tuple(stitch(pages)))
+
+
+__all__ = ["DocumentError", "ExtractedDocument", "extract_document", "read_pages"]

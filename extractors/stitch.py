@@ -1,0 +1,315 @@
+"""Logical tables: table fragments on consecutive pages joined, rows cut by a page break rejoined.
+
+Steps, each a small function:
+1. `continues`: a fragment continues the current table when it is the first thing on
+   the next page (only furniture above it), the table was the last thing on its page
+   (only furniture below), and it has the same header or the same column rules.
+2. `_header_rows`: the header rows at the top of the first fragment; the repeated
+   header at the top of later fragments is dropped.
+3. `row_kind`: header, section (one cell across the table, a Roman-numeral or letter
+   label) or data.
+4. a data row at the top of a continuing fragment whose number cell is empty is the
+   rest of the row cut by the page break: its cells are appended to that row's cells.
+5. cell text is made once per logical cell from all its lines (`celltext.join_lines`),
+   so a word cut by the page break is rejoined like one cut by a line break.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from rapidfuzz import fuzz
+
+from .celltext import join_lines
+from .headers import column_roles, is_column_number_row, looks_like_header
+from .layout import Box, Cell, Fragment, Line, PageContent, Row
+
+COL_TOL = 3.0  # points: vertical rules this close are the same column boundary
+MAX_HEADER_ROWS = 3
+_LABEL = re.compile(r"^([IVXLC]+|[A-ZĐ]|[a-zđ])[.)]?$")
+
+
+@dataclass(frozen=True, slots=True)
+class LogicalCell:
+    col: int
+    col_span: int
+    text: str
+    page: int  # page where the cell starts
+    box: Box  # its box on that page
+
+
+@dataclass(frozen=True, slots=True)
+class LogicalRow:
+    kind: str  # "header" | "section" | "data"
+    cells: tuple[LogicalCell, ...]
+    spans: tuple[tuple[int, Box], ...]  # the row's box on each page it occupies
+
+    def text_at(self, col: int) -> str:
+        for c in self.cells:
+            if c.col <= col < c.col + c.col_span:
+                return c.text
+        return ""
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+
+@dataclass(frozen=True, slots=True)
+class LogicalTable:
+    table_no: int  # 1-based, in reading order
+    n_cols: int
+    headers: tuple[str, ...]  # header text of each column ("" if none)
+    rows: tuple[LogicalRow, ...]
+
+    @property
+    def pages(self) -> tuple[int, ...]:
+        return tuple(sorted({p for r in self.rows for p, _ in r.spans}))
+
+
+# ---------------------------------------------------------------- building blocks
+
+
+@dataclass
+class _Part:
+    page: int
+    box: Box
+    lines: tuple[Line, ...]
+
+
+@dataclass
+class _PendingCell:
+    col: int
+    col_span: int
+    left: float  # text area of the cell (inside its padding), for the word-break test
+    right: float
+    parts: list[_Part]
+
+    def finish(self) -> LogicalCell:
+        lines = [l for p in self.parts for l in p.lines]
+        first = self.parts[0]
+        return LogicalCell(self.col, self.col_span, join_lines(lines, self.left, self.right), first.page, first.box)
+
+
+@dataclass
+class _PendingRow:
+    kind: str
+    cells: list[_PendingCell]
+    spans: list[tuple[int, Box]]
+
+    def cell_covering(self, col: int) -> _PendingCell | None:
+        for c in self.cells:
+            if c.col <= col < c.col + c.col_span:
+                return c
+        return None
+
+
+@dataclass
+class _Builder:
+    first: Fragment
+    rows: list[_PendingRow] = field(default_factory=list)
+    header_keys: list[str] = field(default_factory=list)
+    last_page: int = 0
+    ends_page: bool = False  # nothing but furniture below the table on its last page
+
+
+def _cell_texts(row: Row) -> list[str]:
+    return [" ".join(l.text for l in c.lines) for c in row.cells]
+
+
+def _row_key(row: Row) -> str:
+    return " ".join(t for t in _cell_texts(row) if t).lower()
+
+
+def _pads(frag: Fragment) -> list[float]:
+    """Left padding of each column: the smallest gap between a cell's edge and its text."""
+    pads = [8.0] * frag.n_cols
+    for row in frag.rows:
+        for cell in row.cells:
+            if cell.col_span == 1 and cell.lines:
+                gap = min(l.box[0] for l in cell.lines) - cell.box[0]
+                pads[cell.col] = min(pads[cell.col], max(gap, 0.5))
+    return pads
+
+
+def _pending(row: Row, frag: Fragment, pads: Sequence[float], kind: str) -> _PendingRow:
+    cells = []
+    for c in row.cells:
+        pad = pads[c.col]
+        cells.append(_PendingCell(c.col, c.col_span, c.box[0] + pad, c.box[2] - pad, [_Part(frag.page, c.box, c.lines)]))
+    return _PendingRow(kind, cells, [(frag.page, row.box)])
+
+
+def row_kind(texts_by_col: Sequence[tuple[int, int, str]], n_cols: int, item_col: int) -> str:
+    """'section' or 'data' for a body row given (col, span, text) of its cells."""
+    filled = [(c, s, t) for c, s, t in texts_by_col if t.strip()]
+    if not filled:
+        return "data"
+    wide = any(s >= max(2, n_cols - 2) for _, s, t in filled)
+    if len(filled) <= 2 and wide and n_cols > 2:
+        return "section"
+    label = next((t for c, _, t in filled if c == item_col), "")
+    if len(filled) <= 2 and _LABEL.match(label.strip()) and n_cols > 2:
+        return "section"
+    return "data"
+
+
+def _same_columns(a: Fragment, b: Fragment) -> bool:
+    return a.n_cols == b.n_cols and all(abs(x - y) <= COL_TOL for x, y in zip(a.col_edges, b.col_edges))
+
+
+def _is_repeated_header(row: Row, header_keys: Sequence[str]) -> bool:
+    key = _row_key(row)
+    if not key:
+        return False
+    if is_column_number_row([t for t in _cell_texts(row) if t]):
+        return True
+    return any(fuzz.ratio(key, h) >= 90 for h in header_keys)
+
+
+def continues(builder: _Builder, frag: Fragment, page_no: int, text_above: bool) -> bool:
+    """Does `frag` (first fragment of its page) continue the table being built?"""
+    if text_above or not builder.ends_page or builder.last_page != page_no - 1:
+        return False
+    if frag.rows and _is_repeated_header(frag.rows[0], builder.header_keys):
+        return True
+    if frag.rows and builder.header_keys and looks_like_header(_cell_texts(frag.rows[0])):
+        return False  # a different header: a new table
+    return _same_columns(builder.first, frag)
+
+
+# ---------------------------------------------------------------- the stitcher
+
+
+def stitch(pages: Sequence[PageContent]) -> list[LogicalTable]:
+    """All logical tables of a document, in reading order."""
+    builders: list[_Builder] = []
+    current: _Builder | None = None
+    for page in pages:
+        frags = page.fragments
+        for i, frag in enumerate(frags):
+            above_limit = frags[i - 1].box[3] if i else 0.0
+            text_above = _text_between(page.lines, above_limit, frag.box[1])
+            if current is not None and i == 0 and continues(current, frag, page.page, text_above):
+                _extend(current, frag)
+            else:
+                current = _Builder(frag)
+                builders.append(current)
+                _start(current, frag)
+            below_limit = frags[i + 1].box[1] if i + 1 < len(frags) else page.height
+            current.last_page = page.page
+            current.ends_page = i == len(frags) - 1 and not _text_between(page.lines, frag.box[3], below_limit)
+    return [_finish(b, n) for n, b in enumerate(builders, start=1)]
+
+
+def _text_between(lines: Sequence[Line], top: float, bottom: float) -> bool:
+    return any(l.box[1] >= top - 1 and l.box[3] <= bottom + 1 for l in lines)
+
+
+def _item_col(builder: _Builder) -> int:
+    headers = _headers(builder)
+    roles = column_roles(headers) if any(headers) else []
+    return roles.index("item_no") if "item_no" in roles else 0
+
+
+def _start(b: _Builder, frag: Fragment) -> None:
+    pads = _pads(frag)
+    n_header = 0
+    for row in frag.rows[:MAX_HEADER_ROWS]:
+        texts = _cell_texts(row)
+        if looks_like_header(texts) or (n_header and is_column_number_row([t for t in texts if t])):
+            n_header += 1
+        else:
+            break
+    for row in frag.rows[:n_header]:
+        b.rows.append(_pending(row, frag, pads, "header"))
+        b.header_keys.append(_row_key(row))
+    _add_body(b, frag, frag.rows[n_header:], pads, continuing=False)
+
+
+def _extend(b: _Builder, frag: Fragment) -> None:
+    pads = _pads(frag)
+    rows = list(frag.rows)
+    if not b.header_keys and rows and b.rows and _first_row_repeats(b, rows[0]):
+        b.rows[0].kind = "header"  # a generic table whose first row is repeated on each page
+        b.header_keys.append(_row_key(rows[0]))
+    _add_body(b, frag, rows, pads, continuing=True)
+
+
+def _first_row_repeats(b: _Builder, row: Row) -> bool:
+    first = b.first.rows[0] if b.first.rows else None
+    return first is not None and _row_key(first) != "" and fuzz.ratio(_row_key(first), _row_key(row)) >= 95
+
+
+def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[float], *, continuing: bool) -> None:
+    item_col = _item_col(b)
+    at_top = continuing  # the first body row of a continuing fragment may finish a cut row
+    for row in rows:
+        texts = [(c.col, c.col_span, " ".join(l.text for l in c.lines)) for c in row.cells]
+        if not any(t for _, _, t in texts) or _is_repeated_header(row, b.header_keys):
+            continue  # empty rows, and the header printed again inside the table
+        kind = row_kind(texts, frag.n_cols, item_col)
+        prev = b.rows[-1] if b.rows else None
+        item_text = next((t for c, s, t in texts if c <= item_col < c + s), "")
+        if at_top and kind == "data" and not item_text.strip() and prev is not None and prev.kind == "data":
+            _append_continuation(prev, row, frag, pads)
+            at_top = False
+            continue
+        at_top = False
+        b.rows.append(_pending(row, frag, pads, kind))
+
+
+def _append_continuation(prev: _PendingRow, row: Row, frag: Fragment, pads: Sequence[float]) -> None:
+    for c in row.cells:
+        target = prev.cell_covering(c.col)
+        if target is None:
+            pad = pads[c.col]
+            prev.cells.append(_PendingCell(c.col, c.col_span, c.box[0] + pad, c.box[2] - pad, [_Part(frag.page, c.box, c.lines)]))
+            prev.cells.sort(key=lambda x: x.col)
+        else:
+            target.parts.append(_Part(frag.page, c.box, c.lines))
+    prev.spans.append((frag.page, row.box))
+
+
+def _headers(b: _Builder) -> list[str]:
+    n = b.first.n_cols
+    heads = [""] * n
+    for r in b.rows:
+        if r.kind != "header":
+            break
+        for c in r.cells:
+            text = " ".join(l.text for p in c.parts for l in p.lines)
+            if text and not is_column_number_row([text, text, text]):
+                for col in range(c.col, min(c.col + c.col_span, n)):
+                    heads[col] = f"{heads[col]} {text}".strip()
+    return heads
+
+
+def _finish(b: _Builder, table_no: int) -> LogicalTable:
+    rows = tuple(
+        LogicalRow(r.kind, tuple(c.finish() for c in r.cells), tuple(_merge_spans(r.spans))) for r in b.rows
+    )
+    n = b.first.n_cols
+    heads = [""] * n
+    for r in rows:
+        if r.kind != "header":
+            break
+        if is_column_number_row([t for t in r.texts if t]):
+            continue
+        for c in r.cells:
+            for col in range(c.col, min(c.col + c.col_span, n)):
+                heads[col] = f"{heads[col]} {c.text}".strip() if c.text not in heads[col] else heads[col]
+    return LogicalTable(table_no, n, tuple(heads), rows)
+
+
+def _merge_spans(spans: Sequence[tuple[int, Box]]) -> list[tuple[int, Box]]:
+    out: dict[int, Box] = {}
+    for page, box in spans:
+        if page in out:
+            a = out[page]
+            out[page] = (min(a[0], box[0]), min(a[1], box[1]), max(a[2], box[2]), max(a[3], box[3]))
+        else:
+            out[page] = box
+    return sorted(out.items())
