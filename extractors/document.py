@@ -96,8 +96,8 @@ def _ocr(path: str, pages: Sequence[PageContent]) -> dict[int, PageContent]:
         return result
 
 
-def extract_document(path: str | Path, *, workers: int | None = None, ocr: bool = True) -> ExtractedDocument:
-    """Read, OCR where needed, remove furniture and stitch tables. Raises DocumentError."""
+def extract_pages(path: str | Path, *, workers: int | None = None, ocr: bool = True) -> tuple[PageContent, ...]:
+    """Every page read (OCR'd where it is a scan), furniture set aside. Raises DocumentError."""
     read = read_pages(path, workers=workers)
     pages = [c for c, _ in read]
     scans = [c for c, needs in read if needs]
@@ -105,10 +105,15 @@ def extract_document(path: str | Path, *, workers: int | None = None, ocr: bool 
         redone = _ocr(str(path), scans)
         pages = [redone.get(p.page, p) for p in pages]
     split = split_furniture([(p.lines, p.height) for p in pages])
-    pages = [
+    return tuple(
         replace(p, lines=tuple(body), furniture=tuple(l.text for l in furn)) for p, (body, furn) in zip(pages, split)
-    ]
-    return ExtractedDocument(len(pages), tuple(pages), tuple(stitch(pages)))
+    )
 
 
-__all__ = ["DocumentError", "ExtractedDocument", "extract_document", "read_pages"]
+def extract_document(path: str | Path, *, workers: int | None = None, ocr: bool = True) -> ExtractedDocument:
+    """Pages and logical tables of one PDF. Raises DocumentError."""
+    pages = extract_pages(path, workers=workers, ocr=ocr)
+    return ExtractedDocument(len(pages), pages, tuple(stitch(pages)))
+
+
+__all__ = ["DocumentError", "ExtractedDocument", "extract_document", "extract_pages", "read_pages"]

@@ -42,30 +42,44 @@ def _fold(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def header_role(text: str) -> tuple[str | None, float]:
-    """Best role for one header cell text, with its score (0-100); (None, score) if too weak."""
+def role_candidates(text: str) -> tuple[tuple[float, str], ...]:
+    """Roles that fit one header cell, best first, as (score 0-100, role); only scores >= MIN_SCORE.
+
+    The score is rapidfuzz's token-set ratio (a header may add words to a known variant,
+    e.g. a date); among equal scores the closest variant overall (plain ratio) wins.
+    """
     key = _fold(text)
     if not key:
-        return None, 0.0
+        return ()
     squeezed = key.replace(" ", "")
-    best: tuple[float, int, str | None] = (0.0, 0, None)
+    best: dict[str, tuple[float, float]] = {}
     for role, variant in header_terms():
         score = fuzz.token_set_ratio(key, variant)
         if len(squeezed) <= 6:  # short headers wrapped inside the word: "S T T", "ST T"
             score = max(score, fuzz.ratio(squeezed, variant.replace(" ", "")))
-        cand = (score, len(variant), role)
-        if cand[:2] > best[:2]:
-            best = cand
-    return (best[2], best[0]) if best[0] >= MIN_SCORE else (None, best[0])
+        cand = (score, fuzz.ratio(key, variant))
+        if cand > best.get(role, (0.0, 0.0)):
+            best[role] = cand
+    ranked = sorted(((s, r, role) for role, (s, r) in best.items() if s >= MIN_SCORE), reverse=True)
+    return tuple((s, role) for s, _, role in ranked)
+
+
+def header_role(text: str) -> str | None:
+    """Best role for one header cell text, or None."""
+    cands = role_candidates(text)
+    return cands[0][1] if cands else None
 
 
 def column_roles(headers: Sequence[str]) -> list[str | None]:
-    """Role of each column (None where no role fits); each role goes to one column at most."""
-    scored = [(header_role(h)[1], i, header_role(h)[0]) for i, h in enumerate(headers)]
+    """Role of each column (None where no role fits); each role goes to one column at most,
+    the column that fits it best, and a column whose best role is taken gets its next best."""
+    options = sorted(
+        ((-score, rank, i, role) for i, h in enumerate(headers) for rank, (score, role) in enumerate(role_candidates(h)))
+    )
     roles: list[str | None] = [None] * len(headers)
     taken: set[str] = set()
-    for score, i, role in sorted(scored, key=lambda t: (-t[0], t[1])):
-        if role and role not in taken:
+    for _, _, i, role in options:
+        if roles[i] is None and role not in taken:
             roles[i] = role
             taken.add(role)
     return roles
@@ -78,7 +92,7 @@ def looks_like_header(texts: Sequence[str]) -> bool:
         return False
     if is_column_number_row(filled):
         return True
-    known = sum(1 for t in filled if header_role(t)[0] is not None)
+    known = sum(1 for t in filled if header_role(t) is not None)
     return known >= max(2, (len(filled) + 1) // 2)
 
 

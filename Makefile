@@ -1,0 +1,54 @@
+# nhiemvu: `make run` and `make test` work on a fresh Debian machine with git and Python 3.11.
+# They install what is missing (Debian packages, a .venv with the pinned dependencies) first.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEB_PACKAGES := tesseract-ocr tesseract-ocr-vie ghostscript qpdf pngquant unpaper
+export DAGSTER_HOME := $(CURDIR)
+export DAGSTER_TELEMETRY_ENABLED := false
+export OMP_THREAD_LIMIT := 1
+
+.PHONY: run test install system-deps samples bench docs clean dev
+
+run: install
+	$(VENV)/bin/nhiemvu run --raw raw --curated curated
+
+test: install
+	$(PY) -m pytest
+
+dev: install
+	$(VENV)/bin/nhiemvu dev
+
+install: system-deps $(STAMP)
+
+# Debian packages for OCR (Tesseract with Vietnamese, Ghostscript/qpdf for OCRmyPDF).
+system-deps:
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+# Regenerate the sample corpus in raw/ from the ground-truth specs (output is committed).
+samples: install
+	$(PY) -m tests.fixtures.make_samples
+
+# Regenerate docs/data-dictionary.md from normalizers/schema.py.
+docs: install
+	$(PY) -m normalizers.schema
+
+bench: install
+	$(PY) bench/bench_extract.py
+
+clean:
+	rm -rf .dagster curated/*.parquet
