@@ -1,0 +1,267 @@
+"""Tests of the agency registry (normalizers/data/agencies.csv, agency_aliases.csv) and matcher."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import time
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from normalizers.agencies import (
+    Agency,
+    Resolution,
+    match_agency,
+    registry,
+    registry_rows,
+    resolve_agencies,
+)
+from normalizers.schema import AGENCY_KINDS
+
+LABELLED = Path(__file__).parent / "data" / "labelled_agencies.csv"
+MINISTRY_MERGER_END = datetime.date(2025, 2, 28)
+PROVINCE_MERGER_END = datetime.date(2025, 6, 30)
+
+
+def by_name() -> dict[str, Agency]:
+    return {a.name: a for a in registry()}
+
+
+# ---------------------------------------------------------------- registry integrity
+
+
+def test_names_unique_nfc_and_kinds_valid():
+    names = [a.name for a in registry()]
+    assert len(names) == len(set(names))
+    for a in registry():
+        assert a.kind in AGENCY_KINDS, a
+        for text in filter(None, (a.name, a.short_name, *a.aliases)):
+            assert text == unicodedata.normalize("NFC", text) and text == text.strip() and text, (a.name, text)
+
+
+def test_every_spelling_resolves_to_its_own_body():
+    """Each name, short name and alias maps to exactly that body (no alias is shared)."""
+    wrong = []
+    for a in registry():
+        for spelling in (a.name, a.short_name, *a.aliases):
+            if spelling and match_agency(spelling) != a.name:
+                wrong.append((spelling, a.name, resolve_agencies(spelling)))
+    assert not wrong, wrong
+
+
+def test_successors_and_parents_exist():
+    agencies = by_name()
+    for a in registry():
+        if a.successor:
+            assert a.successor in agencies, a
+            assert agencies[a.successor].valid_until is None, f"{a.name}: successor no longer exists"
+            assert agencies[a.successor].kind == a.kind or a.kind == "government_body", a
+        if a.parent:
+            assert a.parent in agencies, a
+
+
+def test_merged_bodies_have_valid_until_and_successor():
+    for a in registry():
+        assert (a.successor is None) == (a.valid_until is None), a
+
+
+def test_ministries_merged_on_1_march_2025():
+    agencies = by_name()
+    expected = {
+        "Bộ Kế hoạch và Đầu tư": "Bộ Tài chính",
+        "Bộ Thông tin và Truyền thông": "Bộ Khoa học và Công nghệ",
+        "Bộ Tài nguyên và Môi trường": "Bộ Nông nghiệp và Môi trường",
+        "Bộ Nông nghiệp và Phát triển nông thôn": "Bộ Nông nghiệp và Môi trường",
+        "Bộ Giao thông vận tải": "Bộ Xây dựng",
+        "Bộ Lao động - Thương binh và Xã hội": "Bộ Nội vụ",
+        "Ủy ban Dân tộc": "Bộ Dân tộc và Tôn giáo",
+    }
+    for old, new in expected.items():
+        assert agencies[old].successor == new
+        assert agencies[old].valid_until == MINISTRY_MERGER_END
+    current = {a.name for a in registry() if a.kind == "ministry" and a.valid_until is None}
+    assert current == {
+        "Bộ Quốc phòng", "Bộ Công an", "Bộ Ngoại giao", "Bộ Nội vụ", "Bộ Tư pháp", "Bộ Tài chính",
+        "Bộ Công Thương", "Bộ Nông nghiệp và Môi trường", "Bộ Xây dựng", "Bộ Văn hóa, Thể thao và Du lịch",
+        "Bộ Khoa học và Công nghệ", "Bộ Giáo dục và Đào tạo", "Bộ Y tế", "Bộ Dân tộc và Tôn giáo",
+    }
+    for body in ("Văn phòng Chính phủ", "Thanh tra Chính phủ", "Ngân hàng Nhà nước Việt Nam",
+                 "Bảo hiểm xã hội Việt Nam", "Đài Truyền hình Việt Nam", "Đài Tiếng nói Việt Nam",
+                 "Thông tấn xã Việt Nam", "Chính phủ", "Thủ tướng Chính phủ"):
+        assert agencies[body].kind == "government_body" and agencies[body].valid_until is None
+
+
+def test_provinces_63_before_and_34_after_1_july_2025():
+    localities = [a for a in registry() if a.kind == "locality"]
+    assert len(localities) == 63
+    after = [a for a in localities if a.valid_until is None]
+    merged = [a for a in localities if a.valid_until is not None]
+    assert len(after) == 34 and len(merged) == 29
+    assert {a.valid_until for a in merged} == {PROVINCE_MERGER_END}
+    cities = {a.name for a in after if a.name.startswith("Thành phố ")}
+    assert cities == {f"Thành phố {n}" for n in ("Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế")}
+    # every merged province went into one of the 34; 23 of the 34 absorbed at least one
+    assert all(a.successor in {b.name for b in after} for a in merged)
+    assert len({a.successor for a in merged}) == 23
+    agencies = by_name()
+    for old, new in [("Tỉnh Hà Giang", "Tỉnh Tuyên Quang"), ("Tỉnh Bình Dương", "Thành phố Hồ Chí Minh"),
+                     ("Tỉnh Bà Rịa - Vũng Tàu", "Thành phố Hồ Chí Minh"), ("Tỉnh Quảng Nam", "Thành phố Đà Nẵng"),
+                     ("Tỉnh Hải Dương", "Thành phố Hải Phòng"), ("Tỉnh Nam Định", "Tỉnh Ninh Bình"),
+                     ("Tỉnh Kiên Giang", "Tỉnh An Giang"), ("Tỉnh Bình Định", "Tỉnh Gia Lai"),
+                     ("Tỉnh Sóc Trăng", "Thành phố Cần Thơ"), ("Tỉnh Bến Tre", "Tỉnh Vĩnh Long")]:
+        assert agencies[old].successor == new
+
+
+def test_groups_and_units():
+    agencies = by_name()
+    for group in ("Các bộ, ngành, địa phương", "Các bộ, ngành", "Các địa phương"):
+        assert agencies[group].kind == "group"
+    units = [a for a in registry() if a.parent == "Bộ Công an"]
+    assert {a.short_name for a in units} >= {"C06", "C12", "A05", "V06", "X02"}
+    assert all(a.kind == "other" for a in units)
+
+
+def test_registry_rows_match_the_schema():
+    rows = registry_rows()
+    assert [r["name"] for r in rows] == sorted(r["name"] for r in rows)
+    assert len(rows) == len(registry())
+    for r in rows:
+        assert isinstance(r["aliases"], list)
+        assert r["valid_until"] is None or isinstance(r["valid_until"], datetime.date)
+    from normalizers.schema import AGENCIES, to_arrow
+
+    table = to_arrow(AGENCIES, rows)
+    assert table.num_rows == len(rows)
+
+
+# ---------------------------------------------------------------- API behaviour
+
+
+@pytest.mark.parametrize(
+    "raw, names",
+    [
+        ("Bộ Công\nan", ["Bộ Công an"]),
+        ("Bộ Công ạ", ["Bộ Công an"]),
+        ("BỘ KHOA HỌC VÀ CÔNG NGHỆ", ["Bộ Khoa học và Công nghệ"]),
+        ("Bộ KH&CN", ["Bộ Khoa học và Công nghệ"]),
+        ("Bộ Văn hoá, Thể thao và Du lịch", ["Bộ Văn hóa, Thể thao và Du lịch"]),
+        ("Bộ Kế hoạch và Đầu tư", ["Bộ Kế hoạch và Đầu tư"]),  # the body named, not its successor
+        ("Ngân hàng hàng Nhà nước, Bộ Tài chính; Bộ Nội vụ",
+         ["Ngân hàng Nhà nước Việt Nam", "Bộ Tài chính", "Bộ Nội vụ"]),
+        ("Bộ Công an, Bộ Nội vụ Văn phòng Chính phủ", ["Bộ Công an", "Bộ Nội vụ", "Văn phòng Chính phủ"]),
+        ("Bộ Tài chính\n(Nhiệm vụ Bộ Kế hoạch và Đầu tư chuyển sang)", ["Bộ Tài chính"]),
+        ("Bộ Thông tin và Truyền thông (nay là Bộ Khoa học và Công nghệ)", ["Bộ Thông tin và Truyền thông"]),
+        ("Bộ Tài chính: 03 dịch vụ (01 DVC BHXH chuyển sang); Bộ Y tế: 02 dịch vụ", ["Bộ Tài chính", "Bộ Y tế"]),
+        ("Các bộ, ngành, địa phương", ["Các bộ, ngành, địa phương"]),
+        ("Bộ Lao động - Thương binh và Xã hội, Bộ Y tế", ["Bộ Lao động - Thương binh và Xã hội", "Bộ Y tế"]),
+        ("UBND tỉnh Bình Định, Thanh Hóa", ["Tỉnh Bình Định", "Tỉnh Thanh Hóa"]),
+        ("Bộ Công an, Bộ Công an", ["Bộ Công an"]),
+        ("(Nhiệm vụ của Bộ Thông tin và Truyền thông chuyển sang)", []),
+        ("", []),
+        (None, []),
+    ],
+)
+def test_resolve_examples(raw, names):
+    assert list(resolve_agencies(raw).names) == names
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["Bộ phận một cửa", "Ban Chỉ đạo", "Tổ công tác", "Sở Công Thương", "Sở Giáo dục và Đào tạo",
+     "Phó Thủ tướng Chính phủ", "Công an tỉnh Bắc Ninh", "Cục Tiền lương và Bảo hiểm xã hội", "Văn phòng Bộ Công an"],
+)
+def test_hard_negatives_are_unmatched_not_mapped(raw):
+    result = resolve_agencies(raw)
+    assert result.names == ()
+    assert result.unmatched, raw
+
+
+def test_unmatched_keeps_the_unknown_fragments():
+    result = resolve_agencies("Bộ Công an, các nhà mạng viễn thông")
+    assert result == Resolution(("Bộ Công an",), ("các nhà mạng viễn thông",))
+
+
+def test_match_agency_single_name_only():
+    assert match_agency("BCA") == "Bộ Công an"
+    assert match_agency("Tổng Thanh tra Chính phủ") == "Thanh tra Chính phủ"
+    assert match_agency("Bộ Công an, Bộ Y tế") is None
+    assert match_agency("Bộ chỉ số") is None
+
+
+def test_resolving_is_fast():
+    rows = [r["raw"] for r in _labelled()]
+    resolve_agencies("Bộ Công an")  # load the registry
+    start = time.perf_counter()
+    for i, raw in enumerate(rows * 5):
+        resolve_agencies(f"{raw} " * (i % 2 + 1))  # half of them not cached yet
+    per_second = len(rows) * 5 / (time.perf_counter() - start)
+    assert per_second > 2000, per_second
+
+
+# ---------------------------------------------------------------- labelled set
+
+
+def _labelled() -> list[dict[str, str]]:
+    with LABELLED.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_labelled_set_is_large_and_consistent():
+    rows = _labelled()
+    assert len(rows) >= 250
+    assert Counter(r["source"] for r in rows).keys() == {"seed", "variant"}
+    known = set(by_name())
+    for r in rows:
+        for name in filter(None, r["expected"].split(" | ")):
+            assert name in known, (r["raw"], name)
+
+
+def test_precision_and_recall_on_labelled_set():
+    true_pos = false_pos = false_neg = 0
+    misses = []
+    for r in _labelled():
+        expected = [n for n in r["expected"].split(" | ") if n]
+        got = list(resolve_agencies(r["raw"]).names)
+        tp = len(set(got) & set(expected))
+        true_pos += tp
+        false_pos += len(got) - tp
+        false_neg += len(expected) - tp
+        if set(got) != set(expected):
+            misses.append(f"{r['raw']!r}: expected {expected}, got {got}")
+    precision = true_pos / (true_pos + false_pos)
+    recall = true_pos / (true_pos + false_neg)
+    report = f"precision={precision:.4f} recall={recall:.4f}\n" + "\n".join(misses)
+    print(report)
+    assert precision >= 0.995 and recall >= 0.98, report
+
+
+def test_order_follows_the_text():
+    rows = [r for r in _labelled() if r["expected"].count(" | ") >= 2]
+    assert rows
+    for r in rows:
+        got = list(resolve_agencies(r["raw"]).names)
+        expected = r["expected"].split(" | ")
+        if set(got) == set(expected):
+            assert got == expected, r["raw"]
+
+
+# ---------------------------------------------------------------- properties
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_never_crashes(text):
+    result = resolve_agencies(text)
+    assert isinstance(result, Resolution)
+    assert all(name in by_name() for name in result.names)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from([a.name for a in registry()]), st.sampled_from(["", " ", "\n", ";", ","]))
+def test_canonical_name_resolves_to_itself(name, trailer):
+    assert resolve_agencies(name + trailer).names == (name,)
