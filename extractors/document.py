@@ -20,7 +20,7 @@ from typing import Callable, Sequence
 from .furniture import split_furniture
 from .grid import build_fragments, pdfplumber_cell_boxes, prose_lines
 from .layout import PageContent
-from .pdf import DocumentError, open_pdf
+from .pdf import DocumentError, iter_pages, opened, page_count
 from .stitch import LogicalTable, stitch
 from .words import page_words
 
@@ -46,14 +46,21 @@ def _read_page(page, page_no: int, grid: Callable | None = None) -> tuple[PageCo
         needs_ocr = n_chars < MIN_TEXT_CHARS and bool(page.images)
         return content, needs_ocr
     except Exception as e:  # a damaged page must not stop the document
-        return PageContent(page_no, float(page.width or 0), float(page.height or 0), "failed", 0, error=f"{type(e).__name__}: {e}"), False
+        return _failed(page_no, e), False
     finally:
         page.close()
 
 
+def _failed(page_no: int, error: Exception) -> PageContent:
+    return PageContent(page_no, 0.0, 0.0, "failed", 0, error=f"{type(error).__name__}: {error}")
+
+
 def _read_range(path: str, first: int, last: int) -> list[tuple[PageContent, bool]]:
-    with open_pdf(path) as pdf:
-        return [_read_page(pdf.pages[i - 1], i) for i in range(first, last + 1)]
+    with opened(path) as pdf:
+        return [
+            (_failed(n, page), False) if isinstance(page, Exception) else _read_page(page, n)
+            for n, page in iter_pages(pdf, first, last)
+        ]
 
 
 def _ranges(n_pages: int, workers: int) -> list[tuple[int, int]]:
@@ -64,8 +71,8 @@ def _ranges(n_pages: int, workers: int) -> list[tuple[int, int]]:
 def read_pages(path: str | Path, *, workers: int | None = None) -> list[tuple[PageContent, bool]]:
     """Every page's content read from the text layer, with a needs-OCR flag."""
     path = str(path)
-    with open_pdf(path) as pdf:
-        n_pages = len(pdf.pages)
+    with opened(path) as pdf:
+        n_pages = page_count(pdf)
     workers = workers or min(os.cpu_count() or 1, 2)
     workers = max(1, min(workers, n_pages // PAGES_PER_WORKER_MIN))
     if workers == 1:
@@ -88,11 +95,12 @@ def _ocr(path: str, pages: Sequence[PageContent]) -> dict[int, PageContent]:
             err = f"OCR failed: {type(e).__name__}: {e}"
             return {p.page: replace(p, method="failed", error=err) for p in pages}
         result = {}
-        with open_pdf(out) as pdf:
-            for n in numbers:
-                grid = lambda page_no, height: camelot_cell_boxes(out, page_no, height)  # noqa: E731
-                content, _ = _read_page(pdf.pages[n - 1], n, grid)
-                result[n] = content if content.method == "failed" else replace(content, method="ocr")
+        grid = lambda page_no, height: camelot_cell_boxes(out, page_no, height)  # noqa: E731
+        with opened(out) as pdf:
+            for n, page in iter_pages(pdf):
+                if n not in result and n in numbers:
+                    content = _failed(n, page) if isinstance(page, Exception) else _read_page(page, n, grid)[0]
+                    result[n] = content if content.method == "failed" else replace(content, method="ocr")
         return result
 
 

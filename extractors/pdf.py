@@ -6,7 +6,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from contextlib import contextmanager
+from typing import Iterator
+
 import pdfplumber
+from pdfminer.pdfpage import PDFPage
+from pdfplumber.page import Page
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 
@@ -44,16 +49,50 @@ def open_pdf(path: str | Path) -> pdfplumber.PDF:
     check_pdf_bytes(path)
     try:
         pdf = pdfplumber.open(path)
-        n = len(pdf.pages)
-    except (PDFPasswordIncorrect, PDFEncryptionError) as e:
-        raise DocumentError(f"encrypted PDF: cannot be read without a password ({type(e).__name__})") from e
-    except PDFSyntaxError as e:
-        raise DocumentError(f"corrupt PDF: {e}") from e
+        n = page_count(pdf)
     except Exception as e:  # pdfminer raises many kinds of errors on damaged files
-        if "password" in str(e).lower() or "encrypt" in str(e).lower():
-            raise DocumentError(f"encrypted PDF: cannot be read without a password ({e})") from e
-        raise DocumentError(f"corrupt PDF: {type(e).__name__}: {e}") from e
+        cause = next((a for a in (*getattr(e, "args", ()), e.__context__, e) if isinstance(a, BaseException)), e)
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(e).lower():
+            raise DocumentError(f"encrypted PDF: cannot be read without its password ({type(cause).__name__})") from e
+        if isinstance(cause, PDFSyntaxError):
+            raise DocumentError(f"corrupt PDF: {cause}") from e
+        raise DocumentError(f"corrupt PDF: {type(cause).__name__}: {cause}") from e
     if n == 0:
-        pdf.close()
+        _close(pdf)
         raise DocumentError("corrupt PDF: no pages")
     return pdf
+
+
+def _close(pdf: pdfplumber.PDF) -> None:
+    # pdfplumber's own close() builds every page first, which fails on a malformed page.
+    if not pdf.stream_is_external:
+        pdf.stream.close()
+
+
+@contextmanager
+def opened(path: str | Path) -> Iterator[pdfplumber.PDF]:
+    """`open_pdf` as a context manager that closes the file even if a page is malformed."""
+    pdf = open_pdf(path)
+    try:
+        yield pdf
+    finally:
+        _close(pdf)
+
+
+def page_count(pdf: pdfplumber.PDF) -> int:
+    """Number of pages in the page tree (without building the pages)."""
+    return sum(1 for _ in PDFPage.create_pages(pdf.doc))
+
+
+def iter_pages(pdf: pdfplumber.PDF, first: int = 1, last: int | None = None) -> Iterator[tuple[int, Page | Exception]]:
+    """(page number, pdfplumber page) for pages first..last; a page that cannot even be
+    built (a malformed page dictionary) comes as its exception, and the others still come."""
+    for number, obj in enumerate(PDFPage.create_pages(pdf.doc), start=1):
+        if number < first:
+            continue
+        if last is not None and number > last:
+            break
+        try:
+            yield number, Page(pdf, obj, page_number=number, initial_doctop=0)
+        except Exception as e:  # noqa: BLE001 - reported as the page's error
+            yield number, e

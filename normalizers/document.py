@@ -22,11 +22,12 @@ from .text import clean
 
 SEGMENT_GAP = 18.0  # points: a wider gap between two words separates two columns
 HEADER_LINES = 40  # the header block lies within the first lines of page 1
-_NUMBER = re.compile(r"^Số\s*[:.]?\s*(.+)$", re.I)
+_NUMBER = re.compile(r"^Số\s*[:.]?\s*(\d.*)$")  # "Số: 07/CT-TTg" (a lower-case "số 509/…" is prose)
 _PLACE_DATE = re.compile(r"ngày\s+\S+\s+tháng\s+\S+\s+năm\s+\d{4}", re.I)
 _SUBJECT = re.compile(r"^V/v\b\s*(.*)$", re.I)
 _ATTACHED = re.compile(r"^\(?\s*kèm theo\b", re.I)
 _APPENDIX = re.compile(r"^phụ lục\b\s*[IVX\d]*\s*[:.]?\s*(.*)$", re.I)
+_HEADING = re.compile(r"^(\d+|[IVX]+)\.\s")  # "1. NHIỆM VỤ RIÊNG": a part heading, not the title
 _MOTTO = ("cộng hòa xã hội chủ nghĩa việt nam", "cộng hoà xã hội chủ nghĩa việt nam", "độc lập - tự do - hạnh phúc")
 
 
@@ -40,19 +41,31 @@ class DocumentFacts:
     attached_to: str | None = None
 
 
-def segments(lines: Sequence[Line]) -> list[str]:
-    """Text of each line cut at wide gaps (columns of the header block), top to bottom, left to right."""
-    out: list[str] = []
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    x0: float
+    x1: float
+
+
+def segments(lines: Sequence[Line]) -> list[Segment]:
+    """Each line cut at wide gaps (columns of the header block), top to bottom, left to right."""
+    out: list[Segment] = []
     for line in lines:
-        current = [line.words[0]]
+        runs = [[line.words[0]]]
         for w in line.words[1:]:
-            if w.x0 - current[-1].x1 > SEGMENT_GAP:
-                out.append(" ".join(x.text for x in current))
-                current = [w]
+            if w.x0 - runs[-1][-1].x1 > SEGMENT_GAP:
+                runs.append([w])
             else:
-                current.append(w)
-        out.append(" ".join(x.text for x in current))
-    return [clean(s) for s in out if clean(s)]
+                runs[-1].append(w)
+        out += [Segment(clean(" ".join(w.text for w in r)), r[0].x0, r[-1].x1) for r in runs]
+    return [s for s in out if s.text]
+
+
+def _centred(seg: Segment, left: float, right: float) -> bool:
+    """A centred line narrower than the text block (a title line, not a justified body line)."""
+    mid = (left + right) / 2
+    return abs((seg.x0 + seg.x1) / 2 - mid) < 6 and seg.x1 - seg.x0 < 0.97 * (right - left)
 
 
 def _is_upper(text: str) -> bool:
@@ -62,41 +75,52 @@ def _is_upper(text: str) -> bool:
 
 def document_facts(first_page_lines: Sequence[Line]) -> DocumentFacts:
     """Facts printed in the header block (any of them may be missing)."""
-    segs = segments(first_page_lines[:HEADER_LINES])
-    number = issued = doc_type = title = attached = issuer = None
+    segs_geo = segments(first_page_lines[:HEADER_LINES])
+    if not segs_geo:
+        return DocumentFacts()
+    left, right = min(g.x0 for g in segs_geo), max(g.x1 for g in segs_geo)
+    segs = [g.text for g in segs_geo]
+    number = issued = doc_type = title = attached = None
     type_at = None
     for i, s in enumerate(segs):
-        low = s.lower()
         if number is None and (m := _NUMBER.match(s)):
             number = normalize_doc_number(m.group(1))
         elif issued is None and _PLACE_DATE.search(s):
             issued = parse_date(s)
-        elif doc_type is None and (t := doc_type_from_word(s)) and _is_upper(s):
-            doc_type, type_at = t, i
         elif doc_type is None and (m := _APPENDIX.match(s)):
-            doc_type, type_at = "Phụ lục", i
-            title = clean(m.group(1)) or None
+            doc_type, type_at, title = "Phụ lục", i, clean(m.group(1))
         elif doc_type is None and (m := _SUBJECT.match(s)):
-            doc_type = "Công văn"
-            title = _continue(segs, i, clean(m.group(1)), stop=lambda x: x.lower().startswith("kính gửi"))
+            doc_type, type_at, title = "Công văn", i, clean(m.group(1))
+        elif doc_type is None and _is_upper(s) and (t := doc_type_from_word(s)):
+            doc_type, type_at, title = t, i, ""
         if attached is None and _ATTACHED.match(s):
             found = find_doc_numbers(s)
             attached = found[0][0].normalized if found else None
-        if issuer is None and i < 6 and _is_upper(s) and low not in _MOTTO and not _NUMBER.match(s):
-            names = resolve_agencies(s).names
-            issuer = names[0] if names else None
-    if type_at is not None and title is None:
-        title = _continue(segs, type_at, "", stop=lambda x: not _is_upper(x)) or None
-    elif type_at is not None and doc_type == "Phụ lục":
-        title = _continue(segs, type_at, title or "", stop=lambda x: not _is_upper(x)) or None
-    return DocumentFacts(number, doc_type, issuer, issued, title, attached)
+    if type_at is not None:
+        if doc_type == "Công văn":
+            title = _continue(segs, type_at, title or "", stop=lambda x: x.lower().startswith("kính gửi")) or None
+        else:  # the title: the capitalised or centred lines under the type word
+            titled = {g.text for g in segs_geo if _is_upper(g.text) or _centred(g, left, right)}
+            title = _continue(segs, type_at, title or "", stop=lambda x: x not in titled) or None
+    return DocumentFacts(number, doc_type, _issuer(segs, type_at), issued, title, attached)
+
+
+def _issuer(segs: Sequence[str], type_at: int | None) -> str | None:
+    """The issuing body: the first capitalised segment of the header block naming a known body."""
+    for s in segs[: type_at if type_at is not None else 6][:6]:
+        if _NUMBER.match(s) or _PLACE_DATE.search(s) or not _is_upper(s) or s.lower() in _MOTTO:
+            continue
+        names = resolve_agencies(s).names
+        if names:
+            return names[0]
+    return None
 
 
 def _continue(segs: Sequence[str], start: int, first: str, *, stop) -> str:
     """Join the segments after `start` to `first` until `stop` says a segment is not part of it."""
     parts = [first] if first else []
     for s in segs[start + 1 : start + 6]:
-        if stop(s) or _ATTACHED.match(s) or _NUMBER.match(s):
+        if stop(s) or _ATTACHED.match(s) or _NUMBER.match(s) or _HEADING.match(s):
             break
         parts.append(s)
     return clean(" ".join(parts))

@@ -5,7 +5,6 @@ A document that cannot be read is not an error of the run: its records say
 "failed" with the reason, and every other document is processed as usual.
 """
 
-from __future__ import annotations
 
 from dataclasses import dataclass
 
@@ -37,7 +36,7 @@ class PagesResult:
 
 
 @asset(partitions_def=PDF_PARTITIONS, group_name=DOC_GROUP, io_manager_key="state_io_manager")
-def pdf_pages(context: AssetExecutionContext, folders: Folders) -> Output[PagesResult]:
+def pdf_pages(context: AssetExecutionContext, folders: Folders) -> Output:
     """Pages of one PDF: prose lines and ruled-table fragments with boxes (OCR for scans)."""
     doc_id = context.partition_key
     try:
@@ -55,14 +54,14 @@ def pdf_pages(context: AssetExecutionContext, folders: Folders) -> Output[PagesR
 
 
 @asset(partitions_def=PDF_PARTITIONS, group_name=DOC_GROUP, io_manager_key="state_io_manager")
-def pdf_tables(pdf_pages: PagesResult) -> Output[tuple[LogicalTable, ...]]:
+def pdf_tables(pdf_pages: PagesResult) -> Output:
     """Logical tables of one PDF: fragments stitched across pages, cut rows rejoined."""
     tables = tuple(stitch(pdf_pages.pages))
     return Output(tables, metadata={"tables": len(tables), "rows": sum(len(t.rows) for t in tables)})
 
 
 @asset(partitions_def=PDF_PARTITIONS, group_name=DOC_GROUP, io_manager_key="state_io_manager")
-def pdf_records(pdf_pages: PagesResult, pdf_tables: tuple[LogicalTable, ...]) -> Output[DocRecords]:
+def pdf_records(pdf_pages: PagesResult, pdf_tables: tuple) -> Output:
     """Normalized rows of one PDF for every curated table."""
     if pdf_pages.error is not None:
         records = failed_document(pdf_pages.doc_id, pdf_pages.error)
@@ -75,7 +74,7 @@ def pdf_records(pdf_pages: PagesResult, pdf_tables: tuple[LogicalTable, ...]) ->
 
 
 @asset(group_name=CURATED_GROUP, io_manager_key="state_io_manager", ins={"pdf_records": AssetIn()})
-def corpus(context: AssetExecutionContext, folders: Folders, pdf_records: dict[str, DocRecords]) -> dict[str, list[dict]]:
+def corpus(context: AssetExecutionContext, folders: Folders, pdf_records: dict) -> dict:
     """Rows of every curated table for the documents now in the raw folder."""
     manifest = folders.manifest()
     records = {k: v for k, v in pdf_records.items() if k in manifest}
@@ -89,7 +88,7 @@ def _curated_asset(name: str):
     table = TABLES[name]
 
     @asset(name=name, group_name=CURATED_GROUP, io_manager_key="curated_io_manager", description=table.description)
-    def _table(corpus: dict[str, list[dict]]) -> Output[list[dict]]:
+    def _table(corpus: dict) -> Output:
         rows = corpus[name]
         return Output(rows, metadata={"rows": len(rows)})
 

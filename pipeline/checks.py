@@ -1,7 +1,6 @@
 """Asset checks on the curated tables, derived from the schema declaration, plus the
 cross-table facts analysts rely on (one `pages` row per page; agencies resolved)."""
 
-from __future__ import annotations
 
 from pathlib import Path
 

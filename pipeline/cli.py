@@ -58,19 +58,21 @@ def run(raw: Path, curated: Path, *, force: bool = False, workers: int = 2, quie
     done = set() if force else set(instance.get_materialized_partitions(AssetKey("pdf_records")))
     todo = [k for k in sorted(manifest, key=manifest.get) if k not in done]
     assets = list(defs.assets)  # type: ignore[arg-type]
+    quiet_logs = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     resources = defs.resources
     doc_assets = AssetSelection.groups("per_document")
     for key in tqdm(todo, desc="documents", unit="pdf", disable=quiet or not todo):
-        materialize(assets, selection=doc_assets, partition_key=key, instance=instance, resources=resources, raise_on_error=True)
+        materialize(assets, selection=doc_assets, partition_key=key, instance=instance, resources=resources, run_config=quiet_logs)
     result = materialize(  # the checks of the curated assets run with them
         assets, selection=AssetSelection.groups("curated"), instance=instance, resources=resources,
-        raise_on_error=True,
+        run_config=quiet_logs,
     )
     checks = [
         (f"{e.asset_check_key.asset_key.to_user_string()}:{e.asset_check_key.name}", e.passed)
         for e in result.get_asset_check_evaluations()
     ]
     summary = _summary(curated, len(todo), checks)
+    summary["checks_run"] = len(checks)
     if not quiet:
         _print_summary(summary)
     return summary

@@ -1,7 +1,6 @@
 """A sensor that watches the raw folder: new files become partitions and are processed,
 removed files leave the corpus, and the curated tables are rebuilt after any change."""
 
-from __future__ import annotations
 
 from dagster import (
     AddDynamicPartitionsRequest, DefaultSensorStatus, DeleteDynamicPartitionsRequest, RunRequest,
