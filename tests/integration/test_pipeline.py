@@ -1,0 +1,152 @@
+"""The whole pipeline, as `nhiemvu run` runs it, on a copy of the sample corpus plus bad files.
+
+One run over raw/ (text PDFs, the scanned twin, and one file of each bad kind), then
+a rerun with nothing new, then one new file, then a renamed file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pypdfium2 as pdfium
+import pytest
+
+from normalizers.schema import TABLES, check_table
+from pipeline.cli import run
+from tests.conftest import RAW, ROOT
+from tests.fixtures import bad_inputs
+from tests.fixtures.render import render_pdf
+
+BAD = {
+    "bad/not_a_pdf.pdf": "not a PDF",
+    "bad/empty.pdf": "empty file",
+    "bad/truncated.pdf": "truncated PDF",
+    "bad/corrupt.pdf": "corrupt PDF",
+    "bad/encrypted.pdf": "encrypted PDF",
+}
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    base = tmp_path_factory.mktemp("pipeline")
+    home, raw, curated = base / "home", base / "raw", base / "curated"
+    home.mkdir()
+    shutil.copy(ROOT / "dagster.yaml", home)
+    shutil.copytree(RAW, raw)
+    good = RAW / "929_BCA-VPB.pdf"
+    (raw / "bad").mkdir()
+    bad_inputs.not_a_pdf(raw / "bad/not_a_pdf.pdf")
+    bad_inputs.empty(raw / "bad/empty.pdf")
+    bad_inputs.truncated(good, raw / "bad/truncated.pdf")
+    bad_inputs.corrupt(good, raw / "bad/corrupt.pdf")
+    bad_inputs.encrypted(good, raw / "bad/encrypted.pdf")
+    bad_inputs.bad_page(RAW / "bao_cao_02-KH_BCDTW.pdf", raw / "bad/bad_page.pdf", page=2)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DAGSTER_HOME", str(home))
+    mp.chdir(base)
+    summary = run(raw, curated, quiet=True)
+    yield {"home": home, "raw": raw, "curated": curated, "summary": summary, "base": base}
+    mp.undo()
+
+
+def _table(ws, name):
+    return pq.read_table(ws["curated"] / f"{name}.parquet")
+
+
+def _digests(curated: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(curated.glob("*.parquet"))}
+
+
+def test_all_seven_tables_conform_to_the_schema(workspace):
+    for name, table in TABLES.items():
+        data = _table(workspace, name)
+        assert check_table(table, data) == [], name
+        for field in table.columns:  # the descriptions travel with the file
+            assert data.schema.field(field.name).metadata[b"description"].decode() == field.description
+    assert workspace["summary"]["checks_run"] >= len(TABLES)
+    assert workspace["summary"]["checks_failed"] == []
+
+
+def test_every_page_of_every_pdf_has_exactly_one_pages_row(workspace):
+    pages = _table(workspace, "pages").to_pylist()
+    docs = {d["doc_id"]: d for d in _table(workspace, "documents").to_pylist()}
+    keys = [(p["doc_id"], p["page"]) for p in pages]
+    assert len(keys) == len(set(keys))
+    for doc in docs.values():
+        if doc["status"] == "failed":
+            continue
+        n = len(pdfium.PdfDocument(str(workspace["raw"] / doc["source_file"])))
+        assert doc["n_pages"] == n
+        assert sorted(p for d, p in keys if d == doc["doc_id"]) == list(range(1, n + 1))
+
+
+def test_the_07_ct_ttg_sample_gives_112_tasks(workspace):
+    tasks = _table(workspace, "tasks").to_pylist()
+    ct07 = [t for t in tasks if t["source_file"] == "07_CT-TTg.pdf"]
+    assert len(ct07) == 112
+    assert sum(1 for t in ct07 if t["section"].startswith("A ")) == 26
+    assert all(t["lead_agencies"] for t in ct07)
+
+
+def test_scanned_twin_is_read_by_ocr(workspace):
+    docs = {d["source_file"]: d for d in _table(workspace, "documents").to_pylist()}
+    scan = docs["552_TB-VPCP_PL2_scan.pdf"]
+    assert scan["n_ocr_pages"] == scan["n_pages"] > 0
+    pages = [p for p in _table(workspace, "pages").to_pylist() if p["doc_id"] == scan["doc_id"]]
+    assert all(p["method"] == "ocr" and p["n_chars"] > 500 for p in pages)
+
+
+@pytest.mark.parametrize("source_file,reason", sorted(BAD.items()))
+def test_bad_files_are_failed_with_a_clear_reason(workspace, source_file, reason):
+    docs = {d["source_file"]: d for d in _table(workspace, "documents").to_pylist()}
+    doc = docs[source_file]
+    assert doc["status"] == "failed"
+    assert reason in doc["error"]
+
+
+def test_a_bad_page_makes_the_document_partial_and_the_rest_is_read(workspace):
+    docs = {d["source_file"]: d for d in _table(workspace, "documents").to_pylist()}
+    doc = docs["bad/bad_page.pdf"]
+    assert doc["status"] == "partial" and "page 2" in doc["error"]
+    pages = {p["page"]: p for p in _table(workspace, "pages").to_pylist() if p["doc_id"] == doc["doc_id"]}
+    assert pages[2]["method"] == "failed" and "MediaBox" in pages[2]["error"] or "Bounding box" in pages[2]["error"]
+    assert all(pages[n]["method"] == "text" and pages[n]["n_chars"] > 100 for n in pages if n != 2)
+
+
+def test_rerun_processes_nothing_and_rewrites_identical_bytes(workspace):
+    before = _digests(workspace["curated"])
+    summary = run(workspace["raw"], workspace["curated"], quiet=True)
+    assert summary["processed"] == 0
+    assert _digests(workspace["curated"]) == before
+
+
+def test_a_new_pdf_is_the_only_one_processed(workspace):
+    spec = {
+        "document": {"issuer": ["BỘ CÔNG AN"], "doc_number": "12/KH-BCA", "place_date": "Hà Nội, ngày 2 tháng 6 năm 2025",
+                     "type_word": "KẾ HOẠCH", "title": "Triển khai Chỉ thị 07/CT-TTg", "body": ["Thực hiện Chỉ thị số 07/CT-TTg."]},
+        "appendix": None,
+    }
+    (workspace["raw"] / "new").mkdir()
+    render_pdf(spec, workspace["raw"] / "new" / "12_KH-BCA.pdf")
+    n_docs = _table(workspace, "documents").num_rows
+    summary = run(workspace["raw"], workspace["curated"], quiet=True)
+    assert summary["processed"] == 1
+    docs = {d["source_file"]: d for d in _table(workspace, "documents").to_pylist()}
+    assert len(docs) == n_docs + 1
+    new = docs["new/12_KH-BCA.pdf"]
+    assert (new["doc_number"], new["doc_type"], str(new["issued_date"])) == ("12/KH-BCA", "Kế hoạch", "2025-06-02")
+    links = [l for l in _table(workspace, "links").to_pylist() if l["src_doc_id"] == new["doc_id"]]
+    ct07 = docs["07_CT-TTg.pdf"]["doc_id"]
+    assert any(l["dst_doc_number"] == "07/CT-TTg" and l["dst_doc_id"] == ct07 for l in links)
+
+
+def test_a_renamed_pdf_is_not_processed_again(workspace):
+    raw = workspace["raw"]
+    (raw / "929_BCA-VPB.pdf").rename(raw / "cong_van_929.pdf")
+    summary = run(raw, workspace["curated"], quiet=True)
+    assert summary["processed"] == 0
+    files = {d["source_file"] for d in _table(workspace, "documents").to_pylist()}
+    assert "cong_van_929.pdf" in files and "929_BCA-VPB.pdf" not in files
