@@ -150,3 +150,11 @@ def test_a_renamed_pdf_is_not_processed_again(workspace):
     assert summary["processed"] == 0
     files = {d["source_file"] for d in _table(workspace, "documents").to_pylist()}
     assert "cong_van_929.pdf" in files and "929_BCA-VPB.pdf" not in files
+
+
+def test_every_lead_agency_is_resolved_or_reported(workspace):
+    from normalizers.agencies import resolve_agencies
+
+    for t in _table(workspace, "tasks").to_pylist():
+        if t["lead_agency_raw"]:
+            assert t["lead_agencies"] or resolve_agencies(t["lead_agency_raw"]).unmatched, t["lead_agency_raw"]
