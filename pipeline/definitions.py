@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from dagster import Definitions, FilesystemIOManager
+from dagster import Definitions, FilesystemIOManager, in_process_executor
 
 from .assets import CURATED_ASSETS, DOC_ASSETS, corpus
 from .checks import CHECKS
@@ -21,6 +21,7 @@ def build_definitions(raw_dir: str | None = None, curated_dir: str | None = None
         asset_checks=CHECKS,
         jobs=[document_job, curated_job],
         sensors=[raw_folder_sensor],
+        executor=in_process_executor,  # a document's own worker processes use the cores; no per-step process start
         resources={
             "folders": Folders(raw_dir=raw_dir, curated_dir=curated_dir, workers=workers),
             "state_io_manager": FilesystemIOManager(base_dir=str(home() / ".dagster" / "assets")),

@@ -3,7 +3,7 @@ removed files leave the corpus, and the curated tables are rebuilt after any cha
 
 
 from dagster import (
-    AddDynamicPartitionsRequest, DefaultSensorStatus, DeleteDynamicPartitionsRequest, RunRequest,
+    AddDynamicPartitionsRequest, AssetSelection, DefaultSensorStatus, DeleteDynamicPartitionsRequest, RunRequest,
     SensorEvaluationContext, SensorResult, define_asset_job, sensor,
 )
 
@@ -11,8 +11,8 @@ from .assets import CURATED_GROUP, DOC_GROUP
 from .partitions import PDF_PARTITIONS
 from .resources import Folders
 
-document_job = define_asset_job("process_document", selection=f"group:{DOC_GROUP}", partitions_def=PDF_PARTITIONS)
-curated_job = define_asset_job("build_curated", selection=f"group:{CURATED_GROUP}")
+document_job = define_asset_job("process_document", selection=AssetSelection.groups(DOC_GROUP))
+curated_job = define_asset_job("build_curated", selection=AssetSelection.groups(CURATED_GROUP))
 
 
 @sensor(jobs=[document_job, curated_job], minimum_interval_seconds=30, default_status=DefaultSensorStatus.STOPPED)
