@@ -39,7 +39,7 @@ def _read_page(page, page_no: int, grid: Callable | None = None) -> tuple[PageCo
     """Read one pdfplumber page; returns its content and whether it needs OCR."""
     try:
         n_chars = len(page.chars)
-        words = page_words(page)
+        words = page_words(page, ocr=grid is not None)
         boxes = grid(page_no, float(page.height)) if grid else pdfplumber_cell_boxes(page)
         fragments, free = build_fragments(page_no, boxes, words)
         content = PageContent(page_no, float(page.width), float(page.height), "text", n_chars, tuple(prose_lines(free)), tuple(fragments))

@@ -12,14 +12,21 @@ from .layout import Line, Word
 WORD_SETTINGS = {"x_tolerance": 1.5, "y_tolerance": 2.5, "keep_blank_chars": False, "return_chars": True}
 
 
-def page_words(page) -> list[Word]:
-    """Upright words of a pdfplumber page as `Word`s, text in NFC."""
+def page_words(page, *, ocr: bool = False) -> list[Word]:
+    """Upright words of a pdfplumber page as `Word`s, text in NFC.
+
+    With `ocr`, the vertical rules of a scanned table that Tesseract read as "|" are dropped.
+    """
     words = []
     for w in page.extract_words(**WORD_SETTINGS):
         if not w.get("upright", True):
             continue
         chars = w.get("chars") or ()
         text = unicodedata.normalize("NFC", w["text"])
+        if ocr:
+            text = text.strip("|")
+            if not text:
+                continue
         first = chars[0]["width"] if chars else (w["x1"] - w["x0"]) / max(len(text), 1)
         last = chars[-1]["width"] if chars else first
         words.append(Word(text, float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]), float(first), float(last)))
