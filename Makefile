@@ -47,8 +47,10 @@ samples: install
 docs: install
 	$(PY) -m normalizers.schema
 
+# Speed/memory against pdfplumber and camelot, and cell accuracy on ICDAR 2013 (see bench/README.md).
 bench: install
-	$(PY) bench/bench_extract.py
+	$(PY) -m bench.bench_speed
+	$(PY) -m bench.icdar_compare
 
 clean:
 	rm -rf .dagster curated/*.parquet

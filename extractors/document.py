@@ -20,11 +20,13 @@ from typing import Callable, Sequence
 from .furniture import split_furniture
 from .grid import build_fragments, pdfplumber_cell_boxes, prose_lines
 from .layout import PageContent
-from .pdf import DocumentError, iter_pages, opened, page_count
+from .pdf import DocumentError, iter_pages, opened, page_count, sideways_rotation, write_rotated_page
 from .stitch import LogicalTable, stitch
 from .words import page_words
 
 MIN_TEXT_CHARS = 20  # a page with fewer characters than this and an image is a scan
+SCAN_IMAGE_COVER = 0.9  # ... and so is a page covered by one image with only a watermark of text
+WATERMARK_CHARS = 200
 PAGES_PER_WORKER_MIN = 8  # below this many pages, one process is faster
 
 
@@ -43,7 +45,7 @@ def _read_page(page, page_no: int, grid: Callable | None = None) -> tuple[PageCo
         boxes = grid(page_no, float(page.height)) if grid else pdfplumber_cell_boxes(page)
         fragments, free = build_fragments(page_no, boxes, words)
         content = PageContent(page_no, float(page.width), float(page.height), "text", n_chars, tuple(prose_lines(free)), tuple(fragments))
-        needs_ocr = n_chars < MIN_TEXT_CHARS and bool(page.images)
+        needs_ocr = grid is None and is_scan(page, n_chars)
         return content, needs_ocr
     except Exception as e:  # a damaged page must not stop the document
         return _failed(page_no, e), False
@@ -51,14 +53,44 @@ def _read_page(page, page_no: int, grid: Callable | None = None) -> tuple[PageCo
         page.close()
 
 
+def is_scan(page, n_chars: int) -> bool:
+    """A page whose content is an image: no text layer, or one page-sized image under a
+    thin text layer (a watermark or a stamp), as scanning software leaves them."""
+    if not page.images:
+        return False
+    if n_chars < MIN_TEXT_CHARS:
+        return True
+    area = float(page.width * page.height) or 1.0
+    cover = max((img["x1"] - img["x0"]) * (img["bottom"] - img["top"]) for img in page.images) / area
+    return n_chars < WATERMARK_CHARS and cover >= SCAN_IMAGE_COVER
+
+
 def _failed(page_no: int, error: Exception) -> PageContent:
     return PageContent(page_no, 0.0, 0.0, "failed", 0, error=f"{type(error).__name__}: {error}")
+
+
+def _read_upright(path: str, page, page_no: int) -> tuple[PageContent, bool]:
+    """Read a page; a page of sideways text (a landscape table printed rotated) is read from
+    a copy turned upright, so its boxes are those of the page as a reader turns it."""
+    try:
+        turn = sideways_rotation(page)
+    except Exception:  # noqa: BLE001 - _read_page reports the page's own error
+        turn = None
+    if turn is None:
+        return _read_page(page, page_no)
+    page.close()
+    with tempfile.TemporaryDirectory(prefix="nhiemvu-rot-") as tmp:
+        copy = Path(tmp) / "page.pdf"
+        write_rotated_page(path, page_no, turn, copy)
+        with opened(copy) as pdf:
+            (_, upright), = iter_pages(pdf)
+            return (_failed(page_no, upright), False) if isinstance(upright, Exception) else _read_page(upright, page_no)
 
 
 def _read_range(path: str, first: int, last: int) -> list[tuple[PageContent, bool]]:
     with opened(path) as pdf:
         return [
-            (_failed(n, page), False) if isinstance(page, Exception) else _read_page(page, n)
+            (_failed(n, page), False) if isinstance(page, Exception) else _read_upright(path, page, n)
             for n, page in iter_pages(pdf, first, last)
         ]
 

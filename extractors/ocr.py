@@ -57,9 +57,22 @@ def camelot_cell_boxes(path: str | Path, page: int, page_height: float) -> list[
     return [_merged_boxes(t.cells, page_height) for t in tables]
 
 
+SLIVER = 6.0  # points: grid rows/columns thinner than this are the inside of a thick or double rule
+
+
 def _merged_boxes(grid, page_height: float) -> list[Box]:
+    """Merged cell boxes from camelot's elementary grid and its rule flags.
+
+    Slivers (a thick or double rule seen as two rules) are folded into the rule: two
+    kept rows/columns are separated when any rule lies between them. Then cells not
+    separated by a rule are joined (union-find) and each group gives one box.
+    """
     n_rows, n_cols = len(grid), len(grid[0]) if grid else 0
-    parent = {(r, c): (r, c) for r in range(n_rows) for c in range(n_cols)}
+    if not n_rows or not n_cols:
+        return []
+    rows = [r for r in range(n_rows) if grid[r][0].y2 - grid[r][0].y1 >= SLIVER]
+    cols = [c for c in range(n_cols) if grid[0][c].x2 - grid[0][c].x1 >= SLIVER]
+    parent = {(r, c): (r, c) for r in rows for c in cols}
 
     def find(k):
         while parent[k] != k:
@@ -67,22 +80,25 @@ def _merged_boxes(grid, page_height: float) -> list[Box]:
             k = parent[k]
         return k
 
-    for r in range(n_rows):
-        for c in range(n_cols):
-            cell = grid[r][c]
-            if c + 1 < n_cols and not cell.right:
-                parent[find((r, c + 1))] = find((r, c))
-            if r + 1 < n_rows and not cell.bottom:
-                parent[find((r + 1, c))] = find((r, c))
+    def open_right(r: int, c: int, c2: int) -> bool:  # no rule between columns c and c2 on row r
+        return not any(grid[r][k].right or grid[r][k + 1].left for k in range(c, c2))
+
+    def open_below(r: int, r2: int, c: int) -> bool:  # no rule between rows r and r2 in column c
+        return not any(grid[k][c].bottom or grid[k + 1][c].top for k in range(r, r2))
+
+    for i, r in enumerate(rows):
+        for j, c in enumerate(cols):
+            if j + 1 < len(cols) and open_right(r, c, cols[j + 1]):
+                parent[find((r, cols[j + 1]))] = find((r, c))
+            if i + 1 < len(rows) and open_below(r, rows[i + 1], c):
+                parent[find((rows[i + 1], c))] = find((r, c))
     groups: dict[tuple[int, int], list] = {}
-    for r in range(n_rows):
-        for c in range(n_cols):
+    for r in rows:
+        for c in cols:
             groups.setdefault(find((r, c)), []).append(grid[r][c])
     boxes = []
     for cells in groups.values():
-        x0 = min(c.x1 for c in cells)
-        x1 = max(c.x2 for c in cells)
-        y_low = min(c.y1 for c in cells)
-        y_high = max(c.y2 for c in cells)
+        x0, x1 = min(c.x1 for c in cells), max(c.x2 for c in cells)
+        y_low, y_high = min(c.y1 for c in cells), max(c.y2 for c in cells)
         boxes.append((float(x0), float(page_height - y_high), float(x1), float(page_height - y_low)))
     return boxes

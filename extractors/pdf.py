@@ -96,3 +96,25 @@ def iter_pages(pdf: pdfplumber.PDF, first: int = 1, last: int | None = None) -> 
             yield number, Page(pdf, obj, page_number=number, initial_doctop=0)
         except Exception as e:  # noqa: BLE001 - reported as the page's error
             yield number, e
+
+
+def sideways_rotation(page: Page) -> int | None:
+    """Extra /Rotate (90 or 270) that makes a page of mostly sideways text upright, or None."""
+    chars = page.chars
+    sideways = [c for c in chars if not c.get("upright", True)]
+    if not chars or len(sideways) * 2 < len(chars):
+        return None
+    b = sum(c["matrix"][1] for c in sideways)
+    return 90 if b > 0 else 270
+
+
+def write_rotated_page(src: str | Path, page_no: int, extra: int, dst: str | Path) -> None:
+    """Write page `page_no` of `src` alone to `dst`, turned by `extra` degrees more."""
+    import pikepdf
+
+    with pikepdf.open(src) as pdf:
+        out = pikepdf.new()
+        out.pages.append(pdf.pages[page_no - 1])
+        page = out.pages[0]
+        page.Rotate = (int(page.obj.get("/Rotate", 0)) + extra) % 360
+        out.save(dst, deterministic_id=True)
