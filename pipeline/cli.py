@@ -2,6 +2,7 @@
 
     nhiemvu run [--raw DIR] [--curated DIR] [--force]   process new/changed PDFs, rebuild curated/
     nhiemvu dev [--port 3000]                            the Dagster UI on 127.0.0.1
+    nhiemvu show TASK_ID [--out DIR]                     PNG of each page of a task, its row boxed
 
 `run` materializes in-process: it registers one partition per file of the raw folder
 (sha256 of its bytes), processes only the partitions not yet processed (all with
@@ -119,6 +120,28 @@ def _print_summary(s: dict) -> None:
     print(f"  written to {s['curated']}/*.parquet")
 
 
+def show(task_id: str, raw: Path, curated: Path, out: Path) -> list[Path]:
+    """Write one PNG per page the task occupies, with the task's row outlined."""
+    import pyarrow.parquet as pq
+
+    from extractors.highlight import page_with_boxes
+
+    tasks = pq.read_table(curated / "tasks.parquet", filters=[("task_id", "=", task_id)]).to_pylist()
+    if not tasks:
+        raise SystemExit(f"no task {task_id} in {curated / 'tasks.parquet'}")
+    task = tasks[0]
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for span in task["spans"]:
+        box = (span["x0"], span["top"], span["x1"], span["bottom"])
+        image = page_with_boxes(raw / task["source_file"], span["page"], [box])
+        path = out / f"{task_id}_p{span['page']}.png"
+        image.save(path)
+        written.append(path)
+        print(f"{path}  ({task['source_file']}, page {span['page']})")
+    return written
+
+
 def dev(port: int) -> None:
     h = _enter_home()
     cmd = [sys.executable, "-m", "dagster", "dev", "-m", "pipeline.definitions", "-h", "127.0.0.1", "-p", str(port)]
@@ -136,6 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--curated", type=Path, default=Path(os.environ.get("NHIEMVU_CURATED", PROJECT_ROOT / "curated")))
     p_run.add_argument("--force", action="store_true", help="process every file again")
     p_run.add_argument("--workers", type=int, default=2, help="processes per document (default 2)")
+    p_show = sub.add_parser("show", help="PNG of the pages of a task with its row outlined (for auditors)")
+    p_show.add_argument("task_id")
+    p_show.add_argument("--raw", type=Path, default=Path(os.environ.get("NHIEMVU_RAW", PROJECT_ROOT / "raw")))
+    p_show.add_argument("--curated", type=Path, default=Path(os.environ.get("NHIEMVU_CURATED", PROJECT_ROOT / "curated")))
+    p_show.add_argument("--out", type=Path, default=Path("highlights"))
     p_dev = sub.add_parser("dev", help="start the Dagster UI on 127.0.0.1")
     p_dev.add_argument("--port", type=int, default=3000)
     args = parser.parse_args(argv)
@@ -144,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"raw folder not found: {args.raw}")
         summary = run(args.raw, args.curated, force=args.force, workers=args.workers)
         return 1 if summary["checks_failed"] else 0
+    if args.command == "show":
+        show(args.task_id, args.raw, args.curated, args.out)
+        return 0
     dev(args.port)
     return 0
 

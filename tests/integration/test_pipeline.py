@@ -158,3 +158,18 @@ def test_every_lead_agency_is_resolved_or_reported(workspace):
     for t in _table(workspace, "tasks").to_pylist():
         if t["lead_agency_raw"]:
             assert t["lead_agencies"] or resolve_agencies(t["lead_agency_raw"]).unmatched, t["lead_agency_raw"]
+
+
+def test_auditor_sees_a_cut_task_outlined_on_each_of_its_pages(workspace, tmp_path):
+    from PIL import Image
+
+    from pipeline.cli import show
+
+    tasks = _table(workspace, "tasks").to_pylist()
+    cut = next(t for t in tasks if t["page_end"] > t["page_start"] and t["extraction_method"] == "text")
+    written = show(cut["task_id"], workspace["raw"], workspace["curated"], tmp_path)
+    assert [int(p.stem.rsplit("_p", 1)[1]) for p in written] == [s["page"] for s in cut["spans"]]
+    for path, span in zip(written, cut["spans"]):
+        image = Image.open(path).convert("RGB")
+        x, y = int((span["x0"] + span["x1"]) / 2 * 2), int(span["top"] * 2)  # top edge, scale 2
+        assert any(image.getpixel((x, y + dy)) == (220, 30, 30) for dy in range(-2, 3))
