@@ -22,6 +22,7 @@ ROLES = (
     "result", "expected_result", "obstacles", "status", "note",
 )
 MIN_SCORE = 88.0
+MAX_EXTRA_WORDS = 5  # words a header cell may add to a known variant
 _DATEISH = re.compile(r"\(.*?\)|\bđến\s+(ngày|tháng)\b.*$|\d+([/.-]\d+)*", re.I)
 _NON_WORD = re.compile(r"[^\w\s]")
 
@@ -45,16 +46,22 @@ def _fold(text: str) -> str:
 def role_candidates(text: str) -> tuple[tuple[float, str], ...]:
     """Roles that fit one header cell, best first, as (score 0-100, role); only scores >= MIN_SCORE.
 
-    The score is rapidfuzz's token-set ratio (a header may add words to a known variant,
-    e.g. a date); among equal scores the closest variant overall (plain ratio) wins.
+    The score is rapidfuzz's token-set ratio (a header may add a few words to a known
+    variant, e.g. a date); among equal scores the closest variant overall (plain ratio)
+    wins. A text with many more words than the variant is a body cell that happens to
+    contain it ("... cho các đơn vị để thực hiện"), never a header: plain ratio only.
     """
     key = _fold(text)
     if not key:
         return ()
     squeezed = key.replace(" ", "")
+    n_words = key.count(" ") + 1
     best: dict[str, tuple[float, float]] = {}
     for role, variant in header_terms():
-        score = fuzz.token_set_ratio(key, variant)
+        if n_words <= variant.count(" ") + 1 + MAX_EXTRA_WORDS:
+            score = fuzz.token_set_ratio(key, variant)
+        else:
+            score = fuzz.ratio(key, variant)
         if len(squeezed) <= 6:  # short headers wrapped inside the word: "S T T", "ST T"
             score = max(score, fuzz.ratio(squeezed, variant.replace(" ", "")))
         cand = (score, fuzz.ratio(key, variant))

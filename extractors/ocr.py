@@ -9,8 +9,9 @@ the rendered page.
 
 from __future__ import annotations
 
-import logging
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Sequence
 
@@ -22,23 +23,20 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
 def ocr_pages(src: str | Path, dst: str | Path, pages: Sequence[int], *, jobs: int = 2) -> None:
-    """Write `dst`: `src` with an OCR text layer on `pages` (1-based); raises on failure."""
-    import ocrmypdf
+    """Write `dst`: `src` with an OCR text layer on `pages` (1-based); raises on failure.
 
-    logging.getLogger("ocrmypdf").setLevel(logging.ERROR)
-    ocrmypdf.ocr(
-        src,
-        dst,
-        language=list(OCR_LANGUAGE),
-        pages=",".join(str(p) for p in pages),
-        force_ocr=True,
-        output_type="pdf",
-        optimize=0,
-        jobs=jobs,
-        progress_bar=False,
-        rotate_pages=False,
-        deskew=False,
-    )
+    OCRmyPDF runs in a child process: in-process it patches pdfminer globally, after
+    which pdfminer reads some fonts of other PDFs as "(cid:97)(cid:105)…".
+    """
+    cmd = [
+        sys.executable, "-m", "ocrmypdf", "--quiet", "--language", "+".join(OCR_LANGUAGE),
+        "--pages", ",".join(str(p) for p in pages), "--force-ocr", "--output-type", "pdf",
+        "--optimize", "0", "--jobs", str(jobs), str(src), str(dst),
+    ]
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"ocrmypdf exited {done.returncode}: {done.stderr.strip()[-500:]}")
 
 
 def camelot_cell_boxes(path: str | Path, page: int, page_height: float) -> list[list[Box]]:

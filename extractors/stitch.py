@@ -3,13 +3,16 @@
 Steps, each a small function:
 1. `continues`: a fragment continues the current table when it is the first thing on
    the next page (only furniture above it), the table was the last thing on its page
-   (only furniture below), and it has the same header or the same column rules.
+   (only furniture below), and it has the same header or the same column rules (a
+   table that has shown only its header so far always goes on: its header row was cut).
 2. `_header_rows`: the header rows at the top of the first fragment; the repeated
    header at the top of later fragments is dropped.
 3. `row_kind`: header, section (one cell across the table, a Roman-numeral or letter
    label) or data.
-4. a data row at the top of a continuing fragment whose number cell is empty is the
-   rest of the row cut by the page break: its cells are appended to that row's cells.
+4. `is_continuation`: a row at the top of a continuing fragment with nothing in its
+   number or label cell (or, for a one-cell section, a sentence going on; for a
+   header, more header words) is the rest of the row cut by the page break: its cells
+   are appended to that row's cells.
 5. cell text is made once per logical cell from all its lines (`celltext.join_lines`),
    so a word cut by the page break is rejoined like one cut by a line break.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from statistics import median
 from typing import Sequence
 
 from rapidfuzz import fuzz
@@ -28,6 +32,7 @@ from .layout import Box, Cell, Fragment, Line, PageContent, Row
 
 COL_TOL = 3.0  # points: vertical rules this close are the same column boundary
 MAX_HEADER_ROWS = 3
+_LABELLED = re.compile(r"^([IVXLC]+|[A-ZĐ])[.)]\s+\S")  # a heading with its label in front
 _LABEL = re.compile(r"^([IVXLC]+|[A-ZĐ]|[a-zđ])[.)]?$")
 
 
@@ -124,14 +129,27 @@ def _row_key(row: Row) -> str:
 
 
 def _pads(frag: Fragment) -> list[float]:
-    """Left padding of each column: the smallest gap between a cell's edge and its text."""
-    pads = [8.0] * frag.n_cols
+    """Cell padding of each column: the gap between a cell's edge and its text.
+
+    A cell of two or more lines that all start at the same x (left-aligned or justified
+    text) shows the table's padding; centred cells (numbers, headers) do not. The
+    median of those gaps holds for the whole fragment; a fragment without such a cell
+    falls back on the smallest gap of each column.
+    """
+    aligned: list[float] = []
+    smallest = [8.0] * frag.n_cols
     for row in frag.rows:
         for cell in row.cells:
-            if cell.col_span == 1 and cell.lines:
-                gap = min(l.box[0] for l in cell.lines) - cell.box[0]
-                pads[cell.col] = min(pads[cell.col], max(gap, 0.5))
-    return pads
+            if cell.col_span != 1 or not cell.lines:
+                continue
+            starts = [l.box[0] for l in cell.lines]
+            gap = max(min(starts) - cell.box[0], 0.5)
+            smallest[cell.col] = min(smallest[cell.col], gap)
+            if len(starts) >= 2 and max(starts) - min(starts) < 0.5:
+                aligned.append(gap)
+    if aligned:
+        return [median(aligned)] * frag.n_cols
+    return smallest
 
 
 def _pending(row: Row, frag: Fragment, pads: Sequence[float], kind: str) -> _PendingRow:
@@ -153,6 +171,8 @@ def row_kind(texts_by_col: Sequence[tuple[int, int, str]], n_cols: int, item_col
     label = next((t for c, _, t in filled if c == item_col), "")
     if len(filled) <= 2 and _LABEL.match(label.strip()) and n_cols > 2:
         return "section"
+    if len(filled) == 1 and filled[0][0] <= item_col and _LABELLED.match(label.strip()) and n_cols > 2:
+        return "section"  # "II. Các dự án …" alone in the first cell, the rest of the row empty
     return "data"
 
 
@@ -175,6 +195,8 @@ def continues(builder: _Builder, frag: Fragment, page_no: int, text_above: bool)
         return False
     if frag.rows and _is_repeated_header(frag.rows[0], builder.header_keys):
         return True
+    if builder.rows and all(r.kind == "header" for r in builder.rows) and _same_columns(builder.first, frag):
+        return True  # a table does not end with its header: the page break cut the header row
     if frag.rows and builder.header_keys and looks_like_header(_cell_texts(frag.rows[0])):
         return False  # a different header: a new table
     return _same_columns(builder.first, frag)
@@ -253,12 +275,46 @@ def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[f
         kind = row_kind(texts, frag.n_cols, item_col)
         prev = b.rows[-1] if b.rows else None
         item_text = next((t for c, s, t in texts if c <= item_col < c + s), "")
-        if at_top and kind == "data" and not item_text.strip() and prev is not None and prev.kind == "data":
+        if at_top and prev is not None and is_continuation(prev, row, kind, item_text):
             _append_continuation(prev, row, frag, pads)
+            if prev.kind == "header":  # the header row itself was cut: match its repeats whole
+                b.header_keys[-1] = _pending_key(prev)
             at_top = False
             continue
         at_top = False
         b.rows.append(_pending(row, frag, pads, kind))
+
+
+def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str) -> bool:
+    """Is `row`, first on a continuing page, the rest of `prev`, the row the page break cut?
+
+    A new row starts with its number or label; the rest of a cut row has none there
+    (or only what the cut left of it, e.g. the "." of "III."). The rest of a
+    one-cell section row (no label cell) continues a sentence: it starts in lower
+    case or with punctuation. A header row can be cut too (it is not repeated then):
+    its rest looks like a header, or like a data row without a number.
+    """
+    if prev.kind == "header" and kind == "data":
+        if looks_like_header(_cell_texts(row)):
+            return True
+        kind = "header"
+    if kind != prev.kind:
+        return False
+    if [(c.col, c.col_span) for c in row.cells] != [(c.col, c.col_span) for c in prev.cells]:
+        return kind == "data" and not _has_alnum(item_text)
+    if len(row.cells) > 1 or kind != "section":
+        return not _has_alnum(item_text)
+    text = " ".join(l.text for l in row.cells[0].lines)
+    return bool(text) and (text[0].islower() or not text[0].isalnum())
+
+
+def _pending_key(row: _PendingRow) -> str:
+    texts = (" ".join(l.text for p in c.parts for l in p.lines) for c in row.cells)
+    return " ".join(t for t in texts if t).lower()
+
+
+def _has_alnum(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
 
 
 def _append_continuation(prev: _PendingRow, row: Row, frag: Fragment, pads: Sequence[float]) -> None:

@@ -1,0 +1,159 @@
+"""Exact-cell agreement with the ICDAR 2013 ground truth on its ruled tables: ours vs camelot vs pdfplumber.
+
+For each ICDAR document with at least one ruled table (see `icdar_gt.is_ruled`), the
+pages holding ruled tables are read by the three tools (`tools.py`) and every tool's
+cells on a page are scored against the ground-truth cells of the ruled tables on that
+page (`cellmatch.score_page`); cells a tool finds inside an unruled ground-truth table
+are ignored. Our extractor joins tables across pages into logical tables; its cells are
+still compared page by page (a cell belongs to the page where it starts), since ICDAR
+annotates a continuing table once per page.
+
+    python -m bench.icdar_compare            # all ruled documents, prints a table
+    python -m bench.icdar_compare us-030 eu-004
+
+Results also go to bench/out/icdar_compare.json.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import pdfplumber
+
+from . import tools
+from .cellmatch import Counts, PredCell, score_page
+from .icdar_gt import GtTable, is_ruled, load_tables, rule_edges, structure_xml
+
+ROOT = Path(__file__).resolve().parents[1]
+ICDAR = ROOT.parent / "shared" / "realworld" / "icdar2013"
+OUT = Path(__file__).resolve().parent / "out"
+TOOLS = ("ours", "camelot", "pdfplumber")
+
+
+@dataclass
+class Doc:
+    name: str
+    path: Path
+    page_heights: list[float]
+    ruled: list[GtTable]
+    unruled: list[GtTable]
+
+    @property
+    def pages(self) -> list[int]:
+        return sorted({t.page for t in self.ruled})
+
+
+@dataclass
+class DocResult:
+    name: str
+    counts: dict[str, Counts] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    misses: dict[str, list] = field(default_factory=dict)
+
+
+def icdar_pdfs(folder: Path = ICDAR) -> list[Path]:
+    """PDFs that have a structure ground truth, by name."""
+    return sorted((p for p in folder.glob("*/*.pdf") if structure_xml(p).exists()), key=lambda p: p.stem)
+
+
+def load_doc(pdf_path: Path) -> Doc:
+    with pdfplumber.open(pdf_path) as pdf:
+        heights = [float(p.height) for p in pdf.pages]
+        tables = load_tables(structure_xml(pdf_path), heights)
+        edges = {n: rule_edges(pdf.pages[n - 1]) for n in {t.page for t in tables}}
+    ruled = [t for t in tables if is_ruled(t, edges[t.page])]
+    return Doc(pdf_path.stem, pdf_path, heights, ruled, [t for t in tables if t not in ruled])
+
+
+def ruled_docs(names: Sequence[str] = ()) -> list[Doc]:
+    """Documents with at least one ruled table (restricted to `names` if given)."""
+    paths = [p for p in icdar_pdfs() if not names or p.stem in names]
+    return [d for d in map(load_doc, paths) if d.ruled]
+
+
+def predictions(tool: str, doc: Doc) -> list[PredCell]:
+    if tool == "ours":
+        return tools.ours(doc.path)
+    if tool == "camelot":
+        return tools.camelot_cells(doc.path, doc.pages, dict(enumerate(doc.page_heights, start=1)))
+    if tool == "pdfplumber":
+        return tools.pdfplumber_cells(doc.path, doc.pages)
+    raise ValueError(tool)
+
+
+def score_doc(doc: Doc, preds: Sequence[PredCell]) -> tuple[Counts, list]:
+    total, misses = Counts(), []
+    for page in doc.pages:
+        gt = [(c.box, c.text) for t in doc.ruled if t.page == page for c in t.cells]
+        ignored = [t.box for t in doc.unruled if t.page == page]
+        counts, page_misses = score_page(gt, [p for p in preds if p.page == page], ignored)
+        total += counts
+        misses += [(page, *m) for m in page_misses]
+    return total, misses
+
+
+def compare(docs: Sequence[Doc], tool_names: Sequence[str] = TOOLS, progress: Callable[[DocResult], None] | None = None) -> list[DocResult]:
+    results = []
+    for doc in docs:
+        res = DocResult(doc.name)
+        for tool in tool_names:
+            t0 = time.perf_counter()
+            try:
+                preds = predictions(tool, doc)
+            except Exception as e:  # a tool crashing on a document scores nothing there
+                print(f"{doc.name}: {tool} failed: {type(e).__name__}: {e}", file=sys.stderr)
+                preds = []
+            res.seconds[tool] = time.perf_counter() - t0
+            res.counts[tool], res.misses[tool] = score_doc(doc, preds)
+        results.append(res)
+        if progress:
+            progress(res)
+    return results
+
+
+def totals(results: Sequence[DocResult], tool: str) -> Counts:
+    total = Counts()
+    for r in results:
+        total += r.counts[tool]
+    return total
+
+
+def _row(name: str, counts: dict[str, Counts], n_gt: int, tool_names: Sequence[str]) -> str:
+    cols = "".join(f" | {counts[t].precision:5.3f} {counts[t].recall:5.3f} {counts[t].f1:5.3f}" for t in tool_names)
+    return f"{name:9s} {n_gt:5d}{cols}"
+
+
+def main(argv: Sequence[str]) -> None:
+    t0 = time.perf_counter()
+    docs = ruled_docs(argv)
+    head = "".join(f" | {t:^17s}" for t in TOOLS)
+    print(f"{len(docs)} documents with ruled tables, {sum(len(d.ruled) for d in docs)} ruled table regions "
+          f"({sum(len(d.unruled) for d in docs)} unruled regions on the same documents ignored)")
+    print(f"{'document':9s} {'cells':>5s}{head}")
+    print(f"{'':15s}" + " |   P     R     F1 " * len(TOOLS))
+    results = compare(docs, progress=lambda r: print(_row(r.name, r.counts, r.counts[TOOLS[0]].n_gt, TOOLS), flush=True))
+    all_counts = {t: totals(results, t) for t in TOOLS}
+    print(_row("TOTAL", all_counts, all_counts[TOOLS[0]].n_gt, TOOLS))
+    for t in TOOLS:
+        c, secs = all_counts[t], sum(r.seconds[t] for r in results)
+        print(f"{t:10s} hits {c.hits:5d} / pred {c.n_pred:5d} / gt {c.n_gt:5d}   P {c.precision:.3f} R {c.recall:.3f} F1 {c.f1:.3f}   {secs:6.1f} s")
+    won = sum(r.counts["ours"].f1 >= r.counts["camelot"].f1 for r in results)
+    print(f"ours >= camelot on {won}/{len(results)} documents; run time {time.perf_counter() - t0:.0f} s")
+    OUT.mkdir(exist_ok=True)
+    payload = {
+        "documents": [
+            {"name": r.name, **{t: {**vars(r.counts[t]), "f1": r.counts[t].f1, "seconds": r.seconds[t], "misses": r.misses[t]} for t in TOOLS}}
+            for r in results
+        ],
+        "totals": {t: {**vars(all_counts[t]), "precision": all_counts[t].precision, "recall": all_counts[t].recall, "f1": all_counts[t].f1} for t in TOOLS},
+    }
+    (OUT / "icdar_compare.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,124 @@
+"""Words cut by narrow columns and rows cut by page breaks, as the variety corpus met them.
+
+Each case is the geometry a real producer (reportlab or LibreOffice) drew, reduced to
+synthetic lines: every glyph `CHAR` points wide unless a word says otherwise.
+"""
+
+from extractors.celltext import is_syllable, join_lines
+from extractors.headers import looks_like_header
+from extractors.layout import Cell, Line, Row, Word
+from extractors.stitch import _Part, _PendingCell, _PendingRow, is_continuation
+
+CHAR = 5.0
+SPACE = 2.5
+
+
+def line(*texts: str, x: float = 0.0, char: float = CHAR) -> Line:
+    words = []
+    for t in texts:
+        words.append(Word(t, x, 0, x + char * len(t), 10, char, char))
+        x += char * len(t) + SPACE
+    return Line(tuple(words))
+
+
+def test_line_starting_with_closing_punctuation_continues_the_token():
+    assert join_lines([line("III"), line(".")], 0, 16) == "III."
+    assert join_lines([line("hoàn", "thành"), line(",", "khai", "thác")], 0, 60) == "hoàn thành, khai thác"
+
+
+def test_date_cut_before_its_slash_is_rejoined():
+    assert join_lines([line("31/10"), line("/2025")], 0, 27) == "31/10/2025"
+
+
+def test_word_started_mid_line_is_rejoined_through_its_middle_piece():
+    # reportlab starts a word wider than the column after "Quý " and cuts it twice.
+    assert join_lines([line("Quý", "I"), line("I/202"), line("5")], 0, 26) == "Quý II/2025"
+    # "thường": "t" ends a full line, "hườn" fills the next alone, "g" ends it.
+    lines = [line("hiện", "t"), line("hườn", char=6.5), line("g", "xuyên")]
+    assert join_lines(lines, 0, 27.5) == "hiện thường xuyên"
+
+
+def test_pieces_are_tested_as_the_word_glued_so_far():
+    # "GIA" + "N" is one syllable, "GIAN" + "HO" is not: two words, each cut.
+    lines = [line("GIA"), line("N"), line("HO"), line("ÀN")]
+    assert join_lines(lines, 0, 15.5) == "GIAN HOÀN"
+
+
+def test_vowel_less_small_letters_are_no_word():
+    assert join_lines([line("Vietinba"), line("nk,")], 0, 40.5) == "Vietinbank,"
+
+
+def test_capitals_of_a_code_and_single_capitals_are_rejoined():
+    assert join_lines([line("01/KHPH-B"), line("CA-NHNNVN")], 0, 45.5) == "01/KHPH-BCA-NHNNVN"
+    assert join_lines([line("các", "C", char=3.0), line("SDL")], 0, 18) == "các CSDL"
+
+
+def test_two_abbreviations_after_other_words_keep_their_space():
+    assert join_lines([line("(01", "DVC"), line("BHXH")], 0, 33) == "(01 DVC BHXH"
+
+
+def test_range_cut_after_its_hyphen_is_rejoined():
+    assert join_lines([line("từ", "1%-"), line("1,5%/năm")], 0, 40) == "từ 1%-1,5%/năm"
+
+
+def test_hyphen_between_small_letters_keeps_its_space():
+    assert join_lines([line("đúng", "-", "đủ-"), line("sạch", "-", "sống")], 0, 60) == "đúng - đủ- sạch - sống"
+    assert join_lines([line("tỉnh/"), line("thành", "phố")], 0, 40) == "tỉnh/thành phố"
+
+
+def test_line_ending_with_an_opening_bracket_is_cut_inside_the_token():
+    assert join_lines([line("("), line("2)")], 0, 8) == "(2)"
+
+
+def test_syllables_have_one_tone_and_a_known_vowel_nucleus():
+    assert is_syllable("xuyên") and is_syllable("Thường") and is_syllable("quyết")
+    assert not is_syllable("vàủy")  # two tone marks
+    assert not is_syllable("choông")  # no such nucleus
+
+
+def test_body_cell_containing_header_words_is_not_a_header():
+    body = ["", "chính trong thực hiện nhiệm vụ khoa học công nghệ, đổi mới sáng tạo và chuyển đổi số", "", "",
+            "quyết, chương trình hành động, thông báo kết luận cho các đơn vị để thực hiện"]
+    assert not looks_like_header(body)
+
+
+# ---------------------------------------------------------------- rows cut by a page break
+
+
+def _cell(col: int, span: int, text: str) -> Cell:
+    return Cell((col * 50.0, 0, (col + span) * 50.0, 20), col, span, (line(*text.split()),) if text else ())
+
+
+def _row(*cells: tuple[int, int, str]) -> Row:
+    return Row((0, 0, 250, 20), tuple(_cell(*c) for c in cells))
+
+
+def _pending(kind: str, *cells: tuple[int, int, str]) -> _PendingRow:
+    parts = [_PendingCell(c, s, 0, 50, [_Part(1, (0, 0, 50, 20), (line(*t.split()),))]) for c, s, t in cells]
+    return _PendingRow(kind, parts, [(1, (0, 0, 250, 20))])
+
+
+def test_rest_of_a_cut_labelled_section_has_only_the_cut_label_piece():
+    prev = _pending("section", (0, 1, "III"), (1, 4, "Khẩn trương hoàn thiện thể chế"))
+    rest = _row((0, 1, "."), (1, 4, "đang cản trở sự phát triển"))
+    assert is_continuation(prev, rest, "section", ".")
+    new = _row((0, 1, "IV."), (1, 4, "Phát triển hạ tầng số"))
+    assert not is_continuation(prev, new, "section", "IV.")
+
+
+def test_rest_of_a_one_cell_section_goes_on_in_lower_case():
+    prev = _pending("section", (0, 5, "Nhiệm vụ giao Bộ trưởng, Thủ trưởng cơ quan ngang bộ,"))
+    assert is_continuation(prev, _row((0, 5, "cơ quan thuộc Chính phủ chỉ đạo")), "section", "")
+    assert not is_continuation(prev, _row((0, 5, "Nhiệm vụ giao Bộ Tư pháp chỉ đạo")), "section", "")
+
+
+def test_rest_of_a_cut_header_row_continues_the_header():
+    prev = _pending("header", (0, 1, "TT"), (1, 1, "Tên nhiệm vụ"), (2, 1, "Thời hạn"))
+    rest = _row((0, 1, ""), (1, 1, ""), (2, 1, "hoàn thành"))
+    assert is_continuation(prev, rest, "data", "")
+    assert not is_continuation(prev, _row((0, 1, "1"), (1, 1, "Xây dựng"), (2, 1, "2025")), "data", "1")
+
+
+def test_rest_of_a_cut_header_may_hold_header_words_in_every_cell():
+    prev = _pending("header", (0, 1, ""), (1, 1, "NỘI DUNG NHIỆM VỤ"), (2, 1, "THỜI"))
+    assert is_continuation(prev, _row((0, 1, "T T"), (1, 1, ""), (2, 1, "HẠN")), "data", "T T")
