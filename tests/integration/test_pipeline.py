@@ -173,3 +173,21 @@ def test_auditor_sees_a_cut_task_outlined_on_each_of_its_pages(workspace, tmp_pa
         image = Image.open(path).convert("RGB")
         x, y = int((span["x0"] + span["x1"]) / 2 * 2), int(span["top"] * 2)  # top edge, scale 2
         assert any(image.getpixel((x, y + dy)) == (220, 30, 30) for dy in range(-2, 3))
+
+
+def test_analysts_read_the_tables_with_pandas_duckdb_and_polars(workspace):
+    import datetime as dt
+
+    import duckdb
+    import pandas as pd
+    import polars as pl
+
+    path = workspace["curated"] / "tasks.parquet"
+    tasks = pd.read_parquet(path)
+    assert isinstance(tasks.loc[tasks["deadline_due"].notna(), "deadline_due"].iloc[0], dt.date)
+    assert pl.read_parquet(path).schema["lead_agencies"] == pl.List(pl.String)
+    rows = duckdb.sql(
+        f"select count(*), count(distinct task_id) from '{path}' t "
+        f"join '{workspace['curated'] / 'statuses.parquet'}' s using (task_id) where s.as_of = date '2025-05-10'"
+    ).fetchall()
+    assert rows[0][0] == rows[0][1] > 0  # one status per task in the 71/NQ-CP report, as of its header date
