@@ -21,14 +21,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import takewhile
 from statistics import median
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz
 
 from .celltext import join_lines
 from .headers import column_roles, is_column_number_row, looks_like_header
-from .layout import Box, Cell, Fragment, Line, PageContent, Row
+from .layout import Box, Fragment, Line, PageContent, Row
 
 COL_TOL = 3.0  # points: vertical rules this close are the same column boundary
 MAX_HEADER_ROWS = 3
@@ -329,35 +330,39 @@ def _append_continuation(prev: _PendingRow, row: Row, frag: Fragment, pads: Sequ
     prev.spans.append((frag.page, row.box))
 
 
-def _headers(b: _Builder) -> list[str]:
-    n = b.first.n_cols
-    heads = [""] * n
-    for r in b.rows:
-        if r.kind != "header":
-            break
-        for c in r.cells:
-            text = " ".join(l.text for p in c.parts for l in p.lines)
-            if text and not is_column_number_row([text, text, text]):
-                for col in range(c.col, min(c.col + c.col_span, n)):
-                    heads[col] = f"{heads[col]} {text}".strip()
+def header_texts(header_rows: Iterable[Sequence[tuple[int, int, str]]], n_cols: int) -> list[str]:
+    """Each column's header text from the header rows' (col, span, text) cells, top to bottom.
+
+    A spanning cell heads every column under it ("Cơ quan thực hiện" over "Cơ quan chủ
+    trì" and "Cơ quan phối hợp"); a column-number row "(1) (2) …" adds nothing.
+    """
+    heads = [""] * n_cols
+    for cells in header_rows:
+        if is_column_number_row([t for _, _, t in cells if t]):
+            continue
+        for col, span, text in cells:
+            for k in range(col, min(col + span, n_cols)):
+                if text and text not in heads[k]:
+                    heads[k] = f"{heads[k]} {text}".strip()
     return heads
+
+
+def _leading_headers(rows: Sequence) -> list:
+    return list(takewhile(lambda r: r.kind == "header", rows))
+
+
+def _headers(b: _Builder) -> list[str]:
+    rows = ([(c.col, c.col_span, " ".join(l.text for p in c.parts for l in p.lines)) for c in r.cells]
+            for r in _leading_headers(b.rows))
+    return header_texts(rows, b.first.n_cols)
 
 
 def _finish(b: _Builder, table_no: int) -> LogicalTable:
     rows = tuple(
         LogicalRow(r.kind, tuple(c.finish() for c in r.cells), tuple(_merge_spans(r.spans))) for r in b.rows
     )
-    n = b.first.n_cols
-    heads = [""] * n
-    for r in rows:
-        if r.kind != "header":
-            break
-        if is_column_number_row([t for t in r.texts if t]):
-            continue
-        for c in r.cells:
-            for col in range(c.col, min(c.col + c.col_span, n)):
-                heads[col] = f"{heads[col]} {c.text}".strip() if c.text not in heads[col] else heads[col]
-    return LogicalTable(table_no, n, tuple(heads), rows)
+    heads = header_texts(([(c.col, c.col_span, c.text) for c in r.cells] for r in _leading_headers(rows)), b.first.n_cols)
+    return LogicalTable(table_no, b.first.n_cols, tuple(heads), rows)
 
 
 def _merge_spans(spans: Sequence[tuple[int, Box]]) -> list[tuple[int, Box]]:

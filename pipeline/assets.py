@@ -13,9 +13,9 @@ from dagster import AssetExecutionContext, AssetIn, Output, asset
 from extractors.document import ExtractedDocument, extract_pages
 from extractors.layout import PageContent
 from extractors.pdf import DocumentError
-from extractors.stitch import LogicalTable, stitch
+from extractors.stitch import stitch
 from normalizers.corpus import build_curated
-from normalizers.records import DocRecords, document_records, failed_document
+from normalizers.records import document_records, failed_document
 from normalizers.schema import TABLES
 
 from . import __version__

@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
-from pathlib import Path
 
 from normalizers.schema import data_dictionary_markdown
 from tests.conftest import ROOT
