@@ -27,6 +27,7 @@ from .words import page_words
 MIN_TEXT_CHARS = 20  # a page with fewer characters than this and an image is a scan
 SCAN_IMAGE_COVER = 0.9  # ... and so is a page covered by one image with only a watermark of text
 WATERMARK_CHARS = 200
+MIN_SKEW = 0.3  # degrees: an OCR'd page tilted more than this is also tried deskewed
 PAGES_PER_WORKER_MIN = 8  # below this many pages, one process is faster
 
 
@@ -115,24 +116,52 @@ def read_pages(path: str | Path, *, workers: int | None = None) -> list[tuple[Pa
 
 
 def _ocr(path: str, pages: Sequence[PageContent]) -> dict[int, PageContent]:
-    """OCR the given pages; returns their new content (method 'ocr' or 'failed')."""
-    from .ocr import camelot_cell_boxes, ocr_pages
+    """OCR the given pages; returns their new content (method 'ocr' or 'failed').
 
-    numbers = [p.page for p in pages]
+    Pages whose OCR'd lines are tilted by more than MIN_SKEW are OCR'd again, deskewed,
+    and the reading whose table grid is better is kept (`_grid_quality`): a tilt turns
+    rules into bands that break the grid, but resampling a straight-enough scan can
+    erase a faint rule.
+    """
+    result = _ocr_pass(path, [p.page for p in pages], deskew=False)
+    tilted = [n for n, (_, skew) in result.items() if abs(skew) > MIN_SKEW]
+    if tilted:
+        for n, (content, skew) in _ocr_pass(path, tilted, deskew=True).items():
+            if _grid_quality(content) >= _grid_quality(result[n][0]):  # a tie goes to the straight page
+                result[n] = (content, skew)
+    return {n: content for n, (content, _) in result.items()}
+
+
+def _grid_quality(page: PageContent) -> tuple[int, int]:
+    """More cells holding text is better (no rule lost); then fewer empty cells (no bands)."""
+    cells = [c for f in page.fragments for r in f.rows for c in r.cells]
+    filled = sum(1 for c in cells if c.lines)
+    return filled, filled - len(cells)
+
+
+def _ocr_pass(path: str, numbers: Sequence[int], *, deskew: bool) -> dict[int, tuple[PageContent, float]]:
+    """(content, skew of its text in degrees) of each page OCR'd into a temporary copy."""
+    from .ocr import camelot_cell_boxes, ocr_pages, text_skew
+
     with tempfile.TemporaryDirectory(prefix="nhiemvu-ocr-") as tmp:
         out = Path(tmp) / "ocr.pdf"
         try:
-            ocr_pages(path, out, numbers)
+            ocr_pages(path, out, numbers, deskew=deskew)
         except Exception as e:
-            err = f"OCR failed: {type(e).__name__}: {e}"
-            return {p.page: replace(p, method="failed", error=err) for p in pages}
+            failed = PageContent(0, 0.0, 0.0, "failed", 0, error=f"OCR failed: {type(e).__name__}: {e}")
+            return {n: (replace(failed, page=n), 0.0) for n in numbers}
         result = {}
         grid = lambda page_no, height: camelot_cell_boxes(out, page_no, height)  # noqa: E731
         with opened(out) as pdf:
             for n, page in iter_pages(pdf):
-                if n not in result and n in numbers:
-                    content = _failed(n, page) if isinstance(page, Exception) else _read_page(page, n, grid)[0]
-                    result[n] = content if content.method == "failed" else replace(content, method="ocr")
+                if n not in numbers:
+                    continue
+                if isinstance(page, Exception):
+                    result[n] = (_failed(n, page), 0.0)
+                    continue
+                skew = text_skew(page.chars)
+                content = _read_page(page, n, grid)[0]
+                result[n] = (content if content.method == "failed" else replace(content, method="ocr"), skew)
         return result
 
 

@@ -9,6 +9,7 @@ the rendered page.
 
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
@@ -18,11 +19,12 @@ from typing import Sequence
 from .layout import Box
 
 OCR_LANGUAGE = ("vie",)
+LINE_SCALE = 40  # camelot finds rules longer than page size / LINE_SCALE: a one-line header cell's rules too
 # Tesseract is faster on these machines with one OpenMP thread per process.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
-def ocr_pages(src: str | Path, dst: str | Path, pages: Sequence[int], *, jobs: int = 2) -> None:
+def ocr_pages(src: str | Path, dst: str | Path, pages: Sequence[int], *, jobs: int = 2, deskew: bool = False) -> None:
     """Write `dst`: `src` with an OCR text layer on `pages` (1-based); raises on failure.
 
     OCRmyPDF runs in a child process: in-process it patches pdfminer globally, after
@@ -31,12 +33,19 @@ def ocr_pages(src: str | Path, dst: str | Path, pages: Sequence[int], *, jobs: i
     cmd = [
         sys.executable, "-m", "ocrmypdf", "--quiet", "--language", "+".join(OCR_LANGUAGE),
         "--pages", ",".join(str(p) for p in pages), "--force-ocr", "--output-type", "pdf",
-        "--optimize", "0", "--jobs", str(jobs), str(src), str(dst),
+        "--optimize", "0", "--jobs", str(jobs), *(["--deskew"] if deskew else []), str(src), str(dst),
     ]
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     done = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"ocrmypdf exited {done.returncode}: {done.stderr.strip()[-500:]}")
+
+
+def text_skew(chars: Sequence[dict]) -> float:
+    """Median angle (degrees) of the baselines of an OCR'd page: OCRmyPDF writes each
+    word along the slope Tesseract found, so a tilted scan shows in its text layer."""
+    angles = sorted(math.degrees(math.atan2(c["matrix"][1], c["matrix"][0])) for c in chars if c.get("matrix"))
+    return angles[len(angles) // 2] if angles else 0.0
 
 
 def camelot_cell_boxes(path: str | Path, page: int, page_height: float) -> list[list[Box]]:
@@ -51,7 +60,7 @@ def camelot_cell_boxes(path: str | Path, page: int, page_height: float) -> list[
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        tables = camelot.read_pdf(str(path), pages=str(page), flavor="lattice")
+        tables = camelot.read_pdf(str(path), pages=str(page), flavor="lattice", line_scale=LINE_SCALE)
     return [_merged_boxes(t.cells, page_height) for t in tables]
 
 

@@ -194,6 +194,8 @@ def continues(builder: _Builder, frag: Fragment, page_no: int, text_above: bool)
     """Does `frag` (first fragment of its page) continue the table being built?"""
     if text_above or not builder.ends_page or builder.last_page != page_no - 1:
         return False
+    if frag.n_cols != builder.first.n_cols:
+        return False  # a logical table keeps one set of columns
     if frag.rows and _is_repeated_header(frag.rows[0], builder.header_keys):
         return True
     if builder.rows and all(r.kind == "header" for r in builder.rows) and _same_columns(builder.first, frag):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 from typing import Iterable, Sequence
 
 from .layout import Line, Word
@@ -15,7 +16,8 @@ WORD_SETTINGS = {"x_tolerance": 1.5, "y_tolerance": 2.5, "keep_blank_chars": Fal
 def page_words(page, *, ocr: bool = False) -> list[Word]:
     """Upright words of a pdfplumber page as `Word`s, text in NFC.
 
-    With `ocr`, the vertical rules of a scanned table that Tesseract read as "|" are dropped.
+    With `ocr`, the rules of a scanned table that Tesseract read as characters are
+    removed: "|" (a vertical rule) splits a word in two, "_" (a horizontal rule) is dropped.
     """
     words = []
     for w in page.extract_words(**WORD_SETTINGS):
@@ -23,14 +25,55 @@ def page_words(page, *, ocr: bool = False) -> list[Word]:
             continue
         chars = w.get("chars") or ()
         text = unicodedata.normalize("NFC", w["text"])
-        if ocr:
-            text = text.strip("|")
-            if not text:
-                continue
         first = chars[0]["width"] if chars else (w["x1"] - w["x0"]) / max(len(text), 1)
         last = chars[-1]["width"] if chars else first
-        words.append(Word(text, float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]), float(first), float(last)))
-    return words
+        word = Word(text, float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]), float(first), float(last))
+        words.extend(_without_rules(word) if ocr else [word])
+    return _rejoin_split_syllables(words) if ocr else words
+
+
+_CONSONANTS = set("bcdđghklmnpqrstvx")
+
+
+def _starts_with_vowel(text: str) -> bool:
+    return unicodedata.normalize("NFD", text[:1])[:1].lower() in set("aeiouy")
+
+
+def _rejoin_split_syllables(words: list[Word]) -> list[Word]:
+    """Tesseract sometimes cuts a Vietnamese syllable after its first consonant
+    ("B ộ", "C ông", "Đ ang"); a lone consonant letter right before a piece that starts
+    with a lower-case vowel is the same syllable (no Vietnamese word is one consonant)."""
+    out: list[Word] = []
+    for w in words:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and len(prev.text) == 1
+            and prev.text.lower() in _CONSONANTS
+            and w.text[:1].islower()
+            and _starts_with_vowel(w.text)
+            and abs(w.yc - prev.yc) < 0.5 * (w.bottom - w.top)
+            and -1.0 <= w.x0 - prev.x1 < 0.6 * (w.bottom - w.top)
+        ):
+            out[-1] = Word(prev.text + w.text, prev.x0, min(prev.top, w.top), w.x1, max(prev.bottom, w.bottom),
+                           prev.first_char_width, w.last_char_width)
+        else:
+            out.append(w)
+    return out
+
+
+def _without_rules(word: Word) -> list[Word]:
+    """The pieces of an OCR'd word between "|" glyphs, each with its share of the box."""
+    text = word.text.replace("_", "")
+    if "|" not in text:
+        return [replace(word, text=text)] if text else []
+    per_char = (word.x1 - word.x0) / max(len(word.text), 1)
+    pieces, x = [], word.x0
+    for part in text.split("|"):
+        if part:
+            pieces.append(replace(word, text=part, x0=x, x1=x + per_char * len(part)))
+        x += per_char * (len(part) + 1)
+    return pieces
 
 
 def group_lines(words: Iterable[Word]) -> list[Line]:

@@ -49,11 +49,13 @@ def build_curated(manifest: Mapping[str, str], records: Mapping[str, DocRecords]
 
 
 def _sorted(name: str, rows: list[Row], manifest: Mapping[str, str]) -> list[Row]:
+    """Rows in document order (by path), then table, row, column, page, then the table's key."""
     key_cols = TABLES[name].key
 
     def key(row: Row):
         doc = row.get("doc_id") or row.get("src_doc_id")
-        return (manifest.get(doc, ""), *[str(row.get(k)) for k in ("table_no", "row_no", "col_no", "page", "src_page")], *[str(row.get(k)) for k in key_cols])
+        numbers = (row.get(k) or 0 for k in ("table_no", "row_no", "col_no", "page", "src_page"))
+        return (manifest.get(doc, ""), *numbers, *(str(row.get(k)) for k in key_cols))
 
     return sorted(rows, key=key)
 

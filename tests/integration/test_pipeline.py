@@ -191,3 +191,24 @@ def test_analysts_read_the_tables_with_pandas_duckdb_and_polars(workspace):
         f"join '{workspace['curated'] / 'statuses.parquet'}' s using (task_id) where s.as_of = date '2025-05-10'"
     ).fetchall()
     assert rows[0][0] == rows[0][1] > 0  # one status per task in the 71/NQ-CP report, as of its header date
+
+
+def test_scanned_twin_tasks_match_the_ground_truth(workspace):
+    """The scan holds the first 14 tasks of Phụ lục II (pages 1-6 of the text PDF)."""
+    from rapidfuzz import fuzz
+
+    from normalizers.statuses import status_from_column
+    from tests.conftest import load_spec
+
+    rows = [r["cells"] for r in load_spec("552_TB-VPCP_PL2")["appendix"]["tables"][0]["rows"] if r["kind"] == "data"][:14]
+    docs = {d["source_file"]: d["doc_id"] for d in _table(workspace, "documents").to_pylist()}
+    tasks = [t for t in _table(workspace, "tasks").to_pylist() if t["doc_id"] == docs["552_TB-VPCP_PL2_scan.pdf"]]
+    statuses = {s["task_id"]: s["status"] for s in _table(workspace, "statuses").to_pylist()}
+    assert [t["item_no"] for t in tasks] == [r[0] for r in rows]
+    assert all(t["extraction_method"] == "ocr" for t in tasks)
+    names = [fuzz.ratio(" ".join(r[1].split()), t["name"]) for r, t in zip(rows, tasks)]
+    assert min(names) >= 85 and sum(names) / len(names) >= 95, names
+    assert all(t["lead_agencies"] for t in tasks)
+    assert [t["deadline_raw"].replace(" ", "") for t in tasks[:9]] == [r[3] for r in rows[:9]]  # the dated ones
+    same = sum(statuses.get(t["task_id"]) == status_from_column(r[5]) for r, t in zip(rows, tasks))
+    assert same >= 13, same
