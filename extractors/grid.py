@@ -135,15 +135,16 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word]) -> tuple[Fr
     if len(xs) < 3 or len(ys) < 2:
         return None, words
     box = (xs[0], ys[0], xs[-1], ys[-1])
-    inside, outside = [], []
-    for w in words:
-        (inside if _contains(box, w) else outside).append(w)
     by_row: dict[int, list[tuple[Box, int, int]]] = {}
+    owner: dict[tuple[int, int], tuple[int, int]] = {}  # grid position -> (row, col) of the cell covering it
     for b in boxes:
-        r = _index(ys, b[1])
+        r0, r1 = _index(ys, b[1]), _index(ys, b[3])
         c0, c1 = _index(xs, b[0]), _index(xs, b[2])
-        by_row.setdefault(r, []).append((b, c0, max(c1 - c0, 1)))
-    cell_words = _assign(inside, [(b, r, c, s) for r, cells in by_row.items() for b, c, s in cells])
+        by_row.setdefault(r0, []).append((b, c0, max(c1 - c0, 1)))
+        for r in range(r0, max(r1, r0 + 1)):
+            for c in range(c0, max(c1, c0 + 1)):
+                owner.setdefault((r, c), (r0, c0))
+    cell_words, outside = _assign(words, xs, ys, owner)
     rows = []
     for r in sorted(by_row):
         cells = sorted(by_row[r], key=lambda t: t[1])
@@ -156,19 +157,19 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word]) -> tuple[Fr
     return Fragment(page_no, box, tuple(xs), tuple(rows)), outside
 
 
-def _assign(words: Iterable[Word], cells: Sequence[tuple[Box, int, int, int]]) -> dict[tuple[int, int], list[Word]]:
-    """Map each word to the (row, col) of the cell holding its centre."""
+def _assign(words: Iterable[Word], xs: Sequence[float], ys: Sequence[float],
+            owner: dict[tuple[int, int], tuple[int, int]]) -> tuple[dict[tuple[int, int], list[Word]], list[Word]]:
+    """Map each word to the (row, col) of the cell holding its centre (two binary searches
+    per word); words outside every cell are returned apart, to stay with the prose."""
     out: dict[tuple[int, int], list[Word]] = {}
+    rest: list[Word] = []
     for w in words:
-        for b, r, c, _ in cells:
-            if b[0] <= w.xc <= b[2] and b[1] <= w.yc <= b[3]:
-                out.setdefault((r, c), []).append(w)
-                break
-    return out
-
-
-def _contains(box: Box, w: Word) -> bool:
-    return box[0] <= w.xc <= box[2] and box[1] <= w.yc <= box[3]
+        key = owner.get((bisect_right(ys, w.yc) - 1, bisect_right(xs, w.xc) - 1))
+        if key is None or not (xs[0] <= w.xc <= xs[-1] and ys[0] <= w.yc <= ys[-1]):
+            rest.append(w)
+        else:
+            out.setdefault(key, []).append(w)
+    return out, rest
 
 
 def _cluster(values: Sequence[float]) -> list[float]:
