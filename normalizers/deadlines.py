@@ -36,9 +36,10 @@ from dataclasses import dataclass
 from typing import Callable
 
 from normalizers.dates import find_dates, make_date
+from normalizers.schema import DEADLINE_KINDS
 from normalizers.text import clean, unify_dashes
 
-KINDS = ("date", "month", "quarter", "half_year", "year", "recurring", "none", "unparsed")
+KINDS = DEADLINE_KINDS  # declared once, with the curated columns
 # On equal due dates the finer kind wins.
 _FINENESS = {"date": 0, "month": 1, "quarter": 2, "half_year": 3, "year": 4}
 

@@ -35,9 +35,10 @@ import re
 from pathlib import Path
 from typing import AbstractSet
 
+from normalizers.schema import STATUS_VALUES
 from normalizers.text import clean, nfc, unify_dashes
 
-STATUSES = ("completed", "completed_late", "in_progress", "not_completed", "overdue", "unknown")
+STATUSES = STATUS_VALUES  # declared once, with the curated columns
 
 _DATA = Path(__file__).parent / "data"
 

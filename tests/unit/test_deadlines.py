@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normalizers import schema
 from normalizers.deadlines import KINDS, Deadline, parse_deadline
 
 LABELLED = Path(__file__).parent / "data" / "labelled_deadlines.csv"
@@ -46,10 +45,6 @@ def test_labelled_set_covers_the_seed_tables():
     assert sum(r.startswith("004:") for r in refs) == 49
     assert sum(r.startswith("000:") for r in refs) >= 60
     assert {row["kind"] for row in _rows()} == set(KINDS)
-
-
-def test_kinds_match_the_schema():
-    assert KINDS == schema.DEADLINE_KINDS
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normalizers import schema
 from normalizers.statuses import PHRASES, STATUSES, infer_status, status_from_column
 
 LABELLED = Path(__file__).parent / "data" / "labelled_statuses.csv"
@@ -40,10 +39,6 @@ def test_labelled_set_size_and_coverage():
     assert sum(row["source"] == "seed" for row in infer) >= 40
     assert {row["status"] for row in infer} == set(STATUSES)
     assert sum(row["ref"].startswith("004:") for row in _rows("column")) == 49  # every row of 552/TB-VPCP
-
-
-def test_statuses_match_the_schema():
-    assert STATUSES == schema.STATUS_VALUES
 
 
 def test_phrase_registry_is_well_formed():
