@@ -61,6 +61,11 @@ class Cell:
     col_span: int
     lines: tuple[Line, ...]
 
+    @property
+    def text(self) -> str:
+        """The lines joined by spaces, as printed (word cuts not yet mended)."""
+        return " ".join(l.text for l in self.lines)
+
 
 @dataclass(frozen=True, slots=True)
 class Row:

@@ -93,6 +93,10 @@ class _PendingCell:
     right: float
     parts: list[_Part]
 
+    @property
+    def raw_text(self) -> str:
+        return " ".join(l.text for p in self.parts for l in p.lines)
+
     def finish(self) -> LogicalCell:
         lines = [l for p in self.parts for l in p.lines]
         first = self.parts[0]
@@ -122,7 +126,7 @@ class _Builder:
 
 
 def _cell_texts(row: Row) -> list[str]:
-    return [" ".join(l.text for l in c.lines) for c in row.cells]
+    return [c.text for c in row.cells]
 
 
 def _row_key(row: Row) -> str:
@@ -272,7 +276,7 @@ def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[f
     item_col = _item_col(b)
     at_top = continuing  # the first body row of a continuing fragment may finish a cut row
     for row in rows:
-        texts = [(c.col, c.col_span, " ".join(l.text for l in c.lines)) for c in row.cells]
+        texts = [(c.col, c.col_span, c.text) for c in row.cells]
         if not any(t for _, _, t in texts) or _is_repeated_header(row, b.header_keys):
             continue  # empty rows, and the header printed again inside the table
         kind = row_kind(texts, frag.n_cols, item_col)
@@ -307,12 +311,12 @@ def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str) -> b
         return kind == "data" and not _has_alnum(item_text)
     if len(row.cells) > 1 or kind != "section":
         return not _has_alnum(item_text)
-    text = " ".join(l.text for l in row.cells[0].lines)
+    text = row.cells[0].text
     return bool(text) and (text[0].islower() or not text[0].isalnum())
 
 
 def _pending_key(row: _PendingRow) -> str:
-    texts = (" ".join(l.text for p in c.parts for l in p.lines) for c in row.cells)
+    texts = (c.raw_text for c in row.cells)
     return " ".join(t for t in texts if t).lower()
 
 
@@ -354,7 +358,7 @@ def _leading_headers(rows: Sequence) -> list:
 
 
 def _headers(b: _Builder) -> list[str]:
-    rows = ([(c.col, c.col_span, " ".join(l.text for p in c.parts for l in p.lines)) for c in r.cells]
+    rows = ([(c.col, c.col_span, c.raw_text) for c in r.cells]
             for r in _leading_headers(b.rows))
     return header_texts(rows, b.first.n_cols)
 
