@@ -104,7 +104,7 @@ def registry() -> tuple[Agency, ...]:
 
 
 def registry_rows() -> list[dict]:
-    """Rows for agencies.parquet, sorted by name (plus `parent`, not in the table schema)."""
+    """Rows for agencies.parquet, sorted by name."""
     return [
         {
             "name": a.name,

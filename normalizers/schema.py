@@ -13,6 +13,7 @@ are PDF points with the origin at the top-left of the page (pdfplumber's).
 
 from __future__ import annotations
 
+import datetime
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
@@ -216,6 +217,7 @@ AGENCIES = Table(
         Column("aliases", STR_LIST, "Other spellings and abbreviations that name it."),
         Column("successor", STR, "Canonical name of the body that took over its duties (2025 mergers)."),
         Column("valid_until", DATE, "Last day the body existed under this name."),
+        Column("parent", STR, "Canonical name of the body it belongs to (a unit of a ministry), if any."),
     ),
     key=("name",),
 )
@@ -226,11 +228,51 @@ TABLES: dict[str, Table] = {t.name: t for t in (DOCUMENTS, PAGES, CELLS, TASKS, 
 # ---------------------------------------------------------------- arrow + checks
 
 
+class RowError(ValueError):
+    """A row that does not match its table's declaration (a missing, extra or mistyped column)."""
+
+
 def to_arrow(table: Table, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
-    """Build the typed Arrow table from plain row dicts (missing keys become null)."""
+    """Build the typed Arrow table from plain row dicts, refusing any row that does not match:
+    every declared column must be present (None for null) and no other; each value must
+    already be of the column's type (no silent casts of a str into a number, or the reverse),
+    and null only where the column allows it."""
     rows = list(rows)
-    arrays = [pa.array([r.get(c.name) for r in rows], type=c.type) for c in table.columns]
+    expected = set(table.column_names)
+    for i, r in enumerate(rows):
+        if r.keys() != expected:
+            missing, extra = sorted(expected - r.keys()), sorted(r.keys() - expected)
+            raise RowError(f"{table.name} row {i}: missing columns {missing}, unexpected columns {extra}")
+    for c in table.columns:
+        for i, r in enumerate(rows):
+            if not _fits(r[c.name], c.type):
+                raise RowError(f"{table.name} row {i}: {c.name} = {r[c.name]!r} is not {c.type}")
+            if r[c.name] is None and not c.nullable:
+                raise RowError(f"{table.name} row {i}: {c.name} is null but the column is not nullable")
+    arrays = [pa.array([r[c.name] for r in rows], type=c.type) for c in table.columns]
     return pa.Table.from_arrays(arrays, schema=table.arrow_schema())
+
+
+def _fits(value: Any, type_: pa.DataType) -> bool:
+    """Whether a Python value is of the column's type as it is (None fits every type)."""
+    if value is None:
+        return True
+    if pa.types.is_string(type_):
+        return isinstance(value, str)
+    if pa.types.is_boolean(type_):
+        return isinstance(value, bool)
+    if pa.types.is_integer(type_):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if pa.types.is_floating(type_):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if pa.types.is_date(type_):
+        return isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
+    if pa.types.is_list(type_):
+        return isinstance(value, (list, tuple)) and all(_fits(v, type_.value_type) for v in value)
+    if pa.types.is_struct(type_):
+        return isinstance(value, Mapping) and value.keys() == {f.name for f in type_} and all(
+            _fits(value[f.name], f.type) for f in type_)
+    raise TypeError(f"no rule for {type_}")
 
 
 def _strings(values) -> Iterable[str]:

@@ -1,99 +1,181 @@
-"""The assets: per PDF (partitioned by content hash) pages -> tables -> records, then the
-curated tables of the whole corpus, each written to curated/<table>.parquet.
+"""The assets: per PDF (partitioned by content hash) `pdf_document` -> `pdf_records`, then
+`curated`, which writes the seven curated tables at once.
 
-A document that cannot be read is not an error of the run: its records say
-"failed" with the reason, and every other document is processed as usual.
+`pdf_document` runs `extractors.document.extract_document` (the very function the accuracy
+tests and benchmarks measure) in a child process per document, with a time and memory
+limit, several documents at once. One run may hold many partitions (a single-run backfill
+policy): the step's value is `{doc_id: value}`.
+
+Each per-document asset has a `code_version` (`versions.py`): an upgrade of the extractors
+reprocesses every extraction, one of the normalizers only the records (cheap; OCR results
+are cached by image hash in any case). A document that cannot be read is not an error of
+the run: its records say "failed" with the reason, and every other document goes on.
 """
 
 
+import functools
+import hashlib
+import json
 from dataclasses import dataclass
 
-from dagster import AssetExecutionContext, AssetIn, Output, asset
+from dagster import (
+    AssetExecutionContext, AssetIn, AssetSpec, BackfillPolicy, MaterializeResult, MetadataValue, TableColumn,
+    TableSchema, asset, multi_asset,
+)
 
-from extractors.document import ExtractedDocument, extract_pages
-from extractors.layout import PageContent
-from extractors.pdf import DocumentError
-from extractors.stitch import stitch
+from extractors.document import ExtractedDocument, extract_document
 from normalizers.corpus import build_curated
-from normalizers.records import document_records, failed_document
-from normalizers.schema import TABLES
+from normalizers.records import DocRecords, document_records, failed_document
+from normalizers.schema import TABLES, Table
 
-from . import __version__
+from .io import write_curated
+from .isolation import Failure, run_isolated
 from .partitions import PDF_PARTITIONS
 from .resources import Folders
+from .versions import extract_version, pipeline_version, records_version
 
 DOC_GROUP = "per_document"
 CURATED_GROUP = "curated"
+PREVIEW_ROWS = 5
+EXPECTED_FAILURES = ("DocumentError", "limit", "crash")
 
 
 @dataclass(frozen=True)
-class PagesResult:
-    """The pages of one PDF, or why it could not be read."""
+class Extraction:
+    """What reading one PDF gave: its pages and tables, or why it could not be read."""
 
     doc_id: str
-    pages: tuple[PageContent, ...] = ()
+    document: ExtractedDocument | None
     error: str | None = None
 
 
-@asset(partitions_def=PDF_PARTITIONS, group_name=DOC_GROUP, io_manager_key="state_io_manager")
-def pdf_pages(context: AssetExecutionContext, folders: Folders) -> Output:
-    """Pages of one PDF: prose lines and ruled-table fragments with boxes (OCR for scans)."""
-    doc_id = context.partition_key
-    try:
-        pages = extract_pages(folders.path_of(doc_id), workers=folders.workers)
-        result = PagesResult(doc_id, pages)
-    except DocumentError as e:
-        result = PagesResult(doc_id, error=str(e))
-    except Exception as e:  # never let one file stop the others
-        result = PagesResult(doc_id, error=f"unexpected {type(e).__name__}: {e}")
-    methods = [p.method for p in result.pages]
-    return Output(result, metadata={
-        "pages": len(methods), "text_pages": methods.count("text"), "ocr_pages": methods.count("ocr"),
-        "failed_pages": methods.count("failed"), "error": result.error or "",
-    })
-
-
-@asset(partitions_def=PDF_PARTITIONS, group_name=DOC_GROUP, io_manager_key="state_io_manager")
-def pdf_tables(pdf_pages: PagesResult) -> Output:
-    """Logical tables of one PDF: fragments stitched across pages, cut rows rejoined."""
-    tables = tuple(stitch(pdf_pages.pages))
-    return Output(tables, metadata={"tables": len(tables), "rows": sum(len(t.rows) for t in tables)})
-
-
-@asset(partitions_def=PDF_PARTITIONS, group_name=DOC_GROUP, io_manager_key="state_io_manager")
-def pdf_records(pdf_pages: PagesResult, pdf_tables: tuple) -> Output:
-    """Normalized rows of one PDF for every curated table."""
-    if pdf_pages.error is not None:
-        records = failed_document(pdf_pages.doc_id, pdf_pages.error)
-    else:
-        doc = ExtractedDocument(len(pdf_pages.pages), pdf_pages.pages, pdf_tables)
-        records = document_records(pdf_pages.doc_id, doc)
-    return Output(records, metadata={
-        "status": records.document["status"], "tasks": len(records.tasks), "statuses": len(records.statuses),
-    })
-
-
-@asset(group_name=CURATED_GROUP, io_manager_key="state_io_manager", ins={"pdf_records": AssetIn()})
-def corpus(context: AssetExecutionContext, folders: Folders, pdf_records: dict) -> dict:
-    """Rows of every curated table for the documents now in the raw folder."""
+def _extract_all(context: AssetExecutionContext, folders: Folders, keys: list[str]) -> dict[str, Extraction]:
     manifest = folders.manifest()
-    records = {k: v for k, v in pdf_records.items() if k in manifest}
-    missing = sorted(set(manifest) - set(records))
+    missing = [k for k in keys if k not in manifest]
     if missing:
-        raise RuntimeError(f"documents not processed yet: {missing[:3]}… run their partitions first")
-    return build_curated(manifest, records, __version__)
+        raise FileNotFoundError(f"{len(missing)} document(s) no longer in {folders.raw}: {missing[:3]}")
+    # Few documents: each may use the cores for its pages; many: one core each.
+    page_workers = folders.workers if len(keys) < folders.workers else 1
+    extract = functools.partial(extract_document, workers=page_workers)
+    tasks = [(k, (str(folders.path_of(k, manifest)),)) for k in keys]
+    bar = _progress(len(keys)) if folders.progress else None
+    out: dict[str, Extraction] = {}
+    for doc_id, result in run_isolated(extract, tasks, workers=folders.workers, limits=folders.limits):
+        source = manifest[doc_id]
+        if isinstance(result, Failure):
+            if result.kind in EXPECTED_FAILURES:  # the file's fault, or its size: said in the data
+                context.log.warning(f"{source}: {result.message}")
+                out[doc_id] = Extraction(doc_id, None, result.message)
+            else:  # a bug of ours: the traceback goes to the log, the reason into the data
+                context.log.error(f"{source}: {result.reason}\n{result.traceback}")
+                out[doc_id] = Extraction(doc_id, None, f"internal error: {result.reason}")
+        else:
+            for page in result.pages:
+                if page.method == "failed":
+                    context.log.warning(f"{source} page {page.page}: {page.error}")
+            out[doc_id] = Extraction(doc_id, result)
+        context.log.debug(f"extracted {source}")
+        if bar is not None:
+            bar.update()
+    if bar is not None:
+        bar.close()
+    return out
 
 
-def _curated_asset(name: str):
-    table = TABLES[name]
+def _progress(total: int):
+    from tqdm import tqdm
 
-    @asset(name=name, group_name=CURATED_GROUP, io_manager_key="curated_io_manager", description=table.description)
-    def _table(corpus: dict) -> Output:
-        rows = corpus[name]
-        return Output(rows, metadata={"rows": len(rows)})
-
-    return _table
+    return tqdm(total=total, desc="documents", unit="pdf")
 
 
-CURATED_ASSETS = [_curated_asset(name) for name in TABLES]
-DOC_ASSETS = [pdf_pages, pdf_tables, pdf_records]
+@asset(
+    partitions_def=PDF_PARTITIONS, group_name=DOC_GROUP, io_manager_key="doc_io_manager", kinds={"pdf"},
+    backfill_policy=BackfillPolicy.single_run(), code_version=extract_version(),
+)
+def pdf_document(context: AssetExecutionContext, folders: Folders) -> dict[str, Extraction]:
+    """Pages (prose lines, table fragments with boxes; OCR for scans) and logical tables of each PDF."""
+    keys = list(context.partition_keys)
+    result = _extract_all(context, folders, keys)
+    failed = sum(1 for e in result.values() if e.error)
+    context.add_output_metadata({"documents": len(keys), "failed": failed})
+    return result
+
+
+def records_of(extraction: Extraction) -> DocRecords:
+    """The rows one document contributes to the curated tables (what the tests measure, too)."""
+    if extraction.error is not None:
+        return failed_document(extraction.doc_id, extraction.error)
+    return document_records(extraction.doc_id, extraction.document)
+
+
+@asset(
+    partitions_def=PDF_PARTITIONS, group_name=DOC_GROUP, io_manager_key="doc_io_manager",
+    backfill_policy=BackfillPolicy.single_run(), code_version=records_version(),
+)
+def pdf_records(context: AssetExecutionContext, pdf_document: dict[str, Extraction]) -> dict[str, DocRecords]:
+    """Normalized rows of each PDF for every curated table."""
+    out = {}
+    for doc_id in context.partition_keys:
+        try:
+            out[doc_id] = records_of(pdf_document[doc_id])
+        except Exception as e:  # a bug in a normalizer: the document fails, visibly, the others go on
+            context.log.exception(f"records of {doc_id} failed")
+            out[doc_id] = failed_document(doc_id, f"internal error while building rows: {type(e).__name__}: {e}")
+    return out
+
+
+def column_schema(table: Table) -> TableSchema:
+    """Dagster's column schema of a curated table, from normalizers/schema.py."""
+    return TableSchema(columns=[
+        TableColumn(c.name, str(c.type), description=c.description) for c in table.columns
+    ])
+
+
+def manifest_digest(manifest: dict[str, str]) -> str:
+    """Identity of a raw folder's content and of the code that read it."""
+    payload = json.dumps([sorted(manifest.items()), pipeline_version()], ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def _preview(data) -> str:
+    rows = data.slice(0, PREVIEW_ROWS).to_pylist()
+    if not rows:
+        return "(no rows)"
+    cols = [c for c in data.column_names if c not in ("spans",)][:8]
+    cut = lambda v: str(v).replace("|", "\\|").replace("\n", " ")[:60]  # noqa: E731
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    lines += ["| " + " | ".join(cut(r[c]) for c in cols) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+CURATED_SPECS = [
+    AssetSpec(
+        name, group_name=CURATED_GROUP, description=table.description, kinds={"parquet"}, deps=["pdf_records"],
+        metadata={"dagster/column_schema": column_schema(table)},
+    )
+    for name, table in TABLES.items()
+]
+
+
+@multi_asset(specs=CURATED_SPECS, ins={"pdf_records": AssetIn()})
+def curated(context: AssetExecutionContext, folders: Folders, pdf_records: dict[str, DocRecords]):
+    """Every curated table of the documents now in the raw folder, replaced all at once."""
+    manifest = folders.manifest()
+    missing = sorted(set(manifest) - set(pdf_records))
+    if missing:
+        raise RuntimeError(f"{len(missing)} document(s) not processed yet: {missing[:3]}")
+    records = {k: pdf_records[k] for k in manifest}
+    tables = build_curated(manifest, records, pipeline_version())
+    written = write_curated(folders.curated, tables)
+    digest = manifest_digest(manifest)
+    for name, data in written.items():
+        yield MaterializeResult(asset_key=name, metadata={
+            "dagster/row_count": data.num_rows,
+            "dagster/column_schema": column_schema(TABLES[name]),
+            "preview": MetadataValue.md(_preview(data)),
+            "path": MetadataValue.path(str(folders.curated / f"{name}.parquet")),
+            "manifest_digest": digest,
+        })
+
+
+DOC_ASSETS = [pdf_document, pdf_records]

@@ -1,20 +1,28 @@
 """Asset checks on the curated tables, derived from the schema declaration, plus the
-cross-table facts analysts rely on (one `pages` row per page; agencies resolved)."""
+cross-table facts analysts rely on: one `pages` row per page, few failed pages per
+document, agencies resolved."""
 
+from __future__ import annotations
 
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, asset_check
+from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue, asset_check
 
 from normalizers.agencies import resolve_agencies
 from normalizers.schema import TABLES, check_table
 
 from .resources import Folders
 
+MAX_FAILED_PAGE_SHARE = 0.05  # a document with more failed pages than this fails the check
 
-def _read(folders: Folders, name: str):
-    return pq.read_table(Path(folders.curated) / f"{name}.parquet")
+
+def _read(folders: Folders, name: str, columns: list[str] | None = None):
+    return pq.read_table(Path(folders.curated) / f"{name}.parquet", columns=columns)
+
+
+def _listing(items) -> MetadataValue:
+    return MetadataValue.md("\n".join(f"- {i}" for i in items) or "none")
 
 
 def _schema_check(name: str):
@@ -23,33 +31,49 @@ def _schema_check(name: str):
     @asset_check(asset=AssetKey(name), name="conforms_to_schema", description=f"{name}.parquet matches normalizers/schema.py")
     def _check(folders: Folders) -> AssetCheckResult:
         problems = check_table(table, _read(folders, name))
-        return AssetCheckResult(passed=not problems, metadata={"problems": "\n".join(problems) or "none"})
+        return AssetCheckResult(passed=not problems, metadata={"problems": _listing(problems)})
 
     return _check
 
 
 @asset_check(asset=AssetKey("pages"), name="one_row_per_page", additional_deps=[AssetKey("documents")])
 def one_row_per_page(folders: Folders) -> AssetCheckResult:
-    docs = _read(folders, "documents").to_pylist()
-    pages = _read(folders, "pages").to_pylist()
+    """Every page of every readable document has exactly one `pages` row, numbered 1..n."""
+    docs = _read(folders, "documents", ["doc_id", "n_pages"]).to_pylist()
+    pages = _read(folders, "pages", ["doc_id", "page"]).to_pylist()
     expected = {(d["doc_id"], p) for d in docs for p in range(1, d["n_pages"] + 1)}
     got = [(p["doc_id"], p["page"]) for p in pages]
     ok = len(got) == len(set(got)) and set(got) == expected
     return AssetCheckResult(passed=ok, metadata={"pages_expected": len(expected), "pages_rows": len(got)})
 
 
+@asset_check(asset=AssetKey("pages"), name="few_failed_pages", additional_deps=[AssetKey("documents")])
+def few_failed_pages(folders: Folders) -> AssetCheckResult:
+    """No document has more than 5% of its pages failed; those that do are listed."""
+    docs = {d["doc_id"]: d for d in _read(folders, "documents", ["doc_id", "source_file", "n_pages"]).to_pylist()}
+    failed: dict[str, int] = {}
+    for p in _read(folders, "pages", ["doc_id", "method"]).to_pylist():
+        if p["method"] == "failed":
+            failed[p["doc_id"]] = failed.get(p["doc_id"], 0) + 1
+    bad = sorted(
+        f"{docs[d]['source_file']}: {n} of {docs[d]['n_pages']} pages failed"
+        for d, n in failed.items() if n > MAX_FAILED_PAGE_SHARE * docs[d]["n_pages"]
+    )
+    return AssetCheckResult(passed=not bad, metadata={"documents": _listing(bad), "count": len(bad)})
+
+
 @asset_check(asset=AssetKey("tasks"), name="agencies_resolved")
 def agencies_resolved(folders: Folders) -> AssetCheckResult:
     """Every lead/coordinating agency cell is resolved; names that are not are listed."""
-    tasks = _read(folders, "tasks").select(["lead_agency_raw", "coordinating_agency_raw", "lead_agencies"]).to_pylist()
+    tasks = _read(folders, "tasks", ["lead_agency_raw", "coordinating_agency_raw", "lead_agencies"]).to_pylist()
     unmatched = sorted({u for t in tasks for raw in (t["lead_agency_raw"], t["coordinating_agency_raw"]) for u in resolve_agencies(raw).unmatched})
     no_lead = sum(1 for t in tasks if t["lead_agency_raw"] and not t["lead_agencies"])
     return AssetCheckResult(
         passed=not unmatched,
         severity=AssetCheckSeverity.WARN,
-        metadata={"unmatched_names": "\n".join(unmatched) or "none", "tasks_without_resolved_lead": no_lead},
+        metadata={"unmatched_names": _listing(unmatched), "count": len(unmatched), "tasks_without_resolved_lead": no_lead},
     )
 
 
 SCHEMA_CHECKS = [_schema_check(name) for name in TABLES]
-CHECKS = [*SCHEMA_CHECKS, one_row_per_page, agencies_resolved]
+CHECKS = [*SCHEMA_CHECKS, one_row_per_page, few_failed_pages, agencies_resolved]

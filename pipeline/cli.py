@@ -1,91 +1,134 @@
 """The `nhiemvu` command.
 
-    nhiemvu run [--raw DIR] [--curated DIR] [--force]   process new/changed PDFs, rebuild curated/
-    nhiemvu dev [--port 3000]                            the Dagster UI on 127.0.0.1
-    nhiemvu show TASK_ID [--out DIR]                     PNG of each page of a task, its row boxed
+    nhiemvu run  [--raw DIR] [--curated DIR] [--force] [--workers N]   process new, changed or stale PDFs
+    nhiemvu dev  [--port 3000]                                         the Dagster UI on 127.0.0.1
+    nhiemvu show TASK_ID [--out DIR]                                   PNG of each page of a task, its row boxed
 
-`run` materializes in-process: it registers one partition per file of the raw folder
-(sha256 of its bytes), processes only the partitions not yet processed (all with
---force), rebuilds the curated tables, runs their checks and prints a summary.
+`run` plans from the raw folder and the Dagster instance (`plan.py`): it registers one
+partition per file (sha256 of its bytes), reads the documents that are new or were read
+by another code version (all with --force), rebuilds their rows, replaces the curated
+tables at once, runs their checks and prints a summary. Only one run at a time works on
+a state folder; a second one waits for the first.
 """
 
 from __future__ import annotations
 
 import argparse
+import fcntl
+import logging
 import os
+import signal
 import subprocess
 import sys
+import time
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
-os.environ.setdefault("DAGSTER_TELEMETRY_ENABLED", "false")
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+log = logging.getLogger("nhiemvu")
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+DEV_STOP_SECONDS = 15
 
 
-def _enter_home() -> Path:
-    from .resources import home
+@contextmanager
+def run_lock(state: Path, *, wait_message: bool = True):
+    """Hold the state folder's lock for the duration of a run (a second run waits)."""
+    state.mkdir(parents=True, exist_ok=True)
+    with open(state / "run.lock", "a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if wait_message:
+                log.warning("another nhiemvu run is using %s; waiting for it to finish", state)
+            fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
-    h = home()
-    os.environ["DAGSTER_HOME"] = str(h)
-    (h / ".dagster").mkdir(parents=True, exist_ok=True)
-    if not (h / "dagster.yaml").exists():
-        from .resources import PROJECT_ROOT
 
-        (h / "dagster.yaml").write_text((PROJECT_ROOT / "dagster.yaml").read_text())
-    os.chdir(h)  # dagster.yaml's relative paths are relative to the working directory
-    return h
-
-
-def run(raw: Path, curated: Path, *, force: bool = False, workers: int = 2, quiet: bool = False) -> dict:
+def run(
+    raw: Path, curated: Path, *, force: bool = False, workers: int = 2, quiet: bool = False,
+    state: Path | None = None, limits=None, log_level: str = "WARNING",
+) -> dict:
     """Process the raw folder; returns the summary it prints."""
-    raw, curated = raw.resolve(), curated.resolve()
-    _enter_home()
-    warnings.filterwarnings("ignore")
-    from dagster import AssetKey, AssetSelection, DagsterInstance, materialize
-    from tqdm import tqdm
+    from .io import recover_curated
+    from .isolation import Limits
+    from .resources import home, instance_for
 
-    from .definitions import build_definitions
-    from .partitions import PDF_PARTITIONS
-    from .resources import Folders
+    raw, curated = Path(raw).resolve(), Path(curated).resolve()
+    state = Path(state).resolve() if state else home()
+    limits = limits or Limits()
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    started = time.monotonic()
+    with run_lock(state):
+        if (done := recover_curated(curated)) is not None:
+            log.warning("an interrupted replacement of %s was %s", curated, done)
+        from .definitions import build_definitions
+        from .plan import make_plan
 
-    defs = build_definitions(str(raw), str(curated), workers)
-    instance = DagsterInstance.get()
-    manifest = Folders(raw_dir=str(raw), curated_dir=str(curated)).manifest()
-    name = PDF_PARTITIONS.name
-    known = set(instance.get_dynamic_partitions(name))
-    for gone in sorted(known - set(manifest)):
-        instance.delete_dynamic_partition(name, gone)
-    instance.add_dynamic_partitions(name, sorted(set(manifest) - known))
-    done = set() if force else set(instance.get_materialized_partitions(AssetKey("pdf_records")))
-    todo = [k for k in sorted(manifest, key=manifest.get) if k not in done]
-    assets = [*defs.assets, *defs.asset_checks]  # type: ignore[misc]
-    quiet_logs = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-    resources = defs.resources
-    doc_assets = AssetSelection.groups("per_document")
-    for key in tqdm(todo, desc="documents", unit="pdf", disable=quiet or not todo):
-        materialize(assets, selection=doc_assets, partition_key=key, instance=instance, resources=resources, run_config=quiet_logs)
-    result = materialize(  # the checks of the curated assets run with them
-        assets, selection=AssetSelection.groups("curated"), instance=instance, resources=resources,
-        run_config=quiet_logs,
-    )
-    checks = [
-        (f"{e.asset_check_key.asset_key.to_user_string()}:{e.asset_check_key.name}", e.passed, e.severity.value)
-        for e in result.get_asset_check_evaluations()
-    ]
-    summary = _summary(curated, len(todo), checks)
+        defs = build_definitions(str(raw), str(curated), workers, state_dir=str(state), limits=limits, progress=not quiet)
+        folders = defs.resources["folders"]
+        with instance_for(state) as instance:
+            manifest = folders.manifest()
+            plan = make_plan(instance, manifest, curated, force=force)
+            checks = _execute(defs, instance, plan, log_level) if not plan.nothing_to_do else _last_checks(instance, defs)
+            defs.resources["doc_io_manager"].remove(keep=set(manifest))
+        summary = _summary(curated, plan, checks, time.monotonic() - started)
     if not quiet:
         _print_summary(summary)
     return summary
 
 
-def _summary(curated: Path, processed: int, checks) -> dict:
+def _execute(defs, instance, plan, log_level: str) -> list[tuple[str, bool, str]]:
+    """The runs of a plan, documents before the curated tables; returns the check results."""
+    from .partitions import range_tags
+    from .sensors import CURATED_KEYS, DOC_KEYS
+
+    job = defs.resolve_job_def("ingest")
+    config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    e_ranges, r_ranges = plan.extract_ranges(), plan.records_ranges()
+    runs: list[tuple[list, dict]] = []
+    if e_ranges == r_ranges and len(r_ranges) == 1:  # the usual case: one run does it all
+        runs.append((DOC_KEYS + CURATED_KEYS, range_tags(*r_ranges[0])))
+    else:
+        runs += [([DOC_KEYS[0]], range_tags(*r)) for r in e_ranges]
+        runs += [([DOC_KEYS[1]], range_tags(*r)) for r in r_ranges]
+        runs.append((CURATED_KEYS, {}))
+    checks = []
+    for selection, tags in runs:
+        result = job.execute_in_process(instance=instance, asset_selection=selection, tags=tags, run_config=config,
+                                        raise_on_error=True)
+        checks += [
+            (f"{e.asset_check_key.asset_key.to_user_string()}:{e.asset_check_key.name}", e.passed, e.severity.value)
+            for e in result.get_asset_check_evaluations()
+        ]
+    return checks
+
+
+def _last_checks(instance, defs) -> list[tuple[str, bool, str]]:
+    """The check results of the last rebuild (nothing changed since, so they still hold)."""
+    keys = list(defs.resolve_asset_graph().asset_check_keys)
+    records = instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
+    out = []
+    for key, record in sorted(records.items(), key=lambda kv: kv[0].to_user_string()):
+        evaluation = record.event.dagster_event.event_specific_data if record.event and record.event.dagster_event else None
+        if evaluation is not None and hasattr(evaluation, "passed"):
+            out.append((f"{key.asset_key.to_user_string()}:{key.name}", evaluation.passed, evaluation.severity.value))
+    return out
+
+
+def _summary(curated: Path, plan, checks, seconds: float) -> dict:
     import pyarrow.parquet as pq
 
-    docs = pq.read_table(curated / "documents.parquet").to_pylist()
+    docs = pq.read_table(curated / "documents.parquet", columns=["source_file", "status", "error"]).to_pylist()
     pages = pq.read_table(curated / "pages.parquet", columns=["method"]).column("method").to_pylist()
     count = lambda name: pq.ParquetFile(curated / f"{name}.parquet").metadata.num_rows  # noqa: E731
     return {
-        "processed": processed,
+        "processed": len(plan.extract),
+        "records_rebuilt": len(plan.records),
         "documents": len(docs),
         "ok": sum(d["status"] == "ok" for d in docs),
         "partial": sum(d["status"] == "partial" for d in docs),
@@ -101,11 +144,12 @@ def _summary(curated: Path, processed: int, checks) -> dict:
         "checks_warned": [name for name, ok, severity in checks if not ok and severity != "ERROR"],
         "checks_run": len(checks),
         "curated": str(curated),
+        "seconds": round(seconds, 2),
     }
 
 
 def _print_summary(s: dict) -> None:
-    print(f"\nnhiemvu: {s['processed']} document(s) processed in this run")
+    print(f"\nnhiemvu: {s['processed']} document(s) read, {s['records_rebuilt']} rebuilt, in {s['seconds']:.1f} s")
     print(f"  documents  {s['documents']}: {s['ok']} ok, {s['partial']} partial, {len(s['failed'])} failed")
     for f, err in s["failed"]:
         print(f"    failed   {f}: {err}")
@@ -126,57 +170,148 @@ def show(task_id: str, raw: Path, curated: Path, out: Path) -> list[Path]:
 
     from extractors.highlight import page_with_boxes
 
-    tasks = pq.read_table(curated / "tasks.parquet", filters=[("task_id", "=", task_id)]).to_pylist()
+    path = curated / "tasks.parquet"
+    if not path.exists():
+        raise SystemExit(f"no curated tables in {curated}: run `nhiemvu run` first")
+    tasks = pq.read_table(path, filters=[("task_id", "=", task_id)]).to_pylist()
     if not tasks:
-        raise SystemExit(f"no task {task_id} in {curated / 'tasks.parquet'}")
+        raise SystemExit(f"no task {task_id} in {path}")
     task = tasks[0]
+    source = raw / task["source_file"]
+    if not source.is_file():
+        raise SystemExit(f"the source file {source} is not there (was it moved? pass --raw)")
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for span in task["spans"]:
         box = (span["x0"], span["top"], span["x1"], span["bottom"])
-        image = page_with_boxes(raw / task["source_file"], span["page"], [box])
-        path = out / f"{task_id}_p{span['page']}.png"
-        image.save(path)
-        written.append(path)
-        print(f"{path}  ({task['source_file']}, page {span['page']})")
+        image = page_with_boxes(source, span["page"], [box])
+        target = out / f"{task_id}_p{span['page']}.png"
+        image.save(target)
+        written.append(target)
+        print(f"{target}  ({task['source_file']}, page {span['page']})")
     return written
 
 
-def dev(port: int) -> None:
-    h = _enter_home()
+def dev(port: int) -> int:
+    """Run `dagster dev` in its own process group; stop the whole group on Ctrl-C or SIGTERM."""
+    from .resources import PROJECT_ROOT, home
+
+    state = home()
+    state.mkdir(parents=True, exist_ok=True)
+    if not (state / "dagster.yaml").exists():
+        (state / "dagster.yaml").write_text((PROJECT_ROOT / "dagster.yaml").read_text())
+    env = {**os.environ, "DAGSTER_HOME": str(state)}
     cmd = [sys.executable, "-m", "dagster", "dev", "-m", "pipeline.definitions", "-h", "127.0.0.1", "-p", str(port)]
-    print(f"Dagster UI on http://127.0.0.1:{port} (DAGSTER_HOME={h})")
-    subprocess.run(cmd, check=False)
+    print(f"Dagster UI on http://127.0.0.1:{port} (DAGSTER_HOME={state})", flush=True)
+    child = subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT, start_new_session=True)
+
+    def stop(signum, _frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        return _stop_group(child)
+
+
+def _stop_group(child: subprocess.Popen) -> int:
+    """SIGTERM to the process group of `dagster dev` (webserver, daemon, code servers), then SIGKILL."""
+    for sig, grace in ((signal.SIGINT, DEV_STOP_SECONDS), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(child.pid, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline and _group_alive(child.pid):
+            child.poll()
+            time.sleep(0.2)
+        if not _group_alive(child.pid):
+            break
+    child.poll()
+    return 0
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+    from .isolation import Limits
+    from .resources import PROJECT_ROOT
+
+    raw_default = Path(os.environ.get("NHIEMVU_RAW", PROJECT_ROOT / "raw"))
+    curated_default = Path(os.environ.get("NHIEMVU_CURATED", PROJECT_ROOT / "curated"))
+    fmt = argparse.ArgumentDefaultsHelpFormatter
+    parser = argparse.ArgumentParser(prog="nhiemvu", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"nhiemvu {__version__}")
+    parser.add_argument("--log-level", choices=LOG_LEVELS, default="WARNING", help="what the log shows (default WARNING)")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="-v INFO, -vv DEBUG (tracebacks)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_run = sub.add_parser("run", help="process new, changed or stale PDFs and rebuild the curated tables", formatter_class=fmt)
+    p_run.add_argument("--raw", type=Path, default=raw_default, help="input folder (env NHIEMVU_RAW)")
+    p_run.add_argument("--curated", type=Path, default=curated_default, help="output folder (env NHIEMVU_CURATED)")
+    p_run.add_argument("--force", action="store_true", help="read every file again")
+    p_run.add_argument("--workers", type=_positive_int, default=2, help="documents processed at once")
+    p_run.add_argument("--doc-timeout", type=_positive_float, default=Limits.seconds, help="seconds one document may take")
+    p_run.add_argument("--doc-memory", type=_positive_int, default=Limits.memory_mb, help="MB of memory one document may take")
+    p_show = sub.add_parser("show", help="PNG of the pages of a task with its row outlined (for auditors)", formatter_class=fmt)
+    p_show.add_argument("task_id")
+    p_show.add_argument("--raw", type=Path, default=raw_default, help="input folder (env NHIEMVU_RAW)")
+    p_show.add_argument("--curated", type=Path, default=curated_default, help="output folder (env NHIEMVU_CURATED)")
+    p_show.add_argument("--out", type=Path, default=Path("highlights"), help="folder for the PNGs")
+    p_dev = sub.add_parser("dev", help="start the Dagster UI on 127.0.0.1", formatter_class=fmt)
+    p_dev.add_argument("--port", type=int, default=3000, help="port of the UI")
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .resources import PROJECT_ROOT
-
-    parser = argparse.ArgumentParser(prog="nhiemvu", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
-    p_run = sub.add_parser("run", help="process new or changed PDFs and rebuild the curated tables")
-    p_run.add_argument("--raw", type=Path, default=Path(os.environ.get("NHIEMVU_RAW", PROJECT_ROOT / "raw")))
-    p_run.add_argument("--curated", type=Path, default=Path(os.environ.get("NHIEMVU_CURATED", PROJECT_ROOT / "curated")))
-    p_run.add_argument("--force", action="store_true", help="process every file again")
-    p_run.add_argument("--workers", type=int, default=2, help="processes per document (default 2)")
-    p_show = sub.add_parser("show", help="PNG of the pages of a task with its row outlined (for auditors)")
-    p_show.add_argument("task_id")
-    p_show.add_argument("--raw", type=Path, default=Path(os.environ.get("NHIEMVU_RAW", PROJECT_ROOT / "raw")))
-    p_show.add_argument("--curated", type=Path, default=Path(os.environ.get("NHIEMVU_CURATED", PROJECT_ROOT / "curated")))
-    p_show.add_argument("--out", type=Path, default=Path("highlights"))
-    p_dev = sub.add_parser("dev", help="start the Dagster UI on 127.0.0.1")
-    p_dev.add_argument("--port", type=int, default=3000)
+    # The process-wide settings belong here, in the entry point, and nowhere else.
+    os.environ.setdefault("DAGSTER_TELEMETRY_ENABLED", "false")
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    parser = _parser()
     args = parser.parse_args(argv)
+    level = "DEBUG" if args.verbose >= 2 else "INFO" if args.verbose == 1 else args.log_level
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    try:
+        from dagster import BetaWarning, PreviewWarning
+
+        warnings.filterwarnings("ignore", category=BetaWarning)
+        warnings.filterwarnings("ignore", category=PreviewWarning)
+    except ImportError:  # pragma: no cover - older dagster
+        pass
     if args.command == "run":
+        from .isolation import Limits
+
         if not args.raw.is_dir():
             parser.error(f"raw folder not found: {args.raw}")
-        summary = run(args.raw, args.curated, force=args.force, workers=args.workers)
+        summary = run(args.raw, args.curated, force=args.force, workers=args.workers, log_level=level,
+                      limits=Limits(seconds=args.doc_timeout, memory_mb=args.doc_memory))
         return 1 if summary["checks_failed"] else 0
     if args.command == "show":
         show(args.task_id, args.raw, args.curated, args.out)
         return 0
-    dev(args.port)
-    return 0
+    return dev(args.port)
 
 
 if __name__ == "__main__":

@@ -1,32 +1,52 @@
-"""The Dagster Definitions of nhiemvu (what `dagster dev -m pipeline.definitions` loads)."""
+"""The Dagster Definitions of nhiemvu (what `dagster dev -m pipeline.definitions` loads).
+
+The executor is chosen by configuration only (`NHIEMVU_EXECUTOR`): `in_process` (the
+default: a step's documents already run in child processes on every core) or
+`multiprocess`; the Definitions are the same whichever runs them.
+"""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-from dagster import Definitions, FilesystemIOManager, in_process_executor
+from dagster import Definitions, define_asset_job, in_process_executor, multiprocess_executor
 
-from .assets import CURATED_ASSETS, DOC_ASSETS, corpus
+from .assets import DOC_ASSETS, curated
 from .checks import CHECKS
-from .io import CuratedParquetIOManager
+from .io import DocStateIOManager
+from .isolation import Limits
 from .resources import PROJECT_ROOT, Folders, home
-from .sensors import curated_job, document_job, raw_folder_sensor
+from .sensors import INGEST_JOB, raw_folder_sensor
+
+EXECUTORS = {"in_process": in_process_executor, "multiprocess": multiprocess_executor}
 
 
-def build_definitions(raw_dir: str | None = None, curated_dir: str | None = None, workers: int = 2) -> Definitions:
+def executor_from_env():
+    name = os.environ.get("NHIEMVU_EXECUTOR", "in_process")
+    if name not in EXECUTORS:
+        raise ValueError(f"NHIEMVU_EXECUTOR={name!r}: choose one of {sorted(EXECUTORS)}")
+    return EXECUTORS[name]
+
+
+def build_definitions(
+    raw_dir: str | None = None, curated_dir: str | None = None, workers: int = 2, *,
+    state_dir: str | None = None, limits: Limits = Limits(), progress: bool = False,
+) -> Definitions:
     raw_dir = raw_dir or os.environ.get("NHIEMVU_RAW") or str(PROJECT_ROOT / "raw")
     curated_dir = curated_dir or os.environ.get("NHIEMVU_CURATED") or str(PROJECT_ROOT / "curated")
+    state = Path(state_dir) if state_dir else home()
+    folders = Folders(
+        raw_dir=str(raw_dir), curated_dir=str(curated_dir), state_dir=str(state), workers=workers,
+        doc_seconds=limits.seconds, doc_memory_mb=limits.memory_mb, progress=progress,
+    )
     return Definitions(
-        assets=[*DOC_ASSETS, corpus, *CURATED_ASSETS],
+        assets=[*DOC_ASSETS, curated],
         asset_checks=CHECKS,
-        jobs=[document_job, curated_job],
+        jobs=[INGEST_JOB],
         sensors=[raw_folder_sensor],
-        executor=in_process_executor,  # a document's own worker processes use the cores; no per-step process start
-        resources={
-            "folders": Folders(raw_dir=raw_dir, curated_dir=curated_dir, workers=workers),
-            "state_io_manager": FilesystemIOManager(base_dir=str(home() / ".dagster" / "assets")),
-            "curated_io_manager": CuratedParquetIOManager(curated_dir=curated_dir),
-        },
+        executor=executor_from_env(),
+        resources={"folders": folders, "doc_io_manager": DocStateIOManager(base_dir=str(state / "docs"))},
     )
 
 

@@ -1,14 +1,24 @@
-"""Writing the curated tables: typed Parquet, column descriptions in the metadata, atomic.
+"""Storage of the pipeline: per-document state (pickles) and the curated Parquet tables.
 
-A table is written to a temporary file in the curated folder and renamed over the
-old one, so a crash never leaves a half-written file. The same rows give the same
-bytes (no timestamps anywhere).
+Per-document assets are stored one file per document (`<state>/<asset>/<doc_id>.pkl`),
+written atomically. A step may hold many documents (one run processes a range of
+partitions), so its output is a `{doc_id: value}` dict, and loading always gives a dict,
+for one partition as for many.
+
+The curated tables are replaced all at once: every table is first written into
+`curated/.next/`, a `COMPLETE` marker is written, and only then are the files renamed
+into place. A run killed (or a disk filled) while staging leaves the old tables whole;
+one killed between two renames is rolled forward by `recover_curated` at the start of
+the next run (and of every write), so tables of two runs are never left side by side.
+The same rows give the same bytes (no timestamps anywhere).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import pickle
+import shutil
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -18,34 +28,104 @@ from dagster import ConfigurableIOManager, InputContext, OutputContext
 
 from normalizers.schema import TABLES, Table, to_arrow
 
+STAGING = ".next"
+COMPLETE = "COMPLETE"
 
-def write_parquet(table: Table, rows: Sequence[Mapping[str, Any]], path: Path) -> pa.Table:
-    """Write `rows` as `table` to `path` atomically; returns the Arrow table written."""
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+class DocStateIOManager(ConfigurableIOManager):
+    """Per-document values as pickles, one file per partition; always `{doc_id: value}`."""
+
+    base_dir: str
+
+    def _path(self, asset: str, doc_id: str) -> Path:
+        return Path(self.base_dir) / asset / f"{doc_id}.pkl"
+
+    def handle_output(self, context: OutputContext, obj: Mapping[str, Any]) -> None:
+        asset = context.asset_key.to_python_identifier()
+        expected = set(context.asset_partition_keys)
+        if not isinstance(obj, Mapping) or set(obj) != expected:
+            raise TypeError(f"{asset}: expected a dict with one value per partition {sorted(expected)[:3]}…")
+        for doc_id, value in obj.items():
+            _atomic_write_bytes(self._path(asset, doc_id), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def load_input(self, context: InputContext) -> dict[str, Any]:
+        asset = context.asset_key.to_python_identifier()
+        out = {}
+        for doc_id in context.asset_partition_keys:
+            path = self._path(asset, doc_id)
+            if not path.exists():
+                raise FileNotFoundError(f"{asset} of document {doc_id} was never stored: process it first")
+            out[doc_id] = pickle.loads(path.read_bytes())
+        return out
+
+    def remove(self, keep: set[str]) -> int:
+        """Delete the stored values of documents no longer in the raw folder; returns how many."""
+        removed = 0
+        for path in Path(self.base_dir).glob("*/*.pkl"):
+            if path.stem not in keep:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+
+def arrow_table(table: Table, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
+    """Typed Arrow table of `rows` with the column descriptions in the file metadata."""
     data = to_arrow(table, rows)
     descriptions = {c.name: c.description for c in table.columns}
-    data = data.replace_schema_metadata({
+    return data.replace_schema_metadata({
         **(data.schema.metadata or {}),
         b"nhiemvu.column_descriptions": json.dumps(descriptions, ensure_ascii=False).encode("utf-8"),
     })
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(data, tmp, compression="zstd")
-    os.replace(tmp, path)
-    return data
 
 
-class CuratedParquetIOManager(ConfigurableIOManager):
-    """Stores each curated asset as curated/<asset name>.parquet."""
+def recover_curated(curated: Path) -> str | None:
+    """Finish or undo an interrupted replacement; returns what was done (None: nothing to do)."""
+    staging = curated / STAGING
+    if not staging.exists():
+        return None
+    if (staging / COMPLETE).exists():
+        for path in sorted(staging.glob("*.parquet")):
+            os.replace(path, curated / path.name)
+        shutil.rmtree(staging)
+        return "rolled forward"
+    shutil.rmtree(staging)
+    return "rolled back"
 
-    curated_dir: str
 
-    def _path(self, name: str) -> Path:
-        return Path(self.curated_dir) / f"{name}.parquet"
+def write_curated(curated: Path, tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, pa.Table]:
+    """Write every curated table, replacing the old set all at once; returns the Arrow tables."""
+    curated.mkdir(parents=True, exist_ok=True)
+    recover_curated(curated)
+    staging = curated / STAGING
+    staging.mkdir()
+    written = {}
+    for name, rows in tables.items():
+        data = arrow_table(TABLES[name], rows)
+        pq.write_table(data, staging / f"{name}.parquet", compression="zstd")
+        written[name] = data
+    for path in staging.glob("*.parquet"):
+        with open(path, "rb") as f:
+            os.fsync(f.fileno())
+    _atomic_write_bytes(staging / COMPLETE, b"")
+    _fsync_dir(staging)
+    recover_curated(curated)
+    _fsync_dir(curated)
+    return written
 
-    def handle_output(self, context: OutputContext, obj: Sequence[Mapping[str, Any]]) -> None:
-        name = context.asset_key.path[-1]
-        data = write_parquet(TABLES[name], obj, self._path(name))
-        context.add_output_metadata({"rows": data.num_rows, "path": str(self._path(name))})
 
-    def load_input(self, context: InputContext) -> pa.Table:
-        return pq.read_table(self._path(context.asset_key.path[-1]))
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

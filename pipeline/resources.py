@@ -1,28 +1,44 @@
-"""Where things are: the raw folder, the curated folder, the state folder; and how many workers."""
+"""Where things are and how the work is bounded: the raw, curated and state folders, workers,
+the per-document limits; and the Dagster instance of a state folder."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, DagsterInstance
+from dagster._core.instance.ref import InstanceRef
+from pydantic import Field
 
+from .isolation import Limits
 from .manifest import scan
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 def home() -> Path:
-    """DAGSTER_HOME: the folder holding dagster.yaml and the .dagster/ state (repo root by default)."""
-    return Path(os.environ.get("DAGSTER_HOME") or PROJECT_ROOT).resolve()
+    """The state folder (Dagster's home): $DAGSTER_HOME, else `.dagster/` in the repository."""
+    return Path(os.environ.get("DAGSTER_HOME") or PROJECT_ROOT / ".dagster").resolve()
+
+
+def instance_for(state: Path) -> DagsterInstance:
+    """The Dagster instance kept in `state`, configured by its own dagster.yaml if it has one,
+    else by the repository's (which names no paths: everything lands under `state`)."""
+    state.mkdir(parents=True, exist_ok=True)
+    config_dir = state if (state / "dagster.yaml").exists() else PROJECT_ROOT
+    return DagsterInstance.from_ref(InstanceRef.from_dir(str(state), config_dir=str(config_dir)))
 
 
 class Folders(ConfigurableResource):
-    """The folders the pipeline reads and writes."""
+    """The folders the pipeline reads and writes, and the bounds of one document's work."""
 
-    raw_dir: str = str(PROJECT_ROOT / "raw")
-    curated_dir: str = str(PROJECT_ROOT / "curated")
-    workers: int = 2
+    raw_dir: str = Field(default=str(PROJECT_ROOT / "raw"), description="Folder of input PDFs (subfolders too).")
+    curated_dir: str = Field(default=str(PROJECT_ROOT / "curated"), description="Folder of the curated Parquet tables.")
+    state_dir: str = Field(default="", description="Folder of per-document state and caches (default: DAGSTER_HOME).")
+    workers: int = Field(default=2, ge=1, description="Documents processed at once (child processes).")
+    doc_seconds: float = Field(default=Limits.seconds, gt=0, description="Time limit of one document.")
+    doc_memory_mb: int = Field(default=Limits.memory_mb, gt=0, description="Memory (address space) limit of one document.")
+    progress: bool = Field(default=False, description="Show a progress bar on the terminal.")
 
     @property
     def raw(self) -> Path:
@@ -32,12 +48,20 @@ class Folders(ConfigurableResource):
     def curated(self) -> Path:
         return Path(self.curated_dir)
 
+    @property
+    def state(self) -> Path:
+        return Path(self.state_dir) if self.state_dir else home()
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(seconds=self.doc_seconds, memory_mb=self.doc_memory_mb)
+
     def manifest(self) -> dict[str, str]:
         """{doc_id: relative path} of the raw folder now."""
-        return scan(self.raw, home() / ".dagster" / "manifest-cache.json")
+        return scan(self.raw, self.state / "manifest-cache.json")
 
-    def path_of(self, doc_id: str) -> Path:
-        rel = self.manifest().get(doc_id)
+    def path_of(self, doc_id: str, manifest: dict[str, str] | None = None) -> Path:
+        rel = (manifest if manifest is not None else self.manifest()).get(doc_id)
         if rel is None:
             raise FileNotFoundError(f"no file with sha256 {doc_id} in {self.raw}")
         return self.raw / rel

@@ -1,28 +1,60 @@
-"""A sensor that watches the raw folder: new files become partitions and are processed,
-removed files leave the corpus, and the curated tables are rebuilt after any change."""
+"""A sensor that watches the raw folder and keeps the curated tables up to date.
 
+Each tick makes the same plan as `nhiemvu run` (`plan.py`): new files become partitions,
+removed ones are deleted, and one run processes the documents that need it *and then*
+rebuilds the curated tables, so the rebuild can never start before the documents are
+done. The run key is the digest of the whole manifest and the code versions, so a file
+replaced anywhere in the folder gives a new run; failed runs are retried by the instance
+(`run_retries` in dagster.yaml).
+"""
+
+from __future__ import annotations
+
+import os
 
 from dagster import (
     AddDynamicPartitionsRequest, AssetSelection, DefaultSensorStatus, DeleteDynamicPartitionsRequest, RunRequest,
-    SensorEvaluationContext, SensorResult, define_asset_job, sensor,
+    SensorEvaluationContext, SensorResult, SkipReason, define_asset_job, sensor,
 )
 
-from .assets import CURATED_GROUP, DOC_GROUP
-from .partitions import PDF_PARTITIONS
+from .assets import DOC_ASSETS, curated
+from .partitions import PDF_PARTITIONS, range_tags
+from .plan import make_plan
 from .resources import Folders
 
-document_job = define_asset_job("process_document", selection=AssetSelection.groups(DOC_GROUP))
-curated_job = define_asset_job("build_curated", selection=AssetSelection.groups(CURATED_GROUP))
+INGEST_JOB = define_asset_job("ingest", selection=AssetSelection.all())
+SENSOR_SECONDS = int(os.environ.get("NHIEMVU_SENSOR_SECONDS", "30"))
+DOC_KEYS = [a.key for a in DOC_ASSETS]
+CURATED_KEYS = list(curated.keys)
 
 
-@sensor(jobs=[document_job, curated_job], minimum_interval_seconds=30, default_status=DefaultSensorStatus.STOPPED)
-def raw_folder_sensor(context: SensorEvaluationContext, folders: Folders) -> SensorResult:
+def run_requests(plan) -> list[RunRequest]:
+    """The runs a plan needs, each holding the documents of one range and, when one range
+    holds them all, the curated rebuild after them; else the rebuild comes at the next tick."""
+    ranges = plan.records_ranges()
+    if not ranges:
+        return [RunRequest(run_key=f"curated-{plan.digest}", job_name=INGEST_JOB.name, asset_selection=CURATED_KEYS)] \
+            if plan.curated_stale else []
+    with_curated = len(ranges) == 1
+    return [
+        RunRequest(
+            run_key=f"docs-{plan.digest}-{first[:12]}-{last[:12]}", job_name=INGEST_JOB.name,
+            asset_selection=DOC_KEYS + (CURATED_KEYS if with_curated else []), tags=range_tags(first, last),
+        )
+        for first, last in ranges
+    ]
+
+
+@sensor(job=INGEST_JOB, minimum_interval_seconds=SENSOR_SECONDS, default_status=DefaultSensorStatus.STOPPED)
+def raw_folder_sensor(context: SensorEvaluationContext, folders: Folders):
     manifest = folders.manifest()
-    known = set(context.instance.get_dynamic_partitions(PDF_PARTITIONS.name))
-    new, gone = sorted(set(manifest) - known), sorted(known - set(manifest))
-    runs = [RunRequest(run_key=f"doc-{k}", job_name=document_job.name, partition_key=k) for k in new]
-    if new or gone:
-        runs.append(RunRequest(run_key=f"curated-{'-'.join(sorted(manifest))[:200]}-{len(manifest)}", job_name=curated_job.name))
+    known = context.instance.get_dynamic_partitions(PDF_PARTITIONS.name)
+    new = sorted(set(manifest) - set(known), key=lambda k: (manifest[k], k))
+    gone = [k for k in known if k not in manifest]
+    plan = make_plan(context.instance, manifest, folders.curated, dry_run=True)
+    runs = run_requests(plan)
+    if not runs and not new and not gone:
+        return SkipReason("the curated tables are up to date")
     return SensorResult(
         run_requests=runs,
         dynamic_partitions_requests=[

@@ -1,0 +1,98 @@
+"""What a run must do, from the raw folder and the Dagster instance's records.
+
+Shared by `nhiemvu run` and the raw-folder sensor, so both take the same decisions:
+- partitions follow the raw folder (new files added in sorted order, removed ones deleted);
+- an extraction is stale when its document has never been read or was read by another
+  extractor version; records are stale likewise, or when their extraction is redone;
+- the curated tables are stale when the folder or the code changed since they were
+  written (the digest of the manifest and the versions is kept in their metadata).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from dagster import AssetKey, AssetRecordsFilter, DagsterEventType, DagsterInstance
+
+from normalizers.schema import TABLES
+
+from .assets import manifest_digest, pdf_document, pdf_records
+from .partitions import PDF_PARTITIONS, contiguous_ranges
+
+CODE_VERSION_TAG = "dagster/code_version"
+
+
+def sync_partitions(instance: DagsterInstance, manifest: Mapping[str, str], *, dry_run: bool = False) -> list[str]:
+    """Make the dynamic partitions the documents of the manifest (unless `dry_run`: a sensor
+    asks for it in its result); returns them in partition order."""
+    name = PDF_PARTITIONS.name
+    known = instance.get_dynamic_partitions(name)
+    new = sorted(set(manifest) - set(known), key=lambda k: (manifest[k], k))
+    if not dry_run:
+        for k in known:
+            if k not in manifest:
+                instance.delete_dynamic_partition(name, k)
+        if new:
+            instance.add_dynamic_partitions(name, new)
+    return [k for k in known if k in manifest] + new
+
+
+def code_versions(instance: DagsterInstance, key: AssetKey) -> dict[str, str]:
+    """{partition: code version of its latest materialization} for one asset."""
+    ids = instance.get_latest_storage_id_by_partition(key, DagsterEventType.ASSET_MATERIALIZATION)
+    if not ids:
+        return {}
+    records = instance.fetch_materializations(
+        AssetRecordsFilter(asset_key=key, storage_ids=list(ids.values())), limit=len(ids),
+    ).records
+    return {r.partition_key: (r.asset_materialization.tags or {}).get(CODE_VERSION_TAG, "") for r in records}
+
+
+def stale(instance: DagsterInstance, asset, keys: list[str]) -> set[str]:
+    """Keys whose latest materialization of `asset` is missing or of another code version."""
+    key = asset.key
+    current = asset.code_versions_by_key[key]
+    done = code_versions(instance, key)
+    return {k for k in keys if done.get(k) != current}
+
+
+@dataclass(frozen=True)
+class Plan:
+    order: list[str]  # partitions in order
+    extract: set[str]  # documents to read again
+    records: set[str]  # documents whose rows to rebuild (includes `extract`)
+    curated_stale: bool
+    digest: str
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not self.records and not self.curated_stale
+
+    def extract_ranges(self) -> list[tuple[str, str]]:
+        return contiguous_ranges(self.order, self.extract)
+
+    def records_ranges(self) -> list[tuple[str, str]]:
+        return contiguous_ranges(self.order, self.records)
+
+
+def curated_digest(instance: DagsterInstance) -> str | None:
+    """The manifest digest the curated tables were last written for."""
+    event = instance.get_latest_materialization_event(AssetKey("documents"))
+    if event is None or event.asset_materialization is None:
+        return None
+    value = event.asset_materialization.metadata.get("manifest_digest")
+    return getattr(value, "value", value)
+
+
+def make_plan(
+    instance: DagsterInstance, manifest: Mapping[str, str], curated: Path, *, force: bool = False, dry_run: bool = False,
+) -> Plan:
+    order = sync_partitions(instance, manifest, dry_run=dry_run)
+    extract = set(order) if force else stale(instance, pdf_document, order)
+    records = set(order) if force else extract | stale(instance, pdf_records, order)
+    digest = manifest_digest(dict(manifest))
+    files_there = all((curated / f"{name}.parquet").exists() for name in TABLES)
+    curated_stale = bool(records) or not files_there or curated_digest(instance) != digest
+    return Plan(order, extract, records, curated_stale, digest)
