@@ -48,7 +48,9 @@ class DocRecords:
 
 
 def failed_document(doc_id: str, error: str, n_pages: int = 0) -> DocRecords:
-    doc = {"doc_id": doc_id, "n_pages": n_pages, "n_text_pages": 0, "n_ocr_pages": 0, "status": "failed", "error": error}
+    doc = {"doc_id": doc_id, "n_pages": n_pages, "doc_number": None, "doc_type": None, "issuer": None,
+           "issued_date": None, "title": None, "attached_to": None, "n_text_pages": 0, "n_ocr_pages": 0,
+           "status": "failed", "error": error}
     return DocRecords(doc)
 
 

@@ -109,13 +109,17 @@ def write_curated(curated: Path, tables: Mapping[str, Sequence[Mapping[str, Any]
     staging = curated / STAGING
     staging.mkdir()
     written = {}
-    for name, rows in tables.items():
-        data = arrow_table(TABLES[name], rows)
-        pq.write_table(data, staging / f"{name}.parquet", compression="zstd")
-        written[name] = data
-    for path in staging.glob("*.parquet"):
-        with open(path, "rb") as f:
-            os.fsync(f.fileno())
+    try:
+        for name, rows in tables.items():
+            data = arrow_table(TABLES[name], rows)
+            pq.write_table(data, staging / f"{name}.parquet", compression="zstd")
+            written[name] = data
+        for path in staging.glob("*.parquet"):
+            with open(path, "rb") as f:
+                os.fsync(f.fileno())
+    except BaseException:  # a bad row, a full disk: the old tables stay as they were
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     _atomic_write_bytes(staging / COMPLETE, b"")
     _fsync_dir(staging)
     recover_curated(curated)

@@ -2,8 +2,8 @@
 
 One document must not be able to take the run down: a deflate bomb that inflates to
 gigabytes, a page that makes a parser loop, a crash in a C library. Each document is
-processed in a child process of its own (started from a fork server that has the
-extractors imported, so a start costs milliseconds), with an address-space limit
+processed in a child process of its own (forked: it starts with everything imported,
+in milliseconds), with an address-space limit
 (`RLIMIT_AS`) and a wall-clock deadline. What comes back is the function's result,
 or the reason it has none: `Failure("limit", "exceeded the time limit of 900 s")`, a
 memory limit, a signal, or the exception's type and first line with its traceback kept
@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Iterable, Iterator
 
-PRELOAD = ["extractors.document", "normalizers.records"]
 _PR_SET_PDEATHSIG = 1
 
 
@@ -86,16 +85,10 @@ def _child(conn: Connection, fn: Callable, args: tuple, memory_mb: int) -> None:
         conn.close()
 
 
-_CONTEXT: mp.context.BaseContext | None = None
-
-
 def _context() -> mp.context.BaseContext:
-    global _CONTEXT
-    if _CONTEXT is None:
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(PRELOAD)
-        _CONTEXT = ctx
-    return _CONTEXT
+    # fork, not a fork server: the child's parent is the run itself, so PR_SET_PDEATHSIG
+    # ends it with the run (a fork server outlives a killed run, and its children with it).
+    return mp.get_context("fork")
 
 
 @dataclass

@@ -68,6 +68,7 @@ def test_all_seven_tables_conform_to_the_schema(workspace):
             assert data.schema.field(field.name).metadata[b"description"].decode() == field.description
     assert workspace["summary"]["checks_run"] >= len(TABLES)
     assert workspace["summary"]["checks_failed"] == []
+    assert "pages:few_failed_pages" in workspace["summary"]["checks_warned"]  # bad/bad_page.pdf: 1 of 3 pages
 
 
 def test_every_page_of_every_pdf_has_exactly_one_pages_row(workspace):

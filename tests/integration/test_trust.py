@@ -1,0 +1,225 @@
+"""The machinery data engineers rely on: any number of files, upgrades, concurrent runs,
+interrupted replacements, one extraction path, clean process state and CLI errors."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from extractors.document import extract_document
+from normalizers.records import document_records
+from normalizers.schema import TABLES
+from pipeline.cli import run
+from pipeline.io import STAGING, recover_curated, write_curated
+from tests.conftest import RAW, ROOT
+
+SMALL = ["929_BCA-VPB.pdf", "bao_cao_02-KH_BCDTW.pdf", "07_CT-TTg.pdf"]  # text PDFs, no OCR
+NHIEMVU = [sys.executable, "-m", "pipeline.cli"]
+
+
+def _digests(curated: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(curated.glob("*.parquet"))}
+
+
+@pytest.mark.parametrize("n_files", [0, 1, 2, 3])
+def test_nhiemvu_run_works_on_0_1_2_and_3_files(tmp_path, n_files):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in SMALL[:n_files]:
+        shutil.copy(RAW / name, raw / name)
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "state")}
+    done = subprocess.run([*NHIEMVU, "run", "--raw", str(raw), "--curated", str(tmp_path / "out")],
+                          env=env, capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"documents  {n_files}: {n_files} ok" in done.stdout
+    docs = pq.read_table(tmp_path / "out" / "documents.parquet").to_pylist()
+    assert sorted(d["source_file"] for d in docs) == sorted(SMALL[:n_files])
+    assert {p.stem for p in (tmp_path / "out").glob("*.parquet")} == set(TABLES)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    base = tmp_path_factory.mktemp("trust")
+    raw = base / "raw"
+    raw.mkdir()
+    for name in SMALL[:2]:
+        shutil.copy(RAW / name, raw / name)
+    summary = run(raw, base / "out", quiet=True, state=base / "state")
+    return {"base": base, "raw": raw, "out": base / "out", "state": base / "state", "summary": summary}
+
+
+def test_the_pipeline_stores_what_extract_document_gives(corpus):
+    """What is measured is what runs: the assets call extract_document and document_records."""
+    from pipeline.assets import Extraction, records_of
+
+    path = corpus["raw"] / SMALL[0]
+    doc_id = hashlib.sha256(path.read_bytes()).hexdigest()
+    direct = document_records(doc_id, extract_document(path))
+    via = records_of(Extraction(doc_id, extract_document(path)))
+    assert direct == via
+    tasks = pq.read_table(corpus["out"] / "documents.parquet").to_pylist()
+    row = next(d for d in tasks if d["doc_id"] == doc_id)
+    assert row["doc_number"] == direct.document["doc_number"] == "929/BCA-VPB"
+
+
+def test_an_upgrade_of_the_normalizers_rebuilds_the_rows_and_reads_nothing(corpus, tmp_path):
+    """A copy of the code with one normalizer changed: every document's rows are rebuilt with
+    the new version stamped, no PDF is read again; the old code then rebuilds them back."""
+    code = tmp_path / "code"
+    for package in ("extractors", "normalizers", "pipeline"):
+        shutil.copytree(ROOT / package, code / package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "dagster.yaml", code / "dagster.yaml")
+    with open(code / "normalizers" / "deadlines.py", "a", encoding="utf-8") as f:
+        f.write("\n# a fix of the deadline parser\n")
+    before = {d["doc_id"]: d["pipeline_version"] for d in pq.read_table(corpus["out"] / "documents.parquet").to_pylist()}
+    env = {**os.environ, "DAGSTER_HOME": str(corpus["state"]), "PYTHONPATH": str(code)}
+    args = ["run", "--raw", str(corpus["raw"]), "--curated", str(corpus["out"])]
+    done = subprocess.run([sys.executable, "-m", "pipeline.cli", *args], env=env, cwd=code,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "0 document(s) read, 2 rebuilt" in done.stdout
+    after = {d["doc_id"]: d["pipeline_version"] for d in pq.read_table(corpus["out"] / "documents.parquet").to_pylist()}
+    assert after.keys() == before.keys()
+    for doc_id in after:  # same extractor, new normalizers: the stamp says so
+        old_x, old_n = before[doc_id].split("+")[1].split(".")
+        new_x, new_n = after[doc_id].split("+")[1].split(".")
+        assert old_x == new_x and old_n != new_n
+    summary = run(corpus["raw"], corpus["out"], quiet=True, state=corpus["state"])  # back to this code
+    assert (summary["processed"], summary["records_rebuilt"]) == (0, 2)
+    assert {d["doc_id"]: d["pipeline_version"] for d in pq.read_table(corpus["out"] / "documents.parquet").to_pylist()} == before
+
+
+def test_a_rerun_changes_nothing_and_leaves_process_state_alone(corpus):
+    cwd, env, filters = os.getcwd(), dict(os.environ), list(warnings.filters)
+    before = _digests(corpus["out"])
+    summary = run(corpus["raw"], corpus["out"], quiet=True, state=corpus["state"])
+    assert (summary["processed"], summary["records_rebuilt"]) == (0, 0)
+    assert _digests(corpus["out"]) == before
+    assert (os.getcwd(), dict(os.environ), list(warnings.filters)) == (cwd, env, filters)
+
+
+def test_a_file_replaced_in_place_is_read_again(corpus):
+    raw = corpus["raw"]
+    target = raw / SMALL[1]
+    st = target.stat()
+    shutil.copy(RAW / SMALL[2], target)
+    summary = run(raw, corpus["out"], quiet=True, state=corpus["state"])
+    assert summary["processed"] == 1
+    docs = {d["source_file"]: d for d in pq.read_table(corpus["out"] / "documents.parquet").to_pylist()}
+    assert docs[SMALL[1]]["doc_number"] == "07/CT-TTg" and len(docs) == 2
+    shutil.copy(RAW / SMALL[1], target)
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_concurrent_runs_wait_for_each_other_and_all_succeed(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / SMALL[0], raw / SMALL[0])
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "state")}
+    cmd = [*NHIEMVU, "run", "--raw", str(raw), "--curated", str(tmp_path / "out")]
+    procs = [subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(4)]
+    outs = [p.communicate(timeout=600) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], [err[-2000:] for _, err in outs]
+    assert sum("1 document(s) read" in out for out, _ in outs) == 1  # the others found it done
+
+
+def test_curated_tables_are_replaced_all_at_once(tmp_path):
+    rows = {name: [] for name in TABLES}
+    write_curated(tmp_path, rows)
+    first = _digests(tmp_path)
+    # a run killed while staging: the old set stays, the staging is dropped
+    (tmp_path / STAGING).mkdir()
+    (tmp_path / STAGING / "tasks.parquet").write_bytes(b"half")
+    assert recover_curated(tmp_path) == "rolled back" and _digests(tmp_path) == first
+    # a run killed between two renames: the next run finishes the replacement
+    doc = {c.name: None for c in TABLES["documents"].columns} | {
+        "doc_id": "d", "source_file": "a.pdf", "n_pages": 1, "n_text_pages": 1, "n_ocr_pages": 0,
+        "status": "ok", "pipeline_version": "v"}
+    write_curated(tmp_path / "new", {**rows, "documents": [doc]})
+    staging = tmp_path / STAGING
+    staging.mkdir()
+    for p in (tmp_path / "new").glob("*.parquet"):
+        shutil.copy(p, staging / p.name)
+    (staging / "COMPLETE").touch()
+    os.replace(staging / "documents.parquet", tmp_path / "documents.parquet")  # one rename done, then killed
+    assert recover_curated(tmp_path) == "rolled forward"
+    assert _digests(tmp_path) == _digests(tmp_path / "new")
+    # a table that does not match its schema: nothing is replaced
+    with pytest.raises(ValueError):
+        write_curated(tmp_path, {**rows, "documents": [{**doc, "n_pages": "1"}]})
+    assert _digests(tmp_path) == _digests(tmp_path / "new") and not (tmp_path / STAGING).exists()
+
+
+def test_cli_refuses_bad_options_and_explains_missing_folders(tmp_path):
+    bad = subprocess.run([*NHIEMVU, "run", "--workers", "0"], capture_output=True, text=True, cwd=ROOT)
+    assert bad.returncode == 2 and "must be at least 1" in bad.stderr
+    show = subprocess.run([*NHIEMVU, "show", "abc", "--curated", str(tmp_path / "none")], capture_output=True, text=True, cwd=ROOT)
+    assert show.returncode == 1 and "no curated tables" in show.stderr and "Traceback" not in show.stderr
+    help_ = subprocess.run([*NHIEMVU, "run", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert "(default: 2)" in help_.stdout and "NHIEMVU_RAW" in help_.stdout
+
+
+def _descendants(pid: int) -> set[int]:
+    out, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                kids = {int(c) for c in (task / "children").read_text().split()}
+            except OSError:
+                continue
+            todo += list(kids - out)
+            out |= kids
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+def test_nhiemvu_dev_stopped_leaves_no_process_behind(tmp_path, sig):
+    import signal
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "state")}
+    proc = subprocess.Popen([*NHIEMVU, "dev", "--port", str(port)], env=env, cwd=ROOT, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                if urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2).status == 200:
+                    break
+            except OSError:
+                time.sleep(1)
+        else:
+            pytest.fail("the Dagster UI did not come up")
+        tree = _descendants(proc.pid)
+        assert len(tree) >= 3, "dagster dev, its webserver and daemon should be running"
+        os.kill(proc.pid, getattr(signal, sig))
+        proc.wait(timeout=60)
+        deadline = time.monotonic() + 20
+        while any(_alive(p) for p in tree) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert [p for p in tree if _alive(p)] == []
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, 9)

@@ -1,0 +1,43 @@
+"""Functions run in child processes by tests/unit/test_isolation.py (importable by the fork server)."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import time
+from pathlib import Path
+
+
+def slow_square(x: int, seconds: float) -> int:
+    time.sleep(seconds)
+    return x * x
+
+
+def boom():
+    raise ValueError("bad page 3\nsecond line")
+
+
+def greedy(mb: int) -> int:
+    block = bytearray(mb * 1024 * 1024)
+    return len(block)
+
+
+def crash_or_square(crash: bool) -> int:
+    if crash:
+        ctypes.string_at(0)  # segmentation fault
+    return 9
+
+
+def report_pid_and_sleep(folder: str) -> None:
+    Path(folder, f"{os.getpid()}.pid").touch()
+    time.sleep(120)
+
+
+def meet(folder: str, me: str, other: str) -> bool:
+    Path(folder, me).touch()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if Path(folder, other).exists():
+            return True
+        time.sleep(0.05)
+    return False

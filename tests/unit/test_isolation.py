@@ -1,0 +1,90 @@
+"""A document's work in a bounded child process: results come back, and a slow, greedy,
+crashing or orphaned worker gives a failure with its reason instead of taking the run down."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from pipeline.isolation import Failure, Limits, run_isolated
+from tests.unit import isolation_targets as t
+
+
+def test_results_come_back_keyed():
+    out = dict(run_isolated(t.slow_square, [(str(i), (i, 0)) for i in range(5)], workers=2))
+    assert out == {"0": 0, "1": 1, "2": 4, "3": 9, "4": 16}
+
+
+def test_two_documents_run_at_once(tmp_path):
+    """Each child waits (up to 20 s) for the other to have started: only true if both run together."""
+    out = dict(run_isolated(t.meet, [(n, (str(tmp_path), n, other)) for n, other in (("a", "b"), ("b", "a"))], workers=2))
+    assert out == {"a": True, "b": True}
+
+
+def test_an_exception_is_a_failure_with_its_traceback():
+    (key, result), = run_isolated(t.boom, [("x", ())], workers=1)
+    assert isinstance(result, Failure) and result.kind == "ValueError" and result.message == "bad page 3"
+    assert "Traceback" in result.traceback and "boom" in result.traceback
+
+
+def test_the_time_limit_stops_a_document():
+    started = time.monotonic()
+    (key, result), = run_isolated(t.slow_square, [("x", (2, 30))], workers=1, limits=Limits(seconds=1))
+    assert isinstance(result, Failure) and result.kind == "limit" and "time limit of 1 s" in result.message
+    assert time.monotonic() - started < 10
+
+
+def test_the_memory_limit_stops_a_document():
+    (key, result), = run_isolated(t.greedy, [("x", (3000,))], workers=1, limits=Limits(memory_mb=1024))
+    assert isinstance(result, Failure) and "memory limit of 1024 MB" in result.message
+
+
+def test_a_crashing_worker_is_a_failure_and_the_others_go_on():
+    out = dict(run_isolated(t.crash_or_square, [("a", (True,)), ("b", (False,))], workers=2))
+    assert isinstance(out["a"], Failure) and "SIGSEGV" in out["a"].message
+    assert out["b"] == 9
+
+
+def test_bad_settings_are_refused():
+    with pytest.raises(ValueError):
+        Limits(seconds=0)
+    with pytest.raises(ValueError):
+        list(run_isolated(t.slow_square, [("a", (1, 0))], workers=0))
+
+
+def test_workers_die_with_a_killed_parent(tmp_path):
+    """kill -9 of the run leaves no worker behind (blocked on its pipe, or still working)."""
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {os.getcwd()!r})
+        from pipeline.isolation import run_isolated
+        from tests.unit import isolation_targets as t
+        for _ in run_isolated(t.report_pid_and_sleep, [("a", ({str(tmp_path)!r},)), ("b", ({str(tmp_path)!r},))], workers=2):
+            pass
+    """)
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.monotonic() + 30
+    while len(list(tmp_path.glob("*.pid"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    pids = [int(p.stem) for p in tmp_path.glob("*.pid")]
+    assert len(pids) == 2
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in pids)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
