@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEB_PACKAGES := tesseract-ocr tesseract-ocr-vie ghostscript qpdf pngquant unpaper libreoffice-writer-nogui
-export DAGSTER_HOME := $(CURDIR)
+export DAGSTER_HOME := $(CURDIR)/.dagster
 export DAGSTER_TELEMETRY_ENABLED := false
 export OMP_THREAD_LIMIT := 1
 
