@@ -1,0 +1,120 @@
+"""Whole-pipeline benchmark: `nhiemvu run` as a user runs it (whole processes, fresh state)
+beside pdfplumber's bare `extract_tables` on the same files.
+
+    python -m bench.bench_pipeline [--pages 20] [--letters 200] [--repeat 3]
+
+Prints, with medians over `--repeat` runs:
+- one 20-page PDF against the same pages as 20 one-page PDFs (target ratio <= 1.5);
+- one-page letters per second end to end (target >= 20 documents/s on 2 cores);
+- `nhiemvu run` against bare pdfplumber on the same files (target <= 0.8x);
+- a rerun with nothing new (target < 3 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "raw" / "71_NQ-CP_BCA.pdf"
+LETTER = ROOT / "raw" / "929_BCA-VPB.pdf"
+
+
+def split_pages(src: Path, n: int, folder: Path) -> list[Path]:
+    """The first n pages of src, one PDF each."""
+    import pikepdf
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    with pikepdf.open(src) as pdf:
+        for i in range(min(n, len(pdf.pages))):
+            one = pikepdf.new()
+            one.pages.append(pdf.pages[i])
+            path = folder / f"page_{i + 1:04d}.pdf"
+            one.save(path, deterministic_id=True)
+            out.append(path)
+    return out
+
+
+def first_pages(src: Path, n: int, path: Path) -> Path:
+    import pikepdf
+
+    with pikepdf.open(src) as pdf:
+        out = pikepdf.new()
+        for i in range(min(n, len(pdf.pages))):
+            out.pages.append(pdf.pages[i])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        out.save(path, deterministic_id=True)
+    return path
+
+
+def letters(n: int, folder: Path) -> None:
+    """n distinct one-page letters (the first page of a công văn, each with its own bytes)."""
+    import pikepdf
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with pikepdf.open(LETTER) as pdf:
+        for i in range(n):
+            one = pikepdf.new()
+            one.pages.append(pdf.pages[0])
+            one.docinfo["/Title"] = f"letter {i}"
+            one.save(folder / f"cv_{i:05d}.pdf", deterministic_id=True)
+
+
+def timed(cmd: list[str], env: dict | None = None) -> float:
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=ROOT)
+    return time.perf_counter() - started
+
+
+def nhiemvu(raw: Path, repeat: int, *, rerun: bool = False) -> float:
+    import os
+
+    times = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {**os.environ, "DAGSTER_HOME": str(Path(tmp) / "state")}
+            cmd = [sys.executable, "-m", "pipeline.cli", "run", "--raw", str(raw), "--curated", str(Path(tmp) / "out")]
+            first = timed(cmd, env)
+            times.append(timed(cmd, env) if rerun else first)
+    return statistics.median(times)
+
+
+def pdfplumber_bare(raw: Path, repeat: int) -> float:
+    code = (
+        "import sys, pathlib, pdfplumber\n"
+        "for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.pdf')):\n"
+        "    with pdfplumber.open(p) as pdf:\n"
+        "        [page.extract_tables() for page in pdf.pages]\n"
+    )
+    return statistics.median(timed([sys.executable, "-c", code, str(raw)]) for _ in range(repeat))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--pages", type=int, default=20)
+    ap.add_argument("--letters", type=int, default=200)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        whole = first_pages(SOURCE, args.pages, base / "whole" / "doc.pdf").parent
+        split_pages(SOURCE, args.pages, base / "split")
+        letters(args.letters, base / "letters")
+        t_whole, t_split = nhiemvu(whole, args.repeat), nhiemvu(base / "split", args.repeat)
+        t_letters = nhiemvu(base / "letters", args.repeat)
+        t_rerun = nhiemvu(base / "letters", args.repeat, rerun=True)
+        p_whole = pdfplumber_bare(whole, args.repeat)
+        print(f"one {args.pages}-page PDF          nhiemvu {t_whole:6.1f} s   pdfplumber {p_whole:6.1f} s   ratio {t_whole / p_whole:.2f} (target <= 0.8)")
+        print(f"{args.pages} one-page PDFs         nhiemvu {t_split:6.1f} s   ratio to one PDF {t_split / t_whole:.2f} (target <= 1.5)")
+        print(f"{args.letters} one-page letters      nhiemvu {t_letters:6.1f} s   {args.letters / t_letters:.1f} documents/s (target >= 20)")
+        print(f"rerun, nothing new       nhiemvu {t_rerun:6.1f} s   (target < 3 s)")
+
+
+if __name__ == "__main__":
+    main()
