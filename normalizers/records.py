@@ -34,6 +34,7 @@ from extractors.layout import Box, PageContent
 from extractors.stitch import LogicalCell, LogicalRow, LogicalTable
 
 from .agencies import resolve_agencies
+from .crosschecks import StatedCount, find_stated_counts
 from .dates import find_period_date
 from .deadlines import parse_deadline
 from .docnumbers import find_doc_numbers, verify_ocr_number
@@ -89,6 +90,7 @@ class DocRecords:
     statuses: tuple[Row, ...] = ()
     links: tuple[Row, ...] = ()
     shingles: frozenset[int] = frozenset()  # content fingerprint (fingerprint.shingles), for duplicates
+    stated_counts: tuple[StatedCount, ...] = ()  # counts of another document's tasks (crosschecks)
 
 
 def failed_document(doc_id: str, error: str, n_pages: int = 0) -> DocRecords:
@@ -120,6 +122,7 @@ def document_records(doc_id: str, ex: ExtractedDocument) -> DocRecords:
         statuses=tuple(statuses),
         links=tuple(citation_links(doc_id, ex, tasks, facts)),
         shingles=shingles(_all_text(ex)),
+        stated_counts=tuple(find_stated_counts((p.page, "\n".join(l.text for l in p.lines)) for p in ex.pages)),
     )
 
 
