@@ -16,7 +16,8 @@ are compared on keys without case, diacritics and punctuation, abbreviations exp
 
 A pair scores the best of the three that apply; pairs scoring at least SAME_TASK_MIN_SCORE
 are linked one to one (best score first: a task is linked to one task of each other
-document). Names shorter than SAME_TASK_MIN_CHARS ("Báo cáo", "Tổ chức thực hiện") match
+document; on equal scores the closer whole name wins, then the closer lead cell, so that of
+two tasks printed alike the one with the same lead is taken). Names shorter than SAME_TASK_MIN_CHARS ("Báo cáo", "Tổ chức thực hiện") match
 by chance and are never linked. Measured on labelled pairs in
 tests/integration/test_same_task.py.
 """
@@ -116,9 +117,11 @@ def _match(left: Sequence[Task], right: Sequence[Task]) -> list[tuple[Task, Task
                 continue
             s = name_score(a, b)
             if s >= SAME_TASK_MIN_SCORE:
-                scored.append((-s, i, j))
+                whole = fuzz.token_sort_ratio(ka, keys_r[j])
+                lead = fuzz.ratio(a.get("lead_agency_raw") or "", b.get("lead_agency_raw") or "")
+                scored.append((-s, -whole, -lead, i, j))
     used_l, used_r, out = set(), set(), []
-    for neg, i, j in sorted(scored):
+    for neg, _, _, i, j in sorted(scored):
         if i in used_l or j in used_r:
             continue
         used_l.add(i)

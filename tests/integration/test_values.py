@@ -303,3 +303,21 @@ def test_a_collective_lead_is_kept_as_printed(cur, docs):
     assert tasks
     for t in tasks:
         assert t["lead_agencies"] == ["Cơ quan ngang bộ, cơ quan thuộc Chính phủ, Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương"]
+
+
+# ---------------------------------------------------------------- 9. stated counts
+
+
+def test_stated_counts_of_the_sample_corpus_hold(cur, docs):
+    from normalizers.crosschecks import stated_count_problems
+
+    recs = sc.records()
+    stated = {d: r.stated_counts for d, r in recs.items()}
+    cv = docs["929_BCA-VPB.pdf"]["doc_id"]
+    assert [(s.cited, s.total, [n for n, _ in s.parts]) for s in stated[cv]] == [("07/CT-TTg", 112, [26, 86])]
+    assert stated_count_problems(stated, cur) == []
+    ct = docs["07_CT-TTg.pdf"]["doc_id"]
+    lost = {**cur, "tasks": [t for t in cur["tasks"] if not (t["doc_id"] == ct and t["item_no"] == "5" and t["section_no"] == "C")]}
+    assert stated_count_problems(stated, lost) == [
+        "929_BCA-VPB.pdf p.2 ('112 nhiệm vụ (26 nhiệm vụ chung, 86 nhiệm vụ cụ thể)') about 07/CT-TTg: states 112 tasks, 111 extracted"
+    ]
