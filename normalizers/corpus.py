@@ -49,7 +49,15 @@ def build_curated(manifest: Mapping[str, str], records: Mapping[str, DocRecords]
         "links": links,
         "agencies": agencies,
     }
-    return {name: _sorted(name, rows, manifest) for name, rows in out.items()}
+    return {name: _sorted(name, [_in_schema_order(name, r) for r in rows], manifest) for name, rows in out.items()}
+
+
+def _in_schema_order(name: str, row: Row) -> Row:
+    """The row with exactly its table's columns, in their declared order (ValueError otherwise)."""
+    columns = TABLES[name].column_names
+    if len(row) != len(columns) or not all(c in row for c in columns):
+        raise ValueError(f"{name} row: missing {sorted(set(columns) - set(row))}, unknown {sorted(set(row) - set(columns))}")
+    return {c: row[c] for c in columns}
 
 
 def _sorted(name: str, rows: list[Row], manifest: Mapping[str, str]) -> list[Row]:

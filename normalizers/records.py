@@ -22,7 +22,6 @@ letters "A" then Roman), the style seen first is the part and the other the sect
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -43,8 +42,6 @@ from .fingerprint import shingles
 from .schema import TABLES
 from .statuses import infer_status, status_from_column
 from .text import clean, nfc
-
-log = logging.getLogger(__name__)
 
 Row = dict[str, Any]
 TASK_ROLES = {"lead", "deadline", "result", "status", "required_result", "coordinators"}
