@@ -321,3 +321,37 @@ def test_stated_counts_of_the_sample_corpus_hold(cur, docs):
     assert stated_count_problems(stated, lost) == [
         "929_BCA-VPB.pdf p.2 ('112 nhiệm vụ (26 nhiệm vụ chung, 86 nhiệm vụ cụ thể)') about 07/CT-TTg: states 112 tasks, 111 extracted"
     ]
+
+
+def _printed_numbers(spec: dict, data_rows: int | None = None) -> set[str]:
+    """Document numbers printed in a ground-truth spec (all its text; the first `data_rows` task rows only)."""
+    from normalizers.docnumbers import find_doc_numbers, normalize_doc_number
+
+    doc, app = spec["document"], spec.get("appendix")
+    texts = [doc.get("subject") or "", doc.get("title") or "", *doc.get("body", []), *doc.get("footnotes", [])]
+    n = 0
+    for table in (app or {}).get("tables", []):
+        texts.append(table.get("pre_heading") or "")
+        for r in table["rows"]:
+            n += r["kind"] == "data"
+            if data_rows is None or n <= data_rows:
+                texts += r["cells"]
+    texts += (app or {}).get("heading", [])
+    return {dn.normalized for t in texts for dn, _, _ in find_doc_numbers(t)} - {normalize_doc_number(doc.get("doc_number"))}
+
+
+def test_citations_from_text_and_ocr_match_the_numbers_printed(cur, docs):
+    specs = {"07_CT-TTg.pdf": ("07_CT-TTg", None), "552_TB-VPCP_PL2.pdf": ("552_TB-VPCP_PL2", None),
+             "552_TB-VPCP_PL2_scan.pdf": ("552_TB-VPCP_PL2", 14), "71_NQ-CP_BCA.pdf": ("71_NQ-CP_BCA", None),
+             "929_BCA-VPB.pdf": ("929_BCA-VPB", None), "bao_cao_02-KH_BCDTW.pdf": ("bao_cao_02-KH_BCDTW", None)}
+    for method in ("text", "ocr"):
+        expected, got = set(), set()
+        for name, (spec, rows) in specs.items():
+            if (docs[name]["n_ocr_pages"] > 0) != (method == "ocr"):
+                continue
+            expected |= {(name, n) for n in _printed_numbers(load_spec(spec), rows)}
+            got |= {(name, l["dst_doc_number"]) for l in cur["links"]
+                    if l["link_type"] == "cites" and l["src_doc_id"] == docs[name]["doc_id"]}
+        precision, recall = len(got & expected) / len(got), len(got & expected) / len(expected)
+        print(f"\ncitations ({method}): {len(expected)} printed, {len(got)} found, precision {precision:.3f}, recall {recall:.3f}")
+        assert precision >= 0.98 and recall >= 0.98, (method, sorted(got ^ expected))
