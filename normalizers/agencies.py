@@ -464,3 +464,12 @@ def match_agency(fragment: str) -> str | None:
     """Canonical name of the one body `fragment` names; None if none, several, or unsure."""
     result = resolve_agencies(fragment)
     return result.names[0] if len(result.names) == 1 and not result.unmatched else None
+
+
+def names_in_text(text: str | None) -> tuple[str, ...]:
+    """Canonical names of the bodies whose name or alias occurs word for word in running text
+    (a title, a sentence), in order of appearance; no fuzzy matching, nothing reported unmatched."""
+    if not text or not text.strip():
+        return ()
+    words = _words(clean(text))
+    return tuple(dict.fromkeys(name for _, _, name in _scan(words)))

@@ -90,3 +90,37 @@ def parse_date(text: str | None) -> dt.date | None:
     """The first date in `text`, or None."""
     found = find_dates(text)
     return found[0][0] if found else None
+
+
+# ---------------------------------------------------------------- dates of a lesser precision
+
+PRECISIONS = ("day", "month", "year")
+# "tháng 11 năm 2025", "tháng 11/2025" (a blank day before it, "ngày    tháng 11 năm 2025", is fine)
+_MONTH_YEAR = re.compile(rf"(?<!\w)tháng\s+(?P<m>{_D})\s*(?:/|,?\s+năm)\s*(?P<y>{_Y}){_END}", re.IGNORECASE)
+_YEAR_ONLY = re.compile(rf"(?<!\w)năm\s+(?P<y>{_Y}){_END}", re.IGNORECASE)
+
+
+def _month_end(year: int, month: int) -> dt.date | None:
+    if not 1 <= month <= 12:
+        return None
+    first_next = make_date(year + (month == 12), month % 12 + 1, 1)
+    return first_next - dt.timedelta(days=1) if first_next else None
+
+
+def find_period_date(text: str | None) -> tuple[dt.date, str] | None:
+    """The first date in `text` with its precision: a full date -> (date, "day"); else a month
+    ("tháng 11 năm 2025", "tháng 11/2025", also with a blank day before it) -> (its last day,
+    "month"); else a year ("năm 2025") -> (31 December, "year"); None when there is none."""
+    full = parse_date(text)
+    if full is not None:
+        return full, "day"
+    if not text:
+        return None
+    text = nfc(text)
+    m = _MONTH_YEAR.search(text)
+    if m and (end := _month_end(_number(m.group("y")), _number(m.group("m")))):
+        return end, "month"
+    m = _YEAR_ONLY.search(text)
+    if m and (last := make_date(_number(m.group("y")), 12, 31)):
+        return last, "year"
+    return None

@@ -213,3 +213,55 @@ def doc_type_from_word(word: str | None) -> str | None:
         return _TYPE_WORDS[key]
     prefixes = [name for name in _TYPE_WORDS if key.startswith(name + " ")]
     return _TYPE_WORDS[max(prefixes, key=len)] if prefixes else None
+
+
+# ---------------------------------------------------------------- numbers read by OCR
+
+
+def _bare_code(code: str) -> str:
+    return code.lower().replace("đ", "d")
+
+
+def _near_type_codes(code: str) -> list[str]:
+    """Type codes that differ from `code` only by the stroke of "Đ" (OCR drops it); failing
+    that, those one edit away (a letter added, dropped or changed, case aside)."""
+    same = [c for k, c in _TYPE_BY_KEY.items() if _bare_code(k) == _bare_code(code) and k != code.lower()]
+    if same:
+        return same
+    key = code.lower()
+    out = []
+    for other_key, other in _TYPE_BY_KEY.items():
+        if abs(len(other_key) - len(key)) > 1 or other_key == key:
+            continue
+        if _one_edit(key, other_key):
+            out.append(other)
+    return out
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def verify_ocr_number(dn: DocNumber) -> tuple[DocNumber, str]:
+    """Check a number read by OCR against the code registries: (number, verdict).
+
+    - "known": its type code (if any) and its issuer code are in the registries;
+    - "repaired": its first code is in neither registry but exactly one type code is near it
+      (`_near_type_codes`) and an issuer code follows ("1039/TTTr-CP" -> "1039/TTr-CP",
+      "5/QD-TTg" -> "5/QĐ-TTg"); the repaired number;
+    - "unverified": anything else (kept as read; the caller gives it a low score).
+    """
+    if dn.issuer and (dn.issuer.lower() in _ISSUER_BY_KEY) and (dn.type_code is None or _is_type(dn.type_code)):
+        return dn, "known"
+    if not dn.party and dn.type_code is None and dn.issuer and dn.unit:
+        near = _near_type_codes(dn.issuer)
+        rest = dn.unit.split("-")
+        if len(near) == 1 and rest[0].lower() in _ISSUER_BY_KEY:
+            code = near[0]
+            normalized = dn.normalized.replace(f"/{dn.issuer}-", f"/{code}-", 1)
+            fixed = DocNumber(normalized, dn.number, dn.year, code, _canonical(rest[0]), "-".join(rest[1:]) or None, False)
+            return fixed, "repaired"
+    return dn, "unverified"

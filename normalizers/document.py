@@ -1,6 +1,14 @@
 """Document identity from the header block of the first page: number, type, issuer,
 date, title, and the document an appendix is attached to.
 
+An appendix printed on its own ("Phụ lục II … (Kèm theo Thông báo kết luận số /TB-VPCP ngày
+tháng 11 năm 2025 của Văn phòng Chính phủ)") has no issuer line and no place-and-date line:
+its issuer is the body named at the end of the "Kèm theo" line, else the first body its title
+names outside a citation ("DANH MỤC NHIỆM VỤ BỘ CÔNG AN THỰC HIỆN THEO NGHỊ QUYẾT 71/NQ-CP …
+CỦA CHÍNH PHỦ" -> Bộ Công an); its date is the date printed in the "Kèm theo" line, with its
+precision (a blank day leaves the month: 2025-11-30, "month"). A blank is never filled in:
+`issued_date` stays null, only `dated` carries the lesser precision.
+
 The header block of a Vietnamese administrative document is laid out in two columns
 (issuer and "Số: …" on the left, the national motto and "Hà Nội, ngày …" on the
 right), so text lines are first cut into segments at wide horizontal gaps.
@@ -15,8 +23,8 @@ from typing import Sequence
 
 from extractors.layout import Line
 
-from .agencies import resolve_agencies
-from .dates import parse_date
+from .agencies import match_agency, names_in_text, resolve_agencies
+from .dates import find_period_date, parse_date
 from .docnumbers import doc_type_from_word, find_doc_numbers, normalize_doc_number
 from .text import clean
 
@@ -28,6 +36,9 @@ _SUBJECT = re.compile(r"^V/v\b\s*(.*)$", re.I)
 _ATTACHED = re.compile(r"^\(?\s*kèm theo\b", re.I)
 _APPENDIX = re.compile(r"^phụ lục\b\s*[IVX\d]*\s*[:.]?\s*(.*)$", re.I)
 _HEADING = re.compile(r"^(\d+|[IVX]+)\.\s")  # "1. NHIỆM VỤ RIÊNG": a part heading, not the title
+_OF_BODY = re.compile(r"\bcủa\s+([^()]+?)\s*\)?\s*$", re.I)  # "… của Văn phòng Chính phủ)"
+# A citation in a title: type word, "số", the number, "ngày …", "của <issuer>" up to a bracket or comma.
+_CITATION_TAIL = re.compile(r"^\s*(?:ngày\s+[\d/\s]+(?:tháng\s+\d+\s+năm\s+\d{4})?)?\s*(?:của\s+[^(),;]*)?", re.I)
 _MOTTO = ("cộng hòa xã hội chủ nghĩa việt nam", "cộng hoà xã hội chủ nghĩa việt nam", "độc lập - tự do - hạnh phúc")
 
 
@@ -39,6 +50,8 @@ class DocumentFacts:
     issued_date: date | None = None
     title: str | None = None
     attached_to: str | None = None
+    dated: date | None = None  # the document's date: issued_date, or the date of the "Kèm theo" line
+    dated_precision: str | None = None  # "day" | "month" | "year"
 
 
 @dataclass(frozen=True)
@@ -80,7 +93,7 @@ def document_facts(first_page_lines: Sequence[Line]) -> DocumentFacts:
         return DocumentFacts()
     left, right = min(g.x0 for g in segs_geo), max(g.x1 for g in segs_geo)
     segs = [g.text for g in segs_geo]
-    number = issued = doc_type = title = attached = None
+    number = issued = doc_type = title = attached = attached_line = None
     type_at = None
     for i, s in enumerate(segs):
         if number is None and (m := _NUMBER.match(s)):
@@ -93,8 +106,9 @@ def document_facts(first_page_lines: Sequence[Line]) -> DocumentFacts:
             doc_type, type_at, title = "Công văn", i, clean(m.group(1))
         elif doc_type is None and _is_upper(s) and (t := doc_type_from_word(s)):
             doc_type, type_at, title = t, i, ""
-        if attached is None and _ATTACHED.match(s):
-            found = find_doc_numbers(s)
+        if attached_line is None and _ATTACHED.match(s):
+            attached_line = _bracketed(segs, i)
+            found = find_doc_numbers(attached_line)
             attached = found[0][0].normalized if found else None
     if type_at is not None:
         if doc_type == "Công văn":
@@ -102,7 +116,40 @@ def document_facts(first_page_lines: Sequence[Line]) -> DocumentFacts:
         else:  # the title: the capitalised or centred lines under the type word
             titled = {g.text for g in segs_geo if _is_upper(g.text) or _centred(g, left, right)}
             title = _continue(segs, type_at, title or "", stop=lambda x: x not in titled) or None
-    return DocumentFacts(number, doc_type, _issuer(segs, type_at), issued, title, attached)
+    issuer = _issuer(segs, type_at)
+    if issuer is None and doc_type == "Phụ lục":
+        issuer = _appendix_issuer(attached_line, title)
+    dated = (issued, "day") if issued else find_period_date(attached_line)
+    return DocumentFacts(number, doc_type, issuer, issued, title, attached, *(dated or (None, None)))
+
+
+def _bracketed(segs: Sequence[str], start: int) -> str:
+    """The "(Kèm theo …)" line, joined with the segments it runs over until its bracket closes."""
+    parts = [segs[start]]
+    for s in segs[start + 1 : start + 4]:
+        if ")" in parts[-1] or not parts[0].startswith("("):
+            break
+        parts.append(s)
+    return clean(" ".join(parts))
+
+
+def _appendix_issuer(attached_line: str | None, title: str | None) -> str | None:
+    """An appendix's issuer (none printed above its heading): the body the "Kèm theo …" line
+    ends with, else the first body the title names outside its citations."""
+    if attached_line and (m := _OF_BODY.search(attached_line)) and (name := match_agency(m.group(1))):
+        return name
+    found = names_in_text(_without_citations(title or ""))
+    return found[0] if found else None
+
+
+def _without_citations(text: str) -> str:
+    """`text` with each cited number cut out, together with its date and "của <issuer>" after it."""
+    out, pos = [], 0
+    for _, start, end in find_doc_numbers(text):
+        out.append(text[pos:start])
+        pos = end + _CITATION_TAIL.match(text[end:]).end()
+    out.append(text[pos:])
+    return " ".join(out)
 
 
 def _issuer(segs: Sequence[str], type_at: int | None) -> str | None:

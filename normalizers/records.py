@@ -1,33 +1,65 @@
 """One extracted document -> the rows it contributes to each curated table.
 
 Pure functions from the extractor's plain data (pages, logical tables) to row dicts
-whose keys are the columns declared in `schema`. Facts that need the whole corpus
-(`source_file`, the cited document's id, same-task links) are added later by
-`corpus.py`.
+whose keys are the columns declared in `schema`. Each row is built once, whole, by
+`_build` (which refuses a missing or an unknown column) and never changed afterwards.
+Facts that need the whole corpus are the columns listed in `CORPUS_COLUMNS`
+(`source_file`, `pipeline_version`, `duplicate_of`, the cited document's id); `corpus.py`
+adds them when it builds the curated rows, and those rows are new dicts.
+
+Task ids are stable: they hash the task's item path (the rule is the description of
+`tasks.task_id` in `schema`, implemented by `task_id`), not its row
+number, so a change in how rows are stitched (a header row more, an empty row less) keeps
+every task, status and link id.
+
+The hierarchy of a task table: a heading printed just above the table ("1. NHIỆM VỤ
+RIÊNG") is the `part` of that table and of the tables after it until the next one; section
+rows inside the table ("II. …", "A", "Nhiệm vụ giao Bộ trưởng Bộ … chỉ đạo") set `section`.
+When a table's section rows are labelled in two styles (arabic "1." then Roman "I.", or
+letters "A" then Roman), the style seen first is the part and the other the section.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
-from typing import Any, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Iterable, Mapping, Sequence
 
 from extractors.document import ExtractedDocument
 from extractors.headers import column_roles
-from extractors.stitch import LogicalRow, LogicalTable
+from extractors.layout import Box, PageContent
+from extractors.stitch import LogicalCell, LogicalRow, LogicalTable
 
 from .agencies import resolve_agencies
-from .dates import parse_date
+from .crosschecks import StatedCount, find_stated_counts
+from .dates import find_period_date
 from .deadlines import parse_deadline
-from .docnumbers import find_doc_numbers
+from .docnumbers import find_doc_numbers, verify_ocr_number
 from .document import DocumentFacts, document_facts
+from .fingerprint import shingles
+from .schema import TABLES
 from .statuses import infer_status, status_from_column
-from .text import clean
+from .text import clean, nfc
 
 Row = dict[str, Any]
 TASK_ROLES = {"lead", "deadline", "result", "status", "required_result", "coordinators"}
+# Columns only the whole corpus can fill (corpus.build_curated adds them).
+CORPUS_COLUMNS: dict[str, tuple[str, ...]] = {
+    "documents": ("source_file", "pipeline_version", "duplicate_of"),
+    "tasks": ("source_file",),
+    "links": ("dst_doc_id",),
+}
+# Citation scores: as printed on a text page; read by OCR with codes found in the registries;
+# OCR'd and repaired against the type codes; OCR'd with codes the registries do not know.
+CITE_SCORE_TEXT, CITE_SCORE_OCR_KNOWN, CITE_SCORE_OCR_REPAIRED, CITE_SCORE_OCR_UNVERIFIED = 1.0, 0.9, 0.8, 0.5
+
 _SUB_ITEM = re.compile(r"^\(\d+\)$")
+# "1. NHIỆM VỤ RIÊNG", "II. Khẩn trương …", "A Nhiệm vụ chung …", "Phần I …": label and its punctuation
+_LABEL = re.compile(r"^(?:phần\s+(?:thứ\s+)?)?(?P<no>[IVXLC]+|\d{1,3}|[A-ZĐ])[.):]?(?=\s|$)", re.IGNORECASE)
+_ROMAN = re.compile(r"^[IVXLC]+$")
+PART_HEADING_GAP = 45.0  # points: a part heading lies at most this far above its table
 
 
 def stable_id(*parts: object) -> str:
@@ -35,44 +67,69 @@ def stable_id(*parts: object) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode("utf-8")).hexdigest()[:20]
 
 
-@dataclass
+def _build(table: str, **values: Any) -> Row:
+    """A row of `table` (per-document part: every column but the corpus-level ones), checked whole."""
+    expected = [c for c in TABLES[table].column_names if c not in CORPUS_COLUMNS.get(table, ())]
+    if set(values) != set(expected):
+        missing, extra = sorted(set(expected) - set(values)), sorted(set(values) - set(expected))
+        raise ValueError(f"{table} row: missing {missing}, unknown {extra}")
+    return {c: values[c] for c in expected}
+
+
+@dataclass(frozen=True)
 class DocRecords:
     """Rows of one document for each curated table (documents has exactly one)."""
 
     document: Row
-    pages: list[Row] = field(default_factory=list)
-    cells: list[Row] = field(default_factory=list)
-    tasks: list[Row] = field(default_factory=list)
-    statuses: list[Row] = field(default_factory=list)
-    links: list[Row] = field(default_factory=list)
+    pages: tuple[Row, ...] = ()
+    cells: tuple[Row, ...] = ()
+    tasks: tuple[Row, ...] = ()
+    statuses: tuple[Row, ...] = ()
+    links: tuple[Row, ...] = ()
+    shingles: frozenset[int] = frozenset()  # content fingerprint (fingerprint.shingles), for duplicates
+    stated_counts: tuple[StatedCount, ...] = ()  # counts of another document's tasks (crosschecks)
 
 
 def failed_document(doc_id: str, error: str, n_pages: int = 0) -> DocRecords:
-    doc = {"doc_id": doc_id, "n_pages": n_pages, "doc_number": None, "doc_type": None, "issuer": None,
-           "issued_date": None, "title": None, "attached_to": None, "n_text_pages": 0, "n_ocr_pages": 0,
-           "status": "failed", "error": error}
+    doc = _build(
+        "documents", doc_id=doc_id, n_pages=n_pages, doc_number=None, doc_type=None, issuer=None, issued_date=None,
+        title=None, attached_to=None, n_text_pages=0, n_ocr_pages=0, status="failed", error=error,
+    )
     return DocRecords(doc)
 
 
 def document_records(doc_id: str, ex: ExtractedDocument) -> DocRecords:
     facts = document_facts(ex.pages[0].lines) if ex.pages else DocumentFacts()
+    methods = {p.page: p.method for p in ex.pages}
     tables = [(t, column_roles(t.headers)) for t in ex.tables]
-    tasks, statuses = [], []
+    tasks: list[Row] = []
+    statuses: list[Row] = []
+    part = _Heading()
     for table, roles in tables:
+        part = _heading_above(ex.pages, table) or part
         if _is_task_table(roles):
-            t_rows, s_rows = task_rows(doc_id, table, roles, facts)
+            t_rows, s_rows = task_rows(doc_id, table, roles, facts, part=part, methods=methods)
             tasks += t_rows
             statuses += s_rows
-    for t in tasks:
-        t["extraction_method"] = "ocr" if ex.pages[t["page_start"] - 1].method == "ocr" else "text"
     return DocRecords(
         document=_document_row(doc_id, ex, facts),
-        pages=page_rows(doc_id, ex),
-        cells=[c for t, _ in tables for c in cell_rows(doc_id, t)],
-        tasks=tasks,
-        statuses=statuses,
-        links=citation_links(doc_id, ex, tasks, facts),
+        pages=tuple(page_rows(doc_id, ex)),
+        cells=tuple(c for t, _ in tables for c in cell_rows(doc_id, t)),
+        tasks=tuple(tasks),
+        statuses=tuple(statuses),
+        links=tuple(citation_links(doc_id, ex, tasks, facts)),
+        shingles=shingles(_all_text(ex)),
+        stated_counts=tuple(find_stated_counts((p.page, "\n".join(l.text for l in p.lines)) for p in ex.pages)),
     )
+
+
+def _all_text(ex: ExtractedDocument) -> Iterable[str]:
+    """Prose lines, then table cells, in reading order."""
+    for page in ex.pages:
+        yield from (l.text for l in page.lines)
+    for table in ex.tables:
+        for row in table.rows:
+            yield from row.texts
 
 
 def _is_task_table(roles: Sequence[str | None]) -> bool:
@@ -83,20 +140,12 @@ def _document_row(doc_id: str, ex: ExtractedDocument, facts: DocumentFacts) -> R
     failed = [p for p in ex.pages if p.method == "failed"]
     status = "ok" if not failed else ("failed" if len(failed) == len(ex.pages) else "partial")
     error = "; ".join(f"page {p.page}: {p.error}" for p in failed) or None
-    return {
-        "doc_id": doc_id,
-        "n_pages": ex.n_pages,
-        "doc_number": facts.doc_number,
-        "doc_type": facts.doc_type,
-        "issuer": facts.issuer,
-        "issued_date": facts.issued_date,
-        "title": facts.title,
-        "attached_to": facts.attached_to,
-        "n_text_pages": sum(p.method == "text" for p in ex.pages),
-        "n_ocr_pages": sum(p.method == "ocr" for p in ex.pages),
-        "status": status,
-        "error": error,
-    }
+    return _build(
+        "documents", doc_id=doc_id, n_pages=ex.n_pages, doc_number=facts.doc_number, doc_type=facts.doc_type,
+        issuer=facts.issuer, issued_date=facts.issued_date, title=facts.title, attached_to=facts.attached_to,
+        n_text_pages=sum(p.method == "text" for p in ex.pages), n_ocr_pages=sum(p.method == "ocr" for p in ex.pages),
+        status=status, error=error,
+    )
 
 
 def page_rows(doc_id: str, ex: ExtractedDocument) -> list[Row]:
@@ -106,86 +155,212 @@ def page_rows(doc_id: str, ex: ExtractedDocument) -> list[Row]:
             for page, _ in r.spans:
                 per_page[page] = per_page.get(page, 0) + 1
     return [
-        {"doc_id": doc_id, "page": p.page, "method": p.method, "n_chars": p.n_chars,
-         "n_table_rows": per_page.get(p.page, 0), "error": p.error}
+        _build("pages", doc_id=doc_id, page=p.page, method=p.method, n_chars=p.n_chars,
+               n_table_rows=per_page.get(p.page, 0), error=p.error)
         for p in ex.pages
     ]
 
 
 def cell_rows(doc_id: str, table: LogicalTable) -> list[Row]:
-    out = []
-    for row_no, row in enumerate(table.rows, start=1):
-        for c in row.cells:
-            out.append({
-                "doc_id": doc_id, "table_no": table.table_no, "row_no": row_no, "col_no": c.col + 1,
-                "header": table.headers[c.col] or None, "text": c.text, "row_kind": row.kind, "page": c.page,
-                "x0": c.box[0], "top": c.box[1], "x1": c.box[2], "bottom": c.box[3],
-            })
-    return out
+    return [
+        _build("cells", doc_id=doc_id, table_no=table.table_no, row_no=row_no, col_no=c.col + 1,
+               header=table.headers[c.col] or None, text=c.text, row_kind=row.kind, page=c.page,
+               x0=c.box[0], top=c.box[1], x1=c.box[2], bottom=c.box[3])
+        for row_no, row in enumerate(table.rows, start=1)
+        for c in row.cells
+    ]
+
+
+def _box(page: int, box: Box) -> dict[str, float | int]:
+    return {"page": page, "x0": box[0], "top": box[1], "x1": box[2], "bottom": box[3]}
+
+
+# ---------------------------------------------------------------- hierarchy
+
+
+@dataclass(frozen=True)
+class _Heading:
+    """A part or section heading: its text as printed and its printed number ("1", "II", "A")."""
+
+    text: str | None = None
+    no: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.no or self.text or ""
+
+
+def _heading(text: str) -> _Heading:
+    text = clean(text)
+    m = _LABEL.match(text)
+    return _Heading(text or None, m.group("no").upper() if m else None)
+
+
+def _style(no: str | None, previous_letter: str | None) -> str:
+    """'arabic', 'roman', 'letter' or 'none' ("C" after "B" is a letter, "I" after "H" too)."""
+    if no is None:
+        return "none"
+    if no.isdigit():
+        return "arabic"
+    if _ROMAN.match(no) and not (len(no) == 1 and previous_letter and ord(no) == ord(previous_letter) + 1):
+        return "roman"
+    return "letter"
+
+
+def _section_levels(headings: Sequence[_Heading]) -> list[str]:
+    """'part' or 'section' for each section row of a table (see the module docstring)."""
+    styles, previous_letter = [], None
+    for h in headings:
+        style = _style(h.no, previous_letter)
+        if style == "letter":
+            previous_letter = h.no
+        styles.append(style)
+    top = styles[0] if len(set(styles)) >= 2 else None
+    return ["part" if s == top else "section" for s in styles]
+
+
+def _heading_above(pages: Sequence[PageContent], table: LogicalTable) -> _Heading | None:
+    """A numbered heading printed just above the table ("1. NHIỆM VỤ RIÊNG"), if there is one."""
+    if not table.rows or not table.rows[0].spans:
+        return None
+    page_no, box = table.rows[0].spans[0]
+    page = next((p for p in pages if p.page == page_no), None)
+    if page is None:
+        return None
+    floor = max((f.box[3] for f in page.fragments if f.box[3] <= box[1] + 1), default=0.0)
+    above = [l for l in page.lines if floor - 1 <= l.box[1] and l.box[3] <= box[1] + 1]
+    if not above:
+        return None
+    line = max(above, key=lambda l: l.box[3])
+    heading = _heading(line.text)
+    letters = [ch for ch in line.text if ch.isalpha()]
+    upper = bool(letters) and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+    if heading.no is None or not upper or box[1] - line.box[3] > PART_HEADING_GAP:
+        return None
+    return heading
+
+
+# ---------------------------------------------------------------- tasks and statuses
 
 
 def _texts(row: LogicalRow, roles: Sequence[str | None]) -> dict[str, str]:
     return {role: row.text_at(i) for i, role in enumerate(roles) if role}
 
 
-def task_rows(doc_id: str, table: LogicalTable, roles: Sequence[str | None], facts: DocumentFacts) -> tuple[list[Row], list[Row]]:
-    """Tasks and their statuses from one task table."""
-    as_of_by_role = {role: parse_date(table.headers[i]) for i, role in enumerate(roles) if role}
-    tasks, statuses = [], []
-    section = parent = None
-    for row_no, row in enumerate(table.rows, start=1):
+def _cell(row: LogicalRow, col: int) -> LogicalCell | None:
+    return next((c for c in row.cells if c.col <= col < c.col + c.col_span), None)
+
+
+@dataclass(frozen=True)
+class _Path:
+    part: _Heading
+    section: _Heading
+    parent: str | None
+    item: str | None
+    item_key: str
+
+
+def _paths(table: LogicalTable, roles: Sequence[str | None], part: _Heading) -> dict[int, _Path]:
+    """The item path of every data row (by row index), from the section rows above it."""
+    item_col = roles.index("item_no") if "item_no" in roles else None
+    sections = [(i, _heading(" ".join(t for t in r.texts if t))) for i, r in enumerate(table.rows) if r.kind == "section"]
+    levels = dict(zip((i for i, _ in sections), _section_levels([h for _, h in sections])))
+    headings = dict(sections)
+    section, parent = _Heading(), None
+    seen: dict[tuple, int] = {}
+    out: dict[int, _Path] = {}
+    for i, row in enumerate(table.rows):
         if row.kind == "section":
-            section = clean(" ".join(t for t in row.texts if t)) or None
+            if levels[i] == "part":
+                part, section = headings[i], _Heading()
+            else:
+                section = headings[i]
             parent = None
             continue
         if row.kind != "data":
             continue
-        v = _texts(row, roles)
-        if not v.get("name"):
-            continue
-        item = (v.get("item_no") or "").replace(" ", "") or None
+        item = (row.text_at(item_col) if item_col is not None else "").replace(" ", "") or None
         if item and _SUB_ITEM.match(item):
             parent_no = parent
         else:
             parent_no, parent = None, item
-        task = _task(doc_id, table.table_no, row_no, row, v, section, item, parent_no)
+        place = (part.key, section.key, parent_no, item)
+        seen[place] = seen.get(place, 0) + 1
+        k = seen[place]
+        item_key = (item or "") + (f"#{k}" if k > 1 or not item else "")
+        out[i] = _Path(part, section, parent_no, item, item_key)
+    return out
+
+
+def task_id(doc_id: str, table_no: int, path: _Path) -> str:
+    """The stable id of a task (the rule is the description of tasks.task_id in schema)."""
+    return stable_id(doc_id, table_no, path.part.key, path.section.key, path.parent or "", path.item_key)
+
+
+def task_rows(
+    doc_id: str,
+    table: LogicalTable,
+    roles: Sequence[str | None],
+    facts: DocumentFacts,
+    *,
+    part: _Heading = _Heading(),
+    methods: Mapping[int, str] | None = None,
+) -> tuple[list[Row], list[Row]]:
+    """Tasks and their statuses from one task table."""
+    as_of_by_role = {role: find_period_date(table.headers[i]) for i, role in enumerate(roles) if role}
+    header_as_of = as_of_by_role.get("result") or as_of_by_role.get("status")
+    as_of = header_as_of or ((facts.dated, facts.dated_precision) if facts.dated else (None, None))
+    tasks, statuses = [], []
+    for i, path in _paths(table, roles, part).items():
+        row = table.rows[i]
+        v = _texts(row, roles)
+        if not v.get("name"):
+            continue
+        task = _task(doc_id, table.table_no, i + 1, row, v, path, methods or {})
         tasks.append(task)
-        status = _status(task, v, as_of_by_role, facts)
+        status = _status(task, row, roles, v, as_of)
         if status:
             statuses.append(status)
     return tasks, statuses
 
 
-def _task(doc_id, table_no, row_no, row: LogicalRow, v: dict[str, str], section, item, parent_no) -> Row:
+def _task(doc_id: str, table_no: int, row_no: int, row: LogicalRow, v: dict[str, str], path: _Path,
+          methods: Mapping[int, str]) -> Row:
     deadline = parse_deadline(v.get("deadline"))
     lead_raw = v.get("lead") or None
     coord_raw = v.get("coordinators") or None
     pages = [p for p, _ in row.spans]
-    return {
-        "task_id": stable_id(doc_id, table_no, row_no),
-        "doc_id": doc_id,
-        "table_no": table_no,
-        "row_no": row_no,
-        "section": section,
-        "item_no": item,
-        "parent_item_no": parent_no,
-        "name": v["name"],
-        "lead_agency_raw": lead_raw,
-        "lead_agencies": list(resolve_agencies(lead_raw).names),
-        "coordinating_agency_raw": coord_raw,
-        "coordinating_agencies": list(resolve_agencies(coord_raw).names),
-        "required_result": v.get("required_result") or None,
-        "deadline_raw": v.get("deadline") or None,
-        "deadline_kind": deadline.kind,
-        "deadline_due": deadline.due,
-        "deadline_open_ended": deadline.open_ended,
-        "page_start": min(pages),
-        "page_end": max(pages),
-        "spans": [{"page": p, "x0": b[0], "top": b[1], "x1": b[2], "bottom": b[3]} for p, b in row.spans],
-    }
+    return _build(
+        "tasks",
+        task_id=task_id(doc_id, table_no, path),
+        doc_id=doc_id,
+        table_no=table_no,
+        row_no=row_no,
+        part=path.part.text,
+        part_no=path.part.no,
+        section=path.section.text,
+        section_no=path.section.no,
+        item_no=path.item,
+        parent_item_no=path.parent,
+        name=v["name"],
+        lead_agency_raw=lead_raw,
+        lead_agencies=list(resolve_agencies(lead_raw).names),
+        coordinating_agency_raw=coord_raw,
+        coordinating_agencies=list(resolve_agencies(coord_raw).names),
+        required_result=v.get("required_result") or None,
+        deadline_raw=v.get("deadline") or None,
+        deadline_kind=deadline.kind,
+        deadline_due=deadline.due,
+        deadline_open_ended=deadline.open_ended,
+        page_start=min(pages),
+        page_end=max(pages),
+        spans=[_box(p, b) for p, b in row.spans],
+        extraction_method="ocr" if methods.get(min(pages)) == "ocr" else "text",
+    )
 
 
-def _status(task: Row, v: dict[str, str], as_of_by_role: dict, facts: DocumentFacts) -> Row | None:
+def _status(task: Row, row: LogicalRow, roles: Sequence[str | None], v: dict[str, str],
+            as_of: tuple[date | None, str | None]) -> Row | None:
     raw = v.get("status") or None
     result = v.get("result") or None
     if raw is None and result is None and not v.get("expected_result") and not v.get("obstacles"):
@@ -194,46 +369,106 @@ def _status(task: Row, v: dict[str, str], as_of_by_role: dict, facts: DocumentFa
         status, inferred = status_from_column(raw), False
     else:
         status, inferred = infer_status(result), True
-    as_of = as_of_by_role.get("result") or as_of_by_role.get("status") or facts.issued_date
-    return {
-        "status_id": stable_id(task["task_id"], "status"),
-        "task_id": task["task_id"],
-        "doc_id": task["doc_id"],
-        "as_of": as_of,
-        "status_raw": raw,
-        "status": status,
-        "status_inferred": inferred,
-        "result": result,
-        "expected_result": v.get("expected_result") or None,
-        "obstacles": v.get("obstacles") or None,
-        "page_start": task["page_start"],
-        "page_end": task["page_end"],
-    }
+    source = next(
+        (_cell(row, roles.index(r)) for r in ("status", "result", "expected_result", "obstacles") if r in roles and v.get(r)),
+        None,
+    )
+    return _build(
+        "statuses",
+        status_id=stable_id(task["task_id"], "status"),
+        task_id=task["task_id"],
+        doc_id=task["doc_id"],
+        as_of=as_of[0],
+        as_of_precision=as_of[1] if as_of[0] else None,
+        status_raw=raw,
+        status=status,
+        status_inferred=inferred,
+        result=result,
+        expected_result=v.get("expected_result") or None,
+        obstacles=v.get("obstacles") or None,
+        page_start=task["page_start"],
+        page_end=task["page_end"],
+        cell_box=_box(source.page, source.box) if source else None,
+    )
+
+
+# ---------------------------------------------------------------- citations
+
+
+@dataclass(frozen=True)
+class _Found:
+    page: int
+    task_id: str | None
+    raw: str
+    number: str
+    score: float
+    box: Box
+
+
+def _prose_citations(page: PageContent) -> Iterable[_Found]:
+    """Numbers cited in the page's prose, each with the box of the words that print it."""
+    pieces, spans, pos = [], [], 0  # text of each word and its (start, end, word) in the page text
+    for li, line in enumerate(page.lines):
+        if li:
+            pieces.append("\n")
+            pos += 1
+        for wi, w in enumerate(line.words):
+            if wi:
+                pieces.append(" ")
+                pos += 1
+            t = nfc(w.text)
+            pieces.append(t)
+            spans.append((pos, pos + len(t), w))
+            pos += len(t)
+    text = "".join(pieces)
+    ocr = page.method == "ocr"
+    for dn, s, e in find_doc_numbers(text):
+        words = [w for a, b, w in spans if a < e and b > s]
+        box = (min(w.x0 for w in words), min(w.top for w in words), max(w.x1 for w in words), max(w.bottom for w in words))
+        number, score = _checked(dn, ocr)
+        yield _Found(page.page, None, text[s:e], number, score, box)
+
+
+def _checked(dn, ocr: bool) -> tuple[str, float]:
+    """The number to link and its score (see the CITE_SCORE_* constants)."""
+    if not ocr:
+        return dn.normalized, CITE_SCORE_TEXT
+    fixed, verdict = verify_ocr_number(dn)
+    score = {"known": CITE_SCORE_OCR_KNOWN, "repaired": CITE_SCORE_OCR_REPAIRED}.get(verdict, CITE_SCORE_OCR_UNVERIFIED)
+    return fixed.normalized, score
 
 
 def citation_links(doc_id: str, ex: ExtractedDocument, tasks: Sequence[Row], facts: DocumentFacts) -> list[Row]:
     """A 'cites' link for every document number printed in prose or in a table cell."""
-    found: list[tuple[int, str | None, str, str]] = []  # page, task_id, raw, normalized
+    found: list[_Found] = []
     for page in ex.pages:
-        text = "\n".join(l.text for l in page.lines)
-        found += [(page.page, None, text[s:e], dn.normalized) for dn, s, e in find_doc_numbers(text)]
-    task_index = {(t["table_no"], t["row_no"]): t["task_id"] for t in tasks}
+        found += _prose_citations(page)
+    methods = {p.page: p.method for p in ex.pages}
     for table in ex.tables:
-        for row_no, row in enumerate(table.rows, start=1):
-            tid = task_index.get((table.table_no, row_no))
+        tids = _row_task_ids(table, tasks)
+        for i, row in enumerate(table.rows):
             for c in row.cells:
-                found += [(c.page, tid, c.text[s:e], dn.normalized) for dn, s, e in find_doc_numbers(c.text)]
+                for dn, s, e in find_doc_numbers(c.text):
+                    number, score = _checked(dn, methods.get(c.page) == "ocr")
+                    found.append(_Found(c.page, tids.get(i), c.text[s:e], number, score, c.box))
     links, seen = [], set()
-    for page, tid, raw, number in found:
-        if number == facts.doc_number:
+    for f in found:
+        if f.number == facts.doc_number:
             continue  # a document printing its own number
-        key = (page, tid, number)
+        key = (f.page, f.task_id, f.number)
         if key in seen:
             continue
         seen.add(key)
-        links.append({
-            "link_id": stable_id(doc_id, "cites", page, tid, number),
-            "link_type": "cites", "src_doc_id": doc_id, "src_task_id": tid, "src_page": page,
-            "raw_text": clean(raw), "dst_doc_number": number, "dst_doc_id": None, "dst_task_id": None, "score": 1.0,
-        })
+        links.append(_build(
+            "links",
+            link_id=stable_id(doc_id, "cites", f.page, f.task_id, f.number),
+            link_type="cites", src_doc_id=doc_id, src_task_id=f.task_id, src_page=f.page,
+            src_box=_box(f.page, f.box), raw_text=clean(f.raw), dst_doc_number=f.number, dst_task_id=None, score=f.score,
+        ))
     return links
+
+
+def _row_task_ids(table: LogicalTable, tasks: Sequence[Row]) -> dict[int, str]:
+    """Row index -> task_id for the task rows of `table` (rows with a task among `tasks`)."""
+    by_row = {t["row_no"]: t["task_id"] for t in tasks if t["table_no"] == table.table_no}
+    return {i: by_row[i + 1] for i in range(len(table.rows)) if i + 1 in by_row}

@@ -33,6 +33,7 @@ BOX = pa.struct(
 DEADLINE_KINDS = ("date", "month", "quarter", "half_year", "year", "recurring", "none", "unparsed")
 STATUS_VALUES = ("completed", "completed_late", "in_progress", "not_completed", "overdue", "unknown")
 AGENCY_KINDS = ("ministry", "government_body", "locality", "group", "other")
+DATE_PRECISIONS = ("day", "month", "year")
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,10 @@ DOCUMENTS = Table(
         Column("issued_date", DATE, "Issue date printed in the header ('Hà Nội, ngày 14 tháng 3 năm 2025')."),
         Column("title", STR, "Title (or 'V/v' subject of a công văn, or the appendix heading)."),
         Column("attached_to", STR, "Normalized number of the document an appendix belongs to, if printed ('Kèm theo …')."),
+        Column("duplicate_of", STR, "doc_id of the primary copy when this document holds the same content as another one "
+               "(a scan and its text twin, two copies of a report; the primary is the one read from text rather than OCR, "
+               "then the first by source_file); null for a primary or a document without a twin. Exclude these rows "
+               "(and their tasks and statuses) to count each document once."),
         Column("n_text_pages", I32, "Pages whose text came from the PDF's text layer.", nullable=False, min_value=0),
         Column("n_ocr_pages", I32, "Pages whose text came from OCR.", nullable=False, min_value=0),
         Column("status", STR, "'ok', 'partial' (some pages failed) or 'failed' (nothing could be read).", nullable=False, allowed=("ok", "partial", "failed")),
@@ -142,12 +147,24 @@ TASKS = Table(
     "tasks",
     "One row per task (data row of a task table).",
     (
-        Column("task_id", STR, "Stable id: hash of doc_id, table_no and item path; same input bytes give the same id.", nullable=False, unique=True),
+        Column("task_id", STR, "Stable id of the task: the first 20 hex digits of SHA-256 (UTF-8) of "
+               "'doc_id|table_no|part|section|parent_item_no|item', where part and section are the printed number "
+               "(part_no, section_no) or, where none is printed, the heading text ('' without a heading), "
+               "parent_item_no is '' for a top-level item, and item is item_no followed by '#k' for its k-th "
+               "occurrence (k >= 2) under the same part, section and parent, or '#k' alone for the k-th task "
+               "without an item number there. Row numbers play no part: re-stitching a table keeps the ids.",
+               nullable=False, unique=True),
         DOC_ID,
         Column("source_file", STR, "Path of the PDF relative to the raw folder.", nullable=False),
         Column("table_no", I32, "Logical table number within the document (see cells).", nullable=False, min_value=1),
         Column("row_no", I32, "Row number within the logical table (see cells).", nullable=False, min_value=1),
-        Column("section", STR, "Nearest part/section/group heading above the task, as printed."),
+        Column("part", STR, "Part heading the task is under, as printed ('1. NHIỆM VỤ RIÊNG'): a numbered heading printed "
+               "just above the table (it holds for the following tables until the next one), or the higher of two "
+               "levels of section rows inside the table; null when there is none."),
+        Column("part_no", STR, "Printed number of the part, without its trailing punctuation ('1', 'II', 'A')."),
+        Column("section", STR, "Section/group heading row above the task inside its part, as printed, label included "
+               "('II. Khẩn trương …', 'A Nhiệm vụ chung …', 'Nhiệm vụ giao Bộ trưởng Bộ Công an chỉ đạo')."),
+        Column("section_no", STR, "Printed number of the section, without its trailing punctuation ('II', 'A'); null when unnumbered."),
         Column("item_no", STR, "Item number (STT/TT) as printed, spaces inside removed: '10', '(3)'."),
         Column("parent_item_no", STR, "Item number of the parent task for sub-items such as '(3)'."),
         Column("name", STR, "Task text (Tên nhiệm vụ / Nội dung).", nullable=False),
@@ -175,7 +192,11 @@ STATUSES = Table(
         Column("status_id", STR, "Stable id of the status row.", nullable=False, unique=True),
         Column("task_id", STR, "Task the status is about (tasks.task_id).", nullable=False),
         DOC_ID,
-        Column("as_of", DATE, "Date the status refers to: the date in the result column's header, else the document's date."),
+        Column("as_of", DATE, "Date the status refers to: the date in the result (or status) column's header ('Kết quả (đến "
+               "ngày 10/5/2025)'), else the document's date (its issue date, or for an appendix the date of the "
+               "'Kèm theo …' line); a month or a year gives its last day ('tháng 11 năm 2025' -> 2025-11-30). "
+               "Null only when the document prints no date."),
+        Column("as_of_precision", STR, "Precision of as_of as printed; null when as_of is null.", allowed=DATE_PRECISIONS),
         Column("status_raw", STR, "Status cell as printed (Tiến độ), null when inferred."),
         Column("status", STR, "Normalized status.", nullable=False, allowed=STATUS_VALUES),
         Column("status_inferred", BOOL, "True when derived from the result text, not read from a status column.", nullable=False),
@@ -184,6 +205,8 @@ STATUSES = Table(
         Column("obstacles", STR, "Obstacles and requests (Vướng mắc, kiến nghị)."),
         PAGE_START,
         PAGE_END,
+        Column("cell_box", BOX, "Box of the cell the status was read from (the status cell, else the result cell) on the "
+               "page where it starts."),
     ),
     key=("status_id",),
 )
@@ -198,11 +221,18 @@ LINKS = Table(
         Column("src_doc_id", STR, "Document the link starts from.", nullable=False),
         Column("src_task_id", STR, "Task the link starts from, if it was found in a task row."),
         Column("src_page", I32, "Page of the source text.", min_value=1),
+        Column("src_box", BOX, "Where the link is printed: the words of the cited number (prose), the table cell that "
+               "holds it, or the source task's row (same_task), on src_page."),
         Column("raw_text", STR, "Text as printed that makes the link (the cited number, or the task name)."),
-        Column("dst_doc_number", STR, "Normalized number of the cited document."),
-        Column("dst_doc_id", STR, "doc_id of the cited document, when it is in the corpus."),
+        Column("dst_doc_number", STR, "Normalized number of the cited document; a number read by OCR whose type code is "
+               "not in the registry is repaired when exactly one type code is one letter away ('1039/TTTr-CP' -> "
+               "'1039/TTr-CP')."),
+        Column("dst_doc_id", STR, "doc_id of the cited document when it is in the corpus: the document printing that number, "
+               "else an appendix attached to it ('Kèm theo …'); the primary copy when there are duplicates."),
         Column("dst_task_id", STR, "Task linked to (same_task)."),
-        Column("score", F32, "Match score in [0, 1] (1 for an exact citation)."),
+        Column("score", F32, "Confidence in [0, 1]. cites: 1 as printed on a text page; from OCR 0.9 when its codes are in "
+               "the registries, 0.8 when repaired, 0.5 when its codes could not be checked. same_task: the name "
+               "match score (see normalizers/corpus.py)."),
     ),
     key=("link_id",),
 )
@@ -217,7 +247,7 @@ AGENCIES = Table(
         Column("aliases", STR_LIST, "Other spellings and abbreviations that name it."),
         Column("successor", STR, "Canonical name of the body that took over its duties (2025 mergers)."),
         Column("valid_until", DATE, "Last day the body existed under this name."),
-        Column("parent", STR, "Canonical name of the body it belongs to (a unit of a ministry), if any."),
+        Column("parent", STR, "Canonical name of the body a unit belongs to (units of Bộ Công an, BHXH under Bộ Tài chính)."),
     ),
     key=("name",),
 )

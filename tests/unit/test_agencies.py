@@ -265,3 +265,20 @@ def test_never_crashes(text):
 @given(st.sampled_from([a.name for a in registry()]), st.sampled_from(["", " ", "\n", ";", ","]))
 def test_canonical_name_resolves_to_itself(name, trailer):
     assert resolve_agencies(name + trailer).names == (name,)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Cơ quan ngang bộ, cơ quan thuộc Chính phủ, UBND các tỉnh, thành phố",
+        "Cơ quan ngang bộ, cơ quan thuộc Chính phủ, Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương",
+        "Cơ quan ngang bộ, \ncơ quan thuộc \nChính phủ, Ủy ban \nnhân dân các tỉnh, \nthành phố trực thuộc \ntrung ương ",
+    ],
+)
+def test_a_collective_without_the_ministries_is_kept_as_printed(raw):
+    """Ministerial-level and government agencies plus provinces are not 'all ministries, sectors and
+    localities': the collective is its own registry entry (a group), not 'Các bộ, ngành, địa phương'."""
+    names = resolve_agencies(raw).names
+    assert names == ("Cơ quan ngang bộ, cơ quan thuộc Chính phủ, Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương",)
+    assert by_name()[names[0]].kind == "group"
+    assert resolve_agencies("Cơ quan ngang bộ, cơ quan thuộc Chính phủ").names == ("Cơ quan ngang bộ, cơ quan thuộc Chính phủ",)

@@ -101,3 +101,22 @@ _TOO_LATE = st.dates(min_value=dt.date(MAX_YEAR + 1, 1, 1), max_value=dt.date(29
 @given(_TOO_EARLY | _TOO_LATE)
 def test_dates_out_of_range_are_not_produced(day):
     assert parse_date(f"ngày {day.day}/{day.month}/{day.year}") is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("(Kèm theo Thông báo kết luận số         /TB-VPCP ngày     tháng 11 năm 2025 của Văn phòng Chính phủ)",
+         (dt.date(2025, 11, 30), "month")),
+        ("Kết quả (đến ngày 10/5/2025)", (dt.date(2025, 5, 10), "day")),
+        ("Kết quả đến tháng 2/2024", (dt.date(2024, 2, 29), "month")),
+        ("Tình hình năm 2025", (dt.date(2025, 12, 31), "year")),
+        ("Kết quả thực hiện", None),
+        ("tháng 13/2025", None),
+        (None, None),
+    ],
+)
+def test_period_dates_keep_their_precision(text, expected):
+    from normalizers.dates import find_period_date
+
+    assert find_period_date(text) == expected

@@ -248,3 +248,24 @@ def test_dates_are_not_document_numbers(day):
     for written in (f"{day.day}/{day.month}/{day.year}", f"{day.day}-{day.month}-{day.year}", f"{day.month}/{day.year}"):
         assert parse_doc_number(written) is None
         assert find_doc_numbers(f"ngày {written} và") == []
+
+
+@pytest.mark.parametrize(
+    "read, expected, verdict",
+    [
+        ("1039/TTTr-CP", "1039/TTr-CP", "repaired"),  # OCR doubled a letter; only TTr is one edit away
+        ("5/QD-TTg", "5/QĐ-TTg", "repaired"),  # OCR dropped the stroke of Đ
+        ("47/2020/ND-CP", "47/2020/NĐ-CP", "repaired"),
+        ("1039/TTr-CP", "1039/TTr-CP", "known"),
+        ("6001/BKHCN-CĐSQG", "6001/BKHCN-CĐSQG", "known"),  # a công văn: issuer code first
+        ("02-KH/BCĐTW", "02-KH/BCĐTW", "known"),
+        ("12/KHH-BCA", "12/KHH-BCA", "unverified"),  # KH and KHPH are both one edit away
+        ("2071/QLĐĐ-TKKKTTĐĐ", "2071/QLĐĐ-TKKKTTĐĐ", "unverified"),
+    ],
+)
+def test_numbers_read_by_ocr_are_checked_against_the_type_codes(read, expected, verdict):
+    from normalizers.docnumbers import parse_doc_number, verify_ocr_number
+
+    fixed, got = verify_ocr_number(parse_doc_number(read))
+    assert (fixed.normalized, got) == (expected, verdict)
+    assert parse_doc_number(fixed.normalized) == fixed

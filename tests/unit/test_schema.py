@@ -10,10 +10,11 @@ from normalizers.schema import PAGES, TABLES, TASKS, check_table, to_arrow
 
 
 def _task(**kw):
-    row = {"task_id": "t1", "doc_id": "d", "source_file": "a.pdf", "table_no": 1, "row_no": 2, "name": "Xây dựng",
-           "deadline_kind": "month", "deadline_due": dt.date(2025, 6, 30), "deadline_open_ended": False,
-           "lead_agencies": ["Bộ Công an"], "extraction_method": "text",
-           "spans": [{"page": 3, "x0": 1.0, "top": 2.0, "x1": 3.0, "bottom": 4.0}]}
+    row = dict.fromkeys(TASKS.column_names)  # every column, null unless set below
+    row |= {"task_id": "t1", "doc_id": "d", "source_file": "a.pdf", "table_no": 1, "row_no": 2, "name": "Xây dựng",
+             "deadline_kind": "month", "deadline_due": dt.date(2025, 6, 30), "deadline_open_ended": False,
+             "lead_agencies": ["Bộ Công an"], "extraction_method": "text",
+             "spans": [{"page": 3, "x0": 1.0, "top": 2.0, "x1": 3.0, "bottom": 4.0}]}
     row.update(kw)
     return row
 
@@ -38,5 +39,5 @@ def test_check_finds_enum_null_nfc_and_key_problems():
     assert any("deadline_kind" in p and "soon" in p for p in problems)
     assert any("task_id" in p and "duplicate" in p for p in problems)
     assert any("name" in p and "NFC" in p for p in problems)
-    pages = to_arrow(PAGES, [{"doc_id": "d", "page": 0, "method": "text", "n_chars": 1, "n_table_rows": 0}])
+    pages = to_arrow(PAGES, [{"doc_id": "d", "page": 0, "method": "text", "n_chars": 1, "n_table_rows": 0, "error": None}])
     assert any("page" in p and "below 1" in p for p in check_table(PAGES, pages))

@@ -1,0 +1,130 @@
+"""Same task in two documents: a directive assigns it, a report gives its status.
+
+`same_task_pairs` pairs the tasks of every two documents by their names. Reports copy a
+task's name, often shortened ("…" at the end, or cut by the author), reworded a little
+("Xây dựng, ban hành" for "Xây dựng"), with abbreviations ("CSDL" for "cơ sở dữ liệu",
+`data/task_abbreviations.csv`) or with the clause of a longer task they report on. Names
+are compared on keys without case, diacritics and punctuation, abbreviations expanded:
+
+- `whole`: rapidfuzz token_sort_ratio, for a name copied or lightly reworded;
+- `prefix`: for a truncated name (ending with "…"/"..." or at least TRUNCATED_MIN_WORDS words
+  shorter), the ratio of the shorter name with the start of the longer one;
+- `contained`: partial_ratio (the shorter name aligned with the best-matching stretch of the
+  longer one), for a task that is one clause of a longer one; only for
+  names of CONTAINED_MIN_WORDS words or more, and only when the two tasks' lead agencies agree
+  (a collective such as "Các bộ, ngành" agrees with anything).
+
+A pair scores the best of the three that apply; pairs scoring at least SAME_TASK_MIN_SCORE
+are linked one to one (best score first: a task is linked to one task of each other
+document; on equal scores the closer whole name wins, then the closer lead cell, so that of
+two tasks printed alike the one with the same lead is taken). Names shorter than SAME_TASK_MIN_CHARS ("Báo cáo", "Tổ chức thực hiện") match
+by chance and are never linked. Measured on labelled pairs in
+tests/integration/test_same_task.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from rapidfuzz import fuzz
+
+from .agencies import registry
+from .fingerprint import bare_words
+from .text import nfc
+
+SAME_TASK_MIN_SCORE = 88.0
+SAME_TASK_MIN_CHARS = 25
+TRUNCATED_MIN_WORDS = 8  # a prefix must have at least this many words to stand for the whole
+CONTAINED_MIN_WORDS = 12
+PREFIX_LENGTH_GAP = 4  # words: a name this much shorter than the other may be a truncation of it
+_ELLIPSIS = re.compile(r"(?:…|\.\.\.)\s*[\"”]?\s*$")
+_DATA = Path(__file__).parent / "data"
+
+Task = Mapping[str, Any]
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> dict[str, list[str]]:
+    with open(_DATA / "task_abbreviations.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return {"".join(bare_words(nfc(r["abbreviation"]))): bare_words(nfc(r["expansion"])) for r in rows}
+
+
+def name_key(name: str) -> list[str]:
+    """Words of a task name for matching: bare words, abbreviations expanded."""
+    abbr = _abbreviations()
+    return [x for w in bare_words(name) for x in abbr.get(w, [w])]
+
+
+@lru_cache(maxsize=1)
+def _collectives() -> frozenset[str]:
+    return frozenset(a.name for a in registry() if a.kind == "group")
+
+
+def leads_agree(a: Task, b: Task) -> bool:
+    """No lead on either side, a collective on either side, or a lead in common."""
+    la, lb = set(a.get("lead_agencies") or ()), set(b.get("lead_agencies") or ())
+    if not la or not lb or (la | lb) & _collectives():
+        return True
+    return bool(la & lb)
+
+
+def name_score(a: Task, b: Task) -> float:
+    """Similarity of two tasks' names in [0, 100] (see the module docstring)."""
+    ka, kb = name_key(a["name"]), name_key(b["name"])
+    if not ka or not kb:
+        return 0.0
+    sa, sb = " ".join(ka), " ".join(kb)
+    best = fuzz.token_sort_ratio(sa, sb)
+    short, long_, short_name = (ka, kb, a["name"]) if len(ka) <= len(kb) else (kb, ka, b["name"])
+    truncated = _ELLIPSIS.search(short_name) or len(long_) - len(short) >= PREFIX_LENGTH_GAP
+    if truncated and len(short) >= TRUNCATED_MIN_WORDS:
+        best = max(best, fuzz.ratio(" ".join(short), " ".join(long_[: len(short)])))
+    if len(short) >= CONTAINED_MIN_WORDS and leads_agree(a, b):
+        best = max(best, fuzz.partial_ratio(" ".join(short), " ".join(long_)))
+    return float(best)
+
+
+def same_task_pairs(tasks: Sequence[Task]) -> list[tuple[Task, Task, float]]:
+    """(task, task, score in [0, 1]) for every pair of tasks of two documents judged the same.
+
+    The first task of a pair belongs to the document that comes first by source_file."""
+    by_doc: dict[str, list[Task]] = {}
+    for t in tasks:
+        if len(t["name"]) >= SAME_TASK_MIN_CHARS:
+            by_doc.setdefault(t["doc_id"], []).append(t)
+    docs = sorted(by_doc, key=lambda d: (by_doc[d][0]["source_file"], d))
+    pairs = []
+    for i, a in enumerate(docs):
+        for b in docs[i + 1 :]:
+            pairs += _match(by_doc[a], by_doc[b])
+    return pairs
+
+
+def _match(left: Sequence[Task], right: Sequence[Task]) -> list[tuple[Task, Task, float]]:
+    """One-to-one pairs between two documents' tasks, best score first."""
+    prefilter = SAME_TASK_MIN_SCORE - 30
+    keys_r = [" ".join(name_key(t["name"])) for t in right]
+    scored = []
+    for i, a in enumerate(left):
+        ka = " ".join(name_key(a["name"]))
+        for j, b in enumerate(right):
+            if fuzz.partial_ratio(ka, keys_r[j]) < prefilter:
+                continue
+            s = name_score(a, b)
+            if s >= SAME_TASK_MIN_SCORE:
+                whole = fuzz.token_sort_ratio(ka, keys_r[j])
+                lead = fuzz.ratio(a.get("lead_agency_raw") or "", b.get("lead_agency_raw") or "")
+                scored.append((-s, -whole, -lead, i, j))
+    used_l, used_r, out = set(), set(), []
+    for neg, _, _, i, j in sorted(scored):
+        if i in used_l or j in used_r:
+            continue
+        used_l.add(i)
+        used_r.add(j)
+        out.append((left[i], right[j], round(-neg / 100, 4)))
+    return sorted(out, key=lambda p: (p[0]["table_no"], p[0]["row_no"]))
