@@ -1,6 +1,6 @@
 """Document numbers (số hiệu) of Vietnamese official documents: normalise, parse, find in text.
 
-Forms (see /work/shared/DOMAIN.md):
+Forms (see docs/domain.md):
 - state documents  NUMBER/[YEAR/]TYPE-ISSUER[-UNIT...]   07/CT-TTg, 47/2020/NĐ-CP, 193/TTr-BCA-C12
 - công văn (letters, no type code)  NUMBER/ISSUER[-UNIT]   929/BCA-VPB, 6001/BKHCN-CĐSQG, 1479/BCA
 - trailing year  NUMBER/TYPE/YEAR                          342/PLYK/2025

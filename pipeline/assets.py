@@ -19,12 +19,13 @@ import json
 from dataclasses import dataclass
 
 from dagster import (
-    AssetExecutionContext, AssetIn, AssetSpec, BackfillPolicy, MaterializeResult, MetadataValue, TableColumn,
-    TableSchema, asset, multi_asset,
+    AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, AssetIn, AssetObservation, AssetSpec,
+    BackfillPolicy, MaterializeResult, MetadataValue, TableColumn, TableSchema, asset, multi_asset,
 )
 
 from extractors.document import ExtractedDocument, extract_document
 from normalizers.corpus import build_curated
+from normalizers.crosschecks import stated_count_problems
 from normalizers.records import DocRecords, document_records, failed_document
 from normalizers.schema import TABLES, Table
 
@@ -74,7 +75,10 @@ def _extract_all(context: AssetExecutionContext, folders: Folders, keys: list[st
                 if page.method == "failed":
                     context.log.warning(f"{source} page {page.page}: {page.error}")
             out[doc_id] = Extraction(doc_id, result)
-        context.log.debug(f"extracted {source}")
+        context.log_event(AssetObservation(asset_key=context.asset_key, partition=doc_id, metadata={
+            "source_file": source, "error": out[doc_id].error or "",
+            "pages": len(result.pages) if not isinstance(result, Failure) else 0,
+        }))
         if bar is not None:
             bar.update()
     if bar is not None:
@@ -157,7 +161,14 @@ CURATED_SPECS = [
 ]
 
 
-@multi_asset(specs=CURATED_SPECS, ins={"pdf_records": AssetIn()})
+STATED_COUNTS = AssetCheckSpec(
+    "stated_counts", asset="tasks",
+    description="Counts of another document's tasks printed in a document ('tổng số 112 nhiệm vụ (26 …, 86 …)') "
+                "equal the tasks extracted from it; differences are listed.",
+)
+
+
+@multi_asset(specs=CURATED_SPECS, ins={"pdf_records": AssetIn()}, check_specs=[STATED_COUNTS])
 def curated(context: AssetExecutionContext, folders: Folders, pdf_records: dict[str, DocRecords]):
     """Every curated table of the documents now in the raw folder, replaced all at once."""
     manifest = folders.manifest()
@@ -176,6 +187,12 @@ def curated(context: AssetExecutionContext, folders: Folders, pdf_records: dict[
             "path": MetadataValue.path(str(folders.curated / f"{name}.parquet")),
             "manifest_digest": digest,
         })
+    problems = stated_count_problems({k: r.stated_counts for k, r in records.items() if r.stated_counts}, tables)
+    checked = sum(len(r.stated_counts) for r in records.values())
+    yield AssetCheckResult(
+        check_name="stated_counts", asset_key="tasks", passed=not problems, severity=AssetCheckSeverity.WARN,
+        metadata={"statements": checked, "differences": MetadataValue.md("\n".join(f"- {p}" for p in problems) or "none")},
+    )
 
 
 DOC_ASSETS = [pdf_document, pdf_records]

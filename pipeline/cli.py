@@ -3,6 +3,9 @@
     nhiemvu run  [--raw DIR] [--curated DIR] [--force] [--workers N]   process new, changed or stale PDFs
     nhiemvu dev  [--port 3000]                                         the Dagster UI on 127.0.0.1
     nhiemvu show TASK_ID [--out DIR]                                   PNG of each page of a task, its row boxed
+    nhiemvu checks                                                     the latest result of every check
+    nhiemvu trace ID | --doc NUMBER --item ITEM [--out FILE.png]       where a row was printed, as a picture
+    nhiemvu report [--out DIR]                                         one HTML page for auditors and analysts
 
 `run` plans from the raw folder and the Dagster instance (`plan.py`): it registers one
 partition per file (sha256 of its bytes), reads the documents that are new or were read
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import json
 import logging
 import os
 import signal
@@ -108,16 +112,47 @@ def _execute(defs, instance, plan, log_level: str) -> list[tuple[str, bool, str]
     return checks
 
 
-def _last_checks(instance, defs) -> list[tuple[str, bool, str]]:
-    """The check results of the last rebuild (nothing changed since, so they still hold)."""
+def last_checks(instance, defs) -> list[dict]:
+    """The latest result of every asset check: name, passed, severity and its metadata as text."""
     keys = list(defs.resolve_asset_graph().asset_check_keys)
     records = instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
     out = []
     for key, record in sorted(records.items(), key=lambda kv: kv[0].to_user_string()):
         evaluation = record.event.dagster_event.event_specific_data if record.event and record.event.dagster_event else None
-        if evaluation is not None and hasattr(evaluation, "passed"):
-            out.append((f"{key.asset_key.to_user_string()}:{key.name}", evaluation.passed, evaluation.severity.value))
+        if evaluation is None or not hasattr(evaluation, "passed"):
+            continue
+        out.append({
+            "check": f"{key.asset_key.to_user_string()}:{key.name}", "passed": evaluation.passed,
+            "severity": evaluation.severity.value,
+            "metadata": {k: str(getattr(v, "value", v)) for k, v in evaluation.metadata.items()},
+        })
     return out
+
+
+def _last_checks(instance, defs) -> list[tuple[str, bool, str]]:
+    """The check results of the last rebuild (nothing changed since, so they still hold)."""
+    return [(c["check"], c["passed"], c["severity"]) for c in last_checks(instance, defs)]
+
+
+def checks(curated: Path, state: Path | None = None, *, quiet: bool = False) -> list[dict]:
+    """Print the latest result of every check, with what a failing one lists."""
+    from .definitions import build_definitions
+    from .resources import home, instance_for
+
+    defs = build_definitions(curated_dir=str(curated), state_dir=str(state or home()))
+    with instance_for(Path(state or home())) as instance:
+        results = last_checks(instance, defs)
+    if quiet:
+        return results
+    if not results:
+        print("no checks have run yet: run `nhiemvu run` first")
+    for c in results:
+        mark = "ok  " if c["passed"] else ("FAIL" if c["severity"] == "ERROR" else "warn")
+        print(f"{mark}  {c['check']}")
+        if not c["passed"]:
+            for name, value in c["metadata"].items():
+                print(f"        {name}: " + value.replace("\n", "\n          "))
+    return results
 
 
 def _summary(curated: Path, plan, checks, seconds: float) -> dict:
@@ -274,11 +309,26 @@ def _parser() -> argparse.ArgumentParser:
     p_run.add_argument("--workers", type=_positive_int, default=2, help="documents processed at once")
     p_run.add_argument("--doc-timeout", type=_positive_float, default=Limits.seconds, help="seconds one document may take")
     p_run.add_argument("--doc-memory", type=_positive_int, default=Limits.memory_mb, help="MB of memory one document may take")
+    p_run.add_argument("--json", action="store_true", help="print the summary as JSON (for scripts)")
+    p_checks = sub.add_parser("checks", help="the latest result of every check, with the names a failing one lists", formatter_class=fmt)
+    p_checks.add_argument("--curated", type=Path, default=curated_default, help="output folder (env NHIEMVU_CURATED)")
     p_show = sub.add_parser("show", help="PNG of the pages of a task with its row outlined (for auditors)", formatter_class=fmt)
     p_show.add_argument("task_id")
     p_show.add_argument("--raw", type=Path, default=raw_default, help="input folder (env NHIEMVU_RAW)")
     p_show.add_argument("--curated", type=Path, default=curated_default, help="output folder (env NHIEMVU_CURATED)")
     p_show.add_argument("--out", type=Path, default=Path("highlights"), help="folder for the PNGs")
+    p_trace = sub.add_parser("trace", help="where a task, status, link or cell was printed: values, boxes and a PNG", formatter_class=fmt)
+    p_trace.add_argument("id", nargs="?", help="task_id, status_id, link_id, or a cell as doc_id:table_no:row_no:col_no")
+    p_trace.add_argument("--doc", help="a document number as printed, e.g. 07/CT-TTg (with --item)")
+    p_trace.add_argument("--item", help="an item number as printed, e.g. 12 (with --doc)")
+    p_trace.add_argument("--out", type=Path, default=None, help="PNG to write (default trace_<id>.png)")
+    p_trace.add_argument("--raw", type=Path, default=raw_default, help="input folder (env NHIEMVU_RAW)")
+    p_trace.add_argument("--curated", type=Path, default=curated_default, help="output folder (env NHIEMVU_CURATED)")
+    p_report = sub.add_parser("report", help="one HTML page over the curated tables, with a picture of every task's row", formatter_class=fmt)
+    p_report.add_argument("--out", type=Path, default=Path("report"), help="folder for index.html and rows/*.png")
+    p_report.add_argument("--raw", type=Path, default=raw_default, help="input folder (env NHIEMVU_RAW)")
+    p_report.add_argument("--curated", type=Path, default=curated_default, help="output folder (env NHIEMVU_CURATED)")
+    p_report.add_argument("--no-pictures", action="store_true", help="skip the row pictures (faster)")
     p_dev = sub.add_parser("dev", help="start the Dagster UI on 127.0.0.1", formatter_class=fmt)
     p_dev.add_argument("--port", type=int, default=3000, help="port of the UI")
     return parser
@@ -306,8 +356,27 @@ def main(argv: list[str] | None = None) -> int:
         if not args.raw.is_dir():
             parser.error(f"raw folder not found: {args.raw}")
         summary = run(args.raw, args.curated, force=args.force, workers=args.workers, log_level=level,
-                      limits=Limits(seconds=args.doc_timeout, memory_mb=args.doc_memory))
+                      limits=Limits(seconds=args.doc_timeout, memory_mb=args.doc_memory), quiet=args.json)
+        if args.json:
+            print(json.dumps(summary, ensure_ascii=False, indent=2))
         return 1 if summary["checks_failed"] else 0
+    if args.command == "checks":
+        results = checks(args.curated)
+        return 1 if any(not c["passed"] and c["severity"] == "ERROR" for c in results) else 0
+    if args.command == "report":
+        from .report import build_report
+
+        page = build_report(args.curated, args.raw, args.out, checks=checks(args.curated, quiet=True),
+                            pictures=not args.no_pictures)
+        print(f"wrote {page}")
+        return 0
+    if args.command == "trace":
+        from .trace import trace
+
+        if (args.doc is None) != (args.item is None):
+            parser.error("--doc and --item go together")
+        trace(args.curated, args.raw, args.id, doc=args.doc, item=args.item, out=args.out)
+        return 0
     if args.command == "show":
         show(args.task_id, args.raw, args.curated, args.out)
         return 0

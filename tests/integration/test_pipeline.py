@@ -213,3 +213,121 @@ def test_scanned_twin_tasks_match_the_ground_truth(workspace):
     assert [t["deadline_raw"].replace(" ", "") for t in tasks[:9]] == [r[3] for r in rows[:9]]  # the dated ones
     same = sum(statuses.get(t["task_id"]) == status_from_column(r[5]) for r, t in zip(rows, tasks))
     assert same >= 13, same
+
+
+def _words_in(pdf_path, page_no, box):
+    import pdfplumber
+
+    with pdfplumber.open(pdf_path) as pdf:
+        page = pdf.pages[page_no - 1]
+        return [w for w in page.extract_words() if w["x0"] >= box[0] - 1 and w["x1"] <= box[2] + 1
+                and w["top"] >= box[1] - 1 and w["bottom"] <= box[3] + 1]
+
+
+def _trace_and_check(workspace, tmp_path, ident):
+    """Trace `ident`; the picture has the row filled at the row's place on every page, and
+    (on a text page) the words printed inside the row's box are the row's own words."""
+    from PIL import Image
+
+    from extractors.highlight import CONTEXT, LABEL_HEIGHT, TRACE_FILL
+    from pipeline.trace import find_target, trace
+
+    target = find_target(workspace["curated"], ident)
+    out = trace(workspace["curated"], workspace["raw"], ident, out=tmp_path / "t.png")
+    image = Image.open(out).convert("RGB")
+    y0 = 0
+    for page in sorted(set(target.rows) | set(target.cells)):
+        row = target.rows.get(page) or target.cells[page][0]
+        crop_top = max(0.0, min([row[1]] + [c[1] for c in target.cells.get(page, [])]) - CONTEXT)
+        x = int((row[0] + row[2]) / 2 * 2)
+        y = y0 + LABEL_HEIGHT + int(((row[1] + row[3]) / 2 - crop_top) * 2)
+        r, g, b = image.getpixel((x, y))
+        assert (r, g, b) != (255, 255, 255) and b < 230 and abs(r - g) < 60 or target.kind in ("link", "cell"), (page, (r, g, b))
+        page_height = (max([row[3]] + [c[3] for c in target.cells.get(page, [])]) + CONTEXT) - crop_top
+        y0 += LABEL_HEIGHT + int(round(page_height * 2)) + 4
+    return target
+
+
+def test_trace_a_row_cut_by_a_page_break(workspace, tmp_path):
+    tasks = _table(workspace, "tasks").to_pylist()
+    cut = next(t for t in tasks if t["page_end"] > t["page_start"] and t["extraction_method"] == "text")
+    target = _trace_and_check(workspace, tmp_path, cut["task_id"])
+    assert sorted(target.rows) == [s["page"] for s in cut["spans"]]
+    pdf = workspace["raw"] / cut["source_file"]
+    words = " ".join(w["text"] for p in sorted(target.rows) for w in _words_in(pdf, p, target.rows[p]))
+    assert all(part in words for part in cut["name"].split()[:5] + cut["name"].split()[-3:])
+
+
+def test_trace_an_ocr_row_a_status_and_a_link(workspace, tmp_path):
+    docs = {d["source_file"]: d["doc_id"] for d in _table(workspace, "documents").to_pylist()}
+    ocr = next(t for t in _table(workspace, "tasks").to_pylist() if t["doc_id"] == docs["552_TB-VPCP_PL2_scan.pdf"])
+    _trace_and_check(workspace, tmp_path, ocr["task_id"])
+    status = next(s for s in _table(workspace, "statuses").to_pylist() if s["cell_box"] is not None)
+    target = _trace_and_check(workspace, tmp_path, status["status_id"])
+    box = status["cell_box"]
+    assert (box["x0"], box["top"], box["x1"], box["bottom"]) in target.cells[box["page"]]
+    link = next(l for l in _table(workspace, "links").to_pylist() if l["link_type"] == "cites" and l["src_box"])
+    target = _trace_and_check(workspace, tmp_path, link["link_id"])
+    page = link["src_box"]["page"]
+    pdf = workspace["raw"] / target.source_file
+    text = "".join(w["text"] for w in _words_in(pdf, page, target.rows[page]))
+    assert link["dst_doc_number"].split("/")[0] in text
+
+
+def test_report_renders_in_chromium_with_working_links_and_no_console_errors(workspace, tmp_path):
+    import re
+    import shutil
+    import subprocess
+    from html.parser import HTMLParser
+
+    from pipeline.report import build_report
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "Debian's chromium is installed by `make` (DEB_PACKAGES)"
+    page = build_report(workspace["curated"], workspace["raw"], tmp_path / "report")
+
+    class Links(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.hrefs, self.ids = [], set()
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if "id" in a:
+                self.ids.add(a["id"])
+            if tag == "a" and "href" in a:
+                self.hrefs.append(a["href"])
+
+    parser = Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    tasks = _table(workspace, "tasks").num_rows
+    pictures = [h for h in parser.hrefs if h.startswith("rows/")]
+    assert len(pictures) == tasks
+    for href in parser.hrefs:
+        if href.startswith("#"):
+            assert href[1:] in parser.ids, href
+        else:
+            assert (page.parent / href).is_file(), href
+    done = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
+         "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0
+    assert "Open tasks per agency" in done.stdout and done.stdout.count("<tr>") > tasks
+    console = [l for l in done.stderr.splitlines() if re.search(r"CONSOLE|Uncaught|Failed to load resource", l)]
+    assert console == []
+
+
+def test_the_analyst_guide_runs_on_the_curated_tables(workspace, capsys):
+    import re
+
+    guide = (ROOT / "docs" / "analyst-guide.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", guide, flags=re.S)
+    assert len(blocks) >= 5
+    scope: dict = {}
+    for block in blocks:
+        code = block.replace('CURATED = "curated"', f'CURATED = "{workspace["curated"]}"')
+        exec(compile(code, "docs/analyst-guide.md", "exec"), scope)  # noqa: S102 - the guide's own code
+    assert len(scope["tasks"]) > 0 and set(scope["per_agency"].columns) == {"open_tasks", "past_due"}
+    assert scope["today_name"]("Bộ Kế hoạch và Đầu tư") == "Bộ Tài chính"
+    assert "tasks in" in capsys.readouterr().out

@@ -1,4 +1,4 @@
-"""The extractor on real PDFs from other projects' test suites (../shared/realworld, see its SOURCES.md).
+"""The extractor on real PDFs from other projects' test suites (the realworld folder beside the repository; docs/realworld-sources.md describes it).
 
 - camelot's lattice expectations (`camelot/data.py`) for ruled tables, where camelot
   used default options or only detection knobs our extractor has no equivalent of

@@ -139,7 +139,7 @@ def test_quarters_read_back(year, quarter):
     assert parse_deadline(f"trong Quý {label} năm {year}") == expected
 
 
-WRAPPED = (  # deadlines that narrow columns cut (DOMAIN.md, tests/fixtures/variety.py)
+WRAPPED = (  # deadlines that narrow columns cut (docs/domain.md, tests/fixtures/variety.py)
     "Thường xuyên", "Thực hiện thường xuyên", "Nhiệm vụ thường xuyên", "Hằng năm", "13/7/2025", "31/10/2025",
     "Tháng 12/2025", "Quý II/2025", "Quý I năm 2025", "Năm 2025", "6 tháng đầu năm 2025",
     "2025 và những năm tiếp theo", "Tháng 12/2025 và những năm tiếp theo", "trước ngày 30/6/2025",

@@ -174,7 +174,7 @@ def test_issuer_name():
     assert issuer_name("VPB") is None
 
 
-BRIEF_CODES = {  # the codes the brief and DOMAIN.md name
+BRIEF_CODES = {  # the codes the brief and docs/domain.md name
     "doc_type_codes.csv": {"NQ", "NĐ", "QĐ", "CT", "TT", "TB", "KH", "BC", "TTr", "CĐ", "CD", "HD", "KL", "TTLT"},
     "issuer_codes.csv": {"CP", "TTg", "VPCP", "BCA", "BKHCN", "BTC", "BNV", "BYT", "TW", "QH"},
 }
