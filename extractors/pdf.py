@@ -364,7 +364,8 @@ def _inflate(data: bytes, where: str, *, keep: bool) -> bytes:
             if keep:
                 out.append(chunk)
     except zlib.error as e:
-        raise PageError(f"{where} does not inflate after {size} bytes: {e}") from e
+        reason = str(e).split(": ", 1)[-1]  # "Error -3 while decompressing data: invalid block type"
+        raise PageError(f"{where} does not inflate ({reason}, after {size} bytes); the page's text cannot be read") from e
     if not d.eof and size == 0:
         raise PageError(f"{where} does not inflate: the data ends before any content")
     if not d.eof:

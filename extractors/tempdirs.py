@@ -41,6 +41,8 @@ def _ensure_private(parent: Path) -> None:
     st = parent.lstat()
     if not stat.S_ISDIR(st.st_mode) or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
         raise RuntimeError(f"{parent} is not a folder of this user; remove it or set TMPDIR")
+    if st.st_mode & 0o077:
+        parent.chmod(0o700)
 
 
 _PROC = Path("/proc/self/stat").exists()

@@ -1,0 +1,128 @@
+"""Opening PDFs and building their pages: no page dropped or renumbered, a page whose content
+cannot be read fails with the reason, only regular files are read, and data after %%EOF is
+not taken for a truncation."""
+
+from __future__ import annotations
+
+import functools
+import os
+import signal
+import tracemalloc
+from contextlib import contextmanager
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from extractors.pdf import (
+    DocumentError,
+    _pages,
+    NotRegularFile,
+    PageError,
+    check_content_streams,
+    iter_pages,
+    open_pdf,
+    opened,
+    page_count,
+    sha256_file,
+)
+from tests.conftest import RAW
+from tests.fixtures import bad_inputs, hostile
+
+GOOD = RAW / "929_BCA-VPB.pdf"
+
+
+@contextmanager
+def time_limit(seconds: float):
+    def expire(signum, frame):
+        raise TimeoutError(f"still blocked after {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+@functools.lru_cache(maxsize=None)
+def _chars(path: Path) -> dict[int, int | Exception]:
+    with opened(path) as pdf:
+        return {n: p if isinstance(p, Exception) else len(p.chars) for n, p in iter_pages(pdf)}
+
+
+def test_a_page_without_type_is_kept_and_later_pages_keep_their_numbers(tmp_path):
+    bad = hostile.page_without_type(GOOD, tmp_path / "no_type.pdf", page=2)
+    with opened(bad) as pdf:
+        assert page_count(pdf) == len(pdfium.PdfDocument(str(bad))) == 5
+    assert _chars(bad) == _chars(GOOD)  # page 2 read as page 2, pages 3-5 as 3-5
+
+
+def test_a_content_stream_that_no_longer_inflates_fails_its_page(tmp_path):
+    bad = hostile.uninflatable_page(GOOD, tmp_path / "uninflatable.pdf", page=2)
+    good, got = _chars(GOOD), _chars(bad)
+    assert isinstance(got[2], PageError) and "does not inflate" in str(got[2])
+    assert {n: c for n, c in got.items() if n != 2} == {n: c for n, c in good.items() if n != 2}
+
+
+def test_a_deflate_bomb_fails_its_page_without_inflating_it(tmp_path):
+    bomb = hostile.deflate_bomb(GOOD, tmp_path / "bomb.pdf", page=2, gib=2)
+    assert bomb.stat().st_size < 3 << 20
+    with opened(bomb) as pdf:
+        page = next(p for n, p in iter_pages(pdf, 2, 2))
+        assert isinstance(page, PageError) and "inflates to more than" in str(page)
+        tracemalloc.start()  # the check itself holds at most a few MB
+        with pytest.raises(PageError):
+            check_content_streams(_pages(pdf.doc)[1])
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert peak < 16 << 20, peak
+    got = _chars(bomb)
+    assert all(got[n] == c for n, c in _chars(GOOD).items() if n != 2)
+
+
+def test_data_after_eof_is_not_a_truncation(tmp_path):
+    for n in (3_000, 3 << 20):
+        path = hostile.trailing_data(GOOD, tmp_path / f"trailing_{n}.pdf", n=n)
+        assert _chars(path) == _chars(GOOD)
+
+
+def test_a_truncated_pdf_is_still_called_truncated(tmp_path):
+    with pytest.raises(DocumentError, match="truncated PDF"):
+        open_pdf(bad_inputs.truncated(GOOD, tmp_path / "truncated.pdf"))
+
+
+def test_a_fifo_and_a_device_are_refused_without_blocking(tmp_path):
+    for path in (hostile.fifo(tmp_path), hostile.dev_zero_link(tmp_path)):
+        with time_limit(10):
+            with pytest.raises(NotRegularFile, match="not a regular file"):
+                sha256_file(path)
+            with pytest.raises(DocumentError, match="not a regular file"):
+                open_pdf(path)
+
+
+def test_an_unreadable_file_is_a_document_error(tmp_path, monkeypatch):
+    path = hostile.unreadable_file(tmp_path, GOOD)
+    hostile.deny_reading(monkeypatch, path)
+    with pytest.raises(DocumentError, match="cannot be read: Permission denied"):
+        open_pdf(path)
+
+
+def test_names_that_are_not_utf8_or_in_nfd_open(tmp_path):
+    for path in (hostile.non_utf8_name(tmp_path, GOOD), hostile.nfd_name(tmp_path, GOOD)):
+        assert os.path.exists(path)
+        assert _chars(path) == _chars(GOOD)
+
+
+def test_page_counts_agree_with_pdfium_on_real_documents(realworld):
+    """Every real PDF: the same number of pages as pdfium, and no page failing the content check."""
+    files = sorted(realworld.rglob("*.pdf"))
+    assert len(files) >= 20
+    for path in files:
+        with opened(path) as pdf:
+            pages = _pages(pdf.doc)
+            assert len(pages) == len(pdfium.PdfDocument(str(path))), path
+            for n, page in enumerate(pages, 1):
+                assert not isinstance(page, Exception), (path, n, page)
+                check_content_streams(page)
