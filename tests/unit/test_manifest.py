@@ -16,7 +16,7 @@ import pytest
 
 import pipeline.manifest as manifest_module
 from extractors.pdf import sha256_file
-from pipeline.manifest import Manifest, display_name, scan
+from pipeline.manifest import scan
 from tests.conftest import RAW
 from tests.fixtures import hostile
 
@@ -38,7 +38,7 @@ def time_limit(seconds: float):
         signal.signal(signal.SIGALRM, old)
 
 
-def _reasons(m: Manifest) -> dict[str, str]:
+def _reasons(m) -> dict[str, str]:
     return {s.path: s.reason for s in m.skipped}
 
 
@@ -133,6 +133,8 @@ def test_an_nfd_name_is_shown_in_nfc_and_read_by_its_real_name(tmp_path):
 
 
 def test_control_characters_in_names_are_escaped():
+    from pipeline.manifest import display_name
+
     assert display_name("a\nb\tc.pdf") == "a\\x0ab\\x09c.pdf"
     assert display_name(os.fsdecode(b"d\xe9\xe9p/x.pdf")) == "d\\xe9\\xe9p/x.pdf"
 
