@@ -112,8 +112,12 @@ def _has_end_marker(f: BinaryIO, size: int) -> bool:
     return False
 
 
-def check_pdf_bytes(f: BinaryIO) -> None:
-    """Cheap checks before parsing: empty file, not a PDF at all, no end-of-file marker."""
+def check_pdf_bytes(f: BinaryIO | str | Path) -> None:
+    """Cheap checks before parsing: empty file, not a PDF at all, no end-of-file marker
+    (of an open file, or of the regular file at a path)."""
+    if isinstance(f, (str, Path)):
+        with open_regular(f) as opened_file:
+            return check_pdf_bytes(opened_file)
     size = os.fstat(f.fileno()).st_size
     if size == 0:
         raise DocumentError("empty file (0 bytes)")

@@ -185,7 +185,7 @@ def scan(raw_dir: Path, cache_file: Path | None = None) -> Manifest:
         names[digest] = display_name(rel)
         paths[digest] = Path(path)
     for s in skipped:
-        log.info("raw folder: skipped %s: %s", s.path, s.reason)
+        log.debug("raw folder: skipped %s: %s", s.path, s.reason)  # the runner reports them once
     if cache_file:
         _save_cache(cache_file, fresh)
     return Manifest(names, paths, tuple(sorted(skipped, key=lambda s: _sort_key(s.path))))

@@ -118,3 +118,21 @@ def test_page_counts_agree_with_pdfium_on_real_documents(realworld):
             for n, page in iter_pages(pdf):
                 assert not isinstance(page, Exception), (path, n, page)
                 page.close()
+
+
+def test_the_image_bomb_for_the_per_document_limit_is_what_it_says(tmp_path):
+    """A fixture for the runner's memory limit: ~2 MB on disk, a 2 GiB image once inflated."""
+    import zlib
+
+    import pikepdf
+
+    path = hostile.image_bomb(tmp_path / "image_bomb.pdf", gib=2)
+    assert path.stat().st_size < 3 << 20
+    with pikepdf.open(path) as pdf:
+        image = pdf.pages[0].Resources.XObject.Im0
+        assert int(image.Width) * int(image.Height) >= 2_000_000_000
+        d = zlib.decompressobj()
+        assert d.decompress(image.read_raw_bytes(), 1 << 20) == bytes(1 << 20)
+    with opened(path) as pdf:
+        ((n, page),) = iter_pages(pdf)
+        assert not isinstance(page, Exception) and page.chars == [] and len(page.images) == 1
