@@ -227,8 +227,10 @@ def _page_tree(doc) -> list[tuple[object, dict] | Exception]:
         for k in PDFPage.INHERITABLE_ATTRS:
             if k not in attrs and k in parent:
                 attrs[k] = parent[k]
-        kind = attrs.get("Type")
+        kind = resolve1(attrs.get("Type", attrs.get("type")))
         kids = resolve1(attrs.get("Kids"))
+        if parent is doc.catalog and kind is not LITERAL_PAGE and kids is None:
+            return []  # a root without /Kids: no tree to walk (pdfminer's fallback looks for pages)
         if kind is LITERAL_PAGES or (kind is not LITERAL_PAGE and kids is not None):
             if kind is not LITERAL_PAGES:
                 log.warning("page tree: node %s has /Kids but no /Type /Pages; read as an inner node", objid)
@@ -257,16 +259,24 @@ def _pages(doc) -> list[PDFPage | Exception]:
     return pages
 
 
+def _pages_of(pdf: pdfplumber.PDF) -> list[PDFPage | Exception]:
+    """`_pages` of an open PDF, worked out once per opening."""
+    cached = pdf.__dict__.get("_nhiemvu_pages")
+    if cached is None:
+        cached = pdf.__dict__["_nhiemvu_pages"] = _pages(pdf.doc)
+    return cached
+
+
 def page_count(pdf: pdfplumber.PDF) -> int:
-    """Number of pages in the page tree (without building the pages)."""
-    return len(_pages(pdf.doc))
+    """Number of pages in the page tree (without reading their content)."""
+    return len(_pages_of(pdf))
 
 
 def iter_pages(pdf: pdfplumber.PDF, first: int = 1, last: int | None = None) -> Iterator[tuple[int, Page | Exception]]:
     """(page number, pdfplumber page) for pages first..last; a page that cannot even be
     built (a malformed page dictionary, a content stream that does not inflate) comes as
     its exception, and the others still come."""
-    for number, obj in enumerate(_pages(pdf.doc), start=1):
+    for number, obj in enumerate(_pages_of(pdf), start=1):
         if number < first:
             continue
         if last is not None and number > last:

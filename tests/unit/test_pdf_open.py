@@ -136,3 +136,14 @@ def test_the_image_bomb_for_the_per_document_limit_is_what_it_says(tmp_path):
     with opened(path) as pdf:
         ((n, page),) = iter_pages(pdf)
         assert not isinstance(page, Exception) and page.chars == [] and len(page.images) == 1
+
+
+@pytest.mark.parametrize("loop", [False, True], ids=["untyped nodes", "untyped nodes and a loop"])
+def test_a_page_tree_with_untyped_nodes_gives_every_page_in_order(tmp_path, loop):
+    path = hostile.odd_page_tree(tmp_path / "tree.pdf", loop=loop)
+    with opened(path) as pdf:
+        texts = [p.extract_text() for _, p in iter_pages(pdf)]
+        assert page_count(pdf) == 3
+    assert texts == ["Page 1", "Page 2", "Page 3"]
+    if not loop:
+        assert len(pdfium.PdfDocument(str(path))) == 3
