@@ -109,7 +109,10 @@ def _walk(raw_dir: Path) -> tuple[list[tuple[str, str, os.stat_result]], list[Sk
                 kind = "folder" if entry.is_dir() else "file"
                 skipped.append(Skipped(display_name(rel), f"hidden {kind} (a name starting with '.' is not read)"))
                 continue
-            link = f" (a symlink to {display_name(os.readlink(entry.path))})" if entry.is_symlink() else ""
+            try:
+                link = f" (a symlink to {display_name(os.readlink(entry.path))})" if entry.is_symlink() else ""
+            except OSError:  # removed or replaced meanwhile; the stat below says what it is now
+                link = ""
             try:
                 st = os.stat(entry.path)  # follows symlinks
             except OSError as e:
