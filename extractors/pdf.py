@@ -1,72 +1,173 @@
 """Opening a PDF safely: clear errors for files that are not PDFs, empty, truncated,
-corrupt or encrypted, so the pipeline can record them as failed and go on."""
+corrupt or encrypted, so the pipeline can record them as failed and go on; and its pages,
+counted from the page tree itself, each built on its own so that a broken page is reported
+as that page's error instead of being dropped or stopping the others.
+
+Files are only ever opened through `open_regular`: a FIFO, a device or a folder (a stray
+entry of the raw folder, or a symlink to /dev/zero) is refused before a byte is read,
+so nothing here can block on it or read it forever.
+"""
 
 from __future__ import annotations
 
+import errno
 import hashlib
-from pathlib import Path
-
+import itertools
+import logging
+import os
+import stat
+import zlib
 from contextlib import contextmanager
-from typing import Iterator
+from pathlib import Path
+from typing import BinaryIO, Iterator
 
 import pdfplumber
-from pdfminer.pdfpage import PDFPage
-from pdfplumber.page import Page
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.ascii85 import ascii85decode, asciihexdecode
+from pdfminer.pdfdocument import PDFEncryptionError, PDFNoPageLabels, PDFPasswordIncorrect
+from pdfminer.pdfpage import LITERAL_PAGE, LITERAL_PAGES, PDFPage
 from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.pdftypes import (
+    LITERALS_ASCII85_DECODE,
+    LITERALS_ASCIIHEX_DECODE,
+    LITERALS_FLATE_DECODE,
+    PDFObjRef,
+    PDFStream,
+    resolve1,
+)
+from pdfminer.psparser import LIT
+from pdfplumber.page import Page
+
+log = logging.getLogger(__name__)
+
+# Tolerances of opening and page building, in one place.
+HEAD_BYTES = 1024  # "%PDF-" must appear in the first KB (as every reader requires)
+TAIL_CHUNK = 1 << 20  # the end-of-file marker is looked for backwards, a MB at a time, up to the start
+MAX_STREAM_BYTES = 128 << 20  # a page content stream inflating to more than this is not read (deflate bomb)
+MAX_PAGE_STREAMS = 10_000  # content streams and form XObjects checked per page, at most
+INFLATE_CHUNK = 1 << 20  # inflation is checked in steps of this many output bytes (bounded memory)
+
+_FORM = LIT("Form")
 
 
 class DocumentError(Exception):
     """The document as a whole cannot be read; the message says why, for users."""
 
 
+class PageError(Exception):
+    """One page cannot be read (broken page object, a content stream that does not inflate)."""
+
+
+class NotRegularFile(OSError):
+    """A path that is not a regular file (a FIFO, a device, a folder): never read."""
+
+
+def file_kind(mode: int) -> str:
+    """What a stat mode is, in words, for messages: 'FIFO', 'character device', ..."""
+    for test, name in (
+        (stat.S_ISREG, "regular file"), (stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "FIFO"),
+        (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"),
+        (stat.S_ISLNK, "symlink"),
+    ):
+        if test(mode):
+            return name
+    return "special file"
+
+
+def open_regular(path: str | Path) -> BinaryIO:
+    """Open a regular file for binary reading; anything else raises `NotRegularFile` (an
+    OSError) without blocking: the open is non-blocking and the kind is checked on the open
+    descriptor, so a file swapped for a FIFO after a stat cannot hang the reader."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(errno.EINVAL, f"not a regular file ({file_kind(mode)})", os.fsdecode(path))
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         while block := f.read(chunk):
             h.update(block)
     return h.hexdigest()
 
 
-def check_pdf_bytes(path: str | Path) -> None:
-    """Cheap checks before parsing: empty file, not a PDF at all, no end-of-file marker."""
-    p = Path(path)
-    size = p.stat().st_size
+def _has_end_marker(f: BinaryIO, size: int) -> bool:
+    """Whether "%%EOF" or "startxref" occurs anywhere, looking backwards from the end (where
+    it nearly always is, unless data was appended after it, which readers accept)."""
+    end, keep = size, b""
+    while end > 0:
+        start = max(end - TAIL_CHUNK, 0)
+        f.seek(start)
+        block = f.read(end - start) + keep
+        if b"%%EOF" in block or b"startxref" in block:
+            return True
+        keep, end = block[:16], start
+    return False
+
+
+def check_pdf_bytes(f: BinaryIO | str | Path) -> None:
+    """Cheap checks before parsing: empty file, not a PDF at all, no end-of-file marker
+    (of an open file, or of the regular file at a path)."""
+    if isinstance(f, (str, Path)):
+        with open_regular(f) as opened_file:
+            return check_pdf_bytes(opened_file)
+    size = os.fstat(f.fileno()).st_size
     if size == 0:
         raise DocumentError("empty file (0 bytes)")
-    with p.open("rb") as f:
-        head = f.read(1024)
-        f.seek(max(size - 2048, 0))
-        tail = f.read()
-    if b"%PDF-" not in head:
+    f.seek(0)
+    if b"%PDF-" not in f.read(HEAD_BYTES):
         raise DocumentError("not a PDF: the file does not start with a %PDF- header")
-    if b"%%EOF" not in tail and b"startxref" not in tail:
+    if not _has_end_marker(f, size):
         raise DocumentError("truncated PDF: no end-of-file marker (%%EOF) at the end of the file")
+    f.seek(0)
 
 
 def open_pdf(path: str | Path) -> pdfplumber.PDF:
     """Open with pdfplumber, turning every failure into a DocumentError with a reason."""
-    check_pdf_bytes(path)
     try:
-        pdf = pdfplumber.open(path)
-        n = page_count(pdf)
+        f = open_regular(path)
+    except OSError as e:
+        raise DocumentError(f"cannot be read: {e.strerror or e}") from e
+    try:
+        check_pdf_bytes(f)
+        pdf = pdfplumber.open(f)
+    except DocumentError:
+        f.close()
+        raise
     except Exception as e:  # pdfminer raises many kinds of errors on damaged files
-        cause = next((a for a in (*getattr(e, "args", ()), e.__context__, e) if isinstance(a, BaseException)), e)
-        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(e).lower():
-            raise DocumentError(f"encrypted PDF: cannot be read without its password ({type(cause).__name__})") from e
-        if isinstance(cause, PDFSyntaxError):
-            raise DocumentError(f"corrupt PDF: {cause}") from e
-        raise DocumentError(f"corrupt PDF: {type(cause).__name__}: {cause}") from e
+        f.close()
+        raise _document_error(e) from e
+    try:
+        n = page_count(pdf)
+    except Exception as e:
+        _close(pdf)
+        raise _document_error(e) from e
     if n == 0:
         _close(pdf)
         raise DocumentError("corrupt PDF: no pages")
     return pdf
 
 
+def _document_error(e: Exception) -> DocumentError:
+    cause = next((a for a in (*getattr(e, "args", ()), e.__context__, e) if isinstance(a, BaseException)), e)
+    if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(e).lower():
+        return DocumentError(f"encrypted PDF: cannot be read without its password ({type(cause).__name__})")
+    if isinstance(cause, PDFSyntaxError):
+        return DocumentError(f"corrupt PDF: {cause}")
+    return DocumentError(f"corrupt PDF: {type(cause).__name__}: {cause}")
+
+
 def _close(pdf: pdfplumber.PDF) -> None:
-    # pdfplumber's own close() builds every page first, which fails on a malformed page.
-    if not pdf.stream_is_external:
-        pdf.stream.close()
+    # pdfplumber's own close() builds every page first, which fails on a malformed page;
+    # the stream is always ours (open_pdf opened it).
+    pdf.stream.close()
 
 
 @contextmanager
@@ -79,23 +180,211 @@ def opened(path: str | Path) -> Iterator[pdfplumber.PDF]:
         _close(pdf)
 
 
+def _labels(doc) -> Iterator[str | None]:
+    try:
+        yield from doc.get_page_labels()
+    except PDFNoPageLabels:
+        pass
+    except Exception:  # noqa: BLE001 - labels are cosmetic; a broken label tree leaves them out
+        log.debug("page labels unreadable", exc_info=True)
+    yield from itertools.repeat(None)
+
+
+def _page_tree(doc) -> list[tuple[object, dict] | Exception]:
+    """The leaves of the page tree, in order: (object id, attributes with the inherited
+    ones) or the exception that made a leaf unreadable.
+
+    pdfminer's `PDFPage.create_pages` keeps only leaves whose /Type is /Page, so a page
+    object without /Type vanishes and every later page is numbered one too low. Here, as
+    in pdfium and qpdf, a node with /Kids is an inner node and any other node is a page.
+    """
+    root = doc.catalog.get("Pages")
+    if root is None:
+        return []
+    out: list[tuple[object, dict] | Exception] = []
+    seen: set[int] = set()
+    stack: list[Iterator] = [iter([(root, doc.catalog)])]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+            continue
+        ref, parent = item
+        objid = ref.objid if isinstance(ref, PDFObjRef) else None
+        if objid is not None:
+            if objid in seen:
+                log.warning("page tree: object %s appears twice (a loop); left out the second time", objid)
+                continue
+            seen.add(objid)
+        try:
+            node = resolve1(ref)
+            if not isinstance(node, dict):
+                raise PageError(f"page object {objid} is not a dictionary but {type(node).__name__}")
+        except Exception as e:  # noqa: BLE001 - the page's error
+            out.append(e)
+            continue
+        attrs = dict(node)
+        for k in PDFPage.INHERITABLE_ATTRS:
+            if k not in attrs and k in parent:
+                attrs[k] = parent[k]
+        kind = resolve1(attrs.get("Type", attrs.get("type")))
+        kids = resolve1(attrs.get("Kids"))
+        if parent is doc.catalog and kind is not LITERAL_PAGE and kids is None:
+            return []  # a root without /Kids: no tree to walk (pdfminer's fallback looks for pages)
+        if kind is LITERAL_PAGES or (kind is not LITERAL_PAGE and kids is not None):
+            if kind is not LITERAL_PAGES:
+                log.warning("page tree: node %s has /Kids but no /Type /Pages; read as an inner node", objid)
+            stack.append(iter([(kid, attrs) for kid in (kids if isinstance(kids, list) else [])]))
+        else:
+            if kind is not LITERAL_PAGE:
+                log.warning("page tree: page object %s has no /Type /Page; read as a page", objid)
+            out.append((objid, attrs))
+    return out
+
+
+def _pages(doc) -> list[PDFPage | Exception]:
+    """Every page (a PDFPage, or the exception that prevented building it), numbered from 1."""
+    leaves = _page_tree(doc)
+    if not leaves:  # no page tree: pdfminer's fallback looks for /Type /Page objects
+        return list(PDFPage.create_pages(doc))
+    pages: list[PDFPage | Exception] = []
+    for leaf, label in zip(leaves, _labels(doc)):
+        if isinstance(leaf, Exception):
+            pages.append(leaf)
+            continue
+        try:
+            pages.append(PDFPage(doc, leaf[0], leaf[1], label))
+        except Exception as e:  # noqa: BLE001 - the page's error
+            pages.append(e)
+    return pages
+
+
+def _pages_of(pdf: pdfplumber.PDF) -> list[PDFPage | Exception]:
+    """`_pages` of an open PDF, worked out once per opening."""
+    cached = pdf.__dict__.get("_nhiemvu_pages")
+    if cached is None:
+        cached = pdf.__dict__["_nhiemvu_pages"] = _pages(pdf.doc)
+    return cached
+
+
 def page_count(pdf: pdfplumber.PDF) -> int:
-    """Number of pages in the page tree (without building the pages)."""
-    return sum(1 for _ in PDFPage.create_pages(pdf.doc))
+    """Number of pages in the page tree (without reading their content)."""
+    return len(_pages_of(pdf))
 
 
 def iter_pages(pdf: pdfplumber.PDF, first: int = 1, last: int | None = None) -> Iterator[tuple[int, Page | Exception]]:
     """(page number, pdfplumber page) for pages first..last; a page that cannot even be
-    built (a malformed page dictionary) comes as its exception, and the others still come."""
-    for number, obj in enumerate(PDFPage.create_pages(pdf.doc), start=1):
+    built (a malformed page dictionary, a content stream that does not inflate) comes as
+    its exception, and the others still come."""
+    for number, obj in enumerate(_pages_of(pdf), start=1):
         if number < first:
             continue
         if last is not None and number > last:
             break
+        if isinstance(obj, Exception):
+            yield number, obj
+            continue
         try:
-            yield number, Page(pdf, obj, page_number=number, initial_doctop=0)
-        except Exception as e:  # noqa: BLE001 - reported as the page's error
+            check_content_streams(obj)
+        except PageError as e:
             yield number, e
+            continue
+        except Exception as e:  # noqa: BLE001 - the check is a guard; pdfminer reads the page as usual
+            log.warning("page %d: content streams not checked (%s: %s)", number, type(e).__name__, e)
+            log.debug("content stream check of page %d", number, exc_info=True)
+        try:
+            page: Page | Exception = Page(pdf, obj, page_number=number, initial_doctop=0)
+        except Exception as e:  # noqa: BLE001 - reported as the page's error
+            log.debug("page %d cannot be built", number, exc_info=True)
+            page = e
+        yield number, page
+
+
+def _page_streams(page: PDFPage) -> Iterator[PDFStream]:
+    """The content streams of a page and of the form XObjects it draws (at any depth), each once."""
+    seen: set[object] = set()
+    streams: list[object] = list(page.contents)
+    resources: list[object] = [page.resources]
+    while streams or resources:
+        if resources:
+            res = resolve1(resources.pop())
+            xobjects = resolve1(res.get("XObject")) if isinstance(res, dict) else None
+            if isinstance(xobjects, dict):
+                for ref in xobjects.values():
+                    x = resolve1(ref)
+                    if isinstance(x, PDFStream) and resolve1(x.get("Subtype")) is _FORM:
+                        streams.append(x)
+            continue
+        stream = resolve1(streams.pop())
+        key = stream.objid if isinstance(stream, PDFStream) and stream.objid is not None else id(stream)
+        if not isinstance(stream, PDFStream) or key in seen:
+            continue
+        seen.add(key)
+        if len(seen) > MAX_PAGE_STREAMS:
+            raise PageError(f"more than {MAX_PAGE_STREAMS} content streams and forms on the page")
+        if stream.get("Resources") is not None:
+            resources.append(stream.get("Resources"))
+        yield stream
+
+
+def check_content_streams(page: PDFPage) -> None:
+    """Raise PageError if a content stream of the page does not inflate, or inflates to more
+    than MAX_STREAM_BYTES. pdfminer would read the first as empty (an empty "ok" page) and
+    hold the second in memory whole (a 2 MB deflate bomb takes GBs)."""
+    for stream in _page_streams(page):
+        _check_stream(stream)
+
+
+def _check_stream(stream: PDFStream) -> None:
+    data = stream.rawdata
+    if data is None:  # already decoded by pdfminer
+        return
+    filters = stream.get_filters()
+    names = [f for f, _ in filters]
+    if not any(f in LITERALS_FLATE_DECODE for f in names):
+        return
+    if not all(f in LITERALS_FLATE_DECODE or f in LITERALS_ASCII85_DECODE or f in LITERALS_ASCIIHEX_DECODE for f in names):
+        return  # a chain with other filters is left to pdfminer
+    where = f"content stream {stream.objid} 0 R" if stream.objid is not None else "an inline content stream"
+    if stream.decipher:
+        if stream.objid is None or stream.genno is None:
+            return
+        data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
+    for i, f in enumerate(names):
+        if f in LITERALS_ASCII85_DECODE:
+            data = ascii85decode(data)
+        elif f in LITERALS_ASCIIHEX_DECODE:
+            data = asciihexdecode(data)
+        else:
+            data = _inflate(data, where, keep=i < len(names) - 1)
+
+
+def _inflate(data: bytes, where: str, *, keep: bool) -> bytes:
+    """Inflate zlib data in bounded steps. Like pdfminer, a bad checksum or a missing end is
+    tolerated when the data itself inflated; anything else raises PageError."""
+    if len(data) < 2 or (data[0] & 0x0F) != 8 or ((data[0] << 8) | data[1]) % 31:
+        raise PageError(f"{where} does not inflate: not zlib data (bad header)")
+    d = zlib.decompressobj(-zlib.MAX_WBITS)  # raw deflate after the 2-byte header: the checksum is not required
+    pending, size, out = data[2:], 0, []
+    try:
+        while pending and not d.eof:
+            chunk = d.decompress(pending, INFLATE_CHUNK)
+            pending = d.unconsumed_tail
+            size += len(chunk)
+            if size > MAX_STREAM_BYTES:
+                raise PageError(
+                    f"{where} inflates to more than {MAX_STREAM_BYTES >> 20} MB (a deflate bomb?); the page is not read"
+                )
+            if keep:
+                out.append(chunk)
+    except zlib.error as e:
+        reason = str(e).split(": ", 1)[-1]  # "Error -3 while decompressing data: invalid block type"
+        raise PageError(f"{where} does not inflate ({reason}, after {size} bytes); the page's text cannot be read") from e
+    if not d.eof and size == 0:
+        raise PageError(f"{where} does not inflate: the data ends before any content")
+    if not d.eof:
+        log.warning("%s is cut short after %d bytes; read as far as it goes", where, size)
+    return b"".join(out)
 
 
 def sideways_rotation(page: Page) -> int | None:

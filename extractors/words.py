@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import replace
-from typing import Iterable, Sequence
+from typing import Iterable
 
 from .layout import Line, Word
 
@@ -80,20 +80,21 @@ def group_lines(words: Iterable[Word]) -> list[Line]:
     """Group words into visual lines (top to bottom, each left to right).
 
     Two words are on one line when their vertical centres are within half the
-    smaller word height of each other.
+    smaller word height of each other. The line's mean centre is kept as a running
+    sum (added in the same order as before, so the same floats), which makes the
+    grouping linear in the words of a line instead of quadratic.
     """
     lines: list[list[Word]] = []
+    yc_sum = 0.0
     for w in sorted(words, key=lambda w: (w.yc, w.x0)):
         if lines:
             last = lines[-1]
             ref = last[-1]
             tol = 0.5 * min(w.bottom - w.top, ref.bottom - ref.top)
-            if abs(w.yc - _mean_yc(last)) <= tol:
+            if abs(w.yc - yc_sum / len(last)) <= tol:
                 last.append(w)
+                yc_sum += w.yc
                 continue
         lines.append([w])
+        yc_sum = w.yc
     return [Line(tuple(sorted(ws, key=lambda w: w.x0))) for ws in lines]
-
-
-def _mean_yc(words: Sequence[Word]) -> float:
-    return sum(w.yc for w in words) / len(words)

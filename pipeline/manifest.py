@@ -1,49 +1,194 @@
-"""The raw folder as a manifest: content hash (sha256) -> path of the file, relative to the folder.
+"""The raw folder as a manifest: content hash (sha256) -> the file's name relative to the
+folder (`source_file`), its real path, and the entries that were not taken, with why.
 
-Hashing is cached by (size, mtime) in the state folder so that a rerun over an
-unchanged folder reads no file. Two files with the same bytes are one document
-(the first path in sorted order names it); a renamed file keeps its hash.
+Hashing is cached in the state folder by (size, mtime, ctime, inode), so that a rerun over
+an unchanged folder reads no file, while a file rewritten in place with the same size and
+mtime restored, or replaced by another (rsync, a copy with -p), is hashed again. Two files
+with the same bytes are one document (the first path in sorted order names it; the others
+are listed as skipped); a renamed file keeps its hash.
+
+Stray entries never stop the scan: a symlink loop, a dangling symlink, an unreadable file
+or folder, a FIFO or a device (a symlink to /dev/zero named x.pdf), hidden files and
+folders are skipped and listed in `Manifest.skipped` with the reason. Only regular files
+are opened; symlinks are followed (to folders too, each folder read once, so a link back
+up cannot loop).
+
+File names: `source_file` is always valid NFC text. A name in NFD (as macOS writes them)
+is normalised to NFC; bytes of a name that are not UTF-8 are shown as `\\xNN` (the byte
+in hex), and so are control characters, e.g. b"r\\xe9sum\\xe9.pdf" -> "r\\\\xe9sum\\\\xe9.pdf".
+The file itself is read through `Manifest.paths` / `Manifest.path_of`, its real name.
 """
 
 from __future__ import annotations
 
+import errno
 import json
+import logging
 import os
+import stat
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractors.pdf import sha256_file
+from extractors.pdf import file_kind, sha256_file
 
-IGNORED_NAMES = {".gitkeep", "README.md", "readme.md"}
+log = logging.getLogger(__name__)
 
-
-def raw_files(raw_dir: Path) -> list[Path]:
-    """Every regular, non-hidden file under the raw folder, sorted."""
-    out = []
-    for root, dirs, files in os.walk(raw_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        out += [Path(root) / f for f in files if not f.startswith(".") and f not in IGNORED_NAMES]
-    return sorted(out)
+IGNORED_NAMES = {".gitkeep", "README.md", "readme.md"}  # the repository's own files in raw/, not reported
 
 
-def scan(raw_dir: Path, cache_file: Path | None = None) -> dict[str, str]:
-    """{sha256: relative POSIX path} of the raw folder."""
-    cache: dict[str, list] = {}
-    if cache_file and cache_file.exists():
+@dataclass(frozen=True)
+class Skipped:
+    """An entry of the raw folder that is not a document, and why (for logs and the summary)."""
+
+    path: str  # relative to the raw folder, shown as `display_name` shows it
+    reason: str
+
+
+@dataclass(frozen=True, eq=False)
+class Manifest(Mapping[str, str]):
+    """{doc_id: source_file} of the raw folder (a read-only mapping), with the path to read
+    each document from and the entries skipped."""
+
+    names: dict[str, str]  # doc_id -> source_file: relative POSIX path, NFC, printable
+    paths: dict[str, Path] = field(default_factory=dict)  # doc_id -> the file as it is named on disk
+    skipped: tuple[Skipped, ...] = ()
+
+    def __getitem__(self, doc_id: str) -> str:
+        return self.names[doc_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def path_of(self, doc_id: str) -> Path:
+        """The path to open for a document (its real name, which `source_file` may only show)."""
         try:
-            cache = json.loads(cache_file.read_text(encoding="utf-8"))
-        except ValueError:
-            cache = {}
-    manifest: dict[str, str] = {}
+            return self.paths[doc_id]
+        except KeyError:
+            raise FileNotFoundError(f"no file with sha256 {doc_id} in the raw folder") from None
+
+
+def display_name(name: str) -> str:
+    """A file name as `os` gives it (str, undecodable bytes as surrogate escapes) as valid
+    NFC text: bytes that are not UTF-8 and control characters become `\\xNN`."""
+    text = os.fsencode(name).decode("utf-8", "backslashreplace")
+    text = "".join(f"\\x{ord(c):02x}" if unicodedata.category(c) == "Cc" else c for c in text)
+    return unicodedata.normalize("NFC", text)
+
+
+def _sort_key(rel: str) -> tuple[str, ...]:
+    return tuple(rel.split("/"))  # as pathlib sorts paths: folder by folder
+
+
+def _walk(raw_dir: Path) -> tuple[list[tuple[str, str, os.stat_result]], list[Skipped]]:
+    """(relative name, path, stat) of every regular file taken, and the entries skipped."""
+    files: list[tuple[str, str, os.stat_result]] = []
+    skipped: list[Skipped] = []
+    root = os.stat(raw_dir)  # a missing raw folder is an error of the run, not an entry
+    if not stat.S_ISDIR(root.st_mode):
+        raise NotADirectoryError(errno.ENOTDIR, "raw folder is not a folder", str(raw_dir))
+    seen_dirs = {(root.st_dev, root.st_ino)}
+    todo: list[tuple[str, str]] = [(os.fspath(raw_dir), "")]
+    while todo:
+        folder, prefix = todo.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as e:
+            skipped.append(Skipped(display_name(prefix.rstrip("/")), f"unreadable folder: {e.strerror or e}"))
+            continue
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.name in IGNORED_NAMES:
+                continue
+            if entry.name.startswith("."):
+                kind = "folder" if entry.is_dir() else "file"
+                skipped.append(Skipped(display_name(rel), f"hidden {kind} (a name starting with '.' is not read)"))
+                continue
+            try:
+                link = f" (a symlink to {display_name(os.readlink(entry.path))})" if entry.is_symlink() else ""
+            except OSError:  # removed or replaced meanwhile; the stat below says what it is now
+                link = ""
+            try:
+                st = os.stat(entry.path)  # follows symlinks
+            except OSError as e:
+                skipped.append(Skipped(display_name(rel), _stat_error(e, bool(link)) + link))
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                if (st.st_dev, st.st_ino) in seen_dirs:
+                    skipped.append(Skipped(display_name(rel), f"folder already read (a symlink loop or a second link){link}"))
+                else:
+                    seen_dirs.add((st.st_dev, st.st_ino))
+                    todo.append((entry.path, rel + "/"))
+            elif stat.S_ISREG(st.st_mode):
+                files.append((rel, entry.path, st))
+            else:
+                skipped.append(Skipped(display_name(rel), f"not a regular file: {file_kind(st.st_mode)}{link}"))
+    files.sort(key=lambda f: _sort_key(f[0]))
+    return files, skipped
+
+
+def _stat_error(e: OSError, is_link: bool) -> str:
+    if e.errno == errno.ELOOP:
+        return "symlink loop"
+    if e.errno == errno.ENOENT and is_link:
+        return "dangling symlink: its target does not exist"
+    return f"cannot be read: {e.strerror or e}"
+
+
+def _stamp(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _load_cache(cache_file: Path | None) -> dict[str, list]:
+    if not cache_file or not cache_file.exists():
+        return {}
+    try:
+        cache = json.loads(cache_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        log.warning("hash cache %s unreadable (%s); every file is hashed again", cache_file, e)
+        return {}
+    return cache if isinstance(cache, dict) else {}
+
+
+def _save_cache(cache_file: Path, fresh: dict[str, list]) -> None:
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(fresh, sort_keys=True), encoding="utf-8")  # names with surrogates as \\udcXX
+    os.replace(tmp, cache_file)
+
+
+def scan(raw_dir: Path, cache_file: Path | None = None) -> Manifest:
+    """The manifest of the raw folder: every regular file by content hash, and what was skipped."""
+    cache = _load_cache(cache_file)
+    files, skipped = _walk(Path(raw_dir))
+    names: dict[str, str] = {}
+    paths: dict[str, Path] = {}
     fresh: dict[str, list] = {}
-    for path in raw_files(raw_dir):
-        rel = path.relative_to(raw_dir).as_posix()
-        st = path.stat()
-        stamp = [st.st_size, st.st_mtime_ns]
+    for rel, path, st in files:
+        stamp = _stamp(st)
         cached = cache.get(rel)
-        digest = cached[2] if cached and cached[:2] == stamp else sha256_file(path)
+        if cached and cached[:-1] == stamp:
+            digest = cached[-1]
+        else:
+            try:
+                digest = sha256_file(path)
+            except OSError as e:  # unreadable, or no longer a regular file
+                skipped.append(Skipped(display_name(rel), f"cannot be read: {e.strerror or e}"))
+                log.debug("cannot hash %s", path, exc_info=True)
+                continue
         fresh[rel] = [*stamp, digest]
-        manifest.setdefault(digest, rel)
+        if digest in names:
+            skipped.append(Skipped(display_name(rel), f"same bytes as {names[digest]} (one document)"))
+            continue
+        names[digest] = display_name(rel)
+        paths[digest] = Path(path)
+    for s in skipped:
+        log.debug("raw folder: skipped %s: %s", s.path, s.reason)  # the runner reports them once
     if cache_file:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        cache_file.write_text(json.dumps(fresh, sort_keys=True), encoding="utf-8")
-    return manifest
+        _save_cache(cache_file, fresh)
+    return Manifest(names, paths, tuple(sorted(skipped, key=lambda s: _sort_key(s.path))))

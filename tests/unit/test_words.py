@@ -1,0 +1,85 @@
+"""Grouping words into lines: linear in the words of a line, and the same lines as before."""
+
+from __future__ import annotations
+
+import random
+import signal
+import time
+from contextlib import contextmanager
+
+import pytest
+
+from extractors.layout import Line, Word
+from extractors.pdf import iter_pages, opened
+from extractors.words import group_lines, page_words
+from tests.conftest import RAW
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Raise TimeoutError in the test instead of letting a quadratic loop run for minutes."""
+
+    def expire(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def reference_group_lines(words) -> list[Line]:
+    """The grouping as it was written first: the line's mean centre recomputed for every word."""
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.yc, w.x0)):
+        if lines:
+            last = lines[-1]
+            ref = last[-1]
+            tol = 0.5 * min(w.bottom - w.top, ref.bottom - ref.top)
+            if abs(w.yc - sum(x.yc for x in last) / len(last)) <= tol:
+                last.append(w)
+                continue
+        lines.append([w])
+    return [Line(tuple(sorted(ws, key=lambda w: w.x0))) for ws in lines]
+
+
+def _word(text: str, x0: float, top: float, height: float = 10.0) -> Word:
+    return Word(text, x0, top, x0 + 8.0, top + height, 4.0, 4.0)
+
+
+def test_one_line_of_25000_words_is_grouped_in_well_under_a_second():
+    rng = random.Random(7)
+    words = [_word(f"w{i}", 10.0 * i, 100.0 + rng.uniform(-0.8, 0.8)) for i in range(25_000)]
+    rng.shuffle(words)
+    start = time.perf_counter()
+    with time_limit(20):
+        lines = group_lines(words)
+    elapsed = time.perf_counter() - start
+    assert len(lines) == 1
+    assert [w.text for w in lines[0].words] == [f"w{i}" for i in range(25_000)]
+    assert elapsed < 1.5, f"{elapsed:.2f} s"
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_lines_are_those_of_the_mean_recomputed_for_every_word(seed):
+    """Random pages of jittered lines, mixed heights and near-ties: the same lines, word for word."""
+    rng = random.Random(seed)
+    words = []
+    for row in range(rng.randint(1, 40)):
+        base = 20.0 + row * rng.choice([6.0, 9.0, 12.0, 14.5])
+        for col in range(rng.randint(1, 30)):
+            height = rng.choice([5.0, 8.0, 10.0, 12.0])
+            words.append(_word(f"{row}.{col}", col * 9.0 + rng.uniform(-1, 1), base + rng.uniform(-3, 3), height))
+    assert group_lines(words) == reference_group_lines(words)
+
+
+@pytest.mark.parametrize("name", ["07_CT-TTg.pdf", "929_BCA-VPB.pdf"])
+def test_lines_of_the_sample_pages_are_unchanged(name):
+    with opened(RAW / name) as pdf:
+        for n, page in iter_pages(pdf, 1, 4):
+            words = page_words(page)
+            assert words, (name, n)
+            assert group_lines(words) == reference_group_lines(words), (name, n)
