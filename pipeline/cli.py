@@ -57,6 +57,8 @@ def run(
     state: Path | None = None, limits=None, log_level: str = "WARNING",
 ) -> dict:
     """Process the raw folder; returns the summary it prints."""
+    from extractors.tempdirs import clean_stale_temp
+
     from .io import recover_curated
     from .isolation import Limits
     from .resources import home, instance_for
@@ -75,12 +77,16 @@ def run(
 
         defs = build_definitions(str(raw), str(curated), workers, state_dir=str(state), limits=limits, progress=not quiet)
         folders = defs.resources["folders"]
+        for stale in clean_stale_temp():
+            log.info("removed %s, left by a run that was killed", stale)
         with instance_for(state) as instance:
             manifest = folders.manifest()
+            for entry in manifest.skipped:
+                log.warning("skipped %s: %s", entry.path, entry.reason)
             plan = make_plan(instance, manifest, curated, force=force)
             checks = _execute(defs, instance, plan, log_level) if not plan.nothing_to_do else _last_checks(instance, defs)
             defs.resources["doc_io_manager"].remove(keep=set(manifest))
-        summary = _summary(curated, plan, checks, time.monotonic() - started)
+        summary = _summary(curated, plan, checks, time.monotonic() - started, manifest.skipped)
     if not quiet:
         _print_summary(summary)
     return summary
@@ -155,7 +161,7 @@ def checks(curated: Path, state: Path | None = None, *, quiet: bool = False) -> 
     return results
 
 
-def _summary(curated: Path, plan, checks, seconds: float) -> dict:
+def _summary(curated: Path, plan, checks, seconds: float, skipped=()) -> dict:
     import pyarrow.parquet as pq
 
     docs = pq.read_table(curated / "documents.parquet", columns=["source_file", "status", "error"]).to_pylist()
@@ -178,6 +184,7 @@ def _summary(curated: Path, plan, checks, seconds: float) -> dict:
         "checks_failed": [name for name, ok, severity in checks if not ok and severity == "ERROR"],
         "checks_warned": [name for name, ok, severity in checks if not ok and severity != "ERROR"],
         "checks_run": len(checks),
+        "skipped": [(s.path, s.reason) for s in skipped],
         "curated": str(curated),
         "seconds": round(seconds, 2),
     }
@@ -188,6 +195,10 @@ def _print_summary(s: dict) -> None:
     print(f"  documents  {s['documents']}: {s['ok']} ok, {s['partial']} partial, {len(s['failed'])} failed")
     for f, err in s["failed"]:
         print(f"    failed   {f}: {err}")
+    if s["skipped"]:
+        print(f"  skipped    {len(s['skipped'])} entr{'y' if len(s['skipped']) == 1 else 'ies'} of the raw folder (not documents):")
+        for path, reason in s["skipped"]:
+            print(f"    skipped  {path}: {reason}")
     print(f"  pages      {s['pages_text']} text, {s['pages_ocr']} ocr, {s['pages_failed']} failed")
     print(f"  tasks      {s['tasks']}   statuses {s['statuses']}   links {s['links']}   cells {s['cells']}")
     if s["checks_failed"]:

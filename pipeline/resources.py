@@ -11,7 +11,7 @@ from dagster._core.instance.ref import InstanceRef
 from pydantic import Field
 
 from .isolation import Limits
-from .manifest import scan
+from .manifest import Manifest, scan
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,12 +56,10 @@ class Folders(ConfigurableResource):
     def limits(self) -> Limits:
         return Limits(seconds=self.doc_seconds, memory_mb=self.doc_memory_mb)
 
-    def manifest(self) -> dict[str, str]:
-        """{doc_id: relative path} of the raw folder now."""
+    def manifest(self) -> Manifest:
+        """{doc_id: source_file} of the raw folder now, with the real paths and the entries skipped."""
         return scan(self.raw, self.state / "manifest-cache.json")
 
-    def path_of(self, doc_id: str, manifest: dict[str, str] | None = None) -> Path:
-        rel = (manifest if manifest is not None else self.manifest()).get(doc_id)
-        if rel is None:
-            raise FileNotFoundError(f"no file with sha256 {doc_id} in {self.raw}")
-        return self.raw / rel
+    def path_of(self, doc_id: str, manifest: Manifest | None = None) -> Path:
+        """The file to open for a document (its real name, which source_file may only show)."""
+        return (manifest if manifest is not None else self.manifest()).path_of(doc_id)

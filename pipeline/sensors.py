@@ -24,6 +24,8 @@ from .resources import Folders
 
 INGEST_JOB = define_asset_job("ingest", selection=AssetSelection.all())
 SENSOR_SECONDS = int(os.environ.get("NHIEMVU_SENSOR_SECONDS", "30"))
+# Off until switched on in the UI, or on from the start with NHIEMVU_SENSOR=on.
+SENSOR_STATUS = DefaultSensorStatus.RUNNING if os.environ.get("NHIEMVU_SENSOR") == "on" else DefaultSensorStatus.STOPPED
 DOC_KEYS = [a.key for a in DOC_ASSETS]
 CURATED_KEYS = list(curated.keys)
 
@@ -45,7 +47,7 @@ def run_requests(plan) -> list[RunRequest]:
     ]
 
 
-@sensor(job=INGEST_JOB, minimum_interval_seconds=SENSOR_SECONDS, default_status=DefaultSensorStatus.STOPPED)
+@sensor(job=INGEST_JOB, minimum_interval_seconds=SENSOR_SECONDS, default_status=SENSOR_STATUS)
 def raw_folder_sensor(context: SensorEvaluationContext, folders: Folders):
     manifest = folders.manifest()
     known = context.instance.get_dynamic_partitions(PDF_PARTITIONS.name)

@@ -2,9 +2,6 @@
 beside two good PDFs: the run ends, the good PDFs are ok, each bad one gets the row it
 deserves (failed with a clear reason, or partial with the failed page), stray entries are
 skipped with a reason, and no page is lost or renumbered.
-
-Parts that need the runner's wiring of `pipeline.manifest.Manifest` (read a document by its
-real name, list the skipped entries in the summary) are marked xfail(strict=True).
 """
 
 from __future__ import annotations
@@ -38,7 +35,6 @@ STRAY = {
     "stray/locked_dir": "unreadable folder: Permission denied",
     "stray/.hidden.pdf": "hidden file",
 }
-WIRING = "needs the runner to read documents through Manifest.path_of (pipeline/resources.py)"
 
 
 def _build(raw):
@@ -174,14 +170,12 @@ def test_odd_names_are_nfc_text_in_the_tables(workspace):
     assert NON_UTF8 in docs and NFD in docs
 
 
-@pytest.mark.xfail(strict=True, reason=WIRING)
 @pytest.mark.parametrize("name", [NON_UTF8, NFD])
 def test_files_with_odd_names_are_processed(workspace, name):
     doc = _docs(workspace)[name]
     assert doc["status"] == "ok", doc["error"]
 
 
-@pytest.mark.xfail(strict=True, reason="needs the runner's summary to list Manifest.skipped as (path, reason)")
 def test_the_summary_lists_the_skipped_entries(workspace):
     skipped = dict(workspace["summary"]["skipped"])
     for path, reason in STRAY.items():

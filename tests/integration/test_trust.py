@@ -223,3 +223,44 @@ def test_nhiemvu_dev_stopped_leaves_no_process_behind(tmp_path, sig):
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, 9)
+
+
+def test_the_sensor_under_nhiemvu_dev_takes_dropped_and_replaced_files_in(tmp_path):
+    """The real thing: `nhiemvu dev` with the sensor on (5 s ticks); files dropped into and
+    replaced in the raw folder reach the curated tables without anyone running anything."""
+    import signal
+    import socket
+
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    raw.mkdir()
+    shutil.copy(RAW / "929_BCA-VPB.pdf", raw / "a.pdf")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "state"), "NHIEMVU_RAW": str(raw),
+           "NHIEMVU_CURATED": str(curated), "NHIEMVU_SENSOR": "on", "NHIEMVU_SENSOR_SECONDS": "5"}
+    proc = subprocess.Popen([*NHIEMVU, "dev", "--port", str(port)], env=env, cwd=ROOT, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def wait_for(condition, what, seconds=240):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                docs = {d["source_file"]: d for d in pq.read_table(curated / "documents.parquet").to_pylist()}
+                if condition(docs):
+                    return docs
+            except (OSError, ValueError):
+                pass
+            time.sleep(1)
+        pytest.fail(f"the sensor did not bring {what} into the curated tables")
+
+    try:
+        wait_for(lambda d: set(d) == {"a.pdf"}, "the first file")
+        shutil.copy(RAW / "71_NQ-CP_BCA.pdf", raw / "b.pdf")
+        wait_for(lambda d: set(d) == {"a.pdf", "b.pdf"}, "a dropped file")
+        shutil.copy(RAW / "07_CT-TTg.pdf", raw / "a.pdf")
+        docs = wait_for(lambda d: d.get("a.pdf", {}).get("doc_number") == "07/CT-TTg", "a replaced file")
+        assert set(docs) == {"a.pdf", "b.pdf"}
+    finally:
+        os.kill(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=60)
