@@ -10,6 +10,7 @@ into logical tables.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -20,9 +21,11 @@ from typing import Callable, Sequence
 from .furniture import split_furniture
 from .grid import build_fragments, pdfplumber_cell_boxes, prose_lines
 from .layout import PageContent
-from .pdf import DocumentError, iter_pages, opened, page_count, sideways_rotation, write_rotated_page
+from .pdf import INTERNAL_ERROR, DocumentError, error_text, iter_pages, opened, page_count, sideways_rotation, write_rotated_page
 from .stitch import LogicalTable, stitch
 from .words import page_words
+
+log = logging.getLogger(__name__)
 
 MIN_TEXT_CHARS = 20  # a page with fewer characters than this and an image is a scan
 SCAN_IMAGE_COVER = 0.9  # ... and so is a page covered by one image with only a watermark of text
@@ -67,7 +70,13 @@ def is_scan(page, n_chars: int) -> bool:
 
 
 def _failed(page_no: int, error: Exception) -> PageContent:
-    return PageContent(page_no, 0.0, 0.0, "failed", 0, error=f"{type(error).__name__}: {error}")
+    """A page that could not be read; a bug of ours is marked as such and logged with its traceback."""
+    text = error_text(error)
+    if text.startswith(INTERNAL_ERROR):
+        log.error("page %d: %s", page_no, text, exc_info=error)
+    else:
+        log.debug("page %d failed: %s", page_no, text, exc_info=error)
+    return PageContent(page_no, 0.0, 0.0, "failed", 0, error=text)
 
 
 def _read_upright(path: str, page, page_no: int) -> tuple[PageContent, bool]:

@@ -407,3 +407,29 @@ def write_rotated_page(src: str | Path, page_no: int, extra: int, dst: str | Pat
         page = out.pages[0]
         page.Rotate = (int(page.obj.get("/Rotate", 0)) + extra) % 360
         out.save(dst, deterministic_id=True)
+
+
+INTERNAL_ERROR = "internal error"
+_OUR_PACKAGES = (f"{os.sep}extractors{os.sep}", f"{os.sep}normalizers{os.sep}")
+
+
+def is_our_bug(error: BaseException) -> bool:
+    """Whether an exception comes from our own code rather than from a damaged file: the frame
+    that raised it is in extractors/ or normalizers/ (a library that chokes on a malformed page
+    raises from its own frames, whatever the exception's type)."""
+    if isinstance(error, (DocumentError, MemoryError, zlib.error)):
+        return False
+    tb = error.__traceback__
+    last = None
+    while tb is not None:
+        last = tb
+        tb = tb.tb_next
+    return last is not None and any(p in last.tb_frame.f_code.co_filename for p in _OUR_PACKAGES) \
+        and "site-packages" not in last.tb_frame.f_code.co_filename
+
+
+def error_text(error: BaseException) -> str:
+    """One line for the data: the exception's type and first line, marked when it is our bug."""
+    text = f"{type(error).__name__}: {(str(error).splitlines() or [''])[0][:300]}"
+    return f"{INTERNAL_ERROR}: {text}" if is_our_bug(error) else text
+

@@ -9,6 +9,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue, asset_check
 
+from extractors.pdf import INTERNAL_ERROR
 from normalizers.agencies import resolve_agencies
 from normalizers.schema import TABLES, check_table
 
@@ -64,6 +65,21 @@ def few_failed_pages(folders: Folders) -> AssetCheckResult:
                             metadata={"documents": _listing(bad), "count": len(bad)})
 
 
+@asset_check(asset=AssetKey("pages"), name="no_internal_errors", additional_deps=[AssetKey("documents")])
+def no_internal_errors(folders: Folders) -> AssetCheckResult:
+    """No page or document failed because of a bug of ours (as opposed to a damaged file):
+    such failures are marked "internal error" in the data, logged with their traceback, and
+    fail the run."""
+    docs = _read(folders, "documents", ["doc_id", "source_file", "error"]).to_pylist()
+    names = {d["doc_id"]: d["source_file"] for d in docs}
+    bad = [f"{d['source_file']}: {d['error']}" for d in docs if d["error"] and INTERNAL_ERROR in d["error"]
+           and not d["error"].startswith("page ")]
+    bad += [f"{names.get(p['doc_id'], p['doc_id'])} page {p['page']}: {p['error']}"
+            for p in _read(folders, "pages", ["doc_id", "page", "error"]).to_pylist()
+            if p["error"] and p["error"].startswith(INTERNAL_ERROR)]
+    return AssetCheckResult(passed=not bad, metadata={"failures": _listing(sorted(bad)), "count": len(bad)})
+
+
 @asset_check(asset=AssetKey("tasks"), name="agencies_resolved")
 def agencies_resolved(folders: Folders) -> AssetCheckResult:
     """Every lead/coordinating agency cell is resolved; names that are not are listed."""
@@ -78,4 +94,4 @@ def agencies_resolved(folders: Folders) -> AssetCheckResult:
 
 
 SCHEMA_CHECKS = [_schema_check(name) for name in TABLES]
-CHECKS = [*SCHEMA_CHECKS, one_row_per_page, few_failed_pages, agencies_resolved]
+CHECKS = [*SCHEMA_CHECKS, one_row_per_page, few_failed_pages, no_internal_errors, agencies_resolved]

@@ -264,3 +264,25 @@ def test_the_sensor_under_nhiemvu_dev_takes_dropped_and_replaced_files_in(tmp_pa
     finally:
         os.kill(proc.pid, signal.SIGTERM)
         proc.wait(timeout=60)
+
+
+def test_a_bug_of_ours_is_not_a_damaged_page_it_fails_the_run(tmp_path, monkeypatch):
+    """A bug in the grid code used to show up as 'page failed' rows in a green run."""
+    import extractors.document as document
+
+    real = document.build_fragments
+
+    def buggy(page_no, boxes, words):
+        if page_no == 2:
+            return real(page_no, None, words)  # our own code fails on bad input: a TypeError in extractors/
+        return real(page_no, boxes, words)
+
+    monkeypatch.setattr(document, "build_fragments", buggy)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / "bao_cao_02-KH_BCDTW.pdf", raw / "a.pdf")
+    summary = run(raw, tmp_path / "out", quiet=True, state=tmp_path / "state")
+    assert summary["checks_failed"] == ["pages:no_internal_errors"]
+    pages = {p["page"]: p for p in pq.read_table(tmp_path / "out" / "pages.parquet").to_pylist()}
+    assert pages[2]["method"] == "failed" and pages[2]["error"].startswith("internal error: TypeError")
+    assert pages[1]["method"] == "text"
