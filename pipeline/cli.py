@@ -94,6 +94,7 @@ def run(
 
 def _execute(defs, instance, plan, log_level: str) -> list[tuple[str, bool, str]]:
     """The runs of a plan, documents before the curated tables; returns the check results."""
+    from .definitions import executor_name
     from .partitions import range_tags
     from .sensors import CURATED_KEYS, DOC_KEYS
 
@@ -109,13 +110,32 @@ def _execute(defs, instance, plan, log_level: str) -> list[tuple[str, bool, str]
         runs.append((CURATED_KEYS, {}))
     checks = []
     for selection, tags in runs:
-        result = job.execute_in_process(instance=instance, asset_selection=selection, tags=tags, run_config=config,
-                                        raise_on_error=True)
+        if executor_name() == "in_process":
+            result = job.execute_in_process(instance=instance, asset_selection=selection, tags=tags, run_config=config,
+                                            raise_on_error=True)
+            evaluations = result.get_asset_check_evaluations()
+        else:  # another executor: the run is launched from the module's Definitions, as a daemon would
+            evaluations = _execute_reconstructed(instance, selection, tags, config)
         checks += [
             (f"{e.asset_check_key.asset_key.to_user_string()}:{e.asset_check_key.name}", e.passed, e.severity.value)
-            for e in result.get_asset_check_evaluations()
+            for e in evaluations
         ]
     return checks
+
+
+def _execute_reconstructed(instance, selection, tags, config) -> list:
+    """Execute a run of the `ingest` job of `pipeline.definitions` with the configured executor
+    (its workers load the same module, configured by the same environment)."""
+    from dagster import DagsterEventType, execute_job
+    from dagster._core.definitions.reconstruct import ReconstructableRepository
+
+    recon = ReconstructableRepository.for_module("pipeline.definitions", "defs").get_reconstructable_job("ingest")
+    with execute_job(recon, instance=instance, tags=tags, asset_selection=selection, run_config=config,
+                     raise_on_error=True) as result:
+        if not result.success:
+            raise RuntimeError(f"run {result.run_id} failed")
+        return [e.event_specific_data for e in result.all_events
+                if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION]
 
 
 def last_checks(instance, defs) -> list[dict]:

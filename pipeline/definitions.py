@@ -1,8 +1,10 @@
 """The Dagster Definitions of nhiemvu (what `dagster dev -m pipeline.definitions` loads).
 
 The executor is chosen by configuration only (`NHIEMVU_EXECUTOR`): `in_process` (the
-default: a step's documents already run in child processes on every core) or
-`multiprocess`; the Definitions are the same whichever runs them.
+default: a step's documents already run in child processes on every core), `multiprocess`,
+or `dask` (the steps run on an existing dask.distributed cluster whose scheduler is
+`NHIEMVU_DASK_SCHEDULER`; see docs/scale-out.md); the Definitions are the same whichever
+runs them.
 """
 
 from __future__ import annotations
@@ -19,14 +21,26 @@ from .isolation import Limits
 from .resources import PROJECT_ROOT, Folders, home
 from .sensors import INGEST_JOB, raw_folder_sensor
 
-EXECUTORS = {"in_process": in_process_executor, "multiprocess": multiprocess_executor}
+EXECUTORS = ("in_process", "multiprocess", "dask")
+
+
+def executor_name() -> str:
+    name = os.environ.get("NHIEMVU_EXECUTOR", "in_process")
+    if name not in EXECUTORS:
+        raise ValueError(f"NHIEMVU_EXECUTOR={name!r}: choose one of {EXECUTORS}")
+    return name
 
 
 def executor_from_env():
-    name = os.environ.get("NHIEMVU_EXECUTOR", "in_process")
-    if name not in EXECUTORS:
-        raise ValueError(f"NHIEMVU_EXECUTOR={name!r}: choose one of {sorted(EXECUTORS)}")
-    return EXECUTORS[name]
+    name = executor_name()
+    if name == "dask":
+        from .dask_executor import dask_range_executor
+
+        address = os.environ.get("NHIEMVU_DASK_SCHEDULER")
+        if not address:
+            raise ValueError("NHIEMVU_EXECUTOR=dask needs NHIEMVU_DASK_SCHEDULER (e.g. tcp://10.0.0.5:8786)")
+        return dask_range_executor.configured({"cluster": {"existing": {"address": address}}})
+    return {"in_process": in_process_executor, "multiprocess": multiprocess_executor}[name]
 
 
 def build_definitions(

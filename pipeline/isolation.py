@@ -106,6 +106,9 @@ def run_isolated(
     once; yields `(key, result)` as they finish, `result` being a `Failure` when there is none."""
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
+    if mp.current_process().daemon:
+        raise RuntimeError("documents are processed in child processes, which a daemonic process cannot start: "
+                           "run the workers as non-daemonic processes (dask: distributed.worker.daemon = False)")
     ctx = _context()
     pending = list(tasks)[::-1]
     running: list[_Running] = []
