@@ -57,7 +57,7 @@ CITE_SCORE_TEXT, CITE_SCORE_OCR_KNOWN, CITE_SCORE_OCR_REPAIRED, CITE_SCORE_OCR_U
 
 _SUB_ITEM = re.compile(r"^\(\d+\)$")
 # "1. NHIỆM VỤ RIÊNG", "II. Khẩn trương …", "A Nhiệm vụ chung …", "Phần I …": label and its punctuation
-_LABEL = re.compile(r"^(?:phần\s+(?:thứ\s+)?)?(?P<no>[IVXLC]+|\d{1,3}|[A-ZĐ])[.):]?(?=\s|$)", re.IGNORECASE)
+_LABEL = re.compile(r"^(?:(?i:phần)\s+(?:(?i:thứ)\s+)?)?(?P<no>[IVXLC]+|\d{1,3}|[A-ZĐ])[.):]?(?=\s|$)")
 _ROMAN = re.compile(r"^[IVXLC]+$")
 PART_HEADING_GAP = 45.0  # points: a part heading lies at most this far above its table
 

@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from .agencies import registry
 from .fingerprint import bare_words
@@ -40,6 +40,7 @@ SAME_TASK_MIN_SCORE = 88.0
 SAME_TASK_MIN_CHARS = 25
 TRUNCATED_MIN_WORDS = 8  # a prefix must have at least this many words to stand for the whole
 CONTAINED_MIN_WORDS = 12
+PREFILTER_WORDS = 0.6  # share of the shorter name's words the other must hold to be scored
 PREFIX_LENGTH_GAP = 4  # words: a name this much shorter than the other may be a truncation of it
 _ELLIPSIS = re.compile(r"(?:…|\.\.\.)\s*[\"”]?\s*$")
 _DATA = Path(__file__).parent / "data"
@@ -56,8 +57,13 @@ def _abbreviations() -> dict[str, list[str]]:
 
 def name_key(name: str) -> list[str]:
     """Words of a task name for matching: bare words, abbreviations expanded."""
+    return list(_key(name))
+
+
+@lru_cache(maxsize=65536)
+def _key(name: str) -> tuple[str, ...]:
     abbr = _abbreviations()
-    return [x for w in bare_words(name) for x in abbr.get(w, [w])]
+    return tuple(x for w in bare_words(name) for x in abbr.get(w, [w]))
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +81,7 @@ def leads_agree(a: Task, b: Task) -> bool:
 
 def name_score(a: Task, b: Task) -> float:
     """Similarity of two tasks' names in [0, 100] (see the module docstring)."""
-    ka, kb = name_key(a["name"]), name_key(b["name"])
+    ka, kb = _key(a["name"]), _key(b["name"])
     if not ka or not kb:
         return 0.0
     sa, sb = " ".join(ka), " ".join(kb)
@@ -106,20 +112,29 @@ def same_task_pairs(tasks: Sequence[Task]) -> list[tuple[Task, Task, float]]:
 
 
 def _match(left: Sequence[Task], right: Sequence[Task]) -> list[tuple[Task, Task, float]]:
-    """One-to-one pairs between two documents' tasks, best score first."""
-    prefilter = SAME_TASK_MIN_SCORE - 30
-    keys_r = [" ".join(name_key(t["name"])) for t in right]
+    """One-to-one pairs between two documents' tasks, best score first.
+
+    Only pairs that can pass are scored: `whole` at the threshold already (computed for all
+    pairs at once by rapidfuzz), or names where most of the shorter one's words are in the
+    other (PREFILTER_WORDS; a passing `prefix` or `contained` score implies it)."""
+    keys_l = [" ".join(_key(t["name"])) for t in left]
+    keys_r = [" ".join(_key(t["name"])) for t in right]
+    whole = process.cdist(keys_l, keys_r, scorer=fuzz.token_sort_ratio, score_cutoff=SAME_TASK_MIN_SCORE)
+    words_l, words_r = [frozenset(_key(t["name"])) for t in left], [frozenset(_key(t["name"])) for t in right]
+    shared = {
+        (i, j)
+        for i, a in enumerate(words_l)
+        for j, b in enumerate(words_r)
+        if a and b and len(a & b) >= PREFILTER_WORDS * min(len(a), len(b))
+    }
+    candidates = sorted({*((int(i), int(j)) for i, j in zip(*whole.nonzero())), *shared})
     scored = []
-    for i, a in enumerate(left):
-        ka = " ".join(name_key(a["name"]))
-        for j, b in enumerate(right):
-            if fuzz.partial_ratio(ka, keys_r[j]) < prefilter:
-                continue
-            s = name_score(a, b)
-            if s >= SAME_TASK_MIN_SCORE:
-                whole = fuzz.token_sort_ratio(ka, keys_r[j])
-                lead = fuzz.ratio(a.get("lead_agency_raw") or "", b.get("lead_agency_raw") or "")
-                scored.append((-s, -whole, -lead, i, j))
+    for i, j in candidates:
+        a, b = left[i], right[j]
+        s = name_score(a, b)
+        if s >= SAME_TASK_MIN_SCORE:
+            lead = fuzz.ratio(a.get("lead_agency_raw") or "", b.get("lead_agency_raw") or "")
+            scored.append((-s, -fuzz.token_sort_ratio(keys_l[i], keys_r[j]), -lead, int(i), int(j)))
     used_l, used_r, out = set(), set(), []
     for neg, _, _, i, j in sorted(scored):
         if i in used_l or j in used_r:

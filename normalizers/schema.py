@@ -225,14 +225,14 @@ LINKS = Table(
                "holds it, or the source task's row (same_task), on src_page."),
         Column("raw_text", STR, "Text as printed that makes the link (the cited number, or the task name)."),
         Column("dst_doc_number", STR, "Normalized number of the cited document; a number read by OCR whose type code is "
-               "not in the registry is repaired when exactly one type code is one letter away ('1039/TTTr-CP' -> "
-               "'1039/TTr-CP')."),
+               "not in the registry is repaired when exactly one type code is near it (one letter more, less or "
+               "different, or Đ read as D): '1039/TTTr-CP' -> '1039/TTr-CP'; raw_text keeps what was read."),
         Column("dst_doc_id", STR, "doc_id of the cited document when it is in the corpus: the document printing that number, "
                "else an appendix attached to it ('Kèm theo …'); the primary copy when there are duplicates."),
         Column("dst_task_id", STR, "Task linked to (same_task)."),
         Column("score", F32, "Confidence in [0, 1]. cites: 1 as printed on a text page; from OCR 0.9 when its codes are in "
                "the registries, 0.8 when repaired, 0.5 when its codes could not be checked. same_task: the name "
-               "match score (see normalizers/corpus.py)."),
+               "match score (see normalizers/sametask.py)."),
     ),
     key=("link_id",),
 )
