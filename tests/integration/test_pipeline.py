@@ -331,3 +331,18 @@ def test_the_analyst_guide_runs_on_the_curated_tables(workspace, capsys):
     assert len(scope["tasks"]) > 0 and set(scope["per_agency"].columns) == {"open_tasks", "past_due"}
     assert scope["today_name"]("Bộ Kế hoạch và Đầu tư") == "Bộ Tài chính"
     assert "tasks in" in capsys.readouterr().out
+
+
+def test_trace_by_document_number_and_item_and_a_cell(workspace, tmp_path):
+    from pipeline.trace import find_target, trace
+
+    target = find_target(workspace["curated"], doc="07/CT-TTg", item="12")
+    task = next(t for t in _table(workspace, "tasks").to_pylist()
+                if t["source_file"] == "07_CT-TTg.pdf" and t["item_no"] == "12")
+    assert target.values["task_id"] == task["task_id"] and target.source_file == "07_CT-TTg.pdf"
+    cell = next(c for c in _table(workspace, "cells").to_pylist() if c["row_kind"] == "data")
+    ident = f"{cell['doc_id']}:{cell['table_no']}:{cell['row_no']}:{cell['col_no']}"
+    out = trace(workspace["curated"], workspace["raw"], ident, out=tmp_path / "cell.png")
+    assert out.is_file() and find_target(workspace["curated"], ident).values["text"] == cell["text"]
+    with pytest.raises(SystemExit, match="no item"):
+        find_target(workspace["curated"], doc="07/CT-TTg", item="999")
