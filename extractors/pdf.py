@@ -1,7 +1,8 @@
 """Opening a PDF safely: clear errors for files that are not PDFs, empty, truncated,
 corrupt or encrypted, so the pipeline can record them as failed and go on; and its pages,
-counted from the page tree itself, each built on its own so that a broken page is reported
-as that page's error instead of being dropped or stopping the others.
+counted from the page tree itself, each built on its own (its content streams checked first,
+`streams.check_content_streams`) so that a broken page is reported as that page's error
+instead of being dropped, read as empty, or stopping the others.
 
 Files are only ever opened through `open_regular`: a FIFO, a device or a folder (a stray
 entry of the raw folder, or a symlink to /dev/zero) is refused before a byte is read,
@@ -16,45 +17,28 @@ import itertools
 import logging
 import os
 import stat
-import zlib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
 import pdfplumber
-from pdfminer.ascii85 import ascii85decode, asciihexdecode
 from pdfminer.pdfdocument import PDFEncryptionError, PDFNoPageLabels, PDFPasswordIncorrect
 from pdfminer.pdfpage import LITERAL_PAGE, LITERAL_PAGES, PDFPage
 from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.pdftypes import (
-    LITERALS_ASCII85_DECODE,
-    LITERALS_ASCIIHEX_DECODE,
-    LITERALS_FLATE_DECODE,
-    PDFObjRef,
-    PDFStream,
-    resolve1,
-)
-from pdfminer.psparser import LIT
+from pdfminer.pdftypes import PDFObjRef, resolve1
 from pdfplumber.page import Page
+
+from .streams import PageError, check_content_streams
 
 log = logging.getLogger(__name__)
 
 # Tolerances of opening and page building, in one place.
 HEAD_BYTES = 1024  # "%PDF-" must appear in the first KB (as every reader requires)
 TAIL_CHUNK = 1 << 20  # the end-of-file marker is looked for backwards, a MB at a time, up to the start
-MAX_STREAM_BYTES = 128 << 20  # a page content stream inflating to more than this is not read (deflate bomb)
-MAX_PAGE_STREAMS = 10_000  # content streams and form XObjects checked per page, at most
-INFLATE_CHUNK = 1 << 20  # inflation is checked in steps of this many output bytes (bounded memory)
-
-_FORM = LIT("Form")
 
 
 class DocumentError(Exception):
     """The document as a whole cannot be read; the message says why, for users."""
-
-
-class PageError(Exception):
-    """One page cannot be read (broken page object, a content stream that does not inflate)."""
 
 
 class NotRegularFile(OSError):
@@ -298,93 +282,6 @@ def iter_pages(pdf: pdfplumber.PDF, first: int = 1, last: int | None = None) -> 
             log.debug("page %d cannot be built", number, exc_info=True)
             page = e
         yield number, page
-
-
-def _page_streams(page: PDFPage) -> Iterator[PDFStream]:
-    """The content streams of a page and of the form XObjects it draws (at any depth), each once."""
-    seen: set[object] = set()
-    streams: list[object] = list(page.contents)
-    resources: list[object] = [page.resources]
-    while streams or resources:
-        if resources:
-            res = resolve1(resources.pop())
-            xobjects = resolve1(res.get("XObject")) if isinstance(res, dict) else None
-            if isinstance(xobjects, dict):
-                for ref in xobjects.values():
-                    x = resolve1(ref)
-                    if isinstance(x, PDFStream) and resolve1(x.get("Subtype")) is _FORM:
-                        streams.append(x)
-            continue
-        stream = resolve1(streams.pop())
-        key = stream.objid if isinstance(stream, PDFStream) and stream.objid is not None else id(stream)
-        if not isinstance(stream, PDFStream) or key in seen:
-            continue
-        seen.add(key)
-        if len(seen) > MAX_PAGE_STREAMS:
-            raise PageError(f"more than {MAX_PAGE_STREAMS} content streams and forms on the page")
-        if stream.get("Resources") is not None:
-            resources.append(stream.get("Resources"))
-        yield stream
-
-
-def check_content_streams(page: PDFPage) -> None:
-    """Raise PageError if a content stream of the page does not inflate, or inflates to more
-    than MAX_STREAM_BYTES. pdfminer would read the first as empty (an empty "ok" page) and
-    hold the second in memory whole (a 2 MB deflate bomb takes GBs)."""
-    for stream in _page_streams(page):
-        _check_stream(stream)
-
-
-def _check_stream(stream: PDFStream) -> None:
-    data = stream.rawdata
-    if data is None:  # already decoded by pdfminer
-        return
-    filters = stream.get_filters()
-    names = [f for f, _ in filters]
-    if not any(f in LITERALS_FLATE_DECODE for f in names):
-        return
-    if not all(f in LITERALS_FLATE_DECODE or f in LITERALS_ASCII85_DECODE or f in LITERALS_ASCIIHEX_DECODE for f in names):
-        return  # a chain with other filters is left to pdfminer
-    where = f"content stream {stream.objid} 0 R" if stream.objid is not None else "an inline content stream"
-    if stream.decipher:
-        if stream.objid is None or stream.genno is None:
-            return
-        data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
-    for i, f in enumerate(names):
-        if f in LITERALS_ASCII85_DECODE:
-            data = ascii85decode(data)
-        elif f in LITERALS_ASCIIHEX_DECODE:
-            data = asciihexdecode(data)
-        else:
-            data = _inflate(data, where, keep=i < len(names) - 1)
-
-
-def _inflate(data: bytes, where: str, *, keep: bool) -> bytes:
-    """Inflate zlib data in bounded steps. Like pdfminer, a bad checksum or a missing end is
-    tolerated when the data itself inflated; anything else raises PageError."""
-    if len(data) < 2 or (data[0] & 0x0F) != 8 or ((data[0] << 8) | data[1]) % 31:
-        raise PageError(f"{where} does not inflate: not zlib data (bad header)")
-    d = zlib.decompressobj(-zlib.MAX_WBITS)  # raw deflate after the 2-byte header: the checksum is not required
-    pending, size, out = data[2:], 0, []
-    try:
-        while pending and not d.eof:
-            chunk = d.decompress(pending, INFLATE_CHUNK)
-            pending = d.unconsumed_tail
-            size += len(chunk)
-            if size > MAX_STREAM_BYTES:
-                raise PageError(
-                    f"{where} inflates to more than {MAX_STREAM_BYTES >> 20} MB (a deflate bomb?); the page is not read"
-                )
-            if keep:
-                out.append(chunk)
-    except zlib.error as e:
-        reason = str(e).split(": ", 1)[-1]  # "Error -3 while decompressing data: invalid block type"
-        raise PageError(f"{where} does not inflate ({reason}, after {size} bytes); the page's text cannot be read") from e
-    if not d.eof and size == 0:
-        raise PageError(f"{where} does not inflate: the data ends before any content")
-    if not d.eof:
-        log.warning("%s is cut short after %d bytes; read as far as it goes", where, size)
-    return b"".join(out)
 
 
 def sideways_rotation(page: Page) -> int | None:
