@@ -87,7 +87,7 @@ DOCUMENTS = Table(
     "One row per PDF found in the raw folder, processed or failed.",
     (
         Column("doc_id", STR, DOC_ID.description, nullable=False, unique=True),
-        Column("source_file", STR, "Path of the PDF relative to the raw folder (POSIX separators).", nullable=False),
+        Column("source_file", STR, "Path of the PDF relative to the raw folder (POSIX separators), as NFC text: bytes of a name that are not UTF-8, and control characters, are shown as \\xNN.", nullable=False),
         Column("n_pages", I32, "Number of pages of the PDF (0 if it could not be opened).", nullable=False, min_value=0),
         Column("doc_number", STR, "Normalized document number (số hiệu) printed after 'Số:', e.g. '07/CT-TTg'."),
         Column("doc_type", STR, "Document type: 'Chỉ thị', 'Công văn', 'Báo cáo', 'Thông báo', 'Kế hoạch', 'Quyết định', 'Nghị quyết', 'Phụ lục', …"),

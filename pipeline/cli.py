@@ -243,7 +243,9 @@ def show(task_id: str, raw: Path, curated: Path, out: Path) -> list[Path]:
     if not tasks:
         raise SystemExit(f"no task {task_id} in {path}")
     task = tasks[0]
-    source = raw / task["source_file"]
+    from .trace import source_path
+
+    source = source_path(raw, task["source_file"], task["doc_id"])
     if not source.is_file():
         raise SystemExit(f"the source file {source} is not there (was it moved? pass --raw)")
     out.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,8 @@ import pyarrow.parquet as pq
 from extractors.highlight import stack, traced_page
 from normalizers.agencies import registry, resolve_agencies
 
+from .trace import source_path
+
 OPEN_STATUSES = ("not_completed", "overdue", "in_progress")
 CSS = """
 body{font-family:sans-serif;margin:1.5em;color:#222} table{border-collapse:collapse;margin:.5em 0 1.5em}
@@ -60,7 +62,7 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 
 def _picture(task: dict, cells: list[dict], raw: Path, folder: Path) -> str | None:
     """Write the picture of a task's row; returns its path relative to the report (None if the file is gone)."""
-    source = raw / task["source_file"]
+    source = source_path(raw, task["source_file"], task["doc_id"])
     if not source.is_file() or not task["spans"]:
         return None
     by_page: dict[int, list] = defaultdict(list)

@@ -120,7 +120,7 @@ def trace(curated: Path, raw: Path, ident: str | None = None, *, doc: str | None
           out: Path | None = None) -> Path:
     """Print where the row was printed and write its picture; returns the PNG's path."""
     target = find_target(curated, ident, doc=doc, item=item)
-    source = raw / target.source_file
+    source = source_path(raw, target.source_file, target.doc_id)
     print(f"{target.kind} in {target.source_file} (doc_id {target.doc_id[:12]}…)")
     if not source.is_file():
         raise SystemExit(f"the source file {source} is not there (moved? pass --raw)")
@@ -142,6 +142,21 @@ def trace(curated: Path, raw: Path, ident: str | None = None, *, doc: str | None
     stack(images).save(out)
     print(f"wrote {out}")
     return out
+
+
+def source_path(raw: Path, source_file: str, doc_id: str) -> Path:
+    """The file of a document: raw/source_file, or, where the name is shown rather than real
+    (undecodable bytes shown as \\xNN) or the file was renamed, the file of the raw folder with
+    that doc_id."""
+    path = raw / source_file
+    if path.is_file():
+        return path
+    from .manifest import scan
+
+    try:
+        return scan(raw).path_of(doc_id)
+    except FileNotFoundError:
+        return path
 
 
 def _fmt(box) -> str:
