@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import time
 import unicodedata
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,23 +17,11 @@ from extractors.pdf import sha256_file
 from pipeline.manifest import scan
 from tests.conftest import RAW
 from tests.fixtures import hostile
+from tests.fixtures.hostile import time_limit
 
 GOOD = RAW / "929_BCA-VPB.pdf"
 OTHER = RAW / "bao_cao_02-KH_BCDTW.pdf"
 
-
-@contextmanager
-def time_limit(seconds: float):
-    def expire(signum, frame):
-        raise TimeoutError(f"the scan is still blocked after {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def _reasons(m) -> dict[str, str]:

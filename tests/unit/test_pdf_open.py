@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import functools
 import os
-import signal
 import tracemalloc
-from contextlib import contextmanager
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -19,23 +17,11 @@ from pdfminer.pdfpage import PDFPage
 import extractors.pdf as pdfmod
 from extractors.pdf import DocumentError, iter_pages, open_pdf, opened, page_count, sha256_file
 from tests.conftest import RAW
+from tests.fixtures.hostile import time_limit
 from tests.fixtures import bad_inputs, hostile
 
 GOOD = RAW / "929_BCA-VPB.pdf"
 
-
-@contextmanager
-def time_limit(seconds: float):
-    def expire(signum, frame):
-        raise TimeoutError(f"still blocked after {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 @functools.lru_cache(maxsize=None)

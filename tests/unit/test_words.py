@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import random
-import signal
 import time
-from contextlib import contextmanager
 
 import pytest
 
@@ -13,22 +11,8 @@ from extractors.layout import Line, Word
 from extractors.pdf import iter_pages, opened
 from extractors.words import group_lines, page_words
 from tests.conftest import RAW
+from tests.fixtures.hostile import time_limit
 
-
-@contextmanager
-def time_limit(seconds: float):
-    """Raise TimeoutError in the test instead of letting a quadratic loop run for minutes."""
-
-    def expire(signum, frame):
-        raise TimeoutError(f"still running after {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def reference_group_lines(words) -> list[Line]:
