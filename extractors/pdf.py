@@ -17,6 +17,7 @@ import itertools
 import logging
 import os
 import stat
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -314,8 +315,8 @@ def is_our_bug(error: BaseException) -> bool:
     """Whether an exception comes from our own code rather than from a damaged file: the frame
     that raised it is in extractors/ or normalizers/ (a library that chokes on a malformed page
     raises from its own frames, whatever the exception's type)."""
-    if isinstance(error, (DocumentError, MemoryError, zlib.error)):
-        return False
+    if isinstance(error, (DocumentError, PageError, NotRegularFile, MemoryError, zlib.error)):
+        return False  # raised on purpose to say what is wrong with the file
     tb = error.__traceback__
     last = None
     while tb is not None:
