@@ -103,7 +103,8 @@ DOCUMENTS = Table(
         Column("n_ocr_pages", I32, "Pages whose text came from OCR.", nullable=False, min_value=0),
         Column("status", STR, "'ok', 'partial' (some pages failed) or 'failed' (nothing could be read).", nullable=False, allowed=("ok", "partial", "failed")),
         Column("error", STR, "Why the document failed or is partial; null when ok."),
-        Column("pipeline_version", STR, "Version of nhiemvu that produced the row.", nullable=False),
+        Column("pipeline_version", STR, "Version that produced this document's rows: the release, then the fingerprints of "
+               "the extractor code ('x…') and of the normalizer code ('n…'), e.g. '0.1.0+x1a2b3c4d5e6f.n0a1b2c3d4e5f'.", nullable=False),
     ),
     key=("doc_id",),
 )

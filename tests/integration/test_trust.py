@@ -286,3 +286,34 @@ def test_a_bug_of_ours_is_not_a_damaged_page_it_fails_the_run(tmp_path, monkeypa
     pages = {p["page"]: p for p in pq.read_table(tmp_path / "out" / "pages.parquet").to_pylist()}
     assert pages[2]["method"] == "failed" and pages[2]["error"].startswith("internal error: TypeError")
     assert pages[1]["method"] == "text"
+
+
+def test_an_upgrade_of_the_extractors_reads_every_document_again_and_ocrs_nothing(tmp_path):
+    """OCR results are cached by page image: a new extractor version reads the scan again
+    from the cache (no new cache entry is made), and its rows come out the same."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("552_TB-VPCP_PL2_scan.pdf", "929_BCA-VPB.pdf"):
+        shutil.copy(RAW / name, raw / name)
+    cache = tmp_path / "ocr-cache"
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "state"), "NHIEMVU_OCR_CACHE": str(cache)}
+    args = ["run", "--raw", str(raw), "--curated", str(tmp_path / "out")]
+    first = subprocess.run([*NHIEMVU, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert first.returncode == 0, first.stderr[-3000:]
+    entries = sorted(p for p in cache.rglob("*.json"))
+    assert entries, "the scan's pages were OCR'd into the cache"
+    stamps = {p: p.stat().st_mtime_ns for p in entries}
+    tasks_before = pq.read_table(tmp_path / "out" / "tasks.parquet").to_pylist()
+
+    code = tmp_path / "code"
+    for package in ("extractors", "normalizers", "pipeline"):
+        shutil.copytree(ROOT / package, code / package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "dagster.yaml", code / "dagster.yaml")
+    with open(code / "extractors" / "stitch.py", "a", encoding="utf-8") as f:
+        f.write("\n# a fix of the stitcher\n")
+    second = subprocess.run([sys.executable, "-m", "pipeline.cli", *args], env={**env, "PYTHONPATH": str(code)},
+                            cwd=code, capture_output=True, text=True, timeout=900)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert "2 document(s) read, 2 rebuilt" in second.stdout
+    assert sorted(cache.rglob("*.json")) == entries and all(p.stat().st_mtime_ns == stamps[p] for p in entries)
+    assert pq.read_table(tmp_path / "out" / "tasks.parquet").to_pylist() == tasks_before
