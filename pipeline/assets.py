@@ -24,6 +24,7 @@ from dagster import (
 )
 
 from extractors.document import ExtractedDocument, extract_document
+from extractors.pdf import INTERNAL_ERROR
 from normalizers.corpus import build_curated
 from normalizers.crosschecks import stated_count_problems
 from normalizers.records import DocRecords, document_records, failed_document
@@ -69,7 +70,7 @@ def _extract_all(context: AssetExecutionContext, folders: Folders, keys: list[st
                 out[doc_id] = Extraction(doc_id, None, result.message)
             else:  # a bug of ours: the traceback goes to the log, the reason into the data
                 context.log.error(f"{source}: {result.reason}\n{result.traceback}")
-                out[doc_id] = Extraction(doc_id, None, f"internal error: {result.reason}")
+                out[doc_id] = Extraction(doc_id, None, f"{INTERNAL_ERROR}: {result.reason}")
         else:
             for page in result.pages:
                 if page.method == "failed":
@@ -124,7 +125,7 @@ def pdf_records(context: AssetExecutionContext, pdf_document: dict[str, Extracti
             out[doc_id] = records_of(pdf_document[doc_id])
         except Exception as e:  # a bug in a normalizer: the document fails, visibly, the others go on
             context.log.exception(f"records of {doc_id} failed")
-            out[doc_id] = failed_document(doc_id, f"internal error while building rows: {type(e).__name__}: {e}")
+            out[doc_id] = failed_document(doc_id, f"{INTERNAL_ERROR} while building rows: {type(e).__name__}: {e}")
     return out
 
 
