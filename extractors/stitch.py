@@ -44,6 +44,7 @@ class LogicalCell:
     text: str
     page: int  # page where the cell starts
     box: Box  # its box on that page
+    row_span: int = 1  # logical rows it covers (a merged cell: the rows below inherit it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +52,11 @@ class LogicalRow:
     kind: str  # "header" | "section" | "data"
     cells: tuple[LogicalCell, ...]
     spans: tuple[tuple[int, Box], ...]  # the row's box on each page it occupies
+    inherited: tuple[LogicalCell, ...] = ()  # cells merged over this row from a row above (listed there)
 
     def text_at(self, col: int) -> str:
-        for c in self.cells:
+        """The text of the row's cell in column `col`, or of the merged cell above covering it."""
+        for c in (*self.cells, *self.inherited):
             if c.col <= col < c.col + c.col_span:
                 return c.text
         return ""
@@ -85,22 +88,24 @@ class _Part:
     lines: tuple[Line, ...]
 
 
-@dataclass
+@dataclass(eq=False)
 class _PendingCell:
     col: int
     col_span: int
     left: float  # text area of the cell (inside its padding), for the word-break test
     right: float
     parts: list[_Part]
+    open_bottom: bool = False  # its last part was cut by the page (no rule below it)
 
     @property
     def raw_text(self) -> str:
         return " ".join(l.text for p in self.parts for l in p.lines)
 
-    def finish(self) -> LogicalCell:
+    def finish(self, row_span: int = 1) -> LogicalCell:
         lines = [l for p in self.parts for l in p.lines]
         first = self.parts[0]
-        return LogicalCell(self.col, self.col_span, join_lines(lines, self.left, self.right), first.page, first.box)
+        return LogicalCell(self.col, self.col_span, join_lines(lines, self.left, self.right), first.page, first.box,
+                           row_span)
 
 
 @dataclass
@@ -108,6 +113,7 @@ class _PendingRow:
     kind: str
     cells: list[_PendingCell]
     spans: list[tuple[int, Box]]
+    inherited: list[_PendingCell] = field(default_factory=list)  # merged cells of rows above covering it
 
     def cell_covering(self, col: int) -> _PendingCell | None:
         for c in self.cells:
@@ -161,7 +167,8 @@ def _pending(row: Row, frag: Fragment, pads: Sequence[float], kind: str) -> _Pen
     cells = []
     for c in row.cells:
         pad = pads[c.col]
-        cells.append(_PendingCell(c.col, c.col_span, c.box[0] + pad, c.box[2] - pad, [_Part(frag.page, c.box, c.lines)]))
+        cells.append(_PendingCell(c.col, c.col_span, c.box[0] + pad, c.box[2] - pad, [_Part(frag.page, c.box, c.lines)],
+                                  c.open_bottom))
     return _PendingRow(kind, cells, [(frag.page, row.box)])
 
 
@@ -275,9 +282,14 @@ def _first_row_repeats(b: _Builder, row: Row) -> bool:
 def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[float], *, continuing: bool) -> None:
     item_col = _item_col(b)
     at_top = continuing  # the first body row of a continuing fragment may finish a cut row
+    above = b.rows[-1] if continuing and b.rows else None  # the last row before the page break
+    placed: list[tuple[Row, _PendingRow]] = []
+    slivers: list[Row] = []  # empty rows at the top: the padding of a cut row pushed over the break
     for row in rows:
         texts = [(c.col, c.col_span, c.text) for c in row.cells]
         if not any(t for _, _, t in texts) or _is_repeated_header(row, b.header_keys):
+            if not placed and not any(t for _, _, t in texts):
+                slivers.append(row)
             continue  # empty rows, and the header printed again inside the table
         kind = row_kind(texts, frag.n_cols, item_col)
         prev = b.rows[-1] if b.rows else None
@@ -287,9 +299,72 @@ def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[f
             if prev.kind == "header":  # the header row itself was cut: match its repeats whole
                 b.header_keys[-1] = _pending_key(prev)
             at_top = False
+            placed.append((row, prev))
             continue
         at_top = False
         b.rows.append(_pending(row, frag, pads, kind))
+        placed.append((row, b.rows[-1]))
+    _inherit_merged(placed, above, slivers[0] if slivers else None)
+
+
+def _merged_source(row: _PendingRow, col: int) -> _PendingCell | None:
+    """The cell whose text `row` shows in column `col`: its own with text, or one merged over it."""
+    own = row.cell_covering(col)
+    if own is not None and own.raw_text:
+        return own
+    return next((c for c in row.inherited if c.col <= col < c.col + c.col_span), None)
+
+
+def _inherit(row: _PendingRow, source: _PendingCell, col: int) -> None:
+    """`row` shows the merged cell `source` in column `col` (its own empty piece there is dropped)."""
+    own = row.cell_covering(col)
+    if own is source or source in row.inherited:
+        return
+    if own is not None and own.raw_text:
+        return
+    if own is not None:
+        row.cells.remove(own)
+    row.inherited.append(source)
+
+
+def _inherit_merged(placed: Sequence[tuple[Row, _PendingRow]], above: _PendingRow | None,
+                    sliver: Row | None = None) -> None:
+    """Rows covered by a merged cell inherit it, also across a page break.
+
+    On one page, a cell of `row_span` > 1 covers the rows whose boxes start above its
+    bottom. At the top of a continuing fragment, an empty cell below a cell the page
+    cut open at the bottom (or open at the top itself, below a merged cell) is the
+    rest of that cell: the row it belongs to, and the rows that rest covers, show the
+    cell from the previous page. When an empty sliver comes first (only the padding of
+    the cut row went over), the cut cells end there, unless a merged one goes on below.
+    """
+    if sliver is not None and above is not None:  # what the page cut went on in the sliver, not below it
+        for c in sliver.cells:
+            up = above.cell_covering(c.col)
+            if c.row_span > 1 and up is not None and up.open_bottom and (source := _merged_source(above, c.col)):
+                for other, covered in placed:
+                    if other.box[1] < c.box[3] - 1.0:
+                        _inherit(covered, source, c.col)
+        above = None
+    for i, (row, pending) in enumerate(placed):
+        for c in row.cells:
+            source = None
+            if i == 0 and above is not None and not c.lines:
+                up = above.cell_covering(c.col)
+                if (up is not None and up.open_bottom) or (c.open_top and any(m.col == c.col for m in above.inherited)):
+                    source = _merged_source(above, c.col)
+                    if source is not None and pending is not above:
+                        _inherit(pending, source, c.col)
+            if c.row_span <= 1:
+                continue
+            source = source or _merged_source(pending, c.col)
+            if source is None:
+                continue
+            for other, covered in placed[i + 1:]:
+                if other.box[1] >= c.box[3] - 1.0:
+                    break
+                if covered is not pending:
+                    _inherit(covered, source, c.col)
 
 
 def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str) -> bool:
@@ -328,11 +403,15 @@ def _append_continuation(prev: _PendingRow, row: Row, frag: Fragment, pads: Sequ
     for c in row.cells:
         target = prev.cell_covering(c.col)
         if target is None:
+            if not c.lines and any(m.col <= c.col < m.col + m.col_span for m in prev.inherited):
+                continue  # the rest of a merged cell the row already shows
             pad = pads[c.col]
-            prev.cells.append(_PendingCell(c.col, c.col_span, c.box[0] + pad, c.box[2] - pad, [_Part(frag.page, c.box, c.lines)]))
+            prev.cells.append(_PendingCell(c.col, c.col_span, c.box[0] + pad, c.box[2] - pad,
+                                           [_Part(frag.page, c.box, c.lines)], c.open_bottom))
             prev.cells.sort(key=lambda x: x.col)
         else:
             target.parts.append(_Part(frag.page, c.box, c.lines))
+            target.open_bottom = c.open_bottom
     prev.spans.append((frag.page, row.box))
 
 
@@ -364,8 +443,15 @@ def _headers(b: _Builder) -> list[str]:
 
 
 def _finish(b: _Builder, table_no: int) -> LogicalTable:
+    covers: dict[int, int] = {}  # id of a merged cell -> rows below that inherit it
+    for r in b.rows:
+        for m in r.inherited:
+            covers[id(m)] = covers.get(id(m), 0) + 1
+    done = {id(c): c.finish(1 + covers.get(id(c), 0)) for r in b.rows for c in r.cells}
     rows = tuple(
-        LogicalRow(r.kind, tuple(c.finish() for c in r.cells), tuple(_merge_spans(r.spans))) for r in b.rows
+        LogicalRow(r.kind, tuple(done[id(c)] for c in r.cells), tuple(_merge_spans(r.spans)),
+                   tuple(done[id(m)] for m in r.inherited if id(m) in done))
+        for r in b.rows
     )
     heads = header_texts(([(c.col, c.col_span, c.text) for c in r.cells] for r in _leading_headers(rows)), b.first.n_cols)
     return LogicalTable(table_no, b.first.n_cols, tuple(heads), rows)
