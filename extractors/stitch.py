@@ -351,7 +351,8 @@ def _inherit_merged(placed: Sequence[tuple[Row, _PendingRow]], above: _PendingRo
             source = None
             if i == 0 and above is not None and not c.lines:
                 up = above.cell_covering(c.col)
-                if (up is not None and up.open_bottom) or (c.open_top and any(m.col == c.col for m in above.inherited)):
+                merged = next((m for m in above.inherited if m.col <= c.col < m.col + m.col_span), None)
+                if (up is not None and up.open_bottom) or (merged is not None and (merged.open_bottom or c.open_top)):
                     source = _merged_source(above, c.col)
                     if source is not None and pending is not above:
                         _inherit(pending, source, c.col)
