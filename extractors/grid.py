@@ -29,7 +29,6 @@ SNAP = 3.0  # points: pdfplumber's default snap/join tolerance, for closing open
 MIN_RULE_LENGTH = 20.0  # points: shorter horizontal edges do not define an open side
 FILL_TOL = 0.5  # points: slack when testing that a rectangle lies inside another
 BRIDGE = 5.0  # points: a vertical rule stopping this short of a horizontal one meets it
-MIN_OPEN_RULES = 3  # vertical rules open at the same height that make a cut table (a frame and one column rule)
 MIN_OPEN_RULE = 100.0  # points: vertical rules this long, crossing no rule, are a table's inside (a row taller than a page)
 # Tables ruled between rows only (no vertical rules): columns from the text's gutters.
 BAND_MIN_WIDTH = 0.5  # fraction of the page width: shorter horizontal rules are no table's
@@ -422,41 +421,47 @@ def open_side_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
 def open_end_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
     """Horizontal rules closing tables cut by a page break where no rule was drawn.
 
-    A browser draws no rule where a page cuts a row: the cell boxes at the bottom of the
-    page are open at the bottom, those at the top of the next page open at the top.
-    Vertical rules that belong to a table (they cross one of its horizontal rules, or
-    meet one at their other end, or are long) but end (or start) where no horizontal
-    rule meets them, three or more of them at the same height (two, the sides of a
-    merged cell, if they cross rules), end at the page's content edge: a rule there
-    closes the open boxes.
+    A browser draws no rule where a page cuts a row, and a spreadsheet none where it
+    cuts a merged cell: the cell boxes at the bottom of the page are open at the bottom,
+    those at the top of the next page open at the top. Vertical rules that belong to a
+    table (they cross one of its horizontal rules, or meet one at their other end, or
+    are long) and end at the same height, with no horizontal rule there between two
+    neighbours, end at the page's content edge: a rule there closes the open boxes.
     """
     hs, vs = rules
-    out = []
     meets = lambda v, y: any(h["x0"] - SNAP <= v["x0"] <= h["x1"] + SNAP and abs(h["top"] - y) <= SNAP  # noqa: E731
                              for h in hs)
+    covered = lambda y, a, b: any(abs(h["top"] - y) <= SNAP and h["x0"] <= a + SNAP and h["x1"] >= b - SNAP  # noqa: E731
+                                  for h in hs)
+    inside = [v for v in vs if v["bottom"] - v["top"] >= MIN_OPEN_RULE or meets(v, v["top"]) or meets(v, v["bottom"])
+              or any(h["x0"] - SNAP <= v["x0"] <= h["x1"] + SNAP and v["top"] + SNAP < h["top"] < v["bottom"] - SNAP
+                     for h in hs)]
+    out = []
     for end in ("top", "bottom"):
-        other = "bottom" if end == "top" else "top"
-        open_ends = []
-        for v in vs:
-            x = v["x0"]
-            crosses = any(h["x0"] - SNAP <= x <= h["x1"] + SNAP and v["top"] + SNAP < h["top"] < v["bottom"] - SNAP
-                          for h in hs)
-            inside = crosses or v["bottom"] - v["top"] >= MIN_OPEN_RULE or meets(v, v[other])
-            if inside and not meets(v, v[end]):
-                open_ends.append({**v, "crosses": crosses})
-        open_ends.sort(key=lambda v: v[end])
+        ordered = sorted(inside, key=lambda v: v[end])
         group: list[dict] = []
-        for v in [*open_ends, None]:
+        for v in [*ordered, None]:
             if v is not None and (not group or abs(v[end] - group[0][end]) <= SNAP):
                 group.append(v)
                 continue
-            n_rules = len({round(g["x0"]) for g in group})
-            if n_rules >= MIN_OPEN_RULES or (n_rules >= 2 and all(g["crosses"] for g in group)):
+            if group:
                 y = max(g[end] for g in group) if end == "bottom" else min(g[end] for g in group)
-                x0, x1 = min(g["x0"] for g in group), max(g["x0"] for g in group)
-                out.append({"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y,
-                            "width": x1 - x0, "height": 0.0, "end": end})
+                xs = _cluster(sorted(g["x0"] for g in group), SNAP)
+                spans = [(a, b) for a, b in zip(xs, xs[1:]) if b - a > 2 * SNAP and not covered(y, a, b)]
+                for a, b in _joined(spans):
+                    out.append({"object_type": "line", "x0": a, "x1": b, "top": y, "bottom": y,
+                                "width": b - a, "height": 0.0, "end": end})
             group = [v] if v is not None else []
+    return out
+
+
+def _joined(spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for a, b in spans:
+        if out and a - out[-1][1] <= SNAP:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
     return out
 
 
@@ -536,11 +541,11 @@ def _assign(words: Iterable[Word], xs: Sequence[float], ys: Sequence[float],
     return out, rest
 
 
-def _cluster(values: Sequence[float]) -> list[float]:
-    """Merge coordinates closer than EDGE_TOL (keep the first of each run)."""
+def _cluster(values: Sequence[float], tol: float = EDGE_TOL) -> list[float]:
+    """Merge coordinates closer than `tol` (keep the first of each run)."""
     out: list[float] = []
     for v in values:
-        if not out or v - out[-1] > EDGE_TOL:
+        if not out or v - out[-1] > tol:
             out.append(v)
     return out
 
