@@ -14,6 +14,7 @@ closed with vertical rules at the ends of its horizontal rules.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from typing import Iterable, Sequence
 
@@ -30,6 +31,9 @@ MIN_RULE_LENGTH = 20.0  # points: shorter horizontal edges do not define an open
 FILL_TOL = 0.5  # points: slack when testing that a rectangle lies inside another
 BRIDGE = 5.0  # points: a vertical rule stopping this short of a horizontal one meets it
 MIN_OPEN_RULE = 100.0  # points: vertical rules this long, crossing no rule, are a table's inside (a row taller than a page)
+ANCHOR_PAD = 2.0  # points: a row split at an anchor line starts this far above it
+ANCHOR_COLS = 3  # the columns where a row's number or date may stand
+ANCHOR_PITCH = 1.3  # line heights: numbers closer than this, one under the other, may be one number wrapped
 # Tables ruled between rows only (no vertical rules): columns from the text's gutters.
 BAND_MIN_WIDTH = 0.5  # fraction of the page width: shorter horizontal rules are no table's
 BAND_OVERLAP = 0.6  # a rule joins a stack when it overlaps it by this share of the shorter
@@ -516,7 +520,59 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word]) -> tuple[Fr
         top = min(b[1] for b, _, _, _ in cells)
         bottom = min(b[3] for b, _, _, _ in cells)  # a merged cell reaches further down than its row
         rows.append(Row((xs[0], top, xs[-1], bottom), row_cells))
+    rows = [sub for row in rows for sub in split_by_anchor(row)]
     return Fragment(page_no, box, tuple(xs), tuple(rows), getattr(boxes, "ruled", True)), outside
+
+
+_ANCHOR = re.compile(r"^(\d{1,6}[.)]?|\(\d{1,4}\)|[IVXLC]{1,6}\.?|\d{1,2}/\d{1,2}/\d{2,4})$")
+
+
+def split_by_anchor(row: Row) -> list[Row]:
+    """A ruled box holding several rows (no rule between them: column rules only, or a
+    row rule left out) split where an anchor column starts a line with an item number
+    or a date; every cell's lines go to the row whose band holds them.
+
+    Only plain rows are split (no cell spanning columns or rows). An anchor column is
+    one of the first ANCHOR_COLS whose every line is such an anchor (one per row); of
+    several, the one whose text starts highest (top-aligned: a centred number stands
+    in the middle of its row, a date at its top). Pieces of one number a narrow column
+    wrapped are no anchors (`_roomy`).
+    """
+    if len(row.cells) < 2 or any(c.col_span > 1 or c.row_span > 1 for c in row.cells):
+        return [row]
+    anchors = [c for c in row.cells[:ANCHOR_COLS]
+               if len(c.lines) >= 2 and all(_ANCHOR.match(l.text.replace(" ", "")) for l in c.lines) and _roomy(c)]
+    if not anchors:
+        return [row]
+    first = min(anchors, key=lambda c: c.lines[0].box[1] - c.box[1])  # top-aligned: rows start with it
+    tops = [row.box[1]] + [l.box[1] - ANCHOR_PAD for l in first.lines[1:]] + [row.box[3]]
+    out = []
+    for k, (top, bottom) in enumerate(zip(tops, tops[1:])):
+        last = k == len(tops) - 2
+        cells = tuple(
+            Cell((c.box[0], top, c.box[2], bottom), c.col, 1,
+                 tuple(l for l in c.lines if top <= _yc(l) < bottom or (last and _yc(l) >= bottom)),
+                 1, c.open_top and k == 0, c.open_bottom and last)
+            for c in row.cells
+        )
+        out.append(Row((row.box[0], top, row.box[2], bottom), cells))
+    return out
+
+
+def _roomy(cell: Cell) -> bool:
+    """Are its lines separate anchors, not one number a narrow column wrapped ("1" over
+    "0" is 10)? Wrapped pieces follow each other at the line pitch and glue into a
+    number; the numbers of two rows stand a row's padding further apart, or do not glue."""
+    for a, b in zip(cell.lines, cell.lines[1:]):
+        glued = (a.text + b.text).replace(" ", "")
+        tight = b.box[1] - a.box[1] < ANCHOR_PITCH * (a.box[3] - a.box[1])
+        if tight and glued.isdigit():
+            return False
+    return True
+
+
+def _yc(line: Line) -> float:
+    return (line.box[1] + line.box[3]) / 2
 
 
 def _is_open(box: Box, edges, end: str) -> bool:
