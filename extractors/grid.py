@@ -430,7 +430,8 @@ def open_end_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
     those at the top of the next page open at the top. Vertical rules that belong to a
     table (they cross one of its horizontal rules, or meet one at their other end, or
     are long) and end at the same height, with no horizontal rule there between two
-    neighbours, end at the page's content edge: a rule there closes the open boxes.
+    neighbours (no other rule passing between them), end at the page's content edge: a
+    rule there closes the open boxes.
     """
     hs, vs = rules
     meets = lambda v, y: any(h["x0"] - SNAP <= v["x0"] <= h["x1"] + SNAP and abs(h["top"] - y) <= SNAP  # noqa: E731
@@ -451,7 +452,10 @@ def open_end_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
             if group:
                 y = max(g[end] for g in group) if end == "bottom" else min(g[end] for g in group)
                 xs = _cluster(sorted(g["x0"] for g in group), SNAP)
-                spans = [(a, b) for a, b in zip(xs, xs[1:]) if b - a > 2 * SNAP and not covered(y, a, b)]
+                between = lambda a, b: any(a + SNAP < v["x0"] < b - SNAP and v["top"] - SNAP <= y <= v["bottom"] + SNAP  # noqa: E731
+                                           for v in vs)
+                spans = [(a, b) for a, b in zip(xs, xs[1:])
+                         if b - a > 2 * SNAP and not covered(y, a, b) and not between(a, b)]
                 for a, b in _joined(spans):
                     out.append({"object_type": "line", "x0": a, "x1": b, "top": y, "bottom": y,
                                 "width": b - a, "height": 0.0, "end": end})

@@ -179,3 +179,55 @@ def test_browser_header_and_footer_are_furniture_even_on_one_page():
     assert kept == [body] and furniture == [top, foot]
     ((kept, _),) = split_furniture([([url], 842.0)])
     assert kept == []
+
+
+# ---------------------------------------------------------------- spreadsheet prints
+
+
+def test_a_box_of_several_rows_is_split_at_its_item_numbers():
+    from extractors.grid import split_by_anchor
+
+    numbers = _cell(0, "", (0, 0, 40, 60))
+    numbers = Cell(numbers.box, 0, 1, (line(word("1", 15, 2)), line(word("2", 15, 32))), 1, False, False)
+    names = Cell((40, 0, 200, 60), 1, 1, (line(word("Alpha", 42, 2)), line(word("goes", 42, 15)),
+                                          line(word("Beta", 42, 32))), 1, False, True)
+    rows = split_by_anchor(Row((0, 0, 200, 60), (numbers, names)))
+    assert [[c.text for c in r.cells] for r in rows] == [["1", "Alpha goes"], ["2", "Beta"]]
+    assert [c.open_bottom for r in rows for c in r.cells] == [False, False, False, True]
+
+
+def test_a_number_a_narrow_column_wrapped_is_not_split():
+    from extractors.grid import split_by_anchor
+
+    numbers = Cell((0, 0, 14, 40), 0, 1, (line(word("1", 2, 2)), line(word("0", 2, 13))), 1, False, False)
+    names = Cell((14, 0, 200, 40), 1, 1, (line(word("Alpha", 16, 2)), line(word("goes", 16, 13))), 1, False, False)
+    row = Row((0, 0, 200, 40), (numbers, names))
+    assert split_by_anchor(row) == [row]
+
+
+def test_bilingual_and_two_level_headers():
+    from extractors.headers import is_bilingual_header, looks_like_header
+    from extractors.stitch import header_texts
+
+    assert is_bilingual_header("Ngày giao dịch (Trans.Date)") and is_bilingual_header("STT (No)")
+    assert not is_bilingual_header("Bộ Công an (BCA)") and not is_bilingual_header("Bộ Tài chính (Nhiệm vụ Bộ)")
+    assert looks_like_header(["STT (No)", "Ngày giao dịch (Trans.Date)", "Diễn giải (Txn. Description)"])
+    rows = [[(0, 1, "STT"), (1, 2, "Cơ quan thực hiện"), (3, 1, "Thời hạn")], [(1, 1, "Chủ trì"), (2, 1, "Phối hợp")]]
+    assert header_texts(rows, 4) == ["STT", "Cơ quan thực hiện / Chủ trì", "Cơ quan thực hiện / Phối hợp", "Thời hạn"]
+
+
+def test_ruled_blocks_with_a_gap_on_one_page_are_one_table():
+    edges = (0, 40, 200, 300)
+    header = _row(0, 20, _cell(0, "STT (No)", (0, 0, 40, 20)), _cell(1, "Diễn giải (Description)", (40, 0, 200, 20)),
+                  _cell(2, "Số tiền (Amount)", (200, 0, 300, 20)))
+    one = _row(20, 40, _cell(0, "1", (0, 20, 40, 40)), _cell(1, "Alpha", (40, 20, 200, 40)),
+               _cell(2, "1.000", (200, 20, 300, 40)))
+    two = _row(46, 66, _cell(0, "2", (0, 46, 40, 66)), _cell(1, "Beta", (40, 46, 200, 66)),
+               _cell(2, "2.000", (200, 46, 300, 66)))
+    far = _row(200, 220, _cell(0, "3", (0, 200, 40, 220)), _cell(1, "Gamma", (40, 200, 200, 220)),
+               _cell(2, "3.000", (200, 200, 300, 220)))
+    frags = (Fragment(1, (0, 0, 300, 40), edges, (header, one)), Fragment(1, (0, 46, 300, 66), edges, (two,)),
+             Fragment(1, (0, 200, 300, 220), edges, (far,)))
+    first, second = stitch([PageContent(1, 400, 600, "text", 100, (), frags)])
+    assert [r.text_at(0) for r in first.rows] == ["STT (No)", "1", "2"] and first.rows[0].kind == "header"
+    assert [r.text_at(0) for r in second.rows] == ["3"]  # too far below: another table
