@@ -10,6 +10,17 @@ nothing (white on white paper, or inside a larger fill of its own colour: Word's
 per-line paragraph shading inside a shaded cell) is not a rule. A table whose
 horizontal rules run past its outermost vertical rule (no frame at the sides) is
 closed with vertical rules at the ends of its horizontal rules.
+
+Rules that are not there are made up for where other software leaves them out:
+- a box a page cut open (a browser draws no rule where the page cuts a row, a
+  spreadsheet none under a merged cell it cuts) is closed at the page's content edge
+  (`open_end_rules`), and its cells are marked open there for the stitcher;
+- `border-collapse: separate` side rules stopping just short of a rule meet it
+  (`bridged_rules`); pieces drawn above or below the page (clipped) are no rules;
+- a table ruled between rows only gets its columns from the gutters its text leaves
+  (`rule_stacks`, `rule_only_table`, `text_columns`);
+- a ruled box holding several rows (no rule between them) is split where an anchor
+  column, the item number or a date, starts a line (`split_by_anchor`).
 """
 
 from __future__ import annotations
@@ -123,7 +134,7 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word]) -> CellBoxes |
     bands = [group_lines(w for w in inside if a < w.yc < b) for a, b in zip(ys, ys[1:])]
     under = _next_lines(group_lines(w for w in inside if w.yc > ys[-1]), ys[-1], down=True)
     over = _next_lines(group_lines(w for w in inside if w.yc < ys[0]), ys[0], down=False)
-    edges = text_columns([*bands, under, over], x0, x1)
+    edges = text_columns([*bands, *([l] for l in (*under, *over))], x0, x1)  # unruled: each line votes
     if len(edges) < 3 + 1:
         return None
     ruled_at = {y: [(e["x0"], e["x1"]) for e in stack if abs(e["top"] - y) <= EDGE_TOL] for y in ys}

@@ -17,6 +17,11 @@ Steps, each a small function:
    are appended to that row's cells.
 5. cell text is made once per logical cell from all its lines (`celltext.join_lines`),
    so a word cut by the page break is rejoined like one cut by a line break.
+6. `_inherit_merged`: a cell merged over several rows is listed once (its `row_span`),
+   and every row it covers inherits it (`LogicalRow.inherited`), also across a page
+   break (the grid marks cells the page cut open). A piece of a cut cell printed just
+   above or below the table (clipped away in print) neither ends the table nor stands
+   between its fragments (`_ghost`, `_spilled`).
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from .layout import Box, Fragment, Line, PageContent, Row
 
 COL_TOL = 3.0  # points: vertical rules this close are the same column boundary
 MAX_HEADER_ROWS = 3
-GHOST_GAP = 12.0  # points: a clipped piece of a cut cell stands this close above the next page's table
+SPILL_GAP = 60.0  # points: a clipped piece of a cut merged cell (centred over all its rows) stands this close to the table
 GHOST_ROWS = 6  # ... and repeats the text of one of the table's last rows
 MAX_BLOCK_GAP = 24.0  # points: ruled blocks this close on one page, nothing between them, are one table
 _LABELLED = re.compile(r"^([IVXLC]+|[A-ZĐ])[.)]\s+\S")  # a heading with its label in front
@@ -277,7 +282,7 @@ def _ghost(line: Line, builder: _Builder, frag: Fragment) -> bool:
     """A line just above the next page's table that repeats a piece of a cell the page
     break cut (a spreadsheet prints a merged cell's text centred over all its rows, and
     the part that falls above the next page's table is clipped away, invisible)."""
-    if not builder.rows or not 0 <= frag.box[1] - line.box[3] <= GHOST_GAP:
+    if not builder.rows or not 0 <= frag.box[1] - line.box[3] <= SPILL_GAP:
         return False
     key = " ".join(line.text.split())
     recent = builder.rows[-GHOST_ROWS:]
@@ -285,11 +290,11 @@ def _ghost(line: Line, builder: _Builder, frag: Fragment) -> bool:
 
 
 def _spilled(line: Line, frag: Fragment) -> bool:
-    """A line just below the table, inside a cell the page cut open at the bottom: the
-    text of a merged cell centred over rows on the next page, clipped away here."""
-    if not 0 <= line.box[1] - frag.box[3] <= GHOST_GAP:
+    """A line just below the table, inside an empty cell the page cut open at the bottom:
+    the text of a merged cell centred over rows on the next page, clipped away here."""
+    if not 0 <= line.box[1] - frag.box[3] <= SPILL_GAP:
         return False
-    return any(c.open_bottom and c.box[0] <= line.box[0] and line.box[2] <= c.box[2]
+    return any(c.open_bottom and not c.lines and c.box[0] <= line.box[0] and line.box[2] <= c.box[2]
                for row in frag.rows[-GHOST_ROWS:] for c in row.cells)
 
 
