@@ -10,8 +10,14 @@ annotates a continuing table once per page.
 
     python -m bench.icdar_compare            # all ruled documents, prints a table
     python -m bench.icdar_compare us-030 eu-004
+    python -m bench.icdar_compare --all      # all 67 documents, every table, as a user would try the peers
 
-Results also go to bench/out/icdar_compare.json.
+With `--all`, every ground-truth table of every document counts (ruled or not), on
+every page that holds one, and the peers are run as a user would try them: camelot's
+lattice, and its stream flavour on pages where lattice finds nothing; pdfplumber's
+default (lines) strategy, and its text strategy on pages where lines finds nothing.
+
+Results also go to bench/out/icdar_compare.json (bench/out/icdar_compare_all.json with --all).
 """
 
 from __future__ import annotations
@@ -76,7 +82,59 @@ def ruled_docs(names: Sequence[str] = ()) -> list[Doc]:
     return [d for d in map(load_doc, paths) if d.ruled]
 
 
-def predictions(tool: str, doc: Doc) -> list[PredCell]:
+def all_docs(names: Sequence[str] = ()) -> list[Doc]:
+    """Every document with a structure ground truth; all its tables count (as `ruled`)."""
+    docs = []
+    for path in icdar_pdfs():
+        if names and path.stem not in names:
+            continue
+        with pdfplumber.open(path) as pdf:
+            heights = [float(p.height) for p in pdf.pages]
+        docs.append(Doc(path.stem, path, heights, load_tables(structure_xml(path), heights), []))
+    return docs
+
+
+def camelot_with_stream(doc: Doc) -> list[PredCell]:
+    """camelot lattice; on pages where it finds no table, camelot stream."""
+    heights = dict(enumerate(doc.page_heights, start=1))
+    cells = tools.camelot_cells(doc.path, doc.pages, heights)
+    empty = [p for p in doc.pages if not any(c.page == p for c in cells)]
+    if empty:
+        import warnings
+
+        import camelot
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tables = camelot.read_pdf(str(doc.path), pages=",".join(map(str, empty)), flavor="stream")
+        for table in tables:
+            page = int(table.page)
+            cells += [PredCell(page, box, text) for box, text in tools.merged_cells(table.cells, heights[page])]
+    return cells
+
+
+def pdfplumber_with_text(doc: Doc) -> list[PredCell]:
+    """pdfplumber's default (lines) strategy; on pages where it finds no table, the text strategy."""
+    cells = tools.pdfplumber_cells(doc.path, doc.pages)
+    empty = [p for p in doc.pages if not any(c.page == p for c in cells)]
+    if empty:
+        with pdfplumber.open(doc.path) as pdf:
+            for n in empty:
+                page = pdf.pages[n - 1]
+                for table in page.find_tables({"vertical_strategy": "text", "horizontal_strategy": "text"}):
+                    for row, texts in zip(table.rows, table.extract()):
+                        for box, text in zip(row.cells, texts):
+                            if box is not None:
+                                cells.append(PredCell(n, tuple(map(float, box)), text or ""))
+    return cells
+
+
+PEERS_AS_USERS_TRY = {"camelot": camelot_with_stream, "pdfplumber": pdfplumber_with_text}
+
+
+def predictions(tool: str, doc: Doc, *, fallback: bool = False) -> list[PredCell]:
+    if fallback and tool in PEERS_AS_USERS_TRY:
+        return PEERS_AS_USERS_TRY[tool](doc)
     if tool == "ours":
         return tools.ours(doc.path)
     if tool == "camelot":
@@ -97,14 +155,15 @@ def score_doc(doc: Doc, preds: Sequence[PredCell]) -> tuple[Counts, list]:
     return total, misses
 
 
-def compare(docs: Sequence[Doc], tool_names: Sequence[str] = TOOLS, progress: Callable[[DocResult], None] | None = None) -> list[DocResult]:
+def compare(docs: Sequence[Doc], tool_names: Sequence[str] = TOOLS, progress: Callable[[DocResult], None] | None = None,
+            *, fallback: bool = False) -> list[DocResult]:
     results = []
     for doc in docs:
         res = DocResult(doc.name)
         for tool in tool_names:
             t0 = time.perf_counter()
             try:
-                preds = predictions(tool, doc)
+                preds = predictions(tool, doc, fallback=fallback)
             except Exception as e:  # a tool crashing on a document scores nothing there
                 print(f"{doc.name}: {tool} failed: {type(e).__name__}: {e}", file=sys.stderr)
                 preds = []
@@ -130,13 +189,20 @@ def _row(name: str, counts: dict[str, Counts], n_gt: int, tool_names: Sequence[s
 
 def main(argv: Sequence[str]) -> None:
     t0 = time.perf_counter()
-    docs = ruled_docs(argv)
+    everything = "--all" in argv
+    argv = [a for a in argv if a != "--all"]
+    docs = all_docs(argv) if everything else ruled_docs(argv)
     head = "".join(f" | {t:^17s}" for t in TOOLS)
-    print(f"{len(docs)} documents with ruled tables, {sum(len(d.ruled) for d in docs)} ruled table regions "
-          f"({sum(len(d.unruled) for d in docs)} unruled regions on the same documents ignored)")
+    if everything:
+        print(f"{len(docs)} documents, {sum(len(d.ruled) for d in docs)} tables (ruled or not); "
+              "camelot lattice then stream, pdfplumber lines then text")
+    else:
+        print(f"{len(docs)} documents with ruled tables, {sum(len(d.ruled) for d in docs)} ruled table regions "
+              f"({sum(len(d.unruled) for d in docs)} unruled regions on the same documents ignored)")
     print(f"{'document':9s} {'cells':>5s}{head}")
     print(f"{'':15s}" + " |   P     R     F1 " * len(TOOLS))
-    results = compare(docs, progress=lambda r: print(_row(r.name, r.counts, r.counts[TOOLS[0]].n_gt, TOOLS), flush=True))
+    results = compare(docs, progress=lambda r: print(_row(r.name, r.counts, r.counts[TOOLS[0]].n_gt, TOOLS), flush=True),
+                      fallback=everything)
     all_counts = {t: totals(results, t) for t in TOOLS}
     print(_row("TOTAL", all_counts, all_counts[TOOLS[0]].n_gt, TOOLS))
     for t in TOOLS:
@@ -152,7 +218,8 @@ def main(argv: Sequence[str]) -> None:
         ],
         "totals": {t: {**vars(all_counts[t]), "precision": all_counts[t].precision, "recall": all_counts[t].recall, "f1": all_counts[t].f1} for t in TOOLS},
     }
-    (OUT / "icdar_compare.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    name = "icdar_compare_all.json" if everything else "icdar_compare.json"
+    (OUT / name).write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

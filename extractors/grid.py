@@ -10,17 +10,29 @@ nothing (white on white paper, or inside a larger fill of its own colour: Word's
 per-line paragraph shading inside a shaded cell) is not a rule. A table whose
 horizontal rules run past its outermost vertical rule (no frame at the sides) is
 closed with vertical rules at the ends of its horizontal rules.
+
+Rules that are not there are made up for where other software leaves them out:
+- a box a page cut open (a browser draws no rule where the page cuts a row, a
+  spreadsheet none under a merged cell it cuts) is closed at the page's content edge
+  (`open_end_rules`), and its cells are marked open there for the stitcher;
+- `border-collapse: separate` side rules stopping just short of a rule meet it
+  (`bridged_rules`); pieces drawn above or below the page (clipped) are no rules;
+- a table ruled between rows only gets its columns from the gutters its text leaves
+  (`rule_stacks`, `rule_only_table`, `text_columns`);
+- a ruled box holding several rows (no rule between them) is split where an anchor
+  column, the item number or a date, starts a line (`split_by_anchor`).
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from typing import Iterable, Sequence
 
 from pdfplumber.table import merge_edges
 
 from .layout import Box, Cell, Fragment, Line, Row, Word
-from .words import group_lines
+from .words import group_lines, page_words
 
 # pdfplumber table settings: rules only (task tables are fully ruled).
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
@@ -28,17 +40,325 @@ EDGE_TOL = 2.0  # points: cell edges closer than this are the same rule
 SNAP = 3.0  # points: pdfplumber's default snap/join tolerance, for closing open sides
 MIN_RULE_LENGTH = 20.0  # points: shorter horizontal edges do not define an open side
 FILL_TOL = 0.5  # points: slack when testing that a rectangle lies inside another
+BRIDGE = 5.0  # points: a vertical rule stopping this short of a horizontal one meets it
+MIN_OPEN_RULE = 100.0  # points: vertical rules this long, crossing no rule, are a table's inside (a row taller than a page)
+ANCHOR_PAD = 2.0  # points: a row split at an anchor line starts this far above it
+ANCHOR_COLS = 3  # the columns where a row's number or date may stand
+ANCHOR_PITCH = 1.3  # line heights: numbers closer than this, one under the other, may be one number wrapped
+# Tables ruled between rows only (no vertical rules): columns from the text's gutters.
+BAND_MIN_WIDTH = 0.5  # fraction of the page width: shorter horizontal rules are no table's
+BAND_OVERLAP = 0.6  # a rule joins a stack when it overlaps it by this share of the shorter
+MIN_GUTTER = 5.0  # points: a narrower white run between words is a space, not a column gap
+GUTTER_DISSENT = 8  # one row in this many may run text across a gutter
+CUT_GAP = 6.0  # points: the first line of a cut row is this close to the rule (a cell padding)
+CUT_LINE_GAP = 0.8  # line heights: the lines of a cut row follow each other this closely
+CUT_PAD = 3.0  # points: the open edge stands this far beyond the cut row's text
 
 
 def pdfplumber_cell_boxes(page) -> list[list[Box]]:
     """Cell boxes of every ruled table pdfplumber finds on the page (one list per table)."""
-    hidden = invisible_rects(page.rects)
+    height = float(page.height)
+    hidden = invisible_rects(page.rects) | {id(o) for o in (*page.rects, *page.lines, *page.curves)
+                                            if not _on_page(o, height)}
     ruled = page.filter(lambda obj: id(obj) not in hidden) if hidden else page
     settings = dict(TABLE_SETTINGS)
-    sides = open_side_rules(ruled.edges)
+    rules = merged_rules(ruled.edges)
+    sides = open_side_rules(rules) + bridged_rules(rules)
     if sides:
         settings["explicit_vertical_lines"] = sides
-    return [[tuple(map(float, c)) for c in t.cells] for t in ruled.find_tables(settings)]
+    ends = open_end_rules(rules)
+    if ends:
+        settings["explicit_horizontal_lines"] = ends
+    tables = [CellBoxes(tuple(map(float, c)) for c in t.cells) for t in ruled.find_tables(settings)]
+    for t in tables:
+        t.open_edges = [(e["top"], e["x0"], e["x1"], e["end"]) for e in ends]
+    stacks = rule_stacks(rules[0], [_bbox(t) for t in tables], float(page.width))
+    if stacks:
+        words = page_words(page)
+        tables += [t for t in (rule_only_table(st, words) for st in stacks) if t is not None]
+    return tables
+
+
+class CellBoxes(list):
+    """Cell boxes of one table, and the rules that close boxes the page cut open:
+    `open_edges` holds (y, x0, x1, "top" | "bottom") of each (see `open_end_rules`);
+    `ruled` is False for a table whose columns come from its text, not from rules."""
+
+    open_edges: list[tuple[float, float, float, str]] = []
+    ruled: bool = True
+
+
+def _bbox(boxes: Sequence[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+# ---------------------------------------------------------------- tables ruled between rows only
+
+
+def rule_stacks(hs: Sequence[dict], tables: Sequence[Box], page_width: float) -> list[list[dict]]:
+    """Stacks of long horizontal rules, outside every ruled table, over the same width:
+    tables ruled between their rows only (no vertical rule). Rules of a stack overlap
+    the stack's extent by most of their length (a rule stopping short leaves a merged
+    cell open)."""
+    free = [h for h in hs
+            if not any(t[0] - SNAP <= h["x0"] and h["x1"] <= t[2] + SNAP and t[1] - SNAP <= h["top"] <= t[3] + SNAP
+                       for t in tables)]
+    at_y: dict[int, float] = {}  # pieces of one rule (stopping short of a merged cell) count together
+    for h in free:
+        at_y[round(h["top"])] = at_y.get(round(h["top"]), 0.0) + h["x1"] - h["x0"]
+    free = [h for h in free if at_y[round(h["top"])] >= BAND_MIN_WIDTH * page_width]
+    stacks: list[list[dict]] = []
+    for h in sorted(free, key=lambda e: e["top"]):
+        for st in stacks:
+            x0, x1 = min(e["x0"] for e in st), max(e["x1"] for e in st)
+            if min(x1, h["x1"]) - max(x0, h["x0"]) >= BAND_OVERLAP * min(x1 - x0, h["x1"] - h["x0"]):
+                st.append(h)
+                break
+        else:
+            stacks.append([h])
+    return [st for st in stacks if len({round(e["top"]) for e in st}) >= 2]
+
+
+def rule_only_table(stack: Sequence[dict], words: Sequence[Word]) -> CellBoxes | None:
+    """Cell boxes of a table ruled between rows only: rows between the rules, columns
+    where the text leaves a vertical gutter on every line (`text_columns`).
+
+    A row cut by the page has no rule on the cut side: the lines just below the last
+    rule (just above the first) that keep to the columns are that row, closed by an
+    open edge. A cell under which a rule stops short is merged with the one below;
+    a row whose text runs across a gutter (a section heading) gets one cell there.
+    """
+    x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
+    ys = _cluster(sorted(e["top"] for e in stack))
+    inside = [w for w in words if x0 - SNAP <= w.xc <= x1 + SNAP]
+    bands = [group_lines(w for w in inside if a < w.yc < b) for a, b in zip(ys, ys[1:])]
+    under = _next_lines(group_lines(w for w in inside if w.yc > ys[-1]), ys[-1], down=True)
+    over = _next_lines(group_lines(w for w in inside if w.yc < ys[0]), ys[0], down=False)
+    edges = text_columns([*bands, *([l] for l in (*under, *over))], x0, x1)  # unruled: each line votes
+    if len(edges) < 3 + 1:
+        return None
+    ruled_at = {y: [(e["x0"], e["x1"]) for e in stack if abs(e["top"] - y) <= EDGE_TOL] for y in ys}
+    open_edges = []
+    below = _rows_beyond(under, ys[-1], edges, down=True)
+    if below is not None:
+        ys.append(below)
+        ruled_at[below] = [(x0, x1)]
+        open_edges.append((below, x0, x1, "bottom"))
+    above = _rows_beyond(over, ys[0], edges, down=False)
+    if above is not None:
+        ys.insert(0, above)
+        ruled_at[above] = [(x0, x1)]
+        open_edges.append((above, x0, x1, "top"))
+    boxes = CellBoxes(_cells(ys, edges, ruled_at, inside))
+    for b in boxes:  # a merged cell the page cut: the outermost rule stops short of it
+        mid = (b[0] + b[2]) / 2
+        for y, end in ((ys[0], "top"), (ys[-1], "bottom")):
+            if abs((b[1] if end == "top" else b[3]) - y) <= EDGE_TOL and not any(
+                    a - SNAP <= mid <= c + SNAP for a, c in ruled_at[y]):
+                open_edges.append((y, b[0], b[2], end))
+    boxes.open_edges = open_edges
+    boxes.ruled = False
+    return boxes
+
+
+def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float) -> list[float]:
+    """Column edges (x0, ..., x1) from the gutters the text leaves in every row.
+
+    Each band (the text lines of one row) leaves white runs between x0 and x1; a
+    gutter is white, at least MIN_GUTTER wide, in every band of three filled cells or
+    more (`_interior_gaps`: not a heading across columns) but one in GUTTER_DISSENT;
+    the text of the other rows narrows it where it starts or ends inside it. Cell text is left-aligned more often than not, and the narrowest
+    gutter is one full line's end, two paddings and a border away from the next
+    column's text: each edge stands half that before the next column's text.
+    """
+    bands = [b for b in bands if b]
+    voters = [b for b in bands if _interior_gaps(b, x0, x1) >= 2] or bands
+    if not voters:
+        return [x0, x1]
+    step = 0.5
+    n_bins = int((x1 - x0) / step) + 1
+    votes = [0] * n_bins
+    for band in voters:
+        for a, b in _white_runs(band, x0, x1):
+            for k in range(int((a - x0) / step + 0.999), min(int((b - x0) / step) + 1, n_bins)):
+                votes[k] += 1
+    need = len(voters) - len(voters) // GUTTER_DISSENT
+    white, k = [], 0
+    while k < n_bins:
+        if votes[k] < need:
+            k += 1
+            continue
+        start = k
+        while k < n_bins and votes[k] >= need:
+            k += 1
+        white.append((x0 + start * step, x0 + (k - 1) * step))
+    others = [r for band in bands if not any(band is v for v in voters) for l in band for r in _runs(l)]
+    gutters = [_trimmed(a, b, others) for a, b in white if a > x0 + step and b < x1 - step]
+    gutters = [(a, b) for a, b in gutters if b - a >= MIN_GUTTER]
+    if not gutters:
+        return [x0, x1]
+    half = min(b - a for a, b in gutters) / 2  # the narrowest gutter is two paddings and a border: a full line
+    return [x0, *(b - half for _, b in gutters), x1]
+
+
+def _runs(line: Line) -> list[tuple[float, float]]:
+    """(x0, x1) of each run of words on a line that follow each other at word spacing."""
+    out: list[list[float]] = []
+    for w in line.words:
+        if out and w.x0 - out[-1][1] < MIN_GUTTER:
+            out[-1][1] = max(out[-1][1], w.x1)
+        else:
+            out.append([w.x0, w.x1])
+    return [(a, b) for a, b in out]
+
+
+def _trimmed(a: float, b: float, runs: Sequence[tuple[float, float]]) -> tuple[float, float]:
+    """The gutter (a, b) narrowed by the text of rows that did not vote (a cell's text
+    that starts or ends inside it); text running across it whole (a heading) is left out."""
+    for r0, r1 in runs:
+        if a < r0 < b < r1:
+            b = r0
+        elif r0 < a < r1 < b:
+            a = r1
+    return a, b
+
+
+def _interior_gaps(lines: Sequence[Line], x0: float, x1: float) -> int:
+    """White runs at least MIN_GUTTER wide inside a row's text: a row of cells has one
+    between each two filled cells, a heading across columns (a label and its text) one at most."""
+    return sum(1 for a, b in _white_runs(lines, x0, x1) if a > x0 and b < x1 and b - a >= MIN_GUTTER)
+
+
+def _white_runs(lines: Sequence[Line], x0: float, x1: float) -> list[tuple[float, float]]:
+    """The x-intervals between x0 and x1 that no word of the lines covers."""
+    spans = sorted((w.x0, w.x1) for l in lines for w in l.words)
+    out, at = [], x0
+    for a, b in spans:
+        if a > at:
+            out.append((at, min(a, x1)))
+        at = max(at, b)
+    if at < x1:
+        out.append((at, x1))
+    return out
+
+
+def _intersect(a: Sequence[tuple[float, float]], b: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    out = []
+    for p0, p1 in a:
+        for q0, q1 in b:
+            lo, hi = max(p0, q0), min(p1, q1)
+            if hi > lo:
+                out.append((lo, hi))
+    return sorted(out)
+
+
+def _next_lines(lines: Sequence[Line], y: float, *, down: bool) -> list[Line]:
+    """The lines beyond the outermost rule at `y` that could be a row the page cut: next
+    to the rule (one cell padding away), one after the other."""
+    out: list[Line] = []
+    last = y
+    for line in sorted(lines, key=lambda l: l.box[1], reverse=not down):
+        gap = line.box[1] - last if down else last - line.box[3]
+        if gap > (CUT_GAP if last == y else CUT_LINE_GAP * (line.box[3] - line.box[1])):
+            break
+        out.append(line)
+        last = line.box[3] if down else line.box[1]
+    return out
+
+
+def _rows_beyond(lines: Sequence[Line], y: float, edges: Sequence[float], *, down: bool) -> float | None:
+    """Where the text of a row cut by the page ends beyond the rule at `y`: the lines of
+    `_next_lines` up to the first that runs across a column edge (prose, a heading).
+    None when there are none."""
+    last = y
+    for line in lines:
+        if any(_runs_across(line, e) for e in edges[1:-1]):
+            break
+        last = line.box[3] if down else line.box[1]
+    if last == y:
+        return None
+    return last + CUT_PAD if down else last - CUT_PAD
+
+
+def _cells(ys: Sequence[float], edges: Sequence[float], ruled_at: dict[float, list[tuple[float, float]]],
+           words: Sequence[Word]) -> list[Box]:
+    """Cell boxes of the grid ys x edges: a cell goes down to the next rule under its
+    column's middle; cells of a row whose text runs across their edge are one."""
+    boxes: list[Box] = []
+    taken: set[tuple[int, int]] = set()
+    for r in range(len(ys) - 1):
+        row: list[list[float]] = []
+        for c in range(len(edges) - 1):
+            if (r, c) in taken:
+                continue
+            mid = (edges[c] + edges[c + 1]) / 2
+            k = r + 1
+            while k < len(ys) - 1 and not any(a - SNAP <= mid <= b + SNAP for a, b in ruled_at[ys[k]]):
+                k += 1
+            taken |= {(j, c) for j in range(r, k)}
+            row.append([edges[c], ys[r], edges[c + 1], ys[k]])
+        in_row = [w for w in words if ys[r] < w.yc < ys[r + 1]]
+        lines = group_lines(in_row)
+        merged: list[list[float]] = []
+        for b in row:
+            prev = merged[-1] if merged else None
+            if prev is not None and prev[2] == b[0] and prev[3] == b[3] and any(_runs_across(l, b[0]) for l in lines):
+                prev[2] = b[2]
+            else:
+                merged.append(b)
+        boxes += [tuple(b) for b in _heading_across(merged, row, in_row)]
+    return boxes
+
+
+def _heading_across(merged: list[list[float]], row: Sequence[Sequence[float]], words: Sequence[Word]) -> list[list[float]]:
+    """A heading that runs across columns and leaves the rest of its row empty is one
+    cell to the row's end (an HTML colspan whose text is shorter than the span)."""
+    runs = [k for k, b in enumerate(merged) if sum(1 for c in row if b[0] <= c[0] < b[2]) >= 2]
+    if len(runs) != 1:
+        return merged
+    k = runs[0]
+    rest = merged[k + 1:]
+    if not rest or any(b[3] != merged[k][3] or any(b[0] <= w.xc <= b[2] and b[1] < w.yc < b[3] for w in words)
+                       for b in rest):
+        return merged
+    return merged[:k] + [[merged[k][0], merged[k][1], rest[-1][2], merged[k][3]]]
+
+
+def _runs_across(line: Line, x: float) -> bool:
+    """Does the text of `line` run across `x`: a word over it, or a plain word space around it?"""
+    ws = line.words
+    if any(w.x0 < x - 1.0 and w.x1 > x + 1.0 for w in ws):
+        return True
+    return any(a.x1 <= x + 1.0 and b.x0 >= x - 1.0 and b.x0 - a.x1 < MIN_GUTTER for a, b in zip(ws, ws[1:]))
+
+
+def _on_page(obj: dict, height: float) -> bool:
+    """Not drawn (even in part) outside the page: a browser repeats the piece of a cut row
+    that ended the previous page above the top edge, clipped away."""
+    return obj["top"] >= -SNAP and obj["bottom"] <= height + SNAP
+
+
+def bridged_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
+    """Vertical rules stretched to a horizontal rule they stop just short of.
+
+    With `border-collapse: separate` a cell's borders stand a few points inside the
+    next ones; where the page cut a row, its side rules start below the rule above
+    (the header's) by the border spacing and the missing top border: more than the
+    snapping tolerance, so nothing would meet there.
+    """
+    hs, vs = rules
+    out = []
+    for v in vs:
+        x = v["x0"]
+        for end in ("top", "bottom"):
+            y = v[end]
+            near = [h["top"] for h in hs if h["x0"] - SNAP <= x <= h["x1"] + SNAP and 1.0 < abs(h["top"] - y) <= BRIDGE
+                    and (h["top"] < y if end == "top" else h["top"] > y)]
+            if near and not any(h["x0"] - SNAP <= x <= h["x1"] + SNAP and abs(h["top"] - y) <= 1.0 for h in hs):
+                a, b = sorted((y, min(near, key=lambda t: abs(t - y))))
+                out.append({"object_type": "line", "x0": x, "x1": x, "top": a, "bottom": b, "width": 0.0,
+                            "height": b - a})
+    return out
 
 
 def _is_white(color) -> bool:
@@ -78,16 +398,23 @@ def invisible_rects(rects: Sequence[dict]) -> set[int]:
     return hidden
 
 
-def open_side_rules(edges: Sequence[dict]) -> list[dict]:
+def merged_rules(edges: Sequence[dict]) -> tuple[list[dict], list[dict]]:
+    """(horizontal rules at least MIN_RULE_LENGTH long, vertical rules) of the page's edges,
+    collinear pieces joined as pdfplumber joins them."""
+    hs = merge_edges([e for e in edges if e["orientation"] == "h"], SNAP, SNAP, SNAP, SNAP)
+    vs = merge_edges([e for e in edges if e["orientation"] == "v"], SNAP, SNAP, SNAP, SNAP)
+    return [e for e in hs if e["x1"] - e["x0"] >= MIN_RULE_LENGTH], list(vs)
+
+
+def open_side_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
     """Vertical rules closing tables that are ruled inside but have no frame at a side.
 
     Between two horizontal rules (consecutive among those ending at the same x) that a
     real vertical rule crosses, where the rules end beyond every crossing vertical
     rule and no vertical rule stands at that end: a vertical rule at the end.
     """
-    hs = merge_edges([e for e in edges if e["orientation"] == "h"], SNAP, SNAP, SNAP, SNAP)
-    vs = merge_edges([e for e in edges if e["orientation"] == "v"], SNAP, SNAP, SNAP, SNAP)
-    hs = sorted((e for e in hs if e["x1"] - e["x0"] >= MIN_RULE_LENGTH), key=lambda e: e["top"])
+    hs, vs = rules
+    hs = sorted(hs, key=lambda e: e["top"])
     out = []
     for side in ("x0", "x1"):
         for i, a in enumerate(hs):
@@ -103,6 +430,57 @@ def open_side_rules(edges: Sequence[dict]) -> list[dict]:
             if crossing and beyond and not at_end:
                 out.append({"object_type": "line", "x0": x, "x1": x, "top": top, "bottom": bottom,
                             "width": 0.0, "height": bottom - top})
+    return out
+
+
+def open_end_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
+    """Horizontal rules closing tables cut by a page break where no rule was drawn.
+
+    A browser draws no rule where a page cuts a row, and a spreadsheet none where it
+    cuts a merged cell: the cell boxes at the bottom of the page are open at the bottom,
+    those at the top of the next page open at the top. Vertical rules that belong to a
+    table (they cross one of its horizontal rules, or meet one at their other end, or
+    are long) and end at the same height, with no horizontal rule there between two
+    neighbours (no other rule passing between them), end at the page's content edge: a
+    rule there closes the open boxes.
+    """
+    hs, vs = rules
+    meets = lambda v, y: any(h["x0"] - SNAP <= v["x0"] <= h["x1"] + SNAP and abs(h["top"] - y) <= SNAP  # noqa: E731
+                             for h in hs)
+    covered = lambda y, a, b: any(abs(h["top"] - y) <= SNAP and h["x0"] <= a + SNAP and h["x1"] >= b - SNAP  # noqa: E731
+                                  for h in hs)
+    inside = [v for v in vs if v["bottom"] - v["top"] >= MIN_OPEN_RULE or meets(v, v["top"]) or meets(v, v["bottom"])
+              or any(h["x0"] - SNAP <= v["x0"] <= h["x1"] + SNAP and v["top"] + SNAP < h["top"] < v["bottom"] - SNAP
+                     for h in hs)]
+    out = []
+    for end in ("top", "bottom"):
+        ordered = sorted(inside, key=lambda v: v[end])
+        group: list[dict] = []
+        for v in [*ordered, None]:
+            if v is not None and (not group or abs(v[end] - group[0][end]) <= SNAP):
+                group.append(v)
+                continue
+            if group:
+                y = max(g[end] for g in group) if end == "bottom" else min(g[end] for g in group)
+                xs = _cluster(sorted(g["x0"] for g in group), SNAP)
+                between = lambda a, b: any(a + SNAP < v["x0"] < b - SNAP and v["top"] - SNAP <= y <= v["bottom"] + SNAP  # noqa: E731
+                                           for v in vs)
+                spans = [(a, b) for a, b in zip(xs, xs[1:])
+                         if b - a > 2 * SNAP and not covered(y, a, b) and not between(a, b)]
+                for a, b in _joined(spans):
+                    out.append({"object_type": "line", "x0": a, "x1": b, "top": y, "bottom": y,
+                                "width": b - a, "height": 0.0, "end": end})
+            group = [v] if v is not None else []
+    return out
+
+
+def _joined(spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for a, b in spans:
+        if out and a - out[-1][1] <= SNAP:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
     return out
 
 
@@ -135,26 +513,88 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word]) -> tuple[Fr
     if len(xs) < 3 or len(ys) < 2:
         return None, words
     box = (xs[0], ys[0], xs[-1], ys[-1])
-    by_row: dict[int, list[tuple[Box, int, int]]] = {}
+    by_row: dict[int, list[tuple[Box, int, int, int]]] = {}
     owner: dict[tuple[int, int], tuple[int, int]] = {}  # grid position -> (row, col) of the cell covering it
     for b in boxes:
         r0, r1 = _index(ys, b[1]), _index(ys, b[3])
         c0, c1 = _index(xs, b[0]), _index(xs, b[2])
-        by_row.setdefault(r0, []).append((b, c0, max(c1 - c0, 1)))
+        by_row.setdefault(r0, []).append((b, c0, max(c1 - c0, 1), max(r1 - r0, 1)))
         for r in range(r0, max(r1, r0 + 1)):
             for c in range(c0, max(c1, c0 + 1)):
                 owner.setdefault((r, c), (r0, c0))
     cell_words, outside = _assign(words, xs, ys, owner)
+    edges = getattr(boxes, "open_edges", ())
     rows = []
     for r in sorted(by_row):
         cells = sorted(by_row[r], key=lambda t: t[1])
         row_cells = tuple(
-            Cell(b, c, s, tuple(group_lines(cell_words.get((r, c), ())))) for b, c, s in cells
+            Cell(b, c, s, tuple(group_lines(cell_words.get((r, c), ()))), rs,
+                 _is_open(b, edges, "top"), _is_open(b, edges, "bottom"))
+            for b, c, s, rs in cells
         )
-        top = min(b[1] for b, _, _ in cells)
-        bottom = max(b[3] for b, _, _ in cells)
+        top = min(b[1] for b, _, _, _ in cells)
+        bottom = min(b[3] for b, _, _, _ in cells)  # a merged cell reaches further down than its row
         rows.append(Row((xs[0], top, xs[-1], bottom), row_cells))
-    return Fragment(page_no, box, tuple(xs), tuple(rows)), outside
+    rows = [sub for row in rows for sub in split_by_anchor(row)]
+    return Fragment(page_no, box, tuple(xs), tuple(rows), getattr(boxes, "ruled", True)), outside
+
+
+_ANCHOR = re.compile(r"^(\d{1,6}[.)]?|\(\d{1,4}\)|[IVXLC]{1,6}\.?|\d{1,2}/\d{1,2}/\d{2,4})$")
+
+
+def split_by_anchor(row: Row) -> list[Row]:
+    """A ruled box holding several rows (no rule between them: column rules only, or a
+    row rule left out) split where an anchor column starts a line with an item number
+    or a date; every cell's lines go to the row whose band holds them.
+
+    Only plain rows are split (no cell spanning columns or rows). An anchor column is
+    one of the first ANCHOR_COLS whose every line is such an anchor (one per row); of
+    several, the one whose text starts highest (top-aligned: a centred number stands
+    in the middle of its row, a date at its top). Pieces of one number a narrow column
+    wrapped are no anchors (`_roomy`).
+    """
+    if len(row.cells) < 2 or any(c.col_span > 1 or c.row_span > 1 for c in row.cells):
+        return [row]
+    anchors = [c for c in row.cells[:ANCHOR_COLS]
+               if len(c.lines) >= 2 and all(_ANCHOR.match(l.text.replace(" ", "")) for l in c.lines) and _roomy(c)]
+    if not anchors:
+        return [row]
+    first = min(anchors, key=lambda c: c.lines[0].box[1] - c.box[1])  # top-aligned: rows start with it
+    tops = [row.box[1]] + [l.box[1] - ANCHOR_PAD for l in first.lines[1:]] + [row.box[3]]
+    out = []
+    for k, (top, bottom) in enumerate(zip(tops, tops[1:])):
+        last = k == len(tops) - 2
+        cells = tuple(
+            Cell((c.box[0], top, c.box[2], bottom), c.col, 1,
+                 tuple(l for l in c.lines if top <= _yc(l) < bottom or (last and _yc(l) >= bottom)),
+                 1, c.open_top and k == 0, c.open_bottom and last)
+            for c in row.cells
+        )
+        out.append(Row((row.box[0], top, row.box[2], bottom), cells))
+    return out
+
+
+def _roomy(cell: Cell) -> bool:
+    """Are its lines separate anchors, not one number a narrow column wrapped ("1" over
+    "0" is 10)? Wrapped pieces follow each other at the line pitch and glue into a
+    number; the numbers of two rows stand a row's padding further apart, or do not glue."""
+    for a, b in zip(cell.lines, cell.lines[1:]):
+        glued = (a.text + b.text).replace(" ", "")
+        tight = b.box[1] - a.box[1] < ANCHOR_PITCH * (a.box[3] - a.box[1])
+        if tight and glued.isdigit():
+            return False
+    return True
+
+
+def _yc(line: Line) -> float:
+    return (line.box[1] + line.box[3]) / 2
+
+
+def _is_open(box: Box, edges, end: str) -> bool:
+    """Is the box's top (or bottom) a rule drawn by `open_end_rules`, not by the document?"""
+    y, x0, x1 = (box[1], box[0], box[2]) if end == "top" else (box[3], box[0], box[2])
+    return any(e == end and abs(ey - y) <= EDGE_TOL and ex0 - EDGE_TOL <= x0 and x1 <= ex1 + EDGE_TOL
+               for ey, ex0, ex1, e in edges)
 
 
 def _assign(words: Iterable[Word], xs: Sequence[float], ys: Sequence[float],
@@ -172,11 +612,11 @@ def _assign(words: Iterable[Word], xs: Sequence[float], ys: Sequence[float],
     return out, rest
 
 
-def _cluster(values: Sequence[float]) -> list[float]:
-    """Merge coordinates closer than EDGE_TOL (keep the first of each run)."""
+def _cluster(values: Sequence[float], tol: float = EDGE_TOL) -> list[float]:
+    """Merge coordinates closer than `tol` (keep the first of each run)."""
     out: list[float] = []
     for v in values:
-        if not out or v - out[-1] > EDGE_TOL:
+        if not out or v - out[-1] > tol:
             out.append(v)
     return out
 

@@ -93,14 +93,25 @@ def column_roles(headers: Sequence[str]) -> list[str | None]:
 
 
 def looks_like_header(texts: Sequence[str]) -> bool:
-    """A row whose non-empty cells mostly name known column headers, or a column-number row."""
+    """A row whose non-empty cells mostly name known column headers or are bilingual
+    headers ("Ngày giao dịch (Trans.Date)"), or a column-number row."""
     filled = [t for t in texts if t.strip()]
     if len(filled) < 2:
         return False
     if is_column_number_row(filled):
         return True
-    known = sum(1 for t in filled if header_role(t) is not None)
+    known = sum(1 for t in filled if header_role(t) is not None or is_bilingual_header(t))
     return known >= max(2, (len(filled) + 1) // 2)
+
+
+_BILINGUAL = re.compile(r"^[^()]*\w[^()]*\(\s*([A-Za-z][A-Za-z0-9 .,/&'-]*)\)\s*$")
+
+
+def is_bilingual_header(text: str) -> bool:
+    """A header cell with its English name in parentheses: "STT (No)", "Phát sinh có
+    (Credit amount)". The English part has a small letter: "(BCA)" is an abbreviation."""
+    m = _BILINGUAL.match(" ".join(text.split()))
+    return m is not None and any(ch.islower() for ch in m.group(1))
 
 
 _COLNUM = re.compile(r"^\(?(\d{1,2})\)?$")

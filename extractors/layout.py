@@ -60,6 +60,9 @@ class Cell:
     col: int  # first grid column it covers (0-based)
     col_span: int
     lines: tuple[Line, ...]
+    row_span: int = 1  # grid rows of its fragment it covers (a merged cell: more than one)
+    open_top: bool = False  # no rule above it: the page cut it (its box is closed by the content edge)
+    open_bottom: bool = False  # no rule below it: the page cut it
 
     @property
     def text(self) -> str:
@@ -69,7 +72,10 @@ class Cell:
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One row of a table fragment: its cells left to right (spanning cells once)."""
+    """One row of a table fragment: its cells left to right (spanning cells once).
+
+    A cell merged over several rows belongs to the first of them; `box` is the row's
+    own extent (down to the first rule below it), not the merged cell's."""
 
     box: Box
     cells: tuple[Cell, ...]
@@ -89,6 +95,7 @@ class Fragment:
     box: Box
     col_edges: tuple[float, ...]  # x of the vertical rules, left to right (n_cols + 1)
     rows: tuple[Row, ...]
+    ruled: bool = True  # False: no vertical rules, the column edges come from the text's gutters
 
     @property
     def n_cols(self) -> int:

@@ -4,7 +4,9 @@ Steps, each a small function:
 1. `continues`: a fragment continues the current table when it is the first thing on
    the next page (only furniture above it), the table was the last thing on its page
    (only furniture below), and it has the same header or the same column rules (a
-   table that has shown only its header so far always goes on: its header row was cut).
+   table that has shown only its header so far always goes on: its header row was cut);
+   `goes_on`: on one page, a ruled block right under the table's last one (a gap of
+   a few points, nothing between) with the same column rules and no header goes on.
 2. `_header_rows`: the header rows at the top of the first fragment; the repeated
    header at the top of later fragments is dropped.
 3. `row_kind`: header, section (one cell across the table, a Roman-numeral or letter
@@ -15,6 +17,11 @@ Steps, each a small function:
    are appended to that row's cells.
 5. cell text is made once per logical cell from all its lines (`celltext.join_lines`),
    so a word cut by the page break is rejoined like one cut by a line break.
+6. `_inherit_merged`: a cell merged over several rows is listed once (its `row_span`),
+   and every row it covers inherits it (`LogicalRow.inherited`), also across a page
+   break (the grid marks cells the page cut open). A piece of a cut cell printed just
+   above or below the table (clipped away in print) neither ends the table nor stands
+   between its fragments (`_ghost`, `_spilled`).
 """
 
 from __future__ import annotations
@@ -33,6 +40,9 @@ from .layout import Box, Fragment, Line, PageContent, Row
 
 COL_TOL = 3.0  # points: vertical rules this close are the same column boundary
 MAX_HEADER_ROWS = 3
+SPILL_GAP = 60.0  # points: a clipped piece of a cut merged cell (centred over all its rows) stands this close to the table
+GHOST_ROWS = 6  # ... and repeats the text of one of the table's last rows
+MAX_BLOCK_GAP = 24.0  # points: ruled blocks this close on one page, nothing between them, are one table
 _LABELLED = re.compile(r"^([IVXLC]+|[A-ZĐ])[.)]\s+\S")  # a heading with its label in front
 _LABEL = re.compile(r"^([IVXLC]+|[A-ZĐ]|[a-zđ])[.)]?$")
 
@@ -44,6 +54,7 @@ class LogicalCell:
     text: str
     page: int  # page where the cell starts
     box: Box  # its box on that page
+    row_span: int = 1  # logical rows it covers (a merged cell: the rows below inherit it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +62,11 @@ class LogicalRow:
     kind: str  # "header" | "section" | "data"
     cells: tuple[LogicalCell, ...]
     spans: tuple[tuple[int, Box], ...]  # the row's box on each page it occupies
+    inherited: tuple[LogicalCell, ...] = ()  # cells merged over this row from a row above (listed there)
 
     def text_at(self, col: int) -> str:
-        for c in self.cells:
+        """The text of the row's cell in column `col`, or of the merged cell above covering it."""
+        for c in (*self.cells, *self.inherited):
             if c.col <= col < c.col + c.col_span:
                 return c.text
         return ""
@@ -85,22 +98,25 @@ class _Part:
     lines: tuple[Line, ...]
 
 
-@dataclass
+@dataclass(eq=False)
 class _PendingCell:
     col: int
     col_span: int
     left: float  # text area of the cell (inside its padding), for the word-break test
     right: float
     parts: list[_Part]
+    open_bottom: bool = False  # its last part was cut by the page (no rule below it)
+    merged_open: bool = False  # ... and it is a merged cell going on below, not a cut row's cell
 
     @property
     def raw_text(self) -> str:
         return " ".join(l.text for p in self.parts for l in p.lines)
 
-    def finish(self) -> LogicalCell:
+    def finish(self, row_span: int = 1) -> LogicalCell:
         lines = [l for p in self.parts for l in p.lines]
         first = self.parts[0]
-        return LogicalCell(self.col, self.col_span, join_lines(lines, self.left, self.right), first.page, first.box)
+        return LogicalCell(self.col, self.col_span, join_lines(lines, self.left, self.right), first.page, first.box,
+                           row_span)
 
 
 @dataclass
@@ -108,6 +124,7 @@ class _PendingRow:
     kind: str
     cells: list[_PendingCell]
     spans: list[tuple[int, Box]]
+    inherited: list[_PendingCell] = field(default_factory=list)  # merged cells of rows above covering it
 
     def cell_covering(self, col: int) -> _PendingCell | None:
         for c in self.cells:
@@ -159,9 +176,11 @@ def _pads(frag: Fragment) -> list[float]:
 
 def _pending(row: Row, frag: Fragment, pads: Sequence[float], kind: str) -> _PendingRow:
     cells = []
+    cut_row = all(c.open_bottom for c in row.cells)
     for c in row.cells:
         pad = pads[c.col]
-        cells.append(_PendingCell(c.col, c.col_span, c.box[0] + pad, c.box[2] - pad, [_Part(frag.page, c.box, c.lines)]))
+        cells.append(_PendingCell(c.col, c.col_span, c.box[0] + pad, c.box[2] - pad, [_Part(frag.page, c.box, c.lines)],
+                                  c.open_bottom, c.open_bottom and (c.row_span > 1 or not cut_row)))
     return _PendingRow(kind, cells, [(frag.page, row.box)])
 
 
@@ -191,7 +210,10 @@ def _is_repeated_header(row: Row, header_keys: Sequence[str]) -> bool:
         return False
     if is_column_number_row([t for t in _cell_texts(row) if t]):
         return True
-    return any(fuzz.ratio(key, h) >= 90 for h in header_keys)
+    # a header printed again may carry a clipped piece of a cut cell drawn under it: all
+    # of the header's words and a few more are the header still
+    return any(fuzz.ratio(key, h) >= 90 or (len(key) <= 1.5 * len(h) and fuzz.token_set_ratio(key, h) >= 98)
+               for h in header_keys)
 
 
 def continues(builder: _Builder, frag: Fragment, page_no: int, text_above: bool) -> bool:
@@ -209,6 +231,20 @@ def continues(builder: _Builder, frag: Fragment, page_no: int, text_above: bool)
     return _same_columns(builder.first, frag)
 
 
+def goes_on(builder: _Builder, frag: Fragment, above: Fragment, text_above: bool) -> bool:
+    """Does `frag` continue, on the same page, the table whose fragment `above` it is?
+
+    A spreadsheet prints ruled blocks with a gap of a few points between them: nothing
+    between them, a gap under MAX_BLOCK_GAP, the same column rules, and no header of
+    its own make them one table.
+    """
+    if text_above or builder.last_page != frag.page or frag.box[1] - above.box[3] > MAX_BLOCK_GAP:
+        return False
+    if not _same_columns(builder.first, frag) or not frag.rows:
+        return False
+    return not looks_like_header(_cell_texts(frag.rows[0]))
+
+
 # ---------------------------------------------------------------- the stitcher
 
 
@@ -220,8 +256,13 @@ def stitch(pages: Sequence[PageContent]) -> list[LogicalTable]:
         frags = page.fragments
         for i, frag in enumerate(frags):
             above_limit = frags[i - 1].box[3] if i else 0.0
-            text_above = _text_between(page.lines, above_limit, frag.box[1])
+            lines = page.lines
+            if current is not None and i == 0:
+                lines = [l for l in lines if not _ghost(l, current, frag)]
+            text_above = _text_between(lines, above_limit, frag.box[1])
             if current is not None and i == 0 and continues(current, frag, page.page, text_above):
+                _extend(current, frag)
+            elif current is not None and i > 0 and goes_on(current, frag, frags[i - 1], text_above):
                 _extend(current, frag)
             else:
                 current = _Builder(frag)
@@ -229,8 +270,43 @@ def stitch(pages: Sequence[PageContent]) -> list[LogicalTable]:
                 _start(current, frag)
             below_limit = frags[i + 1].box[1] if i + 1 < len(frags) else page.height
             current.last_page = page.page
-            current.ends_page = i == len(frags) - 1 and not _text_between(page.lines, frag.box[3], below_limit)
+            spilled = [l for l in page.lines if _spilled(l, frag)]
+            below = [l for l in page.lines if l not in spilled]
+            if spilled and i == len(frags) - 1:
+                _take_spilled(current, spilled, page.page)
+            current.ends_page = i == len(frags) - 1 and not _text_between(below, frag.box[3], below_limit)
     return [_finish(b, n) for n, b in enumerate(builders, start=1)]
+
+
+def _ghost(line: Line, builder: _Builder, frag: Fragment) -> bool:
+    """A line just above the next page's table that repeats a piece of a cell the page
+    break cut (a spreadsheet prints a merged cell's text centred over all its rows, and
+    the part that falls above the next page's table is clipped away, invisible)."""
+    if not builder.rows or not 0 <= frag.box[1] - line.box[3] <= SPILL_GAP:
+        return False
+    key = " ".join(line.text.split())
+    recent = builder.rows[-GHOST_ROWS:]
+    return bool(key) and any(key in " ".join(c.raw_text.split()) for r in recent for c in (*r.cells, *r.inherited))
+
+
+def _spilled(line: Line, frag: Fragment) -> bool:
+    """A line just below the table, inside an empty cell the page cut open at the bottom:
+    the text of a merged cell centred over rows on the next page, clipped away here."""
+    if not 0 <= line.box[1] - frag.box[3] <= SPILL_GAP:
+        return False
+    return any(c.open_bottom and not c.lines and c.box[0] <= line.box[0] and line.box[2] <= c.box[2]
+               for row in frag.rows[-GHOST_ROWS:] for c in row.cells)
+
+
+def _take_spilled(b: _Builder, lines: Sequence[Line], page: int) -> None:
+    """Give spilled lines (`_spilled`) to the cut-open cell they stand under."""
+    for line in lines:
+        for row in reversed(b.rows[-GHOST_ROWS:]):
+            cell = next((c for c in (*row.cells, *row.inherited) if c.merged_open and c.parts[-1].page == page
+                         and c.parts[-1].box[0] <= line.box[0] and line.box[2] <= c.parts[-1].box[2]), None)
+            if cell is not None:
+                cell.parts.append(_Part(page, cell.parts[-1].box, (line,)))
+                break
 
 
 def _text_between(lines: Sequence[Line], top: float, bottom: float) -> bool:
@@ -275,9 +351,14 @@ def _first_row_repeats(b: _Builder, row: Row) -> bool:
 def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[float], *, continuing: bool) -> None:
     item_col = _item_col(b)
     at_top = continuing  # the first body row of a continuing fragment may finish a cut row
+    above = b.rows[-1] if continuing and b.rows else None  # the last row before the page break
+    placed: list[tuple[Row, _PendingRow]] = []
+    slivers: list[Row] = []  # empty rows at the top: the padding of a cut row pushed over the break
     for row in rows:
         texts = [(c.col, c.col_span, c.text) for c in row.cells]
         if not any(t for _, _, t in texts) or _is_repeated_header(row, b.header_keys):
+            if not placed and not any(t for _, _, t in texts):
+                slivers.append(row)
             continue  # empty rows, and the header printed again inside the table
         kind = row_kind(texts, frag.n_cols, item_col)
         prev = b.rows[-1] if b.rows else None
@@ -287,9 +368,84 @@ def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[f
             if prev.kind == "header":  # the header row itself was cut: match its repeats whole
                 b.header_keys[-1] = _pending_key(prev)
             at_top = False
+            placed.append((row, prev))
             continue
         at_top = False
         b.rows.append(_pending(row, frag, pads, kind))
+        placed.append((row, b.rows[-1]))
+    _inherit_merged(placed, above, slivers[0] if slivers else None)
+
+
+def _merged_source(row: _PendingRow, col: int) -> _PendingCell | None:
+    """The cell whose text `row` shows in column `col`: its own with text, or one merged over it."""
+    own = row.cell_covering(col)
+    if own is not None and own.raw_text:
+        return own
+    return next((c for c in row.inherited if c.col <= col < c.col + c.col_span), None)
+
+
+def _inherit(row: _PendingRow, source: _PendingCell, col: int) -> None:
+    """`row` shows the merged cell `source` in column `col` (its own empty piece there is dropped)."""
+    own = row.cell_covering(col)
+    if own is source or source in row.inherited:
+        return
+    if own is not None and own.raw_text:
+        return
+    if own is not None:
+        row.cells.remove(own)
+    row.inherited.append(source)
+
+
+def _inherit_merged(placed: Sequence[tuple[Row, _PendingRow]], above: _PendingRow | None,
+                    sliver: Row | None = None) -> None:
+    """Rows covered by a merged cell inherit it, also across a page break.
+
+    On one page, a cell of `row_span` > 1 covers the rows whose boxes start above its
+    bottom. At the top of a continuing fragment, an empty cell below a cell the page
+    cut open at the bottom (or open at the top itself, below a merged cell) is the
+    rest of that cell: the row it belongs to, and the rows that rest covers, show the
+    cell from the previous page. When an empty sliver comes first (only the padding of
+    the cut row went over), the cut cells end there, unless a merged one goes on below.
+    """
+    if sliver is not None and above is not None:  # what the page cut went on in the sliver, not below it
+        for c in sliver.cells:
+            up = above.cell_covering(c.col)
+            if c.row_span > 1 and up is not None and up.merged_open and (source := _merged_source(above, c.col)):
+                for other, covered in placed:
+                    if other.box[1] < c.box[3] - 1.0:
+                        _inherit(covered, source, c.col)
+        above = None
+    for i, (row, pending) in enumerate(placed):
+        for c in row.cells:
+            source = None
+            if i == 0 and above is not None and c.lines and pending is not above:
+                up = above.cell_covering(c.col) or next(
+                    (m for m in above.inherited if m.col <= c.col < m.col + m.col_span), None)
+                own = pending.cell_covering(c.col)
+                same = own is not None and up is not None and up.raw_text.split() == own.raw_text.split()
+                if up is not None and up.merged_open and own is not None and (not up.raw_text or same):
+                    if not same:  # a merged cell the page cut, its text centred on this side
+                        up.parts.extend(own.parts)
+                    up.open_bottom = up.merged_open = own.open_bottom  # (same: its text spilled below the last page)
+                    pending.cells.remove(own)
+                    pending.inherited.append(up)
+            if i == 0 and above is not None and not c.lines:
+                up = above.cell_covering(c.col)
+                merged = next((m for m in above.inherited if m.col <= c.col < m.col + m.col_span), None)
+                if (up is not None and up.merged_open) or (merged is not None and (merged.open_bottom or c.open_top)):
+                    source = _merged_source(above, c.col)
+                    if source is not None and pending is not above:
+                        _inherit(pending, source, c.col)
+            if c.row_span <= 1:
+                continue
+            source = source or pending.cell_covering(c.col) or _merged_source(pending, c.col)
+            if source is None:
+                continue
+            for other, covered in placed[i + 1:]:
+                if other.box[1] >= c.box[3] - 1.0:
+                    break
+                if covered is not pending:
+                    _inherit(covered, source, c.col)
 
 
 def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str) -> bool:
@@ -328,28 +484,38 @@ def _append_continuation(prev: _PendingRow, row: Row, frag: Fragment, pads: Sequ
     for c in row.cells:
         target = prev.cell_covering(c.col)
         if target is None:
+            if not c.lines and any(m.col <= c.col < m.col + m.col_span for m in prev.inherited):
+                continue  # the rest of a merged cell the row already shows
             pad = pads[c.col]
-            prev.cells.append(_PendingCell(c.col, c.col_span, c.box[0] + pad, c.box[2] - pad, [_Part(frag.page, c.box, c.lines)]))
+            prev.cells.append(_PendingCell(c.col, c.col_span, c.box[0] + pad, c.box[2] - pad,
+                                           [_Part(frag.page, c.box, c.lines)], c.open_bottom,
+                                           c.open_bottom and c.row_span > 1))
             prev.cells.sort(key=lambda x: x.col)
         else:
             target.parts.append(_Part(frag.page, c.box, c.lines))
+            target.open_bottom = c.open_bottom
+            target.merged_open = c.open_bottom and (target.merged_open or c.row_span > 1)
     prev.spans.append((frag.page, row.box))
 
 
 def header_texts(header_rows: Iterable[Sequence[tuple[int, int, str]]], n_cols: int) -> list[str]:
     """Each column's header text from the header rows' (col, span, text) cells, top to bottom.
 
-    A spanning cell heads every column under it ("Cơ quan thực hiện" over "Cơ quan chủ
-    trì" and "Cơ quan phối hợp"); a column-number row "(1) (2) …" adds nothing.
+    A spanning cell heads every column under it, and a two-level header reads "Parent /
+    Child" ("Cơ quan thực hiện / Cơ quan chủ trì", "Cơ quan thực hiện / Cơ quan phối
+    hợp"); a column-number row "(1) (2) …" adds nothing.
     """
     heads = [""] * n_cols
+    parent = [False] * n_cols  # the column's text so far is that of a cell over several columns
     for cells in header_rows:
         if is_column_number_row([t for _, _, t in cells if t]):
             continue
         for col, span, text in cells:
             for k in range(col, min(col + span, n_cols)):
                 if text and text not in heads[k]:
-                    heads[k] = f"{heads[k]} {text}".strip()
+                    joint = " / " if parent[k] and span == 1 else " "
+                    heads[k] = f"{heads[k]}{joint}{text}" if heads[k] else text
+                    parent[k] = span > 1
     return heads
 
 
@@ -364,8 +530,15 @@ def _headers(b: _Builder) -> list[str]:
 
 
 def _finish(b: _Builder, table_no: int) -> LogicalTable:
+    covers: dict[int, int] = {}  # id of a merged cell -> rows below that inherit it
+    for r in b.rows:
+        for m in r.inherited:
+            covers[id(m)] = covers.get(id(m), 0) + 1
+    done = {id(c): c.finish(1 + covers.get(id(c), 0)) for r in b.rows for c in r.cells}
     rows = tuple(
-        LogicalRow(r.kind, tuple(c.finish() for c in r.cells), tuple(_merge_spans(r.spans))) for r in b.rows
+        LogicalRow(r.kind, tuple(done[id(c)] for c in r.cells), tuple(_merge_spans(r.spans)),
+                   tuple(done[id(m)] for m in r.inherited if id(m) in done))
+        for r in b.rows
     )
     heads = header_texts(([(c.col, c.col_span, c.text) for c in r.cells] for r in _leading_headers(rows)), b.first.n_cols)
     return LogicalTable(table_no, b.first.n_cols, tuple(heads), rows)
