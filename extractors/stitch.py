@@ -438,25 +438,7 @@ def _inherit_merged(placed: Sequence[tuple[Row, _PendingRow]], above: _PendingRo
         above = None
     for i, (row, pending) in enumerate(placed):
         for c in row.cells:
-            source = None
-            if i == 0 and above is not None and c.lines and pending is not above:
-                up = above.cell_covering(c.col) or next(
-                    (m for m in above.inherited if m.col <= c.col < m.col + m.col_span), None)
-                own = pending.cell_covering(c.col)
-                same = own is not None and up is not None and up.raw_text.split() == own.raw_text.split()
-                if up is not None and up.merged_open and own is not None and (not up.raw_text or same):
-                    if not same:  # a merged cell the page cut, its text centred on this side
-                        up.parts.extend(own.parts)
-                    up.open_bottom = up.merged_open = own.open_bottom  # (same: its text spilled below the last page)
-                    pending.cells.remove(own)
-                    pending.inherited.append(up)
-            if i == 0 and above is not None and not c.lines:
-                up = above.cell_covering(c.col)
-                merged = next((m for m in above.inherited if m.col <= c.col < m.col + m.col_span), None)
-                if (up is not None and up.merged_open) or (merged is not None and (merged.open_bottom or c.open_top)):
-                    source = _merged_source(above, c.col)
-                    if source is not None and pending is not above:
-                        _inherit(pending, source, c.col)
+            source = _across_break(c, pending, above) if i == 0 and above is not None else None
             if c.row_span <= 1:
                 continue
             source = source or pending.cell_covering(c.col) or _merged_source(pending, c.col)
@@ -467,6 +449,40 @@ def _inherit_merged(placed: Sequence[tuple[Row, _PendingRow]], above: _PendingRo
                     break
                 if covered is not pending:
                     _inherit(covered, source, c.col)
+
+
+def _merged_over(row: _PendingRow, col: int) -> _PendingCell | None:
+    return next((m for m in row.inherited if m.col <= col < m.col + m.col_span), None)
+
+
+def _across_break(c: Cell, pending: _PendingRow, above: _PendingRow) -> _PendingCell | None:
+    """Cell `c` of the first row on a page, under `above`, the last row before the break:
+    if it is the rest of a merged cell the break cut, `pending` (its row) shows that cell
+    and it is returned. Its text may stand on this side (centred over all its rows):
+    then it moves to the merged cell, unless the same text already spilled below the
+    previous page."""
+    up = above.cell_covering(c.col)
+    merged = _merged_over(above, c.col)
+    if c.lines:
+        up = up or merged
+        own = pending.cell_covering(c.col)
+        if pending is above or up is None or own is None or not up.merged_open:
+            return None
+        same = up.raw_text.split() == own.raw_text.split()
+        if up.raw_text and not same:
+            return None
+        if not same:
+            up.parts.extend(own.parts)
+        up.open_bottom = up.merged_open = own.open_bottom
+        pending.cells.remove(own)
+        pending.inherited.append(up)
+        return None  # the rows it covers below inherit it through `pending`
+    if (up is not None and up.merged_open) or (merged is not None and (merged.open_bottom or c.open_top)):
+        source = _merged_source(above, c.col)
+        if source is not None and pending is not above:
+            _inherit(pending, source, c.col)
+        return source
+    return None
 
 
 def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str) -> bool:
