@@ -542,16 +542,23 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word]) -> tuple[Fr
 _ANCHOR = re.compile(r"^(\d{1,6}[.)]?|\(\d{1,4}\)|[IVXLC]{1,6}\.?|\d{1,2}/\d{1,2}/\d{2,4})$")
 
 
+def is_anchor(text: str) -> bool:
+    """An item number, a Roman numeral or a date: what starts a row in a numbering column."""
+    return _ANCHOR.match(text.replace(" ", "")) is not None
+
+
 def split_by_anchor(row: Row) -> list[Row]:
     """A ruled box holding several rows (no rule between them: column rules only, or a
     row rule left out) split where an anchor column starts a line with an item number
     or a date; every cell's lines go to the row whose band holds them.
 
     Only plain rows are split (no cell spanning columns or rows). An anchor column is
-    one of the first ANCHOR_COLS whose every line is such an anchor (one per row); of
-    several, the one whose text starts highest (top-aligned: a centred number stands
-    in the middle of its row, a date at its top). Pieces of one number a narrow column
-    wrapped are no anchors (`_roomy`).
+    one of the first ANCHOR_COLS whose every line is such an anchor (one per row).
+    Anchor columns with as many anchors number the same rows: the one whose text starts
+    highest says where they start (top-aligned: a centred number stands in the middle
+    of its row, a date at its top); columns with more (sub-accounts under accounts)
+    number rows of their own, and rows start at all of them. Pieces of one number a
+    narrow column wrapped are no anchors (`_roomy`).
     """
     if len(row.cells) < 2 or any(c.col_span > 1 or c.row_span > 1 for c in row.cells):
         return [row]
@@ -559,8 +566,18 @@ def split_by_anchor(row: Row) -> list[Row]:
                if len(c.lines) >= 2 and all(_ANCHOR.match(l.text.replace(" ", "")) for l in c.lines) and _roomy(c)]
     if not anchors:
         return [row]
-    first = min(anchors, key=lambda c: c.lines[0].box[1] - c.box[1])  # top-aligned: rows start with it
-    tops = [row.box[1]] + [l.box[1] - ANCHOR_PAD for l in first.lines[1:]] + [row.box[3]]
+    by_count: dict[int, list[Cell]] = {}
+    for c in anchors:
+        by_count.setdefault(len(c.lines), []).append(c)
+    starts: list[float] = []
+    for same in by_count.values():  # columns numbering the same rows: the top-aligned one says where they start
+        first = min(same, key=lambda c: c.lines[0].box[1] - c.box[1])
+        starts += [l.box[1] - ANCHOR_PAD for l in first.lines]
+    tol = min(l.box[3] - l.box[1] for c in anchors for l in c.lines) / 2
+    cuts = [y for y in _cluster(sorted(starts), tol) if y > row.box[1] + tol]
+    if not cuts:
+        return [row]
+    tops = [row.box[1], *cuts, row.box[3]]
     out = []
     for k, (top, bottom) in enumerate(zip(tops, tops[1:])):
         last = k == len(tops) - 2

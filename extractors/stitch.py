@@ -35,6 +35,7 @@ from typing import Iterable, Sequence
 from rapidfuzz import fuzz
 
 from .celltext import join_lines
+from .grid import ANCHOR_COLS, is_anchor
 from .headers import column_roles, is_column_number_row, looks_like_header
 from .layout import Box, Fragment, Line, PageContent, Row
 
@@ -322,9 +323,10 @@ def _item_col(builder: _Builder) -> int:
 def _start(b: _Builder, frag: Fragment) -> None:
     pads = _pads(frag)
     n_header = 0
-    for row in frag.rows[:MAX_HEADER_ROWS]:
+    for k, row in enumerate(frag.rows[:MAX_HEADER_ROWS]):
         texts = _cell_texts(row)
-        if looks_like_header(texts) or (n_header and is_column_number_row([t for t in texts if t])):
+        if looks_like_header(texts) or (n_header and is_column_number_row([t for t in texts if t])) or (
+                n_header and _sub_header(row, frag.rows[k - 1])):
             n_header += 1
         else:
             break
@@ -334,12 +336,31 @@ def _start(b: _Builder, frag: Fragment) -> None:
     _add_body(b, frag, frag.rows[n_header:], pads, continuing=False)
 
 
+def _sub_header(row: Row, above: Row) -> bool:
+    """The lower level of a two-level header: its cells all stand under a header cell
+    spanning columns ("Cấp 1", "Cấp 2" under "Số hiệu TK"); the columns beside them are
+    headed by cells merged down over both levels, so the row has nothing else."""
+    spanning = [c for c in above.cells if c.col_span > 1]
+    filled = [c for c in row.cells if c.text.strip()]
+    return len(filled) >= 2 and all(
+        any(s.col <= c.col and c.col + c.col_span <= s.col + s.col_span for s in spanning) for c in row.cells)
+
+
 def _extend(b: _Builder, frag: Fragment) -> None:
     pads = _pads(frag)
     rows = list(frag.rows)
     if not b.header_keys and rows and b.rows and _first_row_repeats(b, rows[0]):
         b.rows[0].kind = "header"  # a generic table whose first row is repeated on each page
         b.header_keys.append(_row_key(rows[0]))
+        first, j = b.first.rows, 1
+        for k in range(1, min(MAX_HEADER_ROWS, len(first))):  # ... with the levels under it
+            if is_column_number_row([t for t in _cell_texts(first[k]) if t]):
+                continue  # never a body row
+            if not _sub_header(first[k], first[k - 1]) or j >= len(b.rows) or _pending_key(b.rows[j]) != _row_key(first[k]):
+                break
+            b.rows[j].kind = "header"
+            b.header_keys.append(_row_key(first[k]))
+            j += 1
     _add_body(b, frag, rows, pads, continuing=True)
 
 
@@ -417,25 +438,7 @@ def _inherit_merged(placed: Sequence[tuple[Row, _PendingRow]], above: _PendingRo
         above = None
     for i, (row, pending) in enumerate(placed):
         for c in row.cells:
-            source = None
-            if i == 0 and above is not None and c.lines and pending is not above:
-                up = above.cell_covering(c.col) or next(
-                    (m for m in above.inherited if m.col <= c.col < m.col + m.col_span), None)
-                own = pending.cell_covering(c.col)
-                same = own is not None and up is not None and up.raw_text.split() == own.raw_text.split()
-                if up is not None and up.merged_open and own is not None and (not up.raw_text or same):
-                    if not same:  # a merged cell the page cut, its text centred on this side
-                        up.parts.extend(own.parts)
-                    up.open_bottom = up.merged_open = own.open_bottom  # (same: its text spilled below the last page)
-                    pending.cells.remove(own)
-                    pending.inherited.append(up)
-            if i == 0 and above is not None and not c.lines:
-                up = above.cell_covering(c.col)
-                merged = next((m for m in above.inherited if m.col <= c.col < m.col + m.col_span), None)
-                if (up is not None and up.merged_open) or (merged is not None and (merged.open_bottom or c.open_top)):
-                    source = _merged_source(above, c.col)
-                    if source is not None and pending is not above:
-                        _inherit(pending, source, c.col)
+            source = _across_break(c, pending, above) if i == 0 and above is not None else None
             if c.row_span <= 1:
                 continue
             source = source or pending.cell_covering(c.col) or _merged_source(pending, c.col)
@@ -446,6 +449,40 @@ def _inherit_merged(placed: Sequence[tuple[Row, _PendingRow]], above: _PendingRo
                     break
                 if covered is not pending:
                     _inherit(covered, source, c.col)
+
+
+def _merged_over(row: _PendingRow, col: int) -> _PendingCell | None:
+    return next((m for m in row.inherited if m.col <= col < m.col + m.col_span), None)
+
+
+def _across_break(c: Cell, pending: _PendingRow, above: _PendingRow) -> _PendingCell | None:
+    """Cell `c` of the first row on a page, under `above`, the last row before the break:
+    if it is the rest of a merged cell the break cut, `pending` (its row) shows that cell
+    and it is returned. Its text may stand on this side (centred over all its rows):
+    then it moves to the merged cell, unless the same text already spilled below the
+    previous page."""
+    up = above.cell_covering(c.col)
+    merged = _merged_over(above, c.col)
+    if c.lines:
+        up = up or merged
+        own = pending.cell_covering(c.col)
+        if pending is above or up is None or own is None or not up.merged_open:
+            return None
+        same = up.raw_text.split() == own.raw_text.split()
+        if up.raw_text and not same:
+            return None
+        if not same:
+            up.parts.extend(own.parts)
+        up.open_bottom = up.merged_open = own.open_bottom
+        pending.cells.remove(own)
+        pending.inherited.append(up)
+        return None  # the rows it covers below inherit it through `pending`
+    if (up is not None and up.merged_open) or (merged is not None and (merged.open_bottom or c.open_top)):
+        source = _merged_source(above, c.col)
+        if source is not None and pending is not above:
+            _inherit(pending, source, c.col)
+        return source
+    return None
 
 
 def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str) -> bool:
@@ -463,12 +500,25 @@ def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str) -> b
         kind = "header"
     if kind != prev.kind:
         return False
+    if kind == "data" and _numbers_a_row(prev, row):
+        return False
     if [(c.col, c.col_span) for c in row.cells] != [(c.col, c.col_span) for c in prev.cells]:
         return kind == "data" and not _has_alnum(item_text)
     if len(row.cells) > 1 or kind != "section":
         return not _has_alnum(item_text)
     text = row.cells[0].text
     return bool(text) and (text[0].islower() or not text[0].isalnum())
+
+
+def _numbers_a_row(prev: _PendingRow, row: Row) -> bool:
+    """Does `row` start with a number of its own where `prev` has none (a sub-account
+    "1331" under "07 133": no item number, yet no continuation either)?"""
+    for c in row.cells:
+        if c.col < ANCHOR_COLS and c.lines and is_anchor(c.lines[0].text):
+            above = prev.cell_covering(c.col)
+            if above is None or not above.raw_text.strip():
+                return True
+    return False
 
 
 def _pending_key(row: _PendingRow) -> str:
