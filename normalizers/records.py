@@ -164,8 +164,8 @@ def page_rows(doc_id: str, ex: ExtractedDocument) -> list[Row]:
 def cell_rows(doc_id: str, table: LogicalTable) -> list[Row]:
     return [
         _build("cells", doc_id=doc_id, table_no=table.table_no, row_no=row_no, col_no=c.col + 1,
-               header=table.headers[c.col] or None, text=c.text, row_kind=row.kind, page=c.page,
-               x0=c.box[0], top=c.box[1], x1=c.box[2], bottom=c.box[3])
+               header=table.headers[c.col] or None, text=c.text, row_kind=row.kind, row_span=c.row_span,
+               col_span=c.col_span, page=c.page, x0=c.box[0], top=c.box[1], x1=c.box[2], bottom=c.box[3])
         for row_no, row in enumerate(table.rows, start=1)
         for c in row.cells
     ]

@@ -126,7 +126,8 @@ PAGES = Table(
 CELLS = Table(
     "cells",
     "Every cell of every logical (cross-page stitched) ruled table. A cell cut by a page "
-    "break appears once, with the text of both parts, on the page where it starts.",
+    "break appears once, with the text of both parts, on the page where it starts; a merged "
+    "cell appears once, with its row_span and col_span.",
     (
         DOC_ID,
         Column("table_no", I32, "Logical table number within the document, 1-based, in reading order.", nullable=False, min_value=1),
@@ -135,6 +136,9 @@ CELLS = Table(
         Column("header", STR, "Header text of the cell's column."),
         Column("text", STR, "Cell text: lines joined by one space, words cut by narrow columns rejoined, NFC.", nullable=False),
         Column("row_kind", STR, "'header', 'section' (part/group heading) or 'data'.", nullable=False, allowed=("header", "section", "data")),
+        Column("row_span", I32, "Logical rows the cell covers: more than 1 for a merged cell (a deadline printed once for "
+               "several tasks); each task row it covers inherits its value.", nullable=False, min_value=1),
+        Column("col_span", I32, "Columns the cell covers (more than 1 for a cell merged across columns).", nullable=False, min_value=1),
         Column("page", I32, "Page (1-based) where the cell starts.", nullable=False, min_value=1),
         Column("x0", F32, "Left edge of the cell on its first page (PDF points from the left).", nullable=False),
         Column("top", F32, "Top edge of the cell on its first page (PDF points from the top).", nullable=False),

@@ -76,3 +76,18 @@ def test_merged_cells_have_their_span_and_are_inherited(printed):
     tasks = {t["item_no"]: t for t in document_records("sheet", doc).tasks}
     for row in s.rows:
         assert norm(tasks[row[0]]["deadline_raw"] or "") == norm(row[4]), row[0]
+
+
+
+def test_merged_cells_appear_once_in_the_cells_table_with_their_spans(printed):
+    """What analysts read: one `cells` row per merged deadline with its row_span, and every task
+    row it covers has that deadline in `tasks`."""
+    s, doc = printed["tasks"]
+    records = document_records("d" * 64, doc)
+    merged = [c for c in records.cells if c["row_span"] > 1]
+    assert Counter((norm(c["text"]), c["row_span"]) for c in merged) == \
+        Counter((norm(s.rows[r][c]), n) for r, c, n in s.merges)
+    deadlines = {t["item_no"]: t["deadline_raw"] for t in records.tasks}
+    for r, c, n in s.merges:
+        for k in range(r, r + n):
+            assert norm(deadlines[s.rows[k][0]] or "") == norm(s.rows[r][c]), s.rows[k][0]
