@@ -12,7 +12,8 @@ On documents of the scanned corpus (tests/fixtures/scan_corpus.py), in one run:
   item numbers and names as the records do), and img2table 2.0.0 with its Tesseract
   backend (lang="vie"), as its README recommends for scanned PDFs
   (bench/img2table_rows.py, run by the Python given with --img2table-python: a
-  separate virtual environment, see bench/README.md).
+  separate virtual environment made from bench/img2table-requirements.txt, since
+  img2table needs opencv-contrib, which must not replace the project's opencv).
 
     python -m bench.bench_scan [--docs NAME,...] [--img2table-python PATH] [--json OUT]
 """

@@ -1,7 +1,10 @@
 """Run img2table on scanned PDFs and print its tables as JSON (for bench/bench_scan.py).
 
 Runs under the Python of a separate virtual environment with img2table (it needs
-opencv-contrib, which must not replace the project's opencv): see bench/README.md.
+opencv-contrib, which must not replace the project's opencv):
+
+    python3 -m venv /tmp/img2table-venv
+    /tmp/img2table-venv/bin/pip install -r bench/img2table-requirements.txt
 Used the way img2table's README recommends for scanned PDFs: Tesseract backend with
 lang="vie", rotation detection, ruled tables (no implicit rows/columns, no borderless
 tables), min_confidence 50.

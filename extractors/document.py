@@ -32,6 +32,7 @@ SCAN_IMAGE_COVER = 0.9  # ... and so is a page covered by one image with only a 
 WATERMARK_CHARS = 200
 PAGES_PER_WORKER_MIN = 8  # below this many pages, one process is faster
 OCR_DPI = 300  # = ocr_cells.SETTINGS.dpi: OCR results are in points at this scale
+GLYPH_ADVANCE = 1.2  # a glyph's advance over the width of its ink (digits and letters of Times-like fonts)
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +148,8 @@ def ocr_content(page_no: int, result: dict) -> PageContent:
     words = []
     for text, x0, top, x1, bottom, _conf in result["words"]:
         text = unicodedata.normalize("NFC", text)
-        per_char = (x1 - x0) / max(len(text), 1)
+        # an OCR box holds the ink; a glyph's advance is wider by its side bearings
+        per_char = GLYPH_ADVANCE * (x1 - x0) / max(len(text), 1)
         words.extend(_without_rules(Word(text, x0, top, x1, bottom, per_char, per_char)))
     words = _rejoin_split_syllables(words)
     tables = [[tuple(b) for b in boxes] for boxes in result["tables"]]

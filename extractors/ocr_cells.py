@@ -9,7 +9,8 @@ Text is read with Tesseract's Vietnamese model through tesserocr (the engine sta
 loaded in the process: no start-up per call). Inside each table cell the cell alone
 is read (page segmentation "block", or "single line" for one line of text), so a
 lone "7" in a narrow number cell is not lost to the page layout analysis; an item
-number cell that reads as nothing is read again as a single character among digits.
+number cell that does not read as an item number is read again by the English model
+among the characters of item numbers (the Vietnamese one reads "(1" as "q").
 Outside the tables, the page with the tables whited out is read with the automatic
 layout analysis (prose, the header block, headings).
 """
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class OcrSettings:
     language: str = "vie"
+    numbers_language: str = "eng"  # reads "(14)" and a lone "5" where the Vietnamese model does not
     dpi: int = 300  # pages are rendered at this resolution
     inset: int = 5  # pixels cut from each side of a cell (the rule and its blur)
     min_ink: int = 12  # ink pixels below which a cell is empty
@@ -45,7 +47,7 @@ class OcrSettings:
 
 
 SETTINGS = OcrSettings()
-ITEM = re.compile(r"^\(?[0-9IVX]{1,4}[.)]?$|^[A-H]\.?$")
+ITEM = re.compile(r"^(\d{1,3}\.?|\(\d{1,2}\)|[IVX]{1,4}\.?|[A-H]\.?)$")  # 12, 12., (3), IV., B
 
 
 @lru_cache(maxsize=1)
@@ -73,11 +75,13 @@ class Reader:
         path = tessdata()
         kw = {"path": path} if path else {}
         self.api = tesserocr.PyTessBaseAPI(lang=s.language, psm=tesserocr.PSM.SINGLE_BLOCK, **kw)
+        self.numbers_api = tesserocr.PyTessBaseAPI(lang=s.numbers_language, psm=tesserocr.PSM.SINGLE_LINE, **kw)
         self._osd_kw = kw
         self._osd = None
 
     def close(self) -> None:
         self.api.End()
+        self.numbers_api.End()
         if self._osd is not None:
             self._osd.End()
 
@@ -92,18 +96,21 @@ class Reader:
         found = self._osd.DetectOrientationScript() or {}
         return int(found.get("orient_deg", 0))
 
-    def words(self, grey: np.ndarray, psm: int, whitelist: str = "") -> list[tuple[str, float, float, float, float, float]]:
-        """(text, x0, top, x1, bottom, confidence) of every word Tesseract reads in the image."""
+    def words(self, grey: np.ndarray, psm: int, whitelist: str = "", *,
+              numbers: bool = False) -> list[tuple[str, float, float, float, float, float]]:
+        """(text, x0, top, x1, bottom, confidence) of every word Tesseract reads in the image
+        (`numbers`: with the model for item numbers)."""
         from PIL import Image
 
         tr = self.tesserocr
-        self.api.SetPageSegMode(psm)
-        self.api.SetVariable("tessedit_char_whitelist", whitelist)
-        self.api.SetImage(Image.fromarray(grey))
-        self.api.SetSourceResolution(self.s.dpi)
-        self.api.Recognize()
+        api = self.numbers_api if numbers else self.api
+        api.SetPageSegMode(psm)
+        api.SetVariable("tessedit_char_whitelist", whitelist)
+        api.SetImage(Image.fromarray(grey))
+        api.SetSourceResolution(self.s.dpi)
+        api.Recognize()
         out = []
-        it = self.api.GetIterator()
+        it = api.GetIterator()
         level = tr.RIL.WORD
         if it is None:
             return out
@@ -116,6 +123,11 @@ class Reader:
             if text and text.strip() and box:
                 out.append((text.strip(), *map(float, box), float(w.Confidence(level))))
         return out
+
+
+def _is_text(token: str) -> bool:
+    """Two letters or more, not a Roman numeral: a header word ("STT"), not a number."""
+    return sum(ch.isalpha() for ch in token) >= 2 and not re.fullmatch(r"[IVX]+\.?", token)
 
 
 def _to_page(words, dx: float, dy: float, pad: int) -> list[list]:
@@ -142,8 +154,10 @@ def _cell_words(reader: Reader, grey: np.ndarray, mask: np.ndarray, box, item: b
     psm = reader.tesserocr.PSM
     one_line = (ty1 - ty0) < s.single_line * s.dpi / 72 * 12  # an item number: one short line
     words = reader.words(padded, psm.SINGLE_LINE if item and one_line else psm.SINGLE_BLOCK)
-    if item and one_line and not any(ITEM.match(w[0]) or sum(ch.isalpha() for ch in w[0]) >= 2 for w in words):
-        digits = reader.words(padded, psm.SINGLE_LINE, s.item_chars)
+    if item and one_line and not any(ITEM.match(w[0]) or _is_text(w[0]) for w in words):
+        # the Vietnamese model reads "(1" as "q" and a lone "5" as "s": numbers by the
+        # English model, among the characters of item numbers
+        digits = reader.words(padded, psm.SINGLE_LINE, s.item_chars, numbers=True)
         if digits and all(ITEM.match(w[0]) for w in digits):
             words = digits
     return _to_page(words, x0 + tx0, y0 + ty0, s.pad)
@@ -160,15 +174,26 @@ def _item_column(boxes) -> float | None:
     return edge if edge - x_left < SETTINGS.item_width * (x_right - x_left) else None
 
 
+def orientation(mask: np.ndarray, grey: np.ndarray, reader: Reader, s: OcrSettings = SETTINGS) -> int:
+    """0, 90 or 270: the quarter turns (counter-clockwise) that make the page upright. The
+    sharpness of its text lines both ways decides; where it is not clear, and to tell 90
+    from 270, Tesseract's orientation detection."""
+    up, side = scan_grid.orientation_scores(mask, s.dpi)
+    ratio = scan_grid.SETTINGS.sideways_ratio
+    if up > ratio * side:
+        return 0
+    turn = reader.orientation(grey)
+    if side > ratio * up:
+        return turn if turn in (90, 270) else 90
+    return turn if turn in (90, 270) else 0
+
+
 def ocr_page_image(pixels: np.ndarray, reader: Reader, s: OcrSettings = SETTINGS) -> dict:
     """Read one rendered page (at s.dpi); see the module docstring for what comes back."""
     grey = scan_grid.grey_of(pixels)
     mask = scan_grid.ink(grey)
-    turn = 0
-    if scan_grid.is_sideways(mask, s.dpi):
-        turn = reader.orientation(grey)
-        if turn not in (90, 270):
-            turn = 90
+    turn = orientation(mask, grey, reader, s)
+    if turn:
         k = turn // 90  # np.rot90 turns counter-clockwise
         grey, mask = np.ascontiguousarray(np.rot90(grey, k)), np.ascontiguousarray(np.rot90(mask, k))
     angle = scan_grid.skew_angle(mask)

@@ -5,7 +5,7 @@ rules that JPEG broke, that are faint, or that a red seal or a blue signature
 crosses. Here, on a greyscale page image (the lightest channel of the colour scan,
 so red and blue ink fade while black print stays):
 
-- `is_sideways`: text lines run up the page rather than across it;
+- `orientation_scores`: whether text lines run across the page or up it (fed sideways);
 - `skew_angle`: the tilt, the angle at which the rows of ink (text lines and rules)
   are sharpest (projection profile over a range of angles);
 - `rotate`: the page turned upright by that angle, and the affine map back;
@@ -32,6 +32,7 @@ class GridSettings:
     max_skew: float = 3.0  # degrees searched either way
     coarse_step: float = 0.2
     fine_step: float = 0.02
+    orientation_step: float = 0.5  # degrees: enough to see text lines sharp, to tell the orientation
     skew_width: int = 900  # pixels: the page is shrunk to this width to find its tilt
     min_skew: float = 0.05  # degrees: a smaller tilt is not corrected (resampling costs sharpness)
     rule_fraction: float = 1 / 30  # a horizontal rule is at least this share of the page's width
@@ -42,7 +43,7 @@ class GridSettings:
     min_cell: int = 14  # pixels: grid rows/columns thinner than this are a double rule
     coverage: float = 0.5  # share of a cell side a rule must cover to separate two cells
     ink_contrast: float = 60.0  # grey levels: ink is at least this much darker than the paper
-    sideways_ratio: float = 2.0  # vertical text-line blobs outnumber horizontal ones this much: sideways
+    sideways_ratio: float = 1.6  # one orientation's lines this much sharper than the other's: no doubt
 
 
 SETTINGS = GridSettings()
@@ -66,43 +67,42 @@ def ink(grey: np.ndarray, s: GridSettings = SETTINGS) -> np.ndarray:
     return out
 
 
-def _line_blobs(mask: np.ndarray, horizontal: bool, char: int) -> int:
-    """Blobs shaped like text lines after closing the gaps between letters one way."""
-    k = cv2.getStructuringElement(cv2.MORPH_RECT, (char, 1) if horizontal else (1, char))
-    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, k)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
-    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
-    along, across = (w, h) if horizontal else (h, w)
-    return int(np.sum((across >= char // 2) & (across <= 4 * char) & (along >= 4 * across)))
-
-
-def is_sideways(mask: np.ndarray, dpi: float, s: GridSettings = SETTINGS) -> bool:
-    """True when the page's text lines run vertically (a page fed sideways)."""
-    scale = 150 / dpi
-    small = cv2.resize(mask, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    char = max(int(round(8 * 150 / 72 * 0.6)), 4)  # about one character of 10-13 pt at 150 dpi
-    across, up = _line_blobs(small, True, char), _line_blobs(small, False, char)
-    return up > s.sideways_ratio * max(across, 3)
-
-
-def skew_angle(mask: np.ndarray, s: GridSettings = SETTINGS) -> float:
-    """Tilt of the page in degrees (counter-clockwise positive, as cv2/PIL rotate):
-    the angle whose horizontal projection of the ink is sharpest."""
-    scale = s.skew_width / mask.shape[1]
+def _sharpest(mask: np.ndarray, angles: np.ndarray, width: int) -> tuple[float, float]:
+    """(sharpness, angle) of the angle whose horizontal ink profile is sharpest; sharpness is
+    the squared change of the profile from one pixel row to the next, over its squared size."""
+    scale = width / mask.shape[1]
     small = cv2.resize(mask, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     h, w = small.shape
     centre = (w / 2, h / 2)
+    best = (-1.0, 0.0)
+    for angle in angles:
+        m = cv2.getRotationMatrix2D(centre, float(angle), 1.0)
+        profile = cv2.warpAffine(small, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=0).sum(axis=1, dtype=np.float64)
+        total = float(np.sum(profile ** 2)) or 1.0
+        best = max(best, (float(np.sum(np.diff(profile) ** 2)) / total, float(angle)))
+    return best
 
-    def sharpness(angle: float) -> float:
-        m = cv2.getRotationMatrix2D(centre, angle, 1.0)
-        rot = cv2.warpAffine(small, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
-        profile = rot.sum(axis=1, dtype=np.float64)
-        return float(np.sum(np.diff(profile) ** 2))
 
+def orientation_scores(mask: np.ndarray, dpi: float, s: GridSettings = SETTINGS) -> tuple[float, float]:
+    """How sharp the text lines are across the page as it is and turned a quarter (rules
+    erased first: a table has rules both ways). Upright text gives the first the larger."""
+    scale = 150 / dpi
+    small = cv2.resize(mask, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    angles = np.arange(-s.max_skew, s.max_skew + 1e-9, s.orientation_step)
+    out = []
+    for m in (small, np.ascontiguousarray(np.rot90(small))):
+        hs, vs = find_rules(m, 150)
+        out.append(_sharpest(erase_rules(m, hs, vs, 150, value=0), angles, s.skew_width)[0])
+    return out[0], out[1]
+
+
+def skew_angle(mask: np.ndarray, s: GridSettings = SETTINGS) -> float:
+    """Tilt of an upright page in degrees (counter-clockwise positive, as cv2/PIL rotate):
+    the angle whose horizontal projection of the ink is sharpest, coarse then fine."""
     coarse = np.arange(-s.max_skew, s.max_skew + 1e-9, s.coarse_step)
-    best = max(coarse, key=sharpness)
+    _, best = _sharpest(mask, coarse, s.skew_width)
     fine = np.arange(best - s.coarse_step, best + s.coarse_step + 1e-9, s.fine_step)
-    return -float(round(max(fine, key=sharpness), 3))
+    return -round(_sharpest(mask, fine, s.skew_width)[1], 3)
 
 
 def rotate(grey: np.ndarray, angle: float) -> tuple[np.ndarray, np.ndarray]:

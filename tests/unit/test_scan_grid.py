@@ -19,9 +19,11 @@ def page_with_table(rows=(300, 420, 540, 900), cols=(200, 330, 1500, 2200), *, t
     for x in cols:
         cv2.line(img, (x, rows[0]), (x, rows[-1]), 0, 3)
     if text:
-        for k in range(30):  # prose below the table
-            cv2.putText(img, "Thuc hien nhiem vu chuyen doi so quoc gia", (250, 1100 + 70 * k),
-                        cv2.FONT_HERSHEY_SIMPLEX, 1.6, 0, 4)
+        rng = np.random.default_rng(7)
+        words = "thuc hien nhiem vu chuyen doi so quoc gia bo cong an ke hoach trien khai".split()
+        for k in range(30):  # prose below the table, ragged like real lines
+            line = " ".join(rng.choice(words, 7))
+            cv2.putText(img, line, (250 + int(rng.integers(0, 120)), 1100 + 70 * k), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 0, 4)
     return img
 
 
@@ -80,8 +82,10 @@ def test_a_cell_without_a_rule_between_is_one_merged_cell():
 
 def test_text_of_a_page_fed_sideways_runs_up_the_page():
     page = page_with_table()
-    assert not scan_grid.is_sideways(scan_grid.ink(page), DPI)
-    assert scan_grid.is_sideways(scan_grid.ink(np.ascontiguousarray(np.rot90(page))), DPI)
+    up, side = scan_grid.orientation_scores(scan_grid.ink(page), DPI)
+    assert up > scan_grid.SETTINGS.sideways_ratio * side
+    up, side = scan_grid.orientation_scores(scan_grid.ink(np.ascontiguousarray(np.rot90(rotated(page, 1.5)))), DPI)
+    assert side > scan_grid.SETTINGS.sideways_ratio * up
 
 
 def test_red_and_blue_ink_fade_black_print_stays():
