@@ -146,13 +146,14 @@ def ocr_content(page_no: int, result: dict) -> PageContent:
     from .ocr_cells import map_back
 
     words = []
-    for text, x0, top, x1, bottom, _conf in result["words"]:
+    for text, *box, _conf in result["words"]:
         text = unicodedata.normalize("NFC", text)
+        x0, top, x1, bottom = map(float, box)
         # an OCR box holds the ink; a glyph's advance is wider by its side bearings
         per_char = GLYPH_ADVANCE * (x1 - x0) / max(len(text), 1)
         words.extend(_without_rules(Word(text, x0, top, x1, bottom, per_char, per_char)))
     words = _rejoin_split_syllables(words)
-    tables = [[tuple(b) for b in boxes] for boxes in result["tables"]]
+    tables = [[tuple(map(float, b)) for b in boxes] for boxes in result["tables"]]
     fragments, free = build_fragments(page_no, tables, words)
     back, scale = result["back"], 72.0 / OCR_DPI
     fragments = [

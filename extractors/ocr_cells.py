@@ -175,17 +175,13 @@ def _item_column(boxes) -> float | None:
 
 
 def orientation(mask: np.ndarray, grey: np.ndarray, reader: Reader, s: OcrSettings = SETTINGS) -> int:
-    """0, 90 or 270: the quarter turns (counter-clockwise) that make the page upright. The
-    sharpness of its text lines both ways decides; where it is not clear, and to tell 90
-    from 270, Tesseract's orientation detection."""
-    up, side = scan_grid.orientation_scores(mask, s.dpi)
-    ratio = scan_grid.SETTINGS.sideways_ratio
-    if up > ratio * side:
+    """0, 90 or 270: the quarter turns (counter-clockwise) that make the page upright.
+    Letters lying on their side show a page fed sideways; Tesseract's orientation
+    detection tells which way."""
+    if scan_grid.glyph_uprightness(mask, s.dpi) >= scan_grid.SETTINGS.sideways_below:
         return 0
     turn = reader.orientation(grey)
-    if side > ratio * up:
-        return turn if turn in (90, 270) else 90
-    return turn if turn in (90, 270) else 0
+    return turn if turn in (90, 270) else 90
 
 
 def ocr_page_image(pixels: np.ndarray, reader: Reader, s: OcrSettings = SETTINGS) -> dict:

@@ -5,7 +5,7 @@ rules that JPEG broke, that are faint, or that a red seal or a blue signature
 crosses. Here, on a greyscale page image (the lightest channel of the colour scan,
 so red and blue ink fade while black print stays):
 
-- `orientation_scores`: whether text lines run across the page or up it (fed sideways);
+- `glyph_uprightness`: whether the letters stand up or lie on their side (fed sideways);
 - `skew_angle`: the tilt, the angle at which the rows of ink (text lines and rules)
   are sharpest (projection profile over a range of angles);
 - `rotate`: the page turned upright by that angle, and the affine map back;
@@ -32,7 +32,6 @@ class GridSettings:
     max_skew: float = 3.0  # degrees searched either way
     coarse_step: float = 0.2
     fine_step: float = 0.02
-    orientation_step: float = 0.5  # degrees: enough to see text lines sharp, to tell the orientation
     skew_width: int = 900  # pixels: the page is shrunk to this width to find its tilt
     min_skew: float = 0.05  # degrees: a smaller tilt is not corrected (resampling costs sharpness)
     rule_fraction: float = 1 / 30  # a horizontal rule is at least this share of the page's width
@@ -43,7 +42,9 @@ class GridSettings:
     min_cell: int = 14  # pixels: grid rows/columns thinner than this are a double rule
     coverage: float = 0.5  # share of a cell side a rule must cover to separate two cells
     ink_contrast: float = 60.0  # grey levels: ink is at least this much darker than the paper
-    sideways_ratio: float = 1.6  # one orientation's lines this much sharper than the other's: no doubt
+    min_letters: int = 50  # fewer letter-sized blobs than this: too little text to tell the orientation
+    aspect_margin: float = 0.15  # log(height / width) beyond which a blob stands up or lies down
+    sideways_below: float = -0.15  # glyph uprightness under this: the page was fed sideways
 
 
 SETTINGS = GridSettings()
@@ -83,17 +84,17 @@ def _sharpest(mask: np.ndarray, angles: np.ndarray, width: int) -> tuple[float, 
     return best
 
 
-def orientation_scores(mask: np.ndarray, dpi: float, s: GridSettings = SETTINGS) -> tuple[float, float]:
-    """How sharp the text lines are across the page as it is and turned a quarter (rules
-    erased first: a table has rules both ways). Upright text gives the first the larger."""
-    scale = 150 / dpi
-    small = cv2.resize(mask, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    angles = np.arange(-s.max_skew, s.max_skew + 1e-9, s.orientation_step)
-    out = []
-    for m in (small, np.ascontiguousarray(np.rot90(small))):
-        hs, vs = find_rules(m, 150)
-        out.append(_sharpest(erase_rules(m, hs, vs, 150, value=0), angles, s.skew_width)[0])
-    return out[0], out[1]
+def glyph_uprightness(mask: np.ndarray, dpi: float, s: GridSettings = SETTINGS) -> float:
+    """Share of letter-sized blobs taller than wide minus the share wider than tall: about
+    +0.4 on an upright page of text, -0.4 on a page fed sideways (letters lie on their side)."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    w, h = stats[1:, cv2.CC_STAT_WIDTH].astype(float), stats[1:, cv2.CC_STAT_HEIGHT].astype(float)
+    k = dpi / 300
+    letters = (np.maximum(w, h) >= 12 * k) & (np.maximum(w, h) <= 70 * k) & (np.minimum(w, h) >= 4 * k)
+    if letters.sum() < s.min_letters:
+        return 0.0
+    r = np.log(h[letters] / w[letters])
+    return float(np.mean(r > s.aspect_margin) - np.mean(r < -s.aspect_margin))
 
 
 def skew_angle(mask: np.ndarray, s: GridSettings = SETTINGS) -> float:

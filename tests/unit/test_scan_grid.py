@@ -82,10 +82,9 @@ def test_a_cell_without_a_rule_between_is_one_merged_cell():
 
 def test_text_of_a_page_fed_sideways_runs_up_the_page():
     page = page_with_table()
-    up, side = scan_grid.orientation_scores(scan_grid.ink(page), DPI)
-    assert up > scan_grid.SETTINGS.sideways_ratio * side
-    up, side = scan_grid.orientation_scores(scan_grid.ink(np.ascontiguousarray(np.rot90(rotated(page, 1.5)))), DPI)
-    assert side > scan_grid.SETTINGS.sideways_ratio * up
+    assert scan_grid.glyph_uprightness(scan_grid.ink(page), DPI) > 0.15
+    sideways = np.ascontiguousarray(np.rot90(rotated(page, 1.5)))
+    assert scan_grid.glyph_uprightness(scan_grid.ink(sideways), DPI) < scan_grid.SETTINGS.sideways_below
 
 
 def test_red_and_blue_ink_fade_black_print_stays():
