@@ -146,9 +146,13 @@ def ocr_content(page_no: int, result: dict) -> PageContent:
     from .ocr_cells import map_back
 
     words = []
+    heights = sorted(w[4] - w[2] for w in result["words"]) or [0.0]
+    half = heights[len(heights) // 2] / 2  # a dash or a word without ascenders still spans a line's height
     for text, *box, _conf in result["words"]:
         text = unicodedata.normalize("NFC", text)
         x0, top, x1, bottom = map(float, box)
+        mid = (top + bottom) / 2
+        top, bottom = min(top, mid - half), max(bottom, mid + half)
         # an OCR box holds the ink; a glyph's advance is wider by its side bearings
         per_char = GLYPH_ADVANCE * (x1 - x0) / max(len(text), 1)
         words.extend(_without_rules(Word(text, x0, top, x1, bottom, per_char, per_char)))

@@ -6,8 +6,9 @@ Pure functions, each returning the repaired value (the caller stores the raw one
   for digits ("l", "|" for 1, "O" for 0, "S" for 5 ...) are digits: no item is spelt
   so. "I", "V", "X" may be Roman section labels and become digits only where the
   numbering asks for that number. A number that breaks the sequence is replaced by
-  the one its neighbours call for when the two differ by one character ("17" between
-  6 and 8 is 7). Letters A-H and sub-items "(2)" are left alone.
+  the one its neighbours call for when it has one digit more or fewer ("17" between
+  6 and 8 is 7, "(0)" between (9) and (11) is (10)); "37" after 37 stays (a document
+  may number twice). Letters A-H are left alone.
 - `repair_text`: Vietnamese text. A space inside a word is removed where a piece is
   not a syllable and the joined token is one ("thự c" -> "thực"); a space put one
   letter off is moved ("hiệuq uả" -> "hiệu quả"); two syllables that form no word are
@@ -66,23 +67,47 @@ def _one_char_apart(a: str, b: str) -> bool:
     return any(long_[:k] + long_[k + 1:] == short for k in range(len(long_)))
 
 
+def _neighbours(out: list[str], k: int, number) -> tuple[int | None, int | None]:
+    """The numbers before and after row k in the same numbering (items, or sub-items)."""
+    prev = next((number(out[j]) for j in range(k - 1, -1, -1) if number(out[j]) is not None), None)
+    nxt = next((number(out[j]) for j in range(k + 1, len(out)) if number(out[j]) is not None), None)
+    return prev, nxt
+
+
+def _sub_number(token: str) -> int | None:
+    m = _SUB.match(token)
+    return int(m.group(1)) if m else None
+
+
+def _dropped_or_added(got: int, want: int) -> bool:
+    """One digit more or fewer: a rule read as "1" ("17" for 7), or a digit lost ("(0)" for (10))."""
+    a, b = str(got), str(want)
+    return len(a) != len(b) and _one_char_apart(a, b)
+
+
 def repair_item_numbers(items: Sequence[str]) -> list[str]:
     """The item-number column of a table, top to bottom, mended (see module docstring).
 
     An empty string is a row without a number (a continuation or a section row) and
-    stays empty; the numbering may restart (per section) at 1.
+    stays empty; the numbering may restart (per section) at 1. Items and sub-items
+    "(k)" are two numberings.
     """
     out = [t.strip() for t in items]
+    item_number = lambda t: _as_number(_digitised(t) or t)  # noqa: E731
     for k, raw in enumerate(out):
-        if not raw or _SUB.match(raw) or _LETTER.match(raw):
+        if not raw or _LETTER.match(raw):
             continue
-        prev = next((_as_number(out[j]) for j in range(k - 1, -1, -1) if _as_number(out[j]) is not None), None)
-        nxt = next((_as_number(_digitised(out[j]) or out[j]) for j in range(k + 1, len(out))
-                    if _as_number(_digitised(out[j]) or out[j]) is not None), None)
+        sub = _sub_number(raw)
+        if sub is not None:
+            prev, nxt = _neighbours(out, k, _sub_number)
+            if prev is not None and nxt == prev + 2 and sub != prev + 1 and _dropped_or_added(sub, prev + 1):
+                out[k] = f"({prev + 1})"
+            continue
+        prev, nxt = _neighbours(out, k, item_number)
         want = prev + 1 if prev is not None else (nxt - 1 if nxt is not None else None)
         number = _as_number(raw)
         if number is not None:
-            if prev is not None and number != want and nxt == want + 1 and _one_char_apart(str(number), str(want)):
+            if prev is not None and nxt == prev + 2 and number != want and _dropped_or_added(number, want):
                 out[k] = str(want)
             continue
         mended = _digitised(raw)

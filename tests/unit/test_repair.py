@@ -31,7 +31,10 @@ def test_a_roman_numeral_is_a_number_only_where_the_sequence_wants_it():
 
 def test_a_number_that_breaks_the_sequence_is_mended_by_its_neighbours():
     assert repair_item_numbers(["6", "17", "8"]) == ["6", "7", "8"]  # a rule read as "1" before the 7
-    assert repair_item_numbers(["12", "18", "14"]) == ["12", "13", "14"]
+    assert repair_item_numbers(["12", "113", "14"]) == ["12", "13", "14"]
+    assert repair_item_numbers(["36", "37", "37", "39"]) == ["36", "37", "37", "39"]  # printed so: kept
+    assert repair_item_numbers(["(9)", "(0)", "(11)"]) == ["(9)", "(10)", "(11)"]
+    assert repair_item_numbers(["(17)", "(8)", "(19)", "9"]) == ["(17)", "(18)", "(19)", "9"]
     assert repair_item_numbers(["6", "7", "8"]) == ["6", "7", "8"]
     assert repair_item_numbers(["6", "9", "10"]) == ["6", "9", "10"]  # a gap, not a misreading
     assert repair_item_numbers(["1", "2", "1", "2"]) == ["1", "2", "1", "2"]  # numbering restarts
