@@ -43,6 +43,7 @@ class OcrSettings:
     pad: int = 12  # white border around a cell image given to Tesseract
     item_width: float = 0.09  # a first column narrower than this share of the table holds item numbers
     item_chars: str = "0123456789().IVXABCDEFGH"
+    lone_confidence: float = 80.0  # a piece starting a line read with less is read again in context
     single_line: float = 1.5  # an item cell whose ink is less tall than this many 12 pt lines is one line
 
 
@@ -160,7 +161,50 @@ def _cell_words(reader: Reader, grey: np.ndarray, mask: np.ndarray, box, item: b
         digits = reader.words(padded, psm.SINGLE_LINE, s.item_chars, numbers=True)
         if digits and all(ITEM.match(w[0]) for w in digits):
             words = digits
+    elif not item:
+        words = _lone_letters_in_context(reader, padded, words)
     return _to_page(words, x0 + tx0, y0 + ty0, s.pad)
+
+
+def _lone_letters_in_context(reader: Reader, image: np.ndarray, words: list) -> list:
+    """One or two characters starting a line (the end of a word a narrow column cut:
+    "Thán" / "g", "Thờ" / "i", "Thườ" / "ng xuyên") are read badly without the letters
+    around them: they are read again set right after the word that ends the line above,
+    and the letters that reading adds to the word are taken."""
+    out = list(words)
+    for k, w in enumerate(words):
+        text, x0, y0, x1, y1, conf = w
+        if len(text) > 2 or k == 0 or (text.isalpha() and conf >= reader.s.lone_confidence):
+            continue
+        prev = words[k - 1]
+        before = [v for v in words if v is not w and v[2] < y1 and v[4] > y0 and v[1] < x0]
+        if before or prev[4] > y0 + 0.5 * (y1 - y0) or not any(ch.isalpha() for ch in prev[0]):
+            continue  # not the first word of a line below a line that ends in a word
+        left, right = _crop(image, prev), _crop(image, w)
+        ph = left.shape[0]
+        gap = max(int(0.06 * ph), 2)
+        pad = reader.s.pad
+        # the piece's bottom on the word's baseline, or below it (a descender: g, p, y)
+        for drop in (0.0, 0.25, 0.4):
+            base = pad + ph + int(drop * ph)
+            top = min(pad, base - right.shape[0])
+            line = np.full((max(base, pad + ph) - top + 2 * pad, left.shape[1] + gap + right.shape[1] + 2 * pad), 255,
+                           np.uint8)
+            line[pad - top:pad - top + ph, pad:pad + left.shape[1]] = left
+            xr = pad + left.shape[1] + gap
+            line[base - top - right.shape[0]:base - top, xr:xr + right.shape[1]] = right
+            joined = reader.words(line, reader.tesserocr.PSM.SINGLE_LINE)
+            got = joined[0][0] if len(joined) == 1 else ""
+            added = got[len(prev[0]):]
+            if got.startswith(prev[0]) and len(added) == len(text) and added.isalpha():
+                out[k] = (added, *w[1:])
+                break
+    return out
+
+
+def _crop(image: np.ndarray, w) -> np.ndarray:
+    _, x0, y0, x1, y1, _ = w
+    return image[max(int(y0), 0):int(y1) + 1, max(int(x0), 0):int(x1) + 1]
 
 
 def _item_column(boxes) -> float | None:

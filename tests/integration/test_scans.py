@@ -108,8 +108,8 @@ def test_every_page_is_read_upright(corpus, extracted):
         text = extract_document(d.text_pdf, ocr=False)
         for page, twin, damage in zip(docs[d.name].pages, text.pages, d.damage):
             assert page.method == "ocr", (d.name, page.page, page.error)
-            assert (round(page.width), round(page.height)) == (round(twin.width), round(twin.height)), \
-                (d.name, page.page, damage)
+            assert abs(page.width - twin.width) < 2 and abs(page.height - twin.height) < 2, \
+                (d.name, page.page, damage, page.width, page.height)  # the scan's whole pixels
 
 
 def test_rows_on_a_tilted_scan_are_boxed_where_the_scan_shows_them(corpus, extracted):
