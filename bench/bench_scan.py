@@ -9,7 +9,7 @@ On documents of the scanned corpus (tests/fixtures/scan_corpus.py), in one run:
   same extraction again, which must OCR nothing (pages read / found in the cache);
 - accuracy, the measures of tests/fixtures/scan_score.py against the text twins'
   ground truth: ours (`extract_document`, and with `normalizers.repair` applied to
-  item numbers and names as the records do), and img2table 2.0.0 with its Tesseract
+  item numbers, names and deadlines, as the records are to do), and img2table 2.0.0 with its Tesseract
   backend (lang="vie"), as its README recommends for scanned PDFs
   (bench/img2table_rows.py, run by the Python given with --img2table-python: a
   separate virtual environment made from bench/img2table-requirements.txt, since
@@ -84,10 +84,16 @@ def ours_scores(docs, repaired: bool):
         got = extracted_tasks(extract_document(d.scan_pdf))
         if repaired:
             items = repair_item_numbers([t.item_no for t in got])
-            got = [Task(i, repair_text(t.name), t.fields, t.pages) for t, i in zip(got, items)]
+            got = [Task(i, repair_text(t.name), _mend_deadline(t.fields), t.pages) for t, i in zip(got, items)]
         score(s, d.name, expected_tasks(d.spec, d.row_pages), got)
     delta = ocr.STATS - before
     return s, {"seconds": round(time.perf_counter() - t0, 1), "ocr": delta["ocr"], "cached": delta["cached"]}
+
+
+def _mend_deadline(fields: dict) -> dict:
+    from normalizers.repair import repair_date_text
+
+    return {**fields, "deadline": repair_date_text(fields["deadline"])} if "deadline" in fields else fields
 
 
 def img2table_tasks(pages: dict) -> list:

@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -35,12 +34,18 @@ def cache_dir() -> Path | None:
     return Path(home or ROOT) / ".dagster" / "ocr-cache"
 
 
-@lru_cache(maxsize=1)
-def code_version() -> str:
+def _code_version() -> str:
     h = hashlib.sha256()
     for name in CODE:
         h.update((Path(__file__).parent / name).read_bytes())
     return h.hexdigest()[:16]
+
+
+CODE_VERSION = _code_version()  # at import: worker processes forked later share it with the code they run
+
+
+def code_version() -> str:
+    return CODE_VERSION
 
 
 def page_key(pixels: bytes, shape: tuple[int, ...], settings: object) -> str:

@@ -17,6 +17,8 @@ Pure functions, each returning the repaired value (the caller stores the raw one
   đạt", a real word, stays).
   The syllables and words are underthesea's Viet74K dictionary (shipped with the
   package, read offline) plus the words of the ground-truth seeds.
+- `repair_date_text`: a deadline or date cell: odd slashes ("⁄"), a date cut by a narrow
+  column and read with a space inside ("31/1 0/2025"), then `repair_text`.
 - `repair_doc_number`: a document number whose type code is not known is mended by
   the usual OCR slips (a doubled letter "TTTr" -> "TTr", 0/O, 1/l/I, D/Đ) only when
   the mended code is in data/doc_type_codes.csv.
@@ -272,6 +274,28 @@ def repair_text(raw: str) -> str:
     if not tokens:
         return ""
     return " ".join(_mend_pairs(_join_pieces(tokens)))
+
+
+# --------------------------------------------------------------------------- deadlines and dates
+
+_SLASHES = dict.fromkeys(map(ord, "\u2044\u2215\uff0f"), "/")  # fraction slash, division slash, full-width
+_DATE_CUTS = (
+    re.compile(r"\b(\d{1,2}/\d)\s+(\d/\d{4})\b"),  # "31/1 0/2025": the line break inside the month
+    re.compile(r"\b(\d{1,2}/\d{1,2}/\d{1,3})\s+(\d{1,3})\b"),  # "13/7/202 5": inside the year
+    re.compile(r"\b(\d{1,2}/\d{1,3})\s+(\d{1,3})\b(?!/)"),  # "9/202 5"
+)
+_LETTERS_ON_DATE = re.compile(r"(?<=\s)([^\W\d_]{1,2})(\d{1,2}/\d{4})")  # "Thán g12/2025": the cut "g" glued
+
+
+def repair_date_text(raw: str) -> str:
+    """A deadline or date cell mended: odd slashes to "/", a date a narrow column cut and
+    OCR left with a space inside joined again, a cut word's letters parted from the date
+    they were read onto, then `repair_text`."""
+    text = " " + _nfc(raw).translate(_SLASHES)
+    text = _LETTERS_ON_DATE.sub(r"\1 \2", text)
+    for pattern in _DATE_CUTS:
+        text = pattern.sub(r"\1\2", text)
+    return repair_text(text)
 
 
 # --------------------------------------------------------------------------- document numbers

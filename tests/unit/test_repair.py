@@ -9,6 +9,7 @@ from normalizers.repair import (
     DATA,
     dictionary,
     is_syllable,
+    repair_date_text,
     repair_doc_number,
     repair_item_numbers,
     repair_text,
@@ -81,3 +82,14 @@ def test_a_doubled_letter_in_a_type_code_is_removed_only_when_the_code_exists():
     assert repair_doc_number("Quyết định 47/2O20/QD-TTg") == "Quyết định 47/2020/QĐ-TTg"
     assert repair_doc_number("Chỉ thị 07/CT-TTg") == "Chỉ thị 07/CT-TTg"
     assert repair_doc_number("mã 12/XYZZ-AB") == "mã 12/XYZZ-AB"  # no known code comes of it
+
+
+def test_dates_cut_by_a_narrow_column_are_joined_again():
+    assert repair_date_text("31/1 0/2025") == "31/10/2025"
+    assert repair_date_text("31⁄10/2025") == "31/10/2025"
+    assert repair_date_text("Thán 5 9/202 5") == "Thán 5 9/2025"
+    assert repair_date_text("13/7/202 5") == "13/7/2025"
+    assert repair_date_text("Thán g12/2025") == "Tháng 12/2025"
+    assert repair_date_text("Thườn g xuyên") == "Thường xuyên"
+    for text in ("Tháng 12/2025", "Quý II/2025", "2025 và những năm tiếp theo", "Trước 30/6/2025, 2026"):
+        assert repair_date_text(text) == text
