@@ -98,8 +98,9 @@ def _mend_deadline(fields: dict) -> dict:
 
 def img2table_tasks(pages: dict) -> list:
     """Task rows from img2table's tables: per table, the header row names the columns
-    (or the last header seen with as many columns); a row with an item number and a
-    task is a task (img2table does not join tables across pages: each piece is a row)."""
+    (or the last header seen with as many columns); every other row with text in the
+    task column is a task, its item number as read (img2table does not join tables
+    across pages: each piece of a cut row is a row; a section row fills every cell alike)."""
     from extractors.headers import column_roles, looks_like_header
     from tests.fixtures.scan_score import Task, _fields, norm
 
@@ -116,7 +117,7 @@ def img2table_tasks(pages: dict) -> list:
                 roles = roles or roles_by_width.get(len(cells)) or column_roles([])
                 item = roles.index("item_no") if "item_no" in roles else 0
                 name = roles.index("name") if "name" in roles else 1
-                if len(cells) <= max(item, name) or not cells[item] or not cells[name] or len(set(cells)) == 1:
+                if len(cells) <= max(item, name) or not cells[name] or len(set(cells)) == 1:
                     continue
                 out.append(Task(cells[item], cells[name], _fields(roles, cells), (int(page), int(page))))
     return out
