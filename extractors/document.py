@@ -3,35 +3,39 @@
 `read_pages` reads the text layer page by page (in worker processes for long
 documents, since pdfplumber is CPU-bound); a page that fails is recorded with its
 error and the others go on. Pages without text but with images are OCR'd
-(`ocr.ocr_pages`) and read again from the OCR'd copy, with the table grid from
-camelot's lattice. Then page furniture is set aside and fragments are stitched
-into logical tables.
+(`ocr.ocr_scanned_pages`: each page image turned upright and deskewed, its grid
+found from the rules in the image, its text read cell by cell; once: results are
+cached by the page image). Then page furniture is set aside and fragments are
+stitched into logical tables.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import tempfile
+import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 from .furniture import split_furniture
 from .grid import build_fragments, pdfplumber_cell_boxes, prose_lines
-from .layout import PageContent
+from .layout import PageContent, Word
 from .pdf import INTERNAL_ERROR, DocumentError, error_text, iter_pages, opened, page_count, sideways_rotation, write_rotated_page
 from .stitch import LogicalTable, stitch
-from .words import page_words
+from .tempdirs import temp_dir
+from .words import _rejoin_split_syllables, _without_rules, page_words
 
 log = logging.getLogger(__name__)
 
 MIN_TEXT_CHARS = 20  # a page with fewer characters than this and an image is a scan
 SCAN_IMAGE_COVER = 0.9  # ... and so is a page covered by one image with only a watermark of text
 WATERMARK_CHARS = 200
-MIN_SKEW = 0.3  # degrees: an OCR'd page tilted more than this is also tried deskewed
 PAGES_PER_WORKER_MIN = 8  # below this many pages, one process is faster
+OCR_DPI = 300  # = ocr_cells.SETTINGS.dpi: OCR results are in points at this scale
+GLYPH_ADVANCE = 1.2  # a glyph's advance over the width of its ink (digits and letters of Times-like fonts)
+
 
 
 @dataclass(frozen=True)
@@ -41,15 +45,14 @@ class ExtractedDocument:
     tables: tuple[LogicalTable, ...]
 
 
-def _read_page(page, page_no: int, grid: Callable | None = None) -> tuple[PageContent, bool]:
+def _read_page(page, page_no: int) -> tuple[PageContent, bool]:
     """Read one pdfplumber page; returns its content and whether it needs OCR."""
     try:
         n_chars = len(page.chars)
-        words = page_words(page, ocr=grid is not None)
-        boxes = grid(page_no, float(page.height)) if grid else pdfplumber_cell_boxes(page)
-        fragments, free = build_fragments(page_no, boxes, words)
+        words = page_words(page)
+        fragments, free = build_fragments(page_no, pdfplumber_cell_boxes(page), words)
         content = PageContent(page_no, float(page.width), float(page.height), "text", n_chars, tuple(prose_lines(free)), tuple(fragments))
-        needs_ocr = grid is None and is_scan(page, n_chars)
+        needs_ocr = is_scan(page, n_chars)
         return content, needs_ocr
     except Exception as e:  # a damaged page must not stop the document
         return _failed(page_no, e), False
@@ -89,8 +92,8 @@ def _read_upright(path: str, page, page_no: int) -> tuple[PageContent, bool]:
     if turn is None:
         return _read_page(page, page_no)
     page.close()
-    with tempfile.TemporaryDirectory(prefix="nhiemvu-rot-") as tmp:
-        copy = Path(tmp) / "page.pdf"
+    with temp_dir("rot-") as tmp:
+        copy = tmp / "page.pdf"
         write_rotated_page(path, page_no, turn, copy)
         with opened(copy) as pdf:
             (_, upright), = iter_pages(pdf)
@@ -125,53 +128,51 @@ def read_pages(path: str | Path, *, workers: int | None = None) -> list[tuple[Pa
 
 
 def _ocr(path: str, pages: Sequence[PageContent]) -> dict[int, PageContent]:
-    """OCR the given pages; returns their new content (method 'ocr' or 'failed').
+    """OCR the given pages once each (`ocr.ocr_scanned_pages`: upright, deskewed, grid
+    from the image, text cell by cell, cached); returns their content ('ocr' or 'failed')."""
+    from .ocr import ocr_scanned_pages
 
-    Pages whose OCR'd lines are tilted by more than MIN_SKEW are OCR'd again, deskewed,
-    and the reading whose table grid is better is kept (`_grid_quality`): a tilt turns
-    rules into bands that break the grid, but resampling a straight-enough scan can
-    erase a faint rule.
-    """
-    result = _ocr_pass(path, [p.page for p in pages], deskew=False)
-    tilted = [n for n, (_, skew) in result.items() if abs(skew) > MIN_SKEW]
-    if tilted:
-        for n, (content, skew) in _ocr_pass(path, tilted, deskew=True).items():
-            if _grid_quality(content) >= _grid_quality(result[n][0]):  # a tie goes to the straight page
-                result[n] = (content, skew)
-    return {n: content for n, (content, _) in result.items()}
-
-
-def _grid_quality(page: PageContent) -> tuple[int, int]:
-    """More cells holding text is better (no rule lost); then fewer empty cells (no bands)."""
-    cells = [c for f in page.fragments for r in f.rows for c in r.cells]
-    filled = sum(1 for c in cells if c.lines)
-    return filled, filled - len(cells)
-
-
-def _ocr_pass(path: str, numbers: Sequence[int], *, deskew: bool) -> dict[int, tuple[PageContent, float]]:
-    """(content, skew of its text in degrees) of each page OCR'd into a temporary copy."""
-    from .ocr import camelot_cell_boxes, ocr_pages, text_skew
-
-    with tempfile.TemporaryDirectory(prefix="nhiemvu-ocr-") as tmp:
-        out = Path(tmp) / "ocr.pdf"
+    results = ocr_scanned_pages(path, [p.page for p in pages])
+    out = {}
+    for n, result in results.items():
+        if isinstance(result, str):
+            out[n] = PageContent(n, 0.0, 0.0, "failed", 0, error=result)
+            continue
         try:
-            ocr_pages(path, out, numbers, deskew=deskew)
-        except Exception as e:
-            failed = PageContent(0, 0.0, 0.0, "failed", 0, error=f"OCR failed: {type(e).__name__}: {e}")
-            return {n: (replace(failed, page=n), 0.0) for n in numbers}
-        result = {}
-        grid = lambda page_no, height: camelot_cell_boxes(out, page_no, height)  # noqa: E731
-        with opened(out) as pdf:
-            for n, page in iter_pages(pdf):
-                if n not in numbers:
-                    continue
-                if isinstance(page, Exception):
-                    result[n] = (_failed(n, page), 0.0)
-                    continue
-                skew = text_skew(page.chars)
-                content = _read_page(page, n, grid)[0]
-                result[n] = (content if content.method == "failed" else replace(content, method="ocr"), skew)
-        return result
+            out[n] = ocr_content(n, result)
+        except Exception as e:  # a damaged result must not stop the document
+            log.debug("page %d of %s: OCR result unusable", n, path, exc_info=True)
+            out[n] = _failed(n, e)
+    return out
+
+
+def ocr_content(page_no: int, result: dict) -> PageContent:
+    """A page's content from its OCR result: words into the cells of its grid (upright,
+    deskewed frame), the rest prose; each row's box mapped back onto the page as scanned
+    (so a highlight sits on the tilted row)."""
+    from .ocr_cells import map_back
+
+    words = []
+    heights = sorted(w[4] - w[2] for w in result["words"]) or [0.0]
+    half = heights[len(heights) // 2] / 2  # a dash or a word without ascenders still spans a line's height
+    for text, *box, _conf in result["words"]:
+        text = unicodedata.normalize("NFC", text)
+        x0, top, x1, bottom = map(float, box)
+        mid = (top + bottom) / 2
+        top, bottom = min(top, mid - half), max(bottom, mid + half)
+        # an OCR box holds the ink; a glyph's advance is wider by its side bearings
+        per_char = GLYPH_ADVANCE * (x1 - x0) / max(len(text), 1)
+        words.extend(_without_rules(Word(text, x0, top, x1, bottom, per_char, per_char)))
+    words = _rejoin_split_syllables(words)
+    tables = [[tuple(map(float, b)) for b in boxes] for boxes in result["tables"]]
+    fragments, free = build_fragments(page_no, tables, words)
+    back, scale = result["back"], 72.0 / OCR_DPI
+    fragments = [
+        replace(f, rows=tuple(replace(r, box=map_back(r.box, back, scale)) for r in f.rows)) for f in fragments
+    ]
+    n_chars = sum(len(w.text) for w in words)
+    return PageContent(page_no, float(result["width"]), float(result["height"]), "ocr", n_chars,
+                       tuple(prose_lines(free)), tuple(fragments))
 
 
 def extract_pages(path: str | Path, *, workers: int | None = None, ocr: bool = True) -> tuple[PageContent, ...]:

@@ -1,0 +1,283 @@
+"""OCR of one scanned page: turned upright, deskewed, its grid found, its text read cell by cell.
+
+`ocr_page_image` takes the rendered page (RGB or grey pixels) and returns a
+plain, JSON-ready `dict`: the page size in points (upright), how it was turned and
+tilted, the cell boxes of its ruled tables and its words with boxes (points, in the
+upright, deskewed frame), and the map back to the page as scanned.
+
+Text is read with Tesseract's Vietnamese model through tesserocr (the engine stays
+loaded in the process: no start-up per call). Inside each table cell the cell alone
+is read (page segmentation "block", or "single line" for one line of text), so a
+lone "7" in a narrow number cell is not lost to the page layout analysis; an item
+number cell that does not read as an item number is read again by the English model
+among the characters of item numbers (the Vietnamese one reads "(1" as "q").
+Outside the tables, the page with the tables whited out is read with the automatic
+layout analysis (prose, the header block, headings).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+
+import cv2
+import numpy as np
+
+from . import scan_grid
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    language: str = "vie"
+    numbers_language: str = "eng"  # reads "(14)" and a lone "5" where the Vietnamese model does not
+    dpi: int = 300  # pages are rendered at this resolution
+    inset: int = 5  # pixels cut from each side of a cell (the rule and its blur)
+    min_ink: int = 12  # ink pixels below which a cell is empty
+    pad: int = 12  # white border around a cell image given to Tesseract
+    item_width: float = 0.09  # a first column narrower than this share of the table holds item numbers
+    item_chars: str = "0123456789().IVXABCDEFGH"
+    lone_confidence: float = 80.0  # a piece starting a line read with less is read again in context
+    single_line: float = 1.5  # an item cell whose ink is less tall than this many 12 pt lines is one line
+
+
+SETTINGS = OcrSettings()
+ITEM = re.compile(r"^(\d{1,3}\.?|\(\d{1,2}\)|[IVX]{1,4}\.?|[A-H]\.?)$")  # 12, 12., (3), IV., B
+
+
+@lru_cache(maxsize=1)
+def tessdata() -> str | None:
+    """Tesseract's data folder, as the installed tesseract reports it (None: tesserocr's default)."""
+    if os.environ.get("TESSDATA_PREFIX"):
+        return os.environ["TESSDATA_PREFIX"]
+    try:
+        out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        log.debug("tesseract --list-langs failed", exc_info=True)
+        return None
+    m = re.search(r'"([^"]+)"', out)
+    return m.group(1) if m else None
+
+
+class Reader:
+    """Tesseract engines kept loaded: Vietnamese text, and orientation detection."""
+
+    def __init__(self, s: OcrSettings = SETTINGS):
+        import tesserocr
+
+        self.tesserocr = tesserocr
+        self.s = s
+        path = tessdata()
+        kw = {"path": path} if path else {}
+        self.api = tesserocr.PyTessBaseAPI(lang=s.language, psm=tesserocr.PSM.SINGLE_BLOCK, **kw)
+        self.numbers_api = tesserocr.PyTessBaseAPI(lang=s.numbers_language, psm=tesserocr.PSM.SINGLE_LINE, **kw)
+        self._osd_kw = kw
+        self._osd = None
+
+    def close(self) -> None:
+        self.api.End()
+        self.numbers_api.End()
+        if self._osd is not None:
+            self._osd.End()
+
+    def orientation(self, grey: np.ndarray) -> int:
+        """Degrees (0/90/180/270) to turn the page counter-clockwise to make it upright."""
+        from PIL import Image
+
+        if self._osd is None:
+            self._osd = self.tesserocr.PyTessBaseAPI(lang="osd", psm=self.tesserocr.PSM.OSD_ONLY, **self._osd_kw)
+        small = cv2.resize(grey, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+        self._osd.SetImage(Image.fromarray(small))
+        found = self._osd.DetectOrientationScript() or {}
+        return int(found.get("orient_deg", 0))
+
+    def words(self, grey: np.ndarray, psm: int, whitelist: str = "", *,
+              numbers: bool = False) -> list[tuple[str, float, float, float, float, float]]:
+        """(text, x0, top, x1, bottom, confidence) of every word Tesseract reads in the image
+        (`numbers`: with the model for item numbers)."""
+        from PIL import Image
+
+        tr = self.tesserocr
+        api = self.numbers_api if numbers else self.api
+        api.SetPageSegMode(psm)
+        api.SetVariable("tessedit_char_whitelist", whitelist)
+        api.SetImage(Image.fromarray(grey))
+        api.SetSourceResolution(self.s.dpi)
+        api.Recognize()
+        out = []
+        it = api.GetIterator()
+        level = tr.RIL.WORD
+        if it is None:
+            return out
+        for w in tr.iterate_level(it, level):
+            try:
+                text = w.GetUTF8Text(level)
+            except RuntimeError:  # tesserocr's word with no text
+                continue
+            box = w.BoundingBox(level)
+            if text and text.strip() and box:
+                out.append((text.strip(), *map(float, box), float(w.Confidence(level))))
+        return out
+
+
+def _is_text(token: str) -> bool:
+    """Two letters or more, not a Roman numeral: a header word ("STT"), not a number."""
+    return sum(ch.isalpha() for ch in token) >= 2 and not re.fullmatch(r"[IVX]+\.?", token)
+
+
+def _to_page(words, dx: float, dy: float, pad: int) -> list[list]:
+    return [[t, x0 - pad + dx, y0 - pad + dy, x1 - pad + dx, y1 - pad + dy, c] for t, x0, y0, x1, y1, c in words]
+
+
+def _cell_words(reader: Reader, grey: np.ndarray, mask: np.ndarray, box, item: bool) -> list[list]:
+    s = reader.s
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    x0, y0, x1, y1 = x0 + s.inset, y0 + s.inset, x1 - s.inset, y1 - s.inset
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return []
+    sub = mask[y0:y1, x0:x1]
+    if int(np.count_nonzero(sub)) < s.min_ink:
+        return []
+    rows = np.flatnonzero(sub.any(axis=1))
+    cols = np.flatnonzero(sub.any(axis=0))
+    # the ink's own box, a little margin kept: less blank for Tesseract to look at
+    m = 4
+    ty0, ty1 = max(rows[0] - m, 0), min(rows[-1] + m + 1, sub.shape[0])
+    tx0, tx1 = max(cols[0] - m, 0), min(cols[-1] + m + 1, sub.shape[1])
+    crop = grey[y0 + ty0:y0 + ty1, x0 + tx0:x0 + tx1]
+    padded = cv2.copyMakeBorder(crop, s.pad, s.pad, s.pad, s.pad, cv2.BORDER_CONSTANT, value=255)
+    psm = reader.tesserocr.PSM
+    one_line = (ty1 - ty0) < s.single_line * s.dpi / 72 * 12  # an item number: one short line
+    words = reader.words(padded, psm.SINGLE_LINE if item and one_line else psm.SINGLE_BLOCK)
+    if item and one_line and not any(ITEM.match(w[0]) or _is_text(w[0]) for w in words):
+        # the Vietnamese model reads "(1" as "q" and a lone "5" as "s": numbers by the
+        # English model, among the characters of item numbers
+        digits = reader.words(padded, psm.SINGLE_LINE, s.item_chars, numbers=True)
+        if digits and all(ITEM.match(w[0]) for w in digits):
+            words = digits
+    elif not item:
+        words = _lone_letters_in_context(reader, padded, words)
+    return _to_page(words, x0 + tx0, y0 + ty0, s.pad)
+
+
+def _lone_letters_in_context(reader: Reader, image: np.ndarray, words: list) -> list:
+    """One or two characters starting a line (the end of a word a narrow column cut:
+    "Thán" / "g", "Thờ" / "i", "Thườ" / "ng xuyên") are read badly without the letters
+    around them: they are read again set right after the word that ends the line above,
+    and the letters that reading adds to the word are taken."""
+    out = list(words)
+    for k, w in enumerate(words):
+        text, x0, y0, x1, y1, conf = w
+        if len(text) > 2 or k == 0 or (text.isalpha() and conf >= reader.s.lone_confidence):
+            continue
+        prev = words[k - 1]
+        before = [v for v in words if v is not w and v[2] < y1 and v[4] > y0 and v[1] < x0]
+        if before or prev[4] > y0 + 0.5 * (y1 - y0) or not any(ch.isalpha() for ch in prev[0]):
+            continue  # not the first word of a line below a line that ends in a word
+        left, right = _crop(image, prev), _crop(image, w)
+        ph = left.shape[0]
+        gap = max(int(0.06 * ph), 2)
+        pad = reader.s.pad
+        # the piece's bottom on the word's baseline, or below it (a descender: g, p, y)
+        for drop in (0.0, 0.25, 0.4):
+            base = pad + ph + int(drop * ph)
+            top = min(pad, base - right.shape[0])
+            line = np.full((max(base, pad + ph) - top + 2 * pad, left.shape[1] + gap + right.shape[1] + 2 * pad), 255,
+                           np.uint8)
+            line[pad - top:pad - top + ph, pad:pad + left.shape[1]] = left
+            xr = pad + left.shape[1] + gap
+            line[base - top - right.shape[0]:base - top, xr:xr + right.shape[1]] = right
+            joined = reader.words(line, reader.tesserocr.PSM.SINGLE_LINE)
+            got = joined[0][0] if len(joined) == 1 else ""
+            added = got[len(prev[0]):]
+            if got.startswith(prev[0]) and len(added) == len(text) and added.isalpha():
+                out[k] = (added, *w[1:])
+                break
+    return out
+
+
+def _crop(image: np.ndarray, w) -> np.ndarray:
+    _, x0, y0, x1, y1, _ = w
+    return image[max(int(y0), 0):int(y1) + 1, max(int(x0), 0):int(x1) + 1]
+
+
+def _item_column(boxes) -> float | None:
+    """Right edge of a narrow first column (item numbers), or None."""
+    x_left = min(b[0] for b in boxes)
+    x_right = max(b[2] for b in boxes)
+    firsts = [b[2] for b in boxes if abs(b[0] - x_left) < 3]
+    if not firsts:
+        return None
+    edge = min(firsts)
+    return edge if edge - x_left < SETTINGS.item_width * (x_right - x_left) else None
+
+
+def orientation(mask: np.ndarray, grey: np.ndarray, reader: Reader, s: OcrSettings = SETTINGS) -> int:
+    """0, 90 or 270: the quarter turns (counter-clockwise) that make the page upright.
+    Letters lying on their side show a page fed sideways; Tesseract's orientation
+    detection tells which way."""
+    if scan_grid.glyph_uprightness(mask, s.dpi) >= scan_grid.SETTINGS.sideways_below:
+        return 0
+    turn = reader.orientation(grey)
+    return turn if turn in (90, 270) else 90
+
+
+def ocr_page_image(pixels: np.ndarray, reader: Reader, s: OcrSettings = SETTINGS) -> dict:
+    """Read one rendered page (at s.dpi); see the module docstring for what comes back."""
+    grey = scan_grid.grey_of(pixels)
+    mask = scan_grid.ink(grey)
+    turn = orientation(mask, grey, reader, s)
+    if turn:
+        k = turn // 90  # np.rot90 turns counter-clockwise
+        grey, mask = np.ascontiguousarray(np.rot90(grey, k)), np.ascontiguousarray(np.rot90(mask, k))
+    angle = scan_grid.skew_angle(mask)
+    if abs(angle) >= scan_grid.SETTINGS.min_skew:
+        grey, back = scan_grid.rotate(grey, angle)
+        mask = scan_grid.ink(grey)
+    else:
+        angle, back = 0.0, np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    # paper noise and JPEG ringing whited out: Tesseract reads clean ink faster and better
+    grey = np.where(cv2.dilate(mask, np.ones((3, 3), np.uint8)) > 0, grey, 255).astype(np.uint8)
+    hs, vs = scan_grid.find_rules(mask, s.dpi)
+    tables = scan_grid.table_cells(hs, vs, s.dpi)
+    grey = scan_grid.erase_rules(grey, hs, vs, s.dpi)
+    mask = scan_grid.erase_rules(mask, hs, vs, s.dpi, value=0)
+    words: list[list] = []
+    outside = grey.copy()
+    for boxes in tables:
+        edge = _item_column(boxes)
+        for b in boxes:
+            item = edge is not None and b[2] <= edge + 3
+            words += _cell_words(reader, grey, mask, b, item)
+        x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+        x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+        outside[int(y0) - 3:int(y1) + 4, int(x0) - 3:int(x1) + 4] = 255
+    if np.count_nonzero(outside < 128) > s.min_ink:
+        words += reader.words(outside, reader.tesserocr.PSM.AUTO)
+    k = 72.0 / s.dpi
+    h, w = grey.shape
+    return {
+        "width": w * k, "height": h * k, "turn": turn, "angle": angle,
+        "back": [[float(v) for v in row] for row in back],  # pixels; same map in points (uniform scale)
+        "tables": [[[round(v * k, 2) for v in b] for b in boxes] for boxes in tables],
+        "words": [[t, round(x0 * k, 2), round(y0 * k, 2), round(x1 * k, 2), round(y1 * k, 2), round(c, 1)]
+                  for t, x0, y0, x1, y1, c in words],
+    }
+
+
+def map_back(box, back, scale: float) -> tuple[float, float, float, float]:
+    """The axis-aligned box, in points on the page as scanned, of a box in the upright frame."""
+    x0, y0, x1, y1 = (v / scale for v in box)
+    pts = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]]) @ np.array(back).T
+    return (float(pts[:, 0].min() * scale), float(pts[:, 1].min() * scale),
+            float(pts[:, 0].max() * scale), float(pts[:, 1].max() * scale))
+
+
+def angle_of(back) -> float:
+    return math.degrees(math.atan2(back[1][0], back[0][0]))

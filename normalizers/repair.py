@@ -1,0 +1,374 @@
+"""Repair of OCR'd text against what the domain knows; the raw text is always kept beside.
+
+Pure functions, each returning the repaired value (the caller stores the raw one too):
+
+- `repair_item_numbers`: a column of item numbers read by OCR. Letters Tesseract puts
+  for digits ("l", "|" for 1, "O" for 0, "S" for 5 ...) are digits: no item is spelt
+  so. "I", "V", "X" may be Roman section labels and become digits only where the
+  numbering asks for that number. A number that breaks the sequence is replaced by
+  the one its neighbours call for when it has one digit more or fewer ("17" between
+  6 and 8 is 7, "(0)" between (9) and (11) is (10)); "37" after 37 stays (a document
+  may number twice). Letters A-H are left alone.
+- `repair_text`: Vietnamese text. A space inside a word is removed where a piece is
+  not a syllable and the joined token is one ("thự c" -> "thực"); a space put one
+  letter off is moved ("hiệuq uả" -> "hiệu quả"); two syllables that form no word are
+  given other tone or vowel marks when that makes more dictionary words of them and
+  their neighbours than any other choice ("chuyến đối số" -> "chuyển đổi số"; "tống
+  đạt", a real word, stays).
+  The syllables and words are underthesea's Viet74K dictionary (shipped with the
+  package, read offline) plus the words of the ground-truth seeds.
+- `repair_date_text`: a deadline or date cell: odd slashes ("⁄"), a date cut by a narrow
+  column and read with a space inside ("31/1 0/2025"), then `repair_text`.
+- `repair_doc_number`: a document number whose type code is not known is mended by
+  the usual OCR slips (a doubled letter "TTTr" -> "TTr", 0/O, 1/l/I, D/Đ) only when
+  the mended code is in data/doc_type_codes.csv.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Sequence
+
+DATA = Path(__file__).parent / "data"
+
+# --------------------------------------------------------------------------- item numbers
+
+DIGIT_LOOKALIKES = {"l": "1", "I": "1", "|": "1", "i": "1", "!": "1", "]": "1", "O": "0", "o": "0", "Q": "0",
+                    "D": "0", "S": "5", "s": "5", "Z": "2", "z": "2", "B": "8", "G": "6", "g": "9", "q": "9",
+                    "T": "7", "?": "7"}
+_NUMBER = re.compile(r"^(\d{1,3})\.?$")
+_SUB = re.compile(r"^\((\d{1,2})\)$")
+_ROMAN = re.compile(r"^(?=[IVX])X{0,3}(IX|IV|V?I{0,3})\.?$")
+_LETTER = re.compile(r"^[A-H]\.?$")
+
+
+def _as_number(token: str) -> int | None:
+    m = _NUMBER.match(token)
+    return int(m.group(1)) if m else None
+
+
+def _digitised(token: str) -> str:
+    """The token with look-alike letters read as digits ('l2' -> '12'); '' if it is not then a number."""
+    body = token.rstrip(".")
+    out = "".join(DIGIT_LOOKALIKES.get(ch, ch) for ch in body)
+    return out if out.isdigit() and len(out) <= 3 else ""
+
+
+def _one_char_apart(a: str, b: str) -> bool:
+    """One character inserted, deleted or changed turns a into b."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:k] + long_[k + 1:] == short for k in range(len(long_)))
+
+
+def _neighbours(out: list[str], k: int, number) -> tuple[int | None, int | None]:
+    """The numbers before and after row k in the same numbering (items, or sub-items)."""
+    prev = next((number(out[j]) for j in range(k - 1, -1, -1) if number(out[j]) is not None), None)
+    nxt = next((number(out[j]) for j in range(k + 1, len(out)) if number(out[j]) is not None), None)
+    return prev, nxt
+
+
+def _sub_number(token: str) -> int | None:
+    m = _SUB.match(token)
+    return int(m.group(1)) if m else None
+
+
+def _dropped_or_added(got: int, want: int) -> bool:
+    """One digit more or fewer: a rule read as "1" ("17" for 7), or a digit lost ("(0)" for (10))."""
+    a, b = str(got), str(want)
+    return len(a) != len(b) and _one_char_apart(a, b)
+
+
+def repair_item_numbers(items: Sequence[str]) -> list[str]:
+    """The item-number column of a table, top to bottom, mended (see module docstring).
+
+    An empty string is a row without a number (a continuation or a section row) and
+    stays empty; the numbering may restart (per section) at 1. Items and sub-items
+    "(k)" are two numberings.
+    """
+    out = [t.strip() for t in items]
+    item_number = lambda t: _as_number(_digitised(t) or t)  # noqa: E731
+    for k, raw in enumerate(out):
+        if not raw or _LETTER.match(raw):
+            continue
+        sub = _sub_number(raw)
+        if sub is not None:
+            prev, nxt = _neighbours(out, k, _sub_number)
+            if prev is not None and nxt == prev + 2 and sub != prev + 1 and _dropped_or_added(sub, prev + 1):
+                out[k] = f"({prev + 1})"
+            continue
+        prev, nxt = _neighbours(out, k, item_number)
+        want = prev + 1 if prev is not None else (nxt - 1 if nxt is not None else None)
+        number = _as_number(raw)
+        if number is not None:
+            if prev is not None and nxt == prev + 2 and number != want and _dropped_or_added(number, want):
+                out[k] = str(want)
+            continue
+        mended = _digitised(raw)
+        if not mended:
+            continue
+        if _ROMAN.match(raw):  # "I" is a section label unless the numbering asks for 1 here
+            if want is not None and int(mended) == want:
+                out[k] = mended
+        else:  # "l", "S", "1O": no item is spelt so, it is a number misread
+            out[k] = str(int(mended))
+    return out
+
+
+# --------------------------------------------------------------------------- Vietnamese words
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _base(syllable: str) -> str:
+    """The letters without tone or vowel marks (đ stays distinct from d)."""
+    out = []
+    for ch in unicodedata.normalize("NFD", syllable):
+        if unicodedata.category(ch) != "Mn":
+            out.append(ch)
+    return "".join(out)
+
+
+_LETTERS = re.compile(r"^[^\W\d_]+$")
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> tuple[frozenset[str], frozenset[str]]:
+    """(syllables, two-syllable words), lower case NFC, from underthesea's Viet74K word
+    list and the seeds' syllables and syllable pairs (data/seed_words.csv)."""
+    words: set[str] = set()
+    try:
+        text = resources.files("underthesea").joinpath("corpus/data/Viet74K.txt").read_text(encoding="utf-8")
+        words.update(_nfc(line.strip().lower()) for line in text.splitlines() if line.strip())
+    except (ModuleNotFoundError, FileNotFoundError):  # underthesea is a dependency; without it, seeds only
+        pass
+    with open(DATA / "seed_words.csv", encoding="utf-8", newline="") as f:
+        words.update(_nfc(row["word"].lower()) for row in csv.DictReader(f))
+    # no Vietnamese syllable is a lone consonant: Viet74K lists the letters of the alphabet
+    syllables = {s for w in words for s in w.split() if _LETTERS.match(s) and (len(s) > 1 or _base(s) in "aeiouy")}
+    pairs = set()
+    for w in words:
+        parts = w.split()
+        pairs.update(f"{a} {b}" for a, b in zip(parts, parts[1:]))
+    return frozenset(syllables), frozenset(pairs)
+
+
+@lru_cache(maxsize=1)
+def _by_base() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for s in dictionary()[0]:
+        out.setdefault(_base(s), []).append(s)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+_TOKEN = re.compile(r"^([\"'“(\[]*)(.*?)([\"'”)\].,;:!?]*)$")
+
+
+def _split(token: str) -> tuple[str, str, str]:
+    m = _TOKEN.match(token)
+    return (m.group(1), m.group(2), m.group(3)) if m else ("", token, "")
+
+
+def is_syllable(word: str) -> bool:
+    """A Vietnamese syllable of the dictionary (any case), or not letters at all (a number, a code)."""
+    if not _LETTERS.match(word):
+        return True
+    return _nfc(word.lower()) in dictionary()[0]
+
+
+def _recase(like: str, word: str) -> str:
+    if like.isupper() and len(like) > 1:
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def _checkable(core: str) -> bool:
+    """Lower-case or capitalised letters: acronyms (KHCN, CSDL) and codes are left alone."""
+    return bool(_LETTERS.match(core)) and not (core.isupper() and len(core) > 1)
+
+
+def _join_pieces(tokens: list[str]) -> list[str]:
+    """'thự c' -> 'thực', 'hiệuq uả' -> 'hiệu quả' (see module docstring)."""
+    out: list[str] = []
+    k = 0
+    while k < len(tokens):
+        tok = tokens[k]
+        if k + 1 < len(tokens):
+            nxt = tokens[k + 1]
+            a_pre, a, a_post = _split(tok)
+            b_pre, b, b_post = _split(nxt)
+            if not a_post and not b_pre and _checkable(a) and _checkable(b.lower() if b[:1].isupper() else b):
+                a_ok, b_ok = is_syllable(a), is_syllable(b)
+                if not (a_ok and b_ok) and is_syllable(a + b):
+                    out.append(a_pre + a + b + b_post)
+                    k += 2
+                    continue
+                if not (a_ok and b_ok):
+                    moved = _move_boundary(a, b)
+                    if moved:
+                        out += [a_pre + moved[0], moved[1] + b_post]
+                        k += 2
+                        continue
+        out.append(tok)
+        k += 1
+    return out
+
+
+def _move_boundary(a: str, b: str) -> tuple[str, str] | None:
+    """The space moved by one letter when that makes two syllables of two non-syllables."""
+    options = []
+    if len(a) > 1 and is_syllable(a[:-1]) and is_syllable(a[-1] + b):
+        options.append((a[:-1], a[-1] + b))
+    if len(b) > 1 and is_syllable(a + b[0]) and is_syllable(b[1:]):
+        options.append((a + b[0], b[1:]))
+    return options[0] if len(options) == 1 else None
+
+
+def _mend_pairs(tokens: list[str]) -> list[str]:
+    """Two syllables that make no word, re-marked when one choice of marks makes one."""
+    syllables, pairs = dictionary()
+    by_base = _by_base()
+    out = list(tokens)
+    for k in range(len(out) - 1):
+        _, a, a_post = _split(out[k])
+        b_pre, b, _ = _split(out[k + 1])
+        if a_post or b_pre or not (_checkable(a) and _checkable(b)):
+            continue
+        la, lb = a.lower(), b.lower()
+        if f"{la} {lb}" in pairs:
+            continue
+        found = {(x, y) for x in by_base.get(_base(la), ()) for y in by_base.get(_base(lb), ())
+                 if f"{x} {y}" in pairs}
+        if not found:
+            continue
+        def covered(x: str, y: str) -> int:  # dictionary pairs around and across the two syllables
+            left = _split(out[k - 1])[1].lower() if k > 0 else None
+            right = _split(out[k + 2])[1].lower() if k + 2 < len(out) else None
+            return sum(f"{p} {q}" in pairs for p, q in ((left, x), (x, y), (y, right)) if p and q)
+
+        base_score = covered(la, lb)
+        scored = sorted(((covered(x, y), x, y) for x, y in found), reverse=True)
+        if scored[0][0] <= base_score or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+            continue
+        _, x, y = scored[0]
+        out[k] = out[k].replace(a, _recase(a, x), 1)
+        out[k + 1] = out[k + 1].replace(b, _recase(b, y), 1)
+    return out
+
+
+def repair_text(raw: str) -> str:
+    """OCR'd Vietnamese text mended (see module docstring); whitespace normalised."""
+    tokens = _nfc(raw).split()
+    if not tokens:
+        return ""
+    return " ".join(_mend_pairs(_join_pieces(tokens)))
+
+
+# --------------------------------------------------------------------------- deadlines and dates
+
+_SLASHES = dict.fromkeys(map(ord, "\u2044\u2215\uff0f"), "/")  # fraction slash, division slash, full-width
+_DATE_CUTS = (
+    re.compile(r"\b(\d{1,2}/\d)\s+(\d/\d{4})\b"),  # "31/1 0/2025": the line break inside the month
+    re.compile(r"\b(\d{1,2}/\d{1,2}/\d{1,3})\s+(\d{1,3})\b"),  # "13/7/202 5": inside the year
+    re.compile(r"\b(\d{1,2}/\d{1,3})\s+(\d{1,3})\b(?!/)"),  # "9/202 5"
+)
+_LETTERS_ON_DATE = re.compile(r"(?<=\s)([^\W\d_]{1,2})(\d{1,2}/\d{4})")  # "Thán g12/2025": the cut "g" glued
+
+
+def repair_date_text(raw: str) -> str:
+    """A deadline or date cell mended: odd slashes to "/", a date a narrow column cut and
+    OCR left with a space inside joined again, a cut word's letters parted from the date
+    they were read onto, then `repair_text`."""
+    text = " " + _nfc(raw).translate(_SLASHES)
+    text = _LETTERS_ON_DATE.sub(r"\1 \2", text)
+    for pattern in _DATE_CUTS:
+        text = pattern.sub(r"\1\2", text)
+    return repair_text(text)
+
+
+# --------------------------------------------------------------------------- document numbers
+
+
+@lru_cache(maxsize=1)
+def _type_codes() -> frozenset[str]:
+    with open(DATA / "doc_type_codes.csv", encoding="utf-8", newline="") as f:
+        return frozenset(_nfc(r["code"].strip()) for r in csv.DictReader(f) if r["code"].strip())
+
+
+_DOC_NUMBER = re.compile(r"(?P<num>[0-9lIO]{1,5})/(?:(?P<year>[0-9lIO]{4})/)?(?P<type>[A-Za-zĐđ]{1,8})(?P<rest>-[\wĐđ-]+)")
+_CODE_SLIPS = (("0", "O"), ("D", "Đ"), ("l", "I"))
+
+
+def _mend_code(code: str) -> str | None:
+    known = _type_codes()
+    if code in known:
+        return code
+    candidates = set()
+    for k in range(1, len(code)):  # a doubled letter: TTTr -> TTr
+        if code[k] == code[k - 1]:
+            candidates.add(code[:k] + code[k + 1:])
+    for a, b in _CODE_SLIPS:
+        candidates.add(code.replace(a, b))
+    found = sorted(c for c in candidates if c in known)
+    return found[0] if len(found) == 1 else None
+
+
+def repair_doc_number(raw: str) -> str:
+    """Document numbers inside `raw` with OCR slips mended where the type code then exists."""
+
+    def fix(m: re.Match[str]) -> str:
+        code = _mend_code(m.group("type"))
+        if code is None:
+            return m.group(0)
+        num = "".join(DIGIT_LOOKALIKES.get(ch, ch) for ch in m.group("num"))
+        year = m.group("year")
+        year = "".join(DIGIT_LOOKALIKES.get(ch, ch) for ch in year) + "/" if year else ""
+        return f"{num}/{year}{code}{m.group('rest')}"
+
+    return _DOC_NUMBER.sub(fix, _nfc(raw))
+
+
+def build_seed_words(out: Path = DATA / "seed_words.csv") -> int:
+    """Write data/seed_words.csv: every syllable of the ground-truth seeds (tests/fixtures/groundtruth)
+    and every two syllables that follow each other there (the domain's own phrases)."""
+    import json
+
+    root = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "groundtruth"
+    words: set[str] = set()
+
+    def walk(v) -> None:
+        if isinstance(v, str):
+            for phrase in re.split(r"[^\w\s]|\d", _nfc(v.lower())):
+                syl = phrase.split()
+                words.update(syl)
+                words.update(f"{a} {b}" for a, b in zip(syl, syl[1:]))
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+
+    for p in sorted(root.glob("*.json")):
+        walk(json.loads(p.read_text(encoding="utf-8")))
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["word"])
+        w.writerows([x] for x in sorted(words))
+    return len(words)
+
+
+if __name__ == "__main__":
+    print(build_seed_words(), "words")

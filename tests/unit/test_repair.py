@@ -1,0 +1,95 @@
+"""OCR repair against domain knowledge (normalizers/repair.py): item numbers, Vietnamese
+syllables and words, document-number type codes."""
+
+import csv
+
+import pytest
+
+from normalizers.repair import (
+    DATA,
+    dictionary,
+    is_syllable,
+    repair_date_text,
+    repair_doc_number,
+    repair_item_numbers,
+    repair_text,
+)
+
+
+def test_lookalike_letters_in_an_item_cell_are_digits():
+    assert repair_item_numbers(["l", "2", "3"]) == ["1", "2", "3"]
+    assert repair_item_numbers(["4", "S", "6"]) == ["4", "5", "6"]
+    assert repair_item_numbers(["9", "1O", "l1", "12"]) == ["9", "10", "11", "12"]
+    assert repair_item_numbers(["", "S"]) == ["", "5"]
+
+
+def test_a_roman_numeral_is_a_number_only_where_the_sequence_wants_it():
+    assert repair_item_numbers(["1", "I", "3"]) == ["1", "I", "3"]  # wants 2: "I" is a section label
+    assert repair_item_numbers(["I", "2", "3"]) == ["1", "2", "3"]
+    assert repair_item_numbers(["10", "XI", "12"]) == ["10", "XI", "12"]
+    assert repair_item_numbers(["3", "I", "1", "2"]) == ["3", "I", "1", "2"]
+
+
+def test_a_number_that_breaks_the_sequence_is_mended_by_its_neighbours():
+    assert repair_item_numbers(["6", "17", "8"]) == ["6", "7", "8"]  # a rule read as "1" before the 7
+    assert repair_item_numbers(["12", "113", "14"]) == ["12", "13", "14"]
+    assert repair_item_numbers(["36", "37", "37", "39"]) == ["36", "37", "37", "39"]  # printed so: kept
+    assert repair_item_numbers(["(9)", "(0)", "(11)"]) == ["(9)", "(10)", "(11)"]
+    assert repair_item_numbers(["(17)", "(8)", "(19)", "9"]) == ["(17)", "(18)", "(19)", "9"]
+    assert repair_item_numbers(["6", "7", "8"]) == ["6", "7", "8"]
+    assert repair_item_numbers(["6", "9", "10"]) == ["6", "9", "10"]  # a gap, not a misreading
+    assert repair_item_numbers(["1", "2", "1", "2"]) == ["1", "2", "1", "2"]  # numbering restarts
+    assert repair_item_numbers(["(1)", "(2)", "A", "B."]) == ["(1)", "(2)", "A", "B."]
+
+
+def test_a_space_inside_a_word_is_removed_or_moved():
+    assert repair_text("thự c hiện") == "thực hiện"
+    assert repair_text("hiệuq uả công việc") == "hiệu quả công việc"
+    assert repair_text("Tổ chức  triển   khai") == "Tổ chức triển khai"
+
+
+def test_wrong_marks_are_mended_when_one_choice_makes_a_word():
+    assert repair_text("Đang tống hợp ý kiến") == "Đang tổng hợp ý kiến"
+    assert repair_text("đẩy mạnh chuyến đối số") == "đẩy mạnh chuyển đổi số"
+    assert repair_text("vệ tỉnh nhân tạo") == "vệ tinh nhân tạo"
+    assert repair_text("Thúc đấy") == "Thúc đẩy"
+
+
+def test_right_text_acronyms_and_codes_are_left_alone():
+    for text in ("tống đạt văn bản", "Bộ Khoa học và Công nghệ", "các tổ chức KHCN, CSDL quốc gia",
+                 "Tờ trình số 209/TTr-BKHCN ngày 28/10/2025", "Các bộ, ngành, địa phương liên quan", ""):
+        assert repair_text(text) == " ".join(text.split())
+
+
+def test_syllables_come_from_the_dictionary():
+    syllables, pairs = dictionary()
+    assert len(syllables) > 5000 and len(pairs) > 30000
+    assert is_syllable("nghiệm") and is_syllable("Công") and is_syllable("2025")
+    assert not is_syllable("hiệuq") and not is_syllable("c")
+    assert "chuyển đổi" in pairs and "đổi số" in pairs  # the second from the seeds
+
+
+def test_seed_words_file_is_a_registry_of_lower_case_words():
+    with open(DATA / "seed_words.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) > 1000
+    assert all(r["word"] == r["word"].lower().strip() and r["word"] for r in rows)
+
+
+def test_a_doubled_letter_in_a_type_code_is_removed_only_when_the_code_exists():
+    assert repair_doc_number("Tờ trình số 1039/TTTr-CP ngày 7/11") == "Tờ trình số 1039/TTr-CP ngày 7/11"
+    assert repair_doc_number("số l039/TTTr-CP") == "số 1039/TTr-CP"
+    assert repair_doc_number("Quyết định 47/2O20/QD-TTg") == "Quyết định 47/2020/QĐ-TTg"
+    assert repair_doc_number("Chỉ thị 07/CT-TTg") == "Chỉ thị 07/CT-TTg"
+    assert repair_doc_number("mã 12/XYZZ-AB") == "mã 12/XYZZ-AB"  # no known code comes of it
+
+
+def test_dates_cut_by_a_narrow_column_are_joined_again():
+    assert repair_date_text("31/1 0/2025") == "31/10/2025"
+    assert repair_date_text("31⁄10/2025") == "31/10/2025"
+    assert repair_date_text("Thán 5 9/202 5") == "Thán 5 9/2025"
+    assert repair_date_text("13/7/202 5") == "13/7/2025"
+    assert repair_date_text("Thán g12/2025") == "Tháng 12/2025"
+    assert repair_date_text("Thườn g xuyên") == "Thường xuyên"
+    for text in ("Tháng 12/2025", "Quý II/2025", "2025 và những năm tiếp theo", "Trước 30/6/2025, 2026"):
+        assert repair_date_text(text) == text

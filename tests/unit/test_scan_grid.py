@@ -1,0 +1,96 @@
+"""The grid of a scanned page from its image (extractors/scan_grid.py), on drawn pages:
+tilt, sideways text, rules broken or crossed by a seal, merged cells."""
+
+import cv2
+import numpy as np
+import pytest
+
+from extractors import scan_grid
+from extractors.ocr_cells import map_back
+
+DPI = 300
+
+
+def page_with_table(rows=(300, 420, 540, 900), cols=(200, 330, 1500, 2200), *, text=True) -> np.ndarray:
+    """A white A4 page at 300 dpi with a ruled table (3 px rules) and lines of 'text'."""
+    img = np.full((3508, 2480), 255, np.uint8)
+    for y in rows:
+        cv2.line(img, (cols[0], y), (cols[-1], y), 0, 3)
+    for x in cols:
+        cv2.line(img, (x, rows[0]), (x, rows[-1]), 0, 3)
+    if text:
+        rng = np.random.default_rng(7)
+        words = "thuc hien nhiem vu chuyen doi so quoc gia bo cong an ke hoach trien khai".split()
+        for k in range(30):  # prose below the table, ragged like real lines
+            line = " ".join(rng.choice(words, 7))
+            cv2.putText(img, line, (250 + int(rng.integers(0, 120)), 1100 + 70 * k), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 0, 4)
+    return img
+
+
+def rotated(img: np.ndarray, angle: float) -> np.ndarray:
+    h, w = img.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)  # counter-clockwise, as a tilted scan
+    return cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+@pytest.mark.parametrize("angle", [-1.9, -0.7, 0.4, 1.3, 2.0])
+def test_the_tilt_is_found_within_a_tenth_of_a_degree(angle):
+    mask = scan_grid.ink(rotated(page_with_table(), angle))
+    assert scan_grid.skew_angle(mask) == pytest.approx(angle, abs=0.1)
+
+
+def test_a_deskewed_page_gives_the_grid_of_the_straight_one():
+    straight = scan_grid.table_cells(*scan_grid.find_rules(scan_grid.ink(page_with_table()), DPI), DPI)
+    grey = rotated(page_with_table(), 1.6)
+    upright, back = scan_grid.rotate(grey, scan_grid.skew_angle(scan_grid.ink(grey)))
+    tilted = scan_grid.table_cells(*scan_grid.find_rules(scan_grid.ink(upright), DPI), DPI)
+    assert len(straight) == len(tilted) == 1 and len(straight[0]) == len(tilted[0]) == 9
+    for a, b in zip(sorted(straight[0]), sorted(tilted[0])):
+        assert np.allclose(a, b, atol=6)
+    # the map back puts a cell's centre where it lies on the tilted scan
+    x0, y0, x1, y1 = sorted(tilted[0])[0]
+    bx0, by0, bx1, by1 = map_back((x0, y0, x1, y1), back, 1.0)
+    h, w = grey.shape
+    forward = cv2.getRotationMatrix2D((w / 2, h / 2), 1.6, 1.0)
+    sx, sy = forward @ np.array([(sorted(straight[0])[0][0] + sorted(straight[0])[0][2]) / 2,
+                                 (sorted(straight[0])[0][1] + sorted(straight[0])[0][3]) / 2, 1.0])
+    assert abs((bx0 + bx1) / 2 - sx) < 6 and abs((by0 + by1) / 2 - sy) < 6
+
+
+def test_rules_broken_by_jpeg_gaps_or_crossed_by_a_seal_still_close_the_cells():
+    img = page_with_table(text=False)
+    for x in range(400, 1400, 160):  # gaps of 20 px along the middle rules
+        img[418:423, x:x + 20] = 255
+        img[538:543, x + 60:x + 80] = 255
+    cv2.circle(img, (1500, 480), 160, 205, 8)  # a red seal ring (its grey: red fades) over rules
+    xs = np.arange(1300, 1800, 4)
+    ys = 480 + 40 * np.sin(xs / 30.0)
+    cv2.polylines(img, [np.stack([xs, ys], 1).astype(np.int32)], False, 0, 6)  # a signature across a rule
+    cells = scan_grid.table_cells(*scan_grid.find_rules(scan_grid.ink(img), DPI), DPI)
+    assert len(cells) == 1 and len(cells[0]) == 9
+
+
+def test_a_cell_without_a_rule_between_is_one_merged_cell():
+    img = page_with_table(text=False)
+    img[421:539, 325:336] = 255  # no rule between columns 1 and 2 on the middle row
+    img[421:539, 1495:1506] = 255  # nor between 2 and 3
+    cells = scan_grid.table_cells(*scan_grid.find_rules(scan_grid.ink(img), DPI), DPI)
+    widths = sorted(round(b[2] - b[0]) for b in cells[0] if 400 < (b[1] + b[3]) / 2 < 560)
+    assert widths == [pytest.approx(2000, abs=6)]
+    assert len(cells[0]) == 7
+
+
+def test_text_of_a_page_fed_sideways_runs_up_the_page():
+    page = page_with_table()
+    assert scan_grid.glyph_uprightness(scan_grid.ink(page), DPI) > 0.15
+    sideways = np.ascontiguousarray(np.rot90(rotated(page, 1.5)))
+    assert scan_grid.glyph_uprightness(scan_grid.ink(sideways), DPI) < scan_grid.SETTINGS.sideways_below
+
+
+def test_red_and_blue_ink_fade_black_print_stays():
+    rgb = np.full((10, 30, 3), 255, np.uint8)
+    rgb[:, :10] = (200, 30, 30)  # seal red
+    rgb[:, 10:20] = (25, 45, 150)  # signature blue
+    rgb[:, 20:] = (20, 20, 20)  # print
+    grey = scan_grid.grey_of(rgb)
+    assert grey[0, 0] == 200 and grey[0, 15] == 150 and grey[0, 25] == 20
