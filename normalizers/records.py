@@ -37,6 +37,7 @@ from .crosschecks import StatedCount, find_stated_counts
 from .dates import find_period_date
 from .deadlines import parse_deadline
 from .docnumbers import find_doc_numbers, verify_ocr_number
+from .repair import repair_date_text, repair_item_numbers, repair_text
 from .document import DocumentFacts, document_facts
 from .fingerprint import shingles
 from .schema import TABLES
@@ -258,11 +259,25 @@ class _Path:
     parent: str | None
     item: str | None
     item_key: str
+    item_raw: str | None = None  # as OCR read it, when repaired from that
 
 
-def _paths(table: LogicalTable, roles: Sequence[str | None], part: _Heading) -> dict[int, _Path]:
+def _item_numbers(table: LogicalTable, item_col: int | None, methods: Mapping[int, str]) -> dict[int, tuple[str | None, str | None]]:
+    """(item number, as read) of every data row by row index; numbers read by OCR are repaired
+    against the table's sequence (`repair.repair_item_numbers`: "l" -> 1, a digit lost or doubled)."""
+    rows = [(i, r) for i, r in enumerate(table.rows) if r.kind == "data"]
+    read = [(r.text_at(item_col) if item_col is not None else "").replace(" ", "") or None for _, r in rows]
+    ocr = [methods.get(r.spans[0][0]) == "ocr" if r.spans else False for _, r in rows]
+    repaired = repair_item_numbers([x or "" for x in read]) if any(ocr) else [x or "" for x in read]
+    return {i: ((fixed or None) if is_ocr else raw, raw if is_ocr else None)
+            for (i, _), raw, fixed, is_ocr in zip(rows, read, repaired, ocr)}
+
+
+def _paths(table: LogicalTable, roles: Sequence[str | None], part: _Heading,
+           methods: Mapping[int, str] | None = None) -> dict[int, _Path]:
     """The item path of every data row (by row index), from the section rows above it."""
     item_col = roles.index("item_no") if "item_no" in roles else None
+    numbers = _item_numbers(table, item_col, methods or {})
     sections = [(i, _heading(" ".join(t for t in r.texts if t))) for i, r in enumerate(table.rows) if r.kind == "section"]
     levels = dict(zip((i for i, _ in sections), _section_levels([h for _, h in sections])))
     headings = dict(sections)
@@ -279,7 +294,7 @@ def _paths(table: LogicalTable, roles: Sequence[str | None], part: _Heading) -> 
             continue
         if row.kind != "data":
             continue
-        item = (row.text_at(item_col) if item_col is not None else "").replace(" ", "") or None
+        item = numbers[i][0]
         if item and _SUB_ITEM.match(item):
             parent_no = parent
         else:
@@ -288,7 +303,7 @@ def _paths(table: LogicalTable, roles: Sequence[str | None], part: _Heading) -> 
         seen[place] = seen.get(place, 0) + 1
         k = seen[place]
         item_key = (item or "") + (f"#{k}" if k > 1 or not item else "")
-        out[i] = _Path(part, section, parent_no, item, item_key)
+        out[i] = _Path(part, section, parent_no, item, item_key, numbers[i][1])
     return out
 
 
@@ -311,7 +326,7 @@ def task_rows(
     header_as_of = as_of_by_role.get("result") or as_of_by_role.get("status")
     as_of = header_as_of or ((facts.dated, facts.dated_precision) if facts.dated else (None, None))
     tasks, statuses = [], []
-    for i, path in _paths(table, roles, part).items():
+    for i, path in _paths(table, roles, part, methods).items():
         row = table.rows[i]
         v = _texts(row, roles)
         if not v.get("name"):
@@ -326,10 +341,11 @@ def task_rows(
 
 def _task(doc_id: str, table_no: int, row_no: int, row: LogicalRow, v: dict[str, str], path: _Path,
           methods: Mapping[int, str]) -> Row:
-    deadline = parse_deadline(v.get("deadline"))
+    pages = [p for p, _ in row.spans]
+    ocr = methods.get(min(pages)) == "ocr"
+    deadline = parse_deadline(repair_date_text(v["deadline"]) if ocr and v.get("deadline") else v.get("deadline"))
     lead_raw = v.get("lead") or None
     coord_raw = v.get("coordinators") or None
-    pages = [p for p, _ in row.spans]
     return _build(
         "tasks",
         task_id=task_id(doc_id, table_no, path),
@@ -341,8 +357,10 @@ def _task(doc_id: str, table_no: int, row_no: int, row: LogicalRow, v: dict[str,
         section=path.section.text,
         section_no=path.section.no,
         item_no=path.item,
+        item_no_raw=path.item_raw,
         parent_item_no=path.parent,
-        name=v["name"],
+        name=repair_text(v["name"]) if ocr else v["name"],
+        name_raw=v["name"] if ocr else None,
         lead_agency_raw=lead_raw,
         lead_agencies=list(resolve_agencies(lead_raw).names),
         coordinating_agency_raw=coord_raw,
@@ -355,7 +373,7 @@ def _task(doc_id: str, table_no: int, row_no: int, row: LogicalRow, v: dict[str,
         page_start=min(pages),
         page_end=max(pages),
         spans=[_box(p, b) for p, b in row.spans],
-        extraction_method="ocr" if methods.get(min(pages)) == "ocr" else "text",
+        extraction_method="ocr" if ocr else "text",
     )
 
 

@@ -171,8 +171,12 @@ TASKS = Table(
                "('II. Khẩn trương …', 'A Nhiệm vụ chung …', 'Nhiệm vụ giao Bộ trưởng Bộ Công an chỉ đạo')."),
         Column("section_no", STR, "Printed number of the section, without its trailing punctuation ('II', 'A'); null when unnumbered."),
         Column("item_no", STR, "Item number (STT/TT) as printed, spaces inside removed: '10', '(3)'."),
+        Column("item_no_raw", STR, "The item number as OCR read it, before repair against the table's sequence "
+               "('l' -> '1', a digit lost or doubled); null for rows read from the text layer."),
         Column("parent_item_no", STR, "Item number of the parent task for sub-items such as '(3)'."),
-        Column("name", STR, "Task text (Tên nhiệm vụ / Nội dung).", nullable=False),
+        Column("name", STR, "Task text (Tên nhiệm vụ / Nội dung); on OCR'd rows, mended to valid Vietnamese syllables "
+               "(spaces inside words removed, wrong diacritics fixed; see name_raw).", nullable=False),
+        Column("name_raw", STR, "The task text as OCR read it, before repair; null for rows read from the text layer."),
         Column("lead_agency_raw", STR, "Lead agency cell as printed (Cơ quan/Đơn vị chủ trì)."),
         Column("lead_agencies", STR_LIST, "Canonical names of the lead agencies, in printed order."),
         Column("coordinating_agency_raw", STR, "Coordinating agency cell as printed (Đơn vị phối hợp)."),

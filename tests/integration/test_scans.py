@@ -23,9 +23,10 @@ import pytest
 
 from extractors import ocr
 from extractors.document import extract_document
-from normalizers.repair import repair_date_text, repair_item_numbers, repair_text
 from tests.fixtures.scan_corpus import scan_corpus
-from tests.fixtures.scan_score import ScanScores, Task, expected_tasks, extracted_tasks, pair, score
+from tests.fixtures.scan_score import (
+    ScanScores, Task, as_curated, curated_tasks, expected_tasks, extracted_tasks, pair, score,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL_DOC = "v24_plan6_reportlab"  # 3 pages, one fed sideways: OCR'd for real in every run
@@ -67,16 +68,6 @@ def extracted(corpus, tmp_path_factory):
     return out, counts
 
 
-def repaired(tasks: list[Task]) -> list[Task]:
-    """Item numbers, names and deadlines as normalizers.repair mends them (as the records keep them)."""
-    items = repair_item_numbers([t.item_no for t in tasks])
-    return [Task(i, repair_text(t.name), _mend_deadline(t.fields), t.pages) for t, i in zip(tasks, items)]
-
-
-def _mend_deadline(fields: dict) -> dict:
-    return {**fields, "deadline": repair_date_text(fields["deadline"])} if "deadline" in fields else fields
-
-
 @pytest.fixture(scope="session")
 def scores(corpus, extracted):
     docs, _ = extracted
@@ -84,7 +75,7 @@ def scores(corpus, extracted):
     for d in corpus:
         want, got = expected_tasks(d.spec, d.row_pages), extracted_tasks(docs[d.name])
         score(raw, d.name, want, got)
-        score(mended, d.name, want, repaired(got))
+        score(mended, d.name, as_curated(want), curated_tasks(docs[d.name]))
     return raw, mended
 
 
@@ -151,7 +142,7 @@ def test_rows_under_the_seal_and_signature_are_read(corpus, extracted):
         if not sealed:
             continue
         want = expected_tasks(d.spec, d.row_pages)
-        partners = pair(want, repaired(extracted_tasks(docs[d.name])))
+        partners = pair(want, curated_tasks(docs[d.name]))
         on_page = [(e, g) for e, g in zip(want, partners) if sealed[0] in range(e.pages[0], e.pages[1] + 1)]
         assert on_page and all(g is not None and g.item_no == e.item_no for e, g in on_page)
 
