@@ -165,7 +165,7 @@ def ocr_content(page_no: int, result: dict) -> PageContent:
         words.extend(_without_rules(Word(text, x0, top, x1, bottom, per_char, per_char)))
     words = _rejoin_split_syllables(words)
     tables = [[tuple(map(float, b)) for b in boxes] for boxes in result["tables"]]
-    fragments, free = build_fragments(page_no, tables, words)
+    fragments, free = build_fragments(page_no, tables, words, split_rows=False)  # rows from the image's rules
     back, scale = result["back"], 72.0 / OCR_DPI
     fragments = [
         replace(f, rows=tuple(replace(r, box=map_back(r.box, back, scale)) for r in f.rows)) for f in fragments

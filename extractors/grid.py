@@ -484,8 +484,13 @@ def _joined(spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
     return out
 
 
-def build_fragments(page_no: int, tables: Iterable[Sequence[Box]], words: Sequence[Word]) -> tuple[list[Fragment], list[Word]]:
+def build_fragments(page_no: int, tables: Iterable[Sequence[Box]], words: Sequence[Word], *,
+                    split_rows: bool = True) -> tuple[list[Fragment], list[Word]]:
     """Fragments from cell boxes, and the words that lie outside every table.
+
+    `split_rows=False` keeps every ruled box one row (no `split_by_anchor`): for a scanned
+    grid, whose rows come from the rules found in the image, and whose OCR line boxes do not
+    give the line pitch that tells a number a narrow column wrapped ("1" over "0") from two.
 
     A "table" of a single cell (a framed heading) or a single column is not a table:
     its words stay with the prose. Smaller tables take their words first, so a table
@@ -494,7 +499,7 @@ def build_fragments(page_no: int, tables: Iterable[Sequence[Box]], words: Sequen
     fragments: list[Fragment] = []
     free = list(words)
     for boxes in sorted(tables, key=_table_area):
-        frag, free = _fragment(page_no, boxes, free)
+        frag, free = _fragment(page_no, boxes, free, split_rows)
         if frag is not None:
             fragments.append(frag)
     fragments.sort(key=lambda f: (f.box[1], f.box[0]))
@@ -507,7 +512,7 @@ def _table_area(boxes: Sequence[Box]) -> float:
     return (max(b[2] for b in boxes) - min(b[0] for b in boxes)) * (max(b[3] for b in boxes) - min(b[1] for b in boxes))
 
 
-def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word]) -> tuple[Fragment | None, list[Word]]:
+def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows: bool = True) -> tuple[Fragment | None, list[Word]]:
     xs = _cluster(sorted({b[0] for b in boxes} | {b[2] for b in boxes}))
     ys = _cluster(sorted({b[1] for b in boxes} | {b[3] for b in boxes}))
     if len(xs) < 3 or len(ys) < 2:
@@ -535,7 +540,8 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word]) -> tuple[Fr
         top = min(b[1] for b, _, _, _ in cells)
         bottom = min(b[3] for b, _, _, _ in cells)  # a merged cell reaches further down than its row
         rows.append(Row((xs[0], top, xs[-1], bottom), row_cells))
-    rows = [sub for row in rows for sub in split_by_anchor(row)]
+    if split_rows:
+        rows = [sub for row in rows for sub in split_by_anchor(row)]
     return Fragment(page_no, box, tuple(xs), tuple(rows), getattr(boxes, "ruled", True)), outside
 
 
