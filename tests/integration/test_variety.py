@@ -2,7 +2,9 @@
 
 Some 40 generated documents with known ground truth, drawn by reportlab and (when
 it is installed) by LibreOffice from a Word document, are read back with
-`extract_document`. Expected rows come from the specs; the pages where each row
+`extract_document` and `document_records`, as the pipeline runs them, and scored by
+tests/fixtures/taskscore.py (shared with the browser and spreadsheet prints).
+Expected rows come from the specs; the pages where each row
 starts and ends come from the producer (reportlab's drawing, LibreOffice's
 bookmarks), never from the extractor. Targets, over the whole corpus:
 
@@ -20,173 +22,19 @@ A failing target prints every document's misses.
 
 from __future__ import annotations
 
-import difflib
 import time
-import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
 
 import pytest
 
 from extractors.document import extract_document
-from extractors.headers import column_roles
 from tests.fixtures import render_docx
+from tests.fixtures.taskscore import Scores
 from tests.fixtures.variety import CUT_DEADLINES, RenderedDoc, corpus, render_corpus
 
-ITEM_COL, NAME_COL = 0, 1  # the generator puts the number and the task first
 TARGET = {"recall": 0.995, "precision": 0.995, "name exact": 0.99, "cut rows exact": 0.99,
           "item_no": 0.99, "section": 0.99, "pages": 0.99, "column roles": 0.99}
 TIME_LIMIT = 60.0  # seconds, for generating the corpus and, separately, for extracting it
-
-
-def norm(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def fold(text: str) -> str:
-    """Loose form used only to pair rows: no whitespace at all, case folded."""
-    return "".join(unicodedata.normalize("NFC", text).split()).casefold()
-
-
-@dataclass(frozen=True)
-class TaskRow:
-    table: int
-    section: str
-    item_no: str
-    name: str
-    cells: tuple[str, ...]
-    pages: tuple[int, int]
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.section, self.item_no, self.name)
-
-
-def expected_rows(r: RenderedDoc) -> list[TaskRow]:
-    out = []
-    for t, (table, pages) in enumerate(zip(r.doc.spec["appendix"]["tables"], r.row_pages)):
-        section = ""
-        for row, span in zip(table["rows"], pages):
-            cells = tuple(norm(c) for c in row["cells"])
-            if row["kind"] == "section":
-                section = " ".join(c for c in cells if c)
-            else:
-                out.append(TaskRow(t, section, cells[ITEM_COL], cells[NAME_COL], cells, span))
-    return out
-
-
-def extracted_rows(doc) -> list[TaskRow]:
-    out = []
-    for t, table in enumerate(doc.tables):
-        section = ""
-        for row in table.rows:
-            if row.kind == "section":
-                section = " ".join(norm(c.text) for c in row.cells if c.text.strip())
-            elif row.kind == "data":
-                cells = tuple(norm(row.text_at(c)) for c in range(table.n_cols))
-                pages = (row.spans[0][0], row.spans[-1][0])
-                out.append(TaskRow(t, section, cells[ITEM_COL] if cells else "",
-                                   cells[NAME_COL] if len(cells) > 1 else "", cells, pages))
-    return out
-
-
-def pair(expected: list[TaskRow], got: list[TaskRow]) -> list[TaskRow | None]:
-    """For each expected row, the extracted row that is the same task (by its loose name), in order."""
-    matcher = difflib.SequenceMatcher(None, [fold(e.name) for e in expected], [fold(g.name) for g in got],
-                                      autojunk=False)
-    out: list[TaskRow | None] = [None] * len(expected)
-    for block in matcher.get_matching_blocks():
-        for k in range(block.size):
-            out[block.a + k] = got[block.b + k]
-    return out
-
-
-@dataclass
-class Scores:
-    counts: Counter = field(default_factory=Counter)
-    misses: dict[str, list[str]] = field(default_factory=dict)
-
-    def miss(self, doc: str, what: str) -> None:
-        self.misses.setdefault(doc, []).append(what)
-
-    def rate(self, name: str) -> float:
-        num, den = self.counts[name + " ok"], self.counts[name + " n"]
-        return num / den if den else 1.0
-
-    def report(self, only: str | None = None) -> str:
-        lines = [f"{k}: {self.rate(k):.4f} ({self.counts[k + ' ok']}/{self.counts[k + ' n']})" for k in TARGET]
-        for doc, misses in self.misses.items():
-            chosen = [m for m in misses if only is None or m.startswith(only)]
-            if chosen:
-                lines.append(f"-- {doc}: {len(chosen)} misses")
-                lines += [f"   {m}" for m in chosen[:12]]
-        return "\n".join(lines)
-
-
-def _short(text: str, n: int = 70) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def score_document(scores: Scores, r: RenderedDoc, doc) -> None:
-    name = r.doc.name
-    exp, got = expected_rows(r), extracted_rows(doc)
-    c = scores.counts
-    spec_tables = r.doc.spec["appendix"]["tables"]
-    if len(doc.tables) != len(spec_tables):
-        scores.miss(name, f"tables: {len(doc.tables)} extracted, {len(spec_tables)} expected")
-    for k, spec_table in enumerate(spec_tables):
-        want = column_roles([norm(h) for h in spec_table["columns"]])
-        got_roles = column_roles(doc.tables[k].headers) if k < len(doc.tables) else None
-        c["column roles n"] += 1
-        c["column roles ok"] += got_roles == want
-        if got_roles != want:
-            heads = doc.tables[k].headers if k < len(doc.tables) else None
-            scores.miss(name, f"column roles: table {k + 1} headers {heads} give {got_roles}, expected {want}")
-    ek, gk = Counter(e.key for e in exp), Counter(g.key for g in got)
-    common = ek & gk
-    c["recall n"] += len(exp)
-    c["recall ok"] += sum(common.values())
-    c["precision n"] += len(got)
-    c["precision ok"] += sum(common.values())
-    for key in ek - gk:
-        scores.miss(name, f"recall: not extracted {key[1]!r} {_short(key[2])!r} in {_short(key[0], 30)!r}")
-    for key in gk - ek:
-        scores.miss(name, f"precision: spurious {key[1]!r} {_short(key[2])!r} in {_short(key[0], 30)!r}")
-    for e, g in zip(exp, pair(exp, got)):
-        for metric, ok, detail in _row_checks(e, g):
-            c[metric + " n"] += 1
-            c[metric + " ok"] += ok
-            if not ok:
-                scores.miss(name, f"{metric}: row {e.item_no!r} {_short(e.name, 40)!r}: {detail}")
-
-
-def _row_checks(e: TaskRow, g: TaskRow | None) -> list[tuple[str, bool, str]]:
-    """(metric, right?, what differs) for one expected row and the extracted row paired with it."""
-    if g is None:
-        missing = [("name exact", False, "not extracted"), ("item_no", False, "not extracted"),
-                   ("section", False, "not extracted"), ("pages", False, "not extracted")]
-        return missing + ([("cut rows exact", False, f"pages {e.pages}: not extracted")] if e.pages[1] > e.pages[0] else [])
-    checks = [
-        ("name exact", g.name == e.name, _diff(e.name, g.name)),
-        ("item_no", g.item_no == e.item_no, f"{g.item_no!r} != {e.item_no!r}"),
-        ("section", g.section == e.section, f"{_short(g.section, 40)!r} != {_short(e.section, 40)!r}"),
-        ("pages", g.pages == e.pages, f"{g.pages} != {e.pages}"),
-    ]
-    if e.pages[1] > e.pages[0]:  # a row the PDF cuts: every cell, its item, section and pages
-        exact = g.cells == e.cells and g.pages == e.pages and g.section == e.section
-        bad = [k for k in range(len(e.cells)) if k >= len(g.cells) or g.cells[k] != e.cells[k]]
-        cells = "; ".join(_diff(e.cells[k], g.cells[k] if k < len(g.cells) else "") for k in bad[:2])
-        checks.append(("cut rows exact", exact, f"pages {e.pages} -> {g.pages}: {cells or 'section'}"))
-    return checks
-
-
-def _diff(expected: str, got: str) -> str:
-    """Where two texts differ, with a little context."""
-    m = difflib.SequenceMatcher(None, expected, got, autojunk=False)
-    for op, a0, a1, b0, b1 in m.get_opcodes():
-        if op != "equal":
-            return f"expected …{expected[max(a0 - 15, 0):a1 + 15]!r}… got …{got[max(b0 - 15, 0):b1 + 15]!r}…"
-    return "same"
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -214,7 +62,7 @@ def extracted(generated) -> tuple[list, float]:
 def scores(generated, extracted) -> Scores:
     s = Scores()
     for r, doc in zip(generated[0], extracted[0]):
-        score_document(s, r, doc)
+        s.add(r.doc.name, r.doc.spec, r.row_pages, doc)
     return s
 
 
