@@ -54,16 +54,10 @@ def first_pages(src: Path, n: int, path: Path) -> Path:
 
 
 def letters(n: int, folder: Path) -> None:
-    """n distinct one-page letters (the first page of a công văn, each with its own bytes)."""
-    import pikepdf
+    """n distinct one-page letters (`bench/letters.py`)."""
+    from bench.letters import distinct_letters
 
-    folder.mkdir(parents=True, exist_ok=True)
-    with pikepdf.open(LETTER) as pdf:
-        for i in range(n):
-            one = pikepdf.new()
-            one.pages.append(pdf.pages[0])
-            one.docinfo["/Title"] = f"letter {i}"
-            one.save(folder / f"cv_{i:05d}.pdf", deterministic_id=True)
+    distinct_letters(n, folder)
 
 
 def timed(cmd: list[str], env: dict | None = None) -> float:
