@@ -231,8 +231,11 @@ def _is_repeated_header(row: Row, header_keys: Sequence[str], header_roles: Sequ
     if any(fuzz.ratio(key, h) >= REPEAT_RATIO or (len(key) <= 1.5 * len(h) and fuzz.token_set_ratio(key, h) >= 98)
            for h in header_keys):
         return True
+    near = [h for h in header_keys if len(key) <= 1.5 * len(h)]  # a body row is longer than the header
+    if not near:
+        return False
     bare = _bare(key)
-    if any(fuzz.ratio(bare, _bare(h)) >= REPEAT_RATIO_BARE for h in header_keys):
+    if any(fuzz.ratio(bare, _bare(h)) >= REPEAT_RATIO_BARE for h in near):
         return True
     return bool(header_roles) and _names_columns_alike(row, header_roles)
 
