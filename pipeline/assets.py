@@ -16,6 +16,7 @@ the run: its records say "failed" with the reason, and every other document goes
 import logging
 import pickle
 from dataclasses import dataclass
+from pathlib import Path
 
 from dagster import (
     AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, AssetIn, AssetSpec,
@@ -72,6 +73,23 @@ def read_document(doc_id: str, path: str, workers: int) -> Extraction:
     return Extraction(doc_id, payload, None, records, records_version())
 
 
+WARM_UP_PDF = Path(__file__).with_name("data") / "warmup.pdf"  # a letter's first page and two pages of a task table
+WARM_UP_MIN_DOCS = 4
+
+
+def warm_up() -> None:
+    """Read a small PDF once in this process before forking the children that read documents.
+
+    Much of the first document's cost in a fresh process is loading: modules imported on
+    first use (the Vietnamese text tools, parts of pdfminer), registries and compiled
+    patterns read on first use. A child forked from a warmed process inherits all of it
+    (measured: a one-page letter costs a child 0.07 s of CPU instead of 0.54 s)."""
+    try:
+        read_document("warm-up", str(WARM_UP_PDF), 1)
+    except Exception:  # noqa: BLE001 - only a loss of speed; the documents themselves will tell
+        logging.getLogger(__name__).exception("warming up on %s failed", WARM_UP_PDF)
+
+
 def _extract_all(context: AssetExecutionContext, folders: Folders, keys: list[str]) -> dict[str, Extraction]:
     manifest = folders.manifest()
     missing = [k for k in keys if k not in manifest]
@@ -80,6 +98,8 @@ def _extract_all(context: AssetExecutionContext, folders: Folders, keys: list[st
     # Few documents: each may use the cores for its pages; many: one core each.
     page_workers = folders.workers if len(keys) < folders.workers else 1
     tasks = [(k, (k, str(folders.path_of(k, manifest)), page_workers)) for k in keys]
+    if len(keys) >= WARM_UP_MIN_DOCS:
+        warm_up()
     bar = _progress(len(keys)) if folders.progress else None
     out: dict[str, Extraction] = {}
     for doc_id, result in run_isolated(read_document, tasks, workers=folders.workers, limits=folders.limits):
