@@ -45,7 +45,7 @@ class OcrSettings:
     item_chars: str = "0123456789().IVXABCDEFGH"
     lone_confidence: float = 80.0  # a piece starting a line read with less is read again in context
     single_line: float = 1.5  # a cell whose ink is less tall than this many 12 pt lines is one line
-    short_width: float = 72.0  # points: a one-line cell's ink narrower than this is short ("(4)", "12", "Xã")
+    short_width: float = 108.0  # points: a one-line cell's ink narrower than this is short ("(4)", "12", "Xã")
     edge_band: int = 12  # pixels: a blob at most this thin, long along a cell's side and touching it,
     edge_touch: int = 3  # ... (within this many pixels) is a piece of a rule
     edge_rule_share: float = 0.8  # ... when it runs along this share of the side
@@ -53,6 +53,7 @@ class OcrSettings:
 
 
 SETTINGS = OcrSettings()
+SPECK = re.compile(r"[.,:;'`~_]+")
 ITEM = re.compile(r"^(\d{1,3}\.?|\(\d{1,2}\)|[IVX]{1,4}\.?|[A-H]\.?)$")  # 12, 12., (3), IV., B
 
 
@@ -171,7 +172,21 @@ def _cell_words(reader: Reader, grey: np.ndarray, mask: np.ndarray, box, item: b
         words = _lone_letters_in_context(reader, padded, words)
     if item and one_line:
         words = _roman_by_stems(words, sub[ty0:ty1, tx0:tx1], s)
-    return _to_page(words, x0 + tx0, y0 + ty0, s.pad)
+    return _to_page(_without_specks(words), x0 + tx0, y0 + ty0, s.pad)
+
+
+def _without_specks(words: list) -> list:
+    """Words without a lone dot or tick far from the word before it on its line (a speck of
+    the scan: punctuation sits against the word it follows)."""
+    out = []
+    for w in words:
+        text, x0, y0, x1, y1, _ = w
+        prev = out[-1] if out else None
+        if prev is not None and SPECK.fullmatch(text) and prev[2] < y1 and prev[4] > y0 \
+                and x0 - prev[3] > max(prev[4] - prev[2], y1 - y0):
+            continue
+        out.append(w)
+    return out
 
 
 def _without_edge_rules(sub: np.ndarray, s: OcrSettings) -> np.ndarray:
@@ -202,12 +217,13 @@ def _doubtful(words: list, item: bool, s: OcrSettings) -> bool:
 
 def _best_reading(reader: Reader, image: np.ndarray, first: list, item: bool) -> list:
     """A short line read again, enlarged twice (small italic "(4)" is lost at print size), and
-    in an item cell also by the model for item numbers; the reading with the best confidence
-    wins (in an item cell, among those that read as item numbers, when there are any)."""
+    in an item cell or where no word was read, also by the model for item numbers; the reading
+    with the best confidence wins (in an item cell, among those that read as item numbers,
+    when there are any)."""
     psm = reader.tesserocr.PSM.SINGLE_LINE
     big = cv2.resize(image, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
     readings = [first, _scaled(reader.words(big, psm), 0.5)]
-    if item:
+    if item or not any(_is_text(w[0]) for w in first):  # a number, "(6)": the model for numbers too
         chars = reader.s.item_chars
         readings += [reader.words(image, psm, chars, numbers=True), _scaled(reader.words(big, psm, chars, numbers=True), 0.5)]
     readings = [r for r in readings if r]
