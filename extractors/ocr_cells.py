@@ -216,13 +216,14 @@ def _doubtful(words: list, item: bool, s: OcrSettings) -> bool:
 
 
 def _best_reading(reader: Reader, image: np.ndarray, first: list, item: bool) -> list:
-    """A short line read again, enlarged twice (small italic "(4)" is lost at print size), and
+    """A short line read again, enlarged 1.5 and 2 times (small italic "(4)" is lost at print size), and
     in an item cell or where no word was read, also by the model for item numbers; the reading
     with the best confidence wins (in an item cell, among those that read as item numbers,
     when there are any)."""
     psm = reader.tesserocr.PSM.SINGLE_LINE
     big = cv2.resize(image, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-    readings = [first, _scaled(reader.words(big, psm), 0.5)]
+    mid = cv2.resize(image, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)
+    readings = [first, _scaled(reader.words(big, psm), 0.5), _scaled(reader.words(mid, psm), 1 / 1.5)]
     if item or not any(_is_text(w[0]) for w in first):  # a number, "(6)": the model for numbers too
         chars = reader.s.item_chars
         readings += [reader.words(image, psm, chars, numbers=True), _scaled(reader.words(big, psm, chars, numbers=True), 0.5)]
