@@ -50,6 +50,7 @@ _OF_BODY = re.compile(r"\bcủa\s+([^()]+?)\s*\)?\s*$", re.I)  # "… của Văn
 # A citation in a title: type word, "số", the number, "ngày …", "của <issuer>" up to a bracket or comma.
 _CITATION_TAIL = re.compile(r"^\s*(?:ngày\s+[\d/\s]+(?:tháng\s+\d+\s+năm\s+\d{4})?)?\s*(?:của\s+[^(),;]*)?", re.I)
 _MOTTO = ("cộng hòa xã hội chủ nghĩa việt nam", "cộng hoà xã hội chủ nghĩa việt nam", "độc lập - tự do - hạnh phúc")
+_MOTTO_START = re.compile(r"\bcộng\s+ho[àa]\s+xã\s+hội\b", re.I)
 HEADER_SEGMENTS = 16  # without a type word, the header block is at most this many segments
 SUBJECT_REACH = 3  # segments after a công văn's "V/v" line that may still be its place-and-date line
 # "Số:" as printed or as OCR reads it ("Sô", "Sé", "S6"), then the rest of the segment
@@ -262,8 +263,11 @@ def _without_citations(text: str) -> str:
 
 
 def _issuer(segs: Sequence[str], type_at: int | None) -> str | None:
-    """The issuing body: the first capitalised segment of the header block naming a known body."""
+    """The issuing body: the first capitalised segment of the header block naming a known body
+    (the motto cut off a segment OCR ran into it: "BỘ KẾ HOẠCH VÀ ĐẦU TƯ CỘNG HOÀ XÃ HỘI …")."""
     for s in segs[: type_at if type_at is not None else 6][:6]:
+        if (m := _MOTTO_START.search(s)) and m.start() > 0:
+            s = s[:m.start()].strip()
         if _NUMBER.match(s) or _PLACE_DATE.search(s) or not _is_upper(s) or s.lower() in _MOTTO:
             continue
         names = resolve_agencies(s).names

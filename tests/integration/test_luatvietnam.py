@@ -160,6 +160,10 @@ def first_pages(realworld, tmp_path_factory):
 
 
 def test_header_block_of_scans(first_pages):
+    assert {k: d["issuer"] for k, d in first_pages.items()} == {
+        "10209536": "Thủ tướng Chính phủ", "10209597": "Ủy ban Dân tộc",
+        "10209667": "Ngân hàng Nhà nước Việt Nam", "10209656": "Bộ Kế hoạch và Đầu tư"}
+    assert all(d["doc_type"] == ("Quyết định" if k == "10209536" else "Thông tư") for k, d in first_pages.items())
     # printed number and date (checked by eye on the page images)
     d = first_pages["10209536"]
     assert (d["doc_number"], d["doc_type_code"], d["issued_date"]) == ("23/QĐ-TTg", "QĐ-TTg", dt.date(2010, 1, 6))

@@ -112,3 +112,10 @@ def test_header_date_parts():
     assert header_date("Hà Nội, ngày    tháng 12 năm 2025").dated == dt.date(2025, 12, 31)
     assert header_date("Hà Nội, ngày 1O tháng 3 năm 2O25").issued == dt.date(2025, 3, 10)
     assert header_date(None).dated is None
+
+
+def test_issuer_run_into_the_motto_by_ocr():
+    page = [_line(40, (LEFT, "BỘ KẾ HOẠCH VÀ ĐẦU TƯ CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"))] + _page(
+        "Số: 02/2010/TT-BKH", "Hà Nội, ngày 19 tháng 01 năm 2010", issuer="")[1:]
+    f = document_facts(page)
+    assert (f.issuer, f.doc_number, f.issued_date) == ("Bộ Kế hoạch và Đầu tư", "02/2010/TT-BKH", dt.date(2010, 1, 19))
