@@ -43,6 +43,7 @@ class OcrSettings:
     pad: int = 12  # white border around a cell image given to Tesseract
     item_width: float = 0.09  # a first column narrower than this share of the table holds item numbers
     item_chars: str = "0123456789().IVXABCDEFGH"
+    word_confidence: float = 60.0  # a word read first with this much is re-read by the Vietnamese model only
     lone_confidence: float = 80.0  # a piece starting a line read with less is read again in context
     single_line: float = 1.5  # a cell whose ink is less tall than this many 12 pt lines is one line
     short_width: float = 108.0  # points: a one-line cell's ink narrower than this is short ("(4)", "12", "Xã")
@@ -216,21 +217,37 @@ def _doubtful(words: list, item: bool, s: OcrSettings) -> bool:
 
 
 def _best_reading(reader: Reader, image: np.ndarray, first: list, item: bool) -> list:
-    """A short line read again, enlarged 1.5 and 2 times (small italic "(4)" is lost at print size), and
-    in an item cell or where no word was read, also by the model for item numbers; the reading
-    with the best confidence wins (in an item cell, among those that read as item numbers,
-    when there are any)."""
+    """A short line read again, enlarged 1.5 and 2 times (small italic "(4)" is lost at print size).
+
+    A word read with some confidence first ("STT", "Kg/ngườửnăm") keeps the Vietnamese model:
+    the text with the best mean confidence over the sizes that read it wins ("STT" 79 stays
+    against "SIT" 86 and 59). Otherwise (a number, "(6)", a piece read as "kì") the model for
+    item numbers reads it too, and the reading with the best confidence wins, among those that
+    read as item numbers in an item cell when there are any; a reading of punctuation alone
+    never wins."""
     psm = reader.tesserocr.PSM.SINGLE_LINE
     big = cv2.resize(image, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
     mid = cv2.resize(image, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)
     readings = [first, _scaled(reader.words(big, psm), 0.5), _scaled(reader.words(mid, psm), 1 / 1.5)]
-    if item or not any(_is_text(w[0]) for w in first):  # a number, "(6)": the model for numbers too
+    word = any(_is_text(w[0]) for w in first) and min(w[5] for w in first) >= reader.s.word_confidence
+    if not word:
         chars = reader.s.item_chars
         readings += [reader.words(image, psm, chars, numbers=True), _scaled(reader.words(big, psm, chars, numbers=True), 0.5)]
-    readings = [r for r in readings if r]
+    readings = [r for r in readings if r and any(ch.isalnum() for w in r for ch in w[0])]
+    if not readings:
+        return first
+    if word:
+        by_text: dict[str, list] = {}
+        for r in readings:
+            by_text.setdefault(" ".join(w[0] for w in r), []).append(r)
+        return max(by_text.values(), key=lambda rs: sum(_confidence(r) for r in rs) / len(rs))[0]
     if item and any(all(ITEM.match(w[0]) for w in r) for r in readings):
         readings = [r for r in readings if all(ITEM.match(w[0]) for w in r)]
-    return max(readings, key=lambda r: sum(w[5] for w in r) / len(r), default=first)
+    return max(readings, key=_confidence)
+
+
+def _confidence(words: list) -> float:
+    return sum(w[5] for w in words) / len(words)
 
 
 def _scaled(words: list, k: float) -> list:
