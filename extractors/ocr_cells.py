@@ -43,11 +43,18 @@ class OcrSettings:
     pad: int = 12  # white border around a cell image given to Tesseract
     item_width: float = 0.09  # a first column narrower than this share of the table holds item numbers
     item_chars: str = "0123456789().IVXABCDEFGH"
+    word_confidence: float = 60.0  # a word read first with this much is re-read by the Vietnamese model only
     lone_confidence: float = 80.0  # a piece starting a line read with less is read again in context
-    single_line: float = 1.5  # an item cell whose ink is less tall than this many 12 pt lines is one line
+    single_line: float = 1.5  # a cell whose ink is less tall than this many 12 pt lines is one line
+    short_width: float = 108.0  # points: a one-line cell's ink narrower than this is short ("(4)", "12", "Xã")
+    edge_band: int = 12  # pixels: a blob at most this thin, long along a cell's side and touching it,
+    edge_touch: int = 3  # ... (within this many pixels) is a piece of a rule
+    edge_rule_share: float = 0.8  # ... when it runs along this share of the side
+    stem_share: float = 0.9  # a column of a Roman numeral's stem has ink in this share of the middle rows
 
 
 SETTINGS = OcrSettings()
+SPECK = re.compile(r"[.,:;'`~_]+")
 ITEM = re.compile(r"^(\d{1,3}\.?|\(\d{1,2}\)|[IVX]{1,4}\.?|[A-H]\.?)$")  # 12, 12., (3), IV., B
 
 
@@ -141,7 +148,12 @@ def _cell_words(reader: Reader, grey: np.ndarray, mask: np.ndarray, box, item: b
     x0, y0, x1, y1 = x0 + s.inset, y0 + s.inset, x1 - s.inset, y1 - s.inset
     if x1 - x0 < 4 or y1 - y0 < 4:
         return []
-    sub = mask[y0:y1, x0:x1]
+    raw = mask[y0:y1, x0:x1]
+    sub = _without_edge_rules(raw, s)
+    cell = grey[y0:y1, x0:x1]
+    if sub is not raw:  # pieces of rules whited out of the image too
+        removed = (raw > 0) & (sub == 0)
+        cell = np.where(cv2.dilate(removed.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0, 255, cell).astype(np.uint8)
     if int(np.count_nonzero(sub)) < s.min_ink:
         return []
     rows = np.flatnonzero(sub.any(axis=1))
@@ -150,20 +162,117 @@ def _cell_words(reader: Reader, grey: np.ndarray, mask: np.ndarray, box, item: b
     m = 4
     ty0, ty1 = max(rows[0] - m, 0), min(rows[-1] + m + 1, sub.shape[0])
     tx0, tx1 = max(cols[0] - m, 0), min(cols[-1] + m + 1, sub.shape[1])
-    crop = grey[y0 + ty0:y0 + ty1, x0 + tx0:x0 + tx1]
+    crop = cell[ty0:ty1, tx0:tx1]
     padded = cv2.copyMakeBorder(crop, s.pad, s.pad, s.pad, s.pad, cv2.BORDER_CONSTANT, value=255)
     psm = reader.tesserocr.PSM
-    one_line = (ty1 - ty0) < s.single_line * s.dpi / 72 * 12  # an item number: one short line
-    words = reader.words(padded, psm.SINGLE_LINE if item and one_line else psm.SINGLE_BLOCK)
-    if item and one_line and not any(ITEM.match(w[0]) or _is_text(w[0]) for w in words):
-        # the Vietnamese model reads "(1" as "q" and a lone "5" as "s": numbers by the
-        # English model, among the characters of item numbers
-        digits = reader.words(padded, psm.SINGLE_LINE, s.item_chars, numbers=True)
-        if digits and all(ITEM.match(w[0]) for w in digits):
-            words = digits
+    one_line = (ty1 - ty0) < s.single_line * s.dpi / 72 * 12  # one short line: a number, a unit, "(3)"
+    words = reader.words(padded, psm.SINGLE_LINE if one_line else psm.SINGLE_BLOCK)
+    if one_line and (tx1 - tx0) < s.short_width * s.dpi / 72 and _doubtful(words, item, s):
+        words = _best_reading(reader, padded, words, item)
     elif not item:
         words = _lone_letters_in_context(reader, padded, words)
-    return _to_page(words, x0 + tx0, y0 + ty0, s.pad)
+    if item and one_line:
+        words = _roman_by_stems(words, sub[ty0:ty1, tx0:tx1], s)
+    return _to_page(_without_specks(words), x0 + tx0, y0 + ty0, s.pad)
+
+
+def _without_specks(words: list) -> list:
+    """Words without a lone dot or tick far from the word before it on its line (a speck of
+    the scan: punctuation sits against the word it follows)."""
+    out = []
+    for w in words:
+        text, x0, y0, x1, y1, _ = w
+        prev = out[-1] if out else None
+        if prev is not None and SPECK.fullmatch(text) and prev[2] < y1 and prev[4] > y0 \
+                and x0 - prev[3] > max(prev[4] - prev[2], y1 - y0):
+            continue
+        out.append(w)
+    return out
+
+
+def _without_edge_rules(sub: np.ndarray, s: OcrSettings) -> np.ndarray:
+    """A cell's ink without what is left of its rules along its sides (a thick frame, a rule
+    the eraser missed): blobs that touch a side, run along most of it and are thin across it."""
+    h, w = sub.shape
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    thin, near = s.edge_band, s.edge_touch
+    out = sub
+    for k in range(1, n):
+        x, y, bw, bh, _ = stats[k]
+        vertical = bh >= s.edge_rule_share * h and bw <= thin and (x < near or x + bw > w - near)
+        horizontal = bw >= s.edge_rule_share * w and bh <= thin and (y < near or y + bh > h - near)
+        if vertical or horizontal:
+            if out is sub:
+                out = sub.copy()
+            out[labels == k] = 0
+    return out
+
+
+def _doubtful(words: list, item: bool, s: OcrSettings) -> bool:
+    """Whether a short one-line reading is worth a second look: no word, a word read with
+    little confidence, or (in an item cell) something that is not an item number or a word."""
+    if not words or min(w[5] for w in words) < s.lone_confidence:
+        return True
+    return item and not all(ITEM.match(w[0]) or _is_text(w[0]) for w in words)
+
+
+def _best_reading(reader: Reader, image: np.ndarray, first: list, item: bool) -> list:
+    """A short line read again, enlarged 1.5 and 2 times (small italic "(4)" is lost at print size).
+
+    A word read with some confidence first ("STT", "Kg/ngườửnăm") keeps the Vietnamese model:
+    the text with the best mean confidence over the sizes that read it wins ("STT" 79 stays
+    against "SIT" 86 and 59). Otherwise (a number, "(6)", a piece read as "kì") the model for
+    item numbers reads it too, and the reading with the best confidence wins, among those that
+    read as item numbers in an item cell when there are any; a reading of punctuation alone
+    never wins."""
+    psm = reader.tesserocr.PSM.SINGLE_LINE
+    big = cv2.resize(image, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+    mid = cv2.resize(image, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)
+    readings = [first, _scaled(reader.words(big, psm), 0.5), _scaled(reader.words(mid, psm), 1 / 1.5)]
+    word = any(_is_text(w[0]) for w in first) and min(w[5] for w in first) >= reader.s.word_confidence
+    if not word:
+        chars = reader.s.item_chars
+        readings += [reader.words(image, psm, chars, numbers=True), _scaled(reader.words(big, psm, chars, numbers=True), 0.5)]
+    readings = [r for r in readings if r and any(ch.isalnum() for w in r for ch in w[0])]
+    if not readings:
+        return first
+    if word:
+        by_text: dict[str, list] = {}
+        for r in readings:
+            by_text.setdefault(" ".join(w[0] for w in r), []).append(r)
+        return max(by_text.values(), key=lambda rs: sum(_confidence(r) for r in rs) / len(rs))[0]
+    if item and any(all(ITEM.match(w[0]) for w in r) for r in readings):
+        readings = [r for r in readings if all(ITEM.match(w[0]) for w in r)]
+    return max(readings, key=_confidence)
+
+
+def _confidence(words: list) -> float:
+    return sum(w[5] for w in words) / len(words)
+
+
+def _scaled(words: list, k: float) -> list:
+    return [(t, x0 * k, y0 * k, x1 * k, y1 * k, c) for t, x0, y0, x1, y1, c in words]
+
+
+def _roman_by_stems(words: list, ink: np.ndarray, s: OcrSettings) -> list:
+    """A Roman item number of upright stems whose serifs touch ("II" read as "H", "III" as
+    "II"): when the reading is one word of I, l, H or | only, the stems are counted across
+    the middle of the ink, and the number is that many I's."""
+    if len(words) != 1 or not re.fullmatch(r"[IlH|]{1,3}\.?", words[0][0]):
+        return words
+    rows = np.flatnonzero(ink.any(axis=1))
+    if rows.size == 0:
+        return words
+    top, bottom = rows[0], rows[-1] + 1
+    band = ink[top + (bottom - top) * 3 // 10: top + (bottom - top) * 7 // 10] > 0
+    if band.shape[0] == 0:
+        return words
+    stem = band.mean(axis=0) >= s.stem_share
+    runs = int(np.count_nonzero(stem[1:] & ~stem[:-1]) + stem[0])
+    if not 1 <= runs <= 3 or words[0][0].rstrip(".") in ("1", "l") and runs == 1:
+        return words
+    dot = "." if words[0][0].endswith(".") else ""
+    return [("I" * runs + dot, *words[0][1:])]
 
 
 def _lone_letters_in_context(reader: Reader, image: np.ndarray, words: list) -> list:

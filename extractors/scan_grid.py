@@ -37,7 +37,8 @@ class GridSettings:
     rule_fraction: float = 1 / 30  # a horizontal rule is at least this share of the page's width
     rule_piece: int = 60  # pixels (at 300 dpi): a run of ink this long is a piece of a rule
     rule_gap: int = 60  # pixels: pieces of one rule further apart than this (a seal, JPEG) are two rules
-    rule_half_width: int = 5  # pixels painted over on each side of a rule's centre
+    rule_half_width: int = 5  # pixels painted over on each side of a rule's centre, at least
+    rule_max_half: int = 14  # pixels: at most this far from its centre (a double frame's two strokes)
     rule_merge: int = 10  # pixels: rule pieces this close across are one rule
     min_cell: int = 14  # pixels: grid rows/columns thinner than this are a double rule
     coverage: float = 0.5  # share of a cell side a rule must cover to separate two cells
@@ -121,6 +122,8 @@ class Rule:
     pos: float  # y of a horizontal rule, x of a vertical one
     lo: float  # where it starts along its length
     hi: float
+    near: float | None = None  # where its ink starts and ends across (a thick or double rule is wide)
+    far: float | None = None
 
 
 def _segments(mask: np.ndarray, horizontal: bool, piece: int) -> list[Rule]:
@@ -133,9 +136,9 @@ def _segments(mask: np.ndarray, horizontal: bool, piece: int) -> list[Rule]:
     out = []
     for x, y, w, h, _ in stats[1:]:
         if horizontal:
-            out.append(Rule(y + h / 2, float(x), float(x + w)))
+            out.append(Rule(y + h / 2, float(x), float(x + w), float(y), float(y + h)))
         else:
-            out.append(Rule(x + w / 2, float(y), float(y + h)))
+            out.append(Rule(x + w / 2, float(y), float(y + h), float(x), float(x + w)))
     return out
 
 
@@ -145,11 +148,20 @@ def _merge(rules: list[Rule], tol: float, gap: float) -> list[Rule]:
     for r in sorted(rules, key=lambda r: (round(r.pos / tol), r.lo)):
         for k, o in enumerate(out):
             if abs(o.pos - r.pos) <= tol and r.lo <= o.hi + gap and o.lo <= r.hi + gap:
-                out[k] = Rule((o.pos + r.pos) / 2, min(o.lo, r.lo), max(o.hi, r.hi))
+                out[k] = Rule((o.pos + r.pos) / 2, min(o.lo, r.lo), max(o.hi, r.hi),
+                              min(_near(o), _near(r)), max(_far(o), _far(r)))
                 break
         else:
             out.append(r)
     return out
+
+
+def _near(r: Rule) -> float:
+    return r.pos if r.near is None else r.near
+
+
+def _far(r: Rule) -> float:
+    return r.pos if r.far is None else r.far
 
 
 def find_rules(mask: np.ndarray, dpi: float, s: GridSettings = SETTINGS) -> tuple[list[Rule], list[Rule]]:
@@ -165,13 +177,24 @@ def find_rules(mask: np.ndarray, dpi: float, s: GridSettings = SETTINGS) -> tupl
 
 def erase_rules(img: np.ndarray, hs: list[Rule], vs: list[Rule], dpi: float, value: int = 255,
                 s: GridSettings = SETTINGS) -> np.ndarray:
-    """The image with its rules painted over (`value`), so that no cell shows a piece of one."""
+    """The image with its rules painted over (`value`), so that no cell shows a piece of one:
+    `rule_half_width` either side of its centre, or its whole ink across when wider (a thick
+    frame, a double rule), up to `rule_max_half` beyond its centre."""
     out = img.copy()
-    half = int(round(s.rule_half_width * dpi / 300))
+    k = dpi / 300
+    half, most = s.rule_half_width * k, s.rule_max_half * k
+
+    def band(r: Rule) -> tuple[int, int]:
+        a = max(min(_near(r) - 1, r.pos - half), r.pos - most)
+        b = min(max(_far(r) + 1, r.pos + half), r.pos + most)
+        return max(int(round(a)), 0), int(round(b)) + 1
+
     for r in hs:
-        out[max(int(r.pos) - half, 0):int(r.pos) + half + 1, max(int(r.lo), 0):int(r.hi) + 1] = value
+        a, b = band(r)
+        out[a:b, max(int(r.lo), 0):int(r.hi) + 1] = value
     for r in vs:
-        out[max(int(r.lo), 0):int(r.hi) + 1, max(int(r.pos) - half, 0):int(r.pos) + half + 1] = value
+        a, b = band(r)
+        out[max(int(r.lo), 0):int(r.hi) + 1, a:b] = value
     return out
 
 

@@ -11,20 +11,30 @@ precision (a blank day leaves the month: 2025-11-30, "month"). A blank is never 
 
 The header block of a Vietnamese administrative document is laid out in two columns
 (issuer and "Số: …" on the left, the national motto and "Hà Nội, ngày …" on the
-right), so text lines are first cut into segments at wide horizontal gaps.
+right), so text lines are first cut into segments at wide horizontal gaps. The header
+block ends at the document type word (or the "V/v" subject line of a công văn, a little
+below it): the number and the date are looked for there only, never in the body, where
+"Căn cứ Nghị quyết số 43/2009/NQ-QH12 ngày 27 tháng 11 năm 2009" cites another document.
+
+On a scan the number and the day are often written by hand after printing (or left blank),
+and OCR reads them as noise ("Sé⁄22⁄2010/TT-UBDT", "ngày/2 tháng 01 năm 2010"): what does
+not read as a number gives null, never a guess, and the text as read is kept
+(`doc_number_raw`, `issued_date_raw`) with what is printed around it (`doc_type_code`, the
+code after the number; `dated`, the month or the year when only the day is missing). Only
+the usual OCR confusions of digits inside a date part are mended ("0l" -> "01").
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Sequence
 
 from extractors.layout import Line
 
 from .agencies import match_agency, names_in_text, resolve_agencies
-from .dates import find_period_date, parse_date
+from .dates import find_period_date, make_date
 from .docnumbers import doc_type_from_word, find_doc_numbers, normalize_doc_number
 from .text import clean
 
@@ -40,6 +50,19 @@ _OF_BODY = re.compile(r"\bcủa\s+([^()]+?)\s*\)?\s*$", re.I)  # "… của Văn
 # A citation in a title: type word, "số", the number, "ngày …", "của <issuer>" up to a bracket or comma.
 _CITATION_TAIL = re.compile(r"^\s*(?:ngày\s+[\d/\s]+(?:tháng\s+\d+\s+năm\s+\d{4})?)?\s*(?:của\s+[^(),;]*)?", re.I)
 _MOTTO = ("cộng hòa xã hội chủ nghĩa việt nam", "cộng hoà xã hội chủ nghĩa việt nam", "độc lập - tự do - hạnh phúc")
+_MOTTO_START = re.compile(r"\bcộng\s+ho[àa]\s+xã\s+hội\b", re.I)
+HEADER_SEGMENTS = 16  # without a type word, the header block is at most this many segments
+SUBJECT_REACH = 3  # segments after a công văn's "V/v" line that may still be its place-and-date line
+# "Số:" as printed or as OCR reads it ("Sô", "Sé", "S6"), then the rest of the segment
+_NUMBER_LINE = re.compile(r"^S[ốôốồổỗộóòỏõọoơớờởỡợéèẻẽẹêếềểễệ6]\s*[:.;,]?\s*(?P<rest>.*)$", re.I)
+# the code printed after the number (and year): "/QĐ-UBND", "/2010/TT-UBDT", "/BCA-VPB"
+_CODE_TAIL = re.compile(r"[/⁄]\s*(?P<code>[A-ZĐÐ][A-Za-zĐđÐ]*(?:\s*[-–]\s*[A-Za-zĐđÐ0-9]+)*)\s*\.?\s*$")
+_CLEAN_NUMBER = re.compile(r"^\d{1,6}\s*[/-]")  # the number part read as digits
+# "<place>, ngày …": a short name in capitals (Hà Nội, Thành phố Hồ Chí Minh, TP. Huế) before "ngày"
+_PLACE_DATE_LINE = re.compile(r"^(?P<place>[^\W\d_][^\d,;:()/]{1,45}?)\s*,?\s*ngày(?P<rest>.*\bnăm\b.*)$", re.I)
+_NOT_A_PLACE = re.compile(r"^(căn cứ|theo|kèm|số|về|tại|trong|ban hành|thực hiện|quyết định|nghị)\b", re.I)
+_DATE_PARTS = re.compile(r"ngày\s*(?P<d>\S*?)\s*tháng\s*(?P<m>\S*?)\s*,?\s*năm\s*(?P<y>\S*)", re.I)
+_DIGIT_LOOKALIKES = str.maketrans({"l": "1", "I": "1", "|": "1", "i": "1", "O": "0", "o": "0"})
 
 
 @dataclass(frozen=True)
@@ -50,8 +73,21 @@ class DocumentFacts:
     issued_date: date | None = None
     title: str | None = None
     attached_to: str | None = None
-    dated: date | None = None  # the document's date: issued_date, or the date of the "Kèm theo" line
+    dated: date | None = None  # the document's date: issued_date, or what the header or "Kèm theo" line gives
     dated_precision: str | None = None  # "day" | "month" | "year"
+    doc_number_raw: str | None = None  # the "Số: …" segment of the header as read
+    doc_type_code: str | None = None  # the code printed after the number ("QĐ-TTg"), even when the number is not read
+    issued_date_raw: str | None = None  # the place-and-date line of the header as read
+
+
+@dataclass(frozen=True)
+class HeaderDate:
+    """What the place-and-date line gives: the date when every part reads, else the
+    lesser date it allows (the month, the year) with its precision."""
+
+    issued: date | None
+    dated: date | None
+    precision: str | None
 
 
 @dataclass(frozen=True)
@@ -93,23 +129,24 @@ def document_facts(first_page_lines: Sequence[Line]) -> DocumentFacts:
         return DocumentFacts()
     left, right = min(g.x0 for g in segs_geo), max(g.x1 for g in segs_geo)
     segs = [g.text for g in segs_geo]
-    number = issued = doc_type = title = attached = attached_line = None
+    doc_type = title = attached = attached_line = None
     type_at = None
     for i, s in enumerate(segs):
-        if number is None and (m := _NUMBER.match(s)):
-            number = normalize_doc_number(m.group(1))
-        elif issued is None and _PLACE_DATE.search(s):
-            issued = parse_date(s)
-        elif doc_type is None and (m := _APPENDIX.match(s)):
-            doc_type, type_at, title = "Phụ lục", i, clean(m.group(1))
-        elif doc_type is None and (m := _SUBJECT.match(s)):
-            doc_type, type_at, title = "Công văn", i, clean(m.group(1))
-        elif doc_type is None and _is_upper(s) and (t := doc_type_from_word(s)):
-            doc_type, type_at, title = t, i, ""
+        if doc_type is None and not _NUMBER.match(s) and not _is_place_date(s):
+            if m := _APPENDIX.match(s):
+                doc_type, type_at, title = "Phụ lục", i, clean(m.group(1))
+            elif m := _SUBJECT.match(s):
+                doc_type, type_at, title = "Công văn", i, clean(m.group(1))
+            elif _is_upper(s) and (t := doc_type_from_word(s)):
+                doc_type, type_at, title = t, i, ""
         if attached_line is None and _ATTACHED.match(s):
             attached_line = _bracketed(segs, i)
             found = find_doc_numbers(attached_line)
             attached = found[0][0].normalized if found else None
+    header = _header_block(segs, type_at, doc_type)
+    number, number_raw, type_code = _header_number(header)
+    date_raw = _place_date_line(header)
+    when = header_date(date_raw)
     if type_at is not None:
         if doc_type == "Công văn":
             title = _continue(segs, type_at, title or "", stop=lambda x: x.lower().startswith("kính gửi")) or None
@@ -119,8 +156,81 @@ def document_facts(first_page_lines: Sequence[Line]) -> DocumentFacts:
     issuer = _issuer(segs, type_at)
     if issuer is None and doc_type == "Phụ lục":
         issuer = _appendix_issuer(attached_line, title)
-    dated = (issued, "day") if issued else find_period_date(attached_line)
-    return DocumentFacts(number, doc_type, issuer, issued, title, attached, *(dated or (None, None)))
+    if when.dated is not None:
+        dated = (when.dated, when.precision)
+    else:
+        dated = find_period_date(attached_line)
+    return DocumentFacts(number, doc_type, issuer, when.issued, title, attached, *(dated or (None, None)),
+                         doc_number_raw=number_raw, doc_type_code=type_code, issued_date_raw=date_raw)
+
+
+def _header_block(segs: Sequence[str], type_at: int | None, doc_type: str | None) -> list[str]:
+    """The segments of the header block: those above the type word (a công văn's "V/v" line
+    sits beside the date line, so a few more there), after the national motto when it is read."""
+    if type_at is None:
+        end = HEADER_SEGMENTS
+    else:
+        end = type_at + (SUBJECT_REACH + 1 if doc_type == "Công văn" else 0)
+    block = list(segs[:end])
+    motto = [i for i, s in enumerate(block) if clean(s).lower().strip(" .") in _MOTTO]
+    return block[motto[0]:] if motto and not any(_NUMBER_LINE.match(s) for s in block[:motto[0]]) else block
+
+
+def _header_number(block: Sequence[str]) -> tuple[str | None, str | None, str | None]:
+    """(number, the "Số: …" segment as read, the printed code after the number) of the header
+    block; the number only when it reads as digits before the code, else None."""
+    for s in block:
+        m = _NUMBER_LINE.match(s)
+        if not m or not (code_m := _CODE_TAIL.search(m.group("rest"))):
+            continue
+        rest = m.group("rest")
+        number = normalize_doc_number(rest) if _CLEAN_NUMBER.match(rest) else None
+        if number is not None:
+            return number, s, re.sub(r"^\d+[/-](?:\d{4}/)?", "", number)
+        code = "".join(code_m.group("code").split()).replace("–", "-").replace("Ð", "Đ")
+        return None, s, code
+    return None, None, None
+
+
+def _is_place_date(seg: str) -> bool:
+    m = _PLACE_DATE_LINE.match(seg)
+    return bool(m) and m.group("place")[0].isupper() and not _NOT_A_PLACE.match(m.group("place")) \
+        and len(m.group("place").split()) <= 7
+
+
+def _place_date_line(block: Sequence[str]) -> str | None:
+    """The "<place>, ngày … tháng … năm …" segment of the header block, as read."""
+    return next((s for s in block if _is_place_date(s)), None)
+
+
+def _date_part(token: str, width: int) -> int | None:
+    """A day, month or year as printed, the usual OCR confusions of digits mended when the
+    token holds a digit ("0l" -> 1); None when it is blank or does not read as a number."""
+    token = token.strip(".,;:")
+    if not token or not any(ch.isdigit() for ch in token):
+        return None
+    token = token.translate(_DIGIT_LOOKALIKES)
+    return int(token) if token.isdigit() and len(token) <= width else None
+
+
+def header_date(line: str | None) -> HeaderDate:
+    """The date of a place-and-date line: every part must read ("ngày    tháng 6 năm 2026",
+    a day written by hand that OCR reads as "/2", give no issued date but the month)."""
+    if not line:
+        return HeaderDate(None, None, None)
+    m = _DATE_PARTS.search(line)
+    if not m:
+        found = find_period_date(line)
+        return HeaderDate(found[0] if found and found[1] == "day" else None, *(found or (None, None)))
+    day, month, year = _date_part(m.group("d"), 2), _date_part(m.group("m"), 2), _date_part(m.group("y"), 4)
+    if year is None or make_date(year, 12, 31) is None:
+        return HeaderDate(None, None, None)
+    if month is None or not 1 <= month <= 12:
+        return HeaderDate(None, date(year, 12, 31), "year")
+    if day is not None and (full := make_date(year, month, day)) is not None:
+        return HeaderDate(full, full, "day")
+    end = (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)) - timedelta(days=1)
+    return HeaderDate(None, end, "month")
 
 
 def _bracketed(segs: Sequence[str], start: int) -> str:
@@ -153,8 +263,11 @@ def _without_citations(text: str) -> str:
 
 
 def _issuer(segs: Sequence[str], type_at: int | None) -> str | None:
-    """The issuing body: the first capitalised segment of the header block naming a known body."""
+    """The issuing body: the first capitalised segment of the header block naming a known body
+    (the motto cut off a segment OCR ran into it: "BỘ KẾ HOẠCH VÀ ĐẦU TƯ CỘNG HOÀ XÃ HỘI …")."""
     for s in segs[: type_at if type_at is not None else 6][:6]:
+        if (m := _MOTTO_START.search(s)) and m.start() > 0:
+            s = s[:m.start()].strip()
         if _NUMBER.match(s) or _PLACE_DATE.search(s) or not _is_upper(s) or s.lower() in _MOTTO:
             continue
         names = resolve_agencies(s).names

@@ -89,10 +89,20 @@ DOCUMENTS = Table(
         Column("doc_id", STR, DOC_ID.description, nullable=False, unique=True),
         Column("source_file", STR, "Path of the PDF relative to the raw folder (POSIX separators), as NFC text: bytes of a name that are not UTF-8, and control characters, are shown as \\xNN.", nullable=False),
         Column("n_pages", I32, "Number of pages of the PDF (0 if it could not be opened).", nullable=False, min_value=0),
-        Column("doc_number", STR, "Normalized document number (số hiệu) printed after 'Số:', e.g. '07/CT-TTg'."),
+        Column("doc_number", STR, "Normalized document number (số hiệu) printed after 'Số:' in the header block, e.g. "
+               "'07/CT-TTg'; null when the number is blank or does not read as digits (written by hand on a scan): "
+               "never a guess, see doc_number_raw and doc_type_code."),
+        Column("doc_number_raw", STR, "The 'Số: …' segment of the header block as read (OCR text as it came, e.g. "
+               "'Sé⁄22⁄2010/TT-UBDT' for a number written by hand); null when the header has none."),
+        Column("doc_type_code", STR, "The code printed after the number (ký hiệu: type and issuer codes), e.g. 'QĐ-TTg', "
+               "'TT-UBDT', 'BCA-VPB'; kept when the number itself is blank or unreadable."),
         Column("doc_type", STR, "Document type: 'Chỉ thị', 'Công văn', 'Báo cáo', 'Thông báo', 'Kế hoạch', 'Quyết định', 'Nghị quyết', 'Phụ lục', …"),
         Column("issuer", STR, "Canonical name of the issuing body (see agencies)."),
-        Column("issued_date", DATE, "Issue date printed in the header ('Hà Nội, ngày 14 tháng 3 năm 2025')."),
+        Column("issued_date", DATE, "Issue date printed in the place-and-date line of the header block, under the national "
+               "motto ('Hà Nội, ngày 14 tháng 3 năm 2025'), never a date cited in the text; null when the day or the "
+               "month is blank or does not read as a number (written by hand on a scan): see issued_date_raw."),
+        Column("issued_date_raw", STR, "The place-and-date line of the header block as read (OCR text as it came, e.g. "
+               "'Hà Nội, ngày/2 tháng 01 năm 2010'); null when the header has none."),
         Column("title", STR, "Title (or 'V/v' subject of a công văn, or the appendix heading)."),
         Column("attached_to", STR, "Normalized number of the document an appendix belongs to, if printed ('Kèm theo …')."),
         Column("duplicate_of", STR, "doc_id of the primary copy when this document holds the same content as another one "

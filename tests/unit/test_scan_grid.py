@@ -94,3 +94,22 @@ def test_red_and_blue_ink_fade_black_print_stays():
     rgb[:, 20:] = (20, 20, 20)  # print
     grey = scan_grid.grey_of(rgb)
     assert grey[0, 0] == 200 and grey[0, 15] == 150 and grey[0, 25] == 20
+
+
+def test_a_thick_double_frame_is_erased_whole():
+    """A form's frame drawn as a thick stroke beside a thin one (the 1-bit scans of
+    vn-luatvietnam): painting 5 px around the merged rule's centre left strokes in the first
+    column's cells, read as "|" or glued to the item number."""
+    img = page_with_table(text=False)
+    rows, cols = (300, 420, 540, 900), (200, 330, 1500, 2200)
+    cv2.line(img, (cols[0] - 9, rows[0] - 9), (cols[0] - 9, rows[-1] + 9), 0, 9)  # the outer, thick stroke
+    mask = scan_grid.ink(img)
+    hs, vs = scan_grid.find_rules(mask, DPI)
+    erased = scan_grid.erase_rules(mask, hs, vs, DPI, value=0)
+    left = erased[rows[0] + 10:rows[-1] - 10, cols[0] - 20:cols[0] + 10]
+    assert np.count_nonzero(left) == 0
+    # a digit in the first column, clear of the frame, stays
+    cv2.putText(img, "7", (cols[0] + 40, rows[1] + 90), cv2.FONT_HERSHEY_SIMPLEX, 2, 0, 5)
+    mask = scan_grid.ink(img)
+    erased = scan_grid.erase_rules(mask, *scan_grid.find_rules(mask, DPI), DPI, value=0)
+    assert np.count_nonzero(erased[rows[1] + 10:rows[2] - 10, cols[0] + 10:cols[1] - 10]) > 100

@@ -1,0 +1,58 @@
+"""What a cell's image is cleaned of before OCR, and the Roman item numbers counted by their
+stems (extractors/ocr_cells.py), on drawn cells: no Tesseract needed."""
+
+import cv2
+import numpy as np
+import pytest
+
+from extractors.ocr_cells import SETTINGS, _roman_by_stems, _without_edge_rules, _without_specks
+
+
+def _cell(h: int = 80, w: int = 110) -> np.ndarray:
+    return np.zeros((h, w), np.uint8)  # an ink mask: 255 = ink
+
+
+def _stems(n: int) -> np.ndarray:
+    """A bold Roman numeral of n stems whose serifs touch (as on a 1-bit scan): "II" looks like "H"."""
+    ink = _cell()
+    x = 20
+    for _ in range(n):
+        cv2.rectangle(ink, (x, 25), (x + 7, 55), 255, -1)
+        x += 16
+    cv2.rectangle(ink, (16, 22), (x - 5, 26), 255, -1)  # the serifs, run together
+    cv2.rectangle(ink, (16, 54), (x - 5, 58), 255, -1)
+    return ink
+
+
+def test_rule_remnants_along_the_sides_go_and_the_digit_stays():
+    ink = _cell()
+    ink[:, 0:4] = 255  # what is left of the left rule, the whole height
+    ink[0:3, 8:] = 255  # and of the top rule (apart: blobs that meet at a corner are one blob, kept)
+    cv2.putText(ink, "1", (45, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 255, 3)
+    clean = _without_edge_rules(ink, SETTINGS)
+    assert np.count_nonzero(clean[:, :6]) == 0 and np.count_nonzero(clean[:4, :]) == 0
+    assert np.count_nonzero(clean[10:, 30:80]) == np.count_nonzero(ink[10:, 30:80])  # the "1" untouched
+
+
+def test_a_tall_letter_away_from_the_side_is_not_a_rule():
+    ink = _cell(h=50)
+    cv2.rectangle(ink, (20, 3), (26, 47), 255, -1)  # an "l" nearly as tall as the cell, inside it
+    assert np.count_nonzero(_without_edge_rules(ink, SETTINGS)) == np.count_nonzero(ink)
+
+
+@pytest.mark.parametrize("read, n, expected", [("H", 2, "II"), ("II", 3, "III"), ("I", 1, "I"), ("II.", 2, "II.")])
+def test_roman_numbers_by_their_stems(read, n, expected):
+    words = [(read, 0.0, 0.0, 10.0, 10.0, 50.0)]
+    assert _roman_by_stems(words, _stems(n), SETTINGS)[0][0] == expected
+
+
+def test_digits_are_not_counted_as_stems():
+    words = [("12", 0.0, 0.0, 10.0, 10.0, 90.0)]
+    assert _roman_by_stems(words, _stems(2), SETTINGS) == words
+
+
+def test_a_speck_far_from_the_word_before_it_is_dropped():
+    words = [("Kinh", 0, 10, 60, 40, 95), ("tế", 70, 10, 100, 40, 95), (".", 300, 30, 305, 36, 30)]
+    assert [w[0] for w in _without_specks(words)] == ["Kinh", "tế"]
+    words = [("tế", 70, 10, 100, 40, 95), (".", 102, 30, 107, 36, 30)]  # a full stop against its word
+    assert [w[0] for w in _without_specks(words)] == ["tế", "."]
