@@ -6,13 +6,15 @@ beside pdfplumber's bare `extract_tables` on the same files.
 Prints, with medians over `--repeat` runs:
 - one 20-page PDF against the same pages as 20 one-page PDFs (target ratio <= 1.5);
 - one-page letters per second end to end (target >= 20 documents/s on 2 cores);
-- `nhiemvu run` against bare pdfplumber on the same files (target <= 0.8x);
+- `nhiemvu run` against bare pdfplumber on the same files: ten short documents and one of
+  300 pages (target <= 0.8x, peak memory of the largest process < 1 GB);
 - a rerun with nothing new (target < 3 s).
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import subprocess
 import sys
@@ -60,10 +62,19 @@ def letters(n: int, folder: Path) -> None:
     distinct_letters(n, folder)
 
 
+# runs a command and prints the peak resident memory of its largest process (KiB)
+PEAK = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); " \
+       "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+LAST_PEAK_MB: list[float] = []
+
+
 def timed(cmd: list[str], env: dict | None = None) -> float:
+    """Wall time of a whole process; its peak memory goes to LAST_PEAK_MB."""
     started = time.perf_counter()
-    subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=ROOT)
-    return time.perf_counter() - started
+    done = subprocess.run([sys.executable, "-c", PEAK, *cmd], check=True, capture_output=True, text=True, env=env, cwd=ROOT)
+    elapsed = time.perf_counter() - started
+    LAST_PEAK_MB.append(int(done.stdout.split()[-1]) / 1024)
+    return elapsed
 
 
 def nhiemvu(raw: Path, repeat: int, *, rerun: bool = False) -> float:
@@ -89,6 +100,30 @@ def pdfplumber_bare(raw: Path, repeat: int) -> float:
     return statistics.median(timed([sys.executable, "-c", code, str(raw)]) for _ in range(repeat))
 
 
+def short_documents(folder: Path) -> Path:
+    """Ten text documents of 8-30 pages: the five of the sample corpus and five task tables of 8-12 pages."""
+    from bench.longdoc import long_pdfs
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for p in sorted((ROOT / "raw").glob("*.pdf")):
+        if not p.stem.endswith("_scan"):
+            shutil.copy(p, folder / p.name)
+    for n, p in long_pdfs([8, 9, 10, 11, 12], ROOT / "bench" / "out").items():
+        shutil.copy(p, folder / f"table_{n}.pdf")
+    return folder
+
+
+def against_pdfplumber(label: str, raw: Path, repeat: int) -> None:
+    LAST_PEAK_MB.clear()
+    ours = nhiemvu(raw, repeat)
+    ours_peak = max(LAST_PEAK_MB)
+    LAST_PEAK_MB.clear()
+    bare = pdfplumber_bare(raw, repeat)
+    bare_peak = max(LAST_PEAK_MB)
+    print(f"{label:<24} nhiemvu {ours:6.1f} s ({ours_peak:4.0f} MB)   pdfplumber {bare:6.1f} s ({bare_peak:4.0f} MB)   "
+          f"ratio {ours / bare:.2f} (target <= 0.8, < 1 GB)")
+
+
 # Measured before issue 11's work, on these machines (issue 11's text; whole processes, fresh state).
 TODAY = {
     "split": "20 one-page PDFs 22.4 s vs one 20-page PDF 10.0 s: 2.2x",
@@ -103,9 +138,17 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=20)
     ap.add_argument("--letters", type=int, default=200)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--long", type=int, default=300, help="pages of the long document (0: leave it out)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
+        against_pdfplumber("ten short documents", short_documents(base / "short"), args.repeat)
+        if args.long:
+            from bench.longdoc import long_pdfs
+
+            (base / "long").mkdir()
+            shutil.copy(long_pdfs([args.long], ROOT / "bench" / "out")[args.long], base / "long" / "long.pdf")
+            against_pdfplumber(f"one {args.long}-page document", base / "long", args.repeat)
         whole = first_pages(SOURCE, args.pages, base / "whole" / "doc.pdf").parent
         split_pages(SOURCE, args.pages, base / "split")
         letters(args.letters, base / "letters")
