@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from dagster import ConfigurableIOManager, InputContext, OutputContext
 
-from .store import STAGING, _atomic_write_bytes, recover_curated, write_curated  # noqa: F401 - re-exported
+from .store import STAGING, recover_curated, write_all, write_curated  # noqa: F401 - re-exported
 
 
 class DocStateIOManager(ConfigurableIOManager):
@@ -30,8 +30,8 @@ class DocStateIOManager(ConfigurableIOManager):
         expected = set(context.asset_partition_keys)
         if not isinstance(obj, Mapping) or set(obj) != expected:
             raise TypeError(f"{asset}: expected a dict with one value per partition {sorted(expected)[:3]}…")
-        for doc_id, value in obj.items():
-            _atomic_write_bytes(self._path(asset, doc_id), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        write_all({self._path(asset, doc_id): pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+                   for doc_id, value in obj.items()})
 
     def load_input(self, context: InputContext) -> dict[str, Any]:
         asset = context.asset_key.to_python_identifier()
