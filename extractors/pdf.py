@@ -29,6 +29,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.pdftypes import PDFObjRef, resolve1
 from pdfplumber.page import Page
 
+from .pdfpage import LeanPage
 from .streams import PageError, check_content_streams
 
 log = logging.getLogger(__name__)
@@ -278,7 +279,7 @@ def iter_pages(pdf: pdfplumber.PDF, first: int = 1, last: int | None = None) -> 
             log.warning("page %d: content streams not checked (%s: %s)", number, type(e).__name__, e)
             log.debug("content stream check of page %d", number, exc_info=True)
         try:
-            page: Page | Exception = Page(pdf, obj, page_number=number, initial_doctop=0)
+            page: Page | Exception = LeanPage(pdf, obj, page_number=number, initial_doctop=0)
         except Exception as e:  # noqa: BLE001 - reported as the page's error
             log.debug("page %d cannot be built", number, exc_info=True)
             page = e
