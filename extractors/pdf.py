@@ -133,10 +133,10 @@ def open_pdf(path: str | Path) -> pdfplumber.PDF:
     try:
         n = page_count(pdf)
     except Exception as e:
-        _close(pdf)
+        close_pdf(pdf)
         raise _document_error(e) from e
     if n == 0:
-        _close(pdf)
+        close_pdf(pdf)
         raise DocumentError("corrupt PDF: no pages")
     return pdf
 
@@ -150,9 +150,9 @@ def _document_error(e: Exception) -> DocumentError:
     return DocumentError(f"corrupt PDF: {type(cause).__name__}: {cause}")
 
 
-def _close(pdf: pdfplumber.PDF) -> None:
-    # pdfplumber's own close() builds every page first, which fails on a malformed page;
-    # the stream is always ours (open_pdf opened it).
+def close_pdf(pdf: pdfplumber.PDF) -> None:
+    """Close a PDF `open_pdf` opened. (pdfplumber's own close() builds every page first,
+    which fails on a malformed page; the stream is always ours.)"""
     pdf.stream.close()
 
 
@@ -163,7 +163,7 @@ def opened(path: str | Path) -> Iterator[pdfplumber.PDF]:
     try:
         yield pdf
     finally:
-        _close(pdf)
+        close_pdf(pdf)
 
 
 def _labels(doc) -> Iterator[str | None]:
