@@ -22,7 +22,8 @@ from typing import Sequence
 from .furniture import split_furniture
 from .grid import build_fragments, pdfplumber_cell_boxes, prose_lines
 from .layout import PageContent, Word
-from .pdf import INTERNAL_ERROR, DocumentError, error_text, iter_pages, opened, page_count, sideways_rotation, write_rotated_page
+from .pdf import (INTERNAL_ERROR, DocumentError, close_pdf, error_text, iter_pages, open_pdf, opened, page_count,
+                  sideways_rotation, write_rotated_page)
 from .stitch import LogicalTable, stitch
 from .tempdirs import temp_dir
 from .words import _rejoin_split_syllables, _without_rules, page_words
@@ -33,6 +34,7 @@ MIN_TEXT_CHARS = 20  # a page with fewer characters than this and an image is a 
 SCAN_IMAGE_COVER = 0.9  # ... and so is a page covered by one image with only a watermark of text
 WATERMARK_CHARS = 200
 PAGES_PER_WORKER_MIN = 8  # below this many pages, one process is faster
+PAGES_PER_TASK = 16  # pages a worker reads and sends back at a time (its memory: a few pages' results)
 OCR_DPI = 300  # = ocr_cells.SETTINGS.dpi: OCR results are in points at this scale
 GLYPH_ADVANCE = 1.2  # a glyph's advance over the width of its ink (digits and letters of Times-like fonts)
 
@@ -102,19 +104,40 @@ def _read_upright(path: str, page, page_no: int) -> tuple[PageContent, bool]:
 
 def _read_range(path: str, first: int, last: int) -> list[tuple[PageContent, bool]]:
     with opened(path) as pdf:
-        return [
-            (_failed(n, page), False) if isinstance(page, Exception) else _read_upright(path, page, n)
-            for n, page in iter_pages(pdf, first, last)
-        ]
+        return _read_open(pdf, path, first, last)
 
 
-def _ranges(n_pages: int, workers: int) -> list[tuple[int, int]]:
-    size = -(-n_pages // workers)
+def _read_open(pdf, path: str, first: int, last: int) -> list[tuple[PageContent, bool]]:
+    return [
+        (_failed(n, page), False) if isinstance(page, Exception) else _read_upright(path, page, n)
+        for n, page in iter_pages(pdf, first, last)
+    ]
+
+
+_worker_pdf: tuple[str, object] | None = None  # the document a worker process has open: (path, pdf)
+
+
+def _read_task(path: str, first: int, last: int) -> list[tuple[PageContent, bool]]:
+    """Pages first..last, in a worker process that opens the document once for all its tasks."""
+    global _worker_pdf
+    if _worker_pdf is None or _worker_pdf[0] != path:
+        if _worker_pdf is not None:
+            close_pdf(_worker_pdf[1])
+            _worker_pdf = None
+        _worker_pdf = (path, open_pdf(path))
+    return _read_open(_worker_pdf[1], path, first, last)
+
+
+def _ranges(n_pages: int, size: int) -> list[tuple[int, int]]:
     return [(a, min(a + size - 1, n_pages)) for a in range(1, n_pages + 1, size)]
 
 
 def read_pages(path: str | Path, *, workers: int | None = None) -> list[tuple[PageContent, bool]]:
-    """Every page's content read from the text layer, with a needs-OCR flag."""
+    """Every page's content read from the text layer, with a needs-OCR flag.
+
+    With several workers, pages go out in tasks of PAGES_PER_TASK (taken in turn by
+    whichever worker is free) and come back task by task: a worker holds the results
+    of a few pages at a time, not those of its half of the document."""
     path = str(path)
     with opened(path) as pdf:
         n_pages = page_count(pdf)
@@ -122,8 +145,9 @@ def read_pages(path: str | Path, *, workers: int | None = None) -> list[tuple[Pa
     workers = max(1, min(workers, n_pages // PAGES_PER_WORKER_MIN))
     if workers == 1:
         return _read_range(path, 1, n_pages)
+    tasks = _ranges(n_pages, min(PAGES_PER_TASK, -(-n_pages // workers)))
     with ProcessPoolExecutor(workers) as pool:
-        parts = pool.map(_read_range, [path] * workers, *zip(*_ranges(n_pages, workers)))
+        parts = pool.map(_read_task, [path] * len(tasks), *zip(*tasks))
         return [item for part in parts for item in part]
 
 

@@ -23,6 +23,9 @@ class Word:
     first_char_width: float  # width of the first glyph, to judge what would have fit
     last_char_width: float
 
+    def __reduce__(self):  # pickled as its fields (a slotted dataclass's default state is slower to pickle)
+        return (Word, (self.text, self.x0, self.top, self.x1, self.bottom, self.first_char_width, self.last_char_width))
+
     @property
     def xc(self) -> float:
         return (self.x0 + self.x1) / 2
@@ -37,6 +40,9 @@ class Line:
     """Words on one visual line, left to right."""
 
     words: tuple[Word, ...]
+
+    def __reduce__(self):
+        return (Line, (self.words,))
 
     @property
     def text(self) -> str:
@@ -64,6 +70,9 @@ class Cell:
     open_top: bool = False  # no rule above it: the page cut it (its box is closed by the content edge)
     open_bottom: bool = False  # no rule below it: the page cut it
 
+    def __reduce__(self):
+        return (Cell, (self.box, self.col, self.col_span, self.lines, self.row_span, self.open_top, self.open_bottom))
+
     @property
     def text(self) -> str:
         """The lines joined by spaces, as printed (word cuts not yet mended)."""
@@ -79,6 +88,9 @@ class Row:
 
     box: Box
     cells: tuple[Cell, ...]
+
+    def __reduce__(self):
+        return (Row, (self.box, self.cells))
 
     def cell_at(self, col: int) -> Cell | None:
         for c in self.cells:

@@ -29,6 +29,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.pdftypes import PDFObjRef, resolve1
 from pdfplumber.page import Page
 
+from .pdfpage import LeanPage
 from .streams import PageError, check_content_streams
 
 log = logging.getLogger(__name__)
@@ -132,10 +133,10 @@ def open_pdf(path: str | Path) -> pdfplumber.PDF:
     try:
         n = page_count(pdf)
     except Exception as e:
-        _close(pdf)
+        close_pdf(pdf)
         raise _document_error(e) from e
     if n == 0:
-        _close(pdf)
+        close_pdf(pdf)
         raise DocumentError("corrupt PDF: no pages")
     return pdf
 
@@ -149,9 +150,9 @@ def _document_error(e: Exception) -> DocumentError:
     return DocumentError(f"corrupt PDF: {type(cause).__name__}: {cause}")
 
 
-def _close(pdf: pdfplumber.PDF) -> None:
-    # pdfplumber's own close() builds every page first, which fails on a malformed page;
-    # the stream is always ours (open_pdf opened it).
+def close_pdf(pdf: pdfplumber.PDF) -> None:
+    """Close a PDF `open_pdf` opened. (pdfplumber's own close() builds every page first,
+    which fails on a malformed page; the stream is always ours.)"""
     pdf.stream.close()
 
 
@@ -162,7 +163,7 @@ def opened(path: str | Path) -> Iterator[pdfplumber.PDF]:
     try:
         yield pdf
     finally:
-        _close(pdf)
+        close_pdf(pdf)
 
 
 def _labels(doc) -> Iterator[str | None]:
@@ -278,7 +279,7 @@ def iter_pages(pdf: pdfplumber.PDF, first: int = 1, last: int | None = None) -> 
             log.warning("page %d: content streams not checked (%s: %s)", number, type(e).__name__, e)
             log.debug("content stream check of page %d", number, exc_info=True)
         try:
-            page: Page | Exception = Page(pdf, obj, page_number=number, initial_doctop=0)
+            page: Page | Exception = LeanPage(pdf, obj, page_number=number, initial_doctop=0)
         except Exception as e:  # noqa: BLE001 - reported as the page's error
             log.debug("page %d cannot be built", number, exc_info=True)
             page = e
