@@ -7,8 +7,9 @@ Steps, each a small function:
    table that has shown only its header so far always goes on: its header row was cut);
    `goes_on`: on one page, a ruled block right under the table's last one (a gap of
    a few points, nothing between) with the same column rules and no header goes on.
-2. `_header_rows`: the header rows at the top of the first fragment; the repeated
-   header at the top of later fragments is dropped.
+2. `_header_rows`: the header rows at the top of the first fragment (task-table words,
+   or a first row worded over columns of numbers; the levels and the column numbers under
+   it); the repeated header at the top of later fragments is dropped.
 3. `row_kind`: header, section (one cell across the table, a Roman-numeral or letter
    label) or data.
 4. `is_continuation`: a row at the top of a continuing fragment with nothing in its
@@ -36,7 +37,7 @@ from rapidfuzz import fuzz
 
 from .celltext import join_lines
 from .grid import ANCHOR_COLS, is_anchor
-from .headers import column_roles, is_column_number_row, looks_like_header
+from .headers import column_roles, heads_by_type, is_column_number_row, looks_like_header
 from .layout import Box, Fragment, Line, PageContent, Row
 
 COL_TOL = 3.0  # points: vertical rules this close are the same column boundary
@@ -325,7 +326,8 @@ def _start(b: _Builder, frag: Fragment) -> None:
     n_header = 0
     for k, row in enumerate(frag.rows[:MAX_HEADER_ROWS]):
         texts = _cell_texts(row)
-        if looks_like_header(texts) or (n_header and is_column_number_row([t for t in texts if t])) or (
+        if looks_like_header(texts) or (k == 0 and _typed_header(frag)) or (
+                n_header and is_column_number_row([t for t in texts if t])) or (
                 n_header and _sub_header(row, frag.rows[k - 1])):
             n_header += 1
         else:
@@ -334,6 +336,19 @@ def _start(b: _Builder, frag: Fragment) -> None:
         b.rows.append(_pending(row, frag, pads, "header"))
         b.header_keys.append(_row_key(row))
     _add_body(b, frag, frag.rows[n_header:], pads, continuing=False)
+
+
+def _column_texts(row: Row, n_cols: int) -> list[str]:
+    """The text standing in each column of `row` (a spanning cell's in each column it covers)."""
+    cells = [row.cell_at(k) for k in range(n_cols)]
+    return [c.text if c is not None else "" for c in cells]
+
+
+def _typed_header(frag: Fragment) -> bool:
+    """The fragment's first row names its columns by the type of the rows under it
+    (`headers.heads_by_type`): for tables whose header is not task-table vocabulary."""
+    rows = [_column_texts(r, frag.n_cols) for r in frag.rows]
+    return bool(rows) and heads_by_type(rows[0], [r for r in rows[1:] if any(t.strip() for t in r)])
 
 
 def _sub_header(row: Row, above: Row) -> bool:
