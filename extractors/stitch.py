@@ -11,7 +11,7 @@ Steps, each a small function:
    or a first row worded over columns of numbers; the levels and the column numbers under
    it); the repeated header at the top of later fragments is dropped.
 3. `row_kind`: header, section (one cell across the table, a Roman-numeral or letter
-   label) or data.
+   label, or a heading in capitals alone in its row) or data.
 4. `is_continuation`: a row at the top of a continuing fragment with nothing in its
    number or label cell (or, for a one-cell section, a sentence going on; for a
    header, more header words) is the rest of the row cut by the page break: its cells
@@ -44,6 +44,7 @@ COL_TOL = 3.0  # points: vertical rules this close are the same column boundary
 MAX_HEADER_ROWS = 3
 SPILL_GAP = 60.0  # points: a clipped piece of a cut merged cell (centred over all its rows) stands this close to the table
 GHOST_ROWS = 6  # ... and repeats the text of one of the table's last rows
+MIN_HEADING_LETTERS = 8  # a row holding only a heading in capitals this long is a section
 MAX_BLOCK_GAP = 24.0  # points: ruled blocks this close on one page, nothing between them, are one table
 _LABELLED = re.compile(r"^([IVXLC]+|[A-ZĐ])[.)]\s+\S")  # a heading with its label in front
 _LABEL = re.compile(r"^([IVXLC]+|[A-ZĐ]|[a-zđ])[.)]?$")
@@ -199,7 +200,15 @@ def row_kind(texts_by_col: Sequence[tuple[int, int, str]], n_cols: int, item_col
         return "section"
     if len(filled) == 1 and filled[0][0] <= item_col and _LABELLED.match(label.strip()) and n_cols > 2:
         return "section"  # "II. Các dự án …" alone in the first cell, the rest of the row empty
+    if len(filled) == 1 and not label.strip() and n_cols > 2 and _is_caps_heading(filled[0][2]):
+        return "section"  # "LOẠI TÀI KHOẢN TÀI SẢN" alone in its row, no number beside it
     return "data"
+
+
+def _is_caps_heading(text: str) -> bool:
+    """A heading in capitals: two words or more, every letter upper case."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(text.split()) >= 2 and len(letters) >= MIN_HEADING_LETTERS and all(ch.isupper() for ch in letters)
 
 
 def _same_columns(a: Fragment, b: Fragment) -> bool:
@@ -527,13 +536,24 @@ def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str) -> b
 
 def _numbers_a_row(prev: _PendingRow, row: Row) -> bool:
     """Does `row` start with a number of its own where `prev` has none (a sub-account
-    "1331" under "07 133": no item number, yet no continuation either)?"""
+    "1331" under "07 133": no item number, yet no continuation either), or one counting
+    on from `prev`'s ("4212" under "4211")?"""
     for c in row.cells:
         if c.col < ANCHOR_COLS and c.lines and is_anchor(c.lines[0].text):
             above = prev.cell_covering(c.col)
-            if above is None or not above.raw_text.strip():
+            if above is None or not above.raw_text.strip() or _counts_on(above.raw_text, c.lines[0].text):
                 return True
     return False
+
+
+_NUMBER = re.compile(r"^(\d{1,6})[.)]?$")
+
+
+def _counts_on(above: str, text: str) -> bool:
+    """Is `text` a number after the last number of the cell above ("4212" under "4211"):
+    the numbering going on over a page break, not the rest of a cut row."""
+    a, b = _NUMBER.match((above.split() or [""])[-1]), _NUMBER.match(text.replace(" ", ""))
+    return a is not None and b is not None and int(b.group(1)) > int(a.group(1))
 
 
 def _pending_key(row: _PendingRow) -> str:
