@@ -7,11 +7,10 @@ Steps, each a small function:
    table that has shown only its header so far always goes on: its header row was cut);
    `goes_on`: on one page, a ruled block right under the table's last one (a gap of
    a few points, nothing between) with the same column rules and no header goes on.
-2. `_header_rows`: the header rows at the top of the first fragment (task-table words,
-   or a first row worded over columns of numbers; the levels and the column numbers under
-   it); the repeated header at the top of later fragments is dropped.
+2. `_header_rows`: the header rows at the top of the first fragment; the repeated
+   header at the top of later fragments is dropped.
 3. `row_kind`: header, section (one cell across the table, a Roman-numeral or letter
-   label, or a heading in capitals alone in its row) or data.
+   label) or data.
 4. `is_continuation`: a row at the top of a continuing fragment with nothing in its
    number or label cell (or, for a one-cell section, a sentence going on; for a
    header, more header words) is the rest of the row cut by the page break: its cells
@@ -23,6 +22,10 @@ Steps, each a small function:
    break (the grid marks cells the page cut open). A piece of a cut cell printed just
    above or below the table (clipped away in print) neither ends the table nor stands
    between its fragments (`_ghost`, `_spilled`).
+
+Tables that are no task tables (a law's tax schedule, a gazette's chart of accounts):
+a first row worded over columns of numbers is their header (`_typed_header`), and a
+heading in capitals alone in its row is a section (`row_kind`).
 """
 
 from __future__ import annotations
@@ -42,9 +45,9 @@ from .layout import Box, Fragment, Line, PageContent, Row
 
 COL_TOL = 3.0  # points: vertical rules this close are the same column boundary
 MAX_HEADER_ROWS = 3
+MIN_HEADING_LETTERS = 8  # a row holding only a heading in capitals this long is a section
 SPILL_GAP = 60.0  # points: a clipped piece of a cut merged cell (centred over all its rows) stands this close to the table
 GHOST_ROWS = 6  # ... and repeats the text of one of the table's last rows
-MIN_HEADING_LETTERS = 8  # a row holding only a heading in capitals this long is a section
 MAX_BLOCK_GAP = 24.0  # points: ruled blocks this close on one page, nothing between them, are one table
 _LABELLED = re.compile(r"^([IVXLC]+|[A-ZĐ])[.)]\s+\S")  # a heading with its label in front
 _LABEL = re.compile(r"^([IVXLC]+|[A-ZĐ]|[a-zđ])[.)]?$")

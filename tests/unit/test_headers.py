@@ -1,6 +1,6 @@
 """Column meanings from header text, whatever the wording, case or wrapping."""
 
-from extractors.headers import column_roles, heads_by_type, is_column_number_row, is_numeric_cell, looks_like_header
+from extractors.headers import column_roles, is_column_number_row, looks_like_header
 
 
 def test_roles_of_the_three_seed_layouts():
@@ -27,19 +27,3 @@ def test_column_number_rows():
     assert is_column_number_row(["(1)", "(2)", "(3)", "(4)"])
     assert is_column_number_row(["1", "2", "3"])
     assert not is_column_number_row(["1", "3", "4"])
-
-
-def test_numbers_as_tables_print_them():
-    assert all(is_numeric_cell(t) for t in ["5", "1.200", "12,5%", "(3)", "15/3/2025", " 35 "])
-    assert not any(is_numeric_cell(t) for t in ["", "Đến 120", "Bậc thuế", "x", "-", "S01-DN"])
-
-
-def test_header_told_by_the_type_of_the_columns_under_it():
-    body = [["1", "Đến 120", "5"], ["2", "Trên 120 đến 360", "10"], ["3", "Trên 360", "20"]]
-    assert heads_by_type(["Bậc thuế", "Thu nhập (triệu đồng)", "Thuế suất (%)"], body)
-    # a worded first row over only one column of numbers, a first row holding a number,
-    # a first row with an empty cell, or a body too short to type: no header by type
-    assert not heads_by_type(["Bậc thuế", "Thu nhập", "Ghi chú"], [["1", "Đến 120", "a"], ["2", "Trên 120", "b"]])
-    assert not heads_by_type(["1", "Đến 120", "5"], body[1:])
-    assert not heads_by_type(["Bậc thuế", "", "Thuế suất"], body)
-    assert not heads_by_type(["Bậc thuế", "Thu nhập", "Thuế suất"], body[:1])
