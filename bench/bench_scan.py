@@ -91,9 +91,9 @@ def ours_scores(docs, repaired: bool):
 
 
 def _mend_deadline(fields: dict) -> dict:
-    from normalizers.repair import repair_date_text
+    from normalizers.repair import repair_deadline_text
 
-    return {**fields, "deadline": repair_date_text(fields["deadline"])} if "deadline" in fields else fields
+    return {**fields, "deadline": repair_deadline_text(fields["deadline"])} if "deadline" in fields else fields
 
 
 def img2table_tasks(pages: dict) -> list:

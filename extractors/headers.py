@@ -3,7 +3,10 @@
 Column meanings ("roles") come from fuzzy matching of the header text against the
 variants in `data/header_terms.csv` (rapidfuzz), never from column positions:
 wording, case, line breaks inside a narrow header cell ("S T T", "THỜI GIAN HOÀN
-THÀNH") and dates in the header ("Kết quả (đến ngày 10/5/2025)") all vary.
+THÀNH") and dates in the header ("Kết quả (đến ngày 10/5/2025)") all vary. On scans
+OCR damages the header too: spaces put in the wrong place ("THỜ IGI AN HOÀ NT HÀNH")
+and marks lost or changed ("Thởi hạn", "Đon vi chủ tri") are matched with the spaces
+and then the marks left out (see `role_candidates`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ ROLES = (
 )
 MIN_SCORE = 88.0
 MAX_EXTRA_WORDS = 5  # words a header cell may add to a known variant
+UNMARKED_PENALTY = 3.0  # a match only once tone and vowel marks are left out scores this much less
 _DATEISH = re.compile(r"\(.*?\)|\bđến\s+(ngày|tháng)\b.*$|\d+([/.-]\d+)*", re.I)
 _NON_WORD = re.compile(r"[^\w\s]")
 
@@ -33,6 +37,18 @@ def header_terms() -> tuple[tuple[str, str], ...]:
     path = Path(__file__).with_name("data") / "header_terms.csv"
     with path.open(encoding="utf-8") as f:
         return tuple((r["role"], _fold(r["variant"])) for r in csv.DictReader(f))
+
+
+@lru_cache(maxsize=1)
+def _squeezed_terms() -> tuple[tuple[str, str, str, str], ...]:
+    """(role, folded variant, variant without spaces, the same without marks)."""
+    return tuple((role, v, v.replace(" ", ""), unmarked(v.replace(" ", ""))) for role, v in header_terms())
+
+
+def unmarked(text: str) -> str:
+    """Text without tone and vowel marks, đ as d: "thời hạn" -> "thoi han"."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _fold(text: str) -> str:
@@ -50,20 +66,24 @@ def role_candidates(text: str) -> tuple[tuple[float, str], ...]:
     variant, e.g. a date); among equal scores the closest variant overall (plain ratio)
     wins. A text with many more words than the variant is a body cell that happens to
     contain it ("... cho các đơn vị để thực hiện"), never a header: plain ratio only.
+    OCR'd headers: the text and the variant are also compared with their spaces left
+    out (a narrow cell wraps a header inside its words, OCR moves a space: "THỜ IGI AN
+    HOÀ NT HÀNH"), and then without tone and vowel marks too ("Thởi hạn", "Tiên đô"),
+    the latter UNMARKED_PENALTY lower so a match with the marks right wins.
     """
     key = _fold(text)
     if not key:
         return ()
     squeezed = key.replace(" ", "")
     n_words = key.count(" ") + 1
+    bare = unmarked(squeezed)
     best: dict[str, tuple[float, float]] = {}
-    for role, variant in header_terms():
+    for role, variant, v_squeezed, v_bare in _squeezed_terms():
         if n_words <= variant.count(" ") + 1 + MAX_EXTRA_WORDS:
             score = fuzz.token_set_ratio(key, variant)
         else:
             score = fuzz.ratio(key, variant)
-        if len(squeezed) <= 6:  # short headers wrapped inside the word: "S T T", "ST T"
-            score = max(score, fuzz.ratio(squeezed, variant.replace(" ", "")))
+        score = max(score, fuzz.ratio(squeezed, v_squeezed), fuzz.ratio(bare, v_bare) - UNMARKED_PENALTY)
         cand = (score, fuzz.ratio(key, variant))
         if cand > best.get(role, (0.0, 0.0)):
             best[role] = cand

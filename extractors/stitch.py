@@ -8,7 +8,10 @@ Steps, each a small function:
    `goes_on`: on one page, a ruled block right under the table's last one (a gap of
    a few points, nothing between) with the same column rules and no header goes on.
 2. `_header_rows`: the header rows at the top of the first fragment; the repeated
-   header at the top of later fragments is dropped.
+   header at the top of later fragments is dropped. On scans OCR damages the repeats:
+   a repeat is matched with spaces and marks left out, or by the roles its cells give
+   the columns (`_is_repeated_header`), and a column whose header OCR left without a
+   role takes the text of a repeat that gives it one (`_finish`).
 3. `row_kind`: header, section (one cell across the table, a Roman-numeral or letter
    label) or data.
 4. `is_continuation`: a row at the top of a continuing fragment with nothing in its
@@ -40,7 +43,7 @@ from rapidfuzz import fuzz
 
 from .celltext import join_lines
 from .grid import ANCHOR_COLS, is_anchor
-from .headers import column_roles, heads_by_type, is_column_number_row, looks_like_header
+from .headers import column_roles, heads_by_type, is_column_number_row, looks_like_header, unmarked
 from .layout import Box, Fragment, Line, PageContent, Row
 
 COL_TOL = 3.0  # points: vertical rules this close are the same column boundary
@@ -49,6 +52,9 @@ MIN_HEADING_LETTERS = 8  # a row holding only a heading in capitals this long is
 SPILL_GAP = 60.0  # points: a clipped piece of a cut merged cell (centred over all its rows) stands this close to the table
 GHOST_ROWS = 6  # ... and repeats the text of one of the table's last rows
 MAX_BLOCK_GAP = 24.0  # points: ruled blocks this close on one page, nothing between them, are one table
+REPEAT_RATIO = 90.0  # a row this close to the header (rapidfuzz ratio) is the header printed again
+REPEAT_RATIO_BARE = 88.0  # ... compared with spaces and marks left out (an OCR'd repeat)
+REPEAT_MIN_ROLES = 3  # columns named alike by the header and a row before the row is taken for a repeat
 _LABELLED = re.compile(r"^([IVXLC]+|[A-ZĐ])[.)]\s+\S")  # a heading with its label in front
 _LABEL = re.compile(r"^([IVXLC]+|[A-ZĐ]|[a-zđ])[.)]?$")
 
@@ -144,6 +150,7 @@ class _Builder:
     first: Fragment
     rows: list[_PendingRow] = field(default_factory=list)
     header_keys: list[str] = field(default_factory=list)
+    header_repeats: list[list[tuple[int, int, str]]] = field(default_factory=list)  # (col, span, text) of repeats
     last_page: int = 0
     ends_page: bool = False  # nothing but furniture below the table on its last page
 
@@ -218,7 +225,15 @@ def _same_columns(a: Fragment, b: Fragment) -> bool:
     return a.n_cols == b.n_cols and all(abs(x - y) <= COL_TOL for x, y in zip(a.col_edges, b.col_edges))
 
 
-def _is_repeated_header(row: Row, header_keys: Sequence[str]) -> bool:
+def _bare(key: str) -> str:
+    return unmarked(key.replace(" ", ""))
+
+
+def _is_repeated_header(row: Row, header_keys: Sequence[str], header_roles: Sequence[str | None] = ()) -> bool:
+    """The header printed again: the same text, or on a scan nearly (spaces and marks left
+    out), or a row that gives at least REPEAT_MIN_ROLES columns the roles the header gives
+    them, all but one of those the header names, and no named column another role (a column
+    the damaged header leaves unnamed may be named by the repeat)."""
     key = _row_key(row)
     if not key:
         return False
@@ -226,8 +241,29 @@ def _is_repeated_header(row: Row, header_keys: Sequence[str]) -> bool:
         return True
     # a header printed again may carry a clipped piece of a cut cell drawn under it: all
     # of the header's words and a few more are the header still
-    return any(fuzz.ratio(key, h) >= 90 or (len(key) <= 1.5 * len(h) and fuzz.token_set_ratio(key, h) >= 98)
-               for h in header_keys)
+    if any(fuzz.ratio(key, h) >= REPEAT_RATIO or (len(key) <= 1.5 * len(h) and fuzz.token_set_ratio(key, h) >= 98)
+           for h in header_keys):
+        return True
+    near = [h for h in header_keys if len(key) <= 1.5 * len(h)]  # a body row is longer than the header
+    if not near:
+        return False
+    bare = _bare(key)
+    if any(fuzz.ratio(bare, _bare(h)) >= REPEAT_RATIO_BARE for h in near):
+        return True
+    return bool(header_roles) and _names_columns_alike(row, header_roles)
+
+
+def _names_columns_alike(row: Row, header_roles: Sequence[str | None]) -> bool:
+    mine = column_roles(header_texts([[(c.col, c.col_span, c.text) for c in row.cells]], len(header_roles)))
+    named = [k for k, r in enumerate(header_roles) if r]
+    same = sum(mine[k] == header_roles[k] for k in named)
+    other = any(r is not None and header_roles[k] is not None and r != header_roles[k] for k, r in enumerate(mine))
+    return not other and same >= max(REPEAT_MIN_ROLES, len(named) - 1)
+
+
+def _header_roles(b: _Builder) -> list[str | None]:
+    headers = _headers(b) if b.header_keys else []
+    return column_roles(headers) if any(headers) else []
 
 
 def continues(builder: _Builder, frag: Fragment, page_no: int, text_above: bool) -> bool:
@@ -236,7 +272,7 @@ def continues(builder: _Builder, frag: Fragment, page_no: int, text_above: bool)
         return False
     if frag.n_cols != builder.first.n_cols:
         return False  # a logical table keeps one set of columns
-    if frag.rows and _is_repeated_header(frag.rows[0], builder.header_keys):
+    if frag.rows and _is_repeated_header(frag.rows[0], builder.header_keys, _header_roles(builder)):
         return True
     if builder.rows and all(r.kind == "header" for r in builder.rows) and _same_columns(builder.first, frag):
         return True  # a table does not end with its header: the page break cut the header row
@@ -402,12 +438,16 @@ def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[f
     above = b.rows[-1] if continuing and b.rows else None  # the last row before the page break
     placed: list[tuple[Row, _PendingRow]] = []
     slivers: list[Row] = []  # empty rows at the top: the padding of a cut row pushed over the break
+    header_roles = _header_roles(b)
     for row in rows:
         texts = [(c.col, c.col_span, c.text) for c in row.cells]
-        if not any(t for _, _, t in texts) or _is_repeated_header(row, b.header_keys):
-            if not placed and not any(t for _, _, t in texts):
+        if any(t for _, _, t in texts) and _is_repeated_header(row, b.header_keys, header_roles):
+            b.header_repeats.append(texts)
+            continue  # the header printed again inside the table
+        if not any(t for _, _, t in texts):
+            if not placed:
                 slivers.append(row)
-            continue  # empty rows, and the header printed again inside the table
+            continue  # empty rows
         kind = row_kind(texts, frag.n_cols, item_col)
         prev = b.rows[-1] if b.rows else None
         item_text = next((t for c, s, t in texts if c <= item_col < c + s), "")
@@ -628,8 +668,29 @@ def _finish(b: _Builder, table_no: int) -> LogicalTable:
                    tuple(done[id(m)] for m in r.inherited if id(m) in done))
         for r in b.rows
     )
-    heads = header_texts(([(c.col, c.col_span, c.text) for c in r.cells] for r in _leading_headers(rows)), b.first.n_cols)
+    leading = _leading_headers(rows)
+    heads = header_texts(([(c.col, c.col_span, c.text) for c in r.cells] for r in leading), b.first.n_cols)
+    if len(leading) == 1:
+        heads = _carry_header_roles(heads, b.header_repeats, b.first.n_cols)
     return LogicalTable(table_no, b.first.n_cols, tuple(heads), rows)
+
+
+def _carry_header_roles(heads: list[str], repeats: Sequence[Sequence[tuple[int, int, str]]], n_cols: int) -> list[str]:
+    """A column whose header (OCR'd past recognition) gives it no role takes the text of a
+    repeat of the header on a later page that gives it a role no other column has."""
+    out = list(heads)
+    for repeat in repeats:
+        roles = column_roles(out)
+        if all(roles):
+            break
+        if is_column_number_row([t for _, _, t in repeat if t]):
+            continue
+        again = column_roles(header_texts([repeat], n_cols))
+        for k, role in enumerate(again):
+            if roles[k] is None and role is not None and role not in roles:
+                out[k] = header_texts([repeat], n_cols)[k]
+                roles[k] = role
+    return out
 
 
 def _merge_spans(spans: Sequence[tuple[int, Box]]) -> list[tuple[int, Box]]:

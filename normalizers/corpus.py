@@ -14,7 +14,7 @@ import logging
 from typing import Mapping, Sequence
 
 from .agencies import registry_rows
-from .fingerprint import containment
+from .fingerprint import containing_pairs
 from .records import DocRecords, Row, stable_id
 from .sametask import same_task_pairs
 from .schema import TABLES
@@ -93,10 +93,8 @@ def duplicates(manifest: Mapping[str, str], records: Mapping[str, DocRecords]) -
             d = group[d]
         return d
 
-    for i, a in enumerate(ids):
-        for b in ids[i + 1 :]:
-            if containment(records[a].shingles, records[b].shingles) >= DUPLICATE_MIN_CONTAINMENT:
-                group[root(a)] = root(b)
+    for a, b in containing_pairs({d: records[d].shingles for d in ids}, DUPLICATE_MIN_CONTAINMENT):
+        group[root(a)] = root(b)
     members: dict[str, list[str]] = {}
     for d in ids:
         members.setdefault(root(d), []).append(d)

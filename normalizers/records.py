@@ -28,16 +28,16 @@ from datetime import date
 from typing import Any, Iterable, Mapping, Sequence
 
 from extractors.document import ExtractedDocument
-from extractors.headers import column_roles
 from extractors.layout import Box, PageContent
 from extractors.stitch import LogicalCell, LogicalRow, LogicalTable
 
 from .agencies import resolve_agencies
+from .columns import table_roles
 from .crosschecks import StatedCount, find_stated_counts
 from .dates import find_period_date
 from .deadlines import parse_deadline
 from .docnumbers import find_doc_numbers, verify_ocr_number
-from .repair import repair_date_text, repair_item_numbers, repair_text
+from .repair import repair_deadline_text, repair_item_numbers, repair_text
 from .document import DocumentFacts, document_facts
 from .fingerprint import shingles
 from .schema import TABLES
@@ -102,7 +102,7 @@ def failed_document(doc_id: str, error: str, n_pages: int = 0) -> DocRecords:
 def document_records(doc_id: str, ex: ExtractedDocument) -> DocRecords:
     facts = document_facts(ex.pages[0].lines) if ex.pages else DocumentFacts()
     methods = {p.page: p.method for p in ex.pages}
-    tables = [(t, column_roles(t.headers)) for t in ex.tables]
+    tables = [(t, table_roles(t, any(methods.get(p) == "ocr" for p in t.pages))) for t in ex.tables]
     tasks: list[Row] = []
     statuses: list[Row] = []
     part = _Heading()
@@ -343,7 +343,7 @@ def _task(doc_id: str, table_no: int, row_no: int, row: LogicalRow, v: dict[str,
           methods: Mapping[int, str]) -> Row:
     pages = [p for p, _ in row.spans]
     ocr = methods.get(min(pages)) == "ocr"
-    deadline = parse_deadline(repair_date_text(v["deadline"]) if ocr and v.get("deadline") else v.get("deadline"))
+    deadline = parse_deadline(repair_deadline_text(v["deadline"]) if ocr and v.get("deadline") else v.get("deadline"))
     lead_raw = v.get("lead") or None
     coord_raw = v.get("coordinators") or None
     return _build(

@@ -19,6 +19,13 @@ Pure functions, each returning the repaired value (the caller stores the raw one
   package, read offline) plus the words of the ground-truth seeds.
 - `repair_date_text`: a deadline or date cell: odd slashes ("⁄"), a date cut by a narrow
   column and read with a space inside ("31/1 0/2025"), then `repair_text`.
+- `repair_deadline_text`: a deadline cell mended against the deadline vocabulary, then as
+  `repair_date_text`: a slash read twice ("13/7/⁄2025") or lost before the year
+  ("13/72025"), marks read as a word of their own ("ˆ"), the last letter of a word cut
+  off by a narrow column and read as another sign ("Thán Š 12/2025", "thườn Š xuyên"),
+  a word of the vocabulary misspelt by one letter ("Nhệm vụ") or read without its marks
+  before a number ("Quy II/2025", "Thang 6/2025"), and the Roman numeral of a quarter
+  read with the usual look-alikes ("Quý Il", "Quý I 1", "Quý 11", "Quý lV").
 - `repair_doc_number`: a document number whose type code is not known is mended by
   the usual OCR slips (a doubled letter "TTTr" -> "TTr", 0/O, 1/l/I, D/Đ) only when
   the mended code is in data/doc_type_codes.csv.
@@ -296,6 +303,136 @@ def repair_date_text(raw: str) -> str:
     for pattern in _DATE_CUTS:
         text = pattern.sub(r"\1\2", text)
     return repair_text(text)
+
+
+# The words deadline cells are written with (normalizers/deadlines.py reads them).
+DEADLINE_WORDS = (
+    "tháng", "năm", "quý", "thường", "xuyên", "hằng", "hàng", "định", "kỳ", "nhiệm", "vụ", "thực", "hiện",
+    "trước", "ngày", "đến", "hết", "hạn", "hoàn", "thành", "trong", "đầu", "cuối", "sáu", "nửa", "những",
+    "các", "tiếp", "theo", "sau", "giai", "đoạn", "hoặc", "chậm", "nhất", "muộn", "kết", "thúc", "xong", "vào",
+    "và", "là",
+)
+_SLASH_TWICE = re.compile(r"/\s*/")
+_GLUED_YEAR = re.compile(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?P<y>(?:19|20)\d{2})(?![\d/])")
+_AFTER_THANG = re.compile(r"th\S*\s*$", re.IGNORECASE)
+# The numeral after "Quý": I, V and their look-alikes, a space maybe inside ("I 1"); then "/", "-",
+# ".", "năm", a year or the end.
+_QUARTER_NUMERAL = re.compile(
+    r"(?P<quy>\bQu[ýÝ]\s?)(?P<q>[IVlL1|!i](?: ?[IVlL1|!i]){0,3})(?=\s?[/\-.]|\s+(?:năm|NĂM|Năm)\b|\s+[12]\d{3}|\s*$)"
+)
+_ROMAN_LOOKALIKES = str.maketrans({"l": "I", "L": "I", "1": "I", "|": "I", "!": "I", "i": "I"})
+_QUARTERS = {"I", "II", "III", "IV"}
+
+
+def _is_marks_only(token: str) -> bool:
+    """A token of marks alone ("ˆ", "´"): the accent of a cut word read on its own."""
+    return all(unicodedata.category(ch) in ("Sk", "Lm", "Mn") for ch in token)
+
+
+@lru_cache(maxsize=1)
+def _deadline_words_by_unmarked() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for w in DEADLINE_WORDS:
+        out.setdefault(_unmarked(w), []).append(w)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _unmarked(word: str) -> str:
+    return _base(word.lower().replace("đ", "d"))
+
+
+def _edit1(a: str, b: str) -> bool:
+    """One letter of b lost or changed gives a (a letter more may be a word glued on: "Inăm")."""
+    return len(a) <= len(b) and _one_char_apart(a, b)
+
+
+def _vocabulary_word(token: str, nxt: str | None) -> str | None:
+    """The deadline word `token` stands for, or None (see `repair_deadline_text`)."""
+    low = token.lower()
+    if not _LETTERS.match(token) or low in DEADLINE_WORDS:
+        return None
+    if not is_syllable(token):
+        near = [w for w in DEADLINE_WORDS if _edit1(low, w)]
+        if len(near) == 1 and len(low) >= 3:
+            return near[0]
+    if nxt is not None and re.match(r"^[0-9IVXivx]", nxt):
+        same = _deadline_words_by_unmarked().get(_unmarked(low), ())
+        if len(same) == 1 and low != same[0]:
+            return same[0]
+    return None
+
+
+def _join_deadline_words(tokens: list[str]) -> list[str]:
+    """Two pieces that make a deadline word joined: "Thực h iện" -> "Thực hiện", "v à" -> "và",
+    also when the joined word has one letter wrong, lost or doubled ("Xxuy ên" -> "xuyên")."""
+    out: list[str] = []
+    for tok in tokens:
+        if out:
+            a_pre, a, a_post = _split(out[-1])
+            b_pre, b, b_post = _split(tok)
+            joined = (a + b).lower()
+            if (not a_post and not b_pre and _LETTERS.match(a) and _LETTERS.match(b)
+                    and not (a.lower() in DEADLINE_WORDS or b.lower() in DEADLINE_WORDS)):
+                if joined in DEADLINE_WORDS:
+                    out[-1] = a_pre + a + b + b_post
+                    continue
+                # and with one letter wrong, lost or doubled: "Xxuy ên" -> "xuyên"
+                near = [w for w in DEADLINE_WORDS if len(w) >= 4 and _one_char_apart(joined, w)]
+                if len(near) == 1:
+                    out[-1] = a_pre + _recase(a, near[0]) + b_post
+                    continue
+        out.append(tok)
+    return out
+
+
+def _mend_deadline_words(tokens: list[str]) -> list[str]:
+    tokens = _join_deadline_words(tokens)
+    out: list[str] = []
+    k = 0
+    while k < len(tokens):
+        pre, core, post = _split(tokens[k])
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        # a word cut before its last letter, the letter read as another sign: "Thán Š", "thườn 5"
+        if (nxt is not None and len(nxt) == 1 and not post and _LETTERS.match(core) and len(core) >= 3
+                and core.lower() not in DEADLINE_WORDS and k + 2 < len(tokens)):
+            whole = [w for w in DEADLINE_WORDS if len(w) == len(core) + 1 and w.startswith(core.lower())]
+            if len(whole) == 1:
+                out.append(pre + _recase(core, whole[0]) + post)
+                k += 2
+                continue
+        if _is_marks_only(tokens[k]):  # an accent read as a word of its own
+            k += 1
+            continue
+        word = _vocabulary_word(core, _split(nxt)[1] if nxt else None) if core else None
+        out.append(pre + _recase(core, word) + post if word else tokens[k])
+        k += 1
+    return out
+
+
+def _mend_quarter(m: re.Match[str]) -> str:
+    q = m.group("q")
+    roman = q.replace(" ", "").translate(_ROMAN_LOOKALIKES)
+    if q == "1" or roman not in _QUARTERS:  # "Quý 1" is the first quarter, written in Arabic
+        return m.group(0)
+    return m.group("quy") + roman
+
+
+def _mend_glued_year(m: re.Match[str]) -> str:
+    d, mo, y = int(m.group("d")), int(m.group("m")), int(m.group("y"))
+    if _AFTER_THANG.search(m.string[: m.start()]) or not (1 <= d <= 31 and 1 <= mo <= 12 and 1945 <= y <= 2100):
+        return m.group(0)
+    return f"{m.group('d')}/{m.group('m')}/{m.group('y')}"
+
+
+def repair_deadline_text(raw: str) -> str:
+    """A deadline cell read by OCR mended against the deadline vocabulary (see the module
+    docstring), then as `repair_date_text`. Only the forms listed there change: a text that
+    is already a deadline comes back as it was (whitespace normalised)."""
+    text = _SLASH_TWICE.sub("/", _nfc(raw).translate(_SLASHES))
+    text = repair_date_text(" ".join(_mend_deadline_words(text.split())))
+    text = " ".join(_mend_deadline_words(text.split()))  # `repair_text` may re-mark one: "và Quý IV" -> "và Quy IV"
+    text = _GLUED_YEAR.sub(_mend_glued_year, text)
+    return _QUARTER_NUMERAL.sub(_mend_quarter, text)
 
 
 # --------------------------------------------------------------------------- document numbers

@@ -13,13 +13,12 @@ the run: its records say "failed" with the reason, and every other document goes
 """
 
 
-import functools
-import hashlib
-import json
+import logging
+import pickle
 from dataclasses import dataclass
 
 from dagster import (
-    AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, AssetIn, AssetObservation, AssetSpec,
+    AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, AssetIn, AssetSpec,
     BackfillPolicy, MaterializeResult, MetadataValue, TableColumn, TableSchema, asset, multi_asset,
 )
 
@@ -30,11 +29,11 @@ from normalizers.crosschecks import stated_count_problems
 from normalizers.records import DocRecords, document_records, failed_document
 from normalizers.schema import TABLES, Table
 
-from .io import write_curated
+from .store import write_curated
 from .isolation import Failure, run_isolated
 from .partitions import PDF_PARTITIONS
 from .resources import Folders
-from .versions import extract_version, pipeline_version, records_version
+from .versions import extract_version, manifest_digest, pipeline_version, records_version
 
 DOC_GROUP = "per_document"
 CURATED_GROUP = "curated"
@@ -44,11 +43,33 @@ EXPECTED_FAILURES = ("DocumentError", "limit", "crash")
 
 @dataclass(frozen=True)
 class Extraction:
-    """What reading one PDF gave: its pages and tables, or why it could not be read."""
+    """What reading one PDF gave: its pages and tables (pickled once, in the child that read
+    them, and decoded only when needed), or why it could not be read; and the document's rows
+    as built in that child by the normalizers of `records_of_version`."""
 
     doc_id: str
-    document: ExtractedDocument | None
+    payload: bytes | None
     error: str | None = None
+    records: DocRecords | None = None
+    records_of_version: str = ""
+
+    @property
+    def document(self) -> ExtractedDocument | None:
+        """The pages and tables, decoded (each time: keep the result, do not ask twice)."""
+        return None if self.payload is None else pickle.loads(self.payload)
+
+
+def read_document(doc_id: str, path: str, workers: int) -> Extraction:
+    """Read one PDF and build its rows (in the child process that `run_isolated` starts):
+    the parent receives bytes and rows, and never rebuilds the extraction's objects."""
+    document = extract_document(path, workers=workers)
+    payload = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        records = document_records(doc_id, document)
+    except Exception:  # noqa: BLE001 - a normalizer bug: pdf_records rebuilds the rows and reports it
+        logging.getLogger(__name__).exception("records of %s failed", doc_id)
+        return Extraction(doc_id, payload)
+    return Extraction(doc_id, payload, None, records, records_version())
 
 
 def _extract_all(context: AssetExecutionContext, folders: Folders, keys: list[str]) -> dict[str, Extraction]:
@@ -58,11 +79,10 @@ def _extract_all(context: AssetExecutionContext, folders: Folders, keys: list[st
         raise FileNotFoundError(f"{len(missing)} document(s) no longer in {folders.raw}: {missing[:3]}")
     # Few documents: each may use the cores for its pages; many: one core each.
     page_workers = folders.workers if len(keys) < folders.workers else 1
-    extract = functools.partial(extract_document, workers=page_workers)
-    tasks = [(k, (str(folders.path_of(k, manifest)),)) for k in keys]
+    tasks = [(k, (k, str(folders.path_of(k, manifest)), page_workers)) for k in keys]
     bar = _progress(len(keys)) if folders.progress else None
     out: dict[str, Extraction] = {}
-    for doc_id, result in run_isolated(extract, tasks, workers=folders.workers, limits=folders.limits):
+    for doc_id, result in run_isolated(read_document, tasks, workers=folders.workers, limits=folders.limits):
         source = manifest[doc_id]
         if isinstance(result, Failure):
             if result.kind in EXPECTED_FAILURES:  # the file's fault, or its size: said in the data
@@ -72,14 +92,11 @@ def _extract_all(context: AssetExecutionContext, folders: Folders, keys: list[st
                 context.log.error(f"{source}: {result.reason}\n{result.traceback}")
                 out[doc_id] = Extraction(doc_id, None, f"{INTERNAL_ERROR}: {result.reason}")
         else:
-            for page in result.pages:
-                if page.method == "failed":
-                    context.log.warning(f"{source} page {page.page}: {page.error}")
-            out[doc_id] = Extraction(doc_id, result)
-        context.log_event(AssetObservation(asset_key=context.asset_key, partition=doc_id, metadata={
-            "source_file": source, "error": out[doc_id].error or "",
-            "pages": len(result.pages) if not isinstance(result, Failure) else 0,
-        }))
+            if result.records is not None:
+                for page in result.records.pages:
+                    if page["method"] == "failed":
+                        context.log.warning(f"{source} page {page['page']}: {page['error']}")
+            out[doc_id] = result
         if bar is not None:
             bar.update()
     if bar is not None:
@@ -107,9 +124,12 @@ def pdf_document(context: AssetExecutionContext, folders: Folders) -> dict[str, 
 
 
 def records_of(extraction: Extraction) -> DocRecords:
-    """The rows one document contributes to the curated tables (what the tests measure, too)."""
+    """The rows one document contributes to the curated tables (what the tests measure, too);
+    those built with the extraction are taken when today's normalizers built them."""
     if extraction.error is not None:
         return failed_document(extraction.doc_id, extraction.error)
+    if extraction.records is not None and extraction.records_of_version == records_version():
+        return extraction.records
     return document_records(extraction.doc_id, extraction.document)
 
 
@@ -134,12 +154,6 @@ def column_schema(table: Table) -> TableSchema:
     return TableSchema(columns=[
         TableColumn(c.name, str(c.type), description=c.description) for c in table.columns
     ])
-
-
-def manifest_digest(manifest: dict[str, str]) -> str:
-    """Identity of a raw folder's content and of the code that read it."""
-    payload = json.dumps([sorted(manifest.items()), pipeline_version()], ensure_ascii=False)
-    return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
 def _preview(data) -> str:

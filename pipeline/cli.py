@@ -59,9 +59,12 @@ def run(
     """Process the raw folder; returns the summary it prints."""
     from extractors.tempdirs import clean_stale_temp
 
-    from .io import recover_curated
+    from . import lastrun
     from .isolation import Limits
-    from .resources import home, instance_for
+    from .manifest import scan
+    from .paths import home
+    from .store import recover_curated
+    from .versions import manifest_digest
 
     raw, curated = Path(raw).resolve(), Path(curated).resolve()
     state = Path(state).resolve() if state else home()
@@ -72,24 +75,48 @@ def run(
     with run_lock(state):
         if (done := recover_curated(curated)) is not None:
             log.warning("an interrupted replacement of %s was %s", curated, done)
-        from .definitions import build_definitions
-        from .plan import make_plan
-
-        defs = build_definitions(str(raw), str(curated), workers, state_dir=str(state), limits=limits, progress=not quiet)
-        folders = defs.resources["folders"]
         for stale in clean_stale_temp():
             log.info("removed %s, left by a run that was killed", stale)
-        with instance_for(state) as instance:
-            manifest = folders.manifest()
-            for entry in manifest.skipped:
-                log.warning("skipped %s: %s", entry.path, entry.reason)
-            plan = make_plan(instance, manifest, curated, force=force)
-            checks = _execute(defs, instance, plan, log_level) if not plan.nothing_to_do else _last_checks(instance, defs)
-            defs.resources["doc_io_manager"].remove(keep=set(manifest))
+        manifest = scan(raw, state / "manifest-cache.json")
+        for entry in manifest.skipped:
+            log.warning("skipped %s: %s", entry.path, entry.reason)
+        digest = manifest_digest(dict(manifest))
+        checks = None if force else lastrun.unchanged(state, digest, curated)
+        if checks is not None:  # the last run was made for this very folder and code: nothing to do
+            plan = _NOTHING
+        else:
+            lastrun.forget(state)
+            plan, checks = _run_dagster(raw, curated, state, manifest, workers, limits, force, quiet, log_level)
+            lastrun.save(state, digest, curated, checks)
         summary = _summary(curated, plan, checks, time.monotonic() - started, manifest.skipped)
     if not quiet:
         _print_summary(summary)
     return summary
+
+
+class _Nothing:
+    """The plan of a run with nothing new."""
+
+    extract: frozenset = frozenset()
+    records: frozenset = frozenset()
+
+
+_NOTHING = _Nothing()
+
+
+def _run_dagster(raw: Path, curated: Path, state: Path, manifest, workers: int, limits, force: bool, quiet: bool,
+                 log_level: str):
+    """Plan against the Dagster instance's records and execute; returns the plan and the checks."""
+    from .definitions import build_definitions
+    from .plan import make_plan
+    from .resources import instance_for
+
+    defs = build_definitions(str(raw), str(curated), workers, state_dir=str(state), limits=limits, progress=not quiet)
+    with instance_for(state) as instance:
+        plan = make_plan(instance, manifest, curated, force=force)
+        checks = _execute(defs, instance, plan, log_level) if not plan.nothing_to_do else _last_checks(instance, defs)
+        defs.resources["doc_io_manager"].remove(keep=set(manifest))
+    return plan, checks
 
 
 def _execute(defs, instance, plan, log_level: str) -> list[tuple[str, bool, str]]:
@@ -325,7 +352,7 @@ def _positive_float(text: str) -> float:
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
     from .isolation import Limits
-    from .resources import PROJECT_ROOT
+    from .paths import PROJECT_ROOT
 
     raw_default = Path(os.environ.get("NHIEMVU_RAW", PROJECT_ROOT / "raw"))
     curated_default = Path(os.environ.get("NHIEMVU_CURATED", PROJECT_ROOT / "curated"))
@@ -371,18 +398,17 @@ def main(argv: list[str] | None = None) -> int:
     # The process-wide settings belong here, in the entry point, and nowhere else.
     os.environ.setdefault("DAGSTER_TELEMETRY_ENABLED", "false")
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    # one "materialization planned" event per asset and run, not one per document: a run of
+    # thousands of short letters would otherwise spend much of its time on bookkeeping
+    os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "true")
     parser = _parser()
     args = parser.parse_args(argv)
     level = "DEBUG" if args.verbose >= 2 else "INFO" if args.verbose == 1 else args.log_level
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     warnings.filterwarnings("ignore", category=DeprecationWarning)
-    try:
-        from dagster import BetaWarning, PreviewWarning
-
-        warnings.filterwarnings("ignore", category=BetaWarning)
-        warnings.filterwarnings("ignore", category=PreviewWarning)
-    except ImportError:  # pragma: no cover - older dagster
-        pass
+    # Dagster's BetaWarning/PreviewWarning, matched by text so that a run with nothing new
+    # need not import Dagster at all
+    warnings.filterwarnings("ignore", message=r".* is currently in (beta|preview)")
     if args.command == "run":
         from .isolation import Limits
 

@@ -18,7 +18,8 @@ from dagster import AssetKey, AssetRecordsFilter, DagsterEventType, DagsterInsta
 
 from normalizers.schema import TABLES
 
-from .assets import manifest_digest, pdf_document, pdf_records
+from .assets import pdf_document, pdf_records
+from .versions import manifest_digest
 from .partitions import PDF_PARTITIONS, contiguous_ranges
 
 CODE_VERSION_TAG = "dagster/code_version"

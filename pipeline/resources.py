@@ -12,18 +12,37 @@ from pydantic import Field
 
 from .isolation import Limits
 from .manifest import Manifest, scan
+from .paths import PROJECT_ROOT, home  # noqa: F401 - re-exported
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+def _sqlite_without_fsync_per_event() -> None:
+    """Dagster's SQLite storages commit every event in its own transaction; in rollback-journal
+    mode each commit waits for the disk (several fsyncs), which is most of a run's bookkeeping
+    for thousands of short documents. Write-ahead logging with `synchronous=NORMAL` keeps the
+    databases consistent after a crash and only syncs at checkpoints (SQLite's own advice for
+    WAL). The curated tables do not depend on it: they are written and synced by `io.py`."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if event.contains(Engine, "connect", _wal_pragmas):
+        return
+    event.listen(Engine, "connect", _wal_pragmas)
 
 
-def home() -> Path:
-    """The state folder (Dagster's home): $DAGSTER_HOME, else `.dagster/` in the repository."""
-    return Path(os.environ.get("DAGSTER_HOME") or PROJECT_ROOT / ".dagster").resolve()
+def _wal_pragmas(dbapi_connection, _record) -> None:
+    if type(dbapi_connection).__module__.split(".")[0] != "sqlite3":
+        return
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
 
 
 def instance_for(state: Path) -> DagsterInstance:
     """The Dagster instance kept in `state`, configured by its own dagster.yaml if it has one,
     else by the repository's (which names no paths: everything lands under `state`)."""
+    _sqlite_without_fsync_per_event()
     state.mkdir(parents=True, exist_ok=True)
     config_dir = state if (state / "dagster.yaml").exists() else PROJECT_ROOT
     return DagsterInstance.from_ref(InstanceRef.from_dir(str(state), config_dir=str(config_dir)))

@@ -10,6 +10,7 @@ Dagster `code_version` of the assets and are written into every row (`pipeline_v
 from __future__ import annotations
 
 import hashlib
+import json
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -57,3 +58,9 @@ def records_version() -> str:
 def pipeline_version() -> str:
     """What goes into every row: the release, and the fingerprints of both steps."""
     return f"{__version__}+x{extract_version()}.n{records_version()}"
+
+
+def manifest_digest(manifest: dict[str, str]) -> str:
+    """Identity of a raw folder's content and of the code that read it."""
+    payload = json.dumps([sorted(manifest.items()), pipeline_version()], ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]

@@ -14,6 +14,7 @@ cache), then a second extraction of it must read nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import pytest
 
 from extractors import ocr
 from extractors.document import extract_document
+from extractors.headers import column_roles
 from tests.fixtures.scan_corpus import scan_corpus
 from tests.fixtures.scan_score import (
     ScanScores, Task, as_curated, curated_tasks, expected_tasks, extracted_tasks, pair, score,
@@ -30,11 +32,12 @@ from tests.fixtures.scan_score import (
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL_DOC = "v24_plan6_reportlab"  # 3 pages, one fed sideways: OCR'd for real in every run
-# The issue's targets; deadlines are not there yet (0.88 reached: a header OCR'd past
-# recognition loses a table's deadline column, "Quý II" read "Quý 1"): held at what is reached.
+# The issue's targets. Deadlines as curated: (kind, due) of `repair.repair_deadline_text` of
+# the OCR'd cell, the deadline column known from a damaged header or, past recognition, from
+# its content (`normalizers.columns`).
 TARGET = {
     "recall": 0.98, "precision": 0.98, "item_no": 0.98, "name ratio": 0.97, "name exact": 0.80,
-    "cut rows whole": 0.95, "lead": 0.97, "deadline": 0.87, "status": 0.97, "pages": 0.98,
+    "cut rows whole": 0.95, "lead": 0.97, "deadline": 0.97, "status": 0.97, "pages": 0.98,
 }
 TARGET_RAW = {"recall": 0.98, "precision": 0.98, "item_no": 0.98, "name ratio": 0.97}
 
@@ -145,6 +148,24 @@ def test_rows_under_the_seal_and_signature_are_read(corpus, extracted):
         partners = pair(want, curated_tasks(docs[d.name]))
         on_page = [(e, g) for e, g in zip(want, partners) if sealed[0] in range(e.pages[0], e.pages[1] + 1)]
         assert on_page and all(g is not None and g.item_no == e.item_no for e, g in on_page)
+
+
+def test_columns_whose_header_is_past_recognition_are_known_by_their_content(corpus, extracted):
+    """The header cells of the lead and deadline columns OCR'd to nothing recognisable: the
+    columns are found from what they hold (`normalizers.columns`), the figures stay."""
+    docs, _ = extracted
+    blind = ScanScores()
+    for d in corpus:
+        ex = docs[d.name]
+        tables = []
+        for t in ex.tables:
+            heads = tuple("~ ~" if r in ("lead", "deadline") else h for h, r in zip(t.headers, column_roles(t.headers)))
+            assert column_roles(heads).count("lead") == column_roles(heads).count("deadline") == 0
+            tables.append(dataclasses.replace(t, headers=heads))
+        blinded = dataclasses.replace(ex, tables=tuple(tables))
+        score(blind, d.name, as_curated(expected_tasks(d.spec, d.row_pages)), curated_tasks(blinded))
+    for metric in ("recall", "lead", "deadline"):
+        assert blind.rate(metric) >= TARGET[metric], blind.report(metric)
 
 
 @pytest.mark.parametrize("metric", list(TARGET))

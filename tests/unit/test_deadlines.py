@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from normalizers.deadlines import KINDS, Deadline, parse_deadline
+from normalizers.repair import repair_deadline_text
 
 LABELLED = Path(__file__).parent / "data" / "labelled_deadlines.csv"
 D = dt.date
@@ -154,6 +155,37 @@ def test_a_cut_inside_a_word_or_number_changes_nothing(raw, position, cut):
     else:
         damaged = raw[:position] + cut + raw[position:]
     assert parse_deadline(damaged) == parse_deadline(raw)
+
+
+@given(st.sampled_from(WRAPPED), st.integers(min_value=1), st.sampled_from([" ", "\n", "  \n "]))
+def test_ocr_repair_keeps_every_cut_deadline(raw, position, cut):
+    """`repair_deadline_text` (applied to OCR'd cells) never changes what a cut cell means."""
+    position = 1 + position % (len(raw) - 1)
+    if raw[position] == " " or raw[position - 1] == " ":
+        damaged = raw[:position].rstrip() + raw[position:].lstrip()
+    else:
+        damaged = raw[:position] + cut + raw[position:]
+    assert parse_deadline(repair_deadline_text(damaged)) == parse_deadline(raw)
+
+
+@given(st.sampled_from([w for w in WRAPPED if " " in w]), st.integers(min_value=0),
+       st.sampled_from(["Š", "5", "ˆ", "q"]))
+def test_a_cut_word_whose_last_letter_is_misread_is_mended(raw, k, sign):
+    """A narrow column cuts a word before its last letter and OCR reads that letter as
+    another sign ("Thán Š 12/2025"): the deadline is read as printed."""
+    words = raw.split()
+    candidates = [i for i, w in enumerate(words[:-1]) if len(w) >= 4 and w.isalpha()]
+    if not candidates:
+        return
+    i = candidates[k % len(candidates)]
+    damaged = " ".join(words[:i] + [words[i][:-1], sign] + words[i + 1:])
+    assert parse_deadline(repair_deadline_text(damaged)) == parse_deadline(raw)
+
+
+def test_ocr_repair_changes_no_labelled_deadline():
+    """Every deadline of the labelled set reads the same after `repair_deadline_text`."""
+    changed = [row["raw"] for row in _rows() if parse_deadline(repair_deadline_text(row["raw"])) != parse_deadline(row["raw"])]
+    assert not changed
 
 
 @given(st.dates(min_value=D(1945, 1, 1), max_value=D(2100, 12, 31)))

@@ -10,6 +10,7 @@ from normalizers.repair import (
     dictionary,
     is_syllable,
     repair_date_text,
+    repair_deadline_text,
     repair_doc_number,
     repair_item_numbers,
     repair_text,
@@ -93,3 +94,39 @@ def test_dates_cut_by_a_narrow_column_are_joined_again():
     assert repair_date_text("Thườn g xuyên") == "Thường xuyên"
     for text in ("Tháng 12/2025", "Quý II/2025", "2025 và những năm tiếp theo", "Trước 30/6/2025, 2026"):
         assert repair_date_text(text) == text
+
+
+def test_deadline_cells_are_mended_against_the_deadline_vocabulary():
+    # the last letter of a word cut by a narrow column, read as another sign
+    assert repair_deadline_text("Thán Š 12/2025") == "Tháng 12/2025"
+    assert repair_deadline_text("Thán 5 4/2025") == "Tháng 4/2025"
+    assert repair_deadline_text("Thán 5 9/202 5") == "Tháng 9/2025"
+    # a mark read as a word of its own; a cut word with a letter doubled
+    assert repair_deadline_text("Nhiệm Vụ thườn Š ˆ xuyên") == "Nhiệm Vụ thường xuyên"
+    assert repair_deadline_text("Thực hiện thườn Š Xxuy ên") == "Thực hiện thường Xuyên"
+    # a word of the vocabulary with a letter lost, or without its marks before a number
+    assert repair_deadline_text("Nhệm vụ thường xuyên") == "Nhiệm vụ thường xuyên"
+    assert repair_deadline_text("Quy II/2025") == "Quý II/2025"
+    assert repair_deadline_text("Thang 6/2025") == "Tháng 6/2025"
+    # slashes read twice or lost before the year
+    assert repair_deadline_text("13/7/⁄2025") == "13/7/2025"
+    assert repair_deadline_text("13/72025") == "13/7/2025"
+
+
+def test_the_roman_numeral_of_a_quarter_is_read_through_its_lookalikes():
+    assert repair_deadline_text("Quý Il/2025") == "Quý II/2025"
+    assert repair_deadline_text("Quý I 1/202 5") == "Quý II/2025"
+    assert repair_deadline_text("Quý 11 năm 2025") == "Quý II năm 2025"
+    assert repair_deadline_text("Quý lV/2025") == "Quý IV/2025"
+    assert repair_deadline_text("Quý |II/2025") == "Quý III/2025"
+    # Arabic quarters are quarters: "Quý 1" is the first, and nothing is made of a numeral no quarter has
+    for text in ("Quý 1/2025", "Quý 2/2025", "Quý 4 năm 2025", "Quý Vl/2025"):
+        assert repair_deadline_text(text) == text
+
+
+def test_deadline_repair_leaves_what_is_not_damaged():
+    for text in ("Tháng 12/2025", "Quý II/2025 và Quý IV/2025", "2025 và những năm tiếp theo", "Hằng năm",
+                 "Trước 30/6/2025, 2026", "Tháng 5 năm 2025", "Thực hiện thường xuyên", "Quý I năm 2025",
+                 "Tháng 6/12025", "6 tháng đầu năm 2025", ""):
+        assert repair_deadline_text(text) == " ".join(text.split())
+    # "Tháng 6/12025" is not "6/1/2025": a month before a glued year is left for the parser to refuse

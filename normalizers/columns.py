@@ -1,0 +1,92 @@
+"""Column meanings of a logical table: from its header, and on scans from what a column holds.
+
+`extractors.headers.column_roles` gives each column its role from the header text. On
+a scanned page OCR can damage a header cell past recognition; then the column's body
+tells what it is: a column without a role whose cells mostly read as deadlines
+("Quý II/2025", "Thường xuyên", "31/10/2025", after `repair.repair_deadline_text`) is the
+deadline column of a table that has none, and one whose cells mostly name bodies of the
+agency registry ("Bộ Công an", "UBND các tỉnh") is the lead column of a table that has
+none (the coordinating column, when both are unnamed, stands to its right: the
+leftmost of equals is the lead). Only tables read by OCR are inferred so: on a
+text page the header is exactly as printed, and a column it does not name (a date of
+issue, a period) keeps no role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from extractors.headers import column_roles
+from extractors.stitch import LogicalTable
+
+from .agencies import resolve_agencies
+from .deadlines import parse_deadline
+from .repair import repair_deadline_text
+
+
+@dataclass(frozen=True)
+class ColumnSettings:
+    min_cells: int = 3  # filled body cells a column needs before its content says anything
+    deadline_share: float = 0.75  # of them that must read as deadlines
+    agency_share: float = 0.75  # ... or name registry bodies, every word of the cell matched
+
+
+SETTINGS = ColumnSettings()
+_NOT_A_DEADLINE = ("none", "unparsed")
+
+
+def _share(cells: Iterable[str], hit) -> tuple[float, int]:
+    filled = [c for c in cells if c and c.strip()]
+    if not filled:
+        return 0.0, 0
+    return sum(bool(hit(c)) for c in filled) / len(filled), len(filled)
+
+
+def deadline_share(cells: Iterable[str]) -> tuple[float, int]:
+    """(share of the filled cells that read as a deadline, number of filled cells)."""
+    return _share(cells, lambda c: parse_deadline(repair_deadline_text(c)).kind not in _NOT_A_DEADLINE)
+
+
+def agency_share(cells: Iterable[str]) -> tuple[float, int]:
+    """(share of the filled cells that name registry bodies and nothing else, number of filled cells)."""
+    def names_bodies(c: str) -> bool:
+        found = resolve_agencies(c)
+        return bool(found.names) and not found.unmatched
+
+    return _share(cells, names_bodies)
+
+
+def roles_from_content(roles: Sequence[str | None], columns: Sequence[Sequence[str]],
+                       s: ColumnSettings = SETTINGS) -> list[str | None]:
+    """`roles` with the deadline role given to the column without a role whose body cells
+    (`columns[k]`: the texts of column k's data rows) read as deadlines best, if the table
+    has no deadline column and that column reaches `deadline_share` of `min_cells` cells;
+    then the lead role likewise to the column that names registry bodies best (`agency_share`),
+    the leftmost of equals."""
+    out = list(roles)
+    for role, share_of, least in (("deadline", deadline_share, s.deadline_share),
+                                  ("lead", agency_share, s.agency_share)):
+        if role in out:
+            continue
+        best: tuple[float, int] | None = None
+        for k, have in enumerate(out):
+            if have is not None or k >= len(columns):
+                continue
+            share, n = share_of(columns[k])
+            if n >= s.min_cells and share >= least and (best is None or share > best[0]):
+                best = (share, k)
+        if best is not None:
+            out[best[1]] = role
+    return out
+
+
+def table_roles(table: LogicalTable, read_by_ocr: bool) -> list[str | None]:
+    """Role of each column of `table`: from its header, and for a table read by OCR, from the
+    content of columns the header leaves without a role (see the module docstring)."""
+    roles = column_roles(table.headers)
+    if not read_by_ocr or all(roles):
+        return roles
+    data = [r for r in table.rows if r.kind == "data"]
+    columns = [[r.text_at(k) for r in data] for k in range(table.n_cols)]
+    return roles_from_content(roles, columns)

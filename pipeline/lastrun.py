@@ -1,0 +1,61 @@
+"""The record of the last complete run, so that a run with nothing new answers at once.
+
+After every run `nhiemvu run` writes `<state>/last-run.json`: the digest of the raw folder's
+manifest and of the code versions (`versions.manifest_digest`), the identity of each curated
+file (size, modification time, inode) and the check results. A later run whose manifest
+digest is the same, and whose curated files are those very files, has nothing to do: it
+prints the summary from the curated tables without starting Dagster. Anything else (a new,
+changed or removed PDF, an upgrade of the code, a curated file touched or deleted, another
+curated folder, `--force`) takes the full path, which asks the Dagster instance.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from normalizers.schema import TABLES
+
+FILE = "last-run.json"
+
+
+def _files(curated: Path) -> dict[str, list[int]] | None:
+    out = {}
+    for name in TABLES:
+        try:
+            st = (curated / f"{name}.parquet").stat()
+        except FileNotFoundError:
+            return None
+        out[name] = [st.st_size, st.st_mtime_ns, st.st_ino]
+    return out
+
+
+def save(state: Path, digest: str, curated: Path, checks: list[tuple[str, bool, str]]) -> None:
+    """Record a finished run (atomically: a killed run leaves the previous record or none)."""
+    files = _files(curated)
+    path = state / FILE
+    if files is None:
+        path.unlink(missing_ok=True)
+        return
+    record = {"digest": digest, "curated": str(curated), "files": files, "checks": [list(c) for c in checks]}
+    tmp = path.with_name(f".{FILE}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(record, ensure_ascii=False, sort_keys=True))
+    os.replace(tmp, path)
+
+
+def forget(state: Path) -> None:
+    """Drop the record (before a run changes anything)."""
+    (state / FILE).unlink(missing_ok=True)
+
+
+def unchanged(state: Path, digest: str, curated: Path) -> list[tuple[str, bool, str]] | None:
+    """The checks of the last run when it was made for this manifest digest and these very
+    curated files; None when the run has work to do."""
+    try:
+        record = json.loads((state / FILE).read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    if record.get("digest") != digest or record.get("curated") != str(curated) or record.get("files") != _files(curated):
+        return None
+    return [(name, bool(ok), severity) for name, ok, severity in record["checks"]]

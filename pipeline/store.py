@@ -1,0 +1,92 @@
+"""The curated Parquet tables on disk, replaced all at once (no Dagster here: a run with
+nothing new reads and checks them without starting Dagster).
+
+Every table is first written into `curated/.next/`, a `COMPLETE` marker is written, and
+only then are the files renamed into place. A run killed (or a disk filled) while staging
+leaves the old tables whole; one killed between two renames is rolled forward by
+`recover_curated` at the start of the next run (and of every write), so tables of two runs
+are never left side by side. The same rows give the same bytes (no timestamps anywhere).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from normalizers.schema import TABLES, Table, to_arrow
+
+STAGING = ".next"
+COMPLETE = "COMPLETE"
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def arrow_table(table: Table, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
+    """Typed Arrow table of `rows` with the column descriptions in the file metadata."""
+    data = to_arrow(table, rows)
+    descriptions = {c.name: c.description for c in table.columns}
+    return data.replace_schema_metadata({
+        **(data.schema.metadata or {}),
+        b"nhiemvu.column_descriptions": json.dumps(descriptions, ensure_ascii=False).encode("utf-8"),
+    })
+
+
+def recover_curated(curated: Path) -> str | None:
+    """Finish or undo an interrupted replacement; returns what was done (None: nothing to do)."""
+    staging = curated / STAGING
+    if not staging.exists():
+        return None
+    if (staging / COMPLETE).exists():
+        for path in sorted(staging.glob("*.parquet")):
+            os.replace(path, curated / path.name)
+        shutil.rmtree(staging)
+        return "rolled forward"
+    shutil.rmtree(staging)
+    return "rolled back"
+
+
+def write_curated(curated: Path, tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, pa.Table]:
+    """Write every curated table, replacing the old set all at once; returns the Arrow tables."""
+    curated.mkdir(parents=True, exist_ok=True)
+    recover_curated(curated)
+    staging = curated / STAGING
+    staging.mkdir()
+    written = {}
+    try:
+        for name, rows in tables.items():
+            data = arrow_table(TABLES[name], rows)
+            pq.write_table(data, staging / f"{name}.parquet", compression="zstd")
+            written[name] = data
+        for path in staging.glob("*.parquet"):
+            with open(path, "rb") as f:
+                os.fsync(f.fileno())
+    except BaseException:  # a bad row, a full disk: the old tables stay as they were
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _atomic_write_bytes(staging / COMPLETE, b"")
+    _fsync_dir(staging)
+    recover_curated(curated)
+    _fsync_dir(curated)
+    return written
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

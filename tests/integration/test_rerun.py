@@ -1,0 +1,56 @@
+"""A run with nothing new (pipeline/lastrun.py): it answers from the record of the last run
+without starting Dagster, and anything that changed takes the full path again."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pyarrow.parquet as pq
+
+from pipeline.cli import run
+from tests.conftest import RAW, ROOT
+
+PROBE = (
+    "import sys, json\n"
+    "from pipeline.cli import main\n"
+    "rc = main(['run', '--raw', sys.argv[1], '--curated', sys.argv[2]])\n"
+    "print(json.dumps({'rc': rc, 'dagster': 'dagster' in sys.modules}))\n"
+)
+
+
+def _rerun(tmp_path, raw, out):
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "state")}
+    done = subprocess.run([sys.executable, "-c", PROBE, str(raw), str(out)], env=env, capture_output=True, text=True,
+                          cwd=ROOT, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def test_nothing_new_needs_no_dagster_and_a_change_takes_the_full_path(tmp_path):
+    raw, out, state = tmp_path / "raw", tmp_path / "out", tmp_path / "state"
+    raw.mkdir()
+    shutil.copy(RAW / "929_BCA-VPB.pdf", raw / "a.pdf")
+    first = run(raw, out, quiet=True, state=state)
+    assert (first["processed"], first["documents"]) == (1, 1)
+
+    again = _rerun(tmp_path, raw, out)
+    assert "0 document(s) read, 0 rebuilt" in again and '"dagster": false' in again
+    assert "documents  1: 1 ok" in again
+
+    (out / "tasks.parquet").unlink()  # a curated file gone: rebuilt, nothing read again
+    repaired = _rerun(tmp_path, raw, out)
+    assert '"dagster": true' in repaired and (out / "tasks.parquet").exists()
+    assert '"dagster": false' in _rerun(tmp_path, raw, out)
+
+    shutil.copy(RAW / "bao_cao_02-KH_BCDTW.pdf", raw / "b.pdf")  # a new file: read
+    added = run(raw, out, quiet=True, state=state)
+    assert (added["processed"], added["documents"]) == (1, 2)
+    (raw / "a.pdf").unlink()  # a removed file: gone from the tables
+    removed = run(raw, out, quiet=True, state=state)
+    assert removed["documents"] == 1
+    assert [d["source_file"] for d in pq.read_table(out / "documents.parquet").to_pylist()] == ["b.pdf"]
+    forced = run(raw, out, quiet=True, state=state, force=True)
+    assert forced["processed"] == 1
