@@ -44,6 +44,7 @@ BRIDGE = 5.0  # points: a vertical rule stopping this short of a horizontal one 
 MIN_OPEN_RULE = 100.0  # points: vertical rules this long, crossing no rule, are a table's inside (a row taller than a page)
 ANCHOR_PAD = 2.0  # points: a row split at an anchor line starts this far above it
 ANCHOR_COLS = 3  # the columns where a row's number or date may stand
+BLANK_LINES = 1.5  # line heights: a blank band this tall across a row split by anchors starts a row below it
 ANCHOR_PITCH = 1.3  # line heights: numbers closer than this, one under the other, may be one number wrapped
 # Tables ruled between rows only (no vertical rules): columns from the text's gutters.
 BAND_MIN_WIDTH = 0.5  # fraction of the page width: shorter horizontal rules are no table's
@@ -560,10 +561,11 @@ def split_by_anchor(row: Row) -> list[Row]:
 
     Only plain rows are split (no cell spanning columns or rows). An anchor column is
     one of the first ANCHOR_COLS whose every line is such an anchor (one per row).
-    Anchor columns with as many anchors number the same rows: the one whose text starts
-    highest says where they start (top-aligned: a centred number stands in the middle
-    of its row, a date at its top); columns with more (sub-accounts under accounts)
-    number rows of their own, and rows start at all of them. Pieces of one number a
+    Anchor columns with as many anchors, interleaved (`_interleaved`), number the same
+    rows: the one whose text starts highest says where they start (top-aligned: a
+    centred number stands in the middle of its row, a date at its top); other columns
+    (sub-accounts under accounts) number rows of their own, and rows start at all of
+    them. Pieces of one number a
     narrow column wrapped are no anchors (`_roomy`).
     """
     if len(row.cells) < 2 or any(c.col_span > 1 or c.row_span > 1 for c in row.cells):
@@ -572,13 +574,19 @@ def split_by_anchor(row: Row) -> list[Row]:
                if len(c.lines) >= 2 and all(_ANCHOR.match(l.text.replace(" ", "")) for l in c.lines) and _roomy(c)]
     if not anchors:
         return [row]
-    by_count: dict[int, list[Cell]] = {}
+    by_count: dict[int, list[list[Cell]]] = {}
     for c in anchors:
-        by_count.setdefault(len(c.lines), []).append(c)
+        groups = by_count.setdefault(len(c.lines), [])
+        same = next((g for g in groups if _interleaved(g[0], c)), None)
+        if same is None:
+            groups.append([c])
+        else:
+            same.append(c)
     starts: list[float] = []
-    for same in by_count.values():  # columns numbering the same rows: the top-aligned one says where they start
+    for same in (g for groups in by_count.values() for g in groups):  # the top-aligned one says where they start
         first = min(same, key=lambda c: c.lines[0].box[1] - c.box[1])
         starts += [l.box[1] - ANCHOR_PAD for l in first.lines]
+    starts = [_snap(y, row) for y in starts] + _after_blank(row)
     tol = min(l.box[3] - l.box[1] for c in anchors for l in c.lines) / 2
     cuts = [y for y in _cluster(sorted(starts), tol) if y > row.box[1] + tol]
     if not cuts:
@@ -595,6 +603,38 @@ def split_by_anchor(row: Row) -> list[Row]:
         )
         out.append(Row((row.box[0], top, row.box[2], bottom), cells))
     return out
+
+
+def _snap(y: float, row: Row) -> float:
+    """A row that starts at an anchor's top starts higher where a line beside the anchor
+    begins higher and reaches below that top (a sub-account number centred beside its
+    name's two lines): the line is the row's, not the row's above."""
+    top = y + ANCHOR_PAD
+    over = [l.box[1] for c in row.cells for l in c.lines if l.box[1] < top - 1 and l.box[3] > top + 1]
+    return min(over) - ANCHOR_PAD if over else y
+
+
+def _after_blank(row: Row) -> list[float]:
+    """Rows that start after a blank band across the whole row (nothing in any column for
+    BLANK_LINES line heights): a heading standing alone between numbered rows ("LOẠI TÀI
+    KHOẢN NỢ PHẢI TRẢ" between two accounts, each with a blank guide line around it)."""
+    lines = sorted((l for c in row.cells for l in c.lines), key=lambda l: l.box[1])
+    out, bottom = [], None
+    for l in lines:
+        height = l.box[3] - l.box[1]
+        if bottom is not None and l.box[1] - bottom >= BLANK_LINES * height:
+            out.append(l.box[1] - ANCHOR_PAD)
+        bottom = l.box[3] if bottom is None else max(bottom, l.box[3])
+    return out
+
+
+def _interleaved(a: Cell, b: Cell) -> bool:
+    """Do two anchor columns with as many numbers number the same rows? Then each number of
+    one stands above the next number of the other (a centred number and a top-aligned one
+    of the same row stay within that row); sub-accounts that happen to be as many as the
+    accounts beside them do not ("4111" … "4118" under "411")."""
+    ya, yb = [l.box[1] for l in a.lines], [l.box[1] for l in b.lines]
+    return all(p < q for p, q in zip(ya, yb[1:])) and all(p < q for p, q in zip(yb, ya[1:]))
 
 
 def _roomy(cell: Cell) -> bool:

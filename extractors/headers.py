@@ -144,3 +144,28 @@ def is_column_number_row(texts: Sequence[str]) -> bool:
         return False
     values = [int(m.group(1)) for m in nums]  # type: ignore[union-attr]
     return values == list(range(values[0], values[0] + len(values)))
+
+
+_NUMERIC = re.compile(r"^[(+\-−–]?\d[\d.,/:\s]*%?\)?$")
+MIN_TYPED_COLS = 2  # columns whose body is all numbers under a worded first cell
+MIN_TYPED_BODY = 2  # body rows needed to tell a column's type
+
+
+def is_numeric_cell(text: str) -> bool:
+    """A number as a table prints it: "5", "1.200", "12,5%", "(3)", "15/3/2025"."""
+    return bool(_NUMERIC.match(" ".join(text.split())))
+
+
+def heads_by_type(first: Sequence[str], body: Sequence[Sequence[str]]) -> bool:
+    """A first row that names its columns, told by the type of what stands under it: every
+    cell of it is worded (letters, no bare number), and in at least MIN_TYPED_COLS columns
+    every body cell is a number ("Bậc thuế" over 1 … 5, "Thuế suất (%)" over 5 … 35).
+    For tables whose header words are not task-table vocabulary (`looks_like_header`);
+    a data row never stands worded over numbers in two columns of every row below it.
+    `first` holds one text per column; `body` the rows below, one text per column each."""
+    if len(first) < 2 or len(body) < MIN_TYPED_BODY:
+        return False
+    if not all(any(ch.isalpha() for ch in t) and not is_numeric_cell(t) for t in first):
+        return False
+    typed = sum(1 for k in range(len(first)) if all(is_numeric_cell(row[k]) for row in body if k < len(row)))
+    return typed >= MIN_TYPED_COLS

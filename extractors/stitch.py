@@ -25,6 +25,10 @@ Steps, each a small function:
    break (the grid marks cells the page cut open). A piece of a cut cell printed just
    above or below the table (clipped away in print) neither ends the table nor stands
    between its fragments (`_ghost`, `_spilled`).
+
+Tables that are no task tables (a law's tax schedule, a gazette's chart of accounts):
+a first row worded over columns of numbers is their header (`_typed_header`), and a
+heading in capitals alone in its row is a section (`row_kind`).
 """
 
 from __future__ import annotations
@@ -39,11 +43,12 @@ from rapidfuzz import fuzz
 
 from .celltext import join_lines
 from .grid import ANCHOR_COLS, is_anchor
-from .headers import column_roles, is_column_number_row, looks_like_header, unmarked
+from .headers import column_roles, heads_by_type, is_column_number_row, looks_like_header, unmarked
 from .layout import Box, Fragment, Line, PageContent, Row
 
 COL_TOL = 3.0  # points: vertical rules this close are the same column boundary
 MAX_HEADER_ROWS = 3
+MIN_HEADING_LETTERS = 8  # a row holding only a heading in capitals this long is a section
 SPILL_GAP = 60.0  # points: a clipped piece of a cut merged cell (centred over all its rows) stands this close to the table
 GHOST_ROWS = 6  # ... and repeats the text of one of the table's last rows
 MAX_BLOCK_GAP = 24.0  # points: ruled blocks this close on one page, nothing between them, are one table
@@ -205,7 +210,15 @@ def row_kind(texts_by_col: Sequence[tuple[int, int, str]], n_cols: int, item_col
         return "section"
     if len(filled) == 1 and filled[0][0] <= item_col and _LABELLED.match(label.strip()) and n_cols > 2:
         return "section"  # "II. Các dự án …" alone in the first cell, the rest of the row empty
+    if len(filled) == 1 and not label.strip() and n_cols > 2 and _is_caps_heading(filled[0][2]):
+        return "section"  # "LOẠI TÀI KHOẢN TÀI SẢN" alone in its row, no number beside it
     return "data"
+
+
+def _is_caps_heading(text: str) -> bool:
+    """A heading in capitals: two words or more, every letter upper case."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(text.split()) >= 2 and len(letters) >= MIN_HEADING_LETTERS and all(ch.isupper() for ch in letters)
 
 
 def _same_columns(a: Fragment, b: Fragment) -> bool:
@@ -361,7 +374,8 @@ def _start(b: _Builder, frag: Fragment) -> None:
     n_header = 0
     for k, row in enumerate(frag.rows[:MAX_HEADER_ROWS]):
         texts = _cell_texts(row)
-        if looks_like_header(texts) or (n_header and is_column_number_row([t for t in texts if t])) or (
+        if looks_like_header(texts) or (k == 0 and _typed_header(frag)) or (
+                n_header and is_column_number_row([t for t in texts if t])) or (
                 n_header and _sub_header(row, frag.rows[k - 1])):
             n_header += 1
         else:
@@ -370,6 +384,19 @@ def _start(b: _Builder, frag: Fragment) -> None:
         b.rows.append(_pending(row, frag, pads, "header"))
         b.header_keys.append(_row_key(row))
     _add_body(b, frag, frag.rows[n_header:], pads, continuing=False)
+
+
+def _column_texts(row: Row, n_cols: int) -> list[str]:
+    """The text standing in each column of `row` (a spanning cell's in each column it covers)."""
+    cells = [row.cell_at(k) for k in range(n_cols)]
+    return [c.text if c is not None else "" for c in cells]
+
+
+def _typed_header(frag: Fragment) -> bool:
+    """The fragment's first row names its columns by the type of the rows under it
+    (`headers.heads_by_type`): for tables whose header is not task-table vocabulary."""
+    rows = [_column_texts(r, frag.n_cols) for r in frag.rows]
+    return bool(rows) and heads_by_type(rows[0], [r for r in rows[1:] if any(t.strip() for t in r)])
 
 
 def _sub_header(row: Row, above: Row) -> bool:
@@ -552,13 +579,24 @@ def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str) -> b
 
 def _numbers_a_row(prev: _PendingRow, row: Row) -> bool:
     """Does `row` start with a number of its own where `prev` has none (a sub-account
-    "1331" under "07 133": no item number, yet no continuation either)?"""
+    "1331" under "07 133": no item number, yet no continuation either), or one counting
+    on from `prev`'s ("4212" under "4211")?"""
     for c in row.cells:
         if c.col < ANCHOR_COLS and c.lines and is_anchor(c.lines[0].text):
             above = prev.cell_covering(c.col)
-            if above is None or not above.raw_text.strip():
+            if above is None or not above.raw_text.strip() or _counts_on(above.raw_text, c.lines[0].text):
                 return True
     return False
+
+
+_NUMBER = re.compile(r"^(\d{1,6})[.)]?$")
+
+
+def _counts_on(above: str, text: str) -> bool:
+    """Is `text` a number after the last number of the cell above ("4212" under "4211"):
+    the numbering going on over a page break, not the rest of a cut row."""
+    a, b = _NUMBER.match((above.split() or [""])[-1]), _NUMBER.match(text.replace(" ", ""))
+    return a is not None and b is not None and int(b.group(1)) > int(a.group(1))
 
 
 def _pending_key(row: _PendingRow) -> str:
