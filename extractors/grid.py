@@ -134,10 +134,15 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word]) -> CellBoxes |
     bands = [group_lines(w for w in inside if a < w.yc < b) for a, b in zip(ys, ys[1:])]
     under = _next_lines(group_lines(w for w in inside if w.yc > ys[-1]), ys[-1], down=True)
     over = _next_lines(group_lines(w for w in inside if w.yc < ys[0]), ys[0], down=False)
-    edges = text_columns([*bands, *([l] for l in (*under, *over))], x0, x1)  # unruled: each line votes
+    cut = [l for l in (*under, *over) if len(_runs(l)) >= 2]  # a caption or a note right at the rule is no row
+    edges = text_columns([*bands, *([l] for l in cut)], x0, x1)  # unruled: each line votes
     if len(edges) < 3 + 1:
         return None
     ruled_at = {y: [(e["x0"], e["x1"]) for e in stack if abs(e["top"] - y) <= EDGE_TOL] for y in ys}
+    for band in bands:  # rows with no rule between them (a rule under the header only)
+        for y in row_breaks(band, edges):
+            ruled_at[y] = [(x0, x1)]
+    ys = sorted(ruled_at)
     open_edges = []
     below = _rows_beyond(under, ys[-1], edges, down=True)
     if below is not None:
@@ -159,6 +164,48 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word]) -> CellBoxes |
     boxes.open_edges = open_edges
     boxes.ruled = False
     return boxes
+
+
+def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
+    """Where rows start among the lines of one ruled band that has no rule between its rows
+    (a table ruled under its header only, or with every other row rule left out).
+
+    A row starts at a line with text in the first column when the band has two such lines
+    or more, unless the line is the wrapped rest of the line above: in every column where
+    both lines have text, this line's first word would not have fit after the text above
+    (a column's text reaches its edge less the padding its text keeps on the left). A
+    line running across a gutter (a heading, a note) starts no row; lines without text in
+    the first column go on the row above (its other cells wrapped, or a centred number).
+    When most breaks found are lines with nothing beside their first column, the band is
+    a list inside one cell, not rows. Returns the y of each break (between two lines).
+    """
+    if len(lines) < 2 or len(edges) < 3:
+        return []
+    n_cols = len(edges) - 1
+    cols = [[[w for w in l.words if edges[c] <= w.xc < edges[c + 1] or (c == 0 and w.xc < edges[1])
+              or (c == n_cols - 1 and w.xc >= edges[-1])] for c in range(n_cols)] for l in lines]
+    if sum(1 for l in cols if l[0]) < 2:
+        return []
+    pads = [max(0.0, min((l[c][0].x0 for l in cols if l[c]), default=edges[c]) - edges[c]) for c in range(n_cols)]
+
+    def would_fit(c: int, k: int) -> bool:
+        word, before = cols[k][c][0], cols[k - 1][c][-1]
+        return before.x1 + 0.25 * (word.bottom - word.top) + (word.x1 - word.x0) <= edges[c + 1] - pads[c]
+
+    out, alone = [], 0
+    for k in range(1, len(lines)):
+        if not cols[k][0] or any(_runs_across(lines[k], e) for e in edges[1:-1]):
+            continue
+        if cols[k - 1][0]:
+            if not any(cols[k][c] and cols[k - 1][c] and would_fit(c, k) for c in range(n_cols)):
+                continue  # wrapped: its words did not fit on the line above
+        elif not any(l[0] for l in cols[:k]):
+            continue  # the band's first label: lines above it are its row's (a centred label)
+        alone += not any(cols[k][1:])
+        out.append((lines[k - 1].box[3] + lines[k].box[1]) / 2)
+    if 3 * alone > len(out):
+        return []  # mostly lines with nothing beside them: a list inside one cell, not rows
+    return out
 
 
 def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float) -> list[float]:
@@ -541,7 +588,7 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows:
         bottom = min(b[3] for b, _, _, _ in cells)  # a merged cell reaches further down than its row
         rows.append(Row((xs[0], top, xs[-1], bottom), row_cells))
     if split_rows:
-        rows = [sub for row in rows for sub in split_by_anchor(row)]
+        rows = [sub for row in rows for part in split_by_anchor(row) for sub in split_by_lines(part)]
     return Fragment(page_no, box, tuple(xs), tuple(rows), getattr(boxes, "ruled", True)), outside
 
 
@@ -581,6 +628,21 @@ def split_by_anchor(row: Row) -> list[Row]:
         starts += [l.box[1] - ANCHOR_PAD for l in first.lines]
     tol = min(l.box[3] - l.box[1] for c in anchors for l in c.lines) / 2
     cuts = [y for y in _cluster(sorted(starts), tol) if y > row.box[1] + tol]
+    return _cut(row, cuts)
+
+
+def split_by_lines(row: Row) -> list[Row]:
+    """A ruled box holding several rows with no anchor column (column rules only, a rule
+    under the header and over the total): split where `row_breaks` says a row starts."""
+    if len(row.cells) < 2 or any(c.col_span > 1 or c.row_span > 1 for c in row.cells):
+        return [row]
+    lines = group_lines(w for c in row.cells for l in c.lines for w in l.words)
+    edges = [row.cells[0].box[0], *(c.box[2] for c in row.cells)]
+    return _cut(row, row_breaks(lines, edges))
+
+
+def _cut(row: Row, cuts: Sequence[float]) -> list[Row]:
+    """The row cut at the heights `cuts`: every cell's lines go to the piece holding them."""
     if not cuts:
         return [row]
     tops = [row.box[1], *cuts, row.box[3]]
