@@ -116,7 +116,14 @@ def rule_stacks(hs: Sequence[dict], tables: Sequence[Box], page_width: float) ->
                 break
         else:
             stacks.append([h])
-    return [st for st in stacks if len({round(e["top"]) for e in st}) >= 2]
+    return [st for st in stacks if len({round(e["top"]) for e in st}) >= 2 and not any(_holds(st, t) for t in tables)]
+
+
+def _holds(stack: Sequence[dict], table: Box) -> bool:
+    """Does a ruled table stand between the stack's rules (the rules frame it, they rule no rows)?"""
+    x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
+    top, bottom = min(e["top"] for e in stack), max(e["top"] for e in stack)
+    return (min(x1, table[2]) - max(x0, table[0]) > SNAP and top + SNAP < (table[1] + table[3]) / 2 < bottom - SNAP)
 
 
 def rule_only_table(stack: Sequence[dict], words: Sequence[Word]) -> CellBoxes | None:
@@ -135,7 +142,7 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word]) -> CellBoxes |
     under = _next_lines(group_lines(w for w in inside if w.yc > ys[-1]), ys[-1], down=True)
     over = _next_lines(group_lines(w for w in inside if w.yc < ys[0]), ys[0], down=False)
     cut = [l for l in (*under, *over) if len(_runs(l)) >= 2]  # a caption or a note right at the rule is no row
-    edges = text_columns([*bands, *([l] for l in cut)], x0, x1)  # unruled: each line votes
+    edges = text_columns([[l] for band in bands for l in band] + [[l] for l in cut], x0, x1)  # each line votes
     if len(edges) < 3 + 1:
         return None
     ruled_at = {y: [(e["x0"], e["x1"]) for e in stack if abs(e["top"] - y) <= EDGE_TOL] for y in ys}
@@ -166,14 +173,18 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word]) -> CellBoxes |
     return boxes
 
 
+_FIGURE = re.compile(r"^[-+(]?[$€£]?\d[\d,.]*\d[%)]?$|^[-+(]?[$€£]?\d{2,}[%)]?$")
+
+
 def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
     """Where rows start among the lines of one ruled band that has no rule between its rows
     (a table ruled under its header only, or with every other row rule left out).
 
     A row starts at a line with text in the first column when the band has two such lines
-    or more, unless the line is the wrapped rest of the line above: in every column where
-    both lines have text, this line's first word would not have fit after the text above
-    (a column's text reaches its edge less the padding its text keeps on the left). A
+    or more, unless the line is the wrapped rest of the line above: its first word starts
+    in lower case, or would not have fit after the first column's text above (a column's
+    text reaches its edge less the padding its text keeps on the left), and no column has
+    a figure under a figure (numbers do not wrap). A
     line running across a gutter (a heading, a note) starts no row; lines without text in
     the first column go on the row above (its other cells wrapped, or a centred number).
     When most breaks found are lines with nothing beside their first column, the band is
@@ -190,6 +201,10 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
 
     def would_fit(c: int, k: int) -> bool:
         word, before = cols[k][c][0], cols[k - 1][c][-1]
+        if _FIGURE.match(word.text) and _FIGURE.match(before.text):
+            return True  # a figure under a figure: two values (a number does not wrap at its comma)
+        if c > 0 or word.text[:1].islower():
+            return False  # prose in a later column breaks where its author chose; a lower-case word goes on
         return before.x1 + 0.25 * (word.bottom - word.top) + (word.x1 - word.x0) <= edges[c + 1] - pads[c]
 
     out, alone = [], 0
@@ -589,7 +604,18 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows:
         rows.append(Row((xs[0], top, xs[-1], bottom), row_cells))
     if split_rows:
         rows = [sub for row in rows for part in split_by_anchor(row) for sub in split_by_lines(part)]
-    return Fragment(page_no, box, tuple(xs), tuple(rows), getattr(boxes, "ruled", True)), outside
+    ruled = getattr(boxes, "ruled", True)
+    if not ruled and _sparse(rows):
+        return None, words
+    return Fragment(page_no, box, tuple(xs), tuple(rows), ruled), outside
+
+
+def _sparse(rows: Sequence[Row]) -> bool:
+    """Columns found in the text (no rule between them) that hold a row's values in less than
+    half of the rows: labels of a chart's axes, not a table."""
+    filled = [sum(1 for c in r.cells if c.lines) for r in rows]
+    filled = [n for n in filled if n]
+    return 2 * sum(n >= 2 for n in filled) < len(filled)
 
 
 _ANCHOR = re.compile(r"^(\d{1,6}[.)]?|\(\d{1,4}\)|[IVXLC]{1,6}\.?|\d{1,2}/\d{1,2}/\d{2,4})$")

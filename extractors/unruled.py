@@ -40,6 +40,7 @@ class UnruledSettings:
     seg_gap: float = 1.0  # line heights: a wider white run inside a line separates two cells
     min_cols: int = 3  # fewer columns are a list or two blocks side by side, not a table
     min_voters: int = 2  # lines with min_cols pieces or more a table must hold
+    min_rows: int = 3  # fewer rows are a chart's axis and legend, or a line of tabbed text
     max_line_gap: float = 2.2  # line heights: a wider vertical gap ends the table
     tight_gap: float = 0.7  # of the table's usual gap between rows: a line this close continues a row
     pad: float = 1.0  # points: a row's box reaches this far beyond its text
@@ -177,7 +178,7 @@ def _boxes(table: Sequence[Line], edges: Sequence[float], settings: UnruledSetti
             rows[-1].append(line)
         else:
             rows.append([line])
-    if len(rows) < 2:
+    if len(rows) < settings.min_rows:
         return None
     ys = [rows[0][0].box[1] - settings.pad]
     for above, below in zip(rows, rows[1:]):
