@@ -141,7 +141,7 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word]) -> CellBoxes |
     bands = [group_lines(w for w in inside if a < w.yc < b) for a, b in zip(ys, ys[1:])]
     under = _next_lines(group_lines(w for w in inside if w.yc > ys[-1]), ys[-1], down=True)
     over = _next_lines(group_lines(w for w in inside if w.yc < ys[0]), ys[0], down=False)
-    cut = [l for l in (*under, *over) if len(_runs(l)) >= 2]  # a caption or a note right at the rule is no row
+    cut = [l for l in (*under, *over) if len(_runs(l)) >= 3]  # a caption or a title right at the rule is no row
     edges = text_columns([[l] for band in bands for l in band] + [[l] for l in cut], x0, x1)  # each line votes
     if len(edges) < 3 + 1:
         return None
