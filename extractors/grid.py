@@ -50,6 +50,7 @@ BAND_MIN_WIDTH = 0.5  # fraction of the page width: shorter horizontal rules are
 BAND_OVERLAP = 0.6  # a rule joins a stack when it overlaps it by this share of the shorter
 MIN_GUTTER = 5.0  # points: a narrower white run between words is a space, not a column gap
 GUTTER_DISSENT = 8  # one row in this many may run text across a gutter
+PROSE_WIDTH = 0.6  # of a rule stack's width: lines running whole this wide between two rules are prose
 CUT_GAP = 6.0  # points: the first line of a cut row is this close to the rule (a cell padding)
 CUT_LINE_GAP = 0.8  # line heights: the lines of a cut row follow each other this closely
 CUT_PAD = 3.0  # points: the open edge stands this far beyond the cut row's text
@@ -75,6 +76,7 @@ def pdfplumber_cell_boxes(page) -> list[list[Box]]:
     stacks = rule_stacks(rules[0], [_bbox(t) for t in tables], float(page.width))
     if stacks:
         words = page_words(page)
+        stacks = [part for st in stacks for part in split_at_prose(st, words)]
         tables += [t for t in (rule_only_table(st, words) for st in stacks) if t is not None]
     return tables
 
@@ -117,6 +119,25 @@ def rule_stacks(hs: Sequence[dict], tables: Sequence[Box], page_width: float) ->
         else:
             stacks.append([h])
     return [st for st in stacks if len({round(e["top"]) for e in st}) >= 2 and not any(_holds(st, t) for t in tables)]
+
+
+def split_at_prose(stack: Sequence[dict], words: Sequence[Word]) -> list[list[dict]]:
+    """A stack cut where the space between two of its rules holds prose (two lines or more
+    each running whole over most of its width: a caption or a paragraph between two tables,
+    or under a rule at the page's head), not rows. Parts keep two rules or more."""
+    x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
+    ys = _cluster(sorted(e["top"] for e in stack))
+    inside = [w for w in words if x0 - SNAP <= w.xc <= x1 + SNAP]
+    parts, at = [], ys[0]
+    for a, b in zip(ys, ys[1:]):
+        lines = group_lines(w for w in inside if a < w.yc < b)
+        wide = [l for l in lines if len(_runs(l)) == 1 and l.box[2] - l.box[0] >= PROSE_WIDTH * (x1 - x0)]
+        if len(wide) >= 2 and not any(len(_runs(l)) >= 3 for l in lines):
+            parts.append((at, a))
+            at = b
+    parts.append((at, ys[-1]))
+    out = [[e for e in stack if lo - EDGE_TOL <= e["top"] <= hi + EDGE_TOL] for lo, hi in parts]
+    return [p for p in out if len({round(e["top"]) for e in p}) >= 2]
 
 
 def _holds(stack: Sequence[dict], table: Box) -> bool:
@@ -205,6 +226,8 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
             return True  # a figure under a figure: two values (a number does not wrap at its comma)
         if c > 0 or word.text[:1].islower():
             return False  # prose in a later column breaks where its author chose; a lower-case word goes on
+        if not any(cols[k - 1][1:]) and any(cols[k][1:]) and word.x0 > cols[k - 1][c][0].x0 + EDGE_TOL:
+            return True  # indented under a label standing alone: the label heads the rows under it
         return before.x1 + 0.25 * (word.bottom - word.top) + (word.x1 - word.x0) <= edges[c + 1] - pads[c]
 
     out, alone = [], 0
@@ -255,6 +278,7 @@ def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float) -> list[
             k += 1
         white.append((x0 + start * step, x0 + (k - 1) * step))
     others = [r for band in bands if not any(band is v for v in voters) for l in band for r in _runs(l)]
+    others = [(r0, r1) for r0, r1 in others if not any(r0 < a and b < r1 for a, b in white)]  # a heading over columns
     gutters = [_trimmed(a, b, others) for a, b in white if a > x0 + step and b < x1 - step]
     gutters = [(a, b) for a, b in gutters if b - a >= MIN_GUTTER]
     if not gutters:
