@@ -220,13 +220,14 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
         return []
     pads = [max(0.0, min((l[c][0].x0 for l in cols if l[c]), default=edges[c]) - edges[c]) for c in range(n_cols)]
 
-    def would_fit(c: int, k: int) -> bool:
-        word, before = cols[k][c][0], cols[k - 1][c][-1]
+    def would_fit(c: int, k: int, j: int) -> bool:
+        """Would line k's first word in column c have fit after line j's text there?"""
+        word, before = cols[k][c][0], cols[j][c][-1]
         if _FIGURE.match(word.text) and _FIGURE.match(before.text):
             return True  # a figure under a figure: two values (a number does not wrap at its comma)
         if c > 0 or word.text[:1].islower():
             return False  # prose in a later column breaks where its author chose; a lower-case word goes on
-        if not any(cols[k - 1][1:]) and any(cols[k][1:]) and word.x0 > cols[k - 1][c][0].x0 + EDGE_TOL:
+        if not any(cols[j][1:]) and any(cols[k][1:]) and word.x0 > cols[j][c][0].x0 + EDGE_TOL:
             return True  # indented under a label standing alone: the label heads the rows under it
         return before.x1 + 0.25 * (word.bottom - word.top) + (word.x1 - word.x0) <= edges[c + 1] - pads[c]
 
@@ -234,11 +235,11 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
     for k in range(1, len(lines)):
         if not cols[k][0] or any(_runs_across(lines[k], e) for e in edges[1:-1]):
             continue
-        if cols[k - 1][0]:
-            if not any(cols[k][c] and cols[k - 1][c] and would_fit(c, k) for c in range(n_cols)):
-                continue  # wrapped: its words did not fit on the line above
-        elif not any(l[0] for l in cols[:k]):
+        j = max((i for i in range(k) if cols[i][0]), default=None)  # the last line with a label
+        if j is None:
             continue  # the band's first label: lines above it are its row's (a centred label)
+        if not any(cols[k][c] and cols[j][c] and would_fit(c, k, j) for c in range(n_cols)):
+            continue  # wrapped: its words did not fit on the line above
         alone += not any(cols[k][1:])
         out.append((lines[k - 1].box[3] + lines[k].box[1]) / 2)
     if 3 * alone > len(out):
