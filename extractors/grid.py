@@ -162,8 +162,15 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word]) -> CellBoxes |
     bands = [group_lines(w for w in inside if a < w.yc < b) for a, b in zip(ys, ys[1:])]
     under = _next_lines(group_lines(w for w in inside if w.yc > ys[-1]), ys[-1], down=True)
     over = _next_lines(group_lines(w for w in inside if w.yc < ys[0]), ys[0], down=False)
-    cut = [l for l in (*under, *over) if len(_runs(l)) >= 3]  # a caption or a title right at the rule is no row
-    edges = text_columns([[l] for band in bands for l in band] + [[l] for l in cut], x0, x1)  # each line votes
+    # each row votes: a band between two rules, or each line when a band holds several rows;
+    # then again with the lines of a row the page cut, those that run across one gutter at
+    # most, or half of them (a title or a note over the table runs across them all)
+    first = text_columns(bands, x0, x1)
+    cut = [l for l in (*under, *over) if 2 * sum(_runs_across(l, e) for e in first[1:-1]) <= max(2, len(first) - 2)]
+    by_band = [*bands, *([l] for l in cut)]
+    edges = text_columns(by_band, x0, x1)
+    if any(row_breaks(band, edges) for band in bands if len(band) > 1):
+        edges = text_columns([[l] for band in by_band for l in band], x0, x1)
     if len(edges) < 3 + 1:
         return None
     ruled_at = {y: [(e["x0"], e["x1"]) for e in stack if abs(e["top"] - y) <= EDGE_TOL] for y in ys}
@@ -279,7 +286,9 @@ def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float) -> list[
             k += 1
         white.append((x0 + start * step, x0 + (k - 1) * step))
     others = [r for band in bands if not any(band is v for v in voters) for l in band for r in _runs(l)]
-    others = [(r0, r1) for r0, r1 in others if not any(r0 < a and b < r1 for a, b in white)]  # a heading over columns
+    # a heading over columns starts where a column's text starts; where it ends says nothing
+    spanning = [any(r0 < a and b < r1 for a, b in white) for r0, r1 in others]
+    others = [(r0, r1 if not span else float("inf")) for (r0, r1), span in zip(others, spanning)]
     gutters = [_trimmed(a, b, others) for a, b in white if a > x0 + step and b < x1 - step]
     gutters = [(a, b) for a, b in gutters if b - a >= MIN_GUTTER]
     if not gutters:
