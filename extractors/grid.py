@@ -163,14 +163,19 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word]) -> CellBoxes |
     under = _next_lines(group_lines(w for w in inside if w.yc > ys[-1]), ys[-1], down=True)
     over = _next_lines(group_lines(w for w in inside if w.yc < ys[0]), ys[0], down=False)
     # each row votes: a band between two rules, or each line when a band holds several rows;
-    # then again with the lines of a row the page cut, those that run across one gutter at
-    # most, or half of them (a title or a note over the table runs across them all)
+    # the lines of a row the page cut vote too, unless they run across half the gutters
+    # (a title or a note over the table), or find fewer columns than the bands alone
     first = text_columns(bands, x0, x1)
     cut = [l for l in (*under, *over) if 2 * sum(_runs_across(l, e) for e in first[1:-1]) <= max(2, len(first) - 2)]
-    by_band = [*bands, *([l] for l in cut)]
-    edges = text_columns(by_band, x0, x1)
-    if any(row_breaks(band, edges) for band in bands if len(band) > 1):
-        edges = text_columns([[l] for band in by_band for l in band], x0, x1)
+
+    def columns(voters: list) -> list[float]:
+        plain, with_cut = text_columns(voters, x0, x1), text_columns([*voters, *([l] for l in cut)], x0, x1)
+        return plain if len(plain) > len(with_cut) else with_cut
+
+    edges = columns(bands)
+    by_line = columns([[l] for band in bands for l in band])
+    if any(row_breaks(band, e) for band in bands if len(band) > 1 for e in (edges, by_line)):
+        edges = by_line
     if len(edges) < 3 + 1:
         return None
     ruled_at = {y: [(e["x0"], e["x1"]) for e in stack if abs(e["top"] - y) <= EDGE_TOL] for y in ys}
