@@ -123,16 +123,19 @@ def rule_stacks(hs: Sequence[dict], tables: Sequence[Box], page_width: float) ->
 
 def split_at_prose(stack: Sequence[dict], words: Sequence[Word]) -> list[list[dict]]:
     """A stack cut where the space between two of its rules holds prose (two lines or more
-    each running whole over most of its width: a caption or a paragraph between two tables,
-    or under a rule at the page's head), not rows. Parts keep two rules or more."""
+    each running whole over most of its width, or three lines or more running whole, one of
+    them that wide: a caption or a paragraph between two tables, or under a rule at the
+    page's head), not rows. Parts keep two rules or more."""
     x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
     ys = _cluster(sorted(e["top"] for e in stack))
     inside = [w for w in words if x0 - SNAP <= w.xc <= x1 + SNAP]
     parts, at = [], ys[0]
     for a, b in zip(ys, ys[1:]):
         lines = group_lines(w for w in inside if a < w.yc < b)
-        wide = [l for l in lines if len(_runs(l)) == 1 and l.box[2] - l.box[0] >= PROSE_WIDTH * (x1 - x0)]
-        if len(wide) >= 2 and not any(len(_runs(l)) >= 3 for l in lines):
+        whole = [l for l in lines if len(_runs(l)) == 1]
+        wide = [l for l in whole if l.box[2] - l.box[0] >= PROSE_WIDTH * (x1 - x0)]
+        if not any(len(_runs(l)) >= 3 for l in lines) and (
+                len(wide) >= 2 or (wide and len(whole) == len(lines) >= 3)):
             parts.append((at, a))
             at = b
     parts.append((at, ys[-1]))
