@@ -49,6 +49,7 @@ ANCHOR_PITCH = 1.3  # line heights: numbers closer than this, one under the othe
 BAND_MIN_WIDTH = 0.5  # fraction of the page width: shorter horizontal rules are no table's
 BAND_OVERLAP = 0.6  # a rule joins a stack when it overlaps it by this share of the shorter
 MIN_GUTTER = 5.0  # points: a narrower white run between words is a space, not a column gap
+NARROW_GUTTER = 1.5  # points: ... unless the next column's text starts at its edge on most lines (a spreadsheet)
 GUTTER_DISSENT = 8  # one row in this many may run text across a gutter
 PROSE_WIDTH = 0.6  # of a rule stack's width: lines running whole this wide between two rules are prose
 CUT_GAP = 6.0  # points: the first line of a cut row is this close to the rule (a cell padding)
@@ -298,7 +299,10 @@ def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float) -> list[
     spanning = [any(r0 < a and b < r1 for a, b in white) for r0, r1 in others]
     others = [(r0, r1 if not span else float("inf")) for (r0, r1), span in zip(others, spanning)]
     gutters = [_trimmed(a, b, others) for a, b in white if a > x0 + step and b < x1 - step]
-    gutters = [(a, b) for a, b in gutters if b - a >= MIN_GUTTER]
+    lefts = sorted(w.x0 for band in bands for l in band for w in l.words)
+    aligned = lambda b: bisect_right(lefts, b + 1.0) - bisect_right(lefts, b - 1.0)  # noqa: E731
+    gutters = [(a, b) for a, b in gutters
+               if b - a >= MIN_GUTTER or (b - a >= NARROW_GUTTER and aligned(b) >= max(3, len(voters) / 2))]
     if not gutters:
         return [x0, x1]
     half = min(b - a for a, b in gutters) / 2  # the narrowest gutter is two paddings and a border: a full line
@@ -433,7 +437,8 @@ def _runs_across(line: Line, x: float) -> bool:
     ws = line.words
     if any(w.x0 < x - 1.0 and w.x1 > x + 1.0 for w in ws):
         return True
-    return any(a.x1 <= x + 1.0 and b.x0 >= x - 1.0 and b.x0 - a.x1 < MIN_GUTTER for a, b in zip(ws, ws[1:]))
+    return any(a.x1 <= x + 1.0 and b.x0 >= x - 1.0 and b.x0 - a.x1 < MIN_GUTTER
+               and not (a.x1 < x < b.x0 <= x + NARROW_GUTTER) for a, b in zip(ws, ws[1:]))  # the next column's text at its edge
 
 
 def _on_page(obj: dict, height: float) -> bool:

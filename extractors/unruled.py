@@ -19,9 +19,10 @@ rows) does not know the difference.
 5. The table grows up and down over lines that keep to its columns (a header line, a
    wrapped cell, a label row) and stops at the first that runs across a gutter (a
    caption, a note, prose) or stands too far off.
-6. Rows: each line starts a row, unless it continues the row above (`_continues`):
-   it stands closer to it than rows stand to each other and leaves the first column
-   empty (a wrapped cell), as an unruled table's rows carry no rule to tell.
+6. Rows: where an anchor column (item numbers, dates) has entries with other lines
+   between them, a row starts at each entry (`_anchor_starts`); otherwise each line
+   starts a row, unless it continues the row above (`_continues`): it stands closer to
+   it than rows stand to each other and leaves the first column empty (a wrapped cell).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Sequence
 
-from .grid import CellBoxes, _cells, _runs_across, build_fragments, text_columns
+from .grid import ANCHOR_COLS, CellBoxes, _cells, _runs_across, build_fragments, is_anchor, text_columns
 from .layout import Fragment, Line, Word
 from .words import group_lines
 
@@ -41,7 +42,9 @@ class UnruledSettings:
     min_cols: int = 3  # fewer columns are a list or two blocks side by side, not a table
     min_voters: int = 2  # lines with min_cols pieces or more a table must hold
     min_rows: int = 3  # fewer rows are a chart's axis and legend, or a line of tabbed text
+    max_lone: int = 3  # lines in one piece that may stand between two lines of a table's rows
     max_line_gap: float = 2.2  # line heights: a wider vertical gap ends the table
+    max_row_gap: float = 4.0  # line heights: ... unless a line in pieces, keeping to the columns, follows
     tight_gap: float = 0.7  # of the table's usual gap between rows: a line this close continues a row
     pad: float = 1.0  # points: a row's box reaches this far beyond its text
 
@@ -101,7 +104,9 @@ def _near(a: Line, b: Line, settings: UnruledSettings) -> bool:
 
 
 def _seeds(lines: Sequence[Line], settings: UnruledSettings) -> list[tuple[int, int]]:
-    """(first, last) line index of each run of neighbouring lines cut in pieces."""
+    """(first, last) line index of each run of neighbouring lines cut in pieces; up to
+    `max_lone` lines in one piece may stand between two such lines (the wrapped rest of a
+    long cell, a label row)."""
     pieces = [len(segments(l, settings)) for l in lines]
     out = []
     k = 0
@@ -109,12 +114,19 @@ def _seeds(lines: Sequence[Line], settings: UnruledSettings) -> list[tuple[int, 
         if pieces[k] < 2:
             k += 1
             continue
-        start = k
-        while k + 1 < len(lines) and pieces[k + 1] >= 2 and _near(lines[k], lines[k + 1], settings):
-            k += 1
-        if sum(p >= settings.min_cols for p in pieces[start:k + 1]) >= settings.min_voters:
-            out.append((start, k))
-        k += 1
+        start = end = k
+        while True:
+            j = end + 1
+            while j < len(lines) and j - end <= settings.max_lone and _near(lines[j - 1], lines[j], settings) \
+                    and pieces[j] < 2:
+                j += 1
+            if j < len(lines) and j - end <= settings.max_lone + 1 and pieces[j] >= 2 and _near(lines[j - 1], lines[j], settings):
+                end = j
+            else:
+                break
+        if sum(p >= settings.min_cols for p in pieces[start:end + 1]) >= settings.min_voters:
+            out.append((start, end))
+        k = end + 1
     return out
 
 
@@ -147,7 +159,8 @@ def unruled_tables(lines: Sequence[Line], settings: UnruledSettings = SETTINGS) 
             continue
         while first - 1 > taken and _near(lines[first - 1], lines[first], settings) and _fits(lines[first - 1], edges):
             first -= 1
-        while last + 1 < len(lines) and _near(lines[last], lines[last + 1], settings) and _fits(lines[last + 1], edges):
+        while last + 1 < len(lines) and _fits(lines[last + 1], edges) and (
+                _near(lines[last], lines[last + 1], settings) or _row_after_gap(lines[last], lines[last + 1], settings)):
             last += 1
         table = lines[first:last + 1]
         boxes = _boxes(table, edges, settings)
@@ -157,8 +170,15 @@ def unruled_tables(lines: Sequence[Line], settings: UnruledSettings = SETTINGS) 
     return out
 
 
+def _row_after_gap(above: Line, line: Line, settings: UnruledSettings) -> bool:
+    """A line in pieces (a row) after a wider gap: a tall row's empty bottom (a spreadsheet
+    row higher than its text) is no end of the table."""
+    return (_gap(above, line) <= settings.max_row_gap * max(_height(above), _height(line))
+            and len(segments(line, settings)) >= 2)
+
+
 def _filled(line: Line, edges: Sequence[float]) -> set[int]:
-    return {max(0, min(len(edges) - 2, sum(e <= w.xc for e in edges[1:-1]))) for w in line.words}
+    return {_col(w, edges) for w in line.words}
 
 
 def _continues(prev: Line, line: Line, usual_gap: float, edges: Sequence[float], settings: UnruledSettings) -> bool:
@@ -168,13 +188,48 @@ def _continues(prev: Line, line: Line, usual_gap: float, edges: Sequence[float],
     return 0 not in _filled(line, edges)
 
 
+def _anchor_starts(table: Sequence[Line], edges: Sequence[float], settings: UnruledSettings) -> list[int] | None:
+    """Indices of the lines where rows start when an anchor column numbers them: one of the
+    first ANCHOR_COLS columns whose every entry from its first anchor on is an item number or
+    a date, with lines between its entries (rows of several lines). Of anchor columns with as
+    many entries, the top-aligned one (entries on the rows' first lines) says where. None
+    when no column does (every line its own row, `_continues`)."""
+    n_cols = len(edges) - 1
+    best: tuple[int, int, list[int]] | None = None
+    for c in range(min(ANCHOR_COLS, n_cols)):
+        entries = [k for k, l in enumerate(table) if c in _filled(l, edges)]
+        texts = [" ".join(w.text for w in table[k].words if _col(w, edges) == c) for k in entries]
+        first = next((i for i, t in enumerate(texts) if is_anchor(t)), None)
+        if first is None:
+            continue
+        entries, texts = entries[first:], texts[first:]
+        if len(entries) < settings.min_rows or not all(is_anchor(t) for t in texts):
+            continue
+        if len(table) - entries[0] <= len(entries):
+            continue  # one line per entry: every line is a row anyway
+        key = (len(entries), -sum(entries), entries)
+        if best is None or key[:2] > best[:2]:
+            best = key
+    return best[2] if best else None
+
+
+def _col(w: Word, edges: Sequence[float]) -> int:
+    return max(0, min(len(edges) - 2, sum(e <= w.xc for e in edges[1:-1])))
+
+
 def _boxes(table: Sequence[Line], edges: Sequence[float], settings: UnruledSettings) -> CellBoxes | None:
-    """The grid's cell boxes: rows from the lines (`_continues`), columns from the edges."""
+    """The grid's cell boxes: rows from the lines (an anchor column's entries, or
+    `_continues`), columns from the edges."""
     gaps = [_gap(a, b) for a, b in zip(table, table[1:])]
     usual = median(gaps) if gaps else 0.0
+    starts = _anchor_starts(table, edges, settings)
     rows: list[list[Line]] = [[table[0]]]
-    for prev, line in zip(table, table[1:]):
-        if _continues(prev, line, usual, edges, settings):
+    for k, (prev, line) in enumerate(zip(table, table[1:]), start=1):
+        if starts is not None:
+            joins = k not in starts  # the lines above the first entry are the header's row
+        else:
+            joins = _continues(prev, line, usual, edges, settings)
+        if joins:
             rows[-1].append(line)
         else:
             rows.append([line])
