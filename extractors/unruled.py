@@ -44,7 +44,7 @@ class UnruledSettings:
     min_rows: int = 3  # fewer rows are a chart's axis and legend, or a line of tabbed text
     max_lone: int = 3  # lines in one piece that may stand between two lines of a table's rows
     max_line_gap: float = 2.2  # line heights: a wider vertical gap ends the table
-    max_row_gap: float = 4.0  # line heights: ... unless a line in pieces, keeping to the columns, follows
+    max_row_gap: float = 8.0  # line heights: ... unless a line in pieces, keeping to the columns, follows
     tight_gap: float = 0.7  # of the table's usual gap between rows: a line this close continues a row
     pad: float = 1.0  # points: a row's box reaches this far beyond its text
 
