@@ -42,7 +42,7 @@ class UnruledSettings:
     min_cols: int = 3  # fewer columns are a list or two blocks side by side, not a table
     min_voters: int = 2  # lines with min_cols pieces or more a table must hold
     min_rows: int = 3  # fewer rows are a chart's axis and legend, or a line of tabbed text
-    max_lone: int = 3  # lines in one piece that may stand between two lines of a table's rows
+    max_lone: int = 8  # lines in one piece that may stand between two lines of a table's rows
     max_line_gap: float = 2.2  # line heights: a wider vertical gap ends the table
     max_row_gap: float = 8.0  # line heights: ... unless a line in pieces, keeping to the columns, follows
     tight_gap: float = 0.7  # of the table's usual gap between rows: a line this close continues a row
@@ -120,7 +120,8 @@ def _seeds(lines: Sequence[Line], settings: UnruledSettings) -> list[tuple[int, 
             while j < len(lines) and j - end <= settings.max_lone and _near(lines[j - 1], lines[j], settings) \
                     and pieces[j] < 2:
                 j += 1
-            if j < len(lines) and j - end <= settings.max_lone + 1 and pieces[j] >= 2 and _near(lines[j - 1], lines[j], settings):
+            if j < len(lines) and j - end <= settings.max_lone + 1 and pieces[j] >= 2 and (
+                    _near(lines[j - 1], lines[j], settings) or _row_after_gap(lines[j - 1], lines[j], settings)):
                 end = j
             else:
                 break
