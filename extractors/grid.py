@@ -263,7 +263,7 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
     return out
 
 
-def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float) -> list[float]:
+def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float, *, narrow: bool = False) -> list[float]:
     """Column edges (x0, ..., x1) from the gutters the text leaves in every row.
 
     Each band (the text lines of one row) leaves white runs between x0 and x1; a
@@ -271,7 +271,10 @@ def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float) -> list[
     more (`_interior_gaps`: not a heading across columns) but one in GUTTER_DISSENT;
     the text of the other rows narrows it where it starts or ends inside it. Cell text is left-aligned more often than not, and the narrowest
     gutter is one full line's end, two paddings and a border away from the next
-    column's text: each edge stands half that before the next column's text.
+    column's text: each edge stands half that before the next column's text. With
+    `narrow` (a table with no rule at all), a white run down to NARROW_GUTTER is a gutter
+    too where the next column's text starts at its edge on most lines (a spreadsheet's
+    cells leave a point or two between a full line and the next column).
     """
     bands = [b for b in bands if b]
     voters = [b for b in bands if _interior_gaps(b, x0, x1) >= 2] or bands
@@ -302,7 +305,7 @@ def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float) -> list[
     lefts = sorted(w.x0 for band in bands for l in band for w in l.words)
     aligned = lambda b: bisect_right(lefts, b + 1.0) - bisect_right(lefts, b - 1.0)  # noqa: E731
     gutters = [(a, b) for a, b in gutters
-               if b - a >= MIN_GUTTER or (b - a >= NARROW_GUTTER and aligned(b) >= max(3, len(voters) / 2))]
+               if b - a >= MIN_GUTTER or (narrow and b - a >= NARROW_GUTTER and aligned(b) >= max(3, len(voters) / 2))]
     if not gutters:
         return [x0, x1]
     half = min(b - a for a, b in gutters) / 2  # the narrowest gutter is two paddings and a border: a full line

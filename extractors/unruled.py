@@ -148,7 +148,7 @@ def unruled_tables(lines: Sequence[Line], settings: UnruledSettings = SETTINGS) 
             continue
         body = lines[first:last + 1]
         x0, x1 = min(l.box[0] for l in body), max(l.box[2] for l in body)
-        edges = text_columns([[l] for l in body], x0, x1)
+        edges = text_columns([[l] for l in body], x0, x1, narrow=True)
         if len(edges) - 1 < settings.min_cols:
             continue
         # keep only the lines that fit, from the ends inwards
