@@ -11,10 +11,12 @@ rows) does not know the difference.
 2. `plausible` is the cheap pre-test: fewer than `min_voters` lines of `min_cols`
    pieces or more on the page (every prose page, letters and directives included), and
    nothing more is done.
-3. `_seeds`: runs of neighbouring lines (no gap over `max_line_gap` line heights)
-   cut in pieces, holding at least `min_voters` lines of `min_cols` pieces or more.
+3. `_seeds`: runs of neighbouring lines (no gap over `max_line_gap` line heights, or
+   `max_row_gap` before a line in pieces: a tall row's empty bottom) cut in pieces, with
+   up to `max_lone` whole lines between two of them (a long cell wrapped), holding at
+   least `min_voters` lines of `min_cols` pieces or more.
 4. Columns of a seed: `grid.text_columns` (the gutters left white in every line but one
-   in eight). A seed with fewer than `min_cols` columns is no table (a bullet list, two
+   in eight; narrow ones where the next column's text is aligned at their edge). A seed with fewer than `min_cols` columns is no table (a bullet list, two
    blocks side by side as in a Vietnamese document's heading or signature block).
 5. The table grows up and down over lines that keep to its columns (a header line, a
    wrapped cell, a label row) and stops at the first that runs across a gutter (a
