@@ -26,6 +26,7 @@ from .pdf import (INTERNAL_ERROR, DocumentError, close_pdf, error_text, iter_pag
                   sideways_rotation, write_rotated_page)
 from .stitch import LogicalTable, stitch
 from .tempdirs import temp_dir
+from .unruled import add_unruled
 from .words import _rejoin_split_syllables, _without_rules, page_words
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ def _read_page(page, page_no: int) -> tuple[PageContent, bool]:
         n_chars = len(page.chars)
         words = page_words(page)
         fragments, free = build_fragments(page_no, pdfplumber_cell_boxes(page), words)
+        fragments, free = add_unruled(page_no, fragments, free)  # tables without rules, in what is left
         content = PageContent(page_no, float(page.width), float(page.height), "text", n_chars, tuple(prose_lines(free)), tuple(fragments))
         needs_ocr = is_scan(page, n_chars)
         return content, needs_ocr

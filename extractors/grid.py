@@ -50,7 +50,9 @@ ANCHOR_PITCH = 1.3  # line heights: numbers closer than this, one under the othe
 BAND_MIN_WIDTH = 0.5  # fraction of the page width: shorter horizontal rules are no table's
 BAND_OVERLAP = 0.6  # a rule joins a stack when it overlaps it by this share of the shorter
 MIN_GUTTER = 5.0  # points: a narrower white run between words is a space, not a column gap
+NARROW_GUTTER = 1.5  # points: ... unless the next column's text starts at its edge on most lines (a spreadsheet)
 GUTTER_DISSENT = 8  # one row in this many may run text across a gutter
+PROSE_WIDTH = 0.6  # of a rule stack's width: lines running whole this wide between two rules are prose
 CUT_GAP = 6.0  # points: the first line of a cut row is this close to the rule (a cell padding)
 CUT_LINE_GAP = 0.8  # line heights: the lines of a cut row follow each other this closely
 CUT_PAD = 3.0  # points: the open edge stands this far beyond the cut row's text
@@ -76,6 +78,7 @@ def pdfplumber_cell_boxes(page) -> list[list[Box]]:
     stacks = rule_stacks(rules[0], [_bbox(t) for t in tables], float(page.width))
     if stacks:
         words = page_words(page)
+        stacks = [part for st in stacks for part in split_at_prose(st, words)]
         tables += [t for t in (rule_only_table(st, words) for st in stacks) if t is not None]
     return tables
 
@@ -117,7 +120,36 @@ def rule_stacks(hs: Sequence[dict], tables: Sequence[Box], page_width: float) ->
                 break
         else:
             stacks.append([h])
-    return [st for st in stacks if len({round(e["top"]) for e in st}) >= 2]
+    return [st for st in stacks if len({round(e["top"]) for e in st}) >= 2 and not any(_holds(st, t) for t in tables)]
+
+
+def split_at_prose(stack: Sequence[dict], words: Sequence[Word]) -> list[list[dict]]:
+    """A stack cut where the space between two of its rules holds prose (two lines or more
+    each running whole over most of its width, or three lines or more running whole, one of
+    them that wide: a caption or a paragraph between two tables, or under a rule at the
+    page's head), not rows. Parts keep two rules or more."""
+    x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
+    ys = _cluster(sorted(e["top"] for e in stack))
+    inside = [w for w in words if x0 - SNAP <= w.xc <= x1 + SNAP]
+    parts, at = [], ys[0]
+    for a, b in zip(ys, ys[1:]):
+        lines = group_lines(w for w in inside if a < w.yc < b)
+        whole = [l for l in lines if len(_runs(l)) == 1]
+        wide = [l for l in whole if l.box[2] - l.box[0] >= PROSE_WIDTH * (x1 - x0)]
+        if not any(len(_runs(l)) >= 3 for l in lines) and (
+                len(wide) >= 2 or (wide and len(whole) == len(lines) >= 3)):
+            parts.append((at, a))
+            at = b
+    parts.append((at, ys[-1]))
+    out = [[e for e in stack if lo - EDGE_TOL <= e["top"] <= hi + EDGE_TOL] for lo, hi in parts]
+    return [p for p in out if len({round(e["top"]) for e in p}) >= 2]
+
+
+def _holds(stack: Sequence[dict], table: Box) -> bool:
+    """Does a ruled table stand between the stack's rules (the rules frame it, they rule no rows)?"""
+    x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
+    top, bottom = min(e["top"] for e in stack), max(e["top"] for e in stack)
+    return (min(x1, table[2]) - max(x0, table[0]) > SNAP and top + SNAP < (table[1] + table[3]) / 2 < bottom - SNAP)
 
 
 def rule_only_table(stack: Sequence[dict], words: Sequence[Word]) -> CellBoxes | None:
@@ -135,10 +167,27 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word]) -> CellBoxes |
     bands = [group_lines(w for w in inside if a < w.yc < b) for a, b in zip(ys, ys[1:])]
     under = _next_lines(group_lines(w for w in inside if w.yc > ys[-1]), ys[-1], down=True)
     over = _next_lines(group_lines(w for w in inside if w.yc < ys[0]), ys[0], down=False)
-    edges = text_columns([*bands, *([l] for l in (*under, *over))], x0, x1)  # unruled: each line votes
+    # each row votes: a band between two rules, or each line when a band holds several rows;
+    # the lines of a row the page cut vote too, unless they run across half the gutters
+    # (a title or a note over the table), or find fewer columns than the bands alone
+    first = text_columns(bands, x0, x1)
+    cut = [l for l in (*under, *over) if 2 * sum(_runs_across(l, e) for e in first[1:-1]) <= max(2, len(first) - 2)]
+
+    def columns(voters: list) -> list[float]:
+        plain, with_cut = text_columns(voters, x0, x1), text_columns([*voters, *([l] for l in cut)], x0, x1)
+        return plain if len(plain) > len(with_cut) else with_cut
+
+    edges = columns(bands)
+    by_line = columns([[l] for band in bands for l in band])
+    if any(row_breaks(band, e) for band in bands if len(band) > 1 for e in (edges, by_line)):
+        edges = by_line
     if len(edges) < 3 + 1:
         return None
     ruled_at = {y: [(e["x0"], e["x1"]) for e in stack if abs(e["top"] - y) <= EDGE_TOL] for y in ys}
+    for band in bands:  # rows with no rule between them (a rule under the header only)
+        for y in row_breaks(band, edges):
+            ruled_at[y] = [(x0, x1)]
+    ys = sorted(ruled_at)
     open_edges = []
     below = _rows_beyond(under, ys[-1], edges, down=True)
     if below is not None:
@@ -162,7 +211,60 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word]) -> CellBoxes |
     return boxes
 
 
-def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float) -> list[float]:
+_FIGURE = re.compile(r"^[-+(]?[$€£]?\d[\d,.]*\d[%)]?$|^[-+(]?[$€£]?\d{2,}[%)]?$")
+
+
+def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
+    """Where rows start among the lines of one ruled band that has no rule between its rows
+    (a table ruled under its header only, or with every other row rule left out).
+
+    A row starts at a line with text in the first column when the band has two such lines
+    or more, unless the line is the wrapped rest of the line above: its first word starts
+    in lower case, or would not have fit after the first column's text above (a column's
+    text reaches its edge less the padding its text keeps on the left), and no column has
+    a figure under a figure (numbers do not wrap). A
+    line running across a gutter (a heading, a note) starts no row; lines without text in
+    the first column go on the row above (its other cells wrapped, or a centred number).
+    When most breaks found are lines with nothing beside their first column, the band is
+    a list inside one cell, not rows. Returns the y of each break (between two lines).
+    """
+    if len(lines) < 2 or len(edges) < 3:
+        return []
+    n_cols = len(edges) - 1
+    cols = [[[w for w in l.words if edges[c] <= w.xc < edges[c + 1] or (c == 0 and w.xc < edges[1])
+              or (c == n_cols - 1 and w.xc >= edges[-1])] for c in range(n_cols)] for l in lines]
+    if sum(1 for l in cols if l[0]) < 2:
+        return []
+    pads = [max(0.0, min((l[c][0].x0 for l in cols if l[c]), default=edges[c]) - edges[c]) for c in range(n_cols)]
+
+    def would_fit(c: int, k: int, j: int) -> bool:
+        """Would line k's first word in column c have fit after line j's text there?"""
+        word, before = cols[k][c][0], cols[j][c][-1]
+        if _FIGURE.match(word.text) and _FIGURE.match(before.text):
+            return True  # a figure under a figure: two values (a number does not wrap at its comma)
+        if c > 0 or word.text[:1].islower():
+            return False  # prose in a later column breaks where its author chose; a lower-case word goes on
+        if not any(cols[j][1:]) and any(cols[k][1:]) and word.x0 > cols[j][c][0].x0 + EDGE_TOL:
+            return True  # indented under a label standing alone: the label heads the rows under it
+        return before.x1 + 0.25 * (word.bottom - word.top) + (word.x1 - word.x0) <= edges[c + 1] - pads[c]
+
+    out, alone = [], 0
+    for k in range(1, len(lines)):
+        if not cols[k][0] or any(_runs_across(lines[k], e) for e in edges[1:-1]):
+            continue
+        j = max((i for i in range(k) if cols[i][0]), default=None)  # the last line with a label
+        if j is None:
+            continue  # the band's first label: lines above it are its row's (a centred label)
+        if not any(cols[k][c] and cols[j][c] and would_fit(c, k, j) for c in range(n_cols)):
+            continue  # wrapped: its words did not fit on the line above
+        alone += not any(cols[k][1:])
+        out.append((lines[k - 1].box[3] + lines[k].box[1]) / 2)
+    if 3 * alone > len(out):
+        return []  # mostly lines with nothing beside them: a list inside one cell, not rows
+    return out
+
+
+def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float, *, narrow: bool = False) -> list[float]:
     """Column edges (x0, ..., x1) from the gutters the text leaves in every row.
 
     Each band (the text lines of one row) leaves white runs between x0 and x1; a
@@ -170,7 +272,10 @@ def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float) -> list[
     more (`_interior_gaps`: not a heading across columns) but one in GUTTER_DISSENT;
     the text of the other rows narrows it where it starts or ends inside it. Cell text is left-aligned more often than not, and the narrowest
     gutter is one full line's end, two paddings and a border away from the next
-    column's text: each edge stands half that before the next column's text.
+    column's text: each edge stands half that before the next column's text. With
+    `narrow` (a table with no rule at all), a white run down to NARROW_GUTTER is a gutter
+    too where the next column's text starts at its edge on most lines (a spreadsheet's
+    cells leave a point or two between a full line and the next column).
     """
     bands = [b for b in bands if b]
     voters = [b for b in bands if _interior_gaps(b, x0, x1) >= 2] or bands
@@ -194,8 +299,14 @@ def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float) -> list[
             k += 1
         white.append((x0 + start * step, x0 + (k - 1) * step))
     others = [r for band in bands if not any(band is v for v in voters) for l in band for r in _runs(l)]
+    # a heading over columns starts where a column's text starts; where it ends says nothing
+    spanning = [any(r0 < a and b < r1 for a, b in white) for r0, r1 in others]
+    others = [(r0, r1 if not span else float("inf")) for (r0, r1), span in zip(others, spanning)]
     gutters = [_trimmed(a, b, others) for a, b in white if a > x0 + step and b < x1 - step]
-    gutters = [(a, b) for a, b in gutters if b - a >= MIN_GUTTER]
+    lefts = sorted(w.x0 for band in bands for l in band for w in l.words)
+    aligned = lambda b: bisect_right(lefts, b + 1.0) - bisect_right(lefts, b - 1.0)  # noqa: E731
+    gutters = [(a, b) for a, b in gutters
+               if b - a >= MIN_GUTTER or (narrow and b - a >= NARROW_GUTTER and aligned(b) >= max(3, len(voters) / 2))]
     if not gutters:
         return [x0, x1]
     half = min(b - a for a, b in gutters) / 2  # the narrowest gutter is two paddings and a border: a full line
@@ -330,7 +441,8 @@ def _runs_across(line: Line, x: float) -> bool:
     ws = line.words
     if any(w.x0 < x - 1.0 and w.x1 > x + 1.0 for w in ws):
         return True
-    return any(a.x1 <= x + 1.0 and b.x0 >= x - 1.0 and b.x0 - a.x1 < MIN_GUTTER for a, b in zip(ws, ws[1:]))
+    return any(a.x1 <= x + 1.0 and b.x0 >= x - 1.0 and b.x0 - a.x1 < MIN_GUTTER
+               and not (a.x1 < x < b.x0 <= x + NARROW_GUTTER) for a, b in zip(ws, ws[1:]))  # the next column's text at its edge
 
 
 def _on_page(obj: dict, height: float) -> bool:
@@ -542,8 +654,19 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows:
         bottom = min(b[3] for b, _, _, _ in cells)  # a merged cell reaches further down than its row
         rows.append(Row((xs[0], top, xs[-1], bottom), row_cells))
     if split_rows:
-        rows = [sub for row in rows for sub in split_by_anchor(row)]
-    return Fragment(page_no, box, tuple(xs), tuple(rows), getattr(boxes, "ruled", True)), outside
+        rows = [sub for row in rows for part in split_by_anchor(row) for sub in split_by_lines(part)]
+    ruled = getattr(boxes, "ruled", True)
+    if not ruled and _sparse(rows):
+        return None, words
+    return Fragment(page_no, box, tuple(xs), tuple(rows), ruled), outside
+
+
+def _sparse(rows: Sequence[Row]) -> bool:
+    """Columns found in the text (no rule between them) that hold a row's values in less than
+    half of the rows: labels of a chart's axes, not a table."""
+    filled = [sum(1 for c in r.cells if c.lines) for r in rows]
+    filled = [n for n in filled if n]
+    return 2 * sum(n >= 2 for n in filled) < len(filled)
 
 
 _ANCHOR = re.compile(r"^(\d{1,6}[.)]?|\(\d{1,4}\)|[IVXLC]{1,6}\.?|\d{1,2}/\d{1,2}/\d{2,4})$")
@@ -589,6 +712,21 @@ def split_by_anchor(row: Row) -> list[Row]:
     starts = [_snap(y, row) for y in starts] + _after_blank(row)
     tol = min(l.box[3] - l.box[1] for c in anchors for l in c.lines) / 2
     cuts = [y for y in _cluster(sorted(starts), tol) if y > row.box[1] + tol]
+    return _cut(row, cuts)
+
+
+def split_by_lines(row: Row) -> list[Row]:
+    """A ruled box holding several rows with no anchor column (column rules only, a rule
+    under the header and over the total): split where `row_breaks` says a row starts."""
+    if len(row.cells) < 2 or any(c.col_span > 1 or c.row_span > 1 for c in row.cells):
+        return [row]
+    lines = group_lines(w for c in row.cells for l in c.lines for w in l.words)
+    edges = [row.cells[0].box[0], *(c.box[2] for c in row.cells)]
+    return _cut(row, row_breaks(lines, edges))
+
+
+def _cut(row: Row, cuts: Sequence[float]) -> list[Row]:
+    """The row cut at the heights `cuts`: every cell's lines go to the piece holding them."""
     if not cuts:
         return [row]
     tops = [row.box[1], *cuts, row.box[3]]

@@ -1,8 +1,9 @@
 """Sheets printed by LibreOffice Calc (tests/fixtures/spreadsheet.py), read back as the pipeline does.
 
-Four sheets of 150 rows (20-30 pages in all): a long list ruled in blocks with gaps
+Five sheets of 150 rows (25-35 pages in all): a long list ruled in blocks with gaps
 between them and the header on page 1 only, column rules only, every other row rule
-missing (both with a repeated bilingual header), and a task list with a two-level
+missing, one rule under the header and none else (these three with a repeated bilingual
+header), and a task list with a two-level
 header and deadlines merged over 2-5 rows, some across page breaks. Each must come
 out as one logical table, every row exact; headers and column roles right; every
 merged cell once with its span, its value on every row it covers.

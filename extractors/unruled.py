@@ -1,0 +1,251 @@
+"""Tables drawn without any rule: columns from the text's vertical alignment, rows from its lines.
+
+Runs on the words a page's ruled tables left over (prose and unruled tables alike),
+after `grid.build_fragments`, and gives the same cell boxes (`grid.CellBoxes`, marked
+`ruled=False`) that the ruled path gives, so the rest (fragments, stitching, `cells`
+rows) does not know the difference.
+
+1. `segments`: each text line is cut where a white run is wider than `seg_gap` line
+   heights (word spaces, even a justified line's, are narrower): a table's line falls
+   into one piece per filled cell, a prose line stays whole.
+2. `plausible` is the cheap pre-test: fewer than `min_voters` lines of `min_cols`
+   pieces or more on the page (every prose page, letters and directives included), and
+   nothing more is done.
+3. `_seeds`: runs of neighbouring lines (no gap over `max_line_gap` line heights, or
+   `max_row_gap` before a line in pieces: a tall row's empty bottom) cut in pieces, with
+   up to `max_lone` whole lines between two of them (a long cell wrapped), holding at
+   least `min_voters` lines of `min_cols` pieces or more.
+4. Columns of a seed: `grid.text_columns` (the gutters left white in every line but one
+   in eight; narrow ones where the next column's text is aligned at their edge). A seed with fewer than `min_cols` columns is no table (a bullet list, two
+   blocks side by side as in a Vietnamese document's heading or signature block).
+5. The table grows up and down over lines that keep to its columns (a header line, a
+   wrapped cell, a label row) and stops at the first that runs across a gutter (a
+   caption, a note, prose) or stands too far off.
+6. Rows: where an anchor column (item numbers, dates) has entries with other lines
+   between them, a row starts at each entry (`_anchor_starts`); otherwise each line
+   starts a row, unless it continues the row above (`_continues`): it stands closer to
+   it than rows stand to each other and leaves the first column empty (a wrapped cell).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+from typing import Sequence
+
+from .grid import ANCHOR_COLS, CellBoxes, _cells, _runs_across, build_fragments, is_anchor, text_columns
+from .layout import Fragment, Line, Word
+from .words import group_lines
+
+
+@dataclass(frozen=True)
+class UnruledSettings:
+    seg_gap: float = 1.0  # line heights: a wider white run inside a line separates two cells
+    min_cols: int = 3  # fewer columns are a list or two blocks side by side, not a table
+    min_voters: int = 2  # lines with min_cols pieces or more a table must hold
+    min_rows: int = 3  # fewer rows are a chart's axis and legend, or a line of tabbed text
+    max_lone: int = 8  # lines in one piece that may stand between two lines of a table's rows
+    max_line_gap: float = 2.2  # line heights: a wider vertical gap ends the table
+    max_row_gap: float = 8.0  # line heights: ... unless a line in pieces, keeping to the columns, follows
+    tight_gap: float = 0.7  # of the table's usual gap between rows: a line this close continues a row
+    pad: float = 1.0  # points: a row's box reaches this far beyond its text
+
+
+SETTINGS = UnruledSettings()
+
+
+def add_unruled(page_no: int, fragments: list[Fragment], free: list[Word],
+                settings: UnruledSettings = SETTINGS) -> tuple[list[Fragment], list[Word]]:
+    """Fragments of the unruled tables among the free words (those outside every ruled
+    table) added to the ruled ones; the words they take leave the prose."""
+    if not free:
+        return fragments, free
+    lines = group_lines(free)
+    if not plausible(lines, settings):
+        return fragments, free
+    tables = unruled_tables(lines, settings)
+    if not tables:
+        return fragments, free
+    more, free = build_fragments(page_no, tables, free)
+    return sorted([*fragments, *more], key=lambda f: (f.box[1], f.box[0])), free
+
+
+def _height(line: Line) -> float:
+    return median(w.bottom - w.top for w in line.words)
+
+
+def segments(line: Line, settings: UnruledSettings = SETTINGS) -> list[tuple[float, float]]:
+    """(x0, x1) of the pieces of a line separated by white runs wider than seg_gap line heights."""
+    gap = settings.seg_gap * _height(line)
+    out: list[list[float]] = []
+    for w in line.words:
+        if out and w.x0 - out[-1][1] <= gap:
+            out[-1][1] = max(out[-1][1], w.x1)
+        else:
+            out.append([w.x0, w.x1])
+    return [(a, b) for a, b in out]
+
+
+def plausible(lines: Sequence[Line], settings: UnruledSettings = SETTINGS) -> bool:
+    """Could the page hold an unruled table? (At least min_voters lines in min_cols pieces.)"""
+    n = 0
+    for line in lines:
+        if len(line.words) >= settings.min_cols and len(segments(line, settings)) >= settings.min_cols:
+            n += 1
+            if n >= settings.min_voters:
+                return True
+    return False
+
+
+def _gap(a: Line, b: Line) -> float:
+    return b.box[1] - a.box[3]
+
+
+def _near(a: Line, b: Line, settings: UnruledSettings) -> bool:
+    return _gap(a, b) <= settings.max_line_gap * max(_height(a), _height(b))
+
+
+def _seeds(lines: Sequence[Line], settings: UnruledSettings) -> list[tuple[int, int]]:
+    """(first, last) line index of each run of neighbouring lines cut in pieces; up to
+    `max_lone` lines in one piece may stand between two such lines (the wrapped rest of a
+    long cell, a label row)."""
+    pieces = [len(segments(l, settings)) for l in lines]
+    out = []
+    k = 0
+    while k < len(lines):
+        if pieces[k] < 2:
+            k += 1
+            continue
+        start = end = k
+        while True:
+            j = end + 1
+            while j < len(lines) and j - end <= settings.max_lone and _near(lines[j - 1], lines[j], settings) \
+                    and pieces[j] < 2:
+                j += 1
+            if j < len(lines) and j - end <= settings.max_lone + 1 and pieces[j] >= 2 and (
+                    _near(lines[j - 1], lines[j], settings) or _row_after_gap(lines[j - 1], lines[j], settings)):
+                end = j
+            else:
+                break
+        if sum(p >= settings.min_cols for p in pieces[start:end + 1]) >= settings.min_voters:
+            out.append((start, end))
+        k = end + 1
+    return out
+
+
+def _fits(line: Line, edges: Sequence[float]) -> bool:
+    """Does the line keep to the columns (no text across an inner edge, inside the table's width)?"""
+    x0, _, x1, _ = line.box
+    if x0 < edges[0] - 2 or x1 > edges[-1] + 2:
+        return False
+    return not any(_runs_across(line, e) for e in edges[1:-1])
+
+
+def unruled_tables(lines: Sequence[Line], settings: UnruledSettings = SETTINGS) -> list[CellBoxes]:
+    """Cell boxes of each unruled table among the lines (top to bottom)."""
+    out: list[CellBoxes] = []
+    taken = -1  # last line index used by a table
+    for first, last in _seeds(lines, settings):
+        if first <= taken:
+            continue
+        body = lines[first:last + 1]
+        x0, x1 = min(l.box[0] for l in body), max(l.box[2] for l in body)
+        edges = text_columns([[l] for l in body], x0, x1, narrow=True)
+        if len(edges) - 1 < settings.min_cols:
+            continue
+        # keep only the lines that fit, from the ends inwards
+        while first <= last and not _fits(lines[first], edges):
+            first += 1
+        while last >= first and not _fits(lines[last], edges):
+            last -= 1
+        if last - first + 1 < settings.min_voters:
+            continue
+        while first - 1 > taken and _near(lines[first - 1], lines[first], settings) and _fits(lines[first - 1], edges):
+            first -= 1
+        while last + 1 < len(lines) and _fits(lines[last + 1], edges) and (
+                _near(lines[last], lines[last + 1], settings) or _row_after_gap(lines[last], lines[last + 1], settings)):
+            last += 1
+        table = lines[first:last + 1]
+        boxes = _boxes(table, edges, settings)
+        if boxes is not None:
+            out.append(boxes)
+            taken = last
+    return out
+
+
+def _row_after_gap(above: Line, line: Line, settings: UnruledSettings) -> bool:
+    """A line in pieces (a row) after a wider gap: a tall row's empty bottom (a spreadsheet
+    row higher than its text) is no end of the table."""
+    return (_gap(above, line) <= settings.max_row_gap * max(_height(above), _height(line))
+            and len(segments(line, settings)) >= 2)
+
+
+def _filled(line: Line, edges: Sequence[float]) -> set[int]:
+    return {_col(w, edges) for w in line.words}
+
+
+def _continues(prev: Line, line: Line, usual_gap: float, edges: Sequence[float], settings: UnruledSettings) -> bool:
+    """Is `line` more text of the row whose last line is `prev` (a wrapped cell)?"""
+    if _gap(prev, line) > settings.tight_gap * usual_gap:
+        return False
+    return 0 not in _filled(line, edges)
+
+
+def _anchor_starts(table: Sequence[Line], edges: Sequence[float], settings: UnruledSettings) -> list[int] | None:
+    """Indices of the lines where rows start when an anchor column numbers them: one of the
+    first ANCHOR_COLS columns whose every entry from its first anchor on is an item number or
+    a date, with lines between its entries (rows of several lines). Of anchor columns with as
+    many entries, the top-aligned one (entries on the rows' first lines) says where. None
+    when no column does (every line its own row, `_continues`)."""
+    n_cols = len(edges) - 1
+    best: tuple[int, int, list[int]] | None = None
+    for c in range(min(ANCHOR_COLS, n_cols)):
+        entries = [k for k, l in enumerate(table) if c in _filled(l, edges)]
+        texts = [" ".join(w.text for w in table[k].words if _col(w, edges) == c) for k in entries]
+        first = next((i for i, t in enumerate(texts) if is_anchor(t)), None)
+        if first is None:
+            continue
+        entries, texts = entries[first:], texts[first:]
+        if len(entries) < settings.min_rows or not all(is_anchor(t) for t in texts):
+            continue
+        if len(table) - entries[0] <= len(entries):
+            continue  # one line per entry: every line is a row anyway
+        key = (len(entries), -sum(entries), entries)
+        if best is None or key[:2] > best[:2]:
+            best = key
+    return best[2] if best else None
+
+
+def _col(w: Word, edges: Sequence[float]) -> int:
+    return max(0, min(len(edges) - 2, sum(e <= w.xc for e in edges[1:-1])))
+
+
+def _boxes(table: Sequence[Line], edges: Sequence[float], settings: UnruledSettings) -> CellBoxes | None:
+    """The grid's cell boxes: rows from the lines (an anchor column's entries, or
+    `_continues`), columns from the edges."""
+    gaps = [_gap(a, b) for a, b in zip(table, table[1:])]
+    usual = median(gaps) if gaps else 0.0
+    starts = _anchor_starts(table, edges, settings)
+    rows: list[list[Line]] = [[table[0]]]
+    for k, (prev, line) in enumerate(zip(table, table[1:]), start=1):
+        if starts is not None:
+            joins = k not in starts  # the lines above the first entry are the header's row
+        else:
+            joins = _continues(prev, line, usual, edges, settings)
+        if joins:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    if len(rows) < settings.min_rows:
+        return None
+    ys = [rows[0][0].box[1] - settings.pad]
+    for above, below in zip(rows, rows[1:]):
+        ys.append((above[-1].box[3] + below[0].box[1]) / 2)
+    ys.append(rows[-1][-1].box[3] + settings.pad)
+    edges = [edges[0] - settings.pad, *edges[1:-1], edges[-1] + settings.pad]
+    ruled_at = {y: [(edges[0], edges[-1])] for y in ys}
+    words = [w for l in table for w in l.words]
+    boxes = CellBoxes(_cells(ys, edges, ruled_at, words))
+    boxes.open_edges = []
+    boxes.ruled = False
+    return boxes
