@@ -155,12 +155,51 @@ def score_doc(doc: Doc, preds: Sequence[PredCell]) -> tuple[Counts, list]:
     return total, misses
 
 
+PEER_CACHE = Path(__file__).resolve().parent / "data" / "icdar_peers.json"
+PEER_CODE = ("cellmatch.py", "icdar_gt.py", "tools.py")
+PEER_LIBRARIES = ("camelot-py", "pdfplumber", "pdfminer.six", "pypdfium2", "opencv-python-headless")
+
+
+def peer_key() -> str:
+    """What the peers' scores depend on: their library versions and our scoring code. The
+    cached scores are used only while this is unchanged (ours is always run)."""
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    h = hashlib.sha256()
+    for name in PEER_LIBRARIES:
+        try:
+            h.update(f"{name}={version(name)};".encode())
+        except PackageNotFoundError:
+            h.update(f"{name}=none;".encode())
+    for name in PEER_CODE:
+        h.update((Path(__file__).resolve().parent / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _load_peers(path: Path) -> dict:
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    return cached["scores"] if cached.get("key") == peer_key() else {}
+
+
 def compare(docs: Sequence[Doc], tool_names: Sequence[str] = TOOLS, progress: Callable[[DocResult], None] | None = None,
-            *, fallback: bool = False) -> list[DocResult]:
+            *, fallback: bool = False, peer_cache: Path | None = None) -> list[DocResult]:
+    """Score the tools on the documents. With `peer_cache`, a peer's score on a document is
+    taken from that file when it was made with the same `peer_key()`, and stored there
+    otherwise (the peers are slow: all 67 documents take minutes; ours is always run)."""
+    cached = _load_peers(peer_cache) if peer_cache else {}
+    fresh = dict(cached)
     results = []
     for doc in docs:
         res = DocResult(doc.name)
         for tool in tool_names:
+            entry = f"{tool}|{'then-fallback' if fallback else 'plain'}|{doc.name}"
+            if tool != "ours" and entry in cached:
+                res.counts[tool], res.seconds[tool], res.misses[tool] = Counts(*cached[entry]), 0.0, []
+                continue
             t0 = time.perf_counter()
             try:
                 preds = predictions(tool, doc, fallback=fallback)
@@ -169,9 +208,16 @@ def compare(docs: Sequence[Doc], tool_names: Sequence[str] = TOOLS, progress: Ca
                 preds = []
             res.seconds[tool] = time.perf_counter() - t0
             res.counts[tool], res.misses[tool] = score_doc(doc, preds)
+            if tool != "ours":
+                c = res.counts[tool]
+                fresh[entry] = [c.hits, c.n_pred, c.n_gt]
         results.append(res)
         if progress:
             progress(res)
+    if peer_cache and fresh != cached:
+        peer_cache.parent.mkdir(parents=True, exist_ok=True)
+        peer_cache.write_text(json.dumps({"key": peer_key(), "scores": dict(sorted(fresh.items()))}, indent=0) + "\n",
+                              encoding="utf-8")
     return results
 
 
