@@ -113,7 +113,7 @@ def _run_dagster(raw: Path, curated: Path, state: Path, manifest, workers: int, 
 
     defs = build_definitions(str(raw), str(curated), workers, state_dir=str(state), limits=limits, progress=not quiet)
     with instance_for(state) as instance:
-        plan = make_plan(instance, manifest, curated, force=force)
+        plan = make_plan(instance, manifest, curated, force=force, stored=state / "docs")
         checks = _execute(defs, instance, plan, log_level) if not plan.nothing_to_do else _last_checks(instance, defs)
         defs.resources["doc_io_manager"].remove(keep=set(manifest))
     return plan, checks

@@ -59,6 +59,16 @@ def stale(instance: DagsterInstance, asset, keys: list[str]) -> set[str]:
     return {k for k in keys if done.get(k) != current}
 
 
+def not_stored(stored: Path | None, asset, keys: list[str]) -> set[str]:
+    """Keys whose value of `asset` is not in the per-document store (`io.DocStateIOManager`
+    under `stored`): removed with its file and the file put back, or the store wiped."""
+    if stored is None:
+        return set()
+    folder = stored / asset.key.to_python_identifier()
+    have = {p.stem for p in folder.glob("*.pkl")} if folder.is_dir() else set()
+    return {k for k in keys if k not in have}
+
+
 @dataclass(frozen=True)
 class Plan:
     order: list[str]  # partitions in order
@@ -89,10 +99,13 @@ def curated_digest(instance: DagsterInstance) -> str | None:
 
 def make_plan(
     instance: DagsterInstance, manifest: Mapping[str, str], curated: Path, *, force: bool = False, dry_run: bool = False,
+    stored: Path | None = None,
 ) -> Plan:
+    """`stored`: the per-document store; a value missing there is made again whatever the
+    instance remembers."""
     order = sync_partitions(instance, manifest, dry_run=dry_run)
-    extract = set(order) if force else stale(instance, pdf_document, order)
-    records = set(order) if force else extract | stale(instance, pdf_records, order)
+    extract = set(order) if force else stale(instance, pdf_document, order) | not_stored(stored, pdf_document, order)
+    records = set(order) if force else extract | stale(instance, pdf_records, order) | not_stored(stored, pdf_records, order)
     digest = manifest_digest(dict(manifest))
     files_there = all((curated / f"{name}.parquet").exists() for name in TABLES)
     curated_stale = bool(records) or not files_there or curated_digest(instance) != digest

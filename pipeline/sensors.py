@@ -53,7 +53,7 @@ def raw_folder_sensor(context: SensorEvaluationContext, folders: Folders):
     known = context.instance.get_dynamic_partitions(PDF_PARTITIONS.name)
     new = sorted(set(manifest) - set(known), key=lambda k: (manifest[k], k))
     gone = [k for k in known if k not in manifest]
-    plan = make_plan(context.instance, manifest, folders.curated, dry_run=True)
+    plan = make_plan(context.instance, manifest, folders.curated, dry_run=True, stored=folders.state / "docs")
     runs = run_requests(plan)
     if not runs and not new and not gone:
         return SkipReason("the curated tables are up to date")

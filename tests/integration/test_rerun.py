@@ -52,5 +52,8 @@ def test_nothing_new_needs_no_dagster_and_a_change_takes_the_full_path(tmp_path)
     removed = run(raw, out, quiet=True, state=state)
     assert removed["documents"] == 1
     assert [d["source_file"] for d in pq.read_table(out / "documents.parquet").to_pylist()] == ["b.pdf"]
+    shutil.copy(RAW / "929_BCA-VPB.pdf", raw / "a.pdf")  # put back: its stored rows went with it, so it is read again
+    back = run(raw, out, quiet=True, state=state)
+    assert (back["processed"], back["documents"]) == (1, 2)
     forced = run(raw, out, quiet=True, state=state, force=True)
-    assert forced["processed"] == 1
+    assert forced["processed"] == 2
