@@ -14,6 +14,7 @@ the run: its records say "failed" with the reason, and every other document goes
 
 
 import logging
+import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,7 +98,9 @@ def _extract_all(context: AssetExecutionContext, folders: Folders, keys: list[st
         raise FileNotFoundError(f"{len(missing)} document(s) no longer in {folders.raw}: {missing[:3]}")
     # Few documents: each may use the cores for its pages; many: one core each.
     page_workers = folders.workers if len(keys) < folders.workers else 1
-    tasks = [(k, (k, str(folders.path_of(k, manifest)), page_workers)) for k in keys]
+    # the largest files first, so that no long document is left to run alone at the end
+    paths = {k: folders.path_of(k, manifest) for k in keys}
+    tasks = [(k, (k, str(paths[k]), page_workers)) for k in sorted(keys, key=lambda k: -_size(paths[k]))]
     if len(keys) >= WARM_UP_MIN_DOCS:
         warm_up()
     bar = _progress(len(keys)) if folders.progress else None
@@ -122,6 +125,13 @@ def _extract_all(context: AssetExecutionContext, folders: Folders, keys: list[st
     if bar is not None:
         bar.close()
     return out
+
+
+def _size(path) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:  # gone or unreadable: its child will say why
+        return 0
 
 
 def _progress(total: int):
