@@ -25,6 +25,7 @@ import re
 import pytest
 
 from extractors.document import extract_document
+from tests.fixtures.pages import pages_pdf
 
 FILE = "vn-congbao/congbao-1575-1576-2025-tt99-phuluc3.pdf"
 FIRST, LAST = 1, 5  # file pages read: the table's four, and the form page after it (an image)
@@ -100,15 +101,10 @@ TRUTH = [(page, no, name, code, *marks) for page, no, name, code, marks in ROWS]
 
 @pytest.fixture(scope="module")
 def doc(realworld, tmp_path_factory):
-    import pypdfium2 as pdfium
-
     path = realworld / FILE
     if not path.exists():
         pytest.skip(f"{FILE} is not present")
-    part = tmp_path_factory.mktemp("congbao-forms") / "pages.pdf"
-    new = pdfium.PdfDocument.new()
-    new.import_pages(pdfium.PdfDocument(path), list(range(FIRST - 1, LAST)))
-    new.save(part)
+    part = pages_pdf(path, FIRST, LAST, tmp_path_factory.mktemp("congbao-forms") / "pages.pdf")
     return extract_document(part, ocr=False)
 
 
