@@ -32,6 +32,8 @@ from typing import Callable, Sequence
 
 import pdfplumber
 
+from extractors.pdfpage import LeanPage
+
 from . import tools
 from .cellmatch import Counts, PredCell, score_page
 from .icdar_gt import GtTable, is_ruled, load_tables, rule_edges, structure_xml
@@ -68,11 +70,18 @@ def icdar_pdfs(folder: Path = ICDAR) -> list[Path]:
     return sorted((p for p in folder.glob("*/*.pdf") if structure_xml(p).exists()), key=lambda p: p.stem)
 
 
+@functools.lru_cache(maxsize=None)
 def load_doc(pdf_path: Path) -> Doc:
+    """The document's ground truth, its tables split into ruled and unruled by the rules drawn
+    on their pages (read once per process; the pages' objects are read by `LeanPage`, which
+    gives pdfplumber's own dicts at half the cost)."""
     with pdfplumber.open(pdf_path) as pdf:
         heights = [float(p.height) for p in pdf.pages]
         tables = load_tables(structure_xml(pdf_path), heights)
-        edges = {n: rule_edges(pdf.pages[n - 1]) for n in {t.page for t in tables}}
+        edges = {}
+        for n in sorted({t.page for t in tables}):
+            page = pdf.pages[n - 1]
+            edges[n] = rule_edges(LeanPage(pdf, page.page_obj, page_number=n, initial_doctop=page.initial_doctop))
     ruled = [t for t in tables if is_ruled(t, edges[t.page])]
     return Doc(pdf_path.stem, pdf_path, heights, ruled, [t for t in tables if t not in ruled])
 
