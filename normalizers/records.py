@@ -348,6 +348,10 @@ def _task(doc_id: str, table_no: int, row_no: int, row: LogicalRow, v: dict[str,
     deadline = parse_deadline(repair_deadline_text(v["deadline"]) if ocr and v.get("deadline") else v.get("deadline"))
     lead_raw = v.get("lead") or None
     coord_raw = v.get("coordinators") or None
+    # the bodies are resolved from the OCR'd cell as mended (a slip of a mark, "Tống Thanh tra",
+    # would otherwise hide the body); the cell is kept as read
+    lead_text = repair_text(lead_raw) if ocr and lead_raw else lead_raw
+    coord_text = repair_text(coord_raw) if ocr and coord_raw else coord_raw
     return _build(
         "tasks",
         task_id=task_id(doc_id, table_no, path),
@@ -364,9 +368,9 @@ def _task(doc_id: str, table_no: int, row_no: int, row: LogicalRow, v: dict[str,
         name=repair_text(v["name"]) if ocr else v["name"],
         name_raw=v["name"] if ocr else None,
         lead_agency_raw=lead_raw,
-        lead_agencies=list(resolve_agencies(lead_raw).names),
+        lead_agencies=list(resolve_agencies(lead_text).names),
         coordinating_agency_raw=coord_raw,
-        coordinating_agencies=list(resolve_agencies(coord_raw).names),
+        coordinating_agencies=list(resolve_agencies(coord_text).names),
         required_result=v.get("required_result") or None,
         deadline_raw=v.get("deadline") or None,
         deadline_kind=deadline.kind,

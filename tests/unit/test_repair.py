@@ -130,3 +130,14 @@ def test_deadline_repair_leaves_what_is_not_damaged():
                  "Tháng 6/12025", "6 tháng đầu năm 2025", ""):
         assert repair_deadline_text(text) == " ".join(text.split())
     # "Tháng 6/12025" is not "6/1/2025": a month before a glued year is left for the parser to refuse
+
+
+def test_a_lead_cell_is_resolved_as_mended():
+    """records._task resolves the bodies of an OCR'd lead cell from its mended text: a merger
+    note read with a slipped mark ("chuyến sang") is a note again, not an unknown body."""
+    from normalizers.agencies import resolve_agencies
+
+    read = "Bộ Nông nghiệp và Môi trường (Nhiệm vụ của Bộ Tài nguyên và Môi trường chuyến sang)"
+    assert resolve_agencies(read).unmatched
+    mended = resolve_agencies(repair_text(read))
+    assert mended.names == ("Bộ Nông nghiệp và Môi trường",) and mended.unmatched == ()
