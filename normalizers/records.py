@@ -230,6 +230,10 @@ def _heading_above(pages: Sequence[PageContent], table: LogicalTable) -> _Headin
     page = next((p for p in pages if p.page == page_no), None)
     if page is None:
         return None
+    if page.method == "ocr":  # the row's box is where the (tilted) scan shows it; lines and grids are upright
+        holding = [f for f in page.fragments if f.box[1] - 1 <= (box[1] + box[3]) / 2 <= f.box[3] + 1]
+        if holding:
+            box = (box[0], min(f.box[1] for f in holding), box[2], box[3])
     floor = max((f.box[3] for f in page.fragments if f.box[3] <= box[1] + 1), default=0.0)
     above = [l for l in page.lines if floor - 1 <= l.box[1] and l.box[3] <= box[1] + 1]
     if not above:

@@ -56,12 +56,12 @@ def corpus(tmp_path_factory):
         listings[file] = reports.report_listing(seed, counts, exclude)
         render_pdf(reports.report_spec(f"{seed}/BC-BCA", listings[file]), out / file)
     cur = sc.curated_with([out / f for f in GENERATED], out)
-    return cur, listings
+    return cur, listings, out
 
 
 def _pairs(corpus):
     """(labelled positive pairs, predicted pairs, {other file: number of its tasks}) on the evaluated document pairs."""
-    cur, listings = corpus
+    cur, listings, _ = corpus
     ids = {d["source_file"]: d["doc_id"] for d in cur["documents"]}
     tasks = cur["tasks"]
     positives = {(_find(tasks, ids, _ref(r["directive"])), _find(tasks, ids, _ref(r["other"]))): "real: " + r["note"]
@@ -104,3 +104,51 @@ def test_same_task_links_precision_and_recall(corpus):
         print(f"  FN  ({positives[(a, b)]}) {names[a][:70]!r}\n      {names[b][:70]!r}")
     assert len(positives) >= 80
     assert precision >= MIN_PRECISION and recall >= MIN_RECALL, (precision, recall)
+
+
+
+
+def test_same_task_links_of_scanned_reports_to_the_directive(corpus, tmp_path):
+    """Issue 8: the same pairs, every document but the directive read from a scan (OCR): the two
+    labelled appendices from the scanned corpus (tests/fixtures/scan_corpus.py: tilted up to 2
+    degrees, noise, JPEG) and the generated reports scanned (tests/fixtures/scan.py). A scanned
+    task is the one at the same place (table, part, section, item) as in its text twin."""
+    import shutil
+
+    from tests.fixtures.scan import make_scanned_twin
+    from tests.fixtures.scan_corpus import scan_corpus
+
+    _, listings, out = corpus
+    scans = {}
+    for d in scan_corpus():
+        if f"{d.name}.pdf" in ("71_NQ-CP_BCA.pdf", "552_TB-VPCP_PL2.pdf"):
+            scans[f"{d.name}.pdf"] = shutil.copy(d.scan_pdf, tmp_path / f"scan-{d.name}.pdf")
+    for file, (seed, _) in GENERATED.items():
+        scans[file] = tmp_path / f"scan-{file}"
+        make_scanned_twin(out / file, scans[file], dpi=200, seed=seed)
+    cur = sc.curated_with([Path(p) for p in scans.values()])
+    ids = {d["source_file"]: d["doc_id"] for d in cur["documents"]}
+    scan_ids = {file: ids[Path(path).name] for file, path in scans.items()}
+    tasks = cur["tasks"]
+    at = {(t["doc_id"], t["table_no"], t["part_no"], t["section_no"], t["item_no"]): t["task_id"] for t in tasks}
+    positives = set()
+    for r in _labelled_rows():
+        file, table_no, part_no, section_no, item_no, _ = _ref(r["other"])
+        positives.add((_find(tasks, ids, _ref(r["directive"])), at[(scan_ids[file], table_no, part_no, section_no, item_no)]))
+    directive = {(t["section_no"], t["item_no"]): t["task_id"] for t in tasks if t["doc_id"] == ids[DIRECTIVE]}
+    for file, listing in listings.items():
+        rows = sorted((t for t in tasks if t["doc_id"] == scan_ids[file]), key=lambda t: t["row_no"])
+        assert [t["item_no"] for t in rows] == [str(i) for i in range(1, len(listing) + 1)]
+        positives |= {(directive[listed.label], task["task_id"]) for listed, task in zip(listing, rows) if listed.label}
+    scanned = set(scan_ids.values())
+    predicted = set()
+    for l in cur["links"]:
+        if l["link_type"] == "same_task":
+            pair = {l["src_doc_id"]: l["src_task_id"], l["dst_doc_id"]: l["dst_task_id"]}
+            if ids[DIRECTIVE] in pair and set(pair) & scanned:
+                predicted.add((pair[ids[DIRECTIVE]], pair[(set(pair) & scanned).pop()]))
+    tp = predicted & positives
+    precision, recall = len(tp) / max(len(predicted), 1), len(tp) / len(positives)
+    print(f"\nsame_task, scanned: {len(positives)} labelled pairs, precision {precision:.3f}, recall {recall:.3f}")
+    assert len(positives) >= 80
+    assert precision >= 0.95 and recall >= 0.95, (precision, recall)
