@@ -1,20 +1,30 @@
 """The curated tables of the whole corpus, from the per-document records.
 
-Adds what needs every document at once (the columns `records.CORPUS_COLUMNS` lists):
-the current path of each file (a renamed file keeps its id and records), which documents
-duplicate another (`duplicates`), the id of a cited document when it is in the corpus, and
-'same_task' links between tasks of different documents (`tasks.same_task_pairs`). Each
-curated row is a new dict built in one place from the document's row and those facts.
+Built in two stages, so that a run taking in one file does not rebuild every document's rows:
+- `doc_part`: what one document contributes, alone: its final rows of the tables no other
+  document changes (`LOCAL_TABLES`: pages, cells, tasks, statuses; sorted, in schema order),
+  and what the corpus stage reads of it (document row, links, tasks, shingles, stated counts).
+  It depends only on the document's records and its current path (`source_file`);
+- `corpus_rows`: the tables that need every document at once (`CORPUS_TABLES`), from the parts:
+  the current path of each file (a renamed file keeps its id and records), which documents
+  duplicate another (`duplicates`), the id of a cited document when it is in the corpus, and
+  'same_task' links between tasks of different documents (`tasks.same_task_pairs`).
+A local table is its documents' parts one after the other, in `document_order`. The pipeline
+keeps each document's part (as Arrow) between runs and makes only the parts of new or changed
+documents; `build_curated` makes every part: both are the same two functions.
+Each curated row is a new dict built in one place from the document's row and those facts.
 Rows are sorted on their keys so that the same inputs give the same bytes on every run.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from .agencies import registry_rows
-from .fingerprint import containing_pairs
+from .crosschecks import StatedCount
+from .fingerprint import containing_pairs, containment
 from .records import DocRecords, Row, stable_id
 from .sametask import same_task_pairs
 from .schema import TABLES
@@ -25,30 +35,73 @@ log = logging.getLogger(__name__)
 DUPLICATE_MIN_CONTAINMENT = 0.6
 DUPLICATE_MIN_SHINGLES = 40  # documents with less text than this are never called duplicates
 
+LOCAL_TABLES = ("pages", "cells", "tasks", "statuses")  # one document's rows depend on it alone
+CORPUS_TABLES = ("documents", "links", "agencies")  # need every document
+
+
+@dataclass(frozen=True)
+class DocPart:
+    """One document's contribution to the curated tables, made by `doc_part`.
+
+    `local` holds its final rows of each of `LOCAL_TABLES`; the other fields are what
+    `corpus_rows` reads (`tasks`: the same rows as `local["tasks"]`, in the records' order) (the per-document columns of its `documents` row, its citations,
+    its tasks, its content fingerprint, its stated counts)."""
+
+    doc_id: str
+    source_file: str
+    document: Row
+    links: tuple[Row, ...] = ()
+    tasks: tuple[Row, ...] = ()
+    shingles: frozenset[int] = frozenset()
+    stated_counts: tuple[StatedCount, ...] = ()
+    local: Mapping[str, Sequence[Row]] = field(default_factory=dict)
+
+
+def doc_part(doc_id: str, source_file: str, records: DocRecords) -> DocPart:
+    """The part of one document at path `source_file` (rows checked against the schema)."""
+    own = {doc_id: source_file}
+    tasks = [{**t, "source_file": source_file} for t in records.tasks]
+    local_rows = {"pages": records.pages, "cells": records.cells, "tasks": tasks, "statuses": records.statuses}
+    local = {name: _sorted(name, [_in_schema_order(name, r) for r in local_rows[name]], own) for name in LOCAL_TABLES}
+    return DocPart(
+        doc_id, source_file, records.document, tuple(records.links), tuple(tasks), records.shingles,
+        tuple(records.stated_counts), local,
+    )
+
+
+def document_order(manifest: Mapping[str, str]) -> list[str]:
+    """The documents in the order of their rows: by source_file."""
+    return sorted(manifest, key=lambda d: (manifest[d], d))
+
 
 def build_curated(manifest: Mapping[str, str], records: Mapping[str, DocRecords], version: str) -> dict[str, list[Row]]:
     """Rows of every curated table. `manifest` maps doc_id -> source_file (relative path)."""
-    docs = sorted(manifest, key=lambda d: (manifest[d], d))
-    recs = [records[d] for d in docs]
-    dup_of = duplicates(manifest, records)
+    parts = {d: doc_part(d, manifest[d], records[d]) for d in manifest}
+    corpus = corpus_rows(manifest, parts, version)
+    docs = document_order(manifest)
+    return {
+        name: corpus[name] if name in corpus else [r for d in docs for r in parts[d].local[name]]
+        for name in TABLES
+    }
+
+
+def corpus_rows(
+    manifest: Mapping[str, str], parts: Mapping[str, DocPart], version: str, pairs: SimilarPairs | None = None,
+) -> dict[str, list[Row]]:
+    """Rows of `CORPUS_TABLES`, from the part of every document of `manifest`; `pairs`: the
+    similar pairs of its documents (`similar_pairs`), found here when not given."""
+    docs = document_order(manifest)
+    recs = [parts[d] for d in docs]
+    dup_of = duplicates(manifest, parts, pairs)
     documents = [
         {**r.document, "source_file": manifest[d], "pipeline_version": version, "duplicate_of": dup_of.get(d)}
         for d, r in zip(docs, recs)
     ]
-    tasks = [{**t, "source_file": manifest[t["doc_id"]]} for r in recs for t in r.tasks]
+    tasks = [t for r in recs for t in r.tasks]
     by_number = _number_index(documents)
     links = [{**l, "dst_doc_id": _resolve(l, by_number)} for r in recs for l in r.links]
     links += same_task_links(tasks)
-    agencies = registry_rows()
-    out = {
-        "documents": documents,
-        "pages": [p for r in recs for p in r.pages],
-        "cells": [c for r in recs for c in r.cells],
-        "tasks": tasks,
-        "statuses": [s for r in recs for s in r.statuses],
-        "links": links,
-        "agencies": agencies,
-    }
+    out = {"documents": documents, "links": links, "agencies": registry_rows()}
     return {name: _sorted(name, [_in_schema_order(name, r) for r in rows], manifest) for name, rows in out.items()}
 
 
@@ -75,16 +128,60 @@ def _sorted(name: str, rows: list[Row], manifest: Mapping[str, str]) -> list[Row
 # ---------------------------------------------------------------- duplicates
 
 
-def duplicates(manifest: Mapping[str, str], records: Mapping[str, DocRecords]) -> dict[str, str]:
+@dataclass(frozen=True)
+class SimilarPairs:
+    """Every pair of `docs` (a < b) one of which holds DUPLICATE_MIN_CONTAINMENT of the other's
+    3-grams: kept between runs, since whether two documents are similar depends on those two alone."""
+
+    docs: frozenset[str] = frozenset()
+    pairs: frozenset[tuple[str, str]] = frozenset()
+
+
+# Below this share of new documents, each is compared with every document; above, all pairs are found anew.
+DIRECT_SHARE = 0.05
+
+
+def similar_pairs(sets: Mapping[str, frozenset[int]], known: SimilarPairs | None = None) -> SimilarPairs:
+    """The similar pairs of the documents of `sets` ({doc_id: shingles}). `known`: pairs found
+    before, for documents whose shingles are those of `sets` still; only the pairs with a
+    document not in `known.docs` are looked for (the answer is the same as without `known`)."""
+    ids = set(sets)
+    old = (known.docs & ids) if known is not None else set()
+    new = ids - old
+    if len(new) > DIRECT_SHARE * len(ids):
+        return SimilarPairs(frozenset(ids), frozenset(containing_pairs(sets, DUPLICATE_MIN_CONTAINMENT)))
+    pairs = {(a, b) for a, b in known.pairs if a in old and b in old} if known is not None else set()
+    for x in sorted(new):
+        for b in sorted(ids):
+            if b != x and (b not in new or x < b) and containment(sets[x], sets[b]) >= DUPLICATE_MIN_CONTAINMENT:
+                pairs.add((x, b) if x < b else (b, x))
+    return SimilarPairs(frozenset(ids), frozenset(pairs))
+
+
+def duplicate_candidates(records: Mapping[str, DocRecords | DocPart], manifest: Mapping[str, str]) -> dict[str, frozenset[int]]:
+    """{doc_id: shingles} of the documents with text enough to be compared."""
+    return {d: records[d].shingles for d in sorted(manifest)
+            if d in records and len(records[d].shingles) >= DUPLICATE_MIN_SHINGLES}
+
+
+def duplicates(
+    manifest: Mapping[str, str], records: Mapping[str, DocRecords | DocPart], pairs: SimilarPairs | None = None,
+) -> dict[str, str]:
     """doc_id -> doc_id of its primary, for every document whose content another one also holds.
 
     Content is compared on word 3-grams without diacritics (`DocRecords.shingles`), so a scan
     and its text twin match despite OCR errors: two documents are the same when
     DUPLICATE_MIN_CONTAINMENT of the smaller one's 3-grams are in the other (a scan of the first
     pages of a document is its duplicate too). In each group of such documents the primary is
-    read from text rather than OCR, then comes first by source_file.
+    read from text rather than OCR, then comes first by source_file. `pairs`: the similar pairs
+    of `duplicate_candidates` (found here when not given).
     """
-    ids = sorted(d for d in manifest if d in records and len(records[d].shingles) >= DUPLICATE_MIN_SHINGLES)
+    sets = duplicate_candidates(records, manifest)
+    ids = sorted(sets)
+    if pairs is None:
+        pairs = similar_pairs(sets)
+    if pairs.docs != set(ids):
+        raise ValueError("the similar pairs given are not those of these documents")
     group = {d: d for d in ids}
 
     def root(d: str) -> str:
@@ -93,7 +190,7 @@ def duplicates(manifest: Mapping[str, str], records: Mapping[str, DocRecords]) -
             d = group[d]
         return d
 
-    for a, b in containing_pairs({d: records[d].shingles for d in ids}, DUPLICATE_MIN_CONTAINMENT):
+    for a, b in sorted(pairs.pairs):
         group[root(a)] = root(b)
     members: dict[str, list[str]] = {}
     for d in ids:

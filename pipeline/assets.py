@@ -20,17 +20,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dagster import (
-    AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, AssetIn, AssetSpec,
+    AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, AssetSpec,
     BackfillPolicy, MaterializeResult, MetadataValue, TableColumn, TableSchema, asset, multi_asset,
 )
 
 from extractors.document import ExtractedDocument, extract_document
 from extractors.pdf import INTERNAL_ERROR
-from normalizers.corpus import build_curated
 from normalizers.crosschecks import stated_count_problems
 from normalizers.records import DocRecords, document_records, failed_document
 from normalizers.schema import TABLES, Table
 
+from .parts import PARTS_FILE, curated_tables
 from .store import write_curated
 from .isolation import Failure, run_isolated
 from .partitions import PDF_PARTITIONS
@@ -213,16 +213,17 @@ STATED_COUNTS = AssetCheckSpec(
 )
 
 
-@multi_asset(specs=CURATED_SPECS, ins={"pdf_records": AssetIn()}, check_specs=[STATED_COUNTS])
-def curated(context: AssetExecutionContext, folders: Folders, pdf_records: dict[str, DocRecords]):
-    """Every curated table of the documents now in the raw folder, replaced all at once."""
+@multi_asset(specs=CURATED_SPECS, check_specs=[STATED_COUNTS])
+def curated(context: AssetExecutionContext, folders: Folders):
+    """Every curated table of the documents now in the raw folder, replaced all at once.
+
+    Reads the stored records itself (`parts.py`), and only those of documents whose rows
+    changed since the last run: the others' rows are kept from it."""
     manifest = folders.manifest()
-    missing = sorted(set(manifest) - set(pdf_records))
-    if missing:
-        raise RuntimeError(f"{len(missing)} document(s) not processed yet: {missing[:3]}")
-    records = {k: pdf_records[k] for k in manifest}
-    tables = build_curated(manifest, records, pipeline_version())
-    written = write_curated(folders.curated, tables)
+    result = curated_tables(dict(manifest), folders.state / "docs" / pdf_records.key.to_python_identifier(),
+                            folders.state / PARTS_FILE, pipeline_version())
+    context.log.info(f"curated tables: {result.made} of {len(manifest)} document(s) made again")
+    written = write_curated(folders.curated, result.tables)
     digest = manifest_digest(manifest)
     for name, data in written.items():
         yield MaterializeResult(asset_key=name, metadata={
@@ -232,8 +233,9 @@ def curated(context: AssetExecutionContext, folders: Folders, pdf_records: dict[
             "path": MetadataValue.path(str(folders.curated / f"{name}.parquet")),
             "manifest_digest": digest,
         })
-    problems = stated_count_problems({k: r.stated_counts for k, r in records.items() if r.stated_counts}, tables)
-    checked = sum(len(r.stated_counts) for r in records.values())
+    parts = result.parts
+    problems = stated_count_problems({k: p.stated_counts for k, p in parts.items() if p.stated_counts}, result.rows)
+    checked = sum(len(p.stated_counts) for p in parts.values())
     yield AssetCheckResult(
         check_name="stated_counts", asset_key="tasks", passed=not problems, severity=AssetCheckSeverity.WARN,
         metadata={"statements": checked, "differences": MetadataValue.md("\n".join(f"- {p}" for p in problems) or "none")},

@@ -108,13 +108,15 @@ def _run_dagster(raw: Path, curated: Path, state: Path, manifest, workers: int, 
                  log_level: str):
     """Plan against the Dagster instance's records and execute; returns the plan and the checks."""
     from .definitions import build_definitions
-    from .plan import make_plan
+    from .plan import make_plan, remember_code_versions
     from .resources import instance_for
 
     defs = build_definitions(str(raw), str(curated), workers, state_dir=str(state), limits=limits, progress=not quiet)
     with instance_for(state) as instance:
         plan = make_plan(instance, manifest, curated, force=force, stored=state / "docs")
         checks = _execute(defs, instance, plan, log_level) if not plan.nothing_to_do else _last_checks(instance, defs)
+        if plan.records:
+            remember_code_versions(instance, state / "docs")
         defs.resources["doc_io_manager"].remove(keep=set(manifest))
     return plan, checks
 

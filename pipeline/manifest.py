@@ -189,6 +189,6 @@ def scan(raw_dir: Path, cache_file: Path | None = None) -> Manifest:
         paths[digest] = Path(path)
     for s in skipped:
         log.debug("raw folder: skipped %s: %s", s.path, s.reason)  # the runner reports them once
-    if cache_file:
+    if cache_file and fresh != cache:  # unchanged: not written again (a run scans the folder more than once)
         _save_cache(cache_file, fresh)
     return Manifest(names, paths, tuple(sorted(skipped, key=lambda s: _sort_key(s.path))))

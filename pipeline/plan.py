@@ -10,6 +10,8 @@ Shared by `nhiemvu run` and the raw-folder sensor, so both take the same decisio
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -40,22 +42,71 @@ def sync_partitions(instance: DagsterInstance, manifest: Mapping[str, str], *, d
     return [k for k in known if k in manifest] + new
 
 
-def code_versions(instance: DagsterInstance, key: AssetKey) -> dict[str, str]:
-    """{partition: code version of its latest materialization} for one asset."""
+CODE_VERSIONS_FILE = "code-versions.json"
+
+
+def code_versions(instance: DagsterInstance, key: AssetKey, cache: Path | None = None) -> dict[str, str]:
+    """{partition: code version of its latest materialization} for one asset.
+
+    A materialization event never changes once stored, so the code version of each event read
+    is kept in `cache` (a file of the state folder), and only the events not read before are
+    fetched: a run taking in one file reads one or two events, not every document's. The cache
+    belongs to one event log (the id of the instance's first run): another one starts afresh."""
     ids = instance.get_latest_storage_id_by_partition(key, DagsterEventType.ASSET_MATERIALIZATION)
     if not ids:
         return {}
-    records = instance.fetch_materializations(
-        AssetRecordsFilter(asset_key=key, storage_ids=list(ids.values())), limit=len(ids),
-    ).records
-    return {r.partition_key: (r.asset_materialization.tags or {}).get(CODE_VERSION_TAG, "") for r in records}
+    name = key.to_user_string()
+    log_id, kept = _read_cache(instance, cache)
+    known = kept.get(name, {})
+    missing = [i for i in ids.values() if str(i) not in known]
+    if missing:
+        records = instance.fetch_materializations(
+            AssetRecordsFilter(asset_key=key, storage_ids=missing), limit=len(missing),
+        ).records
+        known.update({str(r.storage_id): (r.asset_materialization.tags or {}).get(CODE_VERSION_TAG, "") for r in records})
+    latest = {str(i): known[str(i)] for i in ids.values() if str(i) in known}
+    if cache is not None and latest != kept.get(name):
+        _write_cache(cache, log_id, {**kept, name: latest})
+    return {p: known.get(str(i), "") for p, i in ids.items()}
 
 
-def stale(instance: DagsterInstance, asset, keys: list[str]) -> set[str]:
+def _event_log_id(instance: DagsterInstance) -> str:
+    first = instance.get_run_records(limit=1, order_by="id", ascending=True)
+    return first[0].dagster_run.run_id if first else ""
+
+
+def _read_cache(instance: DagsterInstance, cache: Path | None) -> tuple[str, dict[str, dict[str, str]]]:
+    """(id of the instance's event log, {asset: {storage id: code version}} kept for it)."""
+    if cache is None:
+        return "", {}
+    log_id = _event_log_id(instance)
+    try:
+        kept = json.loads(cache.read_text())
+        if kept.get("event_log") == log_id and isinstance(kept.get("versions"), dict):
+            return log_id, kept["versions"]
+    except (OSError, ValueError, AttributeError):  # none yet, or damaged: read the events again
+        pass
+    return log_id, {}
+
+
+def _write_cache(cache: Path, log_id: str, versions: dict) -> None:
+    tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"event_log": log_id, "versions": versions}))
+    os.replace(tmp, cache)
+
+
+def remember_code_versions(instance: DagsterInstance, stored: Path) -> None:
+    """Read the events of a run just made into the cache of `code_versions`, so that the next
+    run's plan reads none of them (a large run's events are read here, once)."""
+    for asset in (pdf_document, pdf_records):
+        code_versions(instance, asset.key, stored.parent / CODE_VERSIONS_FILE)
+
+
+def stale(instance: DagsterInstance, asset, keys: list[str], cache: Path | None = None) -> set[str]:
     """Keys whose latest materialization of `asset` is missing or of another code version."""
     key = asset.key
     current = asset.code_versions_by_key[key]
-    done = code_versions(instance, key)
+    done = code_versions(instance, key, cache)
     return {k for k in keys if done.get(k) != current}
 
 
@@ -101,11 +152,14 @@ def make_plan(
     instance: DagsterInstance, manifest: Mapping[str, str], curated: Path, *, force: bool = False, dry_run: bool = False,
     stored: Path | None = None,
 ) -> Plan:
-    """`stored`: the per-document store; a value missing there is made again whatever the
-    instance remembers."""
+    """`stored`: the per-document store (`<state>/docs`); a value missing there is made again
+    whatever the instance remembers. The code versions read from the instance are cached
+    beside it (`<state>/code-versions.json`)."""
     order = sync_partitions(instance, manifest, dry_run=dry_run)
-    extract = set(order) if force else stale(instance, pdf_document, order) | not_stored(stored, pdf_document, order)
-    records = set(order) if force else extract | stale(instance, pdf_records, order) | not_stored(stored, pdf_records, order)
+    cache = None if stored is None else stored.parent / CODE_VERSIONS_FILE
+    extract = set(order) if force else stale(instance, pdf_document, order, cache) | not_stored(stored, pdf_document, order)
+    records = set(order) if force else (
+        extract | stale(instance, pdf_records, order, cache) | not_stored(stored, pdf_records, order))
     digest = manifest_digest(dict(manifest))
     files_there = all((curated / f"{name}.parquet").exists() for name in TABLES)
     curated_stale = bool(records) or not files_there or curated_digest(instance) != digest

@@ -101,8 +101,9 @@ def recover_curated(curated: Path) -> str | None:
     return "rolled back"
 
 
-def write_curated(curated: Path, tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, pa.Table]:
-    """Write every curated table, replacing the old set all at once; returns the Arrow tables."""
+def write_curated(curated: Path, tables: Mapping[str, Sequence[Mapping[str, Any]] | pa.Table]) -> dict[str, pa.Table]:
+    """Write every curated table, replacing the old set all at once; returns the Arrow tables.
+    A table is given as its rows, or as the Arrow table `arrow_table` made (of its schema)."""
     curated.mkdir(parents=True, exist_ok=True)
     recover_curated(curated)
     staging = curated / STAGING
@@ -110,7 +111,10 @@ def write_curated(curated: Path, tables: Mapping[str, Sequence[Mapping[str, Any]
     written = {}
     try:
         for name, rows in tables.items():
-            data = arrow_table(TABLES[name], rows)
+            data = rows if isinstance(rows, pa.Table) else arrow_table(TABLES[name], rows)
+            expected = arrow_table(TABLES[name], []).schema
+            if not data.schema.equals(expected, check_metadata=True):
+                raise ValueError(f"{name}: the Arrow table's schema is not the declared one")
             pq.write_table(data, staging / f"{name}.parquet", compression="zstd")
             written[name] = data
         for path in staging.glob("*.parquet"):

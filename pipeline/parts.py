@@ -1,0 +1,140 @@
+"""Each document's part of the curated tables, kept between runs, so that taking in one new
+file does not rebuild (nor even read) the rows of every other document.
+
+A document's part (`normalizers.corpus.doc_part`) is its final rows of the tables no other
+document changes (pages, cells, tasks, statuses) and what the corpus-wide step reads of it.
+Every part is kept in one file of the state folder (`curated-parts.pkl`): the local tables of
+all documents as Arrow tables, one after the other, an index of each document's rows in them,
+the small corpus-wide inputs of each document, and the pairs of similar documents (whether
+two documents are duplicates depends on those two alone: only a new document is compared
+with the others). A run makes the part of a document only
+when its stored records changed (a new `pdf_records` file, a renamed file, another code
+version); every other document's rows are slices of the previous run's tables. The curated
+tables are then the parts concatenated in document order, and the corpus-wide tables
+(`normalizers.corpus.corpus_rows`). A full rebuild is the same code with every part made,
+so the two cannot differ (tests/integration/test_parts.py checks it, byte for byte).
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+import pyarrow as pa
+
+from normalizers.corpus import (
+    LOCAL_TABLES, DocPart, SimilarPairs, corpus_rows, doc_part, document_order, duplicate_candidates, similar_pairs,
+)
+from normalizers.records import Row
+from normalizers.schema import TABLES
+
+from .store import _atomic_write_bytes, arrow_table
+from .versions import fingerprint
+
+log = logging.getLogger(__name__)
+
+PARTS_FILE = "curated-parts.pkl"
+FORMAT = 2
+
+
+@lru_cache(maxsize=None)
+def parts_version() -> str:
+    """Parts are made by the normalizers and written by this package: a change to either
+    makes every part again."""
+    return f"{FORMAT}.{fingerprint('extractors', 'normalizers', 'pipeline')}"
+
+
+@dataclass
+class Curated:
+    """The curated tables of a corpus, and what the checks of the run read besides."""
+
+    tables: dict[str, pa.Table]
+    rows: dict[str, list[Row]]  # rows of documents and of the tasks (for the stated-counts check)
+    parts: dict[str, DocPart]  # without their local rows but the tasks
+    made: int  # parts made in this run
+
+
+def _records_key(records: Path, source_file: str) -> tuple | None:
+    """What identifies a document's stored records and path (None: no records stored)."""
+    try:
+        st = records.stat()
+    except FileNotFoundError:
+        return None
+    return (source_file, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _load(path: Path) -> dict:
+    """The parts kept by the last run (empty when none, unreadable or of other code)."""
+    try:
+        kept = pickle.loads(path.read_bytes())
+        if kept.get("version") == parts_version():
+            return kept
+    except FileNotFoundError:
+        pass
+    except Exception:  # noqa: BLE001 - a damaged cache is made again, never trusted
+        log.exception("the parts kept in %s cannot be read: every part is made again", path)
+    return {"docs": {}, "tables": {}, "pairs": SimilarPairs()}
+
+
+def _empty(name: str) -> pa.Table:
+    return arrow_table(TABLES[name], [])
+
+
+def curated_tables(manifest: Mapping[str, str], records_dir: Path, parts_file: Path, version: str) -> Curated:
+    """The curated tables of the documents of `manifest` ({doc_id: source_file}), whose records
+    are stored in `records_dir` (`<doc_id>.pkl`); keeps the parts in `parts_file` for the next run."""
+    kept = _load(parts_file)
+    old_docs, old_tables, old_pairs = kept["docs"], kept["tables"], kept["pairs"]
+    docs = document_order(manifest)
+    summaries: dict[str, DocPart] = {}
+    chunks: dict[str, list[pa.Table]] = {name: [] for name in LOCAL_TABLES}
+    index: dict[str, tuple] = {}
+    offsets = dict.fromkeys(LOCAL_TABLES, 0)
+    made = 0
+    reused = set()
+    for d in docs:
+        path = records_dir / f"{d}.pkl"
+        key = _records_key(path, manifest[d])
+        if key is None:
+            raise RuntimeError(f"document {d} ({manifest[d]}) not processed yet: its records are not stored in {records_dir}")
+        old = old_docs.get(d)
+        if old is not None and old[0] == key:
+            summary, spans = old[1], old[2]
+            local = {name: old_tables[name].slice(*spans[name]) for name in LOCAL_TABLES}
+            reused.add(d)
+        else:
+            part = doc_part(d, manifest[d], pickle.loads(path.read_bytes()))
+            local = {name: arrow_table(TABLES[name], part.local[name]) for name in LOCAL_TABLES}
+            summary = replace(part, local={"tasks": part.local["tasks"]})
+            made += 1
+        spans = {}
+        for name in LOCAL_TABLES:
+            n = local[name].num_rows
+            spans[name] = (offsets[name], n)
+            offsets[name] += n
+            if n:
+                chunks[name].append(local[name])
+        summaries[d] = summary
+        index[d] = (key, summary, spans)
+    tables: dict[str, pa.Table] = {}
+    for name in LOCAL_TABLES:
+        tables[name] = pa.concat_tables(chunks[name]).combine_chunks() if chunks[name] else _empty(name)
+    # documents whose part is kept keep their similar pairs among themselves
+    pairs = similar_pairs(duplicate_candidates(summaries, manifest),
+                          SimilarPairs(old_pairs.docs & reused, old_pairs.pairs))
+    corpus = corpus_rows(manifest, summaries, version, pairs)
+    for name, rows in corpus.items():
+        tables[name] = arrow_table(TABLES[name], rows)
+    if made or index.keys() != old_docs.keys() or pairs != old_pairs:
+        _atomic_write_bytes(parts_file, pickle.dumps(
+            {"version": parts_version(), "docs": index, "tables": {n: tables[n] for n in LOCAL_TABLES}, "pairs": pairs},
+            protocol=pickle.HIGHEST_PROTOCOL,
+        ))
+    tasks = [t for d in docs for t in summaries[d].local["tasks"]]
+    return Curated({name: tables[name] for name in TABLES}, {"documents": corpus["documents"], "tasks": tasks},
+                   summaries, made)
+
