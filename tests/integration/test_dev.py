@@ -65,6 +65,22 @@ def _stop_and_check_nothing_left(proc: subprocess.Popen, sig: signal.Signals) ->
     assert [p for p in tree if _alive(p)] == []
 
 
+def _cleanup(proc: subprocess.Popen) -> None:
+    """After a failure: stop `nhiemvu dev` as a user would (it forwards SIGTERM to `dagster dev`,
+    which runs in a session of its own), then kill whatever is left."""
+    if proc.poll() is not None:
+        return
+    tree = _descendants(proc.pid)
+    os.kill(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        pass
+    for pid in [proc.pid, *tree]:
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
 def test_nhiemvu_dev_stopped_by_sigint_leaves_no_process_behind(tmp_path):
     """Ctrl-C in the terminal (SIGTERM, as a service manager stops it, is the end of the sensor test)."""
     port = _free_port()
@@ -81,8 +97,7 @@ def test_nhiemvu_dev_stopped_by_sigint_leaves_no_process_behind(tmp_path):
             pytest.fail("the Dagster UI did not come up")
         _stop_and_check_nothing_left(proc, signal.SIGINT)
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, 9)
+        _cleanup(proc)
 
 
 def test_the_sensor_under_nhiemvu_dev_takes_dropped_and_replaced_files_in(tmp_path):
@@ -116,5 +131,4 @@ def test_the_sensor_under_nhiemvu_dev_takes_dropped_and_replaced_files_in(tmp_pa
                         "a dropped and a replaced file")
         _stop_and_check_nothing_left(proc, signal.SIGTERM)
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, 9)
+        _cleanup(proc)
