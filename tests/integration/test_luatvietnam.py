@@ -24,6 +24,7 @@ import pytest
 
 from extractors.document import extract_document
 from normalizers.records import document_records
+from tests.fixtures.pages import pages_pdf
 
 DIR = "vn-luatvietnam"
 
@@ -73,11 +74,10 @@ def _read(realworld, tmp_path_factory, name: str, first: int, last: int):
     path = realworld / DIR / name
     if not path.exists():
         pytest.skip(f"{DIR}/{name} is not present")
-    part = tmp_path_factory.mktemp("luatvn") / f"{path.stem}-{first}-{last}.pdf"
-    src, new = pdfium.PdfDocument(path), pdfium.PdfDocument.new()
-    new.import_pages(src, list(range(first - 1, last)))
-    new.save(part)
-    rotations = [new[i].get_rotation() for i in range(len(new))]
+    part = pages_pdf(path, first, last, tmp_path_factory.mktemp("luatvn") / f"{path.stem}-{first}-{last}.pdf")
+    saved = pdfium.PdfDocument(part)
+    rotations = [saved[i].get_rotation() for i in range(len(saved))]
+    saved.close()
     doc = extract_document(part)
     return doc, document_records(path.stem, doc), rotations
 

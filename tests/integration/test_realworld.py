@@ -31,13 +31,13 @@ from functools import lru_cache
 from pathlib import Path
 
 import pdfplumber
-import pypdfium2 as pdfium
 import pytest
 from rapidfuzz import fuzz
 
 from extractors.document import extract_document, read_pages
 from extractors.stitch import LogicalTable
 from normalizers.records import cell_rows
+from tests.fixtures.pages import pages_pdf
 
 _BREAK_AFTER_JOINER = re.compile(r"(?<=\w[-/])\s+(?=\w)")
 _DATE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
@@ -180,18 +180,10 @@ def test_icdar_all_documents_exact_cells_at_least_the_best_peer(realworld):
 VN_TABLE_PAGES = range(10, 15)  # 10209536.pdf: the appendix table, pp. 10-14
 
 
-def _pages_pdf(src: Path, pages: range, out: Path) -> Path:
-    doc = pdfium.PdfDocument(src)
-    new = pdfium.PdfDocument.new()
-    new.import_pages(doc, [p - 1 for p in pages])
-    new.save(out)
-    return out
-
-
 @pytest.fixture
 def image_only_pdfs(realworld, tmp_path) -> dict[str, tuple[Path, int]]:
     """Path and page count of each image-only fixture."""
-    vn = _pages_pdf(realworld / "vn-luatvietnam" / "10209536.pdf", VN_TABLE_PAGES, tmp_path / "vn.pdf")
+    vn = pages_pdf(realworld / "vn-luatvietnam" / "10209536.pdf", VN_TABLE_PAGES[0], VN_TABLE_PAGES[-1], tmp_path / "vn.pdf")
     return {
         "camelot image.pdf": (realworld / "camelot" / "image.pdf", 1),
         "pdfplumber issue-203": (realworld / "pdfplumber" / "issue-203-decimalize.pdf", 3),
@@ -221,7 +213,7 @@ def test_one_scanned_page_is_ocrd_into_its_table(realworld, tmp_path):
     "Tên dự án | Mục tiêu dự án | Cơ quan thực hiện (Cơ quan chủ trì, Cơ quan phối hợp) |
     Thời gian thực hiện | Kinh phí thực hiện", the column-number row (1)-(6) and a
     section row "II. Các dự án phát triển chợ ở địa bàn nông thôn" (seen on the page image)."""
-    path = _pages_pdf(realworld / "vn-luatvietnam" / "10209536.pdf", range(10, 11), tmp_path / "p10.pdf")
+    path = pages_pdf(realworld / "vn-luatvietnam" / "10209536.pdf", 10, 10, tmp_path / "p10.pdf")
     t0 = time.perf_counter()
     doc = extract_document(path)
     assert time.perf_counter() - t0 < 60
