@@ -25,7 +25,7 @@ import re
 import pytest
 
 from extractors.document import extract_document
-from tests.fixtures.pages import pages_pdf
+from tests.fixtures.pages import realworld_pages
 
 FILE = "vn-congbao/congbao-1575-1576-2025-tt99-phuluc3.pdf"
 FIRST, LAST = 1, 5  # file pages read: the table's four, and the form page after it (an image)
@@ -101,10 +101,7 @@ TRUTH = [(page, no, name, code, *marks) for page, no, name, code, marks in ROWS]
 
 @pytest.fixture(scope="module")
 def doc(realworld, tmp_path_factory):
-    path = realworld / FILE
-    if not path.exists():
-        pytest.skip(f"{FILE} is not present")
-    part = pages_pdf(path, FIRST, LAST, tmp_path_factory.mktemp("congbao-forms") / "pages.pdf")
+    part = realworld_pages(realworld / FILE, FIRST, LAST, tmp_path_factory.mktemp("congbao-forms") / "pages.pdf")
     return extract_document(part, ocr=False)
 
 

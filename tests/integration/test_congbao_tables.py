@@ -21,7 +21,7 @@ import re
 import pytest
 
 from extractors.document import extract_document
-from tests.fixtures.pages import pages_pdf
+from tests.fixtures.pages import realworld_pages
 
 FILE = "vn-congbao/congbao-1565-1566-2025-tt99-phuluc2.pdf"
 HEADERS = ("Số TT", "SỐ HIỆU TK / Cấp 1", "SỐ HIỆU TK / Cấp 2", "TÊN TÀI KHOẢN")
@@ -95,10 +95,7 @@ FIRST, LAST = 33, 44  # file pages read (the table's, and the page after it)
 
 @pytest.fixture(scope="module")
 def accounts(realworld, tmp_path_factory):
-    path = realworld / FILE
-    if not path.exists():
-        pytest.skip(f"{FILE} is not present")
-    part = pages_pdf(path, FIRST, LAST, tmp_path_factory.mktemp("congbao") / "pages.pdf")
+    part = realworld_pages(realworld / FILE, FIRST, LAST, tmp_path_factory.mktemp("congbao") / "pages.pdf")
     doc = extract_document(part, ocr=False)
     (table,) = [t for t in doc.tables if t.headers and t.headers[0] == "Số TT"]
     return table

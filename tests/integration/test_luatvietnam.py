@@ -24,7 +24,7 @@ import pytest
 
 from extractors.document import extract_document
 from normalizers.records import document_records
-from tests.fixtures.pages import pages_pdf
+from tests.fixtures.pages import realworld_pages
 
 DIR = "vn-luatvietnam"
 
@@ -72,9 +72,7 @@ def _read(realworld, tmp_path_factory, name: str, first: int, last: int):
     import pypdfium2 as pdfium
 
     path = realworld / DIR / name
-    if not path.exists():
-        pytest.skip(f"{DIR}/{name} is not present")
-    part = pages_pdf(path, first, last, tmp_path_factory.mktemp("luatvn") / f"{path.stem}-{first}-{last}.pdf")
+    part = realworld_pages(path, first, last, tmp_path_factory.mktemp("luatvn") / f"{path.stem}-{first}-{last}.pdf")
     saved = pdfium.PdfDocument(part)
     rotations = [saved[i].get_rotation() for i in range(len(saved))]
     saved.close()
