@@ -43,9 +43,11 @@ CORPUS_TABLES = ("documents", "links", "agencies")  # need every document
 class DocPart:
     """One document's contribution to the curated tables, made by `doc_part`.
 
-    `local` holds its final rows of each of `LOCAL_TABLES`; the other fields are what
-    `corpus_rows` reads (`tasks`: the same rows as `local["tasks"]`, in the records' order) (the per-document columns of its `documents` row, its citations,
-    its tasks, its content fingerprint, its stated counts)."""
+    `local` holds its final rows of each of `LOCAL_TABLES` (sorted, in schema order); the other
+    fields are what `corpus_rows` and the checks read: the per-document columns of its
+    `documents` row, its citations, its tasks (in the records' order, with `source_file`),
+    its content fingerprint, its stated counts. A part kept between runs keeps its local rows
+    as Arrow elsewhere (`pipeline/parts.py`) and `local` empty."""
 
     doc_id: str
     source_file: str

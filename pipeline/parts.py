@@ -38,7 +38,7 @@ from .versions import fingerprint
 log = logging.getLogger(__name__)
 
 PARTS_FILE = "curated-parts.pkl"
-FORMAT = 2
+FORMAT = 3
 
 
 @lru_cache(maxsize=None)
@@ -54,7 +54,7 @@ class Curated:
 
     tables: dict[str, pa.Table]
     rows: dict[str, list[Row]]  # rows of documents and of the tasks (for the stated-counts check)
-    parts: dict[str, DocPart]  # without their local rows but the tasks
+    parts: dict[str, DocPart]  # without their local rows (`DocPart.local` empty)
     made: int  # parts made in this run
 
 
@@ -109,7 +109,7 @@ def curated_tables(manifest: Mapping[str, str], records_dir: Path, parts_file: P
         else:
             part = doc_part(d, manifest[d], pickle.loads(path.read_bytes()))
             local = {name: arrow_table(TABLES[name], part.local[name]) for name in LOCAL_TABLES}
-            summary = replace(part, local={"tasks": part.local["tasks"]})
+            summary = replace(part, local={})  # its local rows are kept as Arrow, in the tables
             made += 1
         spans = {}
         for name in LOCAL_TABLES:
@@ -134,7 +134,7 @@ def curated_tables(manifest: Mapping[str, str], records_dir: Path, parts_file: P
             {"version": parts_version(), "docs": index, "tables": {n: tables[n] for n in LOCAL_TABLES}, "pairs": pairs},
             protocol=pickle.HIGHEST_PROTOCOL,
         ))
-    tasks = [t for d in docs for t in summaries[d].local["tasks"]]
+    tasks = [t for d in docs for t in summaries[d].tasks]
     return Curated({name: tables[name] for name in TABLES}, {"documents": corpus["documents"], "tasks": tasks},
                    summaries, made)
 

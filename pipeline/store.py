@@ -111,10 +111,12 @@ def write_curated(curated: Path, tables: Mapping[str, Sequence[Mapping[str, Any]
     written = {}
     try:
         for name, rows in tables.items():
-            data = rows if isinstance(rows, pa.Table) else arrow_table(TABLES[name], rows)
-            expected = arrow_table(TABLES[name], []).schema
-            if not data.schema.equals(expected, check_metadata=True):
-                raise ValueError(f"{name}: the Arrow table's schema is not the declared one")
+            if isinstance(rows, pa.Table):  # made elsewhere: it must have the declared schema
+                data = rows
+                if not data.schema.equals(arrow_table(TABLES[name], []).schema, check_metadata=True):
+                    raise ValueError(f"{name}: the Arrow table's schema is not the declared one")
+            else:  # rows: checked one by one as they become the table
+                data = arrow_table(TABLES[name], rows)
             pq.write_table(data, staging / f"{name}.parquet", compression="zstd")
             written[name] = data
         for path in staging.glob("*.parquet"):
