@@ -14,9 +14,10 @@ are PDF points with the origin at the top-left of the page (pdfplumber's).
 from __future__ import annotations
 
 import datetime
+import functools
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import pyarrow as pa
 
@@ -293,34 +294,44 @@ def to_arrow(table: Table, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
             missing, extra = sorted(expected - r.keys()), sorted(r.keys() - expected)
             raise RowError(f"{table.name} row {i}: missing columns {missing}, unexpected columns {extra}")
     for c in table.columns:
+        fits = _checker(c.type)
         for i, r in enumerate(rows):
-            if not _fits(r[c.name], c.type):
-                raise RowError(f"{table.name} row {i}: {c.name} = {r[c.name]!r} is not {c.type}")
-            if r[c.name] is None and not c.nullable:
-                raise RowError(f"{table.name} row {i}: {c.name} is null but the column is not nullable")
+            value = r[c.name]
+            if value is None:
+                if not c.nullable:
+                    raise RowError(f"{table.name} row {i}: {c.name} is null but the column is not nullable")
+            elif not fits(value):
+                raise RowError(f"{table.name} row {i}: {c.name} = {value!r} is not {c.type}")
     arrays = [pa.array([r[c.name] for r in rows], type=c.type) for c in table.columns]
     return pa.Table.from_arrays(arrays, schema=table.arrow_schema())
 
 
 def _fits(value: Any, type_: pa.DataType) -> bool:
     """Whether a Python value is of the column's type as it is (None fits every type)."""
-    if value is None:
-        return True
+    return value is None or _checker(type_)(value)
+
+
+@functools.lru_cache(maxsize=None)
+def _checker(type_: pa.DataType) -> Callable[[Any], bool]:
+    """The test of a non-null value against a column type, made once per type (a table of
+    many rows asks it for every value)."""
     if pa.types.is_string(type_):
-        return isinstance(value, str)
+        return lambda v: isinstance(v, str)
     if pa.types.is_boolean(type_):
-        return isinstance(value, bool)
+        return lambda v: isinstance(v, bool)
     if pa.types.is_integer(type_):
-        return isinstance(value, int) and not isinstance(value, bool)
+        return lambda v: isinstance(v, int) and not isinstance(v, bool)
     if pa.types.is_floating(type_):
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
+        return lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
     if pa.types.is_date(type_):
-        return isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
+        return lambda v: isinstance(v, datetime.date) and not isinstance(v, datetime.datetime)
     if pa.types.is_list(type_):
-        return isinstance(value, (list, tuple)) and all(_fits(v, type_.value_type) for v in value)
+        item = type_.value_type
+        return lambda v: isinstance(v, (list, tuple)) and all(_fits(x, item) for x in v)
     if pa.types.is_struct(type_):
-        return isinstance(value, Mapping) and value.keys() == {f.name for f in type_} and all(
-            _fits(value[f.name], f.type) for f in type_)
+        names = {f.name for f in type_}
+        fields = [(f.name, f.type) for f in type_]
+        return lambda v: isinstance(v, Mapping) and v.keys() == names and all(_fits(v[n], t) for n, t in fields)
     raise TypeError(f"no rule for {type_}")
 
 
