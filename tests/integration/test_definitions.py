@@ -22,7 +22,10 @@ def test_definitions_load_with_assets_checks_jobs_and_sensor():
     assert {"pdf_document", "pdf_records", "documents", "pages", "cells", "tasks", "statuses", "links", "agencies"} <= keys
     assert "ingest" in {j.name for j in repo.get_all_jobs()}
     assert repo.has_sensor_def("raw_folder_sensor")
-    assert len(list(defs.asset_checks)) >= 10
+    checks = {f"{k.asset_key.to_user_string()}:{k.name}" for k in repo.asset_graph.asset_check_keys}
+    assert {f"{t}:conforms_to_schema" for t in ("documents", "pages", "cells", "tasks", "statuses", "links", "agencies")} <= checks
+    assert {"pages:one_row_per_page", "pages:few_failed_pages", "pages:no_internal_errors", "tasks:agencies_resolved",
+            "tasks:stated_counts"} <= checks
 
 
 def test_folders_are_configurable():
