@@ -3,7 +3,8 @@
 
 `pdf_document` runs `extractors.document.extract_document` (the very function the accuracy
 tests and benchmarks measure) in a child process per document, with a time and memory
-limit, several documents at once. One run may hold many partitions (a single-run backfill
+limit, several documents at once (`reading.py`); documents `nhiemvu run` read ahead while
+Dagster started (`headstart.py`) are taken as they were read. One run may hold many partitions (a single-run backfill
 policy): the step's value is `{doc_id: value}`.
 
 Each per-document asset has a `code_version` (`versions.py`): an upgrade of the extractors
@@ -13,27 +14,25 @@ the run: its records say "failed" with the reason, and every other document goes
 """
 
 
-import logging
-import os
-import pickle
-from dataclasses import dataclass
-from pathlib import Path
+from itertools import chain
 
 from dagster import (
     AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, AssetSpec,
     BackfillPolicy, MaterializeResult, MetadataValue, TableColumn, TableSchema, asset, multi_asset,
 )
 
-from extractors.document import ExtractedDocument, extract_document
 from extractors.pdf import INTERNAL_ERROR
 from normalizers.crosschecks import stated_count_problems
 from normalizers.records import DocRecords, document_records, failed_document
 from normalizers.schema import TABLES, Table
 
-from .parts import PARTS_FILE, curated_tables
-from .store import write_curated
+from . import headstart
 from .isolation import Failure, run_isolated
 from .partitions import PDF_PARTITIONS
+from .parts import PARTS_FILE, curated_tables
+from .paths import stored
+from .reading import WARM_UP_MIN_DOCS, Extraction, progress_bar, read_document, reading_tasks, warm_up
+from .store import write_curated
 from .resources import Folders
 from .versions import extract_version, manifest_digest, pipeline_version, records_version
 
@@ -43,69 +42,21 @@ PREVIEW_ROWS = 5
 EXPECTED_FAILURES = ("DocumentError", "limit", "crash")
 
 
-@dataclass(frozen=True)
-class Extraction:
-    """What reading one PDF gave: its pages and tables (pickled once, in the child that read
-    them, and decoded only when needed), or why it could not be read; and the document's rows
-    as built in that child by the normalizers of `records_of_version`."""
-
-    doc_id: str
-    payload: bytes | None
-    error: str | None = None
-    records: DocRecords | None = None
-    records_of_version: str = ""
-
-    @property
-    def document(self) -> ExtractedDocument | None:
-        """The pages and tables, decoded (each time: keep the result, do not ask twice)."""
-        return None if self.payload is None else pickle.loads(self.payload)
-
-
-def read_document(doc_id: str, path: str, workers: int) -> Extraction:
-    """Read one PDF and build its rows (in the child process that `run_isolated` starts):
-    the parent receives bytes and rows, and never rebuilds the extraction's objects."""
-    document = extract_document(path, workers=workers)
-    payload = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
-    try:
-        records = document_records(doc_id, document)
-    except Exception:  # noqa: BLE001 - a normalizer bug: pdf_records rebuilds the rows and reports it
-        logging.getLogger(__name__).exception("records of %s failed", doc_id)
-        return Extraction(doc_id, payload)
-    return Extraction(doc_id, payload, None, records, records_version())
-
-
-WARM_UP_PDF = Path(__file__).with_name("data") / "warmup.pdf"  # a letter's first page and two pages of a task table
-WARM_UP_MIN_DOCS = 4
-
-
-def warm_up() -> None:
-    """Read a small PDF once in this process before forking the children that read documents.
-
-    Much of the first document's cost in a fresh process is loading: modules imported on
-    first use (the Vietnamese text tools, parts of pdfminer), registries and compiled
-    patterns read on first use. A child forked from a warmed process inherits all of it
-    (measured: a one-page letter costs a child 0.07 s of CPU instead of 0.54 s)."""
-    try:
-        read_document("warm-up", str(WARM_UP_PDF), 1)
-    except Exception:  # noqa: BLE001 - only a loss of speed; the documents themselves will tell
-        logging.getLogger(__name__).exception("warming up on %s failed", WARM_UP_PDF)
-
-
-def _extract_all(context: AssetExecutionContext, folders: Folders, keys: list[str]) -> dict[str, Extraction]:
+def _extract_all(context: AssetExecutionContext, folders: Folders, keys: list[str]) -> tuple[dict[str, Extraction], int]:
+    """Each document's extraction, and how many of them the command line's head start read."""
     manifest = folders.manifest()
     missing = [k for k in keys if k not in manifest]
     if missing:
         raise FileNotFoundError(f"{len(missing)} document(s) no longer in {folders.raw}: {missing[:3]}")
-    # Few documents: each may use the cores for its pages; many: one core each.
-    page_workers = folders.workers if len(keys) < folders.workers else 1
-    # the largest files first, so that no long document is left to run alone at the end
-    paths = {k: folders.path_of(k, manifest) for k in keys}
-    tasks = [(k, (k, str(paths[k]), page_workers)) for k in sorted(keys, key=lambda k: -_size(paths[k]))]
-    if len(keys) >= WARM_UP_MIN_DOCS:
+    ahead = headstart.take(folders.state, keys)  # read by the command line while Dagster started
+    rest = {k: folders.path_of(k, manifest) for k in keys if k not in ahead}
+    if len(rest) >= WARM_UP_MIN_DOCS:
         warm_up()
-    bar = _progress(len(keys)) if folders.progress else None
+    bar = progress_bar(len(rest)) if folders.progress and rest else None
+    read_here = run_isolated(read_document, reading_tasks(rest, folders.workers), workers=folders.workers,
+                             limits=folders.limits)
     out: dict[str, Extraction] = {}
-    for doc_id, result in run_isolated(read_document, tasks, workers=folders.workers, limits=folders.limits):
+    for doc_id, result in chain(ahead.items(), read_here):
         source = manifest[doc_id]
         if isinstance(result, Failure):
             if result.kind in EXPECTED_FAILURES:  # the file's fault, or its size: said in the data
@@ -120,24 +71,11 @@ def _extract_all(context: AssetExecutionContext, folders: Folders, keys: list[st
                     if page["method"] == "failed":
                         context.log.warning(f"{source} page {page['page']}: {page['error']}")
             out[doc_id] = result
-        if bar is not None:
+        if bar is not None and doc_id in rest:
             bar.update()
     if bar is not None:
         bar.close()
-    return out
-
-
-def _size(path) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:  # gone or unreadable: its child will say why
-        return 0
-
-
-def _progress(total: int):
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc="documents", unit="pdf")
+    return out, len(ahead)
 
 
 @asset(
@@ -147,9 +85,9 @@ def _progress(total: int):
 def pdf_document(context: AssetExecutionContext, folders: Folders) -> dict[str, Extraction]:
     """Pages (prose lines, table fragments with boxes; OCR for scans) and logical tables of each PDF."""
     keys = list(context.partition_keys)
-    result = _extract_all(context, folders, keys)
+    result, ahead = _extract_all(context, folders, keys)
     failed = sum(1 for e in result.values() if e.error)
-    context.add_output_metadata({"documents": len(keys), "failed": failed})
+    context.add_output_metadata({"documents": len(keys), "failed": failed, "read_ahead": ahead})
     return result
 
 
@@ -220,7 +158,7 @@ def curated(context: AssetExecutionContext, folders: Folders):
     Reads the stored records itself (`parts.py`), and only those of documents whose rows
     changed since the last run: the others' rows are kept from it."""
     manifest = folders.manifest()
-    result = curated_tables(dict(manifest), folders.state / "docs" / pdf_records.key.to_python_identifier(),
+    result = curated_tables(dict(manifest), stored(folders.state, pdf_records.key.to_python_identifier()),
                             folders.state / PARTS_FILE, pipeline_version())
     context.log.info(f"curated tables: {result.made} of {len(manifest)} document(s) made again")
     written = write_curated(folders.curated, result.tables)

@@ -18,18 +18,9 @@ from .assets import DOC_ASSETS, curated
 from .checks import CHECKS
 from .io import DocStateIOManager
 from .isolation import Limits
+from .paths import EXECUTORS, executor_name, stored  # noqa: F401 - re-exported
 from .resources import PROJECT_ROOT, Folders, home
 from .sensors import INGEST_JOB, raw_folder_sensor
-
-EXECUTORS = ("in_process", "multiprocess", "dask")
-
-
-def executor_name() -> str:
-    name = os.environ.get("NHIEMVU_EXECUTOR", "in_process")
-    if name not in EXECUTORS:
-        raise ValueError(f"NHIEMVU_EXECUTOR={name!r}: choose one of {EXECUTORS}")
-    return name
-
 
 def executor_from_env():
     name = executor_name()
@@ -60,7 +51,7 @@ def build_definitions(
         jobs=[INGEST_JOB],
         sensors=[raw_folder_sensor],
         executor=executor_from_env(),
-        resources={"folders": folders, "doc_io_manager": DocStateIOManager(base_dir=str(state / "docs"))},
+        resources={"folders": folders, "doc_io_manager": DocStateIOManager(base_dir=str(stored(state)))},
     )
 
 

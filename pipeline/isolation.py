@@ -56,7 +56,7 @@ class Failure:
         return f"{self.kind}: {self.message}"
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except OSError:  # not Linux: the parent's own cleanup still kills children it knows
@@ -65,7 +65,7 @@ def _die_with_parent() -> None:
 
 def _child(conn: Connection, fn: Callable, args: tuple, memory_mb: int) -> None:
     os.setpgid(0, 0)  # its own process group: a timeout stops the page workers it started too
-    _die_with_parent()
+    die_with_parent()
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:

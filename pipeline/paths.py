@@ -1,5 +1,6 @@
-"""Where the repository and the state folder are (no Dagster import: the fast paths of the
-command line use them before deciding whether Dagster is needed at all)."""
+"""Where the repository, the state folder and its per-document store are, and which executor
+runs the steps (no Dagster import: the fast paths of the command line use them before
+deciding whether Dagster is needed at all)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,24 @@ import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+EXECUTORS = ("in_process", "multiprocess", "dask")
 
 
 def home() -> Path:
     """The state folder (Dagster's home): $DAGSTER_HOME, else `.dagster/` in the repository."""
     return Path(os.environ.get("DAGSTER_HOME") or PROJECT_ROOT / ".dagster").resolve()
+
+
+def stored(state: Path, asset: str | None = None) -> Path:
+    """The per-document store of a state folder (`io.DocStateIOManager`), or the folder of
+    one asset's values in it (`<doc_id>.pkl` each)."""
+    folder = Path(state) / "docs"
+    return folder / asset if asset else folder
+
+
+def executor_name() -> str:
+    """The executor of the steps, chosen by configuration only (`NHIEMVU_EXECUTOR`)."""
+    name = os.environ.get("NHIEMVU_EXECUTOR", "in_process")
+    if name not in EXECUTORS:
+        raise ValueError(f"NHIEMVU_EXECUTOR={name!r}: choose one of {EXECUTORS}")
+    return name

@@ -19,6 +19,7 @@ from dagster import (
 
 from .assets import DOC_ASSETS, curated
 from .partitions import PDF_PARTITIONS, range_tags
+from .paths import stored
 from .plan import make_plan
 from .resources import Folders
 
@@ -53,7 +54,7 @@ def raw_folder_sensor(context: SensorEvaluationContext, folders: Folders):
     known = context.instance.get_dynamic_partitions(PDF_PARTITIONS.name)
     new = sorted(set(manifest) - set(known), key=lambda k: (manifest[k], k))
     gone = [k for k in known if k not in manifest]
-    plan = make_plan(context.instance, manifest, folders.curated, dry_run=True, stored=folders.state / "docs")
+    plan = make_plan(context.instance, manifest, folders.curated, dry_run=True, stored=stored(folders.state))
     runs = run_requests(plan)
     if not runs and not new and not gone:
         return SkipReason("the curated tables are up to date")

@@ -1,0 +1,127 @@
+"""A head start for `nhiemvu run`: the documents never read before are read while Dagster starts.
+
+Before its run reaches the first document, `nhiemvu run` spends a second or more on Dagster
+itself: importing it, opening (or creating) the instance, planning and launching the run,
+on one core. A document with no stored extraction is sure to be read by that run, so the
+command starts reading those first, in a process forked before Dagster is imported, with the
+function, tasks, workers and limits of the `pdf_document` step (`reading.py`,
+`isolation.run_isolated`).
+
+Each outcome (an `Extraction`, or the `Failure` saying why there is none) is written to
+`<state>/headstart/<doc_id>.<extract version>.pkl`. The step `take`s the outcomes of its
+documents, after waiting for the head start to end (it holds a lock on the folder's `.lock`
+while it runs), and reads only the others itself: no document is read twice, and never more
+than `workers` at once. What the step finds is valid whoever made it: a document is named by
+its content hash, the file by the version of the extractors. The command starts a head start
+only for runs it executes in its own process (the in-process executor), and removes the
+folder when the run ends, however it ends.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import multiprocessing as mp
+import os
+import pickle
+import shutil
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from .isolation import Limits, die_with_parent, run_isolated
+from .reading import WARM_UP_MIN_DOCS, progress_bar, read_document, reading_tasks, warm_up
+from .versions import extract_version
+
+log = logging.getLogger(__name__)
+
+FOLDER = "headstart"
+LOCK = ".lock"
+
+
+def _outcome_file(folder: Path, doc_id: str) -> Path:
+    return folder / f"{doc_id}.{extract_version()}.pkl"
+
+
+class HeadStart:
+    """The process reading documents ahead of the run."""
+
+    def __init__(self, process, folder: Path):
+        self.process = process
+        self.folder = folder
+
+    def close(self) -> None:
+        """Stop the head start if it still runs (the run failed or was stopped before taking
+        its outcomes), and remove what the run did not take."""
+        if self.process.is_alive():
+            self.process.terminate()  # its children die with it (PR_SET_PDEATHSIG)
+        self.process.join()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def start(state: Path, paths: Mapping[str, Path], workers: int, limits: Limits, progress: bool = False) -> HeadStart | None:
+    """Start reading these documents ({doc_id: path}) in a forked process; None if there are none."""
+    if not paths:
+        return None
+    folder = Path(state) / FOLDER
+    shutil.rmtree(folder, ignore_errors=True)  # left by a run that was killed
+    folder.mkdir(parents=True)
+    lock = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # taken before the fork: no step can see the folder unlocked
+        process = mp.get_context("fork").Process(
+            target=_read_all, args=(folder, dict(paths), workers, limits, progress), name="nhiemvu-headstart",
+            daemon=False,  # it starts processes of its own
+        )
+        process.start()
+    finally:
+        os.close(lock)  # the child's copy of the descriptor holds the lock until it ends
+    return HeadStart(process, folder)
+
+
+def _read_all(folder: Path, paths: dict[str, Path], workers: int, limits: Limits, progress: bool) -> None:
+    die_with_parent()
+    try:
+        if len(paths) >= WARM_UP_MIN_DOCS:
+            warm_up()
+        bar = progress_bar(len(paths)) if progress else None
+        for doc_id, outcome in run_isolated(read_document, reading_tasks(paths, workers), workers=workers, limits=limits):
+            _publish(_outcome_file(folder, doc_id), pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
+            if bar is not None:
+                bar.update()
+        if bar is not None:
+            bar.close()
+    except KeyboardInterrupt:  # the run was stopped: it says so; its documents' children are stopped
+        pass
+    except Exception:  # noqa: BLE001 - the step reads what is missing itself
+        log.exception("the head start stopped; the run reads the remaining documents itself")
+
+
+def _publish(path: Path, data: bytes) -> None:
+    """Write a file whole under its name (not synced: the folder lives for one run)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def take(state: Path, keys: Iterable[str]) -> dict[str, Any]:
+    """The outcomes the head start made for these documents, waiting for it to end first;
+    each is removed from its folder when taken. Empty when there was no head start."""
+    folder = Path(state) / FOLDER
+    try:
+        lock = os.open(folder / LOCK, os.O_RDONLY)
+    except FileNotFoundError:
+        return {}
+    try:
+        fcntl.flock(lock, fcntl.LOCK_SH)  # returns when the head start has ended
+    finally:
+        os.close(lock)
+    out = {}
+    for doc_id in keys:
+        path = _outcome_file(folder, doc_id)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            continue
+        out[doc_id] = pickle.loads(data)
+        path.unlink()
+    return out
