@@ -67,9 +67,9 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     """Dagster's SQLite event log (a database per run and an index), its engines kept."""
 
     def __init__(self, base_dir: str, inst_data=None):
-        super().__init__(base_dir, inst_data)
-        self._index = _Engines()
+        self._index = _Engines()  # before Dagster's __init__, which may already connect
         self._runs = _Engines(keep=RUN_ENGINES_KEPT)
+        super().__init__(base_dir, inst_data)
         _LIVE.add(self)
 
     @contextmanager
@@ -97,8 +97,8 @@ class PooledSqliteRunStorage(SqliteRunStorage):
     """Dagster's SQLite run storage, its engine kept."""
 
     def __init__(self, conn_string: str, inst_data=None):
-        super().__init__(conn_string, inst_data)
         self._engines = _Engines()
+        super().__init__(conn_string, inst_data)
         _LIVE.add(self)
 
     @contextmanager
