@@ -54,26 +54,33 @@ def run_lock(state: Path, *, wait_message: bool = True):
 
 
 def run(
-    raw: Path, curated: Path, *, force: bool = False, workers: int = 2, quiet: bool = False,
+    raw: Path | str, curated: Path | str, *, force: bool = False, workers: int = 2, quiet: bool = False,
     state: Path | None = None, limits=None, log_level: str = "WARNING",
 ) -> dict:
-    """Process the raw folder; returns the summary it prints."""
+    """Process the raw folder; returns the summary it prints. `raw` and `curated` are folders,
+    or fsspec URLs of object storage (`remote.py`)."""
     from extractors.tempdirs import clean_stale_temp
 
-    from . import lastrun
+    from . import lastrun, remote
     from .isolation import Limits
     from .manifest import scan
     from .paths import home
     from .store import recover_curated
     from .versions import manifest_digest
 
-    raw, curated = Path(raw).resolve(), Path(curated).resolve()
+    raw_url = raw if remote.is_url(raw) else None
+    curated_url = curated if remote.is_url(curated) else None
     state = Path(state).resolve() if state else home()
     limits = limits or Limits()
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
     started = time.monotonic()
     with run_lock(state):
+        if raw_url:
+            raw = remote.mirror_raw(raw_url, state)
+        if curated_url:
+            curated = remote.local_curated(curated_url, state)
+        raw, curated = Path(raw).resolve(), Path(curated).resolve()
         if (done := recover_curated(curated)) is not None:
             log.warning("an interrupted replacement of %s was %s", curated, done)
         for stale in clean_stale_temp():
@@ -94,7 +101,12 @@ def run(
                 if ahead is not None:
                     ahead.close()
             lastrun.save(state, digest, curated, checks)
+        if curated_url:
+            uploaded = remote.publish(curated, curated_url)
+            log.info("published %d table(s) to %s", uploaded, curated_url)
         summary = _summary(curated, plan, checks, time.monotonic() - started, manifest.skipped)
+        if curated_url:
+            summary["curated"] = curated_url
     if not quiet:
         _print_summary(summary)
     return summary
@@ -376,13 +388,19 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _location(text: str) -> Path | str:
+    """A folder, or an fsspec URL kept as text (a Path would fold its "//")."""
+    return text if "://" in text else Path(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
     from .isolation import Limits
     from .paths import PROJECT_ROOT
 
-    raw_default = Path(os.environ.get("NHIEMVU_RAW", PROJECT_ROOT / "raw"))
-    curated_default = Path(os.environ.get("NHIEMVU_CURATED", PROJECT_ROOT / "curated"))
+    # text: argparse converts a default given as text with the argument's type
+    raw_default = os.environ.get("NHIEMVU_RAW", str(PROJECT_ROOT / "raw"))
+    curated_default = os.environ.get("NHIEMVU_CURATED", str(PROJECT_ROOT / "curated"))
     fmt = argparse.ArgumentDefaultsHelpFormatter
     parser = argparse.ArgumentParser(prog="nhiemvu", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"nhiemvu {__version__}")
@@ -390,8 +408,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="-v INFO, -vv DEBUG (tracebacks)")
     sub = parser.add_subparsers(dest="command", required=True)
     p_run = sub.add_parser("run", help="process new, changed or stale PDFs and rebuild the curated tables", formatter_class=fmt)
-    p_run.add_argument("--raw", type=Path, default=raw_default, help="input folder (env NHIEMVU_RAW)")
-    p_run.add_argument("--curated", type=Path, default=curated_default, help="output folder (env NHIEMVU_CURATED)")
+    p_run.add_argument("--raw", type=_location, default=raw_default,
+                       help="input folder, or an fsspec URL such as s3://bucket/raw (env NHIEMVU_RAW)")
+    p_run.add_argument("--curated", type=_location, default=curated_default,
+                       help="output folder, or an fsspec URL such as s3://bucket/curated (env NHIEMVU_CURATED)")
     p_run.add_argument("--force", action="store_true", help="read every file again")
     p_run.add_argument("--workers", type=_positive_int, default=2, help="documents processed at once")
     p_run.add_argument("--doc-timeout", type=_positive_float, default=Limits.seconds, help="seconds one document may take")
@@ -449,8 +469,13 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "run":
         from .isolation import Limits
 
-        if not args.raw.is_dir():
+        if isinstance(args.raw, Path) and not args.raw.is_dir():
             parser.error(f"raw folder not found: {args.raw}")
+        if isinstance(args.raw, str):
+            from .remote import problem
+
+            if (why := problem(args.raw)) is not None:
+                parser.error(why)
         summary = run(args.raw, args.curated, force=args.force, workers=args.workers, log_level=level,
                       limits=Limits(seconds=args.doc_timeout, memory_mb=args.doc_memory), quiet=args.json)
         if args.json:
