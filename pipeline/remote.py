@@ -54,7 +54,8 @@ def problem(url: str) -> str | None:
         return f"{url}: {type(e).__name__}: {e}"
 
 
-def _mirror_folder(state: Path, kind: str, url: str) -> Path:
+def mirror_folder(state: Path, kind: str, url: str) -> Path:
+    """The local folder of a URL's raw mirror (`kind` "raw") or of its curated tables ("curated")."""
     return Path(state) / "mirror" / f"{kind}-{hashlib.sha256(url.encode()).hexdigest()[:16]}"
 
 
@@ -70,7 +71,7 @@ def mirror_raw(url: str, state: Path) -> Path:
     fs, root = _fs(url)
     if not fs.isdir(root):
         raise FileNotFoundError(f"raw folder not found: {url}")
-    local = _mirror_folder(state, "raw", url)
+    local = mirror_folder(state, "raw", url)
     index_file = local.parent / f"{local.name}.json"
     try:
         known = json.loads(index_file.read_text())
@@ -106,7 +107,7 @@ def mirror_raw(url: str, state: Path) -> Path:
 
 def local_curated(url: str, state: Path) -> Path:
     """The local folder where the tables of a curated URL are written before publishing."""
-    return _mirror_folder(state, "curated", url)
+    return mirror_folder(state, "curated", url)
 
 
 def publish(local: Path, url: str) -> int:

@@ -11,6 +11,7 @@ from dagster._core.instance.ref import InstanceRef
 from dagster._serdes import ConfigurableClassData
 from pydantic import Field
 
+from . import remote
 from .isolation import Limits
 from .manifest import Manifest, scan
 from .paths import PROJECT_ROOT, home  # noqa: F401 - re-exported
@@ -59,8 +60,8 @@ def instance_for(state: Path) -> DagsterInstance:
 class Folders(ConfigurableResource):
     """The folders the pipeline reads and writes, and the bounds of one document's work."""
 
-    raw_dir: str = Field(default=str(PROJECT_ROOT / "raw"), description="Folder of input PDFs (subfolders too).")
-    curated_dir: str = Field(default=str(PROJECT_ROOT / "curated"), description="Folder of the curated Parquet tables.")
+    raw_dir: str = Field(default=str(PROJECT_ROOT / "raw"), description="Folder of input PDFs (subfolders too), or an fsspec URL.")
+    curated_dir: str = Field(default=str(PROJECT_ROOT / "curated"), description="Folder of the curated Parquet tables, or an fsspec URL.")
     state_dir: str = Field(default="", description="Folder of per-document state and caches (default: DAGSTER_HOME).")
     workers: int = Field(default=2, ge=1, description="Documents processed at once (child processes).")
     doc_seconds: float = Field(default=Limits.seconds, gt=0, description="Time limit of one document.")
@@ -69,11 +70,14 @@ class Folders(ConfigurableResource):
 
     @property
     def raw(self) -> Path:
-        return Path(self.raw_dir)
+        """The raw folder; for an fsspec URL, its mirror in the state folder (`remote.py`),
+        which `nhiemvu run` brings up to date before it launches a run."""
+        return remote.mirror_folder(self.state, "raw", self.raw_dir) if remote.is_url(self.raw_dir) else Path(self.raw_dir)
 
     @property
     def curated(self) -> Path:
-        return Path(self.curated_dir)
+        """The curated folder; for an fsspec URL, the local folder `nhiemvu run` publishes from."""
+        return remote.local_curated(self.curated_dir, self.state) if remote.is_url(self.curated_dir) else Path(self.curated_dir)
 
     @property
     def state(self) -> Path:
