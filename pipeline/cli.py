@@ -130,6 +130,7 @@ def _head_start(state: Path, manifest, workers: int, limits, force: bool, quiet:
     from .paths import executor_name, stored
 
     if executor_name() != "in_process":
+        headstart.start(state, {}, workers, limits)  # only removes what a killed run left
         return None
     folder = stored(state, "pdf_document")  # the store of the pdf_document asset
     have = set() if force or not folder.is_dir() else {p.stem for p in folder.glob("*.pkl")}

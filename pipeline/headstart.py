@@ -60,10 +60,10 @@ class HeadStart:
 
 def start(state: Path, paths: Mapping[str, Path], workers: int, limits: Limits, progress: bool = False) -> HeadStart | None:
     """Start reading these documents ({doc_id: path}) in a forked process; None if there are none."""
-    if not paths:
-        return None
     folder = Path(state) / FOLDER
     shutil.rmtree(folder, ignore_errors=True)  # left by a run that was killed
+    if not paths:
+        return None
     folder.mkdir(parents=True)
     lock = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:

@@ -81,7 +81,12 @@ def test_take_waits_for_the_head_start_and_gives_each_outcome_once(tmp_path):
     finally:
         started.close()
     assert not (tmp_path / headstart.FOLDER).exists()
+    left = tmp_path / headstart.FOLDER  # as a run killed by SIGKILL leaves it
+    left.mkdir()
+    (left / headstart.LOCK).touch()
+    (left / next(iter(paths))).with_suffix(".pkl").write_bytes(b"half-written")
     assert headstart.start(tmp_path, {}, workers=2, limits=Limits()) is None
+    assert not left.exists()
     assert headstart.take(tmp_path, list(paths)) == {}  # no head start: nothing to wait for
 
 
