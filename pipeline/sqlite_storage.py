@@ -43,18 +43,18 @@ class _Engines:
         self.engines: OrderedDict[str, sa.Engine] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, conn_string: str) -> tuple[sa.Engine, bool]:
-        """The engine of a database, and whether it was made now."""
+    def get(self, conn_string: str) -> sa.Engine:
+        """The engine of a database (made on first use)."""
         with self.lock:
             engine = self.engines.get(conn_string)
             if engine is not None:
                 self.engines.move_to_end(conn_string)
-                return engine, False
+                return engine
             engine = sa.create_engine(conn_string, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
             self.engines[conn_string] = engine
             while self.keep is not None and len(self.engines) > self.keep:
                 self.engines.popitem(last=False)[1].dispose()
-            return engine, True
+            return engine
 
     def dispose(self, *, close: bool = True) -> None:
         with self.lock:
@@ -76,7 +76,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def _connect(self, shard: str) -> Iterator[sa.Connection]:
         with self._db_lock:
             engines = self._index if shard == "index" else self._runs
-            engine, _ = engines.get(self.conn_string_for_shard(shard))
+            engine = engines.get(self.conn_string_for_shard(shard))
             if shard not in self._initialized_dbs:
                 self._initdb(engine)
                 self._initialized_dbs.add(shard)
@@ -103,7 +103,7 @@ class PooledSqliteRunStorage(SqliteRunStorage):
 
     @contextmanager
     def connect(self) -> Iterator[sa.Connection]:
-        engine, _ = self._engines.get(self._conn_string)
+        engine = self._engines.get(self._conn_string)
         with engine.connect() as conn, conn.begin():
             yield conn
 
