@@ -182,12 +182,32 @@ def _execute(defs, instance, plan, log_level: str) -> list[tuple[str, bool, str]
                                             raise_on_error=True)
             evaluations = result.get_asset_check_evaluations()
         else:  # another executor: the run is launched from the module's Definitions, as a daemon would
-            evaluations = _execute_reconstructed(instance, selection, tags, config)
+            with _folders_in_environment(defs.resources["folders"]):
+                evaluations = _execute_reconstructed(instance, selection, tags, config)
         checks += [
             (f"{e.asset_check_key.asset_key.to_user_string()}:{e.asset_check_key.name}", e.passed, e.severity.value)
             for e in evaluations
         ]
     return checks
+
+
+@contextmanager
+def _folders_in_environment(folders):
+    """The module's Definitions take their folders from the environment (`NHIEMVU_RAW`,
+    `NHIEMVU_CURATED`, `DAGSTER_HOME`): name this run's there while it runs, so that the step
+    processes the executor starts here read and write them (the workers of a cluster are
+    started with the same environment: docs/scale-out.md)."""
+    names = {"NHIEMVU_RAW": folders.raw_dir, "NHIEMVU_CURATED": folders.curated_dir, "DAGSTER_HOME": str(folders.state)}
+    before = {k: os.environ.get(k) for k in names}
+    os.environ.update(names)
+    try:
+        yield
+    finally:
+        for k, v in before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def _execute_reconstructed(instance, selection, tags, config) -> list:

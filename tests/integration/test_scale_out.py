@@ -54,3 +54,19 @@ def test_a_dask_cluster_of_two_workers_gives_the_same_curated_tables(tmp_path, m
     assert any("pdf_document" in k for k in ran) and any("curated" in k for k in ran), ran
     assert _digests(tmp_path / "dask") == _digests(tmp_path / "local")
     assert len(_digests(tmp_path / "local")) == 7
+
+
+def test_the_multiprocess_executor_reads_the_folders_of_the_command_line(tmp_path):
+    """No NHIEMVU_RAW in the environment: the step processes the executor starts take the
+    command line's --raw and --curated (they used to read the repository's raw/)."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in DOCS[:2]:
+        shutil.copy(RAW / name, raw / name)
+    env = {k: v for k, v in os.environ.items() if k not in ("NHIEMVU_RAW", "NHIEMVU_CURATED")}
+    local = _run({**env, "DAGSTER_HOME": str(tmp_path / "state-local")}, raw, tmp_path / "local")
+    assert local.returncode == 0, local.stderr[-3000:]
+    done = _run({**env, "DAGSTER_HOME": str(tmp_path / "state-mp"), "NHIEMVU_EXECUTOR": "multiprocess"}, raw, tmp_path / "mp")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "documents  2: 2 ok" in done.stdout
+    assert _digests(tmp_path / "mp") == _digests(tmp_path / "local") and len(_digests(tmp_path / "mp")) == 7
