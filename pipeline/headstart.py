@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 FOLDER = "headstart"
 LOCK = ".lock"
+STOPPED = ".stopped"  # the head start was stopped by Ctrl-C: so is the run
 
 
 def _outcome_file(folder: Path, doc_id: str) -> Path:
@@ -90,8 +91,8 @@ def _read_all(folder: Path, paths: dict[str, Path], workers: int, limits: Limits
                 bar.update()
         if bar is not None:
             bar.close()
-    except KeyboardInterrupt:  # the run was stopped: it says so; its documents' children are stopped
-        pass
+    except KeyboardInterrupt:  # Ctrl-C: the readers are stopped, and the step is told to stop too
+        (folder / STOPPED).touch()
     except Exception:  # noqa: BLE001 - the step reads what is missing itself
         log.exception("the head start stopped; the run reads the remaining documents itself")
 
@@ -105,7 +106,9 @@ def _publish(path: Path, data: bytes) -> None:
 
 def take(state: Path, keys: Iterable[str]) -> dict[str, Any]:
     """The outcomes the head start made for these documents, waiting for it to end first;
-    each is removed from its folder when taken. Empty when there was no head start."""
+    each is removed from its folder when taken. Empty when there was no head start.
+    Raises KeyboardInterrupt when the head start was stopped by one (Ctrl-C reaches the
+    terminal's whole process group), so that the run stops rather than reading on alone."""
     folder = Path(state) / FOLDER
     try:
         lock = os.open(folder / LOCK, os.O_RDONLY)
@@ -115,6 +118,8 @@ def take(state: Path, keys: Iterable[str]) -> dict[str, Any]:
         fcntl.flock(lock, fcntl.LOCK_SH)  # returns when the head start has ended
     finally:
         os.close(lock)
+    if (folder / STOPPED).exists():  # the terminal's Ctrl-C reached the head start first
+        raise KeyboardInterrupt("stopped while documents were read ahead")
     out = {}
     for doc_id in keys:
         path = _outcome_file(folder, doc_id)

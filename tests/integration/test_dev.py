@@ -43,6 +43,26 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def _signal_masks(pid: int) -> dict[str, str]:
+    """SigBlk, SigIgn and SigCgt of a process (/proc), to tell why a signal had no effect."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return {}
+    return {k: v.strip() for k, _, v in (line.partition(":") for line in lines) if k in ("SigBlk", "SigIgn", "SigCgt")}
+
+
+def _states(pids: list[int]) -> dict[int, str]:
+    out = {}
+    for pid in pids:
+        try:
+            out[pid] = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] + " " + \
+                Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")[:80]
+        except OSError:
+            out[pid] = "gone"
+    return out
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -57,8 +77,13 @@ def _start_dev(env: dict, port: int) -> subprocess.Popen:
 def _stop_and_check_nothing_left(proc: subprocess.Popen, sig: signal.Signals) -> None:
     tree = _descendants(proc.pid)
     assert len(tree) >= 3, "dagster dev, its webserver and daemon should be running"
+    masks = _signal_masks(proc.pid)
     os.kill(proc.pid, sig)
-    proc.wait(timeout=60)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"nhiemvu dev still runs 60 s after {sig.name}; its signal masks then: {masks}; "
+                    f"its processes now: {_states([proc.pid, *tree])}")
     deadline = time.monotonic() + 20
     while any(_alive(p) for p in tree) and time.monotonic() < deadline:
         time.sleep(0.5)
