@@ -69,9 +69,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def as_in_a_terminal() -> None:
+    """Ctrl-C as a terminal delivers it: a command started in the background by a
+    non-interactive shell (`make test &`) inherits SIGINT ignored, and so would the processes
+    these tests start."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start_dev(env: dict, port: int) -> subprocess.Popen:
     return subprocess.Popen([*NHIEMVU, "dev", "--port", str(port)], env=env, cwd=ROOT, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=as_in_a_terminal)
 
 
 def _stop_and_check_nothing_left(proc: subprocess.Popen, sig: signal.Signals) -> None:

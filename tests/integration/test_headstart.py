@@ -22,7 +22,7 @@ from pipeline.isolation import Failure, Limits
 from pipeline.reading import Extraction
 from pipeline.resources import instance_for
 from tests.conftest import RAW, ROOT
-from tests.integration.test_dev import _alive, _descendants
+from tests.integration.test_dev import _alive, _descendants, as_in_a_terminal
 
 SMALL = ["929_BCA-VPB.pdf", "bao_cao_02-KH_BCDTW.pdf", "07_CT-TTg.pdf"]
 
@@ -102,7 +102,8 @@ def test_a_run_stopped_while_reading_ahead_leaves_nothing_behind(tmp_path):
     state, out = tmp_path / "state", tmp_path / "out"
     env = {**os.environ, "DAGSTER_HOME": str(state)}
     proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "run", "--raw", str(raw), "--curated", str(out)],
-                            env=env, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            env=env, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=as_in_a_terminal)
     try:
         deadline = time.monotonic() + 60
         tree: set[int] = set()
