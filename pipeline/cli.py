@@ -409,6 +409,22 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _local_copies(parser: argparse.ArgumentParser, args) -> None:
+    """checks, show, trace and report read local folders: for a URL, the copy `nhiemvu run`
+    keeps of it in the state folder (its raw mirror, its curated tables before publishing)."""
+    from .paths import home
+    from .remote import mirror_folder
+
+    for name in ("raw", "curated"):
+        value = getattr(args, name, None)
+        if isinstance(value, str):
+            local = mirror_folder(home(), name, value)
+            if not local.is_dir():
+                parser.error(f"{value}: `nhiemvu {args.command}` reads the copy that `nhiemvu run` keeps of it in "
+                             f"{home()}, and there is none yet")
+            setattr(args, name, local)
+
+
 def _location(text: str) -> Path | str:
     """A folder, or an fsspec URL kept as text (a Path would fold its "//")."""
     return text if "://" in text else Path(text)
@@ -439,23 +455,23 @@ def _parser() -> argparse.ArgumentParser:
     p_run.add_argument("--doc-memory", type=_positive_int, default=Limits.memory_mb, help="MB of memory one document may take")
     p_run.add_argument("--json", action="store_true", help="print the summary as JSON (for scripts)")
     p_checks = sub.add_parser("checks", help="the latest result of every check, with the names a failing one lists", formatter_class=fmt)
-    p_checks.add_argument("--curated", type=Path, default=curated_default, help="output folder (env NHIEMVU_CURATED)")
+    p_checks.add_argument("--curated", type=_location, default=curated_default, help="output folder (env NHIEMVU_CURATED)")
     p_show = sub.add_parser("show", help="PNG of the pages of a task with its row outlined (for auditors)", formatter_class=fmt)
     p_show.add_argument("task_id")
-    p_show.add_argument("--raw", type=Path, default=raw_default, help="input folder (env NHIEMVU_RAW)")
-    p_show.add_argument("--curated", type=Path, default=curated_default, help="output folder (env NHIEMVU_CURATED)")
+    p_show.add_argument("--raw", type=_location, default=raw_default, help="input folder (env NHIEMVU_RAW)")
+    p_show.add_argument("--curated", type=_location, default=curated_default, help="output folder (env NHIEMVU_CURATED)")
     p_show.add_argument("--out", type=Path, default=Path("highlights"), help="folder for the PNGs")
     p_trace = sub.add_parser("trace", help="where a task, status, link or cell was printed: values, boxes and a PNG", formatter_class=fmt)
     p_trace.add_argument("id", nargs="?", help="task_id, status_id, link_id, or a cell as doc_id:table_no:row_no:col_no")
     p_trace.add_argument("--doc", help="a document number as printed, e.g. 07/CT-TTg (with --item)")
     p_trace.add_argument("--item", help="an item number as printed, e.g. 12 (with --doc)")
     p_trace.add_argument("--out", type=Path, default=None, help="PNG to write (default trace_<id>.png)")
-    p_trace.add_argument("--raw", type=Path, default=raw_default, help="input folder (env NHIEMVU_RAW)")
-    p_trace.add_argument("--curated", type=Path, default=curated_default, help="output folder (env NHIEMVU_CURATED)")
+    p_trace.add_argument("--raw", type=_location, default=raw_default, help="input folder (env NHIEMVU_RAW)")
+    p_trace.add_argument("--curated", type=_location, default=curated_default, help="output folder (env NHIEMVU_CURATED)")
     p_report = sub.add_parser("report", help="one HTML page over the curated tables, with a picture of every task's row", formatter_class=fmt)
     p_report.add_argument("--out", type=Path, default=Path("report"), help="folder for index.html and rows/*.png")
-    p_report.add_argument("--raw", type=Path, default=raw_default, help="input folder (env NHIEMVU_RAW)")
-    p_report.add_argument("--curated", type=Path, default=curated_default, help="output folder (env NHIEMVU_CURATED)")
+    p_report.add_argument("--raw", type=_location, default=raw_default, help="input folder (env NHIEMVU_RAW)")
+    p_report.add_argument("--curated", type=_location, default=curated_default, help="output folder (env NHIEMVU_CURATED)")
     p_report.add_argument("--no-pictures", action="store_true", help="skip the row pictures (faster)")
     p_dev = sub.add_parser("dev", help="start the Dagster UI on 127.0.0.1", formatter_class=fmt)
     p_dev.add_argument("--port", type=int, default=3000, help="port of the UI")
@@ -502,6 +518,8 @@ def _main(argv: list[str] | None) -> int:
         if args.json:
             print(json.dumps(summary, ensure_ascii=False, indent=2))
         return 1 if summary["checks_failed"] else 0
+    if args.command != "dev":
+        _local_copies(parser, args)
     if args.command == "checks":
         results = checks(args.curated)
         return 1 if any(not c["passed"] and c["severity"] == "ERROR" for c in results) else 0

@@ -70,6 +70,7 @@ def test_raw_and_curated_in_a_bucket_give_the_tables_of_local_folders(tmp_path):
 
 
 def test_the_command_line_takes_urls_and_says_when_the_raw_one_is_missing(tmp_path):
+    """`run` with file:// URLs; `checks` reads the copy the run keeps; clear errors otherwise."""
     (tmp_path / "bucket" / "raw").mkdir(parents=True)
     shutil.copy(RAW / "929_BCA-VPB.pdf", tmp_path / "bucket" / "raw" / "letter.pdf")
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "state")}
@@ -78,6 +79,12 @@ def test_the_command_line_takes_urls_and_says_when_the_raw_one_is_missing(tmp_pa
     assert done.returncode == 0, done.stderr[-3000:]
     assert f"written to file://{tmp_path}/bucket/curated/*.parquet" in done.stdout
     assert {p.name for p in (tmp_path / "bucket" / "curated").iterdir()} == {f"{n}.parquet" for n in TABLES} | {PUBLISHED}
+    checks = subprocess.run([sys.executable, "-m", "pipeline.cli", "checks", "--curated", f"file://{tmp_path}/bucket/curated"],
+                            env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert checks.returncode == 0 and "ok    tasks:conforms_to_schema" in checks.stdout, checks.stderr[-2000:]
+    elsewhere = subprocess.run([sys.executable, "-m", "pipeline.cli", "checks", "--curated", f"file://{tmp_path}/bucket/curated"],
+                               env={**env, "DAGSTER_HOME": str(tmp_path / "other")}, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert elsewhere.returncode == 2 and "there is none yet" in elsewhere.stderr and "Traceback" not in elsewhere.stderr
     missing = subprocess.run([*cmd, "--raw", f"file://{tmp_path}/nowhere"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert missing.returncode == 2 and "raw folder not found" in missing.stderr and "Traceback" not in missing.stderr
     unknown = subprocess.run([*cmd, "--raw", "nosuchprotocol://bucket/raw"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
