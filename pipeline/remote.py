@@ -56,7 +56,7 @@ def problem(url: str) -> str | None:
 
 def mirror_folder(state: Path, kind: str, url: str) -> Path:
     """The local folder of a URL's raw mirror (`kind` "raw") or of its curated tables ("curated")."""
-    return Path(state) / "mirror" / f"{kind}-{hashlib.sha256(url.encode()).hexdigest()[:16]}"
+    return Path(state) / "mirror" / f"{kind}-{hashlib.sha256(url.rstrip('/').encode()).hexdigest()[:16]}"
 
 
 def _version(info: dict) -> list:
