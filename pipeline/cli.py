@@ -149,13 +149,19 @@ def _run_dagster(raw: Path, curated: Path, state: Path, manifest, workers: int, 
     defs = build_definitions(str(raw), str(curated), workers, state_dir=str(state), limits=limits, progress=not quiet)
     # What is loaded now lives as long as the run: the collector need not walk it again and
     # again, and the children forked for the documents share its memory pages, not copy them.
+    # (Unfrozen after the run, for a caller that goes on: frozen objects are never collected.)
+    unfreeze = gc.get_freeze_count() == 0
     gc.freeze()
-    with instance_for(state) as instance:
-        plan = make_plan(instance, manifest, curated, force=force, stored=stored(state))
-        checks = _execute(defs, instance, plan, log_level) if not plan.nothing_to_do else _last_checks(instance, defs)
-        if plan.records:
-            remember_code_versions(instance, stored(state))
-        defs.resources["doc_io_manager"].remove(keep=set(manifest))
+    try:
+        with instance_for(state) as instance:
+            plan = make_plan(instance, manifest, curated, force=force, stored=stored(state))
+            checks = _execute(defs, instance, plan, log_level) if not plan.nothing_to_do else _last_checks(instance, defs)
+            if plan.records:
+                remember_code_versions(instance, stored(state))
+            defs.resources["doc_io_manager"].remove(keep=set(manifest))
+    finally:
+        if unfreeze:
+            gc.unfreeze()
     return plan, checks
 
 
@@ -479,6 +485,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line's entry point: the process ends when it returns."""
     try:
         return _main(argv)
     finally:

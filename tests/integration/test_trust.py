@@ -103,12 +103,18 @@ def test_an_upgrade_of_the_normalizers_rebuilds_the_rows_and_reads_nothing(corpu
 
 
 def test_a_rerun_changes_nothing_and_leaves_process_state_alone(corpus):
+    import gc
+
     cwd, env, filters = os.getcwd(), dict(os.environ), list(warnings.filters)
     before = _digests(corpus["out"])
     summary = run(corpus["raw"], corpus["out"], quiet=True, state=corpus["state"])
     assert (summary["processed"], summary["records_rebuilt"]) == (0, 0)
     assert _digests(corpus["out"]) == before
     assert (os.getcwd(), dict(os.environ), list(warnings.filters)) == (cwd, env, filters)
+    summary = run(corpus["raw"], corpus["out"], quiet=True, state=corpus["state"], force=True)  # through Dagster
+    assert summary["processed"] == 2 and _digests(corpus["out"]) == before
+    assert (os.getcwd(), dict(os.environ), list(warnings.filters)) == (cwd, env, filters)
+    assert gc.get_freeze_count() == 0  # the run froze its objects for its own time only
 
 
 def test_a_file_replaced_in_place_is_read_again(corpus):
