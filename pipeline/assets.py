@@ -4,8 +4,8 @@
 `pdf_document` runs `extractors.document.extract_document` (the very function the accuracy
 tests and benchmarks measure) in a child process per document, with a time and memory
 limit, several documents at once (`reading.py`); documents `nhiemvu run` read ahead while
-Dagster started (`headstart.py`) are taken as they were read. One run may hold many partitions (a single-run backfill
-policy): the step's value is `{doc_id: value}`.
+Dagster started (`headstart.py`) are taken as they were read. One run may hold many
+partitions (a single-run backfill policy): the step's value is `{doc_id: value}`.
 
 Each per-document asset has a `code_version` (`versions.py`): an upgrade of the extractors
 reprocesses every extraction, one of the normalizers only the records (cheap; OCR results
@@ -31,6 +31,8 @@ from .isolation import Failure, run_isolated
 from .partitions import PDF_PARTITIONS
 from .parts import PARTS_FILE, curated_tables
 from .paths import stored
+# Extraction stays importable here: extractions stored before it moved to reading.py name it
+# pipeline.assets.Extraction in their pickles
 from .reading import WARM_UP_MIN_DOCS, Extraction, progress_bar, read_document, reading_tasks, warm_up
 from .store import write_curated
 from .resources import Folders
