@@ -77,10 +77,9 @@ def run(
     started = time.monotonic()
     with run_lock(state):
         if raw_url:
-            raw = remote.mirror_raw(raw_url, state)
-        if curated_url:
-            curated = remote.local_curated(curated_url, state)
-        raw, curated = Path(raw).resolve(), Path(curated).resolve()
+            remote.mirror_raw(raw_url, state)
+        raw = remote.local_folder(state, "raw", raw).resolve()
+        curated = remote.local_folder(state, "curated", curated).resolve()
         if (done := recover_curated(curated)) is not None:
             log.warning("an interrupted replacement of %s was %s", curated, done)
         for stale in clean_stale_temp():
@@ -127,13 +126,12 @@ def _head_start(state: Path, manifest, workers: int, limits, force: bool, quiet:
     or all of them with --force) before Dagster is even imported (`headstart.py`); None when
     there are none, or when the steps run elsewhere than in this process."""
     from . import headstart
-    from .paths import executor_name, stored
+    from .paths import executor_name, stored, stored_keys
 
     if executor_name() != "in_process":
-        headstart.start(state, {}, workers, limits)  # only removes what a killed run left
+        headstart.clear(state)  # what a killed run left
         return None
-    folder = stored(state, "pdf_document")  # the store of the pdf_document asset
-    have = set() if force or not folder.is_dir() else {p.stem for p in folder.glob("*.pkl")}
+    have = set() if force else stored_keys(stored(state, "pdf_document"))
     paths = {k: manifest.path_of(k) for k in manifest if k not in have}
     return headstart.start(state, paths, workers, limits, progress=not quiet)
 
@@ -167,7 +165,7 @@ def _run_dagster(raw: Path, curated: Path, state: Path, manifest, workers: int, 
 
 def _execute(defs, instance, plan, log_level: str) -> list[tuple[str, bool, str]]:
     """The runs of a plan, documents before the curated tables; returns the check results."""
-    from .definitions import executor_name
+    from .paths import executor_name
     from .partitions import range_tags
     from .sensors import CURATED_KEYS, DOC_KEYS
 
@@ -419,12 +417,12 @@ def _local_copies(parser: argparse.ArgumentParser, args) -> None:
     """checks, show, trace and report read local folders: for a URL, the copy `nhiemvu run`
     keeps of it in the state folder (its raw mirror, its curated tables before publishing)."""
     from .paths import home
-    from .remote import mirror_folder
+    from .remote import local_folder
 
     for name in ("raw", "curated"):
         value = getattr(args, name, None)
         if isinstance(value, str):
-            local = mirror_folder(home(), name, value)
+            local = local_folder(home(), name, value)
             if not local.is_dir():
                 parser.error(f"{value}: `nhiemvu {args.command}` reads the copy that `nhiemvu run` keeps of it in "
                              f"{home()}, and there is none yet")
@@ -433,7 +431,9 @@ def _local_copies(parser: argparse.ArgumentParser, args) -> None:
 
 def _location(text: str) -> Path | str:
     """A folder, or an fsspec URL kept as text (a Path would fold its "//")."""
-    return text if "://" in text else Path(text)
+    from .remote import is_url
+
+    return text if is_url(text) else Path(text)
 
 
 def _parser() -> argparse.ArgumentParser:

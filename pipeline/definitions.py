@@ -12,13 +12,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dagster import Definitions, define_asset_job, in_process_executor, multiprocess_executor
+from dagster import Definitions, in_process_executor, multiprocess_executor
 
 from .assets import DOC_ASSETS, curated
 from .checks import CHECKS
 from .io import DocStateIOManager
 from .isolation import Limits
-from .paths import EXECUTORS, executor_name, stored  # noqa: F401 - re-exported
+from .paths import executor_name, stored
 from .resources import PROJECT_ROOT, Folders, home
 from .sensors import INGEST_JOB, raw_folder_sensor
 

@@ -28,6 +28,7 @@ import shutil
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from .files import atomic_write_bytes
 from .isolation import Limits, die_with_parent, run_isolated
 from .reading import WARM_UP_MIN_DOCS, progress_bar, read_document, reading_tasks, warm_up
 from .versions import extract_version
@@ -59,10 +60,16 @@ class HeadStart:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def clear(state: Path) -> Path:
+    """Remove what a run killed before it could clean up left behind; returns the folder."""
+    folder = Path(state) / FOLDER
+    shutil.rmtree(folder, ignore_errors=True)
+    return folder
+
+
 def start(state: Path, paths: Mapping[str, Path], workers: int, limits: Limits, progress: bool = False) -> HeadStart | None:
     """Start reading these documents ({doc_id: path}) in a forked process; None if there are none."""
-    folder = Path(state) / FOLDER
-    shutil.rmtree(folder, ignore_errors=True)  # left by a run that was killed
+    folder = clear(state)
     if not paths:
         return None
     folder.mkdir(parents=True)
@@ -86,7 +93,8 @@ def _read_all(folder: Path, paths: dict[str, Path], workers: int, limits: Limits
             warm_up()
         bar = progress_bar(len(paths)) if progress else None
         for doc_id, outcome in run_isolated(read_document, reading_tasks(paths, workers), workers=workers, limits=limits):
-            _publish(_outcome_file(folder, doc_id), pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
+            # not synced: the folder lives for one run
+            atomic_write_bytes(_outcome_file(folder, doc_id), pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL), sync=False)
             if bar is not None:
                 bar.update()
         if bar is not None:
@@ -95,13 +103,6 @@ def _read_all(folder: Path, paths: dict[str, Path], workers: int, limits: Limits
         (folder / STOPPED).touch()
     except Exception:  # noqa: BLE001 - the step reads what is missing itself
         log.exception("the head start stopped; the run reads the remaining documents itself")
-
-
-def _publish(path: Path, data: bytes) -> None:
-    """Write a file whole under its name (not synced: the folder lives for one run)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def take(state: Path, keys: Iterable[str]) -> dict[str, Any]:

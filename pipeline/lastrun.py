@@ -12,10 +12,11 @@ curated folder, `--force`) takes the full path, which asks the Dagster instance.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from normalizers.schema import TABLES
+
+from .files import atomic_write_bytes
 
 FILE = "last-run.json"
 
@@ -39,9 +40,7 @@ def save(state: Path, digest: str, curated: Path, checks: list[tuple[str, bool, 
         path.unlink(missing_ok=True)
         return
     record = {"digest": digest, "curated": str(curated), "files": files, "checks": [list(c) for c in checks]}
-    tmp = path.with_name(f".{FILE}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(record, ensure_ascii=False, sort_keys=True))
-    os.replace(tmp, path)
+    atomic_write_bytes(path, json.dumps(record, ensure_ascii=False, sort_keys=True).encode(), sync=False)
 
 
 def forget(state: Path) -> None:

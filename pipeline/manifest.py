@@ -33,6 +33,8 @@ from pathlib import Path
 
 from extractors.pdf import file_kind, sha256_file
 
+from .files import atomic_write_bytes
+
 log = logging.getLogger(__name__)
 
 IGNORED_NAMES = {".gitkeep", "README.md", "readme.md"}  # the repository's own files in raw/, not reported
@@ -156,10 +158,8 @@ def _load_cache(cache_file: Path | None) -> dict[str, list]:
 
 
 def _save_cache(cache_file: Path, fresh: dict[str, list]) -> None:
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(fresh, sort_keys=True), encoding="utf-8")  # names with surrogates as \\udcXX
-    os.replace(tmp, cache_file)
+    # names with surrogates are written as \\udcXX (json escapes them)
+    atomic_write_bytes(cache_file, json.dumps(fresh, sort_keys=True).encode("utf-8"), sync=False)
 
 
 def scan(raw_dir: Path, cache_file: Path | None = None) -> Manifest:

@@ -32,7 +32,8 @@ from normalizers.corpus import (
 from normalizers.records import Row
 from normalizers.schema import TABLES
 
-from .store import _atomic_write_bytes, arrow_table
+from .files import atomic_write_bytes
+from .store import arrow_table
 from .versions import fingerprint
 
 log = logging.getLogger(__name__)
@@ -130,7 +131,7 @@ def curated_tables(manifest: Mapping[str, str], records_dir: Path, parts_file: P
     for name, rows in corpus.items():
         tables[name] = arrow_table(TABLES[name], rows)
     if made or index.keys() != old_docs.keys() or pairs != old_pairs:
-        _atomic_write_bytes(parts_file, pickle.dumps(
+        atomic_write_bytes(parts_file, pickle.dumps(
             {"version": parts_version(), "docs": index, "tables": {n: tables[n] for n in LOCAL_TABLES}, "pairs": pairs},
             protocol=pickle.HIGHEST_PROTOCOL,
         ))

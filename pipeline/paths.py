@@ -23,6 +23,11 @@ def stored(state: Path, asset: str | None = None) -> Path:
     return folder / asset if asset else folder
 
 
+def stored_keys(folder: Path) -> set[str]:
+    """The documents with a value in one asset's folder of the per-document store."""
+    return {p.stem for p in folder.glob("*.pkl")} if folder.is_dir() else set()
+
+
 def executor_name() -> str:
     """The executor of the steps, chosen by configuration only (`NHIEMVU_EXECUTOR`)."""
     name = os.environ.get("NHIEMVU_EXECUTOR", "in_process")

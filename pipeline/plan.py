@@ -11,7 +11,6 @@ Shared by `nhiemvu run` and the raw-folder sensor, so both take the same decisio
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -21,6 +20,8 @@ from dagster import AssetKey, AssetRecordsFilter, DagsterEventType, DagsterInsta
 from normalizers.schema import TABLES
 
 from .assets import pdf_document, pdf_records
+from .files import atomic_write_bytes
+from .paths import stored_keys
 from .versions import manifest_digest
 from .partitions import PDF_PARTITIONS, contiguous_ranges
 
@@ -90,9 +91,7 @@ def _read_cache(instance: DagsterInstance, cache: Path | None) -> tuple[str, dic
 
 
 def _write_cache(cache: Path, log_id: str, versions: dict) -> None:
-    tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"event_log": log_id, "versions": versions}))
-    os.replace(tmp, cache)
+    atomic_write_bytes(cache, json.dumps({"event_log": log_id, "versions": versions}).encode(), sync=False)
 
 
 def remember_code_versions(instance: DagsterInstance, stored: Path) -> None:
@@ -115,8 +114,7 @@ def not_stored(stored: Path | None, asset, keys: list[str]) -> set[str]:
     under `stored`): removed with its file and the file put back, or the store wiped."""
     if stored is None:
         return set()
-    folder = stored / asset.key.to_python_identifier()
-    have = {p.stem for p in folder.glob("*.pkl")} if folder.is_dir() else set()
+    have = stored_keys(stored / asset.key.to_python_identifier())
     return {k for k in keys if k not in have}
 
 

@@ -24,6 +24,8 @@ import logging
 import os
 from pathlib import Path
 
+from .files import atomic_write_bytes
+
 log = logging.getLogger(__name__)
 
 PUBLISHED = "_tables.json"
@@ -54,9 +56,13 @@ def problem(url: str) -> str | None:
         return f"{url}: {type(e).__name__}: {e}"
 
 
-def mirror_folder(state: Path, kind: str, url: str) -> Path:
-    """The local folder of a URL's raw mirror (`kind` "raw") or of its curated tables ("curated")."""
-    return Path(state) / "mirror" / f"{kind}-{hashlib.sha256(url.rstrip('/').encode()).hexdigest()[:16]}"
+def local_folder(state: Path, kind: str, location) -> Path:
+    """The folder the pipeline reads or writes for a --raw (`kind` "raw") or --curated
+    ("curated") location: a local folder itself; for a URL, its raw mirror or the folder its
+    tables are written in before publishing, in the state folder."""
+    if not is_url(location):
+        return Path(location)
+    return Path(state) / "mirror" / f"{kind}-{hashlib.sha256(location.rstrip('/').encode()).hexdigest()[:16]}"
 
 
 def _version(info: dict) -> list:
@@ -71,7 +77,7 @@ def mirror_raw(url: str, state: Path) -> Path:
     fs, root = _fs(url)
     if not fs.isdir(root):
         raise FileNotFoundError(f"raw folder not found: {url}")
-    local = mirror_folder(state, "raw", url)
+    local = local_folder(state, "raw", url)
     index_file = local.parent / f"{local.name}.json"
     try:
         known = json.loads(index_file.read_text())
@@ -98,16 +104,9 @@ def mirror_raw(url: str, state: Path) -> Path:
     for rel in set(known) - set(found):
         (local / rel).unlink(missing_ok=True)
     local.mkdir(parents=True, exist_ok=True)
-    tmp = index_file.with_name(f".{index_file.name}.tmp")
-    tmp.write_text(json.dumps(found, sort_keys=True))
-    os.replace(tmp, index_file)
+    atomic_write_bytes(index_file, json.dumps(found, sort_keys=True).encode(), sync=False)  # lost: objects fetched again
     log.info("mirrored %s: %d object(s), %d downloaded, %d removed", url, len(found), fetched, len(set(known) - set(found)))
     return local
-
-
-def local_curated(url: str, state: Path) -> Path:
-    """The local folder where the tables of a curated URL are written before publishing."""
-    return mirror_folder(state, "curated", url)
 
 
 def publish(local: Path, url: str) -> int:

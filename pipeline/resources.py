@@ -3,7 +3,6 @@ the per-document limits; and the Dagster instance of a state folder."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from dagster import ConfigurableResource, DagsterInstance
@@ -72,12 +71,12 @@ class Folders(ConfigurableResource):
     def raw(self) -> Path:
         """The raw folder; for an fsspec URL, its mirror in the state folder (`remote.py`),
         which `nhiemvu run` brings up to date before it launches a run."""
-        return remote.mirror_folder(self.state, "raw", self.raw_dir) if remote.is_url(self.raw_dir) else Path(self.raw_dir)
+        return remote.local_folder(self.state, "raw", self.raw_dir)
 
     @property
     def curated(self) -> Path:
         """The curated folder; for an fsspec URL, the local folder `nhiemvu run` publishes from."""
-        return remote.local_curated(self.curated_dir, self.state) if remote.is_url(self.curated_dir) else Path(self.curated_dir)
+        return remote.local_folder(self.state, "curated", self.curated_dir)
 
     @property
     def state(self) -> Path:

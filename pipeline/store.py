@@ -22,18 +22,10 @@ import pyarrow.parquet as pq
 
 from normalizers.schema import TABLES, Table, to_arrow
 
+from .files import atomic_write_bytes
+
 STAGING = ".next"
 COMPLETE = "COMPLETE"
-
-
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def write_all(files: Mapping[Path, bytes]) -> None:
@@ -125,7 +117,7 @@ def write_curated(curated: Path, tables: Mapping[str, Sequence[Mapping[str, Any]
     except BaseException:  # a bad row, a full disk: the old tables stay as they were
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _atomic_write_bytes(staging / COMPLETE, b"")
+    atomic_write_bytes(staging / COMPLETE, b"")
     _fsync_dir(staging)
     recover_curated(curated)
     _fsync_dir(curated)

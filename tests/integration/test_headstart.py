@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
-import pytest
 from dagster import AssetKey
 
 from pipeline import cli, headstart
