@@ -11,13 +11,17 @@ export DAGSTER_HOME := $(CURDIR)/.dagster
 export DAGSTER_TELEMETRY_ENABLED := false
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: run test install system-deps samples bench docs clean dev
+.PHONY: run test install system-deps samples bench docs clean dev figures
 
 run: install
 	$(VENV)/bin/nhiemvu run --raw raw --curated curated
 
 test: install
 	$(PY) -m pytest
+
+# Write every accuracy figure the suite measures into bench/figures.json (new or higher only; review the diff).
+figures: install
+	NHIEMVU_RATCHET=write $(PY) -m pytest
 
 dev: install
 	$(VENV)/bin/nhiemvu dev
