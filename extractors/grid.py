@@ -654,7 +654,7 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows:
         bottom = min(b[3] for b, _, _, _ in cells)  # a merged cell reaches further down than its row
         rows.append(Row((xs[0], top, xs[-1], bottom), row_cells))
     if split_rows:
-        rows = [sub for row in rows for part in split_by_anchor(row) for sub in split_by_lines(part)]
+        rows = split_rows_of(rows)
     ruled = getattr(boxes, "ruled", True)
     if not ruled and _sparse(rows):
         return None, words
@@ -677,7 +677,83 @@ def is_anchor(text: str) -> bool:
     return _ANCHOR.match(text.replace(" ", "")) is not None
 
 
-def split_by_anchor(row: Row) -> list[Row]:
+def split_rows_of(rows: Sequence[Row]) -> list[Row]:
+    """The ruled boxes of a fragment split where a box holds several rows (`split_by_anchor`,
+    then `split_by_lines`), judged against the table's numbering.
+
+    In a grid ruled between its rows (`rows_ruled`) a box closed by rules is one row: a number
+    a narrow column wrapped ("1" over "0", "10" over "0") or lines that merely look like the
+    start of a row do not split it; only numbers that go on from the box above, one after the
+    other ("5" and "6" under "4": a rule left out), do. Line-based splitting is for bands
+    without row rules only. Elsewhere the numbering still decides where it can: pieces that
+    glue into the number after the one above are one number.
+    """
+    ruled = rows_ruled(rows)
+    out: list[Row] = []
+    last: int | None = None
+    for k, row in enumerate(rows):
+        after = _numbers(rows[k + 1]) if k + 1 < len(rows) else None
+        parts = split_by_anchor(row, last=last, after=_glued(after[1]) if after and len(after[1]) == 1 else None,
+                                strict=ruled)
+        if not ruled:
+            parts = [sub for part in parts for sub in split_by_lines(part)]
+        for part in parts:
+            found = _numbers(part)
+            if found is not None:
+                last = _glued(found[1])
+            elif part.cells and part.cells[0].lines:
+                last = None  # a label ("B", "II."): the numbering may start again under it
+        out += parts
+    return out
+
+
+_PLAIN = re.compile(r"^(\d{1,6})[.)]?$")
+
+
+def _numbers(row: Row) -> tuple[Cell, list[str]] | None:
+    """The numbering cell of a row (the first of its ANCHOR_COLS cells whose every line is a
+    plain number) and the digits of its lines; None when it has none."""
+    for c in row.cells[:ANCHOR_COLS]:
+        texts = [l.text.replace(" ", "") for l in c.lines]
+        if texts and all(_PLAIN.match(t) for t in texts):
+            return c, [_PLAIN.match(t).group(1) for t in texts]
+    return None
+
+
+def _glued(pieces: Sequence[str]) -> int | None:
+    return int("".join(pieces)) if pieces and len("".join(pieces)) <= 6 else None
+
+
+def _numbering(pieces: Sequence[str], expected: int) -> list[int] | None:
+    """Indices of the pieces that start a number when the pieces, glued in runs, read as
+    `expected`, `expected` + 1, ... (a number a narrow column wrapped is one run); None if
+    they do not."""
+    starts, k = [], 0
+    while k < len(pieces):
+        starts.append(k)
+        acc = ""
+        while k < len(pieces):
+            acc += pieces[k]
+            k += 1
+            if int(acc) == expected or len(acc) >= len(str(expected)):
+                break
+        if int(acc) != expected:
+            return None
+        expected += 1
+    return starts
+
+
+def rows_ruled(rows: Sequence[Row]) -> bool:
+    """Is the grid ruled between its rows: do most boxes with a number hold one number (their
+    pieces glued), each the one after the number of the box above? Boxes holding two rows
+    each (every other row rule left out) or a band of rows under the header are not."""
+    glued = [_glued(found[1]) if (found := _numbers(r)) is not None else None for r in rows]
+    pairs = [(a, b) for a, b in zip(glued, glued[1:]) if a is not None and b is not None]
+    ones = sum(1 for a, b in pairs if b == a + 1 or b == 1)
+    return len(pairs) >= 2 and 3 * ones >= 2 * len(pairs)
+
+
+def split_by_anchor(row: Row, *, last: int | None = None, after: int | None = None, strict: bool = False) -> list[Row]:
     """A ruled box holding several rows (no rule between them: column rules only, or a
     row rule left out) split where an anchor column starts a line with an item number
     or a date; every cell's lines go to the row whose band holds them.
@@ -690,8 +766,32 @@ def split_by_anchor(row: Row) -> list[Row]:
     (sub-accounts under accounts) number rows of their own, and rows start at all of
     them. Pieces of one number a
     narrow column wrapped are no anchors (`_roomy`).
+
+    The numbering decides first where it can: `last` is the number of the row above, `after`
+    the first number of the next box. Pieces that glue into the number after `last` (or
+    before `after`) are one row; numbers going on one after the other from `last` start a
+    row each (`_numbering`). With `strict` (a grid ruled between its rows) nothing else
+    splits a box.
     """
     if len(row.cells) < 2 or any(c.col_span > 1 or c.row_span > 1 for c in row.cells):
+        return [row]
+    found = _numbers(row)
+    if found is not None and len(found[1]) >= 2:
+        cell, pieces = found
+        expected = last + 1 if last is not None else None
+        whole = _glued(pieces)
+        if whole is not None and (whole == expected or (expected is None and after is not None and whole + 1 == after)):
+            return [row]  # one number, wrapped
+        starts = _numbering(pieces, expected) if expected is not None else None
+        if starts is None and expected is None and after is not None:
+            starts = next((st for first in (1, after - len(pieces)) if first >= 0 and (st := _numbering(pieces, first))
+                           and _glued(pieces[st[-1]:]) is not None and _glued(pieces[st[-1]:]) + 1 == after), None)
+        if starts is not None:
+            tops = [_snap(cell.lines[k].box[1] - ANCHOR_PAD, row) for k in starts[1:]]
+            return _cut(row, [y for y in tops if y > row.box[1] + ANCHOR_PAD])
+        if strict:
+            return [row]
+    elif strict:
         return [row]
     anchors = [c for c in row.cells[:ANCHOR_COLS]
                if len(c.lines) >= 2 and all(_ANCHOR.match(l.text.replace(" ", "")) for l in c.lines) and _roomy(c)]

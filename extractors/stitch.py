@@ -451,7 +451,8 @@ def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[f
         kind = row_kind(texts, frag.n_cols, item_col)
         prev = b.rows[-1] if b.rows else None
         item_text = next((t for c, s, t in texts if c <= item_col < c + s), "")
-        if at_top and prev is not None and is_continuation(prev, row, kind, item_text):
+        if at_top and prev is not None and (is_continuation(prev, row, kind, item_text)
+                                            or _rest_of_number(b, prev, item_text, rows[rows.index(row) + 1:], item_col)):
             _append_continuation(prev, row, frag, pads)
             if prev.kind == "header":  # the header row itself was cut: match its repeats whole
                 b.header_keys[-1] = _pending_key(prev)
@@ -575,6 +576,26 @@ def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str) -> b
         return not _has_alnum(item_text)
     text = row.cells[0].text
     return bool(text) and (text[0].islower() or not text[0].isalnum())
+
+
+def _rest_of_number(b: _Builder, prev: _PendingRow, item_text: str, below: Sequence[Row], item_col: int) -> bool:
+    """Is `item_text`, first on a continuing page, the rest of the number of `prev`, the row the
+    page break cut inside its number ("4" at the foot of the page, "2" at the head of the next:
+    a narrow column wrapped 42)? The numbering says so: the pieces glued are the number after
+    the row above `prev` (or the one before the next row's), and neither piece alone is."""
+    own = prev.cell_covering(item_col)
+    head, rest = (own.raw_text if own else "").replace(" ", ""), item_text.replace(" ", "")
+    if prev.kind != "data" or not (head.isdigit() and rest.isdigit()) or len(head + rest) > 6:
+        return False
+    glued = int(head + rest)
+    before = b.rows[-2] if len(b.rows) >= 2 else None
+    cell = before.cell_covering(item_col) if before is not None and before.kind == "data" else None
+    above = cell.raw_text.replace(" ", "") if cell is not None else ""
+    if above.isdigit():
+        return glued == int(above) + 1 and int(head) != int(above) + 1
+    nxt = next((t for r in below for c in r.cells if c.col <= item_col < c.col + c.col_span
+                if (t := c.text.replace(" ", ""))), "")
+    return nxt.isdigit() and glued + 1 == int(nxt) and int(rest) + 1 != int(nxt)
 
 
 def _numbers_a_row(prev: _PendingRow, row: Row) -> bool:
