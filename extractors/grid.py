@@ -681,30 +681,95 @@ def split_rows_of(rows: Sequence[Row]) -> list[Row]:
     """The ruled boxes of a fragment split where a box holds several rows (`split_by_anchor`,
     then `split_by_lines`), judged against the table's numbering.
 
-    In a grid ruled between its rows (`rows_ruled`) a box closed by rules is one row: a number
-    a narrow column wrapped ("1" over "0", "10" over "0") or lines that merely look like the
-    start of a row do not split it; only numbers that go on from the box above, one after the
-    other ("5" and "6" under "4": a rule left out), do. Line-based splitting is for bands
-    without row rules only. Elsewhere the numbering still decides where it can: pieces that
-    glue into the number after the one above are one number.
+    Each box whose numbering cell holds several plain numbers can be read in a few ways
+    (`_readings`: "1" over "0" is 10; "5" over "6" is 5 and 6, or 56); the reading of every
+    box is chosen so that the numbers go on from box to box (`_read_numbering`). A box read
+    as one number is one row. In a grid ruled between its rows (`rows_ruled`) a box closed by
+    rules is one row unless its numbers say otherwise: lines that merely look like the start
+    of a row do not split it; line-based splitting is for bands without row rules only.
     """
     ruled = rows_ruled(rows)
+    chosen = _read_numbering(rows, strict=ruled)
     out: list[Row] = []
-    last: int | None = None
-    for k, row in enumerate(rows):
-        after = _numbers(rows[k + 1]) if k + 1 < len(rows) else None
-        parts = split_by_anchor(row, last=last, after=_glued(after[1]) if after and len(after[1]) == 1 else None,
-                                strict=ruled)
-        if not ruled:
+    for row, starts in zip(rows, chosen):
+        parts = split_by_anchor(row, starts=starts, strict=ruled)
+        if not ruled and (starts is None or len(starts) > 1):
             parts = [sub for part in parts for sub in split_by_lines(part)]
-        for part in parts:
-            found = _numbers(part)
-            if found is not None:
-                last = _glued(found[1])
-            elif part.cells and part.cells[0].lines:
-                last = None  # a label ("B", "II."): the numbering may start again under it
         out += parts
     return out
+
+
+def _readings(pieces: Sequence[str]) -> list[tuple[int, list[int]]]:
+    """(first number, indices of the pieces that start a number) of every way to read the
+    pieces as numbers going on one after the other (pieces glued where a column wrapped one)."""
+    out, seen = [], set()
+    for k in range(1, len(pieces) + 1):
+        first = _glued(pieces[:k])
+        if first is None:
+            break
+        for start in {first, 1}:
+            if start in seen:
+                continue
+            seen.add(start)
+            st = _numbering(pieces, start)
+            if st is not None:
+                out.append((start, st))
+    return out
+
+
+def _read_numbering(rows: Sequence[Row], *, strict: bool) -> list[list[int] | None]:
+    """For each row, the pieces of its numbering cell that start a number (None for a row
+    without several plain numbers there): the readings (`_readings`) that make the numbering
+    go on best from row to row, each number the one after the number above (or 1 under a
+    label). Ties go to one number per box in a grid ruled between rows (`strict`), else to
+    separate numbers where the pieces stand a row's padding apart (`_roomy`)."""
+    options: list[list[tuple[int, list[int]]] | None] = []
+    cells: list[Cell | None] = []
+    for row in rows:
+        found = _numbers(row)
+        if found is None:
+            options.append(None)
+            cells.append(row.cells[0] if row.cells and row.cells[0].lines else None)
+            continue
+        cell, pieces = found
+        options.append(_readings(pieces) or None)
+        cells.append(cell)
+    # best[k][j]: (score, back-pointer) of reading j of row k; rows without readings pass `last` on
+    best: list[list[tuple[float, int]]] = []
+    last_of: list[list[int | None]] = []
+    prev_last: list[int | None] = [None]
+    prev_score: list[float] = [0.0]
+    out_back: list[list[int]] = []
+    for k, opts in enumerate(options):
+        if opts is None:
+            label = cells[k] is not None  # a label ("B", "(1)") or a sub-item: a numbering may start again
+            top = max(range(len(prev_score)), key=lambda j: prev_score[j])
+            prev_last, prev_score = [None if label else prev_last[top]], [prev_score[top]]
+            out_back.append([top])
+            best.append([(prev_score[0], top)])
+            last_of.append(prev_last)
+            continue
+        row_best, row_back, row_last = [], [], []
+        for first, starts in opts:
+            n = first + len(starts) - 1
+            tie = (len(starts) == 1) if strict else (len(starts) > 1) == _roomy(cells[k])
+            scores = [prev_score[j] + (2.0 if pl is not None and first == pl + 1 else 1.0 if first == 1 and pl is None
+                                       else 0.0) + 0.1 * tie for j, pl in enumerate(prev_last)]
+            j = max(range(len(scores)), key=lambda i: scores[i])
+            row_best.append(scores[j])
+            row_back.append(j)
+            row_last.append(n)
+        best.append(list(zip(row_best, row_back)))
+        out_back.append(row_back)
+        last_of.append(row_last)
+        prev_last, prev_score = row_last, row_best
+    chosen: list[list[int] | None] = [None] * len(rows)
+    j = max(range(len(prev_score)), key=lambda i: prev_score[i]) if prev_score else 0
+    for k in range(len(rows) - 1, -1, -1):
+        if options[k] is not None:
+            chosen[k] = options[k][j][1]
+        j = out_back[k][j]
+    return [c if c is not None and len(_numbers(r)[1]) >= 2 else None for c, r in zip(chosen, rows)]
 
 
 _PLAIN = re.compile(r"^(\d{1,6})[.)]?$")
@@ -753,7 +818,7 @@ def rows_ruled(rows: Sequence[Row]) -> bool:
     return len(pairs) >= 2 and 3 * ones >= 2 * len(pairs)
 
 
-def split_by_anchor(row: Row, *, last: int | None = None, after: int | None = None, strict: bool = False) -> list[Row]:
+def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bool = False) -> list[Row]:
     """A ruled box holding several rows (no rule between them: column rules only, or a
     row rule left out) split where an anchor column starts a line with an item number
     or a date; every cell's lines go to the row whose band holds them.
@@ -767,30 +832,20 @@ def split_by_anchor(row: Row, *, last: int | None = None, after: int | None = No
     them. Pieces of one number a
     narrow column wrapped are no anchors (`_roomy`).
 
-    The numbering decides first where it can: `last` is the number of the row above, `after`
-    the first number of the next box. Pieces that glue into the number after `last` (or
-    before `after`) are one row; numbers going on one after the other from `last` start a
-    row each (`_numbering`). With `strict` (a grid ruled between its rows) nothing else
-    splits a box.
+    `starts` are the lines of the numbering cell that start a number, as the table's numbering
+    reads them (`_read_numbering`): one start is one row (a number a narrow column wrapped);
+    numbers glued from pieces cut the box at their first pieces. With `strict` (a grid ruled
+    between its rows) nothing else splits a box.
     """
     if len(row.cells) < 2 or any(c.col_span > 1 or c.row_span > 1 for c in row.cells):
         return [row]
-    found = _numbers(row)
-    if found is not None and len(found[1]) >= 2:
-        cell, pieces = found
-        expected = last + 1 if last is not None else None
-        whole = _glued(pieces)
-        if whole is not None and (whole == expected or (expected is None and after is not None and whole + 1 == after)):
-            return [row]  # one number, wrapped
-        starts = _numbering(pieces, expected) if expected is not None else None
-        if starts is None and expected is None and after is not None:
-            starts = next((st for first in (1, after - len(pieces)) if first >= 0 and (st := _numbering(pieces, first))
-                           and _glued(pieces[st[-1]:]) is not None and _glued(pieces[st[-1]:]) + 1 == after), None)
-        if starts is not None:
+    if starts is not None:
+        cell, pieces = _numbers(row)
+        if len(starts) == 1:
+            return [row]
+        if strict or len(starts) < len(pieces):
             tops = [_snap(cell.lines[k].box[1] - ANCHOR_PAD, row) for k in starts[1:]]
             return _cut(row, [y for y in tops if y > row.box[1] + ANCHOR_PAD])
-        if strict:
-            return [row]
     elif strict:
         return [row]
     anchors = [c for c in row.cells[:ANCHOR_COLS]
