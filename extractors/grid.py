@@ -211,6 +211,8 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word]) -> CellBoxes |
     return boxes
 
 
+_CLOSING = ",.;:!?)]}”’…%"
+_OPENING = "([{“‘"
 _FIGURE = re.compile(r"^[-+(]?[$€£]?\d[\d,.]*\d[%)]?$|^[-+(]?[$€£]?\d{2,}[%)]?$")
 
 
@@ -255,6 +257,8 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
         j = max((i for i in range(k) if cols[i][0]), default=None)  # the last line with a label
         if j is None:
             continue  # the band's first label: lines above it are its row's (a centred label)
+        if cols[k][0][0].text[:1] in _CLOSING or cols[j][0][-1].text[-1:] in _OPENING:
+            continue  # the rest of a token cut in the first column ("(1" over ")")
         if not any(cols[k][c] and cols[j][c] and would_fit(c, k, j) for c in range(n_cols)):
             continue  # wrapped: its words did not fit on the line above
         alone += not any(cols[k][1:])
@@ -808,14 +812,32 @@ def _numbering(pieces: Sequence[str], expected: int) -> list[int] | None:
     return starts
 
 
+_SUB_ITEM = re.compile(r"^\(\d{1,3}\)$")
+
+
 def rows_ruled(rows: Sequence[Row]) -> bool:
     """Is the grid ruled between its rows: do most boxes with a number hold one number (their
-    pieces glued), each the one after the number of the box above? Boxes holding two rows
-    each (every other row rule left out) or a band of rows under the header are not."""
-    glued = [_glued(found[1]) if (found := _numbers(r)) is not None else None for r in rows]
-    pairs = [(a, b) for a, b in zip(glued, glued[1:]) if a is not None and b is not None]
-    ones = sum(1 for a, b in pairs if b == a + 1 or b == 1)
-    return len(pairs) >= 2 and 3 * ones >= 2 * len(pairs)
+    pieces glued), each the one after the number of the box above (or a sub-item "(2)" glued
+    whole)? Boxes holding two rows each (every other row rule left out) or a band of rows
+    under the header are not."""
+    ok = bad = 0
+    previous: int | None = None
+    for r in rows:
+        found = _numbers(r)
+        if found is None:
+            first = r.cells[0].lines if r.cells else ()
+            glued = "".join(l.text for l in first).replace(" ", "")
+            if _SUB_ITEM.match(glued):
+                ok += 1
+            continue
+        n = _glued(found[1])
+        if previous is not None and n is not None:
+            if n == previous + 1 or n == 1:
+                ok += 1
+            else:
+                bad += 1
+        previous = n
+    return ok >= 2 and 3 * ok >= 2 * (ok + bad)
 
 
 def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bool = False) -> list[Row]:
@@ -930,6 +952,9 @@ def _interleaved(a: Cell, b: Cell) -> bool:
     return all(p < q for p, q in zip(ya, yb[1:])) and all(p < q for p, q in zip(yb, ya[1:]))
 
 
+_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
+
+
 def _roomy(cell: Cell) -> bool:
     """Are its lines separate anchors, not one number a narrow column wrapped ("1" over
     "0" is 10)? Wrapped pieces follow each other at the line pitch and glue into a
@@ -937,8 +962,8 @@ def _roomy(cell: Cell) -> bool:
     for a, b in zip(cell.lines, cell.lines[1:]):
         glued = (a.text + b.text).replace(" ", "")
         tight = b.box[1] - a.box[1] < ANCHOR_PITCH * (a.box[3] - a.box[1])
-        if tight and glued.isdigit():
-            return False
+        if tight and (glued.isdigit() or _DATE.match(glued)):
+            return False  # "1" over "0", "13/7/20" over "25"
     return True
 
 
