@@ -694,13 +694,64 @@ def split_rows_of(rows: Sequence[Row]) -> list[Row]:
     """
     ruled = rows_ruled(rows)
     chosen = _read_numbering(rows, strict=ruled)
+    first = next((k for k, r in enumerate(rows) if _label_line(r) is not None), None)
     out: list[Row] = []
-    for row, starts in zip(rows, chosen):
+    for k, (row, starts) in enumerate(zip(rows, chosen)):
+        if k == first and (_top_aligned(rows) or (sum(_label_line(r) is not None for r in rows) == 1
+                                                   and not _centred(row))):
+            head = _lead_in(row)
+            if head is not None:  # the rest of a row the page cut, over the first numbered row
+                out.append(head[0])
+                row = head[1]
         parts = split_by_anchor(row, starts=starts, strict=ruled)
         if not ruled and (starts is None or len(starts) > 1):
             parts = [sub for part in parts for sub in split_by_lines(part)]
         out += parts
     return out
+
+
+def _top_aligned(rows: Sequence[Row]) -> bool:
+    """Do the numbers stand at the top of their boxes (at least two boxes, all but one in five)?"""
+    tops = []
+    for r in rows:
+        line = _label_line(r)
+        if line is not None:
+            tops.append(line.box[1] - r.box[1] <= line.box[3] - line.box[1])
+    return len(tops) >= 2 and 5 * sum(tops) >= 4 * len(tops)
+
+
+def _label_line(row: Row) -> Line | None:
+    """The first line of the box's first cell when it is an item number, a sub-item "(2)" or a
+    label (`is_anchor`), else None."""
+    cell = row.cells[0] if row.cells else None
+    if cell is None or not cell.lines or cell.col_span > 1:
+        return None
+    return cell.lines[0] if is_anchor(cell.lines[0].text) else None
+
+
+def _centred(row: Row) -> bool:
+    """Does the first number of the box stand in its middle (a centred number)?"""
+    line = _label_line(row)
+    return abs((line.box[1] + line.box[3]) / 2 - (row.box[1] + row.box[3]) / 2) <= line.box[3] - line.box[1]
+
+
+def _lead_in(row: Row) -> tuple[Row, Row] | None:
+    """The first numbered box of a fragment whose numbers stand at the top of their boxes, with
+    its number a line or more below text that starts at the top of the box: that text is the
+    rest of the row above, which the page cut (no rule between the two rows). The box cut
+    above its number; None if it is not such a box."""
+    if len(row.cells) < 2 or any(c.col_span > 1 or c.row_span > 1 for c in row.cells):
+        return None
+    line = _label_line(row)
+    height = line.box[3] - line.box[1]
+    above = [l for c in row.cells for l in c.lines if l.box[3] <= line.box[1] + 1]
+    if line.box[1] - row.box[1] < 1.5 * height or not above:
+        return None
+    y = _snap(line.box[1] - ANCHOR_PAD, row)
+    if y <= row.box[1] + ANCHOR_PAD:
+        return None
+    parts = _cut(row, [y])
+    return (parts[0], parts[1]) if len(parts) == 2 else None
 
 
 def _readings(pieces: Sequence[str]) -> list[tuple[int, list[int]]]:
