@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import replace
 from typing import Iterable, Sequence
 
 from pdfplumber.table import merge_edges
@@ -657,9 +658,11 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows:
         top = min(b[1] for b, _, _, _ in cells)
         bottom = min(b[3] for b, _, _, _ in cells)  # a merged cell reaches further down than its row
         rows.append(Row((xs[0], top, xs[-1], bottom), row_cells))
-    if split_rows:
-        rows = split_rows_of(rows)
     ruled = getattr(boxes, "ruled", True)
+    if split_rows and ruled:
+        rows = split_rows_of(rows)
+    elif split_rows:  # columns from the text: its rows came from `row_breaks` already
+        rows = [sub for row in rows for part in split_by_anchor(row) for sub in split_by_lines(part)]
     if not ruled and _sparse(rows):
         return None, words
     return Fragment(page_no, box, tuple(xs), tuple(rows), ruled), outside
@@ -697,8 +700,7 @@ def split_rows_of(rows: Sequence[Row]) -> list[Row]:
     first = next((k for k, r in enumerate(rows) if _label_line(r) is not None), None)
     out: list[Row] = []
     for k, (row, starts) in enumerate(zip(rows, chosen)):
-        if k == first and (_top_aligned(rows) or (sum(_label_line(r) is not None for r in rows) == 1
-                                                   and not _centred(row))):
+        if k == first and _top_aligned(rows, _label_line(row)):
             head = _lead_in(row)
             if head is not None:  # the rest of a row the page cut, over the first numbered row
                 out.append(head[0])
@@ -710,14 +712,32 @@ def split_rows_of(rows: Sequence[Row]) -> list[Row]:
     return out
 
 
-def _top_aligned(rows: Sequence[Row]) -> bool:
-    """Do the numbers stand at the top of their boxes (at least two boxes, all but one in five)?"""
-    tops = []
+def _top_aligned(rows: Sequence[Row], skip: Line) -> bool:
+    """Do the item numbers stand level with the first line of their rows (all but one in five
+    of those that tell, `skip` left out)? Those that tell: the number of a box holding one row
+    whose other cells hold three lines or more (a centred number stands lower than their first
+    line), and each number after the first of a box holding several rows (a top-aligned one has
+    a line of another cell level with it). With none that tell: is `skip` not in the middle of
+    its box?"""
+    aligned = total = 0
     for r in rows:
-        line = _label_line(r)
-        if line is not None:
-            tops.append(line.box[1] - r.box[1] <= line.box[3] - line.box[1])
-    return len(tops) >= 2 and 5 * sum(tops) >= 4 * len(tops)
+        if not r.cells or r.cells[0].col_span > 1:
+            continue
+        labels = [l for l in _rejoined(r.cells[0]).lines if is_anchor(l.text)]
+        others = [l.box[1] for c in r.cells[1:] for l in c.lines]
+        if len(labels) == 1 and labels[0].box[1] != skip.box[1]:
+            if max((len(c.lines) for c in r.cells[1:]), default=0) >= 3:
+                total += 1
+                aligned += abs(min(others) - labels[0].box[1]) <= 2.0
+            continue
+        for line in labels[1:]:
+            if line.box[1] != skip.box[1]:
+                total += 1
+                aligned += any(abs(t - line.box[1]) <= 2.0 for t in others)
+    if total:
+        return 5 * aligned >= 4 * total
+    row = next(r for r in rows if r.cells and r.cells[0].lines and any(l.box[1] == skip.box[1] for l in r.cells[0].lines))
+    return not _centred(row)
 
 
 def _label_line(row: Row) -> Line | None:
@@ -726,7 +746,8 @@ def _label_line(row: Row) -> Line | None:
     cell = row.cells[0] if row.cells else None
     if cell is None or not cell.lines or cell.col_span > 1:
         return None
-    return cell.lines[0] if is_anchor(cell.lines[0].text) else None
+    line = _rejoined(cell).lines[0]
+    return line if is_anchor(line.text) else None
 
 
 def _centred(row: Row) -> bool:
@@ -921,7 +942,7 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
             return _cut(row, [y for y in tops if y > row.box[1] + ANCHOR_PAD])
     elif strict:
         return [row]
-    anchors = [c for c in row.cells[:ANCHOR_COLS]
+    anchors = [c for c in (_rejoined(c) for c in row.cells[:ANCHOR_COLS])
                if len(c.lines) >= 2 and all(_ANCHOR.match(l.text.replace(" ", "")) for l in c.lines) and _roomy(c)]
     if not anchors:
         return [row]
@@ -941,6 +962,18 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
     tol = min(l.box[3] - l.box[1] for c in anchors for l in c.lines) / 2
     cuts = [y for y in _cluster(sorted(starts), tol) if y > row.box[1] + tol]
     return _cut(row, cuts)
+
+
+def _rejoined(cell: Cell) -> Cell:
+    """The cell with a line that starts with closing punctuation (or follows one ending with
+    opening punctuation) joined to the line above: "(1" over ")" is the sub-item "(1)"."""
+    lines: list[Line] = []
+    for l in cell.lines:
+        if lines and (l.text[:1] in _CLOSING or lines[-1].text[-1:] in _OPENING):
+            lines[-1] = Line(lines[-1].words + l.words)
+        else:
+            lines.append(l)
+    return cell if len(lines) == len(cell.lines) else replace(cell, lines=tuple(lines))
 
 
 def split_by_lines(row: Row) -> list[Row]:
