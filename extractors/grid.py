@@ -768,6 +768,9 @@ def _lead_in(row: Row) -> tuple[Row, Row] | None:
     above = [l for c in row.cells for l in c.lines if l.box[3] <= line.box[1] + 1]
     if line.box[1] - row.box[1] < 1.5 * height or not above:
         return None
+    if any(is_anchor(c.lines[0].text) and c.lines[0].box[1] < line.box[1] - height
+           for c in (_rejoined(c) for c in row.cells[1:ANCHOR_COLS]) if c.lines):
+        return None  # another anchor column (a date) starts the box higher: the number is centred
     y = _snap(line.box[1] - ANCHOR_PAD, row)
     if y <= row.box[1] + ANCHOR_PAD:
         return None
