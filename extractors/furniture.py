@@ -17,6 +17,7 @@ from .layout import Line
 MARGIN_BAND = 0.10  # fraction of the page height at the top and at the bottom
 _PAGE_NUMBER = re.compile(r"^(-\s*)?(trang\s+)?\d{1,4}(\s*/\s*\d{1,4})?(\s*-)?$", re.I)
 _DIGITS = re.compile(r"\d+")
+_LONE_NUMBER = re.compile(r"(?:^|\s)#(?=\s|$)")
 # A browser's print header and footer: "11/29/26, 1:41 PM  <title>", "<address>  3/12".
 _BROWSER = re.compile(
     r"^\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}(\s*[AP]M)?\b"  # print date and time first
@@ -31,7 +32,10 @@ def _in_band(line: Line, height: float) -> bool:
 
 
 def _key(line: Line, height: float) -> tuple[str, int]:
-    return _DIGITS.sub("#", line.text.lower()), round(line.box[1] / max(height, 1) * 50)
+    """The line's text with its numbers left out, and its height on the page: a page number
+    that ran into a recurring line (a signature stamp beside it, "2 Email: ...") is left out."""
+    text = _LONE_NUMBER.sub(" ", _DIGITS.sub("#", line.text.lower())).strip()
+    return text or "#", round(line.box[1] / max(height, 1) * 50)
 
 
 def split_furniture(pages: Sequence[tuple[Sequence[Line], float]]) -> list[tuple[list[Line], list[Line]]]:
