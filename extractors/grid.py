@@ -1040,6 +1040,7 @@ def _interleaved(a: Cell, b: Cell) -> bool:
 
 
 _DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
+_PART_DATE = re.compile(r"^\d{1,2}/\d{1,2}/(\d|\d{3})?$|^\d{1,2}/$")
 
 
 def _roomy(cell: Cell) -> bool:
@@ -1051,6 +1052,8 @@ def _roomy(cell: Cell) -> bool:
         tight = b.box[1] - a.box[1] < ANCHOR_PITCH * (a.box[3] - a.box[1])
         if tight and (glued.isdigit() or _DATE.match(glued)):
             return False  # "1" over "0", "13/7/20" over "25"
+        if _DATE.match(glued) and _PART_DATE.match(a.text.replace(" ", "")):
+            return False  # "31/10/202" over "5": no date ends with a three-digit year
     return True
 
 
