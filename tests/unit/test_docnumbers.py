@@ -11,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from normalizers.docnumbers import (
-from tests.fixtures.ratchet import record
     ISSUER_NAMES,
     TYPE_NAMES,
     DocNumber,
@@ -22,6 +21,7 @@ from tests.fixtures.ratchet import record
     normalize_doc_number,
     parse_doc_number,
 )
+from tests.fixtures.ratchet import record
 
 DATA = Path(__file__).parent / "data"
 REGISTRIES = Path(__file__).parents[2] / "normalizers" / "data"
