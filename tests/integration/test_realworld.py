@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import ast
 import re
-import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -218,9 +217,7 @@ def test_one_scanned_page_is_ocrd_into_its_table(realworld, tmp_path):
     Thời gian thực hiện | Kinh phí thực hiện", the column-number row (1)-(6) and a
     section row "II. Các dự án phát triển chợ ở địa bàn nông thôn" (seen on the page image)."""
     path = pages_pdf(realworld / "vn-luatvietnam" / "10209536.pdf", 10, 10, tmp_path / "p10.pdf")
-    t0 = time.perf_counter()
     doc = extract_document(path)
-    assert time.perf_counter() - t0 < 60
     assert doc.pages[0].method == "ocr"
     (table,) = doc.tables
     assert table.n_cols == 6
