@@ -6,8 +6,8 @@ sideways, a seal and a signature over a table) is extracted with `extract_docume
 and scored with tests/fixtures/scan_score.py, the item numbers and names as the
 curated tables hold them (`normalizers.repair` applied) and as read.
 
-OCR results are cached by page image (extractors/ocr_cache.py) under
-.dagster/ocr-cache: the first run reads every page (some minutes on 2 cores), later
+OCR results are cached by page image (extractors/ocr_cache.py) in the session state folder
+(seeded from tests/fixtures/ocr-cache): without a seed every page is read (some minutes), later
 runs read only REAL_DOC, whose pages go through Tesseract every time (a fresh
 cache), then a second extraction of it must read nothing.
 """
@@ -60,7 +60,7 @@ def extracted(corpus, tmp_path_factory):
             before = ocr.STATS.copy()
             out[REAL_DOC] = extract_document(real.scan_pdf)
             counts.append(ocr.STATS - before)
-        os.environ["NHIEMVU_OCR_CACHE"] = str(ROOT / ".dagster" / "ocr-cache")
+        os.environ["NHIEMVU_OCR_CACHE"] = str(Path(os.environ["DAGSTER_HOME"]) / "ocr-cache")  # the seeded one
         for d in corpus:
             if d.name != REAL_DOC:
                 out[d.name] = extract_document(d.scan_pdf)
