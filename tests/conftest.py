@@ -33,11 +33,16 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 OCR_SEED = ROOT / "tests" / "fixtures" / "ocr-cache"
 
 
+SEED_ENV = "NHIEMVU_OCR_SEED"  # "write": start with an empty cache, and make the seed of what the session OCR'd
+
+
 def _session_state(folder: Path) -> None:
     """A state folder for the session (DAGSTER_HOME), its OCR cache seeded."""
     state = folder / "state"
     target = state / "ocr-cache"
-    for entry in OCR_SEED.glob("*/*.json"):
+    target.mkdir(parents=True)
+    seeds = [] if os.environ.get(SEED_ENV) == "write" else OCR_SEED.glob("*/*.json")
+    for entry in seeds:
         dest = target / entry.parent.name / entry.name
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(entry, dest)
@@ -97,6 +102,9 @@ def pytest_sessionfinish(session, exitstatus):
     from tests.fixtures import ratchet
 
     measured = ratchet.measured_in(Path(folder))
+    if os.environ.get(SEED_ENV) == "write":
+        shutil.rmtree(OCR_SEED, ignore_errors=True)
+        shutil.copytree(config._session_dir / "state" / "ocr-cache", OCR_SEED)
     shutil.rmtree(config._session_dir, ignore_errors=True)
     committed = ratchet.load()
     reporter = config.pluginmanager.get_plugin("terminalreporter")
