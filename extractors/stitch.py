@@ -270,6 +270,11 @@ def continues(builder: _Builder, frag: Fragment, page_no: int, text_above: bool)
     """Does `frag` (first fragment of its page) continue the table being built?"""
     if text_above or not builder.ends_page or builder.last_page != page_no - 1:
         return False
+    return _goes_on_after_break(builder, frag)
+
+
+def _goes_on_after_break(builder: _Builder, frag: Fragment) -> bool:
+    """Does `frag`, after a break (a page's, or a band of page furniture), continue the table?"""
     if frag.n_cols != builder.first.n_cols:
         return False  # a logical table keeps one set of columns
     if frag.rows and _is_repeated_header(frag.rows[0], builder.header_keys, _header_roles(builder)):
@@ -314,6 +319,9 @@ def stitch(pages: Sequence[PageContent]) -> list[LogicalTable]:
                 _extend(current, frag)
             elif current is not None and i > 0 and goes_on(current, frag, frags[i - 1], text_above):
                 _extend(current, frag)
+            elif current is not None and i > 0 and not text_above and current.last_page == page.page \
+                    and _furniture_between(page, frags[i - 1], frag) and _goes_on_after_break(current, frag):
+                _extend(current, frag)  # a footer band mid-page (a shorter page of the system that printed it)
             else:
                 current = _Builder(frag)
                 builders.append(current)
@@ -357,6 +365,12 @@ def _take_spilled(b: _Builder, lines: Sequence[Line], page: int) -> None:
             if cell is not None:
                 cell.parts.append(_Part(page, cell.parts[-1].box, (line,)))
                 break
+
+
+def _furniture_between(page: PageContent, above: Fragment, frag: Fragment) -> bool:
+    """Does a band of page furniture stand between two fragments of one page (and side by
+    side with neither)? Then it is a page break within the page (`furniture.split_furniture`)."""
+    return any(above.box[3] - 1 <= b[1] and b[3] <= frag.box[1] + 1 for b in page.furniture_boxes)
 
 
 def _text_between(lines: Sequence[Line], top: float, bottom: float) -> bool:
