@@ -42,6 +42,7 @@ MIN_RULE_LENGTH = 20.0  # points: shorter horizontal edges do not define an open
 FILL_TOL = 0.5  # points: slack when testing that a rectangle lies inside another
 BRIDGE = 5.0  # points: a vertical rule stopping this short of a horizontal one meets it
 MIN_OPEN_RULE = 100.0  # points: vertical rules this long, crossing no rule, are a table's inside (a row taller than a page)
+MIN_COLUMN_RULES = 4  # ... and so are as many side by side with the same ends (a block of rows with column rules only)
 ANCHOR_PAD = 2.0  # points: a row split at an anchor line starts this far above it
 ANCHOR_COLS = 3  # the columns where a row's number or date may stand
 BLANK_LINES = 1.5  # line heights: a blank band this tall across a row split by anchors starts a row below it
@@ -569,14 +570,18 @@ def open_end_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
     table (they cross one of its horizontal rules, or meet one at their other end, or
     are long) and end at the same height, with no horizontal rule there between two
     neighbours (no other rule passing between them), end at the page's content edge: a
-    rule there closes the open boxes.
+    rule there closes the open boxes. Four vertical rules or more side by side with the same ends are a
+    table's column rules too, however short (a few rows between two bands of page furniture).
     """
     hs, vs = rules
     meets = lambda v, y: any(h["x0"] - SNAP <= v["x0"] <= h["x1"] + SNAP and abs(h["top"] - y) <= SNAP  # noqa: E731
                              for h in hs)
     covered = lambda y, a, b: any(abs(h["top"] - y) <= SNAP and h["x0"] <= a + SNAP and h["x1"] >= b - SNAP  # noqa: E731
                                   for h in hs)
+    side_by_side = lambda v: sum(abs(w["top"] - v["top"]) <= SNAP and abs(w["bottom"] - v["bottom"]) <= SNAP  # noqa: E731
+                                 for w in vs) >= MIN_COLUMN_RULES
     inside = [v for v in vs if v["bottom"] - v["top"] >= MIN_OPEN_RULE or meets(v, v["top"]) or meets(v, v["bottom"])
+              or (v["bottom"] - v["top"] >= MIN_RULE_LENGTH and side_by_side(v))
               or any(h["x0"] - SNAP <= v["x0"] <= h["x1"] + SNAP and v["top"] + SNAP < h["top"] < v["bottom"] - SNAP
                      for h in hs)]
     out = []
