@@ -465,7 +465,7 @@ def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[f
         kind = row_kind(texts, frag.n_cols, item_col)
         prev = b.rows[-1] if b.rows else None
         item_text = next((t for c, s, t in texts if c <= item_col < c + s), "")
-        if at_top and prev is not None and is_continuation(prev, row, kind, item_text):
+        if at_top and prev is not None and is_continuation(prev, row, kind, item_text, item_col):
             _append_continuation(prev, row, frag, pads)
             if prev.kind == "header":  # the header row itself was cut: match its repeats whole
                 b.header_keys[-1] = _pending_key(prev)
@@ -566,7 +566,7 @@ def _across_break(c: Cell, pending: _PendingRow, above: _PendingRow) -> _Pending
     return None
 
 
-def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str) -> bool:
+def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str, item_col: int = 0) -> bool:
     """Is `row`, first on a continuing page, the rest of `prev`, the row the page break cut?
 
     A new row starts with its number or label; the rest of a cut row has none there
@@ -574,6 +574,9 @@ def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str) -> b
     one-cell section row (no label cell) continues a sentence: it starts in lower
     case or with punctuation. A header row can be cut too (it is not repeated then):
     its rest looks like a header, or like a data row without a number.
+    A blank number cell merged over several rows, under a numbered one the page closed
+    with its rule, heads a group of rows of their own (the options scored under a
+    criterion), not the rest of the numbered row: a cut cell goes on as one cell.
     """
     if prev.kind == "header" and kind == "data":
         if looks_like_header(_cell_texts(row)):
@@ -582,6 +585,8 @@ def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str) -> b
     if kind != prev.kind:
         return False
     if kind == "data" and _numbers_a_row(prev, row):
+        return False
+    if kind == "data" and _blank_group_under_number(prev, row, item_col, item_text):
         return False
     if [(c.col, c.col_span) for c in row.cells] != [(c.col, c.col_span) for c in prev.cells]:
         return kind == "data" and not _has_alnum(item_text)
@@ -601,6 +606,14 @@ def _numbers_a_row(prev: _PendingRow, row: Row) -> bool:
             if above is None or not above.raw_text.strip() or _counts_on(above.raw_text, c.lines[0].text):
                 return True
     return False
+
+
+def _blank_group_under_number(prev: _PendingRow, row: Row, item_col: int, item_text: str) -> bool:
+    """Does `row` start with a blank number cell merged over rows below it, under a numbered
+    cell of `prev` that its rule closed (not a merged cell the page cut open)?"""
+    cell, above = row.cell_at(item_col), prev.cell_covering(item_col)
+    return (cell is not None and cell.row_span > 1 and not cell.open_top and not _has_alnum(item_text)
+            and above is not None and _has_alnum(above.raw_text) and not above.open_bottom)
 
 
 _NUMBER = re.compile(r"^(\d{1,6})[.)]?$")
