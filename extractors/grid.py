@@ -227,9 +227,9 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
     line running across a gutter (a heading, a note) starts no row; lines without text in
     the first column go on the row above (its other cells wrapped, or a centred number).
     A line with a label and a value in a column of values (one figure a line: amounts, a
-    balance) where its row has a value already starts a row, whatever its label's shape
-    (a statement's date over its reference in the first column: the date starts each
-    transaction, and would have fit under the reference or not).
+    balance) starts a row when its row has a value already (a row's values stand on one
+    line, the first), whatever its label's shape (a statement's date over its reference in
+    the first column: the date starts each transaction, debit or credit).
     When most breaks found are lines with nothing beside their first column, the band is
     a list inside one cell, not rows. Returns the y of each break (between two lines).
     """
@@ -254,7 +254,7 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
         return before.x1 + 0.25 * (word.bottom - word.top) + (word.x1 - word.x0) <= edges[c + 1] - pads[c]
 
     # columns of values, one figure a line (amounts, a balance): a row holds one value in each
-    values = [c for c in range(1, n_cols) if sum(1 for l in cols if l[c]) >= 2
+    values = [c for c in range(1, n_cols) if any(l[c] for l in cols)
               and all(len(l[c]) == 1 and _FIGURE.match(l[c][0].text) for l in cols if l[c])]
     held = {c for c in values if cols[0][c]}  # value columns the current row has filled
 
@@ -268,9 +268,9 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
         if j is None:
             held |= mine
             continue  # the band's first label: lines above it are its row's (a centred label)
-        if not (mine & held) and not any(cols[k][c] and cols[j][c] and would_fit(c, k, j) for c in range(n_cols)):
+        if not (mine and held) and not any(cols[k][c] and cols[j][c] and would_fit(c, k, j) for c in range(n_cols)):
             held |= mine
-            continue  # wrapped: its words did not fit on the line above (and no second value in a column)
+            continue  # wrapped: its words did not fit on the line above (and no second value of a row)
         alone += not any(cols[k][1:])
         held = mine
         out.append((lines[k - 1].box[3] + lines[k].box[1]) / 2)

@@ -157,3 +157,16 @@ def test_a_blank_number_merged_over_rows_under_a_numbered_row_heads_a_group():
     assert is_continuation(prev, rest, "data", "", 0)
     cut_option = _pending("", "100% số lãnh đạo cấp sở được bổ nhiệm đúng quy định:", "")
     assert is_continuation(cut_option, _top_row(3, "0.25", ""), "data", "", 0)  # under a blank cell: its rest
+
+
+def test_a_debit_under_a_credit_starts_a_row_too():
+    """Without a balance column a row holds one amount, in either column: a row's values
+    stand on its first line, so a second value, in any column of values, starts a row."""
+    edges = [40.0, 132.0, 212.0, 292.0, 555.0]
+    lines = group_lines([
+        *words_at(100, (43, "02/01/2025"), _right(208, "727.000"), (296, "Nhận tiền từ công nghiệp")),
+        *words_at(110.5, (43, "FT25111159312"), (296, "chiến lược Ban hành")),
+        *words_at(124, (43, "03/01/2025"), _right(288, "1.885.000"), (296, "Trả lãi tiền gửi")),
+        *words_at(134.5, (43, "FT25982044262")),
+    ])
+    assert row_breaks(lines, edges) == [(119.5 + 124) / 2]
