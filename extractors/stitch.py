@@ -6,7 +6,9 @@ Steps, each a small function:
    (only furniture below), and it has the same header or the same column rules (a
    table that has shown only its header so far always goes on: its header row was cut);
    `goes_on`: on one page, a ruled block right under the table's last one (a gap of
-   a few points, nothing between) with the same column rules and no header goes on.
+   a few points, nothing between) with the same column rules and no header goes on;
+   so does one under a band of page furniture (`_furniture_between`: the footer of a
+   system whose own page is shorter than the sheet, mid-page), as after a page break.
 2. `_header_rows`: the header rows at the top of the first fragment; the repeated
    header at the top of later fragments is dropped. On scans OCR damages the repeats:
    a repeat is matched with spaces and marks left out, or by the roles its cells give
