@@ -11,7 +11,7 @@ export DAGSTER_HOME := $(CURDIR)/.dagster
 export DAGSTER_TELEMETRY_ENABLED := false
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: run test install system-deps samples bench docs clean dev figures
+.PHONY: run test install system-deps samples bench docs clean dev figures ocr-seed
 
 run: install
 	$(VENV)/bin/nhiemvu run --raw raw --curated curated
@@ -22,6 +22,11 @@ test: install
 # Write every accuracy figure the suite measures into bench/figures.json (new or higher only; review the diff).
 figures: install
 	NHIEMVU_RATCHET=write $(PY) -m pytest
+
+# Make the OCR seed of the tests (tests/fixtures/ocr-cache) anew: the suite from an empty cache, then
+# what it OCR'd becomes the seed (needed after a change to the OCR code or engine; some minutes).
+ocr-seed: install
+	NHIEMVU_OCR_SEED=write $(PY) -m pytest
 
 dev: install
 	$(VENV)/bin/nhiemvu dev

@@ -211,7 +211,8 @@ def extract_pages(path: str | Path, *, workers: int | None = None, ocr: bool = T
         pages = [redone.get(p.page, p) for p in pages]
     split = split_furniture([(p.lines, p.height) for p in pages])
     return tuple(
-        replace(p, lines=tuple(body), furniture=tuple(l.text for l in furn)) for p, (body, furn) in zip(pages, split)
+        replace(p, lines=tuple(body), furniture=tuple(l.text for l in furn), furniture_boxes=tuple(l.box for l in furn))
+        for p, (body, furn) in zip(pages, split)
     )
 
 

@@ -43,6 +43,7 @@ MIN_RULE_LENGTH = 20.0  # points: shorter horizontal edges do not define an open
 FILL_TOL = 0.5  # points: slack when testing that a rectangle lies inside another
 BRIDGE = 5.0  # points: a vertical rule stopping this short of a horizontal one meets it
 MIN_OPEN_RULE = 100.0  # points: vertical rules this long, crossing no rule, are a table's inside (a row taller than a page)
+MIN_COLUMN_RULES = 4  # ... and so are as many side by side with the same ends (a block of rows with column rules only)
 ANCHOR_PAD = 2.0  # points: a row split at an anchor line starts this far above it
 ANCHOR_COLS = 3  # the columns where a row's number or date may stand
 BLANK_LINES = 1.5  # line heights: a blank band this tall across a row split by anchors starts a row below it
@@ -228,6 +229,10 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
     a figure under a figure (numbers do not wrap). A
     line running across a gutter (a heading, a note) starts no row; lines without text in
     the first column go on the row above (its other cells wrapped, or a centred number).
+    A line with a label and a value in a column of values (one figure a line: amounts, a
+    balance) starts a row when its row has a value already (a row's values stand on one
+    line, the first), whatever its label's shape (a statement's date over its reference in
+    the first column: the date starts each transaction, debit or credit).
     When most breaks found are lines with nothing beside their first column, the band is
     a list inside one cell, not rows. Returns the y of each break (between two lines).
     """
@@ -251,18 +256,29 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
             return True  # indented under a label standing alone: the label heads the rows under it
         return before.x1 + 0.25 * (word.bottom - word.top) + (word.x1 - word.x0) <= edges[c + 1] - pads[c]
 
+    # columns of values, one figure a line (amounts, a balance): a row holds one value in each
+    values = [c for c in range(1, n_cols) if any(l[c] for l in cols)
+              and all(len(l[c]) == 1 and _FIGURE.match(l[c][0].text) for l in cols if l[c])]
+    held = {c for c in values if cols[0][c]}  # value columns the current row has filled
+
     out, alone = [], 0
     for k in range(1, len(lines)):
+        mine = {c for c in values if cols[k][c]}
         if not cols[k][0] or any(_runs_across(lines[k], e) for e in edges[1:-1]):
+            held |= mine
             continue
         j = max((i for i in range(k) if cols[i][0]), default=None)  # the last line with a label
         if j is None:
+            held |= mine
             continue  # the band's first label: lines above it are its row's (a centred label)
         if cols[k][0][0].text[:1] in _CLOSING or cols[j][0][-1].text[-1:] in _OPENING:
+            held |= mine
             continue  # the rest of a token cut in the first column ("(1" over ")")
-        if not any(cols[k][c] and cols[j][c] and would_fit(c, k, j) for c in range(n_cols)):
-            continue  # wrapped: its words did not fit on the line above
+        if not (mine and held) and not any(cols[k][c] and cols[j][c] and would_fit(c, k, j) for c in range(n_cols)):
+            held |= mine
+            continue  # wrapped: its words did not fit on the line above (and no second value of a row)
         alone += not any(cols[k][1:])
+        held = mine
         out.append((lines[k - 1].box[3] + lines[k].box[1]) / 2)
     if 3 * alone > len(out):
         return []  # mostly lines with nothing beside them: a list inside one cell, not rows
@@ -560,14 +576,18 @@ def open_end_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
     table (they cross one of its horizontal rules, or meet one at their other end, or
     are long) and end at the same height, with no horizontal rule there between two
     neighbours (no other rule passing between them), end at the page's content edge: a
-    rule there closes the open boxes.
+    rule there closes the open boxes. Four vertical rules or more side by side with the same ends are a
+    table's column rules too, however short (a few rows between two bands of page furniture).
     """
     hs, vs = rules
     meets = lambda v, y: any(h["x0"] - SNAP <= v["x0"] <= h["x1"] + SNAP and abs(h["top"] - y) <= SNAP  # noqa: E731
                              for h in hs)
     covered = lambda y, a, b: any(abs(h["top"] - y) <= SNAP and h["x0"] <= a + SNAP and h["x1"] >= b - SNAP  # noqa: E731
                                   for h in hs)
+    side_by_side = lambda v: sum(abs(w["top"] - v["top"]) <= SNAP and abs(w["bottom"] - v["bottom"]) <= SNAP  # noqa: E731
+                                 for w in vs) >= MIN_COLUMN_RULES
     inside = [v for v in vs if v["bottom"] - v["top"] >= MIN_OPEN_RULE or meets(v, v["top"]) or meets(v, v["bottom"])
+              or (v["bottom"] - v["top"] >= MIN_RULE_LENGTH and side_by_side(v))
               or any(h["x0"] - SNAP <= v["x0"] <= h["x1"] + SNAP and v["top"] + SNAP < h["top"] < v["bottom"] - SNAP
                      for h in hs)]
     out = []

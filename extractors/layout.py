@@ -127,3 +127,4 @@ class PageContent:
     fragments: tuple[Fragment, ...] = ()
     error: str | None = None
     furniture: tuple[str, ...] = field(default=())  # page numbers, running headers removed
+    furniture_boxes: tuple[Box, ...] = field(default=())  # where each furniture line stood (same order)

@@ -6,7 +6,9 @@ Steps, each a small function:
    (only furniture below), and it has the same header or the same column rules (a
    table that has shown only its header so far always goes on: its header row was cut);
    `goes_on`: on one page, a ruled block right under the table's last one (a gap of
-   a few points, nothing between) with the same column rules and no header goes on.
+   a few points, nothing between) with the same column rules and no header goes on;
+   so does one under a band of page furniture (`_furniture_between`: the footer of a
+   system whose own page is shorter than the sheet, mid-page), as after a page break.
 2. `_header_rows`: the header rows at the top of the first fragment; the repeated
    header at the top of later fragments is dropped. On scans OCR damages the repeats:
    a repeat is matched with spaces and marks left out, or by the roles its cells give
@@ -270,6 +272,11 @@ def continues(builder: _Builder, frag: Fragment, page_no: int, text_above: bool)
     """Does `frag` (first fragment of its page) continue the table being built?"""
     if text_above or not builder.ends_page or builder.last_page != page_no - 1:
         return False
+    return _goes_on_after_break(builder, frag)
+
+
+def _goes_on_after_break(builder: _Builder, frag: Fragment) -> bool:
+    """Does `frag`, after a break (a page's, or a band of page furniture), continue the table?"""
     if frag.n_cols != builder.first.n_cols:
         return False  # a logical table keeps one set of columns
     if frag.rows and _is_repeated_header(frag.rows[0], builder.header_keys, _header_roles(builder)):
@@ -314,6 +321,9 @@ def stitch(pages: Sequence[PageContent]) -> list[LogicalTable]:
                 _extend(current, frag)
             elif current is not None and i > 0 and goes_on(current, frag, frags[i - 1], text_above):
                 _extend(current, frag)
+            elif current is not None and i > 0 and not text_above and current.last_page == page.page \
+                    and _furniture_between(page, frags[i - 1], frag) and _goes_on_after_break(current, frag):
+                _extend(current, frag)  # a footer band mid-page (a shorter page of the system that printed it)
             else:
                 current = _Builder(frag)
                 builders.append(current)
@@ -357,6 +367,12 @@ def _take_spilled(b: _Builder, lines: Sequence[Line], page: int) -> None:
             if cell is not None:
                 cell.parts.append(_Part(page, cell.parts[-1].box, (line,)))
                 break
+
+
+def _furniture_between(page: PageContent, above: Fragment, frag: Fragment) -> bool:
+    """Does a band of page furniture stand between two fragments of one page (and side by
+    side with neither)? Then it is a page break within the page (`furniture.split_furniture`)."""
+    return any(above.box[3] - 1 <= b[1] and b[3] <= frag.box[1] + 1 for b in page.furniture_boxes)
 
 
 def _text_between(lines: Sequence[Line], top: float, bottom: float) -> bool:
@@ -451,7 +467,7 @@ def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[f
         kind = row_kind(texts, frag.n_cols, item_col)
         prev = b.rows[-1] if b.rows else None
         item_text = next((t for c, s, t in texts if c <= item_col < c + s), "")
-        if at_top and prev is not None and (is_continuation(prev, row, kind, item_text)
+        if at_top and prev is not None and (is_continuation(prev, row, kind, item_text, item_col)
                                             or _rest_of_number(b, prev, item_text, rows[rows.index(row) + 1:], item_col)):
             _append_continuation(prev, row, frag, pads)
             if prev.kind == "header":  # the header row itself was cut: match its repeats whole
@@ -553,7 +569,7 @@ def _across_break(c: Cell, pending: _PendingRow, above: _PendingRow) -> _Pending
     return None
 
 
-def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str) -> bool:
+def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str, item_col: int = 0) -> bool:
     """Is `row`, first on a continuing page, the rest of `prev`, the row the page break cut?
 
     A new row starts with its number or label; the rest of a cut row has none there
@@ -561,6 +577,9 @@ def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str) -> b
     one-cell section row (no label cell) continues a sentence: it starts in lower
     case or with punctuation. A header row can be cut too (it is not repeated then):
     its rest looks like a header, or like a data row without a number.
+    A blank number cell merged over several rows, under a numbered one the page closed
+    with its rule, heads a group of rows of their own (the options scored under a
+    criterion), not the rest of the numbered row: a cut cell goes on as one cell.
     """
     if prev.kind == "header" and kind == "data":
         if looks_like_header(_cell_texts(row)):
@@ -569,6 +588,8 @@ def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str) -> b
     if kind != prev.kind:
         return False
     if kind == "data" and _numbers_a_row(prev, row):
+        return False
+    if kind == "data" and _blank_group_under_number(prev, row, item_col, item_text):
         return False
     if [(c.col, c.col_span) for c in row.cells] != [(c.col, c.col_span) for c in prev.cells]:
         return kind == "data" and not _has_alnum(item_text)
@@ -608,6 +629,14 @@ def _numbers_a_row(prev: _PendingRow, row: Row) -> bool:
             if above is None or not above.raw_text.strip() or _counts_on(above.raw_text, c.lines[0].text):
                 return True
     return False
+
+
+def _blank_group_under_number(prev: _PendingRow, row: Row, item_col: int, item_text: str) -> bool:
+    """Does `row` start with a blank number cell merged over rows below it, under a numbered
+    cell of `prev` that its rule closed (not a merged cell the page cut open)?"""
+    cell, above = row.cell_at(item_col), prev.cell_covering(item_col)
+    return (cell is not None and cell.row_span > 1 and not cell.open_top and not _has_alnum(item_text)
+            and above is not None and _has_alnum(above.raw_text) and not above.open_bottom)
 
 
 _NUMBER = re.compile(r"^(\d{1,6})[.)]?$")

@@ -26,27 +26,28 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 # OCR results of the pages the tests read, as the OCR code of this commit made them (their keys
 # hold the page image and a fingerprint of the OCR code, so a change to how pages are read finds
-# none of them and OCRs for real). They seed the state folder's cache, which keeps `make test`
-# on a fresh clone within its time; test_scans and test_trust also OCR pages into empty caches.
+# none of them and OCRs for real). They seed the OCR cache of the session's own state folder,
+# which keeps `make test` on a fresh clone within its time; test_scans and test_trust also OCR
+# pages into empty caches. No test touches the repository's state folder (.dagster/): the
+# session runs with DAGSTER_HOME in a temporary folder of its own.
 OCR_SEED = ROOT / "tests" / "fixtures" / "ocr-cache"
 
 
-def _seed_ocr_cache() -> None:
-    from extractors.ocr_cache import cache_dir
+SEED_ENV = "NHIEMVU_OCR_SEED"  # "write": start with an empty cache, and make the seed of what the session OCR'd
 
-    target = cache_dir()
-    if target is None or not OCR_SEED.is_dir():
-        return
-    for entry in OCR_SEED.glob("*/*.json"):
+
+def _session_state(folder: Path) -> None:
+    """A state folder for the session (DAGSTER_HOME), its OCR cache seeded."""
+    state = folder / "state"
+    target = state / "ocr-cache"
+    target.mkdir(parents=True)
+    seeds = [] if os.environ.get(SEED_ENV) == "write" else OCR_SEED.glob("*/*.json")
+    for entry in seeds:
         dest = target / entry.parent.name / entry.name
-        if not dest.exists():
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            tmp = dest.with_name(f".{entry.name}.{os.getpid()}.tmp")
-            shutil.copyfile(entry, tmp)
-            os.replace(tmp, dest)
-
-
-_seed_ocr_cache()
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(entry, dest)
+    os.environ["DAGSTER_HOME"] = str(state)
+    os.environ.pop("NHIEMVU_OCR_CACHE", None)
 
 
 def load_spec(name: str) -> dict:
@@ -65,7 +66,8 @@ def realworld() -> Path:
 
 
 # --------------------------------------------------------------------------- the ratchet
-# Each test process notes the figures it measured (tests/fixtures/ratchet.py) in one folder of the
+# The controller makes the session's folder: its state folder (above) and where each test process
+# notes the figures it measured (tests/fixtures/ratchet.py) in one folder of the
 # session; at the end, the controller writes them (`make figures`) or, on a whole-suite run, checks
 # that every committed figure was measured.
 
@@ -83,9 +85,13 @@ def pytest_configure(config):
 
     from tests.fixtures import ratchet
 
-    folder = tempfile.mkdtemp(prefix="nhiemvu-ratchet-")
-    os.environ[ratchet.MEASURED_ENV] = folder
+    session = Path(tempfile.mkdtemp(prefix="nhiemvu-tests-"))
+    _session_state(session)
+    folder = session / "ratchet"
+    folder.mkdir()
+    os.environ[ratchet.MEASURED_ENV] = str(folder)
     config._ratchet_dir = folder
+    config._session_dir = session
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -96,7 +102,10 @@ def pytest_sessionfinish(session, exitstatus):
     from tests.fixtures import ratchet
 
     measured = ratchet.measured_in(Path(folder))
-    shutil.rmtree(folder, ignore_errors=True)
+    if os.environ.get(SEED_ENV) == "write":
+        shutil.rmtree(OCR_SEED, ignore_errors=True)
+        shutil.copytree(config._session_dir / "state" / "ocr-cache", OCR_SEED)
+    shutil.rmtree(config._session_dir, ignore_errors=True)
     committed = ratchet.load()
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     say = reporter.write_line if reporter else print
@@ -112,5 +121,5 @@ def pytest_sessionfinish(session, exitstatus):
     if _whole_suite(config) and exitstatus == 0:
         gone = ratchet.missing(committed, measured)
         if gone:
-            say("ratchet: committed figures that no test measured: " + ", ".join(gone), red=True)
+            say("ratchet: committed figures that no test measured: " + ", ".join(gone))
             session.exitstatus = 1
