@@ -199,24 +199,38 @@ def _heading(text: str) -> _Heading:
     return _Heading(text or None, m.group("no").upper() if m else None)
 
 
-def _style(no: str | None, previous_letter: str | None) -> str:
-    """'arabic', 'roman', 'letter' or 'none' ("C" after "B" is a letter, "I" after "H" too)."""
+_ROMANS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI",
+           "XVII", "XVIII", "XIX", "XX")
+
+
+def _style(no: str | None, previous_letter: str | None, previous_roman: str | None = None) -> str:
+    """'arabic', 'roman', 'letter' or 'none'. A single letter that is also a Roman numeral is
+    Roman when it follows the Roman numeral before it ("V" after "IV"), and a letter when it
+    is the next letter, or the one after ("C" after "B", or after "A" when the row of "B" was
+    not read as a heading; "I" only after "H": a Roman "I" starts again under every part)."""
     if no is None:
         return "none"
     if no.isdigit():
         return "arabic"
-    if _ROMAN.match(no) and not (len(no) == 1 and previous_letter and ord(no) == ord(previous_letter) + 1):
-        return "roman"
-    return "letter"
+    if not _ROMAN.match(no):
+        return "letter"
+    if len(no) == 1 and previous_letter:
+        goes_on = previous_roman in _ROMANS[:-1] and _ROMANS[_ROMANS.index(previous_roman) + 1] == no
+        gap = ord(no) - ord(previous_letter)
+        if not goes_on and (gap == 1 or (gap == 2 and no != "I")):
+            return "letter"
+    return "roman"
 
 
 def _section_levels(headings: Sequence[_Heading]) -> list[str]:
     """'part' or 'section' for each section row of a table (see the module docstring)."""
-    styles, previous_letter = [], None
+    styles, previous_letter, previous_roman = [], None, None
     for h in headings:
-        style = _style(h.no, previous_letter)
+        style = _style(h.no, previous_letter, previous_roman)
         if style == "letter":
             previous_letter = h.no
+        elif style == "roman":
+            previous_roman = h.no
         styles.append(style)
     top = styles[0] if len(set(styles)) >= 2 else None
     return ["part" if s == top else "section" for s in styles]

@@ -39,3 +39,19 @@ def test_dates_lists_and_structs_are_checked_inside():
     for bad, column in ((bad_date, "deadline_due"), (bad_list, "lead_agencies"), (bad_span, "spans")):
         with pytest.raises(RowError, match=column):
             to_arrow(TASKS, [bad])
+
+
+def test_group_letters_that_are_roman_numerals_are_letters():
+    """Sibling group rows A, B, C are one level even where B's row was lost ("C" after "A" is a
+    letter, not the Roman 100); a Roman "V" going on after "IV" stays Roman under a letter part,
+    and a Roman "I" starts again under the next part."""
+    from normalizers.records import _Heading, _section_levels
+
+    def levels(*nos):
+        return _section_levels([_Heading(f"{n} text", n) for n in nos])
+
+    assert levels("A", "B", "C") == ["section"] * 3
+    assert levels("A", "C") == ["section"] * 2
+    assert levels("A", "I", "II", "III", "IV", "V", "B", "I", "II") == [
+        "part", "section", "section", "section", "section", "section", "part", "section", "section"]
+    assert levels("A", "I", "B", "C", "I") == ["part", "section", "part", "part", "section"]
