@@ -720,7 +720,7 @@ def split_rows_of(rows: Sequence[Row]) -> list[Row]:
     first = next((k for k, r in enumerate(rows) if _label_line(r) is not None), None)
     out: list[Row] = []
     for k, (row, starts) in enumerate(zip(rows, chosen)):
-        if k == first and _top_aligned(rows, _label_line(row)):
+        if k == first and _top_aligned(rows, row):
             head = _lead_in(row)
             if head is not None:  # the rest of a row the page cut, over the first numbered row
                 out.append(head[0])
@@ -732,13 +732,14 @@ def split_rows_of(rows: Sequence[Row]) -> list[Row]:
     return out
 
 
-def _top_aligned(rows: Sequence[Row], skip: Line) -> bool:
+def _top_aligned(rows: Sequence[Row], row: Row) -> bool:
     """Do the item numbers stand level with the first line of their rows (all but one in five
-    of those that tell, `skip` left out)? Those that tell: the number of a box holding one row
+    of those that tell, the number of `row` left out)? Those that tell: the number of a box holding one row
     whose other cells hold three lines or more (a centred number stands lower than their first
     line), and each number after the first of a box holding several rows (a top-aligned one has
-    a line of another cell level with it). With none that tell: is `skip` not in the middle of
-    its box?"""
+    a line of another cell level with it). With none that tell: is the number of `row` not in
+    the middle of its box?"""
+    skip = _label_line(row)
     aligned = total = 0
     for r in rows:
         if not r.cells or r.cells[0].col_span > 1:
@@ -756,7 +757,6 @@ def _top_aligned(rows: Sequence[Row], skip: Line) -> bool:
                 aligned += any(abs(t - line.box[1]) <= 2.0 for t in others)
     if total:
         return 5 * aligned >= 4 * total
-    row = next(r for r in rows if r.cells and r.cells[0].lines and any(l.box[1] == skip.box[1] for l in r.cells[0].lines))
     return not _centred(row)
 
 
