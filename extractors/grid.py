@@ -20,7 +20,13 @@ Rules that are not there are made up for where other software leaves them out:
 - a table ruled between rows only gets its columns from the gutters its text leaves
   (`rule_stacks`, `rule_only_table`, `text_columns`);
 - a ruled box holding several rows (no rule between them) is split where an anchor
-  column, the item number or a date, starts a line (`split_by_anchor`).
+  column, the item number or a date, starts a line (`split_by_anchor`); the table's
+  numbering decides first (`split_rows_of`): pieces of a number a narrow column wrapped
+  ("1" over "0") are one number, and in a grid ruled between its rows a box closed by
+  rules is one row unless its numbers go on one after the other; line-based splitting
+  (`split_by_lines`) is for bands without row rules only;
+- a heading row spanning columns with no rule under it (its column rules stop at it) is
+  cut from the row below where the column rules start again (`split_spans`).
 """
 
 from __future__ import annotations
@@ -650,7 +656,51 @@ def _table_area(boxes: Sequence[Box]) -> float:
     return (max(b[2] for b in boxes) - min(b[0] for b in boxes)) * (max(b[3] for b in boxes) - min(b[1] for b in boxes))
 
 
+def split_spans(boxes: Sequence[Box]) -> Sequence[Box]:
+    """Boxes of a table whose heading row spans columns with no rule under it (its column rules
+    stop at it and start again below: a section row in a table ruled every other row, or with
+    column rules only): where the column rules inside a spanning box start or stop, a row ends.
+    Every box across such a height is cut there, and the columns under the spanning box get a
+    box each where they have none. Other boxes are kept as they are (same list when none)."""
+    xs = _cluster(sorted({b[0] for b in boxes} | {b[2] for b in boxes}))
+    cuts: set[float] = set()
+    for big in boxes:
+        if not any(big[0] + EDGE_TOL < x < big[2] - EDGE_TOL for x in xs):
+            continue  # spans one column
+        for b in boxes:
+            if b is not big and b[0] >= big[0] - EDGE_TOL and b[2] <= big[2] + EDGE_TOL:
+                cuts |= {y for y in (b[1], b[3]) if big[1] + EDGE_TOL < y < big[3] - EDGE_TOL}
+    if not cuts:
+        return boxes
+    ys = _cluster(sorted(cuts))
+    out: list[Box] = []
+    for b in boxes:
+        inside = [y for y in ys if b[1] + EDGE_TOL < y < b[3] - EDGE_TOL]
+        if not inside:
+            out.append(b)
+            continue
+        spanning = any(b[0] + EDGE_TOL < x < b[2] - EDGE_TOL for x in xs)
+        tops = [b[1], *inside, b[3]]
+        out.append((b[0], tops[0], b[2], tops[1]))
+        for top, bottom in zip(tops[1:], tops[2:]):
+            if not spanning:
+                out.append((b[0], top, b[2], bottom))
+                continue
+            cols = [x for x in xs if b[0] - EDGE_TOL <= x <= b[2] + EDGE_TOL]
+            for x0, x1 in zip(cols, cols[1:]):
+                taken = any(o is not b and o[0] < x1 - EDGE_TOL and o[2] > x0 + EDGE_TOL
+                            and o[1] < bottom - EDGE_TOL and o[3] > top + EDGE_TOL for o in boxes)
+                if not taken:
+                    out.append((x0, top, x1, bottom))
+    kept = CellBoxes(out)
+    kept.open_edges = getattr(boxes, "open_edges", [])
+    kept.ruled = getattr(boxes, "ruled", True)
+    return kept
+
+
 def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows: bool = True) -> tuple[Fragment | None, list[Word]]:
+    if getattr(boxes, "ruled", True):
+        boxes = split_spans(boxes)
     xs = _cluster(sorted({b[0] for b in boxes} | {b[2] for b in boxes}))
     ys = _cluster(sorted({b[1] for b in boxes} | {b[3] for b in boxes}))
     if len(xs) < 3 or len(ys) < 2:
