@@ -80,7 +80,8 @@ def pdfplumber_cell_boxes(page) -> list[list[Box]]:
     ends = open_end_rules(rules)
     if ends:
         settings["explicit_horizontal_lines"] = ends
-    tables = [CellBoxes(tuple(map(float, c)) for c in t.cells) for t in ruled.find_tables(settings)]
+    tables = _continued_under_spans([CellBoxes(tuple(map(float, c)) for c in t.cells)
+                                     for t in ruled.find_tables(settings)])
     for t in tables:
         t.open_edges = [(e["top"], e["x0"], e["x1"], e["end"]) for e in ends]
     stacks = rule_stacks(rules[0], [_bbox(t) for t in tables], float(page.width))
@@ -89,6 +90,31 @@ def pdfplumber_cell_boxes(page) -> list[list[Box]]:
         stacks = [part for st in stacks for part in split_at_prose(st, words)]
         tables += [t for t in (rule_only_table(st, words) for st in stacks) if t is not None]
     return tables
+
+
+def _continued_under_spans(tables: list["CellBoxes"]) -> list["CellBoxes"]:
+    """A table found inside a box of another that spans its columns, on the other's column
+    edges, is the rest of that table: a heading row spanning the columns with no rule under
+    it (the column rules start again below) leaves the rows under it apart. Joined (and
+    `split_spans` cuts the spanning box where the rows start)."""
+    out = list(tables)
+    for inner in sorted(tables, key=len):
+        if inner not in out:
+            continue
+        box = _bbox(inner)
+        for outer in out:
+            if outer is inner:
+                continue
+            xs = _cluster(sorted({b[0] for b in outer} | {b[2] for b in outer}))
+            holds = any(b[0] - EDGE_TOL <= box[0] and box[2] <= b[2] + EDGE_TOL and b[1] - EDGE_TOL <= box[1]
+                        and box[3] <= b[3] + EDGE_TOL and sum(b[0] + EDGE_TOL < x < b[2] - EDGE_TOL for x in xs) >= 1
+                        for b in outer)
+            edges = {b[0] for b in inner} | {b[2] for b in inner}
+            if holds and all(any(abs(e - x) <= EDGE_TOL for x in xs) for e in edges):
+                outer.extend(inner)
+                out.remove(inner)
+                break
+    return out
 
 
 class CellBoxes(list):
