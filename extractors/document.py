@@ -24,6 +24,7 @@ from .grid import build_fragments, pdfplumber_cell_boxes, prose_lines
 from .layout import PageContent, Word
 from .pdf import (INTERNAL_ERROR, DocumentError, close_pdf, error_text, iter_pages, open_pdf, opened, page_count,
                   sideways_rotation, write_rotated_page)
+from .signatures import Signature, read_signatures
 from .stitch import LogicalTable, stitch
 from .tempdirs import temp_dir
 from .unruled import add_unruled
@@ -46,6 +47,7 @@ class ExtractedDocument:
     n_pages: int
     pages: tuple[PageContent, ...]
     tables: tuple[LogicalTable, ...]
+    signatures: tuple[Signature, ...] = ()  # digital signatures, in signing order (`signatures.read_signatures`)
 
 
 def _read_page(page, page_no: int) -> tuple[PageContent, bool]:
@@ -215,10 +217,20 @@ def extract_pages(path: str | Path, *, workers: int | None = None, ocr: bool = T
     )
 
 
+def document_signatures(path: str | Path) -> tuple[Signature, ...]:
+    """The PDF's digital signatures; a signature part pyHanko cannot parse is logged with its
+    traceback and leaves the document unsigned in the data (its pages are read as usual)."""
+    try:
+        return read_signatures(path)
+    except Exception as e:  # noqa: BLE001 - the pages and tables do not depend on it
+        log.warning("%s: signatures not read (%s: %s)", path, type(e).__name__, e, exc_info=True)
+        return ()
+
+
 def extract_document(path: str | Path, *, workers: int | None = None, ocr: bool = True) -> ExtractedDocument:
-    """Pages and logical tables of one PDF. Raises DocumentError."""
+    """Pages, logical tables and signatures of one PDF. Raises DocumentError."""
     pages = extract_pages(path, workers=workers, ocr=ocr)
-    return ExtractedDocument(len(pages), pages, tuple(stitch(pages)))
+    return ExtractedDocument(len(pages), pages, tuple(stitch(pages)), document_signatures(path))
 
 
 __all__ = ["DocumentError", "ExtractedDocument", "extract_document", "extract_pages", "read_pages"]

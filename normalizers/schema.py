@@ -78,6 +78,7 @@ class Table:
 
 
 STR, I32, F32, BOOL, DATE = pa.string(), pa.int32(), pa.float32(), pa.bool_(), pa.date32()
+TIMESTAMP = pa.timestamp("s", tz="UTC")
 STR_LIST = pa.list_(pa.string())
 DOC_ID = Column("doc_id", STR, "SHA-256 (hex) of the source PDF's bytes; identifies the document.", nullable=False)
 PAGE_START = Column("page_start", I32, "First page (1-based) the row occupies.", min_value=1)
@@ -112,6 +113,22 @@ DOCUMENTS = Table(
                "(and their tasks and statuses) to count each document once."),
         Column("n_text_pages", I32, "Pages whose text came from the PDF's text layer.", nullable=False, min_value=0),
         Column("n_ocr_pages", I32, "Pages whose text came from OCR.", nullable=False, min_value=0),
+        Column("signature_count", I32, "Digital signatures of the PDF (signature fields holding a signature, read with "
+               "pyHanko, offline); 0 for an unsigned file. What signature widgets show on the page (a number and a day "
+               "stamped into the header's gaps) is read as the page's words.", nullable=False, min_value=0),
+        Column("signed_at", TIMESTAMP, "When the last signature was made (the document's issue, by the office's "
+               "certificate): the CMS signing time, which the signature covers, else the signature dictionary's /M; "
+               "UTC. Null when unsigned."),
+        Column("signer_org", STR, "Organisation (O) in the certificate subject of the last signature: the issuing "
+               "body as its certificate names it, e.g. 'ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG'. Null when unsigned."),
+        Column("signer_name", STR, "Common name (CN) in the certificate subject of the last signature made with a "
+               "person's certificate (its CN differs from its organisation: the signing official), else of the last "
+               "signature. Null when unsigned."),
+        Column("signatures_cover_file", BOOL, "Whether the last signature's byte range covers the whole file: nothing "
+               "was appended (changed) after the document was signed. Null when unsigned."),
+        Column("signatures_intact", BOOL, "Whether every signature's digest matches the bytes it covers and verifies "
+               "with its certificate's key (integrity only: the certificates' trust and revocation are not checked). "
+               "Null when unsigned."),
         Column("status", STR, "'ok', 'partial' (some pages failed) or 'failed' (nothing could be read).", nullable=False, allowed=("ok", "partial", "failed")),
         Column("error", STR, "Why the document failed or is partial; null when ok."),
         Column("pipeline_version", STR, "Version that produced this document's rows: the release, then the fingerprints of "
@@ -325,6 +342,9 @@ def _checker(type_: pa.DataType) -> Callable[[Any], bool]:
         return lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
     if pa.types.is_date(type_):
         return lambda v: isinstance(v, datetime.date) and not isinstance(v, datetime.datetime)
+    if pa.types.is_timestamp(type_):
+        aware = type_.tz is not None
+        return lambda v: isinstance(v, datetime.datetime) and (v.tzinfo is not None) == aware
     if pa.types.is_list(type_):
         item = type_.value_type
         return lambda v: isinstance(v, (list, tuple)) and all(_fits(x, item) for x in v)
