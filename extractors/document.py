@@ -1,4 +1,5 @@
-"""One PDF -> its pages (prose lines and table fragments) and its logical tables.
+"""One PDF (or image file) -> its pages (prose lines and table fragments), its logical tables
+and its signatures.
 
 `read_pages` reads the text layer page by page (in worker processes for long
 documents, since pdfplumber is CPU-bound); a page that fails is recorded with its
@@ -21,6 +22,7 @@ from typing import Sequence
 
 from .furniture import split_furniture
 from .grid import build_fragments, pdfplumber_cell_boxes, prose_lines
+from .images import image_kind, image_pdf
 from .layout import PageContent, Word
 from .pdf import (INTERNAL_ERROR, DocumentError, close_pdf, error_text, iter_pages, open_pdf, opened, page_count,
                   sideways_rotation, write_rotated_page)
@@ -228,7 +230,19 @@ def document_signatures(path: str | Path) -> tuple[Signature, ...]:
 
 
 def extract_document(path: str | Path, *, workers: int | None = None, ocr: bool = True) -> ExtractedDocument:
-    """Pages, logical tables and signatures of one PDF. Raises DocumentError."""
+    """Pages, logical tables and signatures of one PDF, or the pages and tables of an image
+    file (TIFF, JPEG, PNG, PGM: a page per frame, read as a scanned PDF, `images.py`).
+    Raises DocumentError."""
+    try:
+        kind = image_kind(path)
+    except OSError as e:
+        raise DocumentError(f"cannot be read: {e.strerror or e}") from e
+    if kind is not None:
+        with temp_dir("img-") as tmp:
+            pdf = tmp / "pages.pdf"
+            image_pdf(path, pdf)
+            pages = extract_pages(pdf, workers=workers, ocr=ocr)
+            return ExtractedDocument(len(pages), pages, tuple(stitch(pages)))
     pages = extract_pages(path, workers=workers, ocr=ocr)
     return ExtractedDocument(len(pages), pages, tuple(stitch(pages)), document_signatures(path))
 

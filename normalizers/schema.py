@@ -78,7 +78,7 @@ class Table:
 
 
 STR, I32, F32, BOOL, DATE = pa.string(), pa.int32(), pa.float32(), pa.bool_(), pa.date32()
-TIMESTAMP = pa.timestamp("s", tz="UTC")
+TIMESTAMP = pa.timestamp("us", tz="UTC")  # Parquet keeps ms, us or ns
 STR_LIST = pa.list_(pa.string())
 DOC_ID = Column("doc_id", STR, "SHA-256 (hex) of the source PDF's bytes; identifies the document.", nullable=False)
 PAGE_START = Column("page_start", I32, "First page (1-based) the row occupies.", min_value=1)
