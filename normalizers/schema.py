@@ -80,17 +80,18 @@ class Table:
 STR, I32, F32, BOOL, DATE = pa.string(), pa.int32(), pa.float32(), pa.bool_(), pa.date32()
 TIMESTAMP = pa.timestamp("us", tz="UTC")  # Parquet keeps ms, us or ns
 STR_LIST = pa.list_(pa.string())
-DOC_ID = Column("doc_id", STR, "SHA-256 (hex) of the source PDF's bytes; identifies the document.", nullable=False)
+DOC_ID = Column("doc_id", STR, "SHA-256 (hex) of the source file's bytes; identifies the document.", nullable=False)
 PAGE_START = Column("page_start", I32, "First page (1-based) the row occupies.", min_value=1)
 PAGE_END = Column("page_end", I32, "Last page (1-based) the row occupies.", min_value=1)
 
 DOCUMENTS = Table(
     "documents",
-    "One row per PDF found in the raw folder, processed or failed.",
+    "One row per document found in the raw folder (a PDF, or an image file: TIFF, JPEG, PNG, PGM, read as a "
+    "scan, a page per frame), processed or failed.",
     (
         Column("doc_id", STR, DOC_ID.description, nullable=False, unique=True),
         Column("source_file", STR, "Path of the PDF relative to the raw folder (POSIX separators), as NFC text: bytes of a name that are not UTF-8, and control characters, are shown as \\xNN.", nullable=False),
-        Column("n_pages", I32, "Number of pages of the PDF (0 if it could not be opened).", nullable=False, min_value=0),
+        Column("n_pages", I32, "Number of pages of the PDF, or frames of the image file (0 if it could not be opened).", nullable=False, min_value=0),
         Column("doc_number", STR, "Normalized document number (số hiệu) printed after 'Số:' in the header block, e.g. "
                "'07/CT-TTg'; null when the number is blank or does not read as digits (written by hand on a scan): "
                "never a guess, see doc_number_raw and doc_type_code."),
@@ -112,7 +113,7 @@ DOCUMENTS = Table(
                "then the first by source_file); null for a primary or a document without a twin. Exclude these rows "
                "(and their tasks and statuses) to count each document once."),
         Column("n_text_pages", I32, "Pages whose text came from the PDF's text layer.", nullable=False, min_value=0),
-        Column("n_ocr_pages", I32, "Pages whose text came from OCR.", nullable=False, min_value=0),
+        Column("n_ocr_pages", I32, "Pages whose text came from OCR (every page of an image file).", nullable=False, min_value=0),
         Column("signature_count", I32, "Digital signatures of the PDF (signature fields holding a signature, read with "
                "pyHanko, offline); 0 for an unsigned file. What signature widgets show on the page (a number and a day "
                "stamped into the header's gaps) is read as the page's words.", nullable=False, min_value=0),
