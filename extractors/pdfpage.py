@@ -13,6 +13,13 @@ pdfminer would have built its `LTChar`, with the same keys and the same values
 `process_object`. Everything else (words, tables, filters, crops) is pdfplumber's,
 working on those dicts. `tests/unit/test_pdfpage.py` checks, on real files, that
 every object dict equals the one pdfplumber makes.
+
+Neither pdfminer nor pdfplumber draws annotations. `annotation_chars` interprets, with the
+same device, the normal appearance (/AP /N) of each annotation a page shows (not hidden,
+not a pop-up), placed as a viewer places it (PDF 32000-1, 12.5.5: the form's /BBox through
+its /Matrix, fitted onto the annotation's /Rect): the number and the day a signing system
+stamps into a document's header are such appearances. Those glyphs are kept apart from the
+page's own (`page.chars` is unchanged), for `words.annotation_words` to mark them.
 """
 
 from __future__ import annotations

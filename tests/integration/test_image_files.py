@@ -107,3 +107,29 @@ def test_the_jpeg_holds_the_tasks_of_its_page(workspace):
 def test_nothing_is_reported_broken(workspace):
     assert all(d["status"] == "ok" for d in _rows(workspace, "documents")), _rows(workspace, "documents")
     assert len(_rows(workspace, "documents")) == 4
+
+
+def test_a_task_of_the_tiff_is_traced_on_its_frame(workspace, tmp_path, capsys):
+    """`nhiemvu trace` draws a task of the TIFF on the frame it came from, at its row, as it
+    draws the same task of the PDF twin."""
+    from PIL import Image, ImageChops
+
+    from pipeline.trace import trace
+
+    files = workspace["files"]
+    task = next(t for t in _rows(workspace, "tasks")
+                if t["doc_id"] == _doc(workspace, files.tiff)["doc_id"] and t["page_start"] == 2)
+    twin = next(t for t in _rows(workspace, "tasks") if t["doc_id"] == _doc(workspace, files.tiff_twin)["doc_id"]
+                and t["item_no"] == task["item_no"] and t["page_start"] == 2)
+    ours = Image.open(trace(workspace["curated"], workspace["raw"], task["task_id"], out=tmp_path / "tif.png"))
+    theirs = Image.open(trace(workspace["curated"], workspace["raw"], twin["task_id"], out=tmp_path / "pdf.png"))
+    assert abs(ours.width - theirs.width) <= 1 and abs(ours.height - theirs.height) <= 1  # pixels rounded
+    label = 40  # the labels name different files; the page crops below them are compared
+    box = (0, label, min(ours.width, theirs.width), min(ours.height, theirs.height))
+
+    def coarse(image):  # glyph edges resampled one way or the other differ; the picture does not
+        crop = image.convert("L").crop(box)
+        return crop.resize((crop.width // 4, crop.height // 4), Image.Resampling.BOX)
+
+    histogram = ImageChops.difference(coarse(ours), coarse(theirs)).histogram()
+    assert sum(histogram[40:]) / sum(histogram) < 0.01, sum(histogram[40:]) / sum(histogram)
