@@ -96,6 +96,13 @@ def _signature(embedded) -> Signature:
     return Signature(str(embedded.field_name), signed, claimed, org, name, coverage, intact, error)
 
 
+def preload() -> None:
+    """Import what reading signatures imports (about a second: pyHanko's signing package pulls
+    in its network clients), so that processes forked afterwards do not each pay for it."""
+    from pyhanko.pdf_utils.reader import PdfFileReader  # noqa: F401
+    from pyhanko.sign.validation import generic_cms, pdf_embedded  # noqa: F401
+
+
 def read_signatures(path: str | Path) -> tuple[Signature, ...]:
     """The signatures of a PDF in signing order (empty when it has none). A file pyHanko
     cannot parse raises (the caller records the reason); a file without signature bytes
@@ -109,4 +116,4 @@ def read_signatures(path: str | Path) -> tuple[Signature, ...]:
         return tuple(_signature(s) for s in reader.embedded_signatures)
 
 
-__all__ = ["Signature", "has_signature_bytes", "read_signatures"]
+__all__ = ["Signature", "has_signature_bytes", "preload", "read_signatures"]

@@ -132,3 +132,34 @@ def test_spaced_digits_of_a_stamp_join_but_not_separate_numbers():
     joined = join_spaced_digits([w("1", 0, 5), w("5", 10, 15), w("6", 20, 25), w("2025", 60, 80)])
     assert [x.text for x in joined] == ["156", "2025"]
     assert (joined[0].x0, joined[0].x1) == (0, 25)
+
+
+def test_the_pipeline_writes_the_signature_columns(signed, tmp_path, monkeypatch):
+    """`nhiemvu run` over the signed PDF and a copy changed after signing: the documents table
+    holds their signature facts, typed, and every table passes its checks."""
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    from normalizers.schema import TABLES
+    from pipeline.cli import run
+    from tests.conftest import ROOT
+
+    home, raw, curated = tmp_path / "home", tmp_path / "raw", tmp_path / "curated"
+    home.mkdir()
+    raw.mkdir()
+    shutil.copy(ROOT / "dagster.yaml", home)
+    shutil.copy(signed, raw / "ttr-156.pdf")
+    append_update(signed, raw / "ttr-156-changed.pdf")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    run(raw, curated, quiet=True)
+    tables = {name: pq.read_table(curated / f"{name}.parquet") for name in TABLES}
+    for name, table in TABLES.items():
+        assert check_table(table, tables[name]) == [], name
+    docs = {d["source_file"]: d for d in tables["documents"].to_pylist()}
+    for name, covered in (("ttr-156.pdf", True), ("ttr-156-changed.pdf", False)):
+        d = docs[name]
+        assert d["signature_count"] == 2 and d["signer_name"] == "Nguyễn Văn An", d
+        assert d["signed_at"] == dt.datetime(2025, 8, 25, 9, 48, 29, tzinfo=UTC)
+        assert d["signatures_cover_file"] is covered and d["signatures_intact"] is True
