@@ -30,7 +30,6 @@ _MAGIC = (
 )
 A4_LONG_INCHES = 297 / 25.4
 PAGE_LONG_INCHES = (5.0, 17.5)  # a recorded resolution is believed when the long side is within this (A6 .. A3)
-MAX_PIXELS = 20_000 * 20_000  # larger frames are refused (Pillow's own bomb check is lower by default)
 
 
 def image_kind(path: str | Path) -> str | None:
@@ -59,9 +58,8 @@ def _dpi(size: tuple[int, int], recorded) -> float:
 
 def frames(path: str | Path):
     """The frames of an image file, as Pillow images (loaded), with the file's resolution."""
-    from PIL import Image, ImageSequence
+    from PIL import Image, ImageSequence  # Pillow's own limit refuses decompression bombs
 
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     with open_regular(path) as f, Image.open(f) as im:
         recorded = im.info.get("dpi")
         for frame in ImageSequence.Iterator(im):
