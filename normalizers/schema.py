@@ -90,7 +90,7 @@ DOCUMENTS = Table(
     "scan, a page per frame), processed or failed.",
     (
         Column("doc_id", STR, DOC_ID.description, nullable=False, unique=True),
-        Column("source_file", STR, "Path of the PDF relative to the raw folder (POSIX separators), as NFC text: bytes of a name that are not UTF-8, and control characters, are shown as \\xNN.", nullable=False),
+        Column("source_file", STR, "Path of the file (PDF or image) relative to the raw folder (POSIX separators), as NFC text: bytes of a name that are not UTF-8, and control characters, are shown as \\xNN.", nullable=False),
         Column("n_pages", I32, "Number of pages of the PDF, or frames of the image file (0 if it could not be opened).", nullable=False, min_value=0),
         Column("doc_number", STR, "Normalized document number (số hiệu) printed after 'Số:' in the header block, e.g. "
                "'07/CT-TTg'; null when the number is blank or does not read as digits (written by hand on a scan): "
@@ -189,7 +189,7 @@ TASKS = Table(
                "without an item number there. Row numbers play no part: re-stitching a table keeps the ids.",
                nullable=False, unique=True),
         DOC_ID,
-        Column("source_file", STR, "Path of the PDF relative to the raw folder.", nullable=False),
+        Column("source_file", STR, "Path of the file (PDF or image) relative to the raw folder.", nullable=False),
         Column("table_no", I32, "Logical table number within the document (see cells).", nullable=False, min_value=1),
         Column("row_no", I32, "Row number within the logical table (see cells).", nullable=False, min_value=1),
         Column("part", STR, "Part heading the task is under, as printed ('1. NHIỆM VỤ RIÊNG'): a numbered heading printed "
