@@ -68,3 +68,22 @@ def test_number_and_date_read_from_the_stamps(bc329_row):
                    "(issue 18, branch header); remove this mark when it is merged")
 def test_issuer_is_the_provincial_peoples_committee(bc329_row):
     assert bc329_row["issuer"] == "Ủy ban nhân dân tỉnh Lâm Đồng"
+
+
+@pytest.mark.parametrize("name, stamped, line", [
+    ("cv12094-bnv-phuluc2.pdf", ["12094", "15", "12"],
+     "(Kèm theo Công văn số 12094 /BNV-CCHC ngày 15 / 12 /2025 của Bộ Nội vụ)"),
+    ("qd1187-bnv-bang2.pdf", ["1187", "15", "10"],
+     "(Ban hành kèm theo Quyết định số 1187 /QĐ-BNV ngày 15 tháng 10 năm 2025 của Bộ Nội vụ)"),
+    ("ttr666-snv-gopy.pdf", ["Số:", "666/TTr-SNV;", "22/12/2025;", "18:56:39;", "+07:00"],
+     "Số: 666/TTr-SNV; 22/12/2025; 18:56:39; +07:00"),  # a signing system's stamp in the margin
+], ids=["cv12094", "qd1187", "ttr666"])
+def test_the_other_signed_files_show_their_stamps(realworld, name, stamped, line):
+    path = realworld / "vn-lamdong" / name
+    if not path.is_file():
+        pytest.skip(f"{name} is not present")
+    with opened(path) as pdf:
+        (_, page), = iter_pages(pdf, 1, 1)
+        words = page_words(page)
+    assert [w.text for w in words if w.source == "annotation"] == stamped
+    assert line in [l.text for l in group_lines(words)]
