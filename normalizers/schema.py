@@ -115,7 +115,8 @@ DOCUMENTS = Table(
         Column("n_text_pages", I32, "Pages whose text came from the PDF's text layer.", nullable=False, min_value=0),
         Column("n_ocr_pages", I32, "Pages whose text came from OCR (every page of an image file).", nullable=False, min_value=0),
         Column("signature_count", I32, "Digital signatures of the PDF (signature fields holding a signature, read with "
-               "pyHanko, offline); 0 for an unsigned file. What signature widgets show on the page (a number and a day "
+               "pyHanko, offline); 0 for an unsigned file, and for pages copied out of a signed file (their widgets' "
+               "signatures cover another file's bytes). What signature widgets show on the page (a number and a day "
                "stamped into the header's gaps) is read as the page's words.", nullable=False, min_value=0),
         Column("signed_at", TIMESTAMP, "When the last signature was made (the document's issue, by the office's "
                "certificate): the CMS signing time, which the signature covers, else the signature dictionary's /M; "
