@@ -87,3 +87,19 @@ def test_the_other_signed_files_show_their_stamps(realworld, name, stamped, line
         words = page_words(page)
     assert [w.text for w in words if w.source == "annotation"] == stamped
     assert line in [l.text for l in group_lines(words)]
+
+
+def test_pages_copied_out_of_a_signed_file_show_the_stamp_but_count_no_signature(realworld):
+    """A Công báo appendix cut out of a signed issue keeps the widget (its stamp is shown on
+    page 1) but no form names it and its byte range is the whole issue's: not a signature of
+    this file."""
+    from extractors.signatures import has_signature_bytes, read_signatures
+
+    path = realworld / "vn-congbao" / "congbao-1575-1576-2025-tt99-phuluc3.pdf"
+    if not path.is_file():
+        pytest.skip("the Công báo appendix is not present")
+    with opened(path) as pdf:
+        (_, page), = iter_pages(pdf, 1, 1)
+        stamp = " ".join(w.text for w in page_words(page) if w.source == "annotation")
+    assert stamp.startswith("Người ký: CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ")
+    assert has_signature_bytes(path) and read_signatures(path) == ()
