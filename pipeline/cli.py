@@ -218,9 +218,9 @@ def _execute_reconstructed(instance, selection, tags, config) -> list:
     """Execute a run of the `ingest` job of `pipeline.definitions` with the configured executor
     (its workers load the same module, configured by the same environment)."""
     from dagster import DagsterEventType, execute_job
-    from dagster._core.definitions.reconstruct import ReconstructableRepository
+    from .dagster_internals import reconstructable_job
 
-    recon = ReconstructableRepository.for_module("pipeline.definitions", "defs").get_reconstructable_job("ingest")
+    recon = reconstructable_job("pipeline.definitions", "defs", "ingest")
     with execute_job(recon, instance=instance, tags=tags, asset_selection=selection, run_config=config,
                      raise_on_error=True) as result:
         if not result.success:

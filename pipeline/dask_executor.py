@@ -5,7 +5,8 @@ every tuple it finds; Dagster's run and execution state are named tuples holding
 that forbid iteration (`KeyRangesPartitionsSubset` of a run over a range of partitions), so
 dagster-dask 0.29 fails on every partitioned run. `DaskRangeExecutor` submits the same
 `query_on_dask_worker` call with those arguments inside one opaque object; everything else
-(cluster types, resources per step) is dagster-dask's. A step also waits for every step of
+(the cluster types of its config, resources per step) is dagster-dask's; `make_cluster`
+makes each type as dagster-dask's own `execute` does. A step also waits for every step of
 the levels before it, since asset checks have no data input from the assets they check.
 """
 
@@ -13,12 +14,11 @@ from __future__ import annotations
 
 import dask.distributed
 from dagster import DagsterEvent, executor
-from dagster._core.definitions.executor_definition import multiple_process_executor_requirements
-from dagster._core.errors import raise_execution_interrupts
-from dagster._utils import iterate_with_context
 from dagster_dask.executor import (
     DaskExecutor, dask_executor, get_dask_resource_requirements, query_on_dask_worker,
 )
+
+from .dagster_internals import iterate_with_context, multiple_process_executor_requirements, raise_execution_interrupts
 
 
 class _Call:
@@ -32,13 +32,32 @@ def _run_step(dependencies, call: _Call):
     return query_on_dask_worker(dependencies, *call.args)
 
 
+#: dagster-dask's cluster types (`cluster:` in the executor config), as its own `execute` makes them
+CLUSTERS = {
+    "local": ("dask.distributed", "LocalCluster"), "ssh": ("dask.distributed", "SSHCluster"),
+    "yarn": ("dask_yarn", "YarnCluster"), "kube": ("dask_kubernetes", "KubeCluster"),
+    **{kind: ("dask_jobqueue", f"{kind.upper()}Cluster") for kind in ("pbs", "sge", "lsf", "slurm", "oar")},
+    "moab": ("dask_jobqueue", "MoabCluster"),
+}
+
+
+def make_cluster(cluster_type: str, settings: dict):
+    """The cluster a step graph is submitted to: the scheduler's address for `existing`, else a
+    cluster of one of dagster-dask's types (its package imported only when it is used)."""
+    if cluster_type == "existing":
+        return settings["address"]
+    if cluster_type not in CLUSTERS:
+        raise ValueError(f"unknown dask cluster type {cluster_type!r}: 'existing' or one of {', '.join(sorted(CLUSTERS))}")
+    import importlib
+
+    module, name = CLUSTERS[cluster_type]
+    return getattr(importlib.import_module(module), name)(**settings)
+
+
 class DaskRangeExecutor(DaskExecutor):
     def execute(self, plan_context, execution_plan):
-        cluster = self.cluster_configuration["address"] if self.cluster_type == "existing" else None
-        if cluster is None:
-            from dask.distributed import LocalCluster
-
-            cluster = LocalCluster(**self.build_dict(plan_context.job_name))
+        settings = self.cluster_configuration if self.cluster_type == "existing" else self.build_dict(plan_context.job_name)
+        cluster = make_cluster(self.cluster_type, settings)
         instance = plan_context.instance
         with dask.distributed.Client(cluster) as client:
             futures, by_key, earlier = [], {}, []

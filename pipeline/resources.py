@@ -6,15 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from dagster import ConfigurableResource, DagsterInstance
-from dagster._core.instance.ref import InstanceRef
-from dagster._serdes import ConfigurableClassData
 from pydantic import Field
 
 from . import remote
 from .isolation import Limits
 from .manifest import Manifest, scan
 from .paths import PROJECT_ROOT, home  # noqa: F401 - re-exported
-from .sqlite_storage import DEFAULT_STORAGE, PooledSqliteStorage
+from .dagster_internals import pooled_instance_ref
 
 def _sqlite_without_fsync_per_event() -> None:
     """Dagster's SQLite storages commit every event in its own transaction; in rollback-journal
@@ -44,16 +42,11 @@ def _wal_pragmas(dbapi_connection, _record) -> None:
 def instance_for(state: Path) -> DagsterInstance:
     """The Dagster instance kept in `state`, configured by its own dagster.yaml if it has one,
     else by the repository's (which names no paths: everything lands under `state`); its
-    default SQLite storage keeps its connections open (`sqlite_storage.py`)."""
+    default SQLite storage keeps its connections open (`dagster_internals.py`)."""
     _sqlite_without_fsync_per_event()
     state.mkdir(parents=True, exist_ok=True)
     config_dir = state if (state / "dagster.yaml").exists() else PROJECT_ROOT
-    ref = InstanceRef.from_dir(str(state), config_dir=str(config_dir))
-    data = ref.storage_data
-    if data is not None and (data.module_name, data.class_name) == DEFAULT_STORAGE:  # not one configured otherwise
-        ref = ref._replace(storage_data=ConfigurableClassData(
-            "pipeline.sqlite_storage", PooledSqliteStorage.__name__, data.config_yaml))
-    return DagsterInstance.from_ref(ref)
+    return DagsterInstance.from_ref(pooled_instance_ref(str(state), str(config_dir)))
 
 
 class Folders(ConfigurableResource):

@@ -19,6 +19,7 @@ import pytest
 
 from extractors.document import extract_document
 from tests.fixtures import browser
+from tests.fixtures.ratchet import record
 from tests.fixtures.taskscore import METRICS, Scores
 
 TARGET = 0.99
@@ -91,3 +92,8 @@ def test_browser_header_and_footer_are_furniture(printed, extracted):
             assert not any(_BROWSER_LINE.search(l.text) for l in page.lines), f"{r.doc.name} page {page.page}"
             assert any(re.search(rf"\b{page.page}/{doc.n_pages}$", f) for f in page.furniture), \
                 f"{r.doc.name} page {page.page}: {page.furniture}"
+
+
+def test_figures_hold(scores):
+    """The ratchet: no figure of this corpus goes back (bench/figures.json)."""
+    record("browser-prints", {m: scores.rate(m) for m in METRICS})

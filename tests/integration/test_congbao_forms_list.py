@@ -26,6 +26,7 @@ import pytest
 
 from extractors.document import extract_document
 from tests.fixtures.pages import realworld_pages
+from tests.fixtures.ratchet import record
 
 FILE = "vn-congbao/congbao-1575-1576-2025-tt99-phuluc3.pdf"
 FIRST, LAST = 1, 5  # file pages read: the table's four, and the form page after it (an image)
@@ -134,6 +135,8 @@ def test_two_level_header_and_its_merged_cells(forms):
 
 def test_every_data_row_exact(forms):
     rows = _data_rows(forms)
+    exact = sum(got == want for got, want in zip(rows, TRUTH))
+    record("congbao-forms-list", {"rows exact": exact / max(len(rows), len(TRUTH))})
     assert len(rows) == len(TRUTH)
     wrong = [(got, want) for got, want in zip(rows, TRUTH) if got != want]
     assert not wrong, wrong[:5]

@@ -25,6 +25,7 @@ import pytest
 from extractors.document import extract_document
 from normalizers.records import document_records
 from tests.fixtures.pages import realworld_pages
+from tests.fixtures.ratchet import record
 
 DIR = "vn-luatvietnam"
 
@@ -140,6 +141,7 @@ def test_form_cells_against_a_hand_typed_truth(bieu):
     scored = {k for k, (t, _) in truth.items() if t} | {k for k, (t, _) in got.items() if t}
     exact = sum(got.get(k) == truth.get(k) for k in scored)
     wrong = sorted((k, truth.get(k), got.get(k)) for k in scored if got.get(k) != truth.get(k))
+    record("luatvietnam-scan-form", {"cells exact": exact / len(scored)})
     assert exact / len(scored) >= MIN_EXACT, wrong
     assert max(r for r, _ in got) == len(BIEU_1)  # no row lost or split
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import ast
 import re
-import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from extractors.document import extract_document, read_pages
 from extractors.stitch import LogicalTable
 from normalizers.records import cell_rows
 from tests.fixtures.pages import pages_pdf
+from tests.fixtures.ratchet import record
 
 _BREAK_AFTER_JOINER = re.compile(r"(?<=\w[-/])\s+(?=\w)")
 _DATE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
@@ -150,6 +150,7 @@ def test_icdar_ruled_tables_exact_cells_at_least_camelot(realworld):
     assert len(docs) >= 30  # the selection itself still works
     results = compare(docs, ("ours", "camelot"), peer_cache=PEER_CACHE)
     ours, camelot = totals(results, "ours"), totals(results, "camelot")
+    record("icdar-ruled-cells", {"f1": ours.f1, "precision": ours.precision, "recall": ours.recall})
     worse = {r.name: (round(r.counts["ours"].f1, 3), round(r.counts["camelot"].f1, 3))
              for r in results if r.counts["ours"].f1 < r.counts["camelot"].f1}
     assert ours.f1 >= camelot.f1, f"ours F1 {ours.f1:.3f} < camelot {camelot.f1:.3f}; (ours, camelot) per doc: {worse}"
@@ -172,6 +173,8 @@ def test_icdar_all_documents_exact_cells_at_least_the_best_peer(realworld):
     f1 = {tool: totals(results, tool).f1 for tool in ("ours", "camelot", "pdfplumber")}
     assert f1["ours"] >= max(f1["camelot"], f1["pdfplumber"]), f1
     ruled = totals(compare(ruled_docs(), ("ours",)), "ours")
+    mine = totals(results, "ours")
+    record("icdar-all-cells", {"f1": mine.f1, "precision": mine.precision, "recall": mine.recall, "ruled f1": ruled.f1})
     assert ruled.f1 >= 0.99, f"ruled subset F1 {ruled.f1:.3f}"
 
 
@@ -214,9 +217,7 @@ def test_one_scanned_page_is_ocrd_into_its_table(realworld, tmp_path):
     Thời gian thực hiện | Kinh phí thực hiện", the column-number row (1)-(6) and a
     section row "II. Các dự án phát triển chợ ở địa bàn nông thôn" (seen on the page image)."""
     path = pages_pdf(realworld / "vn-luatvietnam" / "10209536.pdf", 10, 10, tmp_path / "p10.pdf")
-    t0 = time.perf_counter()
     doc = extract_document(path)
-    assert time.perf_counter() - t0 < 60
     assert doc.pages[0].method == "ocr"
     (table,) = doc.tables
     assert table.n_cols == 6

@@ -17,6 +17,7 @@ import pytest
 from tests.fixtures import reports
 from tests.fixtures import sample_corpus as sc
 from tests.fixtures.render import render_pdf
+from tests.fixtures.ratchet import record
 
 LABELS = Path(__file__).parent / "data" / "same_task_pairs.csv"
 DIRECTIVE = "07_CT-TTg.pdf"
@@ -102,6 +103,7 @@ def test_same_task_links_precision_and_recall(corpus):
         print(f"  FP  {names[a][:70]!r}\n      {names[b][:70]!r}")
     for a, b in sorted(fn):
         print(f"  FN  ({positives[(a, b)]}) {names[a][:70]!r}\n      {names[b][:70]!r}")
+    record("same-task-text", {"precision": precision, "recall": recall})
     assert len(positives) >= 80
     assert precision >= MIN_PRECISION and recall >= MIN_RECALL, (precision, recall)
 
@@ -150,5 +152,6 @@ def test_same_task_links_of_scanned_reports_to_the_directive(corpus, tmp_path):
     tp = predicted & positives
     precision, recall = len(tp) / max(len(predicted), 1), len(tp) / len(positives)
     print(f"\nsame_task, scanned: {len(positives)} labelled pairs, precision {precision:.3f}, recall {recall:.3f}")
+    record("same-task-scanned", {"precision": precision, "recall": recall})
     assert len(positives) >= 80
     assert precision >= 0.95 and recall >= 0.95, (precision, recall)

@@ -27,8 +27,9 @@ from extractors.document import extract_document
 from extractors.headers import column_roles
 from tests.fixtures.scan_corpus import scan_corpus
 from tests.fixtures.scan_score import (
-    ScanScores, Task, as_curated, curated_tasks, expected_tasks, extracted_tasks, pair, score,
+    METRICS, ScanScores, Task, as_curated, curated_tasks, expected_tasks, extracted_tasks, pair, score,
 )
+from tests.fixtures.ratchet import record
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL_DOC = "v24_plan6_reportlab"  # 3 pages, one fed sideways: OCR'd for real in every run
@@ -178,3 +179,10 @@ def test_target_as_curated(scores, metric):
 def test_target_as_read(scores, metric):
     raw, _ = scores
     assert raw.rate(metric) >= TARGET_RAW[metric], raw.report(metric)
+
+
+def test_figures_hold(scores):
+    """The ratchet: no figure of this corpus goes back (bench/figures.json)."""
+    raw, mended = scores
+    record("scan-corpus-curated", {m: mended.rate(m) for m in METRICS})
+    record("scan-corpus-as-read", {m: raw.rate(m) for m in METRICS})

@@ -19,6 +19,7 @@ from extractors.document import extract_document
 from extractors.headers import column_roles
 from normalizers.records import document_records
 from tests.fixtures import spreadsheet
+from tests.fixtures.ratchet import record
 
 N_ROWS = 150
 TARGET = 0.99
@@ -46,6 +47,7 @@ def test_one_logical_table_every_row_exact(printed, kind):
     got = [tuple(norm(r.text_at(c)) for c in range(table.n_cols)) for r in table.rows if r.kind == "data"]
     want = [tuple(norm(c) for c in row) for row in s.rows]
     exact = sum((Counter(got) & Counter(want)).values())
+    record("spreadsheet-prints", {f"{kind} rows exact": exact / len(want), f"{kind} rows counted": min(len(got), len(want)) / max(len(got), len(want))})
     assert exact / len(want) >= TARGET and len(got) == len(want), (exact, len(got), len(want))
     assert [norm(h) for h in table.headers] == list(s.columns)
 

@@ -1,4 +1,4 @@
-"""The instance's SQLite storage keeps its connections (pipeline/sqlite_storage.py): the files
+"""The instance's SQLite storage keeps its connections (pipeline/dagster_internals.py): the files
 are Dagster's own, so Dagster's default classes read what a run wrote; a long-lived process
 keeps the engines of a few runs only; a forked child never uses its parent's connections."""
 
@@ -8,11 +8,10 @@ import os
 import shutil
 
 from dagster import AssetKey, DagsterInstance
-from dagster._core.instance.ref import InstanceRef
 
 from pipeline.cli import run
 from pipeline.resources import instance_for
-from pipeline.sqlite_storage import RUN_ENGINES_KEPT, PooledSqliteEventLogStorage, PooledSqliteStorage
+from pipeline.dagster_internals import RUN_ENGINES_KEPT, InstanceRef, PooledSqliteEventLogStorage, PooledSqliteStorage
 from tests.conftest import RAW
 
 

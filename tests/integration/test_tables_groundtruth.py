@@ -10,6 +10,7 @@ import pytest
 
 from extractors.document import extract_document
 from tests.conftest import RAW, load_spec, table_specs
+from tests.fixtures.ratchet import record
 
 
 def _norm(text: str) -> str:
@@ -29,6 +30,14 @@ def sample(request):
 def test_every_row_every_cell_exact(sample):
     spec, doc = sample
     expected_tables = spec["appendix"]["tables"]
+    exact = total = 0
+    for exp, got in zip(expected_tables, doc.tables):
+        body = [(r.kind, [c.text for c in r.cells if c.text]) for r in got.rows if r.kind != "header"]
+        want = _expected_rows(exp)
+        exact += sum(a == b for a, b in zip(body, want))
+        total += max(len(body), len(want))
+    total += sum(len(t["rows"]) for t in expected_tables[len(doc.tables):])
+    record("sample-corpus", {f"{spec['name']} rows exact": exact / total})
     assert len(doc.tables) == len(expected_tables)
     for exp, got in zip(expected_tables, doc.tables):
         assert [_norm(h) for h in got.headers] == [_norm(h) for h in exp["columns"]]

@@ -21,6 +21,7 @@ from normalizers.schema import TABLES
 from tests.conftest import load_spec
 from tests.fixtures import sample_corpus as sc
 from tests.fixtures.render import RenderOptions, render_pdf
+from tests.fixtures.ratchet import record
 
 
 @pytest.fixture(scope="module")
@@ -368,4 +369,5 @@ def test_citations_from_text_and_ocr_match_the_numbers_printed(cur, docs):
                     if l["link_type"] == "cites" and l["src_doc_id"] == docs[name]["doc_id"]}
         precision, recall = len(got & expected) / len(got), len(got & expected) / len(expected)
         print(f"\ncitations ({method}): {len(expected)} printed, {len(got)} found, precision {precision:.3f}, recall {recall:.3f}")
+        record(f"sample-citations-{method}", {"precision": precision, "recall": recall})
         assert precision >= 0.98 and recall >= 0.98, (method, sorted(got ^ expected))

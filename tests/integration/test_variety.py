@@ -29,6 +29,7 @@ import pytest
 
 from extractors.document import extract_document
 from tests.fixtures import render_docx
+from tests.fixtures.ratchet import record
 from tests.fixtures.taskscore import Scores
 from tests.fixtures.variety import CUT_DEADLINES, RenderedDoc, corpus, render_corpus
 
@@ -106,3 +107,8 @@ def test_every_table_found(generated, extracted, scores):
 @pytest.mark.parametrize("metric", list(TARGET))
 def test_target(scores, metric):
     assert scores.rate(metric) >= TARGET[metric], scores.report(metric)
+
+
+def test_figures_hold(scores):
+    """The ratchet: no figure of this corpus goes back (bench/figures.json)."""
+    record("variety-text", {m: scores.rate(m) for m in TARGET})

@@ -52,3 +52,27 @@ def test_every_module_says_what_it_is_for():
 def test_data_dictionary_is_generated_from_the_schema():
     doc = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
     assert doc == data_dictionary_markdown(), "run `make docs` to regenerate docs/data-dictionary.md"
+
+
+def test_dagster_internals_are_named_in_one_module_only():
+    """`grep -rn "dagster\\._" --include=*.py` finds pipeline/dagster_internals.py and nothing else."""
+    named = sorted(str(p.relative_to(ROOT)) for folder in ("pipeline", "extractors", "normalizers", "tests", "bench")
+                   for p in (ROOT / folder).rglob("*.py")
+                   if "dagster._" in p.read_text(encoding="utf-8") and p.name not in ("dagster_internals.py", "test_architecture.py"))
+    assert named == []
+
+
+def test_dagster_internals_refuse_another_dagster_version():
+    """An upgrade of Dagster fails at import, loudly, until the internals are checked against it."""
+    code = (
+        "import dagster\n"
+        "dagster.__version__ = '1.99.0'\n"
+        "import pipeline.dagster_internals\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode != 0
+    assert "Dagster 1.99.0 is installed" in out.stderr and "1.13.27" in out.stderr
+    from dagster import __version__
+
+    from pipeline.dagster_internals import WRITTEN_FOR
+    assert __version__ == WRITTEN_FOR  # and the pinned version loads it

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from normalizers.dates import MAX_YEAR, MIN_YEAR, find_dates, parse_date
+from tests.fixtures.ratchet import record
 
 LABELLED = Path(__file__).parent / "data" / "labelled_dates.csv"
 
@@ -31,6 +32,7 @@ def test_labelled_dates_accuracy():
         if got != (row["first"], row["all"]):
             misses.append(f"{row['raw']!r} ({row['ref']}): expected {(row['first'], row['all'])}, got {got}")
     accuracy = 1 - len(misses) / len(rows)
+    record("labelled-dates", {"accuracy": accuracy})
     assert accuracy >= 0.99, f"accuracy {accuracy:.3f}, misses:\n" + "\n".join(misses)
 
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from normalizers.deadlines import KINDS, Deadline, parse_deadline
 from normalizers.repair import repair_deadline_text
+from tests.fixtures.ratchet import record
 
 LABELLED = Path(__file__).parent / "data" / "labelled_deadlines.csv"
 D = dt.date
@@ -36,6 +37,7 @@ def test_labelled_deadlines_accuracy():
         if parse_deadline(row["raw"]) != _expected(row)
     ]
     accuracy = 1 - len(misses) / len(rows)
+    record("labelled-deadlines", {"accuracy": accuracy})
     assert accuracy >= 0.99, f"accuracy {accuracy:.3f}, misses:\n" + "\n".join(misses)
 
 

@@ -21,6 +21,7 @@ from normalizers.docnumbers import (
     normalize_doc_number,
     parse_doc_number,
 )
+from tests.fixtures.ratchet import record
 
 DATA = Path(__file__).parent / "data"
 REGISTRIES = Path(__file__).parents[2] / "normalizers" / "data"
@@ -45,18 +46,19 @@ def _expected(row: dict[str, str]) -> DocNumber | None:
     )
 
 
-def _check(rows, got, expected) -> None:
+def _check(rows, got, expected, figure: str) -> None:
     misses = [
         f"{row['raw']!r} ({row['ref']}): expected {expected(row)}, got {got(row)}"
         for row in rows
         if got(row) != expected(row)
     ]
     accuracy = 1 - len(misses) / len(rows)
+    record("labelled-doc-numbers", {figure: accuracy})
     assert accuracy >= 0.99, f"accuracy {accuracy:.3f}, misses:\n" + "\n".join(misses)
 
 
 def test_labelled_parse_accuracy():
-    _check(_rows("parse"), lambda row: parse_doc_number(row["raw"]), _expected)
+    _check(_rows("parse"), lambda row: parse_doc_number(row["raw"]), _expected, "parse")
 
 
 def test_labelled_normalize_accuracy():
@@ -64,6 +66,7 @@ def test_labelled_normalize_accuracy():
         _rows("parse"),
         lambda row: normalize_doc_number(row["raw"]),
         lambda row: row["normalized"] or None,
+        "normalize",
     )
 
 
@@ -72,6 +75,7 @@ def test_labelled_find_accuracy():
         _rows("find"),
         lambda row: [d.normalized for d, _, _ in find_doc_numbers(row["raw"])],
         lambda row: row["normalized"].split(";") if row["normalized"] else [],
+        "find",
     )
 
 

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from normalizers.statuses import PHRASES, STATUSES, infer_status, status_from_column
+from tests.fixtures.ratchet import record
 
 LABELLED = Path(__file__).parent / "data" / "labelled_statuses.csv"
 FUNCTIONS = {"column": status_from_column, "infer": infer_status}
@@ -31,6 +32,7 @@ def test_labelled_statuses_accuracy(function):
         if read(row["raw"]) != row["status"]
     ]
     accuracy = 1 - len(misses) / len(rows)
+    record("labelled-statuses", {function: accuracy})
     assert accuracy >= 0.99, f"{function} accuracy {accuracy:.3f}, misses:\n" + "\n".join(misses)
 
 

@@ -1,21 +1,39 @@
-"""Dagster's SQLite storage with its database connections kept open between calls.
+"""Every use of Dagster that is not its public API, in one module, for one Dagster version.
 
-Dagster's SQLite storages make a new SQLAlchemy engine, and open a new connection, for every
-call (`poolclass=NullPool`). Each event of a run (a step starting, a materialization, a
-check's result) is one or more calls: measured here, 7.8 ms per event, most of it setting up
-and closing connections (closing the last connection of a WAL database also checkpoints it).
-A run of 200 letters stores about 900 events. These subclasses keep one engine per database,
-with its connections pooled (SQLAlchemy's default for a file database), for the life of the
-instance: 1.5 ms per event. The files, tables and locking are Dagster's own, so other
-processes on the same state folder (`dagster dev`, its daemon) keep using the default classes.
+Dagster's public API covers what nhiemvu needs but for three things, kept here and nowhere else
+(`tests/unit/test_architecture.py` checks that no other module names `dagster._`):
 
-Every run has a database of its own; the engines of the last `RUN_ENGINES_KEPT` runs are
-kept. A process forked from one holding these connections never uses them
-(`os.register_at_fork`). `resources.instance_for` puts these classes in place of Dagster's
-default SQLite storage only; another configured storage (Postgres) is left as it is.
+1. **Kept SQLite connections.** Dagster's SQLite storages make a new SQLAlchemy engine, and open
+   a new connection, for every call (`poolclass=NullPool`). Each event of a run (a step starting,
+   a materialization, a check's result) is one or more calls: measured, 7.8 ms per event, most of
+   it setting up and closing connections. A run of 200 letters stores about 900 events. The
+   subclasses below keep one engine per database, pooled, for the life of the instance: 1.5 ms
+   per event. The files, tables and locking are Dagster's own, so other processes on the same
+   state folder (`dagster dev`, its daemon) keep using the default classes. They override the
+   private `_connect` of Dagster's SQLite storages. Every run has a database of its own; the
+   engines of the last `RUN_ENGINES_KEPT` runs are kept. A process forked from one holding
+   these connections never uses them (`os.register_at_fork`). `pooled_instance_ref` puts them in
+   place of Dagster's default SQLite storage only; another configured storage (PostgreSQL) is left
+   as it is.
+2. **The dask executor's helpers** (`pipeline/dask_executor.py`): the requirements of a
+   multi-process executor and the interrupt handling of dagster-dask's own `execute`.
+3. **A job reconstructed from the definitions module**, for executors whose steps run in other
+   processes (`pipeline/cli.py`).
+
+The module refuses to load under any Dagster version but `WRITTEN_FOR`: an upgrade fails at
+import, loudly, until these are checked against the new version (and the pin moved with them).
 """
 
 from __future__ import annotations
+
+import dagster
+
+WRITTEN_FOR = "1.13.27"
+if dagster.__version__ != WRITTEN_FOR:
+    raise ImportError(
+        f"pipeline/dagster_internals.py uses Dagster internals checked against Dagster {WRITTEN_FOR}, "
+        f"and Dagster {dagster.__version__} is installed: check them against it and update WRITTEN_FOR"
+    )
 
 import os
 import threading
@@ -25,11 +43,17 @@ from contextlib import contextmanager
 from typing import Iterator
 
 import sqlalchemy as sa
+from dagster._core.definitions.executor_definition import multiple_process_executor_requirements  # noqa: F401
+from dagster._core.definitions.reconstruct import ReconstructableRepository
+from dagster._core.errors import raise_execution_interrupts  # noqa: F401
+from dagster._core.instance.ref import InstanceRef
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SQLITE_BUSY_TIMEOUT_SECONDS, SqliteEventLogStorage
 from dagster._core.storage.runs.sqlite.sqlite_run_storage import SqliteRunStorage
 from dagster._core.storage.sqlite_storage import DagsterSqliteStorage
+from dagster._serdes import ConfigurableClassData
+from dagster._utils import iterate_with_context  # noqa: F401
 
-DEFAULT_STORAGE = ("dagster._core.storage.sqlite_storage", "DagsterSqliteStorage")
+DEFAULT_STORAGE = (DagsterSqliteStorage.__module__, DagsterSqliteStorage.__name__)
 RUN_ENGINES_KEPT = 4
 
 _LIVE: weakref.WeakSet = weakref.WeakSet()  # storages holding engines, forgotten in forked children
@@ -135,3 +159,18 @@ def _forget_in_child() -> None:
 
 
 os.register_at_fork(after_in_child=_forget_in_child)
+
+
+def pooled_instance_ref(state: str, config_dir: str) -> InstanceRef:
+    """The instance reference of a state folder, its default SQLite storage (and only that one)
+    replaced by the pooled classes above."""
+    ref = InstanceRef.from_dir(state, config_dir=config_dir)
+    data = ref.storage_data
+    if data is not None and (data.module_name, data.class_name) == DEFAULT_STORAGE:
+        ref = ref._replace(storage_data=ConfigurableClassData(__name__, PooledSqliteStorage.__name__, data.config_yaml))
+    return ref
+
+
+def reconstructable_job(module: str, attribute: str, job: str):
+    """A job of the Definitions object `module.attribute`, reconstructable in other processes."""
+    return ReconstructableRepository.for_module(module, attribute).get_reconstructable_job(job)
