@@ -41,6 +41,7 @@ from .repair import repair_deadline_text, repair_item_numbers, repair_text
 from .document import DocumentFacts, document_facts
 from .fingerprint import shingles
 from .schema import TABLES
+from .signing import signature_columns
 from .statuses import infer_status, status_from_column
 from .text import clean, nfc
 
@@ -96,6 +97,7 @@ def failed_document(doc_id: str, error: str, n_pages: int = 0) -> DocRecords:
         "documents", doc_id=doc_id, n_pages=n_pages, doc_number=None, doc_number_raw=None, doc_type_code=None,
         doc_type=None, issuer=None, issued_date=None, issued_date_raw=None,
         title=None, attached_to=None, n_text_pages=0, n_ocr_pages=0, status="failed", error=error,
+        **signature_columns(()),
     )
     return DocRecords(doc)
 
@@ -147,7 +149,7 @@ def _document_row(doc_id: str, ex: ExtractedDocument, facts: DocumentFacts) -> R
         doc_type_code=facts.doc_type_code, doc_type=facts.doc_type, issuer=facts.issuer, issued_date=facts.issued_date,
         issued_date_raw=facts.issued_date_raw, title=facts.title, attached_to=facts.attached_to,
         n_text_pages=sum(p.method == "text" for p in ex.pages), n_ocr_pages=sum(p.method == "ocr" for p in ex.pages),
-        status=status, error=error,
+        status=status, error=error, **signature_columns(ex.signatures),
     )
 
 

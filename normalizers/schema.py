@@ -78,18 +78,20 @@ class Table:
 
 
 STR, I32, F32, BOOL, DATE = pa.string(), pa.int32(), pa.float32(), pa.bool_(), pa.date32()
+TIMESTAMP = pa.timestamp("us", tz="UTC")  # Parquet keeps ms, us or ns
 STR_LIST = pa.list_(pa.string())
-DOC_ID = Column("doc_id", STR, "SHA-256 (hex) of the source PDF's bytes; identifies the document.", nullable=False)
+DOC_ID = Column("doc_id", STR, "SHA-256 (hex) of the source file's bytes; identifies the document.", nullable=False)
 PAGE_START = Column("page_start", I32, "First page (1-based) the row occupies.", min_value=1)
 PAGE_END = Column("page_end", I32, "Last page (1-based) the row occupies.", min_value=1)
 
 DOCUMENTS = Table(
     "documents",
-    "One row per PDF found in the raw folder, processed or failed.",
+    "One row per document found in the raw folder (a PDF, or an image file: TIFF, JPEG, PNG, PGM, read as a "
+    "scan, a page per frame), processed or failed.",
     (
         Column("doc_id", STR, DOC_ID.description, nullable=False, unique=True),
-        Column("source_file", STR, "Path of the PDF relative to the raw folder (POSIX separators), as NFC text: bytes of a name that are not UTF-8, and control characters, are shown as \\xNN.", nullable=False),
-        Column("n_pages", I32, "Number of pages of the PDF (0 if it could not be opened).", nullable=False, min_value=0),
+        Column("source_file", STR, "Path of the file (PDF or image) relative to the raw folder (POSIX separators), as NFC text: bytes of a name that are not UTF-8, and control characters, are shown as \\xNN.", nullable=False),
+        Column("n_pages", I32, "Number of pages of the PDF, or frames of the image file (0 if it could not be opened).", nullable=False, min_value=0),
         Column("doc_number", STR, "Normalized document number (số hiệu) printed after 'Số:' in the header block, e.g. "
                "'07/CT-TTg'; null when the number is blank or does not read as digits (written by hand on a scan): "
                "never a guess, see doc_number_raw and doc_type_code."),
@@ -111,7 +113,24 @@ DOCUMENTS = Table(
                "then the first by source_file); null for a primary or a document without a twin. Exclude these rows "
                "(and their tasks and statuses) to count each document once."),
         Column("n_text_pages", I32, "Pages whose text came from the PDF's text layer.", nullable=False, min_value=0),
-        Column("n_ocr_pages", I32, "Pages whose text came from OCR.", nullable=False, min_value=0),
+        Column("n_ocr_pages", I32, "Pages whose text came from OCR (every page of an image file).", nullable=False, min_value=0),
+        Column("signature_count", I32, "Digital signatures of the PDF (signature fields holding a signature, read with "
+               "pyHanko, offline); 0 for an unsigned file, and for pages copied out of a signed file (their widgets' "
+               "signatures cover another file's bytes). What signature widgets show on the page (a number and a day "
+               "stamped into the header's gaps) is read as the page's words.", nullable=False, min_value=0),
+        Column("signed_at", TIMESTAMP, "When the last signature was made (the document's issue, by the office's "
+               "certificate): the CMS signing time, which the signature covers, else the signature dictionary's /M; "
+               "UTC. Null when unsigned."),
+        Column("signer_org", STR, "Organisation (O) in the certificate subject of the last signature: the issuing "
+               "body as its certificate names it, e.g. 'ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG'. Null when unsigned."),
+        Column("signer_name", STR, "Common name (CN) in the certificate subject of the last signature made with a "
+               "person's certificate (its CN differs from its organisation: the signing official), else of the last "
+               "signature. Null when unsigned."),
+        Column("signatures_cover_file", BOOL, "Whether the last signature's byte range covers the whole file: nothing "
+               "was appended (changed) after the document was signed. Null when unsigned."),
+        Column("signatures_intact", BOOL, "Whether every signature's digest matches the bytes it covers and verifies "
+               "with its certificate's key (integrity only: the certificates' trust and revocation are not checked). "
+               "Null when unsigned."),
         Column("status", STR, "'ok', 'partial' (some pages failed) or 'failed' (nothing could be read).", nullable=False, allowed=("ok", "partial", "failed")),
         Column("error", STR, "Why the document failed or is partial; null when ok."),
         Column("pipeline_version", STR, "Version that produced this document's rows: the release, then the fingerprints of "
@@ -171,7 +190,7 @@ TASKS = Table(
                "without an item number there. Row numbers play no part: re-stitching a table keeps the ids.",
                nullable=False, unique=True),
         DOC_ID,
-        Column("source_file", STR, "Path of the PDF relative to the raw folder.", nullable=False),
+        Column("source_file", STR, "Path of the file (PDF or image) relative to the raw folder.", nullable=False),
         Column("table_no", I32, "Logical table number within the document (see cells).", nullable=False, min_value=1),
         Column("row_no", I32, "Row number within the logical table (see cells).", nullable=False, min_value=1),
         Column("part", STR, "Part heading the task is under, as printed ('1. NHIỆM VỤ RIÊNG'): a numbered heading printed "
@@ -325,6 +344,9 @@ def _checker(type_: pa.DataType) -> Callable[[Any], bool]:
         return lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
     if pa.types.is_date(type_):
         return lambda v: isinstance(v, datetime.date) and not isinstance(v, datetime.datetime)
+    if pa.types.is_timestamp(type_):
+        aware = type_.tz is not None
+        return lambda v: isinstance(v, datetime.datetime) and (v.tzinfo is not None) == aware
     if pa.types.is_list(type_):
         item = type_.value_type
         return lambda v: isinstance(v, (list, tuple)) and all(_fits(x, item) for x in v)

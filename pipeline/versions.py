@@ -19,7 +19,8 @@ from . import __version__
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_SUFFIXES = {".py", ".csv", ".json", ".yaml", ".txt"}
-EXTRACT_LIBRARIES = ("pdfplumber", "pdfminer.six", "camelot-py", "pypdfium2", "ocrmypdf", "opencv-python-headless")
+EXTRACT_LIBRARIES = ("pdfplumber", "pdfminer.six", "camelot-py", "pypdfium2", "ocrmypdf", "opencv-python-headless",
+                     "pyhanko", "img2pdf", "pillow")
 
 
 def _library_versions(names: tuple[str, ...]) -> str:
