@@ -33,7 +33,7 @@ BOX = pa.struct(
 
 DEADLINE_KINDS = ("date", "month", "quarter", "half_year", "year", "recurring", "none", "unparsed")
 STATUS_VALUES = ("completed", "completed_late", "in_progress", "not_completed", "overdue", "unknown")
-AGENCY_KINDS = ("ministry", "government_body", "locality", "group", "other")
+AGENCY_KINDS = ("ministry", "government_body", "locality", "local_committee", "local_unit", "group", "other")
 DATE_PRECISIONS = ("day", "month", "year")
 
 
