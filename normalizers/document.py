@@ -1,6 +1,11 @@
 """Document identity from the header block of the first page: number, type, issuer,
 date, title, and the document an appendix is attached to.
 
+An appendix takes the identity of the document it is attached to: its number (`doc_number` =
+`attached_to`), date and issuer as the "Kèm theo" line prints them, or, when that line is
+missing, as the signing system stamped them on the appendix ("Số: 2775/SNV-CCHC; 10/11/2025;
+10:59:46;"). A number left blank there stays null, with its code kept (`doc_type_code`).
+
 An appendix printed on its own ("Phụ lục II … (Kèm theo Thông báo kết luận số /TB-VPCP ngày
 tháng 11 năm 2025 của Văn phòng Chính phủ)") has no issuer line and no place-and-date line:
 its issuer is the body named at the end of the "Kèm theo" line, else the first body its title
@@ -33,9 +38,10 @@ from typing import Sequence
 
 from extractors.layout import Line
 
-from .agencies import match_agency, names_in_text, resolve_agencies
+from .agencies import agency, match_agency, names_in_text, registry, resolve_agencies
 from .dates import find_period_date, make_date
 from .docnumbers import doc_type_from_word, find_doc_numbers, normalize_doc_number
+from .header import header_columns, stamp_identity, without_stamps
 from .text import clean
 
 SEGMENT_GAP = 18.0  # points: a wider gap between two words separates two columns
@@ -43,7 +49,9 @@ HEADER_LINES = 40  # the header block lies within the first lines of page 1
 _NUMBER = re.compile(r"^Số\s*[:.]?\s*(\d.*)$")  # "Số: 07/CT-TTg" (a lower-case "số 509/…" is prose)
 _PLACE_DATE = re.compile(r"ngày\s+\S+\s+tháng\s+\S+\s+năm\s+\d{4}", re.I)
 _SUBJECT = re.compile(r"^V/v\b\s*(.*)$", re.I)
-_ATTACHED = re.compile(r"^\(?\s*kèm theo\b", re.I)
+_ATTACHED = re.compile(r"^\(?\s*(?:ban hành\s+)?kèm theo\b", re.I)
+# the code of the document an appendix is attached to, its number left blank: "… số         /TB-VPCP ngày …"
+_ATTACHED_CODE = re.compile(r"\bsố\s*:?\s*[^\s/]{0,6}\s*/\s*(?:\d{4}\s*/\s*)?(?P<code>[A-ZĐ][A-Za-zĐđ&]*(?:-[A-Za-zĐđ0-9&]+)*)")
 _APPENDIX = re.compile(r"^phụ lục\b\s*[IVX\d]*\s*[:.]?\s*(.*)$", re.I)
 _HEADING = re.compile(r"^(\d+|[IVX]+)\.\s")  # "1. NHIỆM VỤ RIÊNG": a part heading, not the title
 _OF_BODY = re.compile(r"\bcủa\s+([^()]+?)\s*\)?\s*$", re.I)  # "… của Văn phòng Chính phủ)"
@@ -62,6 +70,8 @@ _CLEAN_NUMBER = re.compile(r"^\d{1,6}\s*[/-]")  # the number part read as digits
 _PLACE_DATE_LINE = re.compile(r"^(?P<place>[^\W\d_][^\d,;:()/]{1,45}?)\s*,?\s*ngày(?P<rest>.*\bnăm\b.*)$", re.I)
 _NOT_A_PLACE = re.compile(r"^(căn cứ|theo|kèm|số|về|tại|trong|ban hành|thực hiện|quyết định|nghị)\b", re.I)
 _DATE_PARTS = re.compile(r"ngày\s*(?P<d>\S*?)\s*tháng\s*(?P<m>\S*?)\s*,?\s*năm\s*(?P<y>\S*)", re.I)
+# a number stamped with its glyphs spaced apart ("1 5 6", "2 5"): single digits one space apart
+_SPACED_DIGITS = re.compile(r"(?<![\d.,/])\d(?: \d(?![\d.,]))+(?![\d.,])")
 _DIGIT_LOOKALIKES = str.maketrans({"l": "1", "I": "1", "|": "1", "i": "1", "O": "0", "o": "0"})
 
 
@@ -78,6 +88,10 @@ class DocumentFacts:
     doc_number_raw: str | None = None  # the "Số: …" segment of the header as read
     doc_type_code: str | None = None  # the code printed after the number ("QĐ-TTg"), even when the number is not read
     issued_date_raw: str | None = None  # the place-and-date line of the header as read
+    issuer_raw: str | None = None  # the issuer block as printed, its lines joined by " / "
+    parent_body: str | None = None  # the body printed above the issuer, else the registry's parent of the issuer
+    issued_place: str | None = None  # the place of the place-and-date line ("Lâm Đồng")
+    addressees: tuple[str, ...] = ()  # "Kính gửi: …", one entry per body or person, as printed
 
 
 @dataclass(frozen=True)
@@ -95,6 +109,7 @@ class Segment:
     text: str
     x0: float
     x1: float
+    top: float = 0.0
 
 
 def segments(lines: Sequence[Line]) -> list[Segment]:
@@ -107,7 +122,7 @@ def segments(lines: Sequence[Line]) -> list[Segment]:
                 runs.append([w])
             else:
                 runs[-1].append(w)
-        out += [Segment(clean(" ".join(w.text for w in r)), r[0].x0, r[-1].x1) for r in runs]
+        out += [Segment(clean(" ".join(w.text for w in r)), r[0].x0, r[-1].x1, min(w.top for w in r)) for r in runs]
     return [s for s in out if s.text]
 
 
@@ -124,7 +139,9 @@ def _is_upper(text: str) -> bool:
 
 def document_facts(first_page_lines: Sequence[Line]) -> DocumentFacts:
     """Facts printed in the header block (any of them may be missing)."""
-    segs_geo = segments(first_page_lines[:HEADER_LINES])
+    stamped = stamp_identity(first_page_lines[:HEADER_LINES])
+    lines = without_stamps(first_page_lines[:HEADER_LINES])
+    segs_geo = segments(lines)
     if not segs_geo:
         return DocumentFacts()
     left, right = min(g.x0 for g in segs_geo), max(g.x1 for g in segs_geo)
@@ -132,7 +149,7 @@ def document_facts(first_page_lines: Sequence[Line]) -> DocumentFacts:
     doc_type = title = attached = attached_line = None
     type_at = None
     for i, s in enumerate(segs):
-        if doc_type is None and not _NUMBER.match(s) and not _is_place_date(s):
+        if doc_type is None and not _NUMBER.match(s) and not _is_place_date(s) and not _NUMBER_LINE.match(s):
             if m := _APPENDIX.match(s):
                 doc_type, type_at, title = "Phụ lục", i, clean(m.group(1))
             elif m := _SUBJECT.match(s):
@@ -143,25 +160,168 @@ def document_facts(first_page_lines: Sequence[Line]) -> DocumentFacts:
             attached_line = _bracketed(segs, i)
             found = find_doc_numbers(attached_line)
             attached = found[0][0].normalized if found else None
-    header = _header_block(segs, type_at, doc_type)
-    number, number_raw, type_code = _header_number(header)
-    date_raw = _place_date_line(header)
+    bottom = segs_geo[type_at].top if type_at is not None and doc_type != "Công văn" else None
+    columns = header_columns(lines, bottom)
+    if columns is not None:
+        number_row = next((i for i, r in enumerate(columns.left) if _number_of(r.text)[1] is not None), None)
+        number, number_raw, type_code = _number_of(columns.left[number_row].text) if number_row is not None \
+            else (None, None, None)
+        date_raw = _place_date_line([r.text for r in columns.right] + [r.text for r in columns.left])
+        issuer_block = _issuer_rows([r.text for r in columns.left], number_row)
+    else:
+        header = _header_block(segs, type_at, doc_type)
+        number, number_raw, type_code = _header_number(header)
+        date_raw = _place_date_line(header)
+        issuer_block = []
     when = header_date(date_raw)
     if type_at is not None:
         if doc_type == "Công văn":
-            title = _continue(segs, type_at, title or "", stop=lambda x: x.lower().startswith("kính gửi")) or None
+            title = _continue(segs, type_at, title or "", stop=lambda x: _is_place_date(x) or bool(_NUMBER_LINE.match(x))) or None
         else:  # the title: the capitalised or centred lines under the type word
             titled = {g.text for g in segs_geo if _is_upper(g.text) or _centred(g, left, right)}
             title = _continue(segs, type_at, title or "", stop=lambda x: x not in titled) or None
-    issuer = _issuer(segs, type_at)
-    if issuer is None and doc_type == "Phụ lục":
+    issuer, parent = header_issuer(issuer_block)
+    if issuer is None and not issuer_block:
+        issuer = _issuer(segs, type_at)
+        parent = _registry_parent(issuer)
+    if issuer is None and (doc_type == "Phụ lục" or attached_line):
         issuer = _appendix_issuer(attached_line, title)
+        parent = _registry_parent(issuer)
     if when.dated is not None:
         dated = (when.dated, when.precision)
     else:
         dated = find_period_date(attached_line)
-    return DocumentFacts(number, doc_type, issuer, when.issued, title, attached, *(dated or (None, None)),
-                         doc_number_raw=number_raw, doc_type_code=type_code, issued_date_raw=date_raw)
+    issued = when.issued
+    if (doc_type == "Phụ lục" or attached_line) and number is None and number_raw is None:
+        # an appendix: the identity of the document it is attached to, as its "Kèm theo" line (or,
+        # failing a number there, the stamp of the signing system on the appendix) prints it
+        if attached is None and stamped is not None and not (attached_line and _ATTACHED_CODE.search(attached_line)):
+            attached, dated = stamped.number, (stamped.date, "day")
+        number = attached
+        type_code = _code_of(attached) or (m.group("code") if attached_line and (m := _ATTACHED_CODE.search(attached_line)) else None)
+        if issued is None and dated and dated[1] == "day":
+            issued = dated[0]
+    place = m.group("place").strip(" ,") if date_raw and (m := _PLACE_DATE_LINE.match(date_raw)) else None
+    return DocumentFacts(number, doc_type, issuer, issued, title, attached, *(dated or (None, None)),
+                         doc_number_raw=number_raw, doc_type_code=type_code, issued_date_raw=date_raw,
+                         issuer_raw=" / ".join(issuer_block) or None, parent_body=parent, issued_place=place,
+                         addressees=addressees(lines))
+
+
+def _issuer_rows(left: Sequence[str], number_row: int | None) -> list[str]:
+    """The lines of the issuer block: the left column's lines in capitals above the "Số: …" line
+    (or from the top, when there is none), rules ("-----") left out."""
+    rows = left[:number_row] if number_row is not None else left
+    out = []
+    for r in rows:
+        if not any(c.isalpha() for c in r):
+            continue
+        if not _is_upper(r):
+            if number_row is None:
+                break
+            continue
+        out.append(r.strip(" -_.:"))
+    return out
+
+
+def _registry_parent(name: str | None) -> str | None:
+    body = agency(name)
+    return body.parent if body else None
+
+
+def _locality_phrase(body_name: str | None) -> str | None:
+    """"tỉnh Lâm Đồng" for a locality or the committee of one (to name a department under it)."""
+    body = agency(body_name)
+    while body is not None and body.kind != "locality":
+        body = agency(body.parent) if body.kind == "local_committee" else None
+    return body.name[0].lower() + body.name[1:] if body else None
+
+
+def _as_issuer(name: str) -> str:
+    """A locality does not issue documents, its People's Committee does (when the registry has it)."""
+    body = agency(name)
+    if body is not None and body.kind == "locality":
+        committee = next((a.name for a in registry() if a.kind == "local_committee" and a.parent == name), None)
+        return committee or name
+    return name
+
+
+def header_issuer(block: Sequence[str]) -> tuple[str | None, str | None]:
+    """(issuer, parent body) of the issuer block's lines: the lowest lines that name one body
+    (alone, or under the locality or the body named above them: "SỞ NỘI VỤ" under "UBND TỈNH
+    LÂM ĐỒNG" is Sở Nội vụ tỉnh Lâm Đồng), the lines above them its parent; else the
+    registry's parent of the issuer. Nothing is guessed: a block naming no known body gives None."""
+    for k in range(len(block)):
+        own = " ".join(block[k:])
+        above = " ".join(block[:k])
+        parent = match_agency(above) if above else None
+        candidates = [own]
+        if parent is not None:
+            if (phrase := _locality_phrase(parent)) is not None:
+                candidates.append(f"{own} {phrase}")
+            candidates.append(f"{own} {parent}")
+        for c in candidates:
+            if (name := match_agency(c)) is not None:
+                name = _as_issuer(name)
+                return name, (_as_issuer(parent) if parent else _registry_parent(name))
+    return None, None
+
+
+_BULLET = re.compile(r"^[-–+•*]\s*")
+_ADDRESSED = re.compile(r"^kính\s+gửi\s*[:.]?\s*", re.I)
+ADDRESSEE_LINES = 14  # lines after "Kính gửi:" that may still list addressees
+
+
+def addressees(lines: Sequence[Line]) -> tuple[str, ...]:
+    """The addressees of "Kính gửi: …" (on its line, or listed under it with dashes), each as printed
+    without its dash and its closing ";" or "."."""
+    start = next((i for i, l in enumerate(lines) if _ADDRESSED.match(clean(l.text))), None)
+    if start is None:
+        return ()
+    texts = [_ADDRESSED.sub("", clean(lines[start].text))] + [clean(l.text) for l in lines[start + 1 : start + 1 + ADDRESSEE_LINES]]
+    items: list[str] = []
+    bulleted = False
+    for k, t in enumerate(texts):
+        if not t:
+            continue
+        bullet = _BULLET.match(t)
+        body = _BULLET.sub("", t)
+        done = items and items[-1].rstrip().endswith((";", ",", "."))
+        if k > 0 and items and not bullet:
+            if items[-1].rstrip().endswith("."):
+                break
+            if done and (bulleted or _NOT_A_NAME.match(body)):
+                break
+            if not done:  # a wrapped line of the last item
+                items[-1] = f"{items[-1]} {body}"
+                continue
+        if k > 0 and not items and not bullet and _NOT_A_NAME.match(body):
+            break
+        bulleted = bulleted or bool(bullet)
+        items.append(body)
+        if body.rstrip().endswith(".") and not bullet and k > 0 and not bulleted:
+            break
+    out = []
+    for item in items:
+        for piece in item.split(";"):
+            piece = piece.strip().rstrip(".,;:").strip()
+            piece = _BULLET.sub("", piece)
+            if piece:
+                out.append(piece)
+    return tuple(out)
+
+
+_NOT_A_NAME = re.compile(r"^(căn cứ|thực hiện|theo|ngày|để|nhằm|trên cơ sở|qua|sau|trong|với|tiếp|sở .{0,40} (kính )?(trình|báo cáo|đề nghị))\b", re.I)
+
+
+def _code_of(number: str | None) -> str | None:
+    """The code after the number: "12/KH-BCA" -> "KH-BCA", "47/2020/NĐ-CP" -> "NĐ-CP"."""
+    return re.sub(r"^\d+[/-](?:\d{4}/)?", "", number) if number else None
+
+
+def _number_of(row: str) -> tuple[str | None, str | None, str | None]:
+    """`_header_number` of one line of the left column."""
+    return _header_number([row])
 
 
 def _header_block(segs: Sequence[str], type_at: int | None, doc_type: str | None) -> list[str]:
@@ -183,7 +343,7 @@ def _header_number(block: Sequence[str]) -> tuple[str | None, str | None, str | 
         m = _NUMBER_LINE.match(s)
         if not m or not (code_m := _CODE_TAIL.search(m.group("rest"))):
             continue
-        rest = m.group("rest")
+        rest = _SPACED_DIGITS.sub(lambda d: d.group().replace(" ", ""), m.group("rest"))
         number = normalize_doc_number(rest) if _CLEAN_NUMBER.match(rest) else None
         if number is not None:
             return number, s, re.sub(r"^\d+[/-](?:\d{4}/)?", "", number)
@@ -218,7 +378,7 @@ def header_date(line: str | None) -> HeaderDate:
     a day written by hand that OCR reads as "/2", give no issued date but the month)."""
     if not line:
         return HeaderDate(None, None, None)
-    m = _DATE_PARTS.search(line)
+    m = _DATE_PARTS.search(_SPACED_DIGITS.sub(lambda d: d.group().replace(" ", ""), line))
     if not m:
         found = find_period_date(line)
         return HeaderDate(found[0] if found and found[1] == "day" else None, *(found or (None, None)))
@@ -277,10 +437,11 @@ def _issuer(segs: Sequence[str], type_at: int | None) -> str | None:
 
 
 def _continue(segs: Sequence[str], start: int, first: str, *, stop) -> str:
-    """Join the segments after `start` to `first` until `stop` says a segment is not part of it."""
+    """Join the segments after `start` to `first` until `stop` says a segment is not part of it
+    (never past "Kính gửi")."""
     parts = [first] if first else []
     for s in segs[start + 1 : start + 6]:
-        if stop(s) or _ATTACHED.match(s) or _NUMBER.match(s) or _HEADING.match(s):
+        if stop(s) or _ADDRESSED.match(s) or _ATTACHED.match(s) or _NUMBER.match(s) or _HEADING.match(s):
             break
         parts.append(s)
     return clean(" ".join(parts))

@@ -98,14 +98,30 @@ DOCUMENTS = Table(
         Column("doc_type_code", STR, "The code printed after the number (ký hiệu: type and issuer codes), e.g. 'QĐ-TTg', "
                "'TT-UBDT', 'BCA-VPB'; kept when the number itself is blank or unreadable."),
         Column("doc_type", STR, "Document type: 'Chỉ thị', 'Công văn', 'Báo cáo', 'Thông báo', 'Kế hoạch', 'Quyết định', 'Nghị quyết', 'Phụ lục', …"),
-        Column("issuer", STR, "Canonical name of the issuing body (see agencies)."),
+        Column("issuer", STR, "Canonical name of the issuing body (see agencies): the lower body of the header's issuer "
+               "block ('UBND TỈNH LÂM ĐỒNG / SỞ NỘI VỤ' -> 'Sở Nội vụ tỉnh Lâm Đồng'; 'ỦY BAN NHÂN DÂN / TỈNH LÂM ĐỒNG' -> "
+               "'Ủy ban nhân dân tỉnh Lâm Đồng'); an appendix's is that of the document it is attached to. Null when the "
+               "block names no body of the registry: see issuer_raw."),
+        Column("issuer_raw", STR, "The issuer block of the header (the left column above 'Số: …') as printed, its lines "
+               "joined by ' / ', e.g. 'UBND TỈNH LÂM ĐỒNG / SỞ NỘI VỤ'; null when the header has none."),
+        Column("parent_body", STR, "Canonical name of the body the issuer belongs to: the body printed above it in the "
+               "issuer block ('UBND TỈNH LÂM ĐỒNG' over 'SỞ NỘI VỤ'), else the issuer's parent in the agency registry."),
         Column("issued_date", DATE, "Issue date printed in the place-and-date line of the header block, under the national "
                "motto ('Hà Nội, ngày 14 tháng 3 năm 2025'), never a date cited in the text; null when the day or the "
                "month is blank or does not read as a number (written by hand on a scan): see issued_date_raw."),
         Column("issued_date_raw", STR, "The place-and-date line of the header block as read (OCR text as it came, e.g. "
                "'Hà Nội, ngày/2 tháng 01 năm 2010'); null when the header has none."),
-        Column("title", STR, "Title (or 'V/v' subject of a công văn, or the appendix heading)."),
-        Column("attached_to", STR, "Normalized number of the document an appendix belongs to, if printed ('Kèm theo …')."),
+        Column("dated", DATE, "The date the document bears at the precision printed: issued_date, else the last day of the "
+               "month or year its header (or an appendix's 'Kèm theo' line) prints when the day is blank "
+               "('ngày    tháng 11 năm 2025' -> 2025-11-30); to order documents, never an issue date."),
+        Column("dated_precision", STR, "Precision of dated; null when dated is null.", allowed=DATE_PRECISIONS),
+        Column("issued_place", STR, "The place of the place-and-date line as printed ('Lâm Đồng', 'Hà Nội', 'TP. Huế')."),
+        Column("title", STR, "Title (or 'V/v' subject of a công văn, or the appendix heading); it ends before 'Kính gửi'."),
+        Column("addressees", STR_LIST, "The addressees of 'Kính gửi: …' as printed, one per body or person, without "
+               "the list's dashes and closing ';' or '.'; empty when the document has none."),
+        Column("attached_to", STR, "Normalized number of the document an appendix belongs to, as printed in its "
+               "'(Kèm theo … số … ngày … của …)' line; the appendix then carries that document's number, date and "
+               "issuer as its own doc_number, issued_date and issuer."),
         Column("duplicate_of", STR, "doc_id of the primary copy when this document holds the same content as another one "
                "(a scan and its text twin, two copies of a report; the primary is the one read from text rather than OCR, "
                "then the first by source_file); null for a primary or a document without a twin. Exclude these rows "
