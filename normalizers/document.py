@@ -166,7 +166,7 @@ def document_facts(first_page_lines: Sequence[Line]) -> DocumentFacts:
         number_row = next((i for i, r in enumerate(columns.left) if _number_of(r.text)[1] is not None), None)
         number, number_raw, type_code = _number_of(columns.left[number_row].text) if number_row is not None \
             else (None, None, None)
-        date_raw = _place_date_line([r.text for r in columns.right] + [r.text for r in columns.left])
+        date_raw = _place_date_line(_rejoined([r.text for r in columns.right]) + [r.text for r in columns.left])
         issuer_block = _issuer_rows([r.text for r in columns.left], number_row)
     else:
         header = _header_block(segs, type_at, doc_type)
@@ -176,7 +176,8 @@ def document_facts(first_page_lines: Sequence[Line]) -> DocumentFacts:
     when = header_date(date_raw)
     if type_at is not None:
         if doc_type == "Công văn":
-            title = _continue(segs, type_at, title or "", stop=lambda x: _is_place_date(x) or bool(_NUMBER_LINE.match(x))) or None
+            title = (_subject(columns.left) if columns is not None else None) or \
+                _continue(segs, type_at, title or "", stop=lambda x: _is_place_date(x) or bool(_NUMBER_LINE.match(x))) or None
         else:  # the title: the capitalised or centred lines under the type word
             titled = {g.text for g in segs_geo if _is_upper(g.text) or _centred(g, left, right)}
             title = _continue(segs, type_at, title or "", stop=lambda x: x not in titled) or None
@@ -206,6 +207,35 @@ def document_facts(first_page_lines: Sequence[Line]) -> DocumentFacts:
                          doc_number_raw=number_raw, doc_type_code=type_code, issued_date_raw=date_raw,
                          issuer_raw=" / ".join(issuer_block) or None, parent_body=parent, issued_place=place,
                          addressees=addressees(lines))
+
+
+SUBJECT_LINES = 4  # lines a công văn's "V/v …" subject may take in the left column
+
+
+def _subject(left) -> str | None:
+    """A công văn's subject: the "V/v …" line of the header's left column and the lines under it."""
+    start = next((i for i, r in enumerate(left) if _SUBJECT.match(r.text)), None)
+    if start is None:
+        return None
+    parts = [_SUBJECT.match(left[start].text).group(1)]
+    for r in left[start + 1 : start + SUBJECT_LINES]:
+        if not any(c.isalnum() for c in r.text) or _ADDRESSED.match(r.text) or _NUMBER_LINE.match(r.text):
+            break
+        parts.append(r.text)
+    return clean(" ".join(parts)) or None
+
+
+_YEAR_AT_END = re.compile(r"\bnăm\s*\S*\d{4}\s*$", re.I)
+
+
+def _rejoined(rows: Sequence[str]) -> list[str]:
+    """The rows of the right column, a place-and-date line wrapped before its year ("…, ngày 18
+    tháng 5 năm" / "2025") joined with the row under it."""
+    out = list(rows)
+    for i in range(len(rows) - 1):
+        if re.search(r"\bngày\b", rows[i], re.I) and not _YEAR_AT_END.search(rows[i]) and re.search(r"\d{4}", rows[i + 1]):
+            out[i] = f"{rows[i]} {rows[i + 1]}"
+    return out
 
 
 def _issuer_rows(left: Sequence[str], number_row: int | None) -> list[str]:
@@ -441,7 +471,7 @@ def _continue(segs: Sequence[str], start: int, first: str, *, stop) -> str:
     (never past "Kính gửi")."""
     parts = [first] if first else []
     for s in segs[start + 1 : start + 6]:
-        if stop(s) or _ADDRESSED.match(s) or _ATTACHED.match(s) or _NUMBER.match(s) or _HEADING.match(s):
+        if stop(s) or not any(c.isalnum() for c in s) or _ADDRESSED.match(s) or _ATTACHED.match(s) or _NUMBER.match(s) or _HEADING.match(s):
             break
         parts.append(s)
     return clean(" ".join(parts))

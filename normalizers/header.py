@@ -46,6 +46,7 @@ _STAMP = re.compile(
     r"date|reason|location)\s*:|\b\d{1,2}:\d{2}:\d{2}\b|@[\w-]+\.(?:gov|com|vn)",
     re.I,
 )
+_DAY = re.compile(r"\bngày\b", re.I)
 ROW_TOLERANCE = 0.6  # words whose centres lie within this many word heights share a line
 EDGE_SLACK = 4.0  # points: a word starting this little left of the motto is still in the right column
 STAMP_GAP = 18.0  # points: words further apart than this on a line belong to different pieces
@@ -127,8 +128,9 @@ def _rows(words: list[Word]) -> list[HeaderRow]:
 
 
 def header_columns(lines: Sequence[Line], bottom: float | None) -> HeaderColumns | None:
-    """The two columns of the header block above `bottom` (the top of the type word's line,
-    or of the first line after the header), or None when no motto is read."""
+    """The two columns of the header block, or None when no motto is read. The block ends above
+    `bottom` (the top of the type word's line) and at the first line under the motto that runs
+    across both columns (a title, "Kính gửi", the body; not a long place-and-date line)."""
     found = _motto_edge(lines)
     if found is None:
         return None
@@ -142,13 +144,12 @@ def header_columns(lines: Sequence[Line], bottom: float | None) -> HeaderColumns
             left += [w for w in line.words if w.x0 < edge - EDGE_SLACK]
             right += [w for w in line.words if w.x0 >= edge - EDGE_SLACK]
             continue
-        for run in _pieces(line):
-            x0, x1 = run[0].x0, run[-1].x1
-            if x0 >= edge - EDGE_SLACK:
-                right += run
-            elif x1 <= edge + EDGE_SLACK:
-                left += run
-            elif edge - x0 < x1 - edge:  # across the edge, mostly to the right: a long place-and-date line
+        runs = _pieces(line)
+        across = [r for r in runs if r[0].x0 < edge - EDGE_SLACK < edge + EDGE_SLACK < r[-1].x1]
+        if i > motto_at and any(not _DAY.search(" ".join(w.text for w in r)) for r in across):
+            break  # a line across both columns (the title, "Kính gửi", the body): the header block has ended
+        for run in runs:
+            if run in across or run[0].x0 >= edge - EDGE_SLACK:  # a long place-and-date line may start left of the edge
                 right += run
             else:
                 left += run
