@@ -72,6 +72,8 @@ _NOT_A_PLACE = re.compile(r"^(căn cứ|theo|kèm|số|về|tại|trong|ban hàn
 _DATE_PARTS = re.compile(r"ngày\s*(?P<d>\S*?)\s*tháng\s*(?P<m>\S*?)\s*,?\s*năm\s*(?P<y>\S*)", re.I)
 # a number stamped with its glyphs spaced apart ("1 5 6", "2 5"): single digits one space apart
 _SPACED_DIGITS = re.compile(r"(?<![\d.,/])\d(?: \d(?![\d.,]))+(?![\d.,])")
+# the number slot of a "Số" line holding only digits one space apart
+_SPACED_NUMBER = re.compile(r"^(\d{1,4}(?: \d{1,4})+)\s*[/⁄]")
 _DIGIT_LOOKALIKES = str.maketrans({"l": "1", "I": "1", "|": "1", "i": "1", "O": "0", "o": "0"})
 
 
@@ -166,6 +168,11 @@ def document_facts(first_page_lines: Sequence[Line]) -> DocumentFacts:
         number_row = next((i for i, r in enumerate(columns.left) if _number_of(r.text)[1] is not None), None)
         number, number_raw, type_code = _number_of(columns.left[number_row].text) if number_row is not None \
             else (None, None, None)
+        if number is not None and not _digits_fill_their_ink(columns.left[number_row].words):
+            number = None  # OCR read fewer digits than the ink holds (a number written by hand): not a guess
+        if number_row is None:  # a "Số" line whose code does not read still ends the issuer block
+            number_row = next((i for i, r in enumerate(columns.left) if (m := _NUMBER_LINE.match(r.text))
+                               and m.group("rest")), None)
         date_raw = _place_date_line(_rejoined([r.text for r in columns.right]) + [r.text for r in columns.left])
         issuer_block = _issuer_rows([r.text for r in columns.left], number_row)
     else:
@@ -184,6 +191,7 @@ def document_facts(first_page_lines: Sequence[Line]) -> DocumentFacts:
     issuer, parent = header_issuer(issuer_block)
     if issuer is None and not issuer_block:
         issuer = _issuer(segs, type_at)
+        issuer = _as_issuer(issuer) if issuer else None
         parent = _registry_parent(issuer)
     if issuer is None and (doc_type == "Phụ lục" or attached_line):
         issuer = _appendix_issuer(attached_line, title)
@@ -207,6 +215,19 @@ def document_facts(first_page_lines: Sequence[Line]) -> DocumentFacts:
                          doc_number_raw=number_raw, doc_type_code=type_code, issued_date_raw=date_raw,
                          issuer_raw=" / ".join(issuer_block) or None, parent_body=parent, issued_place=place,
                          addressees=addressees(lines))
+
+
+INK_PER_DIGIT = 1.8  # a number's ink wider than this many times the line's width per character lost digits
+
+
+def _digits_fill_their_ink(words) -> bool:
+    """Whether each run of digits of a "Số" line is as wide as its digits: OCR that reads "9" where
+    "49" is written by hand leaves a box twice as wide as one digit."""
+    others = [(w.x1 - w.x0) / len(w.text) for w in words if w.text and not any(c.isdigit() for c in w.text)]
+    if not others:
+        return True
+    per_char = sorted(others)[len(others) // 2]
+    return all((w.x1 - w.x0) / len(w.text) <= INK_PER_DIGIT * per_char for w in words if w.text.isdigit())
 
 
 SUBJECT_LINES = 4  # lines a công văn's "V/v …" subject may take in the left column
@@ -247,7 +268,7 @@ def _issuer_rows(left: Sequence[str], number_row: int | None) -> list[str]:
         if not any(c.isalpha() for c in r):
             continue
         if not _is_upper(r):
-            if number_row is None:
+            if number_row is None and out:
                 break
             continue
         out.append(r.strip(" -_.:"))
@@ -373,7 +394,9 @@ def _header_number(block: Sequence[str]) -> tuple[str | None, str | None, str | 
         m = _NUMBER_LINE.match(s)
         if not m or not (code_m := _CODE_TAIL.search(m.group("rest"))):
             continue
-        rest = _SPACED_DIGITS.sub(lambda d: d.group().replace(" ", ""), m.group("rest"))
+        rest = m.group("rest")
+        if spaced := _SPACED_NUMBER.match(rest):  # "1 5 6 /TTr-SNV", "55 37/KH-STC": glyphs spaced apart
+            rest = spaced.group(1).replace(" ", "") + rest[spaced.end(1):]
         number = normalize_doc_number(rest) if _CLEAN_NUMBER.match(rest) else None
         if number is not None:
             return number, s, re.sub(r"^\d+[/-](?:\d{4}/)?", "", number)

@@ -42,7 +42,8 @@ _MOTTO_HEADS = (("cộng", "hòa", "xã", "hội"), ("cộng", "hoà", "xã", "h
 # a line of a signing system's stamp: "Ký bởi: …", "Người ký: …", "Email: …", "Cơ quan: …",
 # "Thời gian ký: …", "Ngày ký: …", or anything carrying a clock time (10:59:46)
 _STAMP = re.compile(
-    r"^(?:ký bởi|người ký|email|e-mail|cơ quan|chức vụ|thời gian ký|ngày ký|ký ngày|signed by|signature valid|"
+    r"^(?:[kKrRlL][ýyỷ] bởi|người ký|e[.-]?mail|cơ quan|chức vụ|[tTlL]hời gian [kKbB]\S*|ngày ký|ký ngày|signed by|"
+    r"signature valid|"
     r"date|reason|location)\s*:|\b\d{1,2}:\d{2}:\d{2}\b|@[\w-]+\.(?:gov|com|vn)",
     re.I,
 )
