@@ -319,49 +319,43 @@ def header_issuer(block: Sequence[str]) -> tuple[str | None, str | None]:
 
 
 _BULLET = re.compile(r"^[-–+•*]\s*")
-_ADDRESSED = re.compile(r"^kính\s+gửi\s*[:.]?\s*", re.I)
+# "Kính gửi:", also as OCR reads it on a scan ("Rin: gui:", "Kinh gứi:")
+_ADDRESSED = re.compile(r"^(?:kính\s+gửi\s*[:.]?|\w{2,5}\s*[:.]?\s+g[ửưuúùứừ]i\s*:)\s*", re.I)
 ADDRESSEE_LINES = 14  # lines after "Kính gửi:" that may still list addressees
 
 
 def addressees(lines: Sequence[Line]) -> tuple[str, ...]:
-    """The addressees of "Kính gửi: …" (on its line, or listed under it with dashes), each as printed
-    without its dash and its closing ";" or "."."""
+    """The addressees of "Kính gửi: …" (on its line, or listed under it with or without dashes),
+    each as printed without its dash and its closing ";" or "."; the list ends at a full stop, at a
+    line of the body (as wide as the text block, or opening a sentence: "Căn cứ …", "Thực hiện …")."""
     start = next((i for i, l in enumerate(lines) if _ADDRESSED.match(clean(l.text))), None)
     if start is None:
         return ()
-    texts = [_ADDRESSED.sub("", clean(lines[start].text))] + [clean(l.text) for l in lines[start + 1 : start + 1 + ADDRESSEE_LINES]]
-    items: list[str] = []
-    bulleted = False
-    for k, t in enumerate(texts):
+    left, right = min(l.box[0] for l in lines), max(l.box[2] for l in lines)
+    items: list[str] = [_ADDRESSED.sub("", clean(lines[start].text))]
+    for line in lines[start + 1 : start + 1 + ADDRESSEE_LINES]:
+        t = clean(line.text)
         if not t:
             continue
         bullet = _BULLET.match(t)
         body = _BULLET.sub("", t)
-        done = items and items[-1].rstrip().endswith((";", ",", "."))
-        if k > 0 and items and not bullet:
-            if items[-1].rstrip().endswith("."):
-                break
-            if done and (bulleted or _NOT_A_NAME.match(body)):
-                break
-            if not done:  # a wrapped line of the last item
-                items[-1] = f"{items[-1]} {body}"
-                continue
-        if k > 0 and not items and not bullet and _NOT_A_NAME.match(body):
+        last = items[-1].rstrip()
+        if last.endswith(".") or _NOT_A_NAME.match(body) or line.box[2] - line.box[0] > BODY_WIDTH * (right - left):
             break
-        bulleted = bulleted or bool(bullet)
-        items.append(body)
-        if body.rstrip().endswith(".") and not bullet and k > 0 and not bulleted:
-            break
+        if bullet or not last or last.endswith((";", ",")):
+            items.append(body)
+        else:  # a wrapped line of the last addressee
+            items[-1] = f"{last} {body}"
     out = []
     for item in items:
         for piece in item.split(";"):
-            piece = piece.strip().rstrip(".,;:").strip()
-            piece = _BULLET.sub("", piece)
+            piece = _BULLET.sub("", piece.strip().rstrip(".,;:").strip())
             if piece:
                 out.append(piece)
     return tuple(out)
 
 
+BODY_WIDTH = 0.8  # a line wider than this share of the text block is body text, not an addressee
 _NOT_A_NAME = re.compile(r"^(căn cứ|thực hiện|theo|ngày|để|nhằm|trên cơ sở|qua|sau|trong|với|tiếp|sở .{0,40} (kính )?(trình|báo cáo|đề nghị))\b", re.I)
 
 
