@@ -240,7 +240,7 @@ def _subject(left) -> str | None:
         return None
     parts = [_SUBJECT.match(left[start].text).group(1)]
     for r in left[start + 1 : start + SUBJECT_LINES]:
-        if not any(c.isalnum() for c in r.text) or _ADDRESSED.match(r.text) or _NUMBER_LINE.match(r.text):
+        if not any(c.isalnum() for c in r.text) or _ADDRESSED.match(r.text) or _NUMBER.match(r.text):
             break
         parts.append(r.text)
     return clean(" ".join(parts)) or None
@@ -333,6 +333,7 @@ def addressees(lines: Sequence[Line]) -> tuple[str, ...]:
         return ()
     left, right = min(l.box[0] for l in lines), max(l.box[2] for l in lines)
     items: list[str] = [_ADDRESSED.sub("", clean(lines[start].text))]
+    bulleted = bool(_BULLET.match(items[0]))  # a list with dashes: a line without one continues an item
     for line in lines[start + 1 : start + 1 + ADDRESSEE_LINES]:
         t = clean(line.text)
         if not t:
@@ -342,7 +343,8 @@ def addressees(lines: Sequence[Line]) -> tuple[str, ...]:
         last = items[-1].rstrip()
         if last.endswith(".") or _NOT_A_NAME.match(body) or line.box[2] - line.box[0] > BODY_WIDTH * (right - left):
             break
-        if bullet or not last or last.endswith((";", ",")):
+        if bullet or not last or (not bulleted and last.endswith(";")):
+            bulleted = bulleted or bool(bullet)
             items.append(body)
         else:  # a wrapped line of the last addressee
             items[-1] = f"{last} {body}"
