@@ -40,7 +40,7 @@ from extractors.layout import Line
 
 from .agencies import agency, match_agency, names_in_text, registry, resolve_agencies
 from .dates import find_period_date, make_date
-from .docnumbers import doc_type_from_word, find_doc_numbers, normalize_doc_number
+from .docnumbers import doc_type_from_word, find_doc_numbers, normalize_doc_number, parse_doc_number, verify_ocr_number
 from .header import header_columns, stamp_identity, without_stamps
 from .text import clean
 
@@ -139,8 +139,9 @@ def _is_upper(text: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
-def document_facts(first_page_lines: Sequence[Line]) -> DocumentFacts:
-    """Facts printed in the header block (any of them may be missing)."""
+def document_facts(first_page_lines: Sequence[Line], *, ocr: bool = False) -> DocumentFacts:
+    """Facts printed in the header block (any of them may be missing); `ocr`: the page was read by
+    OCR (a type code one letter off the registry's is mended: "331/TIr-BCA" -> "331/TTr-BCA")."""
     stamped = stamp_identity(first_page_lines[:HEADER_LINES])
     lines = without_stamps(first_page_lines[:HEADER_LINES])
     segs_geo = segments(lines)
@@ -170,6 +171,10 @@ def document_facts(first_page_lines: Sequence[Line]) -> DocumentFacts:
             else (None, None, None)
         if number is not None and not _digits_fill_their_ink(columns.left[number_row].words):
             number = None  # OCR read fewer digits than the ink holds (a number written by hand): not a guess
+        if number is not None and ocr and (parsed := parse_doc_number(number)) is not None:
+            fixed, verdict = verify_ocr_number(parsed)
+            if verdict == "repaired":
+                number, type_code = fixed.normalized, _code_of(fixed.normalized)
         if number_row is None:  # a "Số" line whose code does not read still ends the issuer block
             number_row = next((i for i, r in enumerate(columns.left) if (m := _NUMBER_LINE.match(r.text))
                                and m.group("rest")), None)

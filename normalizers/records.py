@@ -101,7 +101,7 @@ def failed_document(doc_id: str, error: str, n_pages: int = 0) -> DocRecords:
 
 
 def document_records(doc_id: str, ex: ExtractedDocument) -> DocRecords:
-    facts = document_facts(ex.pages[0].lines) if ex.pages else DocumentFacts()
+    facts = document_facts(ex.pages[0].lines, ocr=ex.pages[0].method == "ocr") if ex.pages else DocumentFacts()
     methods = {p.page: p.method for p in ex.pages}
     tables = [(t, table_roles(t, any(methods.get(p) == "ocr" for p in t.pages))) for t in ex.tables]
     tasks: list[Row] = []
