@@ -128,6 +128,12 @@ def _rows(words: list[Word]) -> list[HeaderRow]:
     return out
 
 
+def _issuer_line(run: list[Word], edge: float) -> bool:
+    """A long line of the issuer block in capitals that reaches past the motto's edge (mostly left of it)."""
+    letters = [c for w in run for c in w.text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and edge - run[0].x0 > run[-1].x1 - edge
+
+
 def header_columns(lines: Sequence[Line], bottom: float | None) -> HeaderColumns | None:
     """The two columns of the header block, or None when no motto is read. The block ends above
     `bottom` (the top of the type word's line) and at the first line under the motto that runs
@@ -146,7 +152,8 @@ def header_columns(lines: Sequence[Line], bottom: float | None) -> HeaderColumns
             right += [w for w in line.words if w.x0 >= edge - EDGE_SLACK]
             continue
         runs = _pieces(line)
-        across = [r for r in runs if r[0].x0 < edge - EDGE_SLACK < edge + EDGE_SLACK < r[-1].x1]
+        across = [r for r in runs if r[0].x0 < edge - EDGE_SLACK < edge + EDGE_SLACK < r[-1].x1
+                  and not _issuer_line(r, edge)]
         if i > motto_at and any(not _DAY.search(" ".join(w.text for w in r)) for r in across):
             break  # a line across both columns (the title, "Kính gửi", the body): the header block has ended
         for run in runs:

@@ -173,6 +173,9 @@ def _block(issuer_lines: tuple[str, ...], number: list[tuple[float, str]], date:
     (("ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG", "VĂN PHÒNG"), "Văn phòng Ủy ban nhân dân tỉnh Lâm Đồng",
      "Ủy ban nhân dân tỉnh Lâm Đồng"),
     (("UBND TỈNH NGHỆ AN", "SỞ NỘI VỤ"), None, None),  # a department the registry does not list: null, not a guess
+    # a long name in capitals reaching past the motto's edge is still the issuer block
+    (("UBND TỈNH LÂM ĐỒNG", "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH TỈNH LÂM ĐỒNG"),
+     "Sở Văn hóa, Thể thao và Du lịch tỉnh Lâm Đồng", "Ủy ban nhân dân tỉnh Lâm Đồng"),
 ])
 def test_the_issuer_is_the_lower_body_of_the_block(issuer_lines, issuer, parent):
     f = document_facts(_block(issuer_lines, [(LEFT + 20, "Số: 156/TTr-SNV")],
