@@ -32,6 +32,7 @@ the usual OCR confusions of digits inside a date part are mended ("0l" -> "01").
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Sequence
@@ -62,7 +63,7 @@ _MOTTO_START = re.compile(r"\bcộng\s+ho[àa]\s+xã\s+hội\b", re.I)
 HEADER_SEGMENTS = 16  # without a type word, the header block is at most this many segments
 SUBJECT_REACH = 3  # segments after a công văn's "V/v" line that may still be its place-and-date line
 # "Số:" as printed or as OCR reads it ("Sô", "Sé", "S6"), then the rest of the segment
-_NUMBER_LINE = re.compile(r"^S[ốôốồổỗộóòỏõọoơớờởỡợéèẻẽẹêếềểễệ6]\s*[:.;,]?\s*(?P<rest>.*)$", re.I)
+_NUMBER_LINE = re.compile(r"^S[ốôốồổỗộóòỏõọoơớờởỡợéèẻẽẹêếềểễệ6ãáàảạ]\s*[:.;,]?\s*(?P<rest>.*)$", re.I)
 # the code printed after the number (and year): "/QĐ-UBND", "/2010/TT-UBDT", "/BCA-VPB"
 _CODE_TAIL = re.compile(r"[/⁄]\s*(?P<code>[A-ZĐÐ][A-Za-zĐđÐ]*(?:\s*[-–]\s*[A-Za-zĐđÐ0-9]+)*)\s*\.?\s*$")
 _CLEAN_NUMBER = re.compile(r"^\d{1,6}\s*[/-]")  # the number part read as digits
@@ -177,7 +178,7 @@ def document_facts(first_page_lines: Sequence[Line], *, ocr: bool = False) -> Do
                 number, type_code = fixed.normalized, _code_of(fixed.normalized)
         if number_row is None:  # a "Số" line whose code does not read still ends the issuer block
             number_row = next((i for i, r in enumerate(columns.left) if (m := _NUMBER_LINE.match(r.text))
-                               and m.group("rest")), None)
+                               and re.search(r"[\d/⁄]", m.group("rest"))), None)
         date_raw = _place_date_line(_rejoined([r.text for r in columns.right]) + [r.text for r in columns.left])
         issuer_block = _issuer_rows([r.text for r in columns.left], number_row)
     else:
@@ -270,6 +271,8 @@ def _issuer_rows(left: Sequence[str], number_row: int | None) -> list[str]:
     rows = left[:number_row] if number_row is not None else left
     out = []
     for r in rows:
+        # specks OCR reads as marks ("ˆ", "'", "|") are no words of a name
+        r = " ".join(t for t in r.split() if any(c.isalnum() and unicodedata.category(c) != "Lm" for c in t))
         if not any(c.isalpha() for c in r):
             continue
         if not _is_upper(r):
