@@ -104,48 +104,56 @@ def test_headers_of_scans(tmp_path):
 # ---------------------------------------------------------------- real documents
 
 
-def _facts(path):
-    return hc.read_document(path)
+def _first_page(src, tmp_path, *, flatten: bool = False):
+    """Page 1 of `src` alone (the header is there; reading 35 pages of tables would only cost time),
+    its annotations' appearances drawn into its content with `flatten`."""
+    pikepdf = pytest.importorskip("pikepdf")
+    out = tmp_path / f"{src.stem}-p1{'-flat' if flatten else ''}.pdf"
+    with pikepdf.open(src) as pdf:
+        if flatten:
+            pdf.flatten_annotations("all")
+        del pdf.pages[1:]
+        pdf.save(out)
+    return out
+
+
+def _facts(path, tmp_path, **kw):
+    return hc.read_document(_first_page(path, tmp_path, **kw))
 
 
 def test_bc329_with_the_signing_widgets_in_the_page_content(realworld, tmp_path):
     """329/BC-UBND prints "Số: /BC-UBND" and "Lâm Đồng, ngày tháng 12 năm 2025": the number and the
     day are the appearances of its two signature widgets. Flattened into the page content (as the
     extractor reads widgets), they give the document's identity."""
-    pikepdf = pytest.importorskip("pikepdf")
-    flat = tmp_path / "bc329-flat.pdf"
-    with pikepdf.open(realworld / "vn-lamdong" / "bc329-ubnd-cchc-2025.pdf") as pdf:
-        pdf.flatten_annotations("all")
-        pdf.save(flat)
-    d = _facts(flat)
+    d = _facts(realworld / "vn-lamdong" / "bc329-ubnd-cchc-2025.pdf", tmp_path, flatten=True)
     assert (d["doc_number"], d["issued_date"], d["issuer"]) == ("329/BC-UBND", dt.date(2025, 12, 19),
                                                                 "Ủy ban nhân dân tỉnh Lâm Đồng")
     assert (d["doc_type"], d["issued_place"], d["parent_body"]) == ("Báo cáo", "Lâm Đồng", "Tỉnh Lâm Đồng")
     assert d["title"] == "Công tác cải cách hành chính năm 2025 và phương hướng, nhiệm vụ năm 2026 của tỉnh Lâm Đồng"
 
 
-def test_bc329_page_content_alone_gives_nulls_and_what_is_printed(realworld):
-    d = _facts(realworld / "vn-lamdong" / "bc329-ubnd-cchc-2025.pdf")
+def test_bc329_page_content_alone_gives_nulls_and_what_is_printed(realworld, tmp_path):
+    d = _facts(realworld / "vn-lamdong" / "bc329-ubnd-cchc-2025.pdf", tmp_path)
     assert (d["doc_number"], d["doc_type_code"], d["doc_number_raw"]) == (None, "BC-UBND", "Số: /BC-UBND")
     assert (d["issued_date"], d["dated"], d["dated_precision"]) == (None, dt.date(2025, 12, 31), "month")
     assert d["issuer"] == "Ủy ban nhân dân tỉnh Lâm Đồng" and d["issuer_raw"] == "ỦY BAN NHÂN DÂN / TỈNH LÂM ĐỒNG"
 
 
-def test_appendices_of_vn_lamdong_take_the_identity_of_their_documents(realworld):
+def test_appendices_of_vn_lamdong_take_the_identity_of_their_documents(realworld, tmp_path):
     folder = realworld / "vn-lamdong"
-    d = _facts(folder / "cv2775-snv-phuluc1.pdf")  # the signing system stamped "Số: 2775/…; 10/11/2025; …"
+    d = _facts(folder / "cv2775-snv-phuluc1.pdf", tmp_path)  # the signing system stamped "Số: 2775/…; 10/11/2025; …"
     assert (d["doc_type"], d["attached_to"], d["doc_number"]) == ("Phụ lục", "2775/SNV-CCHC&VTLT", "2775/SNV-CCHC&VTLT")
     assert d["issued_date"] == dt.date(2025, 11, 10)
     assert d["title"].startswith("HƯỚNG DẪN CHẤM ĐIỂM XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH")
-    d = _facts(folder / "cv12094-bnv-phuluc2.pdf")  # "(Kèm theo Công văn số /BNV-CCHC ngày / /2025 của Bộ Nội vụ)"
+    d = _facts(folder / "cv12094-bnv-phuluc2.pdf", tmp_path)  # "(Kèm theo Công văn số /BNV-CCHC ngày / /2025 của Bộ Nội vụ)"
     assert (d["doc_number"], d["attached_to"], d["doc_type_code"], d["issuer"]) == (None, None, "BNV-CCHC", "Bộ Nội vụ")
-    d = _facts(folder / "qd1187-bnv-bang2.pdf")  # "(Ban hành kèm theo Quyết định số /QĐ-BNV … của Bộ Nội vụ)"
+    d = _facts(folder / "qd1187-bnv-bang2.pdf", tmp_path)  # "(Ban hành kèm theo Quyết định số /QĐ-BNV … của Bộ Nội vụ)"
     assert (d["doc_number"], d["doc_type_code"], d["issuer"]) == (None, "QĐ-BNV", "Bộ Nội vụ")
 
 
-def test_the_office_scan_of_a_to_trinh(realworld):
+def test_the_office_scan_of_a_to_trinh(realworld, tmp_path):
     """ttr409: a 100 dpi colour scan, number and date written by hand over a red seal."""
-    d = _facts(realworld / "vn-lamdong" / "ttr409-cat-hoidong-scan.pdf")
+    d = _facts(realworld / "vn-lamdong" / "ttr409-cat-hoidong-scan.pdf", tmp_path)
     assert (d["doc_type"], d["issuer"], d["parent_body"]) == ("Tờ trình", "Công an tỉnh Lâm Đồng", "Bộ Công an")
     assert d["doc_number"] in (None, "409/TTr-CAT(PC04)")  # written by hand: right or null, never a guess
     assert d["title"].startswith("Về việc thành lập hội đồng cấp tỉnh xét duyệt")
@@ -158,12 +166,12 @@ def test_the_office_scan_of_a_to_trinh(realworld):
 def test_the_seeds_appendices(tmp_path):
     from tests.conftest import ROOT
 
-    d = _facts(ROOT / "raw" / "552_TB-VPCP_PL2.pdf")
+    d = _facts(ROOT / "raw" / "552_TB-VPCP_PL2.pdf", tmp_path)
     # "(Kèm theo Thông báo kết luận số /TB-VPCP ngày tháng 11 năm 2025 của Văn phòng Chính phủ)": the
     # number and day are blank in the original, so they stay null; what is printed is kept
     assert (d["doc_number"], d["attached_to"], d["issued_date"]) == (None, None, None)
     assert (d["doc_type_code"], d["dated"], d["dated_precision"]) == ("TB-VPCP", dt.date(2025, 11, 30), "month")
     assert d["issuer"] == "Văn phòng Chính phủ"
-    d = _facts(ROOT / "raw" / "71_NQ-CP_BCA.pdf")
+    d = _facts(ROOT / "raw" / "71_NQ-CP_BCA.pdf", tmp_path)
     # no "Kèm theo" line: the document it belongs to is not printed; 71/NQ-CP is the one it reports on
     assert (d["doc_number"], d["attached_to"], d["issuer"]) == (None, None, "Bộ Công an")
