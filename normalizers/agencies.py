@@ -7,7 +7,7 @@ The registry is two data files in `normalizers/data/`:
   or city is a `locality`; where its documents are read (Lâm Đồng and the provinces merged
   into it in 2025) its People's Committee is a body of its own (`local_committee`, "Ủy ban
   nhân dân tỉnh Lâm Đồng", parent: the locality, spelled "UBND tỉnh Lâm Đồng" too), and so
-  are its departments (`local_unit`, "Sở Nội vụ tỉnh Lâm Đồng", parent: the committee;
+  are its council and departments (`local_unit`, "Sở Nội vụ tỉnh Lâm Đồng", parent: the committee;
   "Công an tỉnh Lâm Đồng", parent: Bộ Công an), those of the merged provinces with the
   same body of the new province as successor. Elsewhere "UBND tỉnh X" names the locality;
 - `agency_aliases.csv`: other spellings and abbreviations, one per row.
