@@ -3,7 +3,7 @@
     python -m bench.headers --text 200 --docx 40 --scan 12 --dpis 100,150,200,300
 
 Renders `tests/fixtures/headers_corpus.py` cases (reportlab; Word converted by LibreOffice; scans
-of the reportlab pages, a number written by hand on every fourth), reads each through the
+of the reportlab pages, a number written by hand on every fourth, and of the Word pages at 200 dpi), reads each through the
 pipeline's own functions (extract_document, document_records) and prints, per producer and dpi,
 the share of pages whose number, date, issuer, type, title and addressees are right, and the
 pages that are not, as JSON (also written to bench/out/headers.json). OCR costs about 2-4 s a page.
@@ -57,6 +57,12 @@ def main() -> None:
                 hc.build_docx(case, paths[-1])
             pdfs = render_docx.convert(paths, out)
             results["libreoffice"] = _score([(c, hc.read_document(p)) for c, p in zip(cases, pdfs)], scanned=False)
+            pairs = []  # the Word pages scanned at 200 dpi
+            for case, pdf in list(zip(cases, pdfs))[: args.scan]:
+                scan = out / f"{case.name}_lo200.pdf"
+                hc.scan_case(case, pdf, scan, dpi=200)
+                pairs.append((case, hc.read_document(scan)))
+            results["scan-libreoffice-200dpi"] = _score(pairs, scanned=True)
         for k, dpi in enumerate(int(d) for d in args.dpis.split(",")):
             pairs = []
             for i, case in enumerate(hc.cases(args.scan, seed=args.seed + 10 + k)):

@@ -92,7 +92,9 @@ DOCUMENTS = Table(
         Column("n_pages", I32, "Number of pages of the PDF (0 if it could not be opened).", nullable=False, min_value=0),
         Column("doc_number", STR, "Normalized document number (số hiệu) printed after 'Số:' in the header block, e.g. "
                "'07/CT-TTg'; null when the number is blank or does not read as digits (written by hand on a scan): "
-               "never a guess, see doc_number_raw and doc_type_code."),
+               "never a guess, see doc_number_raw and doc_type_code. Digits stamped into the gap by a signing system "
+               "('Số: 1 5 6 /TTr-SNV') are read. An appendix carries the number of the document it is attached to "
+               "(see attached_to)."),
         Column("doc_number_raw", STR, "The 'Số: …' segment of the header block as read (OCR text as it came, e.g. "
                "'Sé⁄22⁄2010/TT-UBDT' for a number written by hand); null when the header has none."),
         Column("doc_type_code", STR, "The code printed after the number (ký hiệu: type and issuer codes), e.g. 'QĐ-TTg', "
@@ -120,8 +122,10 @@ DOCUMENTS = Table(
         Column("addressees", STR_LIST, "The addressees of 'Kính gửi: …' as printed, one per body or person, without "
                "the list's dashes and closing ';' or '.'; empty when the document has none."),
         Column("attached_to", STR, "Normalized number of the document an appendix belongs to, as printed in its "
-               "'(Kèm theo … số … ngày … của …)' line; the appendix then carries that document's number, date and "
-               "issuer as its own doc_number, issued_date and issuer."),
+               "'(Kèm theo … số … ngày … của …)' line (or, when it prints none, as a signing system stamped it on the "
+               "appendix: 'Số: 2775/SNV-CCHC; 10/11/2025; 10:59:46;'); the appendix then carries that document's "
+               "number, date and issuer as its own doc_number, issued_date and issuer. Null when the number is blank "
+               "there ('số      /TB-VPCP'): doc_type_code keeps the code, dated the month."),
         Column("duplicate_of", STR, "doc_id of the primary copy when this document holds the same content as another one "
                "(a scan and its text twin, two copies of a report; the primary is the one read from text rather than OCR, "
                "then the first by source_file); null for a primary or a document without a twin. Exclude these rows "
