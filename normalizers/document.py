@@ -16,10 +16,20 @@ precision (a blank day leaves the month: 2025-11-30, "month"). A blank is never 
 
 The header block of a Vietnamese administrative document is laid out in two columns
 (issuer and "Số: …" on the left, the national motto and "Hà Nội, ngày …" on the
-right), so text lines are first cut into segments at wide horizontal gaps. The header
-block ends at the document type word (or the "V/v" subject line of a công văn, a little
-below it): the number and the date are looked for there only, never in the body, where
-"Căn cứ Nghị quyết số 43/2009/NQ-QH12 ngày 27 tháng 11 năm 2009" cites another document.
+right): `header.header_columns` reads each column's lines whole, whatever the gaps a number
+or a day was typed or stamped into, and signing stamps are set aside first. The issuer block
+(the left column above "Số") gives the issuer, its lowest body, and its parent (`header_issuer`);
+the "Số" line the number and its code; the right column the place and date. Without a motto
+(a page OCR could not read) text lines are cut into segments at wide horizontal gaps instead.
+The header block ends at the document type word (or, for a công văn, at the first line across
+both columns, under its "V/v" subject): the number and the date are looked for there only,
+never in the body, where "Căn cứ Nghị quyết số 43/2009/NQ-QH12 ngày 27 tháng 11 năm 2009"
+cites another document. The title ends before "Kính gửi", whose addressees are listed
+(`addressees`).
+
+OCR'd numbers are checked against their ink: digits read from a box twice as wide as they need
+lost some (a number written by hand read in part), and give null; an OCR'd type code one letter
+off the registry's is mended ("331/TIr-BCA" -> "331/TTr-BCA").
 
 On a scan the number and the day are often written by hand after printing (or left blank),
 and OCR reads them as noise ("Sé⁄22⁄2010/TT-UBDT", "ngày/2 tháng 01 năm 2010"): what does
