@@ -217,8 +217,8 @@ def _number_index(documents: Sequence[Row]) -> dict[str, str]:
     ranked = sorted(documents, key=lambda d: (d["duplicate_of"] is not None, d["source_file"]))
     for column in ("doc_number", "attached_to"):
         for d in ranked:
-            if d[column]:
-                index.setdefault(d[column], d["doc_id"])
+            if d[column] and not (column == "doc_number" and d["attached_to"] == d["doc_number"]):
+                index.setdefault(d[column], d["doc_id"])  # an appendix is found by its attached_to, after the document
     return index
 
 

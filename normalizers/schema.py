@@ -33,7 +33,7 @@ BOX = pa.struct(
 
 DEADLINE_KINDS = ("date", "month", "quarter", "half_year", "year", "recurring", "none", "unparsed")
 STATUS_VALUES = ("completed", "completed_late", "in_progress", "not_completed", "overdue", "unknown")
-AGENCY_KINDS = ("ministry", "government_body", "locality", "group", "other")
+AGENCY_KINDS = ("ministry", "government_body", "locality", "local_committee", "local_unit", "group", "other")
 DATE_PRECISIONS = ("day", "month", "year")
 
 
@@ -94,20 +94,40 @@ DOCUMENTS = Table(
         Column("n_pages", I32, "Number of pages of the PDF, or frames of the image file (0 if it could not be opened).", nullable=False, min_value=0),
         Column("doc_number", STR, "Normalized document number (số hiệu) printed after 'Số:' in the header block, e.g. "
                "'07/CT-TTg'; null when the number is blank or does not read as digits (written by hand on a scan): "
-               "never a guess, see doc_number_raw and doc_type_code."),
+               "never a guess, see doc_number_raw and doc_type_code. Digits stamped into the gap by a signing system "
+               "('Số: 1 5 6 /TTr-SNV') are read. An appendix carries the number of the document it is attached to "
+               "(see attached_to)."),
         Column("doc_number_raw", STR, "The 'Số: …' segment of the header block as read (OCR text as it came, e.g. "
                "'Sé⁄22⁄2010/TT-UBDT' for a number written by hand); null when the header has none."),
         Column("doc_type_code", STR, "The code printed after the number (ký hiệu: type and issuer codes), e.g. 'QĐ-TTg', "
                "'TT-UBDT', 'BCA-VPB'; kept when the number itself is blank or unreadable."),
         Column("doc_type", STR, "Document type: 'Chỉ thị', 'Công văn', 'Báo cáo', 'Thông báo', 'Kế hoạch', 'Quyết định', 'Nghị quyết', 'Phụ lục', …"),
-        Column("issuer", STR, "Canonical name of the issuing body (see agencies)."),
+        Column("issuer", STR, "Canonical name of the issuing body (see agencies): the lower body of the header's issuer "
+               "block ('UBND TỈNH LÂM ĐỒNG / SỞ NỘI VỤ' -> 'Sở Nội vụ tỉnh Lâm Đồng'; 'ỦY BAN NHÂN DÂN / TỈNH LÂM ĐỒNG' -> "
+               "'Ủy ban nhân dân tỉnh Lâm Đồng'); an appendix's is that of the document it is attached to. Null when the "
+               "block names no body of the registry: see issuer_raw."),
+        Column("issuer_raw", STR, "The issuer block of the header (the left column above 'Số: …') as printed, its lines "
+               "joined by ' / ', e.g. 'UBND TỈNH LÂM ĐỒNG / SỞ NỘI VỤ'; null when the header has none."),
+        Column("parent_body", STR, "Canonical name of the body the issuer belongs to: the body printed above it in the "
+               "issuer block ('UBND TỈNH LÂM ĐỒNG' over 'SỞ NỘI VỤ'), else the issuer's parent in the agency registry."),
         Column("issued_date", DATE, "Issue date printed in the place-and-date line of the header block, under the national "
                "motto ('Hà Nội, ngày 14 tháng 3 năm 2025'), never a date cited in the text; null when the day or the "
                "month is blank or does not read as a number (written by hand on a scan): see issued_date_raw."),
         Column("issued_date_raw", STR, "The place-and-date line of the header block as read (OCR text as it came, e.g. "
                "'Hà Nội, ngày/2 tháng 01 năm 2010'); null when the header has none."),
-        Column("title", STR, "Title (or 'V/v' subject of a công văn, or the appendix heading)."),
-        Column("attached_to", STR, "Normalized number of the document an appendix belongs to, if printed ('Kèm theo …')."),
+        Column("dated", DATE, "The date the document bears at the precision printed: issued_date, else the last day of the "
+               "month or year its header (or an appendix's 'Kèm theo' line) prints when the day is blank "
+               "('ngày    tháng 11 năm 2025' -> 2025-11-30); to order documents, never an issue date."),
+        Column("dated_precision", STR, "Precision of dated; null when dated is null.", allowed=DATE_PRECISIONS),
+        Column("issued_place", STR, "The place of the place-and-date line as printed ('Lâm Đồng', 'Hà Nội', 'TP. Huế')."),
+        Column("title", STR, "Title (or 'V/v' subject of a công văn, or the appendix heading); it ends before 'Kính gửi'."),
+        Column("addressees", STR_LIST, "The addressees of 'Kính gửi: …' as printed, one per body or person, without "
+               "the list's dashes and closing ';' or '.'; empty when the document has none."),
+        Column("attached_to", STR, "Normalized number of the document an appendix belongs to, as printed in its "
+               "'(Kèm theo … số … ngày … của …)' line (or, when it prints none, as a signing system stamped it on the "
+               "appendix: 'Số: 2775/SNV-CCHC; 10/11/2025; 10:59:46;'); the appendix then carries that document's "
+               "number, date and issuer as its own doc_number, issued_date and issuer. Null when the number is blank "
+               "there ('số      /TB-VPCP'): doc_type_code keeps the code, dated the month."),
         Column("duplicate_of", STR, "doc_id of the primary copy when this document holds the same content as another one "
                "(a scan and its text twin, two copies of a report; the primary is the one read from text rather than OCR, "
                "then the first by source_file); null for a primary or a document without a twin. Exclude these rows "

@@ -71,7 +71,9 @@ def find_target(curated: Path, ident: str | None = None, *, doc: str | None = No
     """What `ident` (or `doc` and `item`) names, with its boxes."""
     if doc is not None:
         docs = [d for d in _read(curated, "documents") if doc in (d["doc_number"], d["attached_to"], d["source_file"])]
-        docs.sort(key=lambda d: (d["duplicate_of"] is not None, d["doc_number"] != doc, d["source_file"]))
+        # the document printing that number first; an appendix carries it too, as the one it is attached to
+        docs.sort(key=lambda d: (d["duplicate_of"] is not None, d["doc_number"] != doc or d["attached_to"] == doc,
+                                 d["source_file"]))
         if not docs:
             raise SystemExit(f"no document numbered {doc!r} in {curated}")
         tasks = [t for t in _read(curated, "tasks", [("doc_id", "=", docs[0]["doc_id"])]) if t["item_no"] == item]
