@@ -64,7 +64,6 @@ def test_number_and_date_read_from_the_stamps(bc329_row):
     assert bc329_row["issued_date"] == dt.date(2025, 12, 19)
 
 
-                   "(issue 18, branch header); remove this mark when it is merged")
 def test_issuer_is_the_provincial_peoples_committee(bc329_row):
     assert bc329_row["issuer"] == "Ủy ban nhân dân tỉnh Lâm Đồng"
 
