@@ -448,6 +448,74 @@ def check_table(table: Table, data: pa.Table) -> list[str]:
     return problems
 
 
+# ---------------------------------------------------------------- Frictionless data package
+
+
+def _frictionless_type(t: pa.DataType) -> str:
+    if pa.types.is_string(t):
+        return "string"
+    if pa.types.is_integer(t):
+        return "integer"
+    if pa.types.is_floating(t):
+        return "number"
+    if pa.types.is_boolean(t):
+        return "boolean"
+    if pa.types.is_date(t):
+        return "date"
+    if pa.types.is_list(t):
+        return "array"
+    if pa.types.is_struct(t):
+        return "object"
+    raise TypeError(f"no Table Schema type for {t}")
+
+
+def table_schema(table: Table) -> dict[str, Any]:
+    """The Frictionless Table Schema of a curated table: types, constraints (required, unique,
+    enum, minimum), primary key and foreign keys, all from the declaration."""
+    fields = []
+    for c in table.columns:
+        constraints: dict[str, Any] = {}
+        if not c.nullable:
+            constraints["required"] = True
+        if c.unique:
+            constraints["unique"] = True
+        if c.allowed is not None:
+            constraints["enum"] = list(c.allowed)
+        if c.min_value is not None:
+            constraints["minimum"] = c.min_value.isoformat() if isinstance(c.min_value, datetime.date) else c.min_value
+        field_ = {"name": c.name, "type": _frictionless_type(c.type), "description": c.description}
+        if constraints:
+            field_["constraints"] = constraints
+        fields.append(field_)
+    schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
+    if table.key:
+        schema["primaryKey"] = list(table.key)
+    if table.foreign_keys:
+        schema["foreignKeys"] = [
+            {"fields": [col], "reference": {"resource": "" if ref == table.name else ref, "fields": [ref_col]}}
+            for col, ref, ref_col in table.foreign_keys
+        ]
+    return schema
+
+
+def datapackage_descriptor() -> dict[str, Any]:
+    """`curated/datapackage.json`: every curated table as a Tabular Data Resource (its Parquet
+    file, its Table Schema), derived from this module (no timestamps: same code, same bytes)."""
+    return {
+        "profile": "tabular-data-package",
+        "name": "nhiemvu-curated",
+        "title": "nhiemvu curated tables",
+        "description": "Tasks, statuses and links read from Vietnamese government PDFs; every column is "
+                       "described in docs/data-dictionary.md.",
+        "resources": [
+            {"name": t.name, "path": f"{t.name}.parquet", "format": "parquet",
+             "mediatype": "application/vnd.apache.parquet", "profile": "tabular-data-resource",
+             "description": t.description, "schema": table_schema(t)}
+            for t in TABLES.values()
+        ],
+    }
+
+
 # ---------------------------------------------------------------- documentation
 
 
