@@ -120,8 +120,8 @@ def corpus_rows(
     tasks = [t for r in recs for t in r.tasks]
     by_number = _number_index(documents)
     links = [{**l, "dst_doc_id": _resolve(l, by_number)} for r in recs for l in r.links]
-    links += same_task_links(tasks, documents, links)
     statuses = [s for r in recs for s in r.statuses]
+    links += same_task_links(tasks, documents, links, {s["doc_id"] for s in statuses})
     on = tracked_on or dt.date.today()
     out = {"documents": documents, "links": links, "agencies": registry_rows(),
            "task_tracking": tracking_rows(documents, tasks, statuses, links, on)}
@@ -282,9 +282,11 @@ def _resolve(link: Row, by_number: Mapping[str, str]) -> str | None:
 # ---------------------------------------------------------------- same task
 
 
-def reported_documents(documents: Sequence[Row], links: Sequence[Row]) -> dict[str, set[str]]:
-    """doc_id -> the documents it reports on: those whose number (or the number they are attached
-    to) it cites, or the document it is attached to cites; its own number excluded. A copy
+def reported_documents(documents: Sequence[Row], links: Sequence[Row], reporting: set[str]) -> dict[str, set[str]]:
+    """doc_id -> the documents it reports on. A document reports when it gives statuses or results
+    (`reporting`: the documents with `statuses` rows; a directive that cites another directive does
+    not report on it); it reports on the documents whose number (or the number they are attached to)
+    it cites, or the document it is attached to cites; its own number excluded. A copy
     (duplicate_of) reports on what its primary reports on, and the reverse."""
     by_id = {d["doc_id"]: d for d in documents}
     cited: dict[str, set[str]] = {}
@@ -307,6 +309,9 @@ def reported_documents(documents: Sequence[Row], links: Sequence[Row]) -> dict[s
     out: dict[str, set[str]] = {}
     for d in documents:
         group = primary[d["doc_id"]]
+        if d["doc_id"] not in reporting and group not in reporting:
+            out[d["doc_id"]] = set()
+            continue
         own = {d["doc_number"], d["attached_to"]} - {None}
         targets = {t for n in numbers_of.get(group, ()) - own for t in numbered.get(n, [])}
         out[d["doc_id"]] = {t for t in targets if primary[t] != group}
@@ -318,17 +323,18 @@ def _later(a: Row, b: Row) -> bool:
     return a["issued_date"] is not None and b["issued_date"] is not None and a["issued_date"] > b["issued_date"]
 
 
-def same_task_links(tasks: list[Row], documents: Sequence[Row] = (), links: Sequence[Row] = ()) -> list[Row]:
+def same_task_links(tasks: list[Row], documents: Sequence[Row] = (), links: Sequence[Row] = (),
+                    reporting: set[str] = frozenset()) -> list[Row]:
     """Links for the pairs of tasks of two documents that `same_task_pairs` matches by name:
-    - 'same_task' from the task of a document that reports on the other (`reported_documents`)
-      to the task it reports on (both report on each other: from the later-issued one);
+    - 'same_task' from the task of a document that reports on the other (`reported_documents`:
+      it gives statuses and cites the other) to the task it reports on (both report on each other: from the later-issued one);
     - 'copy_of' from a task of a copy (documents.duplicate_of) to the same task of its primary
       (or of the copy that comes first, between two copies);
     - nothing between documents neither of which reports on the other: the same text in
       another directive is another task."""
     by_id = {d["doc_id"]: d for d in documents}
     primary = {d["doc_id"]: d["duplicate_of"] or d["doc_id"] for d in documents}
-    reports_on = reported_documents(documents, links) if documents else {}
+    reports_on = reported_documents(documents, links, set(reporting)) if documents else {}
     out = []
     for a, b, score in same_task_pairs(tasks):
         da, db = a["doc_id"], b["doc_id"]

@@ -249,8 +249,8 @@ LINKS = Table(
     (
         Column("link_id", STR, "Stable id of the link.", nullable=False, unique=True),
         Column("link_type", STR, "'cites': the source prints the number of dst_doc_number. 'same_task': src_task_id, a "
-               "task of a document that reports on another one (it cites it, or the document it is attached to "
-               "does: 'Căn cứ Chỉ thị số …'), is the task dst_task_id of that cited document; always from the "
+               "task of a document that reports on another one (it gives statuses or results, and cites it, or the "
+               "document it is attached to does: 'Căn cứ Chỉ thị số …'), is the task dst_task_id of that cited document; always from the "
                "report to the document reported on, never between two documents neither of which cites the other "
                "(the same text in another directive is another task). 'copy_of': src_task_id, a task of a "
                "duplicate document (documents.duplicate_of), is the task dst_task_id of its primary copy.",
@@ -487,7 +487,7 @@ def table_schema(table: Table) -> dict[str, Any]:
         if constraints:
             field_["constraints"] = constraints
         fields.append(field_)
-    schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
+    schema: dict[str, Any] = {"fields": fields, "missingValues": []}  # Parquet has nulls of its own; "" is a value
     if table.key:
         schema["primaryKey"] = list(table.key)
     if table.foreign_keys:
