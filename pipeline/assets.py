@@ -1,5 +1,5 @@
 """The assets: per PDF (partitioned by content hash) `pdf_document` -> `pdf_records`, then
-`curated`, which writes the seven curated tables at once.
+`curated`, which writes the eight curated tables at once.
 
 `pdf_document` runs `extractors.document.extract_document` (the very function the accuracy
 tests and benchmarks measure) in a child process per document, with a time and memory
