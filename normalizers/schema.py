@@ -309,6 +309,8 @@ TASK_TRACKING = Table(
         Column("doc_number", STR, "Its number, or for an appendix the number of the document it is attached to."),
         Column("doc_type", STR, "Its type (documents.doc_type)."),
         Column("source_file", STR, "Its path relative to the raw folder.", nullable=False),
+        Column("table_no", I32, "Logical table of the task in its document (tasks.table_no).", nullable=False, min_value=1),
+        Column("row_no", I32, "Row of the task in that table (tasks.row_no): rows are in document order.", nullable=False, min_value=1),
         Column("part_no", STR, "Printed number of the task's part (tasks.part_no)."),
         Column("section_no", STR, "Printed number of the task's section (tasks.section_no)."),
         Column("item_no", STR, "Item number as printed (tasks.item_no)."),

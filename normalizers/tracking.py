@@ -140,7 +140,8 @@ def tracking_rows(documents: Sequence[Row], tasks: Sequence[Row], statuses: Sequ
         status = latest["status"] if latest else None
         rows.append({
             "task_id": t["task_id"], "doc_id": t["doc_id"], "doc_number": doc.get("doc_number") or doc.get("attached_to"),
-            "doc_type": doc.get("doc_type"), "source_file": t["source_file"], "part_no": t["part_no"],
+            "doc_type": doc.get("doc_type"), "source_file": t["source_file"], "table_no": t["table_no"],
+            "row_no": t["row_no"], "part_no": t["part_no"],
             "section_no": t["section_no"], "item_no": t["item_no"], "name": t["name"],
             "lead_agencies": list(t["lead_agencies"] or []), "lead_agencies_now": current_agencies(t["lead_agencies"]),
             "deadline_raw": t["deadline_raw"], "deadline_kind": t["deadline_kind"], "deadline_due": t["deadline_due"],
