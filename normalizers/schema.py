@@ -299,8 +299,9 @@ STATUS_ENTRY = pa.struct([
 
 TASK_TRACKING = Table(
     "task_tracking",
-    "One row per task of an originating document (a directive, plan, decision, notice, resolution, programme, "
-    "or an appendix of one; primary copies only), with every status later reported on it and whether it is open "
+    "One row per task of an originating document (one that assigns tasks: a directive, plan, decision, notice, "
+    "resolution, …, or an appendix of one; not a report, an official letter or a submission; primary copies only, "
+    "and not the tasks by which a report reports on another document's), with every status later reported on it and whether it is open "
     "and overdue on the date the run tracked on. Open means: not reported completed (`completed`, "
     "`completed_late`); no status or `unknown` is open (normalizers/tracking.py).",
     (

@@ -10,8 +10,8 @@ open-ended ("… và những năm tiếp theo"); or open and the latest report i
 A task is *originating* (one row of `task_tracking`) when
 - its document is a primary copy (`documents.duplicate_of` is null),
 - its document assigns tasks rather than reports on them (`originating_document`: a directive,
-  plan, decision, notice, resolution, programme, conclusion or scheme, or an appendix of one,
-  or an appendix whose parent is unknown; never a report, an official letter or a submission),
+  plan, decision, notice, resolution, programme, dispatch, …, or an appendix of one, or an
+  appendix whose parent is unknown; never a report, an official letter or a submission),
 - and it is not itself the copy of a task of a document its document reports on (no outgoing
   `same_task` link).
 
@@ -34,8 +34,8 @@ from .docnumbers import doc_type_name, parse_doc_number
 Row = dict[str, Any]
 
 CLOSED_STATUSES = ("completed", "completed_late")
-ORIGINATING_TYPES = ("Chỉ thị", "Kế hoạch", "Kế hoạch phối hợp", "Quyết định", "Thông báo", "Nghị quyết",
-                     "Chương trình", "Kết luận", "Đề án")
+# Documents that report, ask or record rather than assign: their tasks are not tracked of their own
+REPORTING_TYPES = ("Báo cáo", "Công văn", "Tờ trình", "Biên bản", "Phiếu lấy ý kiến", "Giấy mời", "Giấy giới thiệu")
 APPENDIX_TYPES = ("Phụ lục",)
 
 
@@ -84,16 +84,16 @@ def _type_of_number(number: str | None) -> str | None:
 
 
 def originating_document(document: Mapping[str, Any]) -> bool:
-    """Whether a document assigns tasks (see the module docstring)."""
+    """Whether a document assigns tasks: any type but those that report, ask or record
+    (`REPORTING_TYPES`: a report, an official letter, a submission, minutes, …); an appendix
+    (or a document of unknown type) by the type of the document it is attached to, else of its
+    own number; one whose type cannot be told at all is tracked."""
     kind = document.get("doc_type")
-    if kind in ORIGINATING_TYPES:
-        return True
     if kind in APPENDIX_TYPES or kind is None:
-        parent = _type_of_number(document.get("attached_to"))
-        if parent is None:  # an appendix of a document we cannot name: its tasks are tracked
-            return kind in APPENDIX_TYPES or document.get("doc_number") is None
-        return parent in ORIGINATING_TYPES
-    return False
+        kind = _type_of_number(document.get("attached_to")) or _type_of_number(document.get("doc_number"))
+        if kind is None:
+            return True
+    return kind not in REPORTING_TYPES
 
 
 def _status_entry(s: Row, doc: Mapping[str, Any]) -> Row:

@@ -37,6 +37,9 @@ def test_originating_documents():
     assert originating_document(doc(doc_type="Phụ lục", attached_to="07/CT-TTg"))
     assert not originating_document(doc(doc_type="Phụ lục", attached_to="12/BC-BCA"))
     assert originating_document(doc(doc_type="Phụ lục"))  # parent unknown
+    assert originating_document(doc(doc_type="Công điện"))
+    assert not originating_document(doc(doc_number="12/BC-BCA"))  # type unread: the number's code tells
+    assert not originating_document(doc(doc_type="Tờ trình"))
 
 
 def test_leads_now_follow_the_successors():
