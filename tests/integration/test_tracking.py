@@ -161,8 +161,13 @@ def test_latest_status_and_as_of_on_directive_and_report_chains(chain_corpus):
         else:
             wrong.append((t, r and (r["latest_status"], r["latest_as_of"], r["name"][:60])))
     accuracy = right / len(truth)
-    # every same_task link goes from a report to the directive it cites
+    # every same_task link goes from a report to the directive it cites (or the report it is attached to cites)
     cited = {(l["src_doc_id"], l["dst_doc_id"]) for l in cur["links"] if l["link_type"] == "cites" and l["dst_doc_id"]}
+    number = {d["doc_number"]: d["doc_id"] for d in docs.values() if d["doc_number"]}
+    cited |= {(d["doc_id"], dst) for d in docs.values() if d["attached_to"] in number
+              for src, dst in list(cited) if src == number[d["attached_to"]]}
+    assert sum(1 for d in docs.values() if d["attached_to"] and d["attached_to"].startswith(tuple("0123456789"))
+               and "/BC-" in d["attached_to"]) >= 2  # reports whose appendix is a file of its own
     same = [l for l in cur["links"] if l["link_type"] == "same_task"]
     to_cited = sum((l["src_doc_id"], l["dst_doc_id"]) in cited for l in same) / max(len(same), 1)
     reported_once = {(t.directive, t.item) for t in truth if t.status}
