@@ -47,6 +47,8 @@ DUPLICATE_MIN_SAME_TEXT = 0.8
 DUPLICATE_MIN_SAME_PAGES = 0.9
 TITLE_MIN_RATIO = 85.0  # two titles (bare words) this alike name the same document
 IDENTITY_COLUMNS = ("doc_number", "issued_date", "issuer", "doc_type", "attached_to")
+# what must agree for near-identical text: the number and dates (a scan's issuer or type line may be misread)
+NUMBER_COLUMNS = ("doc_number", "issued_date", "attached_to")
 
 LOCAL_TABLES = ("pages", "cells", "tasks", "statuses")  # one document's rows depend on it alone
 CORPUS_TABLES = ("documents", "links", "agencies", "task_tracking")  # need every document
@@ -229,9 +231,9 @@ def duplicates(
     return out
 
 
-def _conflict(a: Row, b: Row) -> bool:
+def _conflict(a: Row, b: Row, columns: Sequence[str] = IDENTITY_COLUMNS) -> bool:
     """What both documents say of their identity disagrees (a value either lacks agrees with anything)."""
-    return any(a.get(c) is not None and b.get(c) is not None and a.get(c) != b.get(c) for c in IDENTITY_COLUMNS)
+    return any(a.get(c) is not None and b.get(c) is not None and a.get(c) != b.get(c) for c in columns)
 
 
 def _titles_agree(a: Row, b: Row) -> bool:
@@ -243,19 +245,21 @@ def _titles_agree(a: Row, b: Row) -> bool:
 
 def same_document(a: Row, b: Row, sa: frozenset[int], sb: frozenset[int]) -> bool:
     """Whether two documents (`documents` rows and 3-gram sets) are copies of one document:
-    what both print of number, date, issuer, type and attachment agrees (`IDENTITY_COLUMNS`), and
     - their text is near-identical both ways (DUPLICATE_MIN_SAME_TEXT of the larger one's 3-grams
-      in the other: a scan and its text twin, two prints with other page breaks), or
+      in the other: a scan and its text twin, two prints with other page breaks) and what both
+      print of number, date and attachment agrees (`NUMBER_COLUMNS`), or
     - the smaller one's text is in the other (DUPLICATE_MIN_SAME_PAGES: a copy of some of its
-      pages) and they are the same kind of document with the same title.
+      pages), what both print of number, date, issuer, type and attachment agrees
+      (`IDENTITY_COLUMNS`), and they are the same kind of document with the same title.
     Two documents that share tasks (a directive and a report listing its tasks, two directives
     repeating a task) differ in number, date, type or text, and are never the same."""
-    if _conflict(a, b):
+    if _conflict(a, b, NUMBER_COLUMNS):
         return False
     shared = len(sa & sb)
     if shared >= DUPLICATE_MIN_SAME_TEXT * max(len(sa), len(sb)):
         return True
-    return (shared >= DUPLICATE_MIN_SAME_PAGES * min(len(sa), len(sb)) and a.get("doc_type") is not None
+    return (shared >= DUPLICATE_MIN_SAME_PAGES * min(len(sa), len(sb)) and not _conflict(a, b)
+            and a.get("doc_type") is not None
             and a.get("doc_type") == b.get("doc_type") and _titles_agree(a, b))
 
 
