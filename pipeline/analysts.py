@@ -11,15 +11,22 @@
 
 Both are deterministic: the descriptor is the same JSON for the same code, and the DuckDB file
 (whose bytes DuckDB does not keep stable) is kept as it was when its views are the same.
+`python -m pipeline.analysts FOLDER` writes the DuckDB file of a curated folder.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from normalizers.schema import TABLES, datapackage_descriptor
+
+from .paths import PROJECT_ROOT
 
 DATAPACKAGE = "datapackage.json"
 DUCKDB_FILE = "nhiemvu.duckdb"
@@ -47,12 +54,15 @@ group by 1"""),
 )
 
 
-def datapackage_bytes() -> bytes:
-    return (json.dumps(datapackage_descriptor(), ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
-
-
 def views_sql() -> str:
     return "\n".join(f"create or replace view {name} as {sql.strip()};" for name, sql in VIEWS)
+
+
+def datapackage_bytes() -> bytes:
+    """The descriptor, with the fingerprint of the DuckDB views written beside it."""
+    descriptor = {**datapackage_descriptor(),
+                  "x-nhiemvu-duckdb-views": hashlib.sha256(views_sql().encode("utf-8")).hexdigest()[:16]}
+    return (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def connect(curated: str | Path, read_only: bool = True):
@@ -69,47 +79,41 @@ def _quote(text: str) -> str:
     return text.replace("'", "''")
 
 
-def _same_views(path: Path) -> bool:
-    """Whether the database at `path` holds exactly today's views."""
+def write_duckdb(folder: Path) -> None:
+    """Write `folder/nhiemvu.duckdb`, its views over the Parquet files in `folder`."""
     import duckdb
 
-    if not path.is_file():
-        return False
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-        try:
-            stored = con.execute("select value from nhiemvu_meta where key = 'views'").fetchone()
-        finally:
-            con.close()
-    except Exception:  # noqa: BLE001 - another file, another version: written anew
-        return False
-    return stored is not None and stored[0] == views_sql()
-
-
-def write_duckdb(staging: Path, current: Path) -> None:
-    """Write `staging/nhiemvu.duckdb` (the Parquet files are in `staging`); the file of `current`
-    (the curated folder) is copied instead when its views are today's."""
-    import duckdb
-
-    target = staging / DUCKDB_FILE
-    if _same_views(current / DUCKDB_FILE):
-        shutil.copyfile(current / DUCKDB_FILE, target)
-        return
+    target = folder / DUCKDB_FILE
+    target.unlink(missing_ok=True)
     con = duckdb.connect(str(target))
     try:
-        con.execute(f"set file_search_path = '{_quote(str(staging.resolve()))}'")
+        con.execute(f"set file_search_path = '{_quote(str(folder.resolve()))}'")
         con.execute(views_sql())
-        con.execute("create table nhiemvu_meta (key varchar primary key, value varchar)")
-        con.execute("insert into nhiemvu_meta values ('views', ?)", [views_sql()])
         con.execute("checkpoint")
     finally:
         con.close()
-    wal = target.with_name(target.name + ".wal")
-    if wal.exists():
-        wal.unlink()
+    target.with_name(target.name + ".wal").unlink(missing_ok=True)
 
 
 def write_analyst_files(staging: Path, current: Path) -> None:
-    """Both files into the staging folder of a replacement of the curated tables."""
-    (staging / DATAPACKAGE).write_bytes(datapackage_bytes())
-    write_duckdb(staging, current)
+    """`datapackage.json` and `nhiemvu.duckdb` into the staging folder of a replacement of the
+    curated tables (`current`: the curated folder). The DuckDB file of `current` is taken as it is
+    when its views are today's (the same descriptor, which holds their fingerprint); otherwise it
+    is written by a child process, so that DuckDB is never loaded in the process of the run (its
+    bindings complain of leaks at the exit of a process whose objects are frozen, as the command
+    line's are)."""
+    package = datapackage_bytes()
+    (staging / DATAPACKAGE).write_bytes(package)
+    old_package, old_db = current / DATAPACKAGE, current / DUCKDB_FILE
+    if old_db.is_file() and old_package.is_file() and old_package.read_bytes() == package:
+        shutil.copyfile(old_db, staging / DUCKDB_FILE)
+        return
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-m", "pipeline.analysts", str(staging)], env=env, cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        raise RuntimeError(f"writing {DUCKDB_FILE} failed: {done.stderr.strip()[-2000:]}")
+
+
+if __name__ == "__main__":
+    write_duckdb(Path(sys.argv[1]))
