@@ -327,8 +327,8 @@ TASK_TRACKING = Table(
                "of the tasks of reports linked to it by same_task links (followed transitively), duplicates "
                "left out; each with status_id, the reporting task_id, doc_id and doc_number, status and as_of."),
         Column("n_statuses", I32, "Number of statuses.", nullable=False, min_value=0),
-        Column("latest_status", STR, "The latest status (latest as_of, then the later-issued document); null when "
-               "none was reported.", allowed=STATUS_VALUES),
+        Column("latest_status", STR, "The latest status reported by tracked_on (the latest as_of not after it, then "
+               "the later-issued document); null when none was.", allowed=STATUS_VALUES),
         Column("latest_as_of", DATE, "Date the latest status refers to (statuses.as_of)."),
         Column("latest_result", STR, "Result text of the latest status (what the last report said)."),
         Column("latest_status_id", STR, "statuses.status_id of the latest status."),

@@ -18,8 +18,9 @@ A task is *originating* (one row of `task_tracking`) when
 Its statuses are its own (a notice's appendix may carry a result column) and those of every task
 linked to it by `same_task` links (from the report's task to the task it reports on, followed
 transitively: a report on a report), leaving out the rows of duplicate documents (`copy_of`
-links are never followed). The latest is the one with the latest `as_of` (a status without a
-date counts as the oldest), then of the later-issued document, then by status_id.
+links are never followed). The latest is, of those whose `as_of` is not after the day tracked
+on, the one with the latest `as_of` (a status without a date counts as the oldest), then of the
+later-issued document, then by status_id: on a day before a report, that report is not known yet.
 """
 
 from __future__ import annotations
@@ -52,6 +53,15 @@ def is_overdue(latest_status: str | None, deadline_due: dt.date | None, open_end
     if latest_status == "overdue":
         return True
     return deadline_due is not None and not open_ended and deadline_due < on
+
+
+def sql_macros() -> str:
+    """The same two definitions as DuckDB macros (`is_open(status)`, `is_overdue(status, due,
+    open_ended, on)`), rendered from this module's constants, for the views of the DuckDB file."""
+    closed = ", ".join(f"'{c}'" for c in CLOSED_STATUSES)
+    return (f"create or replace macro is_open(status) as (status is null or status not in ({closed}));\n"
+            "create or replace macro is_overdue(status, due, open_ended, on_date) as (is_open(status) and "
+            "(coalesce(status = 'overdue', false) or (due is not null and not coalesce(open_ended, false) and due < on_date)));")
 
 
 @lru_cache(maxsize=1)
@@ -135,7 +145,8 @@ def tracking_rows(documents: Sequence[Row], tasks: Sequence[Row], statuses: Sequ
                     seen.add(src)
                     todo.append(src)
         found.sort(key=lambda s: _order(s, docs))
-        latest = found[-1] if found else None
+        known = [s for s in found if s["as_of"] is None or s["as_of"] <= on]  # reported by that day
+        latest = known[-1] if known else None
         latest_doc = docs[latest["doc_id"]] if latest else {}
         status = latest["status"] if latest else None
         rows.append({

@@ -5,8 +5,12 @@
 - `nhiemvu.duckdb`: a DuckDB database of views over the Parquet files beside it (one per table),
   plus `agency_now` (each agency's current body, following `agencies.successor` recursively),
   `open_tasks`, `overdue_tasks` (rows of `task_tracking`: the one meaning of open is
-  `normalizers.tracking.is_open`, computed into the table) and `open_tasks_per_agency` (rolled up
-  to the current bodies). The views name the files by relative path: open the database with the
+  `normalizers.tracking.is_open`, computed into the table), `open_tasks_per_agency` (rolled up
+  to the current bodies), the macros `is_open(status)` and `is_overdue(status, due, open_ended,
+  day)` (`normalizers.tracking.sql_macros`, rendered from the same constants) and the table macro
+  `tracking_on(day)`: every tracked task with the latest status reported by that day
+  (`status_then`, `as_of_then`, `doc_number_then`) and whether it was open (`open_then`) and
+  overdue (`overdue_then`) on that day. The views name the files by relative path: open the database with the
   curated folder as DuckDB's `file_search_path` (`connect`), or from inside that folder.
 
 Both are deterministic: the descriptor is the same JSON for the same code, and the DuckDB file
@@ -25,6 +29,7 @@ import sys
 from pathlib import Path
 
 from normalizers.schema import TABLES, datapackage_descriptor
+from normalizers.tracking import sql_macros
 
 from .paths import PROJECT_ROOT
 
@@ -54,8 +59,20 @@ group by 1"""),
 )
 
 
+# task_tracking on another day than the run's: each task's latest status reported by that day, and
+# whether it was open and overdue then (the macros of normalizers.tracking: the one meaning of open)
+TRACKING_ON = """
+create or replace macro tracking_on(on_date) as table
+select * exclude (reported), reported.status as status_then, reported.as_of as as_of_then,
+       reported.doc_number as doc_number_then, is_open(reported.status) as open_then,
+       is_overdue(reported.status, deadline_due, deadline_open_ended, on_date) as overdue_then
+from (select *, list_last(list_filter(statuses, lambda s: s.as_of is null or s.as_of <= on_date)) as reported
+      from task_tracking);"""
+
+
 def views_sql() -> str:
-    return "\n".join(f"create or replace view {name} as {sql.strip()};" for name, sql in VIEWS)
+    views = "\n".join(f"create or replace view {name} as {sql.strip()};" for name, sql in VIEWS)
+    return f"{sql_macros()}\n{views}\n{TRACKING_ON.strip()}"
 
 
 def datapackage_bytes() -> bytes:

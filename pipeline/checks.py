@@ -97,7 +97,7 @@ def agencies_resolved(folders: Folders) -> AssetCheckResult:
 def tracking_is_consistent(folders: Folders) -> AssetCheckResult:
     """Every task_tracking row says open and overdue as normalizers.tracking defines them (the one
     meaning of open), on its tracked_on date, from its latest status, which is the last of its
-    statuses; every task of a primary originating document that reports on no other task has its row."""
+    statuses reported by that day; every task of a primary originating document that reports on no other task has its row."""
     rows = _read(folders, "task_tracking").to_pylist()
     docs = {d["doc_id"]: d for d in _read(folders, "documents").to_pylist()}
     reporting = {l["src_task_id"] for l in _read(folders, "links", ["link_type", "src_task_id"]).to_pylist()
@@ -107,7 +107,8 @@ def tracking_is_consistent(folders: Folders) -> AssetCheckResult:
         if r["is_open"] != is_open(r["latest_status"]) or r["is_overdue"] != is_overdue(
                 r["latest_status"], r["deadline_due"], r["deadline_open_ended"], r["tracked_on"]):
             bad.append(f"{r['task_id']}: is_open/is_overdue disagree with normalizers.tracking")
-        last = r["statuses"][-1]["status_id"] if r["statuses"] else None
+        known = [x for x in r["statuses"] if x["as_of"] is None or x["as_of"] <= r["tracked_on"]]
+        last = known[-1]["status_id"] if known else None
         if last != r["latest_status_id"] or len(r["statuses"]) != r["n_statuses"]:
             bad.append(f"{r['task_id']}: the latest status is not the last of its statuses")
     tracked = {r["task_id"] for r in rows}

@@ -16,6 +16,7 @@ import pytest
 from normalizers.corpus import build_curated
 from normalizers.deadlines import parse_deadline
 from normalizers.records import document_records
+from normalizers.schema import STATUS_VALUES
 from normalizers.tracking import is_open
 from pipeline.store import write_curated
 from tests.conftest import ROOT, load_spec
@@ -294,6 +295,19 @@ def test_duckdb_views_answer_the_guide_questions_and_the_files_are_deterministic
         con.close()
     rows = [r for r in cur["task_tracking"] if r["doc_number"] == "07/CT-TTg"]
     assert open_07 == sum(r["is_open"] for r in rows) and overdue_07 == sum(r["is_overdue"] for r in rows)
+    # the macros are the same definition as normalizers.tracking: on the run's day, the table's columns
+    con = connect(folder)
+    try:
+        macros = dict(con.execute("select s, is_open(s) from (select unnest(?) as s)", [[*STATUS_VALUES, None]]).fetchall())
+        then = {t: (o, d, s) for t, o, d, s in con.execute(
+            "select task_id, open_then, overdue_then, status_then from tracking_on(?)", [ON]).fetchall()}
+        early = con.execute("select count(*) filter (where status_then is not null), count(*) filter (where open_then) "
+                            "from tracking_on(date '2025-05-09') where doc_number = '07/CT-TTg'").fetchall()[0]
+    finally:
+        con.close()
+    assert macros == {s: is_open(s) for s in [*STATUS_VALUES, None]}
+    assert then == {r["task_id"]: (r["is_open"], r["is_overdue"], r["latest_status"]) for r in cur["task_tracking"]}
+    assert early == (0, 112)  # the day before the report's as-of date, nothing was reported
     assert now["Bộ Kế hoạch và Đầu tư"] == "Bộ Tài chính" and now["Bộ Công an"] == "Bộ Công an"
     assert "Bộ Kế hoạch và Đầu tư" not in per_agency
     expected: dict[str, set] = {}
