@@ -338,3 +338,4 @@ def test_the_example_notebook_runs_on_the_curated_tables(sample):
     assert str(scope["tracking"]["deadline_due"].dtype).startswith("datetime64")
     assert scope["summary"]["tasks"] == 112 and scope["summary"]["open"] >= scope["summary"]["overdue"] > 0
     assert len(scope["per_agency"]) > 5 and len(scope["reported"]) >= 9
+    assert 100 <= len(scope["on_day"]) < 112 and scope["on_day"]["overdue_then"].any()
