@@ -35,6 +35,7 @@ DEADLINE_KINDS = ("date", "month", "quarter", "half_year", "year", "recurring", 
 STATUS_VALUES = ("completed", "completed_late", "in_progress", "not_completed", "overdue", "unknown")
 AGENCY_KINDS = ("ministry", "government_body", "locality", "local_committee", "local_unit", "group", "other")
 DATE_PRECISIONS = ("day", "month", "year")
+LINK_TYPES = ("cites", "same_task", "copy_of")
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class Table:
     description: str
     columns: tuple[Column, ...]
     key: tuple[str, ...] = field(default=())  # columns that identify a row (unique together)
+    # (column, table, column it refers to): a non-null value of the column is a key of that table
+    foreign_keys: tuple[tuple[str, str, str], ...] = field(default=())
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -128,10 +131,13 @@ DOCUMENTS = Table(
                "appendix: 'Số: 2775/SNV-CCHC; 10/11/2025; 10:59:46;'); the appendix then carries that document's "
                "number, date and issuer as its own doc_number, issued_date and issuer. Null when the number is blank "
                "there ('số      /TB-VPCP'): doc_type_code keeps the code, dated the month."),
-        Column("duplicate_of", STR, "doc_id of the primary copy when this document holds the same content as another one "
-               "(a scan and its text twin, two copies of a report; the primary is the one read from text rather than OCR, "
-               "then the first by source_file); null for a primary or a document without a twin. Exclude these rows "
-               "(and their tasks and statuses) to count each document once."),
+        Column("duplicate_of", STR, "doc_id of the primary copy when this document is another copy of the same document: "
+               "a scan and its text twin, two prints of one report. Same document means: what both say of number, "
+               "issuer, date, type and attachment agrees, and the text is near-identical (the smaller's word 3-grams "
+               "in the other, both ways, for whole copies; one way for a copy of some of the pages, with the same "
+               "type and title). Sharing tasks does not make two documents the same (see links.same_task). The "
+               "primary is the one read from text rather than OCR, then the first by source_file; null for a primary "
+               "or a document without a copy. Dropping these rows (and their tasks and statuses) loses nothing."),
         Column("n_text_pages", I32, "Pages whose text came from the PDF's text layer.", nullable=False, min_value=0),
         Column("n_ocr_pages", I32, "Pages whose text came from OCR (every page of an image file).", nullable=False, min_value=0),
         Column("signature_count", I32, "Digital signatures of the PDF (signature fields holding a signature, read with "
@@ -157,6 +163,7 @@ DOCUMENTS = Table(
                "the extractor code ('x…') and of the normalizer code ('n…'), e.g. '0.1.0+x1a2b3c4d5e6f.n0a1b2c3d4e5f'.", nullable=False),
     ),
     key=("doc_id",),
+    foreign_keys=(("duplicate_of", "documents", "doc_id"),),
 )
 
 PAGES = Table(
@@ -171,6 +178,7 @@ PAGES = Table(
         Column("error", STR, "Why the page failed; null otherwise."),
     ),
     key=("doc_id", "page"),
+    foreign_keys=(("doc_id", "documents", "doc_id"),),
 )
 
 CELLS = Table(
@@ -196,6 +204,7 @@ CELLS = Table(
         Column("bottom", F32, "Bottom edge of the cell on its first page.", nullable=False),
     ),
     key=("doc_id", "table_no", "row_no", "col_no"),
+    foreign_keys=(("doc_id", "documents", "doc_id"),),
 )
 
 TASKS = Table(
@@ -242,6 +251,7 @@ TASKS = Table(
         Column("extraction_method", STR, "'text' or 'ocr'.", nullable=False, allowed=("text", "ocr")),
     ),
     key=("task_id",),
+    foreign_keys=(("doc_id", "documents", "doc_id"),),
 )
 
 STATUSES = Table(
@@ -268,15 +278,22 @@ STATUSES = Table(
                "page where it starts."),
     ),
     key=("status_id",),
+    foreign_keys=(("task_id", "tasks", "task_id"), ("doc_id", "documents", "doc_id")),
 )
 
 LINKS = Table(
     "links",
-    "Links between documents and tasks: a citation of a document number ('cites'), or "
-    "the same task appearing in two documents ('same_task').",
+    "Links between documents and tasks: a citation of a document number ('cites'); a report's task "
+    "and the task it reports on ('same_task'); a task of a copy and the same task of the primary copy ('copy_of').",
     (
         Column("link_id", STR, "Stable id of the link.", nullable=False, unique=True),
-        Column("link_type", STR, "'cites' or 'same_task'.", nullable=False, allowed=("cites", "same_task")),
+        Column("link_type", STR, "'cites': the source prints the number of dst_doc_number. 'same_task': src_task_id, a "
+               "task of a document that reports on another one (it gives statuses or results, and cites it, or the "
+               "document it is attached to does: 'Căn cứ Chỉ thị số …'), is the task dst_task_id of that cited document; always from the "
+               "report to the document reported on, never between two documents neither of which cites the other "
+               "(the same text in another directive is another task). 'copy_of': src_task_id, a task of a "
+               "duplicate document (documents.duplicate_of), is the task dst_task_id of its primary copy.",
+               nullable=False, allowed=LINK_TYPES),
         Column("src_doc_id", STR, "Document the link starts from.", nullable=False),
         Column("src_task_id", STR, "Task the link starts from, if it was found in a task row."),
         Column("src_page", I32, "Page of the source text.", min_value=1),
@@ -288,12 +305,14 @@ LINKS = Table(
                "different, or Đ read as D): '1039/TTTr-CP' -> '1039/TTr-CP'; raw_text keeps what was read."),
         Column("dst_doc_id", STR, "doc_id of the cited document when it is in the corpus: the document printing that number, "
                "else an appendix attached to it ('Kèm theo …'); the primary copy when there are duplicates."),
-        Column("dst_task_id", STR, "Task linked to (same_task)."),
+        Column("dst_task_id", STR, "Task linked to (same_task: the task reported on; copy_of: the primary copy's task)."),
         Column("score", F32, "Confidence in [0, 1]. cites: 1 as printed on a text page; from OCR 0.9 when its codes are in "
                "the registries, 0.8 when repaired, 0.5 when its codes could not be checked. same_task: the name "
-               "match score (see normalizers/sametask.py)."),
+               "match score (see normalizers/sametask.py); copy_of: the same."),
     ),
     key=("link_id",),
+    foreign_keys=(("src_doc_id", "documents", "doc_id"), ("src_task_id", "tasks", "task_id"),
+                  ("dst_doc_id", "documents", "doc_id"), ("dst_task_id", "tasks", "task_id")),
 )
 
 AGENCIES = Table(
@@ -309,9 +328,69 @@ AGENCIES = Table(
         Column("parent", STR, "Canonical name of the body a unit belongs to (units of Bộ Công an, BHXH under Bộ Tài chính)."),
     ),
     key=("name",),
+    foreign_keys=(("successor", "agencies", "name"), ("parent", "agencies", "name")),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (DOCUMENTS, PAGES, CELLS, TASKS, STATUSES, LINKS, AGENCIES)}
+STATUS_ENTRY = pa.struct([
+    ("status_id", pa.string()), ("task_id", pa.string()), ("doc_id", pa.string()), ("doc_number", pa.string()),
+    ("status", pa.string()), ("as_of", pa.date32()),
+])
+
+TASK_TRACKING = Table(
+    "task_tracking",
+    "One row per task of an originating document (one that assigns tasks: a directive, plan, decision, notice, "
+    "resolution, …, or an appendix of one; not a report, an official letter or a submission; primary copies only, "
+    "and not the tasks by which a report reports on another document's), with every status later reported on it and whether it is open "
+    "and overdue on the date the run tracked on. Open means: not reported completed (`completed`, "
+    "`completed_late`); no status or `unknown` is open (normalizers/tracking.py).",
+    (
+        Column("task_id", STR, "The task (tasks.task_id).", nullable=False, unique=True),
+        Column("doc_id", STR, "The originating document (documents.doc_id).", nullable=False),
+        Column("doc_number", STR, "Its number, or for an appendix the number of the document it is attached to."),
+        Column("doc_type", STR, "Its type (documents.doc_type)."),
+        Column("source_file", STR, "Its path relative to the raw folder.", nullable=False),
+        Column("table_no", I32, "Logical table of the task in its document (tasks.table_no).", nullable=False, min_value=1),
+        Column("row_no", I32, "Row of the task in that table (tasks.row_no): rows are in document order.", nullable=False, min_value=1),
+        Column("part_no", STR, "Printed number of the task's part (tasks.part_no)."),
+        Column("section_no", STR, "Printed number of the task's section (tasks.section_no)."),
+        Column("item_no", STR, "Item number as printed (tasks.item_no)."),
+        Column("name", STR, "Task text (tasks.name).", nullable=False),
+        Column("lead_agencies", STR_LIST, "Canonical names of the lead agencies as assigned (tasks.lead_agencies)."),
+        Column("lead_agencies_now", STR_LIST, "The bodies that hold those duties now: each lead agency followed "
+               "through agencies.successor to the end (the 2025 mergers), each once, in order."),
+        Column("deadline_raw", STR, "Deadline cell as printed."),
+        Column("deadline_kind", STR, "Kind of deadline (tasks.deadline_kind).", nullable=False, allowed=DEADLINE_KINDS),
+        Column("deadline_due", DATE, "Last day of the deadline's period (tasks.deadline_due)."),
+        Column("deadline_open_ended", BOOL, "True for '… và những năm tiếp theo' and recurring deadlines.", nullable=False),
+        Column("statuses", pa.list_(STATUS_ENTRY), "Every status reported on the task, oldest first: its own and those "
+               "of the tasks of reports linked to it by same_task links (followed transitively), duplicates "
+               "left out; each with status_id, the reporting task_id, doc_id and doc_number, status and as_of."),
+        Column("n_statuses", I32, "Number of statuses.", nullable=False, min_value=0),
+        Column("latest_status", STR, "The latest status reported by tracked_on (the latest as_of not after it, then "
+               "the later-issued document); null when none was.", allowed=STATUS_VALUES),
+        Column("latest_as_of", DATE, "Date the latest status refers to (statuses.as_of)."),
+        Column("latest_result", STR, "Result text of the latest status (what the last report said)."),
+        Column("latest_status_id", STR, "statuses.status_id of the latest status."),
+        Column("latest_task_id", STR, "Task row the latest status was read from (this task or a report's task)."),
+        Column("latest_doc_id", STR, "Document the latest status came from."),
+        Column("latest_doc_number", STR, "Number of that document (or of the document it is attached to)."),
+        Column("latest_source_file", STR, "Path of that document relative to the raw folder."),
+        Column("is_open", BOOL, "Open: latest_status is not completed nor completed_late (no status and unknown are "
+               "open).", nullable=False),
+        Column("is_overdue", BOOL, "Open and deadline_due before tracked_on (not for open-ended deadlines), or open "
+               "and the latest status says overdue.", nullable=False),
+        Column("tracked_on", DATE, "The date is_open and is_overdue are computed for: the day of the run, or "
+               "NHIEMVU_TRACKED_ON (YYYY-MM-DD).", nullable=False),
+    ),
+    key=("task_id",),
+    foreign_keys=(("task_id", "tasks", "task_id"), ("doc_id", "documents", "doc_id"),
+                  ("latest_status_id", "statuses", "status_id"), ("latest_task_id", "tasks", "task_id"),
+                  ("latest_doc_id", "documents", "doc_id")),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (DOCUMENTS, PAGES, CELLS, TASKS, STATUSES, LINKS, AGENCIES, TASK_TRACKING)
+}
 
 
 # ---------------------------------------------------------------- arrow + checks
@@ -414,6 +493,74 @@ def check_table(table: Table, data: pa.Table) -> list[str]:
     return problems
 
 
+# ---------------------------------------------------------------- Frictionless data package
+
+
+def _frictionless_type(t: pa.DataType) -> str:
+    if pa.types.is_string(t):
+        return "string"
+    if pa.types.is_integer(t):
+        return "integer"
+    if pa.types.is_floating(t):
+        return "number"
+    if pa.types.is_boolean(t):
+        return "boolean"
+    if pa.types.is_date(t):
+        return "date"
+    if pa.types.is_list(t):
+        return "array"
+    if pa.types.is_struct(t):
+        return "object"
+    raise TypeError(f"no Table Schema type for {t}")
+
+
+def table_schema(table: Table) -> dict[str, Any]:
+    """The Frictionless Table Schema of a curated table: types, constraints (required, unique,
+    enum, minimum), primary key and foreign keys, all from the declaration."""
+    fields = []
+    for c in table.columns:
+        constraints: dict[str, Any] = {}
+        if not c.nullable:
+            constraints["required"] = True
+        if c.unique:
+            constraints["unique"] = True
+        if c.allowed is not None:
+            constraints["enum"] = list(c.allowed)
+        if c.min_value is not None:
+            constraints["minimum"] = c.min_value.isoformat() if isinstance(c.min_value, datetime.date) else c.min_value
+        field_ = {"name": c.name, "type": _frictionless_type(c.type), "description": c.description}
+        if constraints:
+            field_["constraints"] = constraints
+        fields.append(field_)
+    schema: dict[str, Any] = {"fields": fields, "missingValues": []}  # Parquet has nulls of its own; "" is a value
+    if table.key:
+        schema["primaryKey"] = list(table.key)
+    if table.foreign_keys:
+        schema["foreignKeys"] = [
+            {"fields": [col], "reference": {"resource": "" if ref == table.name else ref, "fields": [ref_col]}}
+            for col, ref, ref_col in table.foreign_keys
+        ]
+    return schema
+
+
+def datapackage_descriptor() -> dict[str, Any]:
+    """`curated/datapackage.json`: every curated table as a Tabular Data Resource (its Parquet
+    file, its Table Schema), derived from this module (no timestamps: same code, same bytes)."""
+    return {
+        "profile": "tabular-data-package",
+        "name": "nhiemvu-curated",
+        "title": "nhiemvu curated tables",
+        "description": "Tasks, statuses and links read from Vietnamese government PDFs; every column is "
+                       "described in docs/data-dictionary.md.",
+        "resources": [
+            {"name": t.name, "path": f"{t.name}.parquet", "format": "parquet",
+             "mediatype": "application/vnd.apache.parquet", "profile": "tabular-data-resource",
+             "description": t.description, "schema": table_schema(t)}
+            for t in TABLES.values()
+        ],
+    }
+
+
 # ---------------------------------------------------------------- documentation
 
 
@@ -435,6 +582,9 @@ def data_dictionary_markdown() -> str:
         out += [f"## `{t.name}`", "", t.description, ""]
         if t.key:
             out += [f"Key: {', '.join(f'`{k}`' for k in t.key)}.", ""]
+        if t.foreign_keys:
+            refs = ", ".join(f"`{c}` → `{ref}.{rc}`" for c, ref, rc in t.foreign_keys)
+            out += [f"References (a non-null value is a key there): {refs}.", ""]
         out += ["| column | type | null | description |", "| --- | --- | --- | --- |"]
         for c in t.columns:
             desc = c.description

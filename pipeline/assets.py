@@ -1,5 +1,5 @@
 """The assets: per PDF (partitioned by content hash) `pdf_document` -> `pdf_records`, then
-`curated`, which writes the seven curated tables at once.
+`curated`, which writes the eight curated tables at once.
 
 `pdf_document` runs `extractors.document.extract_document` (the very function the accuracy
 tests and benchmarks measure) in a child process per document, with a time and memory
@@ -30,7 +30,7 @@ from . import headstart
 from .isolation import Failure, run_isolated
 from .partitions import PDF_PARTITIONS
 from .parts import PARTS_FILE, curated_tables
-from .paths import stored
+from .paths import stored, tracked_on
 # Extraction stays importable here: extractions stored before it moved to reading.py name it
 # pipeline.assets.Extraction in their pickles
 from .reading import WARM_UP_MIN_DOCS, Extraction, progress_bar, read_document, reading_tasks, warm_up
@@ -161,7 +161,7 @@ def curated(context: AssetExecutionContext, folders: Folders):
     changed since the last run: the others' rows are kept from it."""
     manifest = folders.manifest()
     result = curated_tables(dict(manifest), stored(folders.state, pdf_records.key.to_python_identifier()),
-                            folders.state / PARTS_FILE, pipeline_version())
+                            folders.state / PARTS_FILE, pipeline_version(), tracked_on())
     context.log.info(f"curated tables: {result.made} of {len(manifest)} document(s) made again")
     written = write_curated(folders.curated, result.tables)
     digest = manifest_digest(manifest)

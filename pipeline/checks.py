@@ -3,7 +3,7 @@ cross-table facts analysts rely on: one `pages` row per page, few failed pages p
 document, agencies resolved.
 
 Each check is a plain function of the folders; all of them run in one step (a
-`multi_asset_check`): one step rather than eleven spares a run some sixty events of
+`multi_asset_check`): one step rather than a dozen spares a run some sixty events of
 bookkeeping, and the checks read the same small files."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetK
 from extractors.pdf import INTERNAL_ERROR
 from normalizers.agencies import resolve_agencies
 from normalizers.schema import TABLES, check_table
+from normalizers.tracking import is_open, is_overdue, originating_document
 
 from .resources import Folders
 
@@ -93,6 +94,34 @@ def agencies_resolved(folders: Folders) -> AssetCheckResult:
     )
 
 
+def tracking_is_consistent(folders: Folders) -> AssetCheckResult:
+    """Every task_tracking row says open and overdue as normalizers.tracking defines them (the one
+    meaning of open), on its tracked_on date, from its latest status, which is the last of its
+    statuses reported by that day; every task of a primary originating document that reports on no other task has its row."""
+    rows = _read(folders, "task_tracking").to_pylist()
+    docs = {d["doc_id"]: d for d in _read(folders, "documents").to_pylist()}
+    reporting = {l["src_task_id"] for l in _read(folders, "links", ["link_type", "src_task_id"]).to_pylist()
+                 if l["link_type"] == "same_task"}
+    bad = []
+    for r in rows:
+        if r["is_open"] != is_open(r["latest_status"]) or r["is_overdue"] != is_overdue(
+                r["latest_status"], r["deadline_due"], r["deadline_open_ended"], r["tracked_on"]):
+            bad.append(f"{r['task_id']}: is_open/is_overdue disagree with normalizers.tracking")
+        known = [x for x in r["statuses"] if x["as_of"] is None or x["as_of"] <= r["tracked_on"]]
+        last = known[-1]["status_id"] if known else None
+        if last != r["latest_status_id"] or len(r["statuses"]) != r["n_statuses"]:
+            bad.append(f"{r['task_id']}: the latest status is not the last of its statuses")
+    tracked = {r["task_id"] for r in rows}
+    missing = [t["task_id"] for t in _read(folders, "tasks", ["task_id", "doc_id"]).to_pylist()
+               if t["doc_id"] in docs and docs[t["doc_id"]]["duplicate_of"] is None
+               and originating_document(docs[t["doc_id"]]) and t["task_id"] not in reporting
+               and t["task_id"] not in tracked]
+    bad += [f"{t}: an originating task without its task_tracking row" for t in missing]
+    return AssetCheckResult(passed=not bad, metadata={
+        "problems": _listing(bad[:50]), "count": len(bad), "open": sum(r["is_open"] for r in rows),
+        "overdue": sum(r["is_overdue"] for r in rows), "tracked_on": str(rows[0]["tracked_on"]) if rows else "none"})
+
+
 def _spec(fn, asset: str, *deps: str) -> tuple[AssetCheckSpec, object]:
     return AssetCheckSpec(fn.__name__, asset=AssetKey(asset), additional_deps=[AssetKey(d) for d in deps],
                           description=(fn.__doc__ or "").strip()), fn
@@ -104,6 +133,7 @@ CHECK_FUNCTIONS = [
     _spec(few_failed_pages, "pages", "documents"),
     _spec(no_internal_errors, "pages", "documents"),
     _spec(agencies_resolved, "tasks"),
+    _spec(tracking_is_consistent, "task_tracking", "documents", "tasks", "links"),
 ]
 
 

@@ -17,6 +17,7 @@ so the two cannot differ (tests/integration/test_parts.py checks it, byte for by
 
 from __future__ import annotations
 
+import datetime
 import logging
 import pickle
 from dataclasses import dataclass, replace
@@ -39,7 +40,7 @@ from .versions import fingerprint
 log = logging.getLogger(__name__)
 
 PARTS_FILE = "curated-parts.pkl"
-FORMAT = 3
+FORMAT = 4
 
 
 @lru_cache(maxsize=None)
@@ -85,9 +86,11 @@ def _empty(name: str) -> pa.Table:
     return arrow_table(TABLES[name], [])
 
 
-def curated_tables(manifest: Mapping[str, str], records_dir: Path, parts_file: Path, version: str) -> Curated:
+def curated_tables(manifest: Mapping[str, str], records_dir: Path, parts_file: Path, version: str,
+                   tracked_on: datetime.date | None = None) -> Curated:
     """The curated tables of the documents of `manifest` ({doc_id: source_file}), whose records
-    are stored in `records_dir` (`<doc_id>.pkl`); keeps the parts in `parts_file` for the next run."""
+    are stored in `records_dir` (`<doc_id>.pkl`); keeps the parts in `parts_file` for the next run.
+    `tracked_on`: the date of the task tracking (default: today)."""
     kept = _load(parts_file)
     old_docs, old_tables, old_pairs = kept["docs"], kept["tables"], kept["pairs"]
     docs = document_order(manifest)
@@ -127,7 +130,7 @@ def curated_tables(manifest: Mapping[str, str], records_dir: Path, parts_file: P
     # documents whose part is kept keep their similar pairs among themselves
     pairs = similar_pairs(duplicate_candidates(summaries, manifest),
                           SimilarPairs(old_pairs.docs & reused, old_pairs.pairs))
-    corpus = corpus_rows(manifest, summaries, version, pairs)
+    corpus = corpus_rows(manifest, summaries, version, pairs, tracked_on=tracked_on)
     for name, rows in corpus.items():
         tables[name] = arrow_table(TABLES[name], rows)
     if made or index.keys() != old_docs.keys() or pairs != old_pairs:

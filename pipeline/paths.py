@@ -4,6 +4,7 @@ deciding whether Dagster is needed at all)."""
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -34,3 +35,19 @@ def executor_name() -> str:
     if name not in EXECUTORS:
         raise ValueError(f"NHIEMVU_EXECUTOR={name!r}: choose one of {EXECUTORS}")
     return name
+
+
+TRACKED_ON_ENV = "NHIEMVU_TRACKED_ON"
+
+
+def tracked_on() -> datetime.date:
+    """The date the task tracking says tasks are open or overdue on (`task_tracking.tracked_on`):
+    `NHIEMVU_TRACKED_ON` (YYYY-MM-DD), else the day of the run. It is part of the curated
+    tables' digest, so a run on a later day rebuilds them (from the kept parts: cheap)."""
+    value = os.environ.get(TRACKED_ON_ENV, "").strip()
+    if not value:
+        return datetime.date.today()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{TRACKED_ON_ENV}={value!r}: give a date as YYYY-MM-DD") from None

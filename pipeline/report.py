@@ -3,8 +3,8 @@
 It lists the documents (status, pages, method, errors, duplicates); per document its tasks
 with deadline, status and links, each with a link to the picture of its row (written beside
 the page by `trace`'s drawing code); the failed pages, the unmatched agency names and the
-failed checks; and, per agency (rolled up through the 2025 successors), the tasks overdue or
-not completed. No server, no script, no external resource: the page is HTML and CSS only.
+failed checks; and, per agency (rolled up through the 2025 successors), the open and overdue
+tasks of `task_tracking` (the one meaning of open: `normalizers.tracking.is_open`). No server, no script, no external resource: the page is HTML and CSS only.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from extractors.highlight import stack, traced_page
-from normalizers.agencies import registry, resolve_agencies
+from normalizers.agencies import resolve_agencies
+from normalizers.tracking import current_agency
 
 from .trace import source_path
 
-OPEN_STATUSES = ("not_completed", "overdue", "in_progress")
 CSS = """
 body{font-family:sans-serif;margin:1.5em;color:#222} table{border-collapse:collapse;margin:.5em 0 1.5em}
 td,th{border:1px solid #bbb;padding:3px 6px;vertical-align:top;font-size:13px} th{background:#eee}
@@ -31,12 +31,7 @@ td,th{border:1px solid #bbb;padding:3px 6px;vertical-align:top;font-size:13px} t
 
 def current_name(name: str) -> str:
     """The body that holds an agency's duties today (following the 2025 successors)."""
-    successors = {a.name: a.successor for a in registry() if a.successor}
-    seen = set()
-    while name in successors and name not in seen:
-        seen.add(name)
-        name = successors[name]
-    return name
+    return current_agency(name)
 
 
 def _read(curated: Path, name: str) -> list[dict]:
@@ -129,19 +124,22 @@ def build_report(curated: Path, raw: Path, out: Path, *, checks: list[dict] | No
                          _e(t["deadline_raw"]), _e(t["deadline_due"]), _e(s["status"] if s else ""), cited, where])
         parts.append(_table(["item", "section", "task", "lead", "deadline", "due", "status", "links", "row"], rows))
 
-    parts.append("<h2 id=agencies>Open tasks per agency</h2><p class=small>Not completed, overdue or in progress; "
-                 "agencies merged in 2025 are counted under their successor. Past due: the deadline is before today.</p>")
-    today = dt.date.today()
+    tracking = _read(curated, "task_tracking")
+    on = tracking[0]["tracked_on"] if tracking else dt.date.today()
+    parts.append("<h2 id=agencies>Open tasks per agency</h2><p class=small>Tasks of directives, plans, decisions and notices "
+                 "whose latest reported status is not completed (no status or unknown counts as open: "
+                 "normalizers/tracking.py); agencies merged in 2025 are counted under their successor. "
+                 f"Past due: open and the deadline is before {_e(on)}.</p>")
     per_agency: dict[str, list] = defaultdict(list)
-    for t in tasks:
-        s = statuses.get(t["task_id"])
-        if not s or s["status"] not in OPEN_STATUSES or by_doc[t["doc_id"]]["duplicate_of"]:
+    for r in tracking:
+        if not r["is_open"]:
             continue
-        for name in {current_name(a) for a in t["lead_agencies"] or ["(unresolved)"]}:
-            per_agency[name].append((t, s))
-    rows = [[_e(a), str(len(v)), str(sum(1 for t, s in v if t["deadline_due"] and t["deadline_due"] < today)),
-             ", ".join(sorted({_e(s["status"]) for _, s in v}))] for a, v in sorted(per_agency.items(), key=lambda kv: -len(kv[1]))]
-    parts.append(_table(["agency", "open tasks", "past due", "statuses"], rows))
+        for name in r["lead_agencies_now"] or ["(unresolved)"]:
+            per_agency[name].append(r)
+    rows = [[_e(a), str(len(v)), str(sum(1 for r in v if r["is_overdue"])),
+             ", ".join(sorted({_e(r["latest_status"] or "no status") for r in v}))]
+            for a, v in sorted(per_agency.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+    parts.append(_table(["agency", "open tasks", "past due", "latest statuses"], rows))
 
     parts.append("<h2 id=problems>Problems</h2><h3>Failed pages</h3>")
     parts.append(_table(["file", "page", "error"], [[_e(by_doc[p["doc_id"]]["source_file"]), _e(p["page"]), _e(p["error"])]

@@ -16,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from . import __version__
+from .paths import tracked_on
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_SUFFIXES = {".py", ".csv", ".json", ".yaml", ".txt"}
@@ -62,6 +63,7 @@ def pipeline_version() -> str:
 
 
 def manifest_digest(manifest: dict[str, str]) -> str:
-    """Identity of a raw folder's content and of the code that read it."""
-    payload = json.dumps([sorted(manifest.items()), pipeline_version()], ensure_ascii=False)
+    """Identity of a raw folder's content, of the code that read it and of the date the tasks
+    are tracked on (`paths.tracked_on`)."""
+    payload = json.dumps([sorted(manifest.items()), pipeline_version(), tracked_on().isoformat()], ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]

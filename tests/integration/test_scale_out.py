@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from normalizers.schema import TABLES
 from tests.conftest import RAW, ROOT
 
 DOCS = ["07_CT-TTg.pdf", "929_BCA-VPB.pdf", "71_NQ-CP_BCA.pdf", "552_TB-VPCP_PL2.pdf"]
@@ -53,7 +54,7 @@ def test_a_dask_cluster_of_two_workers_gives_the_same_curated_tables(tmp_path, m
         ran = client.run_on_scheduler(lambda dask_scheduler: sorted({str(k) for k in dask_scheduler.task_prefixes}))
     assert any("pdf_document" in k for k in ran) and any("curated" in k for k in ran), ran
     assert _digests(tmp_path / "dask") == _digests(tmp_path / "local")
-    assert len(_digests(tmp_path / "local")) == 7
+    assert len(_digests(tmp_path / "local")) == len(TABLES)
 
 
 def test_the_multiprocess_executor_reads_the_folders_of_the_command_line(tmp_path):
@@ -69,4 +70,4 @@ def test_the_multiprocess_executor_reads_the_folders_of_the_command_line(tmp_pat
     done = _run({**env, "DAGSTER_HOME": str(tmp_path / "state-mp"), "NHIEMVU_EXECUTOR": "multiprocess"}, raw, tmp_path / "mp")
     assert done.returncode == 0, done.stderr[-3000:]
     assert "documents  2: 2 ok" in done.stdout
-    assert _digests(tmp_path / "mp") == _digests(tmp_path / "local") and len(_digests(tmp_path / "mp")) == 7
+    assert _digests(tmp_path / "mp") == _digests(tmp_path / "local") and len(_digests(tmp_path / "mp")) == len(TABLES)
