@@ -507,6 +507,8 @@ def _frictionless_type(t: pa.DataType) -> str:
         return "boolean"
     if pa.types.is_date(t):
         return "date"
+    if pa.types.is_timestamp(t):
+        return "datetime"
     if pa.types.is_list(t):
         return "array"
     if pa.types.is_struct(t):
