@@ -117,3 +117,19 @@ def curated_checks(folders: Folders):
 
 
 CHECKS = [curated_checks]
+
+
+def evaluate(curated: Path) -> list[dict]:
+    """Every check of this module evaluated now on a curated folder, as `cli.last_checks` gives
+    the recorded ones (check, passed, severity, metadata as text): what `nhiemvu checks` prints
+    for a folder the last run did not write."""
+    folders = Folders(raw_dir=str(curated), curated_dir=str(curated), state_dir=str(curated))
+    out = []
+    for spec, check in CHECK_FUNCTIONS:
+        result = check(folders)
+        out.append({
+            "check": f"{spec.asset_key.to_user_string()}:{spec.name}", "passed": result.passed,
+            "severity": result.severity.value,
+            "metadata": {k: str(getattr(v, "value", v)) for k, v in result.metadata.items()},
+        })
+    return sorted(out, key=lambda c: c["check"])
