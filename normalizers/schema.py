@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
@@ -46,6 +47,24 @@ class Column:
     allowed: tuple[str, ...] | None = None  # enumerated values (strings)
     unique: bool = False
     min_value: Any = None  # inclusive lower bound, for numbers and dates
+    short: str | None = None  # a few words for narrow places (the Dagster UI's column schema); see `brief`
+
+    @property
+    def brief(self) -> str:
+        """The short description: `short` when declared, else the description's first sentence
+        (up to a period, a semicolon or a parenthesis). The long one stays in the data dictionary."""
+        if self.short:
+            return self.short
+        return re.split(r"(?<=[.;])\s|\s\(", self.description, maxsplit=1)[0].rstrip(".;:, ")
+
+    def rules(self) -> list[str]:
+        """The column's constraints other than null and unique, as short text."""
+        out = []
+        if self.allowed:
+            out.append("one of: " + ", ".join(self.allowed))
+        if self.min_value is not None:
+            out.append(f">= {self.min_value}")
+        return out
 
     def field(self) -> pa.Field:
         return pa.field(
@@ -97,11 +116,11 @@ DOCUMENTS = Table(
                "'Sé⁄22⁄2010/TT-UBDT' for a number written by hand); null when the header has none."),
         Column("doc_type_code", STR, "The code printed after the number (ký hiệu: type and issuer codes), e.g. 'QĐ-TTg', "
                "'TT-UBDT', 'BCA-VPB'; kept when the number itself is blank or unreadable."),
-        Column("doc_type", STR, "Document type: 'Chỉ thị', 'Công văn', 'Báo cáo', 'Thông báo', 'Kế hoạch', 'Quyết định', 'Nghị quyết', 'Phụ lục', …"),
+        Column("doc_type", STR, "Document type: 'Chỉ thị', 'Công văn', 'Báo cáo', 'Thông báo', 'Kế hoạch', 'Quyết định', 'Nghị quyết', 'Phụ lục', …", short="Document type, e.g. 'Chỉ thị', 'Báo cáo', 'Phụ lục'"),
         Column("issuer", STR, "Canonical name of the issuing body (see agencies)."),
         Column("issued_date", DATE, "Issue date printed in the place-and-date line of the header block, under the national "
                "motto ('Hà Nội, ngày 14 tháng 3 năm 2025'), never a date cited in the text; null when the day or the "
-               "month is blank or does not read as a number (written by hand on a scan): see issued_date_raw."),
+               "month is blank or does not read as a number (written by hand on a scan): see issued_date_raw.", short="Issue date printed in the header block"),
         Column("issued_date_raw", STR, "The place-and-date line of the header block as read (OCR text as it came, e.g. "
                "'Hà Nội, ngày/2 tháng 01 năm 2010'); null when the header has none."),
         Column("title", STR, "Title (or 'V/v' subject of a công văn, or the appendix heading)."),
@@ -109,13 +128,13 @@ DOCUMENTS = Table(
         Column("duplicate_of", STR, "doc_id of the primary copy when this document holds the same content as another one "
                "(a scan and its text twin, two copies of a report; the primary is the one read from text rather than OCR, "
                "then the first by source_file); null for a primary or a document without a twin. Exclude these rows "
-               "(and their tasks and statuses) to count each document once."),
+               "(and their tasks and statuses) to count each document once.", short="doc_id of the primary copy, for a copy (scan or duplicate)"),
         Column("n_text_pages", I32, "Pages whose text came from the PDF's text layer.", nullable=False, min_value=0),
         Column("n_ocr_pages", I32, "Pages whose text came from OCR.", nullable=False, min_value=0),
         Column("status", STR, "'ok', 'partial' (some pages failed) or 'failed' (nothing could be read).", nullable=False, allowed=("ok", "partial", "failed")),
         Column("error", STR, "Why the document failed or is partial; null when ok."),
         Column("pipeline_version", STR, "Version that produced this document's rows: the release, then the fingerprints of "
-               "the extractor code ('x…') and of the normalizer code ('n…'), e.g. '0.1.0+x1a2b3c4d5e6f.n0a1b2c3d4e5f'.", nullable=False),
+               "the extractor code ('x…') and of the normalizer code ('n…'), e.g. '0.1.0+x1a2b3c4d5e6f.n0a1b2c3d4e5f'.", nullable=False, short="Release and code fingerprints that produced the rows"),
     ),
     key=("doc_id",),
 )
@@ -145,7 +164,7 @@ CELLS = Table(
         Column("row_no", I32, "Row number within the logical table, 1-based (header rows included).", nullable=False, min_value=1),
         Column("col_no", I32, "Column number, 1-based.", nullable=False, min_value=1),
         Column("header", STR, "Header text of the cell's column."),
-        Column("text", STR, "Cell text: lines joined by one space, words cut by narrow columns rejoined, NFC.", nullable=False),
+        Column("text", STR, "Cell text: lines joined by one space, words cut by narrow columns rejoined, NFC.", nullable=False, short="Cell text, lines joined, NFC"),
         Column("row_kind", STR, "'header', 'section' (part/group heading) or 'data'.", nullable=False, allowed=("header", "section", "data")),
         Column("row_span", I32, "Logical rows the cell covers: more than 1 for a merged cell (a deadline printed once for "
                "several tasks); each task row it covers inherits its value.", nullable=False, min_value=1),
@@ -179,11 +198,11 @@ TASKS = Table(
                "levels of section rows inside the table; null when there is none."),
         Column("part_no", STR, "Printed number of the part, without its trailing punctuation ('1', 'II', 'A')."),
         Column("section", STR, "Section/group heading row above the task inside its part, as printed, label included "
-               "('II. Khẩn trương …', 'A Nhiệm vụ chung …', 'Nhiệm vụ giao Bộ trưởng Bộ Công an chỉ đạo')."),
+               "('II. Khẩn trương …', 'A Nhiệm vụ chung …', 'Nhiệm vụ giao Bộ trưởng Bộ Công an chỉ đạo').", short="Section/group heading above the task, as printed"),
         Column("section_no", STR, "Printed number of the section, without its trailing punctuation ('II', 'A'); null when unnumbered."),
         Column("item_no", STR, "Item number (STT/TT) as printed, spaces inside removed: '10', '(3)'."),
         Column("item_no_raw", STR, "The item number as OCR read it, before repair against the table's sequence "
-               "('l' -> '1', a digit lost or doubled); null for rows read from the text layer."),
+               "('l' -> '1', a digit lost or doubled); null for rows read from the text layer.", short="Item number as OCR read it, before repair"),
         Column("parent_item_no", STR, "Item number of the parent task for sub-items such as '(3)'."),
         Column("name", STR, "Task text (Tên nhiệm vụ / Nội dung); on OCR'd rows, mended to valid Vietnamese syllables "
                "(spaces inside words removed, wrong diacritics fixed; see name_raw).", nullable=False),
@@ -248,7 +267,7 @@ LINKS = Table(
                "not in the registry is repaired when exactly one type code is near it (one letter more, less or "
                "different, or Đ read as D): '1039/TTTr-CP' -> '1039/TTr-CP'; raw_text keeps what was read."),
         Column("dst_doc_id", STR, "doc_id of the cited document when it is in the corpus: the document printing that number, "
-               "else an appendix attached to it ('Kèm theo …'); the primary copy when there are duplicates."),
+               "else an appendix attached to it ('Kèm theo …'); the primary copy when there are duplicates.", short="doc_id of the cited document, when in the corpus"),
         Column("dst_task_id", STR, "Task linked to (same_task)."),
         Column("score", F32, "Confidence in [0, 1]. cites: 1 as printed on a text page; from OCR 0.9 when its codes are in "
                "the registries, 0.8 when repaired, 0.5 when its codes could not be checked. same_task: the name "

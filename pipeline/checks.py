@@ -81,6 +81,16 @@ def no_internal_errors(folders: Folders) -> AssetCheckResult:
     return AssetCheckResult(passed=not bad, metadata={"failures": _listing(sorted(bad)), "count": len(bad)})
 
 
+def every_document_read(folders: Folders) -> AssetCheckResult:
+    """Every document in the raw folder was read: those that failed (not a PDF, empty,
+    truncated, encrypted, over their limits) are listed with the reason (a warning: the run
+    goes on, and each failed document's `pdf_document` partition carries `failed: true`)."""
+    docs = _read(folders, "documents", ["source_file", "status", "error"]).to_pylist()
+    bad = sorted(f"{d['source_file']}: {d['error']}" for d in docs if d["status"] == "failed")
+    return AssetCheckResult(passed=not bad, severity=AssetCheckSeverity.WARN,
+                            metadata={"failed_documents": _listing(bad), "count": len(bad)})
+
+
 def agencies_resolved(folders: Folders) -> AssetCheckResult:
     """Every lead/coordinating agency cell is resolved; names that are not are listed."""
     tasks = _read(folders, "tasks", ["lead_agency_raw", "coordinating_agency_raw", "lead_agencies"]).to_pylist()
@@ -103,6 +113,7 @@ CHECK_FUNCTIONS = [
     _spec(one_row_per_page, "pages", "documents"),
     _spec(few_failed_pages, "pages", "documents"),
     _spec(no_internal_errors, "pages", "documents"),
+    _spec(every_document_read, "documents"),
     _spec(agencies_resolved, "tasks"),
 ]
 

@@ -385,6 +385,7 @@ def test_trace_pages_writes_what_show_wrote(workspace, tmp_path):
     task = next(t for t in _table(workspace, "tasks").to_pylist() if t["page_end"] > t["page_start"])
     trace(workspace["curated"], workspace["raw"], task["task_id"], out=tmp_path / "t.png", pages=tmp_path / "a")
     show(task["task_id"], workspace["raw"], workspace["curated"], tmp_path / "b")
-    a, b = sorted((tmp_path / "a").iterdir()), sorted((tmp_path / "b").iterdir())
-    assert [p.name for p in a] == [p.name for p in b] == [f"{task['task_id']}_p{s['page']}.png" for s in task["spans"]]
+    names = [f"{task['task_id']}_p{s['page']}.png" for s in task["spans"]]
+    a, b = [tmp_path / "a" / n for n in names], [tmp_path / "b" / n for n in names]
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == sorted(p.name for p in (tmp_path / "b").iterdir()) == sorted(names)
     assert all(x.read_bytes() == y.read_bytes() for x, y in zip(a, b))
