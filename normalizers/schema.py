@@ -38,6 +38,9 @@ AGENCY_KINDS = ("ministry", "government_body", "locality", "group", "other")
 DATE_PRECISIONS = ("day", "month", "year")
 
 
+BRIEF_LENGTH = 80  # characters of a column's short description (Column.brief)
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -52,10 +55,16 @@ class Column:
     @property
     def brief(self) -> str:
         """The short description: `short` when declared, else the description's first sentence
-        (up to a period, a semicolon or a parenthesis). The long one stays in the data dictionary."""
+        (up to a period or a semicolon; asides in parentheses left out and cut at a word when it is
+        longer than BRIEF_LENGTH). The long one stays in the data dictionary."""
         if self.short:
             return self.short
-        return re.split(r"(?<=[.;])\s|\s\(", self.description, maxsplit=1)[0].rstrip(".;:, ")
+        text = re.split(r"(?<!e\.g\.)(?<!i\.e\.)(?<=[.;])\s", self.description, maxsplit=1)[0].rstrip(".;:, ")
+        if len(text) > BRIEF_LENGTH:  # asides in parentheses left out, then cut at a word
+            text = re.sub(r"\s*\([^()]*\)", "", text)
+        if len(text) > BRIEF_LENGTH:
+            text = text[: BRIEF_LENGTH - 1].rsplit(" ", 1)[0].rstrip(".;:, ") + "…"
+        return text
 
     def rules(self) -> list[str]:
         """The column's constraints other than null and unique, as short text."""
@@ -107,13 +116,13 @@ DOCUMENTS = Table(
     "One row per PDF found in the raw folder, processed or failed.",
     (
         Column("doc_id", STR, DOC_ID.description, nullable=False, unique=True),
-        Column("source_file", STR, "Path of the PDF relative to the raw folder (POSIX separators), as NFC text: bytes of a name that are not UTF-8, and control characters, are shown as \\xNN.", nullable=False),
+        Column("source_file", STR, "Path of the PDF relative to the raw folder (POSIX separators), as NFC text: bytes of a name that are not UTF-8, and control characters, are shown as \\xNN.", nullable=False, short="Path of the PDF in the raw folder, NFC"),
         Column("n_pages", I32, "Number of pages of the PDF (0 if it could not be opened).", nullable=False, min_value=0),
         Column("doc_number", STR, "Normalized document number (số hiệu) printed after 'Số:' in the header block, e.g. "
                "'07/CT-TTg'; null when the number is blank or does not read as digits (written by hand on a scan): "
-               "never a guess, see doc_number_raw and doc_type_code."),
+               "never a guess, see doc_number_raw and doc_type_code.", short="Normalized document number, e.g. '07/CT-TTg'"),
         Column("doc_number_raw", STR, "The 'Số: …' segment of the header block as read (OCR text as it came, e.g. "
-               "'Sé⁄22⁄2010/TT-UBDT' for a number written by hand); null when the header has none."),
+               "'Sé⁄22⁄2010/TT-UBDT' for a number written by hand); null when the header has none.", short="The 'Số: …' segment of the header as read"),
         Column("doc_type_code", STR, "The code printed after the number (ký hiệu: type and issuer codes), e.g. 'QĐ-TTg', "
                "'TT-UBDT', 'BCA-VPB'; kept when the number itself is blank or unreadable."),
         Column("doc_type", STR, "Document type: 'Chỉ thị', 'Công văn', 'Báo cáo', 'Thông báo', 'Kế hoạch', 'Quyết định', 'Nghị quyết', 'Phụ lục', …", short="Document type, e.g. 'Chỉ thị', 'Báo cáo', 'Phụ lục'"),
@@ -188,7 +197,7 @@ TASKS = Table(
                "parent_item_no is '' for a top-level item, and item is item_no followed by '#k' for its k-th "
                "occurrence (k >= 2) under the same part, section and parent, or '#k' alone for the k-th task "
                "without an item number there. Row numbers play no part: re-stitching a table keeps the ids.",
-               nullable=False, unique=True),
+               nullable=False, unique=True, short="Stable id of the task (20 hex digits)"),
         DOC_ID,
         Column("source_file", STR, "Path of the PDF relative to the raw folder.", nullable=False),
         Column("table_no", I32, "Logical table number within the document (see cells).", nullable=False, min_value=1),
@@ -234,7 +243,7 @@ STATUSES = Table(
         Column("as_of", DATE, "Date the status refers to: the date in the result (or status) column's header ('Kết quả (đến "
                "ngày 10/5/2025)'), else the document's date (its issue date, or for an appendix the date of the "
                "'Kèm theo …' line); a month or a year gives its last day ('tháng 11 năm 2025' -> 2025-11-30). "
-               "Null only when the document prints no date."),
+               "Null only when the document prints no date.", short="Date the status refers to"),
         Column("as_of_precision", STR, "Precision of as_of as printed; null when as_of is null.", allowed=DATE_PRECISIONS),
         Column("status_raw", STR, "Status cell as printed (Tiến độ), null when inferred."),
         Column("status", STR, "Normalized status.", nullable=False, allowed=STATUS_VALUES),
@@ -261,7 +270,7 @@ LINKS = Table(
         Column("src_task_id", STR, "Task the link starts from, if it was found in a task row."),
         Column("src_page", I32, "Page of the source text.", min_value=1),
         Column("src_box", BOX, "Where the link is printed: the words of the cited number (prose), the table cell that "
-               "holds it, or the source task's row (same_task), on src_page."),
+               "holds it, or the source task's row (same_task), on src_page.", short="Where the link is printed (page and box)"),
         Column("raw_text", STR, "Text as printed that makes the link (the cited number, or the task name)."),
         Column("dst_doc_number", STR, "Normalized number of the cited document; a number read by OCR whose type code is "
                "not in the registry is repaired when exactly one type code is near it (one letter more, less or "
