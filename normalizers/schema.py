@@ -41,6 +41,22 @@ DATE_PRECISIONS = ("day", "month", "year")
 BRIEF_LENGTH = 80  # characters of a column's short description (Column.brief)
 
 
+def _first_sentence(text: str) -> str:
+    """Up to the first period or semicolon followed by a space outside parentheses and quotes
+    ('e.g.' and 'i.e.' do not end a sentence)."""
+    depth, quoted = 0, False
+    for i, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch == "'":
+            quoted = not quoted if (i == 0 or not text[i - 1].isalnum()) or quoted else quoted
+        elif ch in ".;" and depth == 0 and not quoted and text[i + 1: i + 2] == " " and not text[: i + 1].endswith(("e.g.", "i.e.")):
+            return text[: i + 1]
+    return text
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -59,7 +75,7 @@ class Column:
         longer than BRIEF_LENGTH). The long one stays in the data dictionary."""
         if self.short:
             return self.short
-        text = re.split(r"(?<!e\.g\.)(?<!i\.e\.)(?<=[.;])\s", self.description, maxsplit=1)[0].rstrip(".;:, ")
+        text = _first_sentence(self.description).rstrip(".;:, ")
         if len(text) > BRIEF_LENGTH:  # asides in parentheses left out, then cut at a word
             text = re.sub(r"\s*\([^()]*\)", "", text)
         if len(text) > BRIEF_LENGTH:

@@ -54,7 +54,7 @@ PREVIEW_COLUMNS = {
     "links": ("link_type", "raw_text", "dst_doc_number", "score"),
     "agencies": ("name", "kind", "successor"),
 }
-PREVIEW_TEXT = 120  # characters of a value shown in a preview
+PREVIEW_TEXT = 60  # characters of a value shown in a preview
 EXPECTED_FAILURES = ("DocumentError", "limit", "crash")
 
 

@@ -2,10 +2,10 @@
 
     nhiemvu run  [--raw DIR] [--curated DIR] [--force] [--workers N]   process new, changed or stale PDFs
     nhiemvu dev  [--port 3000]                                         the Dagster UI on 127.0.0.1
-    nhiemvu show TASK_ID [--out DIR]                                   PNG of each page of a task, its row boxed
-    nhiemvu checks                                                     the latest result of every check
-    nhiemvu trace ID | --doc NUMBER --item ITEM [--out FILE.png]       where a row was printed, as a picture
-    nhiemvu report [--out DIR]                                         one HTML page for auditors and analysts
+    nhiemvu checks [--curated DIR]                                     the result of every check of a folder
+    nhiemvu trace ID | --doc NUMBER --item ITEM [--section S]          where a value was printed, as a picture
+    nhiemvu report [--out DIR] [--as-of DATE]                          a report to work in (HTML, from disk)
+    nhiemvu show TASK_ID [--out DIR]                                   = trace TASK_ID --pages DIR (for scripts)
 
 `run` plans from the raw folder and the Dagster instance (`plan.py`): it registers one
 partition per file (sha256 of its bytes), reads the documents that are new or were read

@@ -76,6 +76,8 @@ class DocLabel:
 
 
 def doc_label(d: dict, by_doc: dict[str, dict]) -> DocLabel:
+    if d["status"] == "failed":
+        return DocLabel(None, "not read (see the error)", True)
     if d["doc_number"]:
         return DocLabel(d["doc_number"], d["doc_number"], False)
     kind = d["doc_type"] or "document"
@@ -87,8 +89,10 @@ def doc_label(d: dict, by_doc: dict[str, dict]) -> DocLabel:
 
 
 def _short_doc(d: dict, label: DocLabel) -> str:
-    """The document in a task row: its number, else its file name marked as unnumbered."""
-    return label.number or f"{d['source_file']} (no number)"
+    """The document in a task row: its number, else what it is attached to, else its file."""
+    if label.number:
+        return label.number
+    return f"appendix of {d['attached_to']}" if d["attached_to"] else d["source_file"]
 
 
 def _pictures(tasks: list[dict], raw: Path, out: Path) -> dict[tuple[str, int], dict]:
