@@ -199,3 +199,10 @@ def test_csv_export_holds_the_rows_shown(report, browser):
     for r in rows:
         assert r["task"] == tasks[r["task_id"]]["name"] and r["item"] == (tasks[r["task_id"]]["item_no"] or "")
     browser.evaluate("nhiemvu.reset()")
+
+
+def test_without_pictures_the_rows_name_their_page(report, tmp_path):
+    page = build_report(report["curated"], RAW, tmp_path / "bare", pictures=False, as_of=AS_OF)
+    html = page.read_text(encoding="utf-8")
+    assert not (tmp_path / "bare" / "pages").exists() and 'class="thumb"' not in html
+    assert html.count('<tr id="t-') == len(report["tasks"])
