@@ -462,9 +462,9 @@ def _local_copies(parser: argparse.ArgumentParser, args) -> None:
             setattr(args, name, local)
 
 
-class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+class _HelpFormatter(argparse.HelpFormatter):
     """Each option's default in its help, except where there is none to show (None, a flag's
-    False) or the help already says it; the description as written."""
+    False) or the help already says it; the description wrapped to the terminal."""
 
     def _get_help_string(self, action):
         text = action.help or ""
