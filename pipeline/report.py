@@ -138,7 +138,8 @@ def _task_rows(docs, tasks, statuses, links, labels, pictures, as_of) -> list[di
     def name_of(t: dict) -> str:
         d = by_doc[t["doc_id"]]
         sec = f" ({t['section_no']})" if t["section_no"] else ""
-        return f"{_short_doc(d, labels[d['doc_id']])} item {t['item_no'] or '-'}{sec}"
+        copy = " (copy)" if d["duplicate_of"] else ""
+        return f"{_short_doc(d, labels[d['doc_id']])} item {t['item_no'] or '-'}{sec}{copy}"
 
     rows = []
     for t in tasks:
