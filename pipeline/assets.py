@@ -58,8 +58,8 @@ PREVIEW_TEXT = 60  # characters of a value shown in a preview
 EXPECTED_FAILURES = ("DocumentError", "limit", "crash")
 
 
-def _extract_all(context: AssetExecutionContext, folders: Folders, keys: list[str]) -> tuple[dict[str, Extraction], int]:
-    """Each document's extraction, and how many of them the command line's head start read."""
+def _extract_all(context: AssetExecutionContext, folders: Folders, keys: list[str]) -> tuple[dict[str, Extraction], set[str]]:
+    """Each document's extraction, and those the command line's head start read."""
     manifest = folders.manifest()
     missing = [k for k in keys if k not in manifest]
     if missing:
@@ -91,7 +91,7 @@ def _extract_all(context: AssetExecutionContext, folders: Folders, keys: list[st
             bar.update()
     if bar is not None:
         bar.close()
-    return out, len(ahead)
+    return out, set(ahead)
 
 
 @asset(
@@ -103,9 +103,9 @@ def pdf_document(context: AssetExecutionContext, folders: Folders) -> dict[str, 
     keys = list(context.partition_keys)
     result, ahead = _extract_all(context, folders, keys)
     failed = sum(1 for e in result.values() if e.error)
-    context.log.info(f"{len(keys)} document(s) read, {failed} failed, {ahead} read ahead by the command line")
+    context.log.info(f"{len(keys)} document(s) read, {failed} failed, {len(ahead)} read ahead by the command line")
     manifest = folders.manifest()
-    _per_partition(context, {k: _extraction_metadata(manifest[k], result[k]) for k in keys})
+    _per_partition(context, {k: {**_extraction_metadata(manifest[k], result[k]), "read_ahead": k in ahead} for k in keys})
     return result
 
 
