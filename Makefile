@@ -7,7 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEB_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd ghostscript qpdf pngquant unpaper libreoffice-writer-nogui libreoffice-calc-nogui chromium
-export DAGSTER_HOME := $(CURDIR)/.dagster
+# the environment wins: `DAGSTER_HOME=/x make run` keeps its state in /x
+export DAGSTER_HOME ?= $(CURDIR)/.dagster
 export DAGSTER_TELEMETRY_ENABLED := false
 export OMP_THREAD_LIMIT := 1
 

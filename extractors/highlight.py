@@ -50,6 +50,7 @@ def _render(path: str, page: int, scale: float):
 
 TRACE_FILL = (255, 200, 0, 70)  # the row, translucent
 TRACE_OUTLINE = HIGHLIGHT  # each cell of the row
+FRAME_OUTLINE = (90, 90, 90, 255)  # the row around a traced cell
 LABEL_HEIGHT = 28  # pixels above each page crop for its label
 CONTEXT = 36.0  # points of the page kept around the row
 
@@ -60,21 +61,25 @@ def _union(boxes: Iterable[Box]) -> Box:
 
 
 def traced_page(pdf_path: str | Path, page: int, row: Box | None, cells: Iterable[Box], label: str, *,
-                scale: float = 2.0, context: float = CONTEXT):
+                scale: float = 2.0, context: float = CONTEXT, frame: Box | None = None):
     """One page cropped around a row (with `context` points around it, the page's full width):
-    the row filled translucent, each cell outlined, a label above. Returns (image, crop box in points)."""
+    the row filled translucent, each cell outlined, a label above; `frame` (the whole row when
+    one cell of it is traced) is kept in the crop and drawn with a thin grey line. Returns
+    (image, crop box in points)."""
     from PIL import Image, ImageDraw, ImageFont
 
     cells = list(cells)
     image = render_page(str(pdf_path), page, scale).convert("RGBA")
     width, height = image.size[0] / scale, image.size[1] / scale
-    marks = [b for b in ([row] if row else []) + cells]
+    marks = [b for b in ([row] if row else []) + ([frame] if frame else []) + cells]
     if not marks:
         raise ValueError(f"nothing to trace on page {page}")
     _, top, _, bottom = _union(marks)
     crop = (0.0, max(0.0, top - context), width, min(height, bottom + context))
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
+    if frame:
+        draw.rectangle([v * scale for v in frame], outline=FRAME_OUTLINE, width=1)
     if row:
         draw.rectangle([v * scale for v in row], fill=TRACE_FILL)
     for box in cells:

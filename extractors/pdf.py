@@ -111,7 +111,7 @@ def check_pdf_bytes(f: BinaryIO | str | Path) -> None:
     if b"%PDF-" not in f.read(HEAD_BYTES):
         raise DocumentError("not a PDF (nor an image file): the file does not start with a %PDF- header")
     if not _has_end_marker(f, size):
-        raise DocumentError("truncated PDF: no end-of-file marker (%%EOF) at the end of the file")
+        raise DocumentError("truncated PDF: no end-of-file marker at the end of the file")
     f.seek(0)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
@@ -38,6 +39,25 @@ DATE_PRECISIONS = ("day", "month", "year")
 LINK_TYPES = ("cites", "same_task", "copy_of")
 
 
+BRIEF_LENGTH = 80  # characters of a column's short description (Column.brief)
+
+
+def _first_sentence(text: str) -> str:
+    """Up to the first period or semicolon followed by a space outside parentheses and quotes
+    ('e.g.' and 'i.e.' do not end a sentence)."""
+    depth, quoted = 0, False
+    for i, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch == "'":
+            quoted = not quoted if (i == 0 or not text[i - 1].isalnum()) or quoted else quoted
+        elif ch in ".;" and depth == 0 and not quoted and text[i + 1: i + 2] == " " and not text[: i + 1].endswith(("e.g.", "i.e.")):
+            return text[: i + 1]
+    return text
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -47,6 +67,30 @@ class Column:
     allowed: tuple[str, ...] | None = None  # enumerated values (strings)
     unique: bool = False
     min_value: Any = None  # inclusive lower bound, for numbers and dates
+    short: str | None = None  # a few words for narrow places (the Dagster UI's column schema); see `brief`
+
+    @property
+    def brief(self) -> str:
+        """The short description: `short` when declared, else the description's first sentence
+        (up to a period or a semicolon; asides in parentheses left out and cut at a word when it is
+        longer than BRIEF_LENGTH). The long one stays in the data dictionary."""
+        if self.short:
+            return self.short
+        text = _first_sentence(self.description).rstrip(".;:, ")
+        if len(text) > BRIEF_LENGTH:  # asides in parentheses left out, then cut at a word
+            text = re.sub(r"\s*\([^()]*\)", "", text)
+        if len(text) > BRIEF_LENGTH:
+            text = text[: BRIEF_LENGTH - 1].rsplit(" ", 1)[0].rstrip(".;:, ") + "…"
+        return text
+
+    def rules(self) -> list[str]:
+        """The column's constraints other than null and unique, as short text."""
+        out = []
+        if self.allowed:
+            out.append("one of: " + ", ".join(self.allowed))
+        if self.min_value is not None:
+            out.append(f">= {self.min_value}")
+        return out
 
     def field(self) -> pa.Field:
         return pa.field(
@@ -101,7 +145,7 @@ DOCUMENTS = Table(
                "('Số: 1 5 6 /TTr-SNV') are read. An appendix carries the number of the document it is attached to "
                "(see attached_to)."),
         Column("doc_number_raw", STR, "The 'Số: …' segment of the header block as read (OCR text as it came, e.g. "
-               "'Sé⁄22⁄2010/TT-UBDT' for a number written by hand); null when the header has none."),
+               "'Sé⁄22⁄2010/TT-UBDT' for a number written by hand); null when the header has none.", short="The 'Số: …' segment of the header as read"),
         Column("doc_type_code", STR, "The code printed after the number (ký hiệu: type and issuer codes), e.g. 'QĐ-TTg', "
                "'TT-UBDT', 'BCA-VPB'; kept when the number itself is blank or unreadable."),
         Column("doc_type", STR, "Document type: 'Chỉ thị', 'Công văn', 'Báo cáo', 'Thông báo', 'Kế hoạch', 'Quyết định', 'Nghị quyết', 'Phụ lục', …"),
@@ -115,7 +159,7 @@ DOCUMENTS = Table(
                "issuer block ('UBND TỈNH LÂM ĐỒNG' over 'SỞ NỘI VỤ'), else the issuer's parent in the agency registry."),
         Column("issued_date", DATE, "Issue date printed in the place-and-date line of the header block, under the national "
                "motto ('Hà Nội, ngày 14 tháng 3 năm 2025'), never a date cited in the text; null when the day or the "
-               "month is blank or does not read as a number (written by hand on a scan): see issued_date_raw."),
+               "month is blank or does not read as a number (written by hand on a scan): see issued_date_raw.", short="Issue date printed in the header block"),
         Column("issued_date_raw", STR, "The place-and-date line of the header block as read (OCR text as it came, e.g. "
                "'Hà Nội, ngày/2 tháng 01 năm 2010'); null when the header has none."),
         Column("dated", DATE, "The date the document bears at the precision printed: issued_date, else the last day of the "
@@ -160,7 +204,7 @@ DOCUMENTS = Table(
         Column("status", STR, "'ok', 'partial' (some pages failed) or 'failed' (nothing could be read).", nullable=False, allowed=("ok", "partial", "failed")),
         Column("error", STR, "Why the document failed or is partial; null when ok."),
         Column("pipeline_version", STR, "Version that produced this document's rows: the release, then the fingerprints of "
-               "the extractor code ('x…') and of the normalizer code ('n…'), e.g. '0.1.0+x1a2b3c4d5e6f.n0a1b2c3d4e5f'.", nullable=False),
+               "the extractor code ('x…') and of the normalizer code ('n…'), e.g. '0.1.0+x1a2b3c4d5e6f.n0a1b2c3d4e5f'.", nullable=False, short="Release and code fingerprints that produced the rows"),
     ),
     key=("doc_id",),
     foreign_keys=(("duplicate_of", "documents", "doc_id"),),
@@ -192,7 +236,7 @@ CELLS = Table(
         Column("row_no", I32, "Row number within the logical table, 1-based (header rows included).", nullable=False, min_value=1),
         Column("col_no", I32, "Column number, 1-based.", nullable=False, min_value=1),
         Column("header", STR, "Header text of the cell's column."),
-        Column("text", STR, "Cell text: lines joined by one space, words cut by narrow columns rejoined, NFC.", nullable=False),
+        Column("text", STR, "Cell text: lines joined by one space, words cut by narrow columns rejoined, NFC.", nullable=False, short="Cell text, lines joined, NFC"),
         Column("row_kind", STR, "'header', 'section' (part/group heading) or 'data'.", nullable=False, allowed=("header", "section", "data")),
         Column("row_span", I32, "Logical rows the cell covers: more than 1 for a merged cell (a deadline printed once for "
                "several tasks); each task row it covers inherits its value.", nullable=False, min_value=1),
@@ -217,7 +261,7 @@ TASKS = Table(
                "parent_item_no is '' for a top-level item, and item is item_no followed by '#k' for its k-th "
                "occurrence (k >= 2) under the same part, section and parent, or '#k' alone for the k-th task "
                "without an item number there. Row numbers play no part: re-stitching a table keeps the ids.",
-               nullable=False, unique=True),
+               nullable=False, unique=True, short="Stable id of the task (20 hex digits)"),
         DOC_ID,
         Column("source_file", STR, "Path of the file (PDF or image) relative to the raw folder.", nullable=False),
         Column("table_no", I32, "Logical table number within the document (see cells).", nullable=False, min_value=1),
@@ -227,11 +271,11 @@ TASKS = Table(
                "levels of section rows inside the table; null when there is none."),
         Column("part_no", STR, "Printed number of the part, without its trailing punctuation ('1', 'II', 'A')."),
         Column("section", STR, "Section/group heading row above the task inside its part, as printed, label included "
-               "('II. Khẩn trương …', 'A Nhiệm vụ chung …', 'Nhiệm vụ giao Bộ trưởng Bộ Công an chỉ đạo')."),
+               "('II. Khẩn trương …', 'A Nhiệm vụ chung …', 'Nhiệm vụ giao Bộ trưởng Bộ Công an chỉ đạo').", short="Section/group heading above the task, as printed"),
         Column("section_no", STR, "Printed number of the section, without its trailing punctuation ('II', 'A'); null when unnumbered."),
         Column("item_no", STR, "Item number (STT/TT) as printed, spaces inside removed: '10', '(3)'."),
         Column("item_no_raw", STR, "The item number as OCR read it, before repair against the table's sequence "
-               "('l' -> '1', a digit lost or doubled); null for rows read from the text layer."),
+               "('l' -> '1', a digit lost or doubled); null for rows read from the text layer.", short="Item number as OCR read it, before repair"),
         Column("parent_item_no", STR, "Item number of the parent task for sub-items such as '(3)'."),
         Column("name", STR, "Task text (Tên nhiệm vụ / Nội dung); on OCR'd rows, mended to valid Vietnamese syllables "
                "(spaces inside words removed, wrong diacritics fixed; see name_raw).", nullable=False),
@@ -264,7 +308,7 @@ STATUSES = Table(
         Column("as_of", DATE, "Date the status refers to: the date in the result (or status) column's header ('Kết quả (đến "
                "ngày 10/5/2025)'), else the document's date (its issue date, or for an appendix the date of the "
                "'Kèm theo …' line); a month or a year gives its last day ('tháng 11 năm 2025' -> 2025-11-30). "
-               "Null only when the document prints no date."),
+               "Null only when the document prints no date.", short="Date the status refers to"),
         Column("as_of_precision", STR, "Precision of as_of as printed; null when as_of is null.", allowed=DATE_PRECISIONS),
         Column("status_raw", STR, "Status cell as printed (Tiến độ), null when inferred."),
         Column("status", STR, "Normalized status.", nullable=False, allowed=STATUS_VALUES),
@@ -298,7 +342,7 @@ LINKS = Table(
         Column("src_task_id", STR, "Task the link starts from, if it was found in a task row."),
         Column("src_page", I32, "Page of the source text.", min_value=1),
         Column("src_box", BOX, "Where the link is printed: the words of the cited number (prose), the table cell that "
-               "holds it, or the source task's row (same_task), on src_page."),
+               "holds it, or the source task's row (same_task), on src_page.", short="Where the link is printed (page and box)"),
         Column("raw_text", STR, "Text as printed that makes the link (the cited number, or the task name)."),
         Column("dst_doc_number", STR, "Normalized number of the cited document; a number read by OCR whose type code is "
                "not in the registry is repaired when exactly one type code is near it (one letter more, less or "

@@ -58,3 +58,13 @@ def unchanged(state: Path, digest: str, curated: Path) -> list[tuple[str, bool, 
     if record.get("digest") != digest or record.get("curated") != str(curated) or record.get("files") != _files(curated):
         return None
     return [(name, bool(ok), severity) for name, ok, severity in record["checks"]]
+
+
+def wrote(state: Path, curated: Path) -> bool:
+    """Whether the last run recorded in `state` wrote the curated folder `curated` and its
+    files are still the ones it wrote (so the check results it recorded are this folder's)."""
+    try:
+        record = json.loads((state / FILE).read_text())
+    except (FileNotFoundError, ValueError):
+        return False
+    return record.get("curated") == str(curated) and record.get("files") == _files(curated)

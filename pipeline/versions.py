@@ -57,6 +57,20 @@ def records_version() -> str:
     return fingerprint("extractors", "normalizers")
 
 
+CURATED_FILES = ("pipeline/parts.py", "pipeline/store.py")
+
+
+@lru_cache(maxsize=None)
+def curated_version() -> str:
+    """Version of the curated tables: the rows (records_version) and the code that puts every
+    document's rows together and writes the tables (normalizers.corpus is in records_version)."""
+    h = hashlib.sha256(records_version().encode())
+    for name in CURATED_FILES:
+        h.update(name.encode())
+        h.update((ROOT / name).read_bytes())
+    return h.hexdigest()[:12]
+
+
 def pipeline_version() -> str:
     """What goes into every row: the release, and the fingerprints of both steps."""
     return f"{__version__}+x{extract_version()}.n{records_version()}"
