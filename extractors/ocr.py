@@ -56,9 +56,10 @@ def ocr_page(path: str, page_no: int) -> tuple[int, dict | None, str | None, boo
     """(page, result, error, read by Tesseract?) for one page; the cache is used both ways."""
     from .ocr_cells import SETTINGS, ocr_page_image
 
+    engine = ocr_cache.engine()  # raises EnvironmentFailure, for the run, when a model is missing
     try:
         pixels = render_page(path, page_no, SETTINGS.dpi)
-        key = ocr_cache.page_key(pixels.tobytes(), pixels.shape, SETTINGS)
+        key = ocr_cache.page_key(pixels.tobytes(), pixels.shape, SETTINGS, engine)
         found = ocr_cache.get(key)
         if found is not None:
             return page_no, found, None, False
@@ -73,6 +74,7 @@ def ocr_page(path: str, page_no: int) -> tuple[int, dict | None, str | None, boo
 def ocr_scanned_pages(path: str | Path, pages: Sequence[int], *, workers: int | None = None) -> dict[int, dict | str]:
     """{page: OCR result (`ocr_cells.ocr_page_image`) or an error message} for `pages`."""
     path = str(path)
+    ocr_cache.engine()  # once, before the workers are forked (they inherit it); a missing model stops here
     workers = max(1, min(workers or MAX_WORKERS, len(pages)))
     if workers == 1:
         done = [ocr_page(path, n) for n in pages]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Mapping
 
 from extractors.document import ExtractedDocument, extract_document
+from extractors.pdf import as_document_error
 from normalizers.records import DocRecords, document_records
 
 from .versions import records_version
@@ -47,8 +48,16 @@ class Extraction:
 
 
 def read_document(doc_id: str, path: str, workers: int) -> Extraction:
-    """Read one PDF and build its rows (in the child process that `run_isolated` starts)."""
-    document = extract_document(path, workers=workers)
+    """Read one PDF and build its rows (in the child process that `run_isolated` starts).
+    A failure the document causes (a library choking on its bytes, its nesting) is raised as
+    a `DocumentError`; our own bugs and the machine's failures (`EnvironmentFailure`) as they are."""
+    try:
+        document = extract_document(path, workers=workers)
+    except Exception as e:
+        problem = as_document_error(e)
+        if problem is e:
+            raise
+        raise problem from e
     payload = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         records = document_records(doc_id, document)
