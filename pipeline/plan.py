@@ -5,7 +5,8 @@ Shared by `nhiemvu run` and the raw-folder sensor, so both take the same decisio
 - an extraction is stale when its document has never been read or was read by another
   extractor version; records are stale likewise, or when their extraction is redone;
 - the curated tables are stale when the folder or the code changed since they were
-  written (the digest of the manifest and the versions is kept in their metadata).
+  written (the digest of the manifest and the versions is kept in their metadata), or when
+  a curated file is not the one written (its sha256, kept in its metadata too).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from normalizers.schema import TABLES
 from .assets import pdf_document, pdf_records
 from .files import atomic_write_bytes
 from .paths import stored_keys
+from .store import file_digest
 from .versions import manifest_digest
 from .partitions import PDF_PARTITIONS, contiguous_ranges
 
@@ -146,6 +148,18 @@ def curated_digest(instance: DagsterInstance) -> str | None:
     return getattr(value, "value", value)
 
 
+def curated_intact(instance: DagsterInstance, curated: Path) -> bool:
+    """Whether every curated file is the very file the last run wrote (its sha256, kept in the
+    table's materialization): one missing, cut short, replaced or changed in place (even with
+    its size and time put back) makes the tables again."""
+    for name in TABLES:
+        event = instance.get_latest_materialization_event(AssetKey(name))
+        written = event.asset_materialization.metadata.get("sha256") if event and event.asset_materialization else None
+        if written is None or getattr(written, "value", written) != file_digest(curated / f"{name}.parquet"):
+            return False
+    return True
+
+
 def make_plan(
     instance: DagsterInstance, manifest: Mapping[str, str], curated: Path, *, force: bool = False, dry_run: bool = False,
     stored: Path | None = None,
@@ -159,6 +173,5 @@ def make_plan(
     records = set(order) if force else (
         extract | stale(instance, pdf_records, order, cache) | not_stored(stored, pdf_records, order))
     digest = manifest_digest(dict(manifest))
-    files_there = all((curated / f"{name}.parquet").exists() for name in TABLES)
-    curated_stale = bool(records) or not files_there or curated_digest(instance) != digest
+    curated_stale = bool(records) or curated_digest(instance) != digest or not curated_intact(instance, curated)
     return Plan(order, extract, records, curated_stale, digest)
