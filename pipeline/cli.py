@@ -85,7 +85,7 @@ def run(
             log.warning("an interrupted replacement of %s was %s", curated, done)
         for stale in clean_stale_temp():
             log.info("removed %s, left by a run that was killed", stale)
-        manifest = scan(raw, state / "manifest-cache.json")
+        manifest = scan(raw, state / "manifest-cache.json", state=state, curated=curated)
         for entry in manifest.skipped:
             log.warning("skipped %s: %s", entry.path, entry.reason)
         digest = manifest_digest(dict(manifest))

@@ -89,17 +89,18 @@ _NO_MEMORY = ("failed to map segment", "cannot allocate memory", "out of memory"
 
 
 def out_of_memory(error: BaseException) -> str | None:
-    """The failure in `error` or its causes that says memory could not be had, in one line
-    (None when there is none)."""
+    """The first failure among `error` and its causes that says memory could not be had, in
+    one line (None when there is none)."""
     seen = set()
+    found = None
     while error is not None and id(error) not in seen:
         seen.add(id(error))
         text = str(error)
         if isinstance(error, MemoryError) or (isinstance(error, OSError) and error.errno == errno.ENOMEM) \
                 or any(s in text.lower() for s in _NO_MEMORY):
-            return f"{type(error).__name__}: {(text.splitlines() or [''])[0][:200]}"
+            found = f"{type(error).__name__}: {(text.splitlines() or [''])[0][:200]}"
         error = error.__cause__ or error.__context__
-    return None
+    return found
 
 
 def _send(conn: Connection, outcome: Any, memory_mb: int) -> None:

@@ -123,7 +123,7 @@ class Folders(ConfigurableResource):
 
     def manifest(self) -> Manifest:
         """{doc_id: source_file} of the raw folder now, with the real paths and the entries skipped."""
-        return scan(self.raw, self.state / "manifest-cache.json")
+        return scan(self.raw, self.state / "manifest-cache.json", state=self.state, curated=self.curated)
 
     def path_of(self, doc_id: str, manifest: Manifest | None = None) -> Path:
         """The file to open for a document (its real name, which source_file may only show)."""

@@ -33,3 +33,33 @@ def test_a_library_choking_on_a_damaged_file_is_not_ours():
 @pytest.mark.parametrize("error", [DocumentError("corrupt PDF"), PageError("does not inflate"), MemoryError()])
 def test_errors_raised_on_purpose_to_describe_a_file_are_not_ours(error):
     assert not is_our_bug(_raised(lambda: (_ for _ in ()).throw(error)))
+
+
+def test_a_library_error_wrapped_by_pdfplumber_is_judged_by_what_it_wraps():
+    """Issue 20: pdfminer's errors re-raised as PdfminerException from our page code were called
+    internal errors, and failed every later run."""
+    import io
+
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    def wrapped():
+        try:
+            PSBaseParser(io.BytesIO(b"")).nexttoken()
+        except Exception as e:
+            raise PdfminerException(e)  # as extractors/pdfpage.py does
+
+    e = _raised(wrapped)
+    assert not is_our_bug(e) and error_text(e).startswith("PSEOF")
+
+
+def test_too_deep_a_recursion_is_the_file_s_nesting():
+    from extractors.pdf import as_document_error
+
+    def deep(n):
+        return deep(n + 1)
+
+    e = _raised(lambda: deep(0))
+    assert isinstance(e, RecursionError) and not is_our_bug(e)
+    assert isinstance(as_document_error(e), DocumentError) and "too deeply nested" in str(as_document_error(e))
+    bug = _raised(lambda: build_fragments(1, None, []))
+    assert as_document_error(bug) is bug  # our bug stays ours
