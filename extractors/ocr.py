@@ -28,6 +28,7 @@ MAX_WORKERS = 2
 STATS: Counter = Counter()  # "ocr": pages read by Tesseract, "cached": pages found in the cache
 
 _reader = None  # one Tesseract engine per process, loaded on first use
+OCR_FAILED = "OCR failed"  # how the error of a page whose OCR failed begins
 
 
 def _get_reader():
@@ -68,7 +69,7 @@ def ocr_page(path: str, page_no: int) -> tuple[int, dict | None, str | None, boo
         return page_no, result, None, True
     except Exception as e:  # a page that cannot be read must not stop the others
         log.debug("OCR of page %d of %s failed", page_no, path, exc_info=True)
-        return page_no, None, f"OCR failed: {type(e).__name__}: {e}", False
+        return page_no, None, f"{OCR_FAILED}: {type(e).__name__}: {e}", False
 
 
 def ocr_scanned_pages(path: str | Path, pages: Sequence[int], *, workers: int | None = None) -> dict[int, dict | str]:

@@ -10,12 +10,14 @@ for one partition as for many. The curated tables are written by `store.py`.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Mapping
 
 from dagster import ConfigurableIOManager, InputContext, OutputContext
 
 from . import sealed
+from .files import atomic_write_bytes
 from .store import STAGING, recover_curated, write_all, write_curated  # noqa: F401 - re-exported
 
 
@@ -33,6 +35,14 @@ class DocStateIOManager(ConfigurableIOManager):
         if not isinstance(obj, Mapping) or set(obj) != expected:
             raise TypeError(f"{asset}: expected a dict with one value per partition {sorted(expected)[:3]}…")
         write_all({self._path(asset, doc_id): sealed.dumps(self.state, value) for doc_id, value in obj.items()})
+        stamps = read_stamps(Path(self.base_dir), asset) or {}
+        for doc_id, value in obj.items():
+            stamp = getattr(value, STAMP, "")
+            if stamp:
+                stamps[doc_id] = stamp
+            else:
+                stamps.pop(doc_id, None)
+        atomic_write_bytes(stamps_file(Path(self.base_dir), asset), json.dumps(stamps, sort_keys=True).encode())
 
     def load_input(self, context: InputContext) -> dict[str, Any]:
         asset = context.asset_key.to_python_identifier()
@@ -56,6 +66,29 @@ class DocStateIOManager(ConfigurableIOManager):
                 path.unlink(missing_ok=True)
                 removed += 1
         return removed
+
+
+# A stored value may carry the version of a part of its making that concerns some documents
+# only (`reading.Extraction.ocr_version`: the OCR of scanned pages). The store keeps them in
+# `<store>/<asset>.stamps.json`, {doc_id: stamp} of the values that have one, written after the
+# values, so that a plan reads them without unpickling any value.
+STAMP = "ocr_version"
+
+
+def stamps_file(store: Path, asset: str) -> Path:
+    return Path(store) / f"{asset}.stamps.json"
+
+
+def read_stamps(store: Path, asset: str) -> dict[str, str] | None:
+    """{doc_id: stamp} of an asset's stored values; None when the index is missing or damaged
+    (then no stored value can be vouched for)."""
+    try:
+        stamps = json.loads(stamps_file(store, asset).read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stamps, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in stamps.items()):
+        return None
+    return stamps
 
 
 class StoredValueDamaged(sealed.Damaged):

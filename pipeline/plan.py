@@ -3,7 +3,8 @@
 Shared by `nhiemvu run` and the raw-folder sensor, so both take the same decisions:
 - partitions follow the raw folder (new files added in sorted order, removed ones deleted);
 - an extraction is stale when its document has never been read or was read by another
-  extractor version; records are stale likewise, or when their extraction is redone;
+  extractor version, or when its scanned pages were read by another OCR version (code,
+  settings, libraries, Tesseract and its models); records are stale likewise, or when their extraction is redone;
 - the curated tables are stale when the folder or the code changed since they were
   written (the digest of the manifest and the versions is kept in their metadata), or when
   a curated file is not the one written (its sha256, kept in its metadata too).
@@ -24,7 +25,8 @@ from .assets import pdf_document, pdf_records
 from .files import atomic_write_bytes
 from .paths import stored_keys
 from .store import file_digest
-from .versions import manifest_digest
+from .io import read_stamps
+from .versions import manifest_digest, ocr_version
 from .partitions import PDF_PARTITIONS, contiguous_ranges
 
 CODE_VERSION_TAG = "dagster/code_version"
@@ -120,6 +122,17 @@ def not_stored(stored: Path | None, asset, keys: list[str]) -> set[str]:
     return {k for k in keys if k not in have}
 
 
+def ocr_stale(stored: Path | None, keys: list[str], current: str) -> set[str]:
+    """Keys whose stored extraction went through an OCR of another version (`versions.ocr_version`:
+    code, settings, libraries, engine); all of them when the store cannot say which did."""
+    if stored is None:
+        return set()
+    stamps = read_stamps(stored, pdf_document.key.to_python_identifier())
+    if stamps is None:
+        return set(keys)
+    return {k for k in keys if k in stamps and stamps[k] != current}
+
+
 @dataclass(frozen=True)
 class Plan:
     order: list[str]  # partitions in order
@@ -169,7 +182,8 @@ def make_plan(
     beside it (`<state>/code-versions.json`)."""
     order = sync_partitions(instance, manifest, dry_run=dry_run)
     cache = None if stored is None else stored.parent / CODE_VERSIONS_FILE
-    extract = set(order) if force else stale(instance, pdf_document, order, cache) | not_stored(stored, pdf_document, order)
+    extract = set(order) if force else (stale(instance, pdf_document, order, cache) | not_stored(stored, pdf_document, order)
+                                        | ocr_stale(stored, order, ocr_version()))
     records = set(order) if force else (
         extract | stale(instance, pdf_records, order, cache) | not_stored(stored, pdf_records, order))
     digest = manifest_digest(dict(manifest))
