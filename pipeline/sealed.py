@@ -31,7 +31,7 @@ MAGIC = b"NHVSEAL1"
 KEY_BYTES = 32
 HEADER = len(MAGIC) + 8 + hashlib.sha256().digest_size
 
-_keys: dict[str, bytes] = {}
+_keys: dict[tuple, bytes] = {}
 
 
 class Damaged(ValueError):
@@ -41,9 +41,13 @@ class Damaged(ValueError):
 def key(state: Path) -> bytes:
     """The state folder's key, made on first use (by whichever process comes first)."""
     path = Path(state) / KEY_FILE
-    cached = _keys.get(str(path))
-    if cached is not None:
-        return cached
+    try:  # the file read once per process, unless it was replaced or removed since
+        st = path.stat()
+        cached = _keys.get((str(path), st.st_dev, st.st_ino, st.st_mtime_ns))
+        if cached is not None:
+            return cached
+    except FileNotFoundError:
+        pass
     path.parent.mkdir(parents=True, exist_ok=True)
     for _ in range(3):
         try:
@@ -51,7 +55,8 @@ def key(state: Path) -> bytes:
         except FileExistsError:
             data = path.read_bytes()
             if len(data) == KEY_BYTES:
-                _keys[str(path)] = data
+                st = path.stat()
+                _keys[(str(path), st.st_dev, st.st_ino, st.st_mtime_ns)] = data
                 return data
             # a key cut short (a crash as it was made) seals nothing: a new one, and every
             # sealed file is made again
@@ -64,7 +69,8 @@ def key(state: Path) -> bytes:
             os.fsync(fd)
         finally:
             os.close(fd)
-        _keys[str(path)] = data
+        st = path.stat()
+        _keys[(str(path), st.st_dev, st.st_ino, st.st_mtime_ns)] = data
         return data
     raise RuntimeError(f"cannot make the key {path}")
 

@@ -63,3 +63,28 @@ def test_too_deep_a_recursion_is_the_file_s_nesting():
     assert isinstance(as_document_error(e), DocumentError) and "too deeply nested" in str(as_document_error(e))
     bug = _raised(lambda: build_fragments(1, None, []))
     assert as_document_error(bug) is bug  # our bug stays ours
+
+
+def test_a_sealed_value_is_unpickled_only_when_whole_and_ours(tmp_path):
+    """Issue 20: pickles of the state folder ran their code when loaded."""
+    import pickle
+
+    from pipeline import sealed
+
+    blob = sealed.dumps(tmp_path, {"rows": [1, 2]})
+    assert sealed.loads(tmp_path, blob) == {"rows": [1, 2]}
+    assert (tmp_path / sealed.KEY_FILE).stat().st_mode & 0o777 == 0o600
+    path = tmp_path / "v.pkl"
+    path.write_bytes(blob)
+    assert sealed.intact(path)
+    path.write_bytes(blob[:-3])
+    assert not sealed.intact(path)
+    flipped = bytearray(blob)
+    flipped[-2] ^= 1
+    evil = pickle.dumps(print)
+    for bad in (blob[:-3], bytes(flipped), evil, sealed.MAGIC + len(evil).to_bytes(8, "big") + bytes(32) + evil):
+        with pytest.raises(sealed.Damaged):
+            sealed.loads(tmp_path, bad)
+    other = tmp_path / "other"
+    with pytest.raises(sealed.Damaged):  # another state folder's key
+        sealed.loads(other, blob)
