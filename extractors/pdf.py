@@ -367,9 +367,14 @@ def error_text(error: BaseException) -> str:
 
 def as_document_error(error: Exception) -> Exception:
     """What a failure of reading a whole document is: the document's (a `DocumentError` saying
-    why) unless our own code raised it or the machine failed (those stay as they are)."""
+    why) unless our own code raised it or the machine failed (a library that is not installed
+    is the machine's: `EnvironmentFailure`; one that cannot be mapped under the memory limit
+    stays as it is, for the limit to be reported)."""
     if isinstance(error, (DocumentError, EnvironmentFailure)) or is_our_bug(error):
         return error
+    text = str(error).lower()
+    if isinstance(error, ImportError) and not any(s in text for s in ("failed to map segment", "cannot allocate")):
+        return EnvironmentFailure(f"a library cannot be loaded on this machine: {type(error).__name__}: {error}")
     if isinstance(_wrapped(error), RecursionError):
         return DocumentError("too deeply nested to be read (forms or objects inside one another, "
                              "beyond Python's recursion limit)")

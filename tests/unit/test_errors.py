@@ -88,3 +88,15 @@ def test_a_sealed_value_is_unpickled_only_when_whole_and_ours(tmp_path):
     other = tmp_path / "other"
     with pytest.raises(sealed.Damaged):  # another state folder's key
         sealed.loads(other, blob)
+
+
+def test_a_library_that_is_not_installed_is_the_machine_s_failure():
+    from extractors.pdf import EnvironmentFailure, as_document_error
+
+    def missing():
+        import nhiemvu_no_such_module  # noqa: F401
+
+    e = _raised(missing)
+    assert isinstance(as_document_error(e), EnvironmentFailure)
+    mapped = ImportError("/x/cv2.abi3.so: failed to map segment from shared object")
+    assert not isinstance(as_document_error(mapped), EnvironmentFailure)
