@@ -144,8 +144,7 @@ def test_a_missing_ocr_model_fails_the_run_and_is_not_stored(tmp_path):
     broken = subprocess.run(args, env=env, capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert broken.returncode == EXIT_MACHINE, broken.stderr[-3000:]
     assert "'vie' model is not installed" in broken.stderr and "fix the machine and run again" in broken.stderr
-    assert _doc_id(raw / "scan.pdf") + ".pkl" not in os.listdir(state / "docs" / "pdf_document") \
-        if (state / "docs" / "pdf_document").is_dir() else True
+    assert not (state / "docs" / "pdf_document" / f"{_doc_id(raw / 'scan.pdf')}.pkl").exists()  # nothing stored
     del env["TESSDATA_PREFIX"]  # the machine fixed: a plain rerun reads the scan
     fixed = subprocess.run([*args, "--json"], env=env, capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert fixed.returncode == 0, fixed.stderr[-3000:]
