@@ -10,7 +10,9 @@ partitions (a single-run backfill policy): the step's value is `{doc_id: value}`
 Each per-document asset has a `code_version` (`versions.py`): an upgrade of the extractors
 reprocesses every extraction, one of the normalizers only the records (cheap; OCR results
 are cached by image hash in any case). A document that cannot be read is not an error of
-the run: its records say "failed" with the reason, and every other document goes on.
+the run: its records say "failed" with the reason, and every other document goes on. A
+failure of the machine (`EnvironmentFailure`: an OCR model not installed) is: the step
+fails, nothing is stored, and the run says what to fix.
 """
 
 
@@ -23,7 +25,7 @@ from dagster import (
     TableRecord, TableSchema, asset, multi_asset,
 )
 
-from extractors.pdf import INTERNAL_ERROR
+from extractors.pdf import INTERNAL_ERROR, EnvironmentFailure
 from normalizers.crosschecks import stated_count_problems
 from normalizers.records import DocRecords, document_records, failed_document
 from normalizers.schema import TABLES, Table
@@ -37,7 +39,7 @@ from .paths import stored, tracked_on
 # Extraction stays importable here: extractions stored before it moved to reading.py name it
 # pipeline.assets.Extraction in their pickles
 from .reading import WARM_UP_MIN_DOCS, Extraction, progress_bar, read_document, reading_tasks, warm_up
-from .store import write_curated
+from .store import file_digest, write_curated
 from .resources import Folders
 from .versions import curated_version, extract_version, manifest_digest, pipeline_version, records_version
 
@@ -73,10 +75,14 @@ def _extract_all(context: AssetExecutionContext, folders: Folders, keys: list[st
     read_here = run_isolated(read_document, reading_tasks(rest, folders.workers), workers=folders.workers,
                              limits=folders.limits)
     out: dict[str, Extraction] = {}
+    machine: list[str] = []  # failures of the machine: never stored as a document's result
     for doc_id, result in chain(ahead.items(), read_here):
         source = manifest[doc_id]
         if isinstance(result, Failure):
-            if result.kind in EXPECTED_FAILURES:  # the file's fault, or its size: said in the data
+            if result.kind == EnvironmentFailure.__name__:
+                context.log.error(f"{source}: {result.message}")
+                machine.append(result.message)
+            elif result.kind in EXPECTED_FAILURES:  # the file's fault, or its size: said in the data
                 context.log.warning(f"{source}: {result.message}")
                 out[doc_id] = Extraction(doc_id, None, result.message)
             else:  # a bug of ours: the traceback goes to the log, the reason into the data
@@ -92,6 +98,8 @@ def _extract_all(context: AssetExecutionContext, folders: Folders, keys: list[st
             bar.update()
     if bar is not None:
         bar.close()
+    if machine:  # the run fails, and nothing of it is stored: a rerun on the fixed machine reads them
+        raise EnvironmentFailure(f"{len(machine)} document(s) could not be read on this machine: {machine[0]}")
     return out, set(ahead)
 
 
@@ -274,6 +282,7 @@ def curated(context: AssetExecutionContext, folders: Folders):
             "preview": _preview(name, data, written.get("statuses")),
             "path": MetadataValue.path(str(folders.curated / f"{name}.parquet")),
             "manifest_digest": digest,
+            "sha256": file_digest(folders.curated / f"{name}.parquet"),  # the plan checks the file is still this one
         })
     parts = result.parts
     problems = stated_count_problems({k: p.stated_counts for k, p in parts.items() if p.stated_counts}, result.rows)

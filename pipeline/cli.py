@@ -33,6 +33,7 @@ from pathlib import Path
 log = logging.getLogger("nhiemvu")
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+EXIT_MACHINE = 3  # the run stopped on a failure of the machine (`extractors.pdf.EnvironmentFailure`)
 DEV_STOP_SECONDS = 15
 
 
@@ -84,7 +85,7 @@ def run(
             log.warning("an interrupted replacement of %s was %s", curated, done)
         for stale in clean_stale_temp():
             log.info("removed %s, left by a run that was killed", stale)
-        manifest = scan(raw, state / "manifest-cache.json")
+        manifest = scan(raw, state / "manifest-cache.json", state=state, curated=curated)
         for entry in manifest.skipped:
             log.warning("skipped %s: %s", entry.path, entry.reason)
         digest = manifest_digest(dict(manifest))
@@ -109,6 +110,49 @@ def run(
     if not quiet:
         _print_summary(summary)
     return summary
+
+
+STATE_ATTEMPTS = 3  # plans of one run: a stored value found damaged is removed, and planned again
+
+
+def _chain(error: BaseException):
+    """An error and its causes, and the step's own exception that Dagster's errors keep."""
+    seen = set()
+    todo = [error]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        yield e
+        user = getattr(e, "user_exception", None)
+        todo += [e.__cause__, e.__context__, user if isinstance(user, BaseException) else None]
+
+
+def damaged_state(error: BaseException) -> str | None:
+    """The message of a stored value found damaged (`io.StoredValueDamaged`) in an error of the
+    run, None when there is none."""
+    from .io import StoredValueDamaged
+
+    for e in _chain(error):
+        if isinstance(e, StoredValueDamaged):
+            return str(e)
+    text = str(error)
+    marker = "StoredValueDamaged: "
+    return text[text.index(marker) + len(marker):].splitlines()[0] if marker in text else None
+
+
+def machine_failure(error: BaseException) -> str | None:
+    """The message of the `EnvironmentFailure` in an error of the run or its causes (Dagster
+    wraps what a step raised), None when there is none."""
+    from extractors.pdf import EnvironmentFailure
+
+    for e in _chain(error):
+        if isinstance(e, EnvironmentFailure):
+            return str(e)
+    text = str(error)
+    marker = "EnvironmentFailure: "
+    return text[text.index(marker) + len(marker):].splitlines()[0] if marker in text else None
 
 
 class _Nothing:
@@ -140,9 +184,7 @@ def _run_dagster(raw: Path, curated: Path, state: Path, manifest, workers: int, 
                  log_level: str):
     """Plan against the Dagster instance's records and execute; returns the plan and the checks."""
     from .definitions import build_definitions
-    from .paths import stored
-    from .plan import make_plan, remember_code_versions
-    from .resources import instance_for
+    from .resources import damaged_databases, set_aside
 
     defs = build_definitions(str(raw), str(curated), workers, state_dir=str(state), limits=limits, progress=not quiet)
     # What is loaded now lives as long as the run: the collector need not walk it again and
@@ -151,15 +193,42 @@ def _run_dagster(raw: Path, curated: Path, state: Path, manifest, workers: int, 
     unfreeze = gc.get_freeze_count() == 0
     gc.freeze()
     try:
-        with instance_for(state) as instance:
-            plan = make_plan(instance, manifest, curated, force=force, stored=stored(state))
-            checks = _execute(defs, instance, plan, log_level) if not plan.nothing_to_do else _last_checks(instance, defs)
-            if plan.records:
-                remember_code_versions(instance, stored(state))
-            defs.resources["doc_io_manager"].remove(keep=set(manifest))
+        try:
+            return _plan_and_execute(defs, state, manifest, curated, force, log_level)
+        except Exception:
+            damaged = damaged_databases(state)
+            if not damaged:
+                raise
+            for path in damaged:  # a database cut short or overwritten: Dagster starts a new one
+                log.warning("the Dagster database %s is damaged: set aside as %s; what it held is made again",
+                            path, set_aside(path).name)
+            return _plan_and_execute(defs, state, manifest, curated, force, log_level)
     finally:
         if unfreeze:
             gc.unfreeze()
+
+
+def _plan_and_execute(defs, state: Path, manifest, curated: Path, force: bool, log_level: str):
+    """Plan and execute on the state folder's instance; a stored value found damaged is removed
+    by the step that met it, and the run plans again (`STATE_ATTEMPTS` in all)."""
+    from .paths import stored
+    from .plan import make_plan, remember_code_versions
+    from .resources import instance_for
+
+    with instance_for(state) as instance:
+        for attempt in range(1, STATE_ATTEMPTS + 1):
+            plan = make_plan(instance, manifest, curated, force=force, stored=stored(state))
+            try:
+                checks = _execute(defs, instance, plan, log_level) if not plan.nothing_to_do else _last_checks(instance, defs)
+                break
+            except Exception as e:
+                if attempt == STATE_ATTEMPTS or (why := damaged_state(e)) is None:
+                    raise
+                # the damaged value was removed: a new plan makes it again from the PDF
+                log.warning("%s; planning again", why)
+        if plan.records:
+            remember_code_versions(instance, stored(state))
+        defs.resources["doc_io_manager"].remove(keep=set(manifest))
     return plan, checks
 
 
@@ -600,8 +669,15 @@ def _main(argv: list[str] | None) -> int:
 
             if (why := problem(args.raw)) is not None:
                 parser.error(why)
-        summary = run(args.raw, args.curated, force=args.force, workers=args.workers, log_level=level,
-                      limits=Limits(seconds=args.doc_timeout, memory_mb=args.doc_memory), quiet=args.json)
+        try:
+            summary = run(args.raw, args.curated, force=args.force, workers=args.workers, log_level=level,
+                          limits=Limits(seconds=args.doc_timeout, memory_mb=args.doc_memory), quiet=args.json)
+        except Exception as e:
+            if (problem := machine_failure(e)) is None:
+                raise
+            print(f"nhiemvu: the run stopped: this machine cannot read some documents.\n  {problem}\n"
+                  "  Nothing was stored for them: fix the machine and run again.", file=sys.stderr)
+            return EXIT_MACHINE
         if args.json:
             print(json.dumps(summary, ensure_ascii=False, indent=2))
         return 1 if summary["checks_failed"] else 0

@@ -25,8 +25,11 @@ def stored(state: Path, asset: str | None = None) -> Path:
 
 
 def stored_keys(folder: Path) -> set[str]:
-    """The documents with a value in one asset's folder of the per-document store."""
-    return {p.stem for p in folder.glob("*.pkl")} if folder.is_dir() else set()
+    """The documents with a whole value in one asset's folder of the per-document store (a
+    file cut short is not one: `sealed.intact`)."""
+    from .sealed import intact
+
+    return {p.stem for p in folder.glob("*.pkl") if intact(p)} if folder.is_dir() else set()
 
 
 def executor_name() -> str:

@@ -12,6 +12,7 @@ are never left side by side. The same rows give the same bytes (no timestamps an
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import json
 import os
 import shutil
@@ -126,6 +127,19 @@ def write_curated(curated: Path, tables: Mapping[str, Sequence[Mapping[str, Any]
     recover_curated(curated)
     _fsync_dir(curated)
     return written
+
+
+def file_digest(path: Path) -> str | None:
+    """sha256 of a curated file as it is now (None: there is none), to tell the files a run
+    wrote from files changed, cut short or replaced since."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            while block := f.read(1 << 20):
+                h.update(block)
+    except (FileNotFoundError, IsADirectoryError):
+        return None
+    return h.hexdigest()
 
 
 def _fsync_dir(path: Path) -> None:
