@@ -1,4 +1,5 @@
-"""One PDF -> its pages (prose lines and table fragments) and its logical tables.
+"""One PDF (or image file) -> its pages (prose lines and table fragments), its logical tables
+and its signatures.
 
 `read_pages` reads the text layer page by page (in worker processes for long
 documents, since pdfplumber is CPU-bound); a page that fails is recorded with its
@@ -21,9 +22,11 @@ from typing import Sequence
 
 from .furniture import split_furniture
 from .grid import build_fragments, pdfplumber_cell_boxes, prose_lines
+from .images import image_kind, image_pdf
 from .layout import PageContent, Word
 from .pdf import (INTERNAL_ERROR, DocumentError, close_pdf, error_text, iter_pages, open_pdf, opened, page_count,
                   sideways_rotation, write_rotated_page)
+from .signatures import Signature, read_signatures
 from .stitch import LogicalTable, stitch
 from .tempdirs import temp_dir
 from .unruled import add_unruled
@@ -46,6 +49,7 @@ class ExtractedDocument:
     n_pages: int
     pages: tuple[PageContent, ...]
     tables: tuple[LogicalTable, ...]
+    signatures: tuple[Signature, ...] = ()  # digital signatures, in signing order (`signatures.read_signatures`)
 
 
 def _read_page(page, page_no: int) -> tuple[PageContent, bool]:
@@ -216,10 +220,32 @@ def extract_pages(path: str | Path, *, workers: int | None = None, ocr: bool = T
     )
 
 
+def document_signatures(path: str | Path) -> tuple[Signature, ...]:
+    """The PDF's digital signatures; a signature part pyHanko cannot parse is logged with its
+    traceback and leaves the document unsigned in the data (its pages are read as usual)."""
+    try:
+        return read_signatures(path)
+    except Exception as e:  # noqa: BLE001 - the pages and tables do not depend on it
+        log.warning("%s: signatures not read (%s: %s)", path, type(e).__name__, e, exc_info=True)
+        return ()
+
+
 def extract_document(path: str | Path, *, workers: int | None = None, ocr: bool = True) -> ExtractedDocument:
-    """Pages and logical tables of one PDF. Raises DocumentError."""
+    """Pages, logical tables and signatures of one PDF, or the pages and tables of an image
+    file (TIFF, JPEG, PNG, PGM: a page per frame, read as a scanned PDF, `images.py`).
+    Raises DocumentError."""
+    try:
+        kind = image_kind(path)
+    except OSError as e:
+        raise DocumentError(f"cannot be read: {e.strerror or e}") from e
+    if kind is not None:
+        with temp_dir("img-") as tmp:
+            pdf = tmp / "pages.pdf"
+            image_pdf(path, pdf)
+            pages = extract_pages(pdf, workers=workers, ocr=ocr)
+            return ExtractedDocument(len(pages), pages, tuple(stitch(pages)))
     pages = extract_pages(path, workers=workers, ocr=ocr)
-    return ExtractedDocument(len(pages), pages, tuple(stitch(pages)))
+    return ExtractedDocument(len(pages), pages, tuple(stitch(pages)), document_signatures(path))
 
 
 __all__ = ["DocumentError", "ExtractedDocument", "extract_document", "extract_pages", "read_pages"]

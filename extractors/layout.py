@@ -22,9 +22,16 @@ class Word:
     bottom: float
     first_char_width: float  # width of the first glyph, to judge what would have fit
     last_char_width: float
+    # where the word is drawn: "content" (the page's content stream, or its image read by OCR)
+    # or "annotation" (the appearance of an annotation over the page: a signing system's
+    # stamp of the number and the day in a signature widget)
+    source: str = "content"
 
     def __reduce__(self):  # pickled as its fields (a slotted dataclass's default state is slower to pickle)
-        return (Word, (self.text, self.x0, self.top, self.x1, self.bottom, self.first_char_width, self.last_char_width))
+        if self.source == "content":
+            return (Word, (self.text, self.x0, self.top, self.x1, self.bottom, self.first_char_width, self.last_char_width))
+        return (Word, (self.text, self.x0, self.top, self.x1, self.bottom, self.first_char_width, self.last_char_width,
+                       self.source))
 
     @property
     def xc(self) -> float:

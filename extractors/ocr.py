@@ -28,6 +28,7 @@ MAX_WORKERS = 2
 STATS: Counter = Counter()  # "ocr": pages read by Tesseract, "cached": pages found in the cache
 
 _reader = None  # one Tesseract engine per process, loaded on first use
+OCR_FAILED = "OCR failed"  # how the error of a page whose OCR failed begins
 
 
 def _get_reader():
@@ -56,9 +57,10 @@ def ocr_page(path: str, page_no: int) -> tuple[int, dict | None, str | None, boo
     """(page, result, error, read by Tesseract?) for one page; the cache is used both ways."""
     from .ocr_cells import SETTINGS, ocr_page_image
 
+    engine = ocr_cache.engine()  # raises EnvironmentFailure, for the run, when a model is missing
     try:
         pixels = render_page(path, page_no, SETTINGS.dpi)
-        key = ocr_cache.page_key(pixels.tobytes(), pixels.shape, SETTINGS)
+        key = ocr_cache.page_key(pixels.tobytes(), pixels.shape, SETTINGS, engine)
         found = ocr_cache.get(key)
         if found is not None:
             return page_no, found, None, False
@@ -67,12 +69,13 @@ def ocr_page(path: str, page_no: int) -> tuple[int, dict | None, str | None, boo
         return page_no, result, None, True
     except Exception as e:  # a page that cannot be read must not stop the others
         log.debug("OCR of page %d of %s failed", page_no, path, exc_info=True)
-        return page_no, None, f"OCR failed: {type(e).__name__}: {e}", False
+        return page_no, None, f"{OCR_FAILED}: {type(e).__name__}: {e}", False
 
 
 def ocr_scanned_pages(path: str | Path, pages: Sequence[int], *, workers: int | None = None) -> dict[int, dict | str]:
     """{page: OCR result (`ocr_cells.ocr_page_image`) or an error message} for `pages`."""
     path = str(path)
+    ocr_cache.engine()  # once, before the workers are forked (they inherit it); a missing model stops here
     workers = max(1, min(workers or MAX_WORKERS, len(pages)))
     if workers == 1:
         done = [ocr_page(path, n) for n in pages]

@@ -1,9 +1,11 @@
 """OCR results kept on disk, keyed by the page image: a page is never OCR'd twice.
 
-The key is the sha256 of the rendered page's pixels, its size, the OCR settings and
-the version of the OCR code (`ocr_cells`, `scan_grid`): a rerun, a renamed file, the
-same page in another PDF or a new version of the normalizers finds the result; a
-change to how pages are read does not (it would hide the change). Entries are JSON
+The key is the sha256 of the rendered page's pixels, its size, the OCR settings, the
+version of the OCR code (`ocr_cells`, `scan_grid`) and the OCR engine (Tesseract's and
+tesserocr's versions, the digest of each traineddata file: `engine`): a rerun, a renamed
+file, the same page in another PDF or a new version of the normalizers finds the result;
+a change to how pages are read does not (it would hide the change). An entry that is not
+the shape of an OCR result is removed and the page read again. Entries are JSON
 files under `cache_dir()`: the folder in NHIEMVU_OCR_CACHE, else
 $DAGSTER_HOME/ocr-cache (the state folder; `.dagster/ocr-cache` in the repository when
 DAGSTER_HOME is not set), outside the curated tables.
@@ -17,6 +19,7 @@ import json
 import logging
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -49,12 +52,73 @@ def code_version() -> str:
     return CODE_VERSION
 
 
-def page_key(pixels: bytes, shape: tuple[int, ...], settings: object) -> str:
-    """Key of one rendered page under the given OCR settings (a dataclass repr is stable)."""
+def engine() -> str:
+    """The identity of the OCR engine that reads a page: Tesseract's version (the library
+    tesserocr runs, which may not be the `tesseract` program's), tesserocr's version, and the
+    sha256 of every traineddata file the reader loads (`ocr_cells.OcrSettings`: the text and
+    the numbers models, and orientation detection). Raises `EnvironmentFailure` when a model is
+    not installed: the machine's fault, not the page's."""
+    from .ocr_cells import SETTINGS
+
+    return _engine((SETTINGS.language, SETTINGS.numbers_language, "osd"))
+
+
+@lru_cache(maxsize=None)
+def _engine(languages: tuple[str, ...]) -> str:
+    from importlib.metadata import version
+
+    import tesserocr
+
+    from .ocr_cells import tessdata
+    from .pdf import EnvironmentFailure
+
+    folder = tessdata() or tesserocr.get_languages()[0]
+    parts = [f"tesseract={tesserocr.tesseract_version().split()[1]}", f"tesserocr={version('tesserocr')}"]
+    for lang in languages:
+        path = Path(folder) / f"{lang}.traineddata"
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        except OSError as e:
+            raise EnvironmentFailure(
+                f"Tesseract's '{lang}' model is not installed: cannot read {path} ({e.strerror or e}); "
+                f"install it (Debian: tesseract-ocr-{'script-latn' if lang == 'osd' else lang}) "
+                f"or set TESSDATA_PREFIX to the folder holding it"
+            ) from e
+        parts.append(f"{lang}={digest}")
+    return ";".join(parts)
+
+
+def page_key(pixels: bytes, shape: tuple[int, ...], settings: object, engine_id: str = "") -> str:
+    """Key of one rendered page under the given OCR settings (a dataclass repr is stable) and
+    OCR engine (`engine()`): a new Tesseract, tesserocr or model finds no entry."""
     h = hashlib.sha256()
     h.update(repr((shape, settings, code_version())).encode())
     h.update(pixels)
-    return h.hexdigest()
+    return with_engine(h.hexdigest(), engine_id)
+
+
+def with_engine(image_key: str, engine_id: str) -> str:
+    """The key of an image's entry read by a given engine."""
+    return hashlib.sha256(f"{image_key}|{engine_id}".encode()).hexdigest()
+
+
+def valid_entry(value: object) -> bool:
+    """Whether a cached value has the shape `ocr_cells.ocr_page_image` gives (a width and a
+    height, the map back, the cell boxes of each table, the words with their boxes)."""
+    num = (int, float)
+    try:
+        return (
+            isinstance(value, dict)
+            and all(isinstance(value[k], num) and not isinstance(value[k], bool) for k in ("width", "height", "angle"))
+            and isinstance(value["turn"], int)
+            and len(value["back"]) == 2 and all(len(r) == 3 and all(isinstance(v, num) for v in r) for r in value["back"])
+            and all(isinstance(t, list) and all(len(b) == 4 and all(isinstance(v, num) for v in b) for b in t)
+                    for t in value["tables"])
+            and all(isinstance(w, list) and len(w) == 6 and isinstance(w[0], str)
+                    and all(isinstance(v, num) for v in w[1:]) for w in value["words"])
+        )
+    except (KeyError, TypeError):
+        return False
 
 
 def _path(folder: Path, key: str) -> Path:
@@ -67,13 +131,21 @@ def get(key: str) -> dict | None:
         return None
     path = _path(folder, key)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        value = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
     except (OSError, ValueError):  # a torn or unreadable entry is read again from the page
         log.warning("OCR cache entry %s unreadable; the page is OCR'd again", path)
         log.debug("OCR cache read", exc_info=True)
         return None
+    if not valid_entry(value):  # not what the OCR gives: never trusted, replaced by a new reading
+        log.warning("OCR cache entry %s is not an OCR result; the page is OCR'd again", path)
+        try:
+            path.unlink()
+        except OSError:
+            log.debug("OCR cache: cannot remove %s", path, exc_info=True)
+        return None
+    return value
 
 
 def put(key: str, value: dict) -> None:

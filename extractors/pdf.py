@@ -43,6 +43,12 @@ class DocumentError(Exception):
     """The document as a whole cannot be read; the message says why, for users."""
 
 
+class EnvironmentFailure(Exception):
+    """The machine cannot do the work (an OCR model not installed, an engine that does not
+    start): not the document's fault, so never recorded as its result; the run fails and says
+    what to install or fix, and a rerun on the fixed machine reads the document."""
+
+
 class NotRegularFile(OSError):
     """A path that is not a regular file (a FIFO, a device, a folder): never read."""
 
@@ -109,9 +115,9 @@ def check_pdf_bytes(f: BinaryIO | str | Path) -> None:
         raise DocumentError("empty file (0 bytes)")
     f.seek(0)
     if b"%PDF-" not in f.read(HEAD_BYTES):
-        raise DocumentError("not a PDF: the file does not start with a %PDF- header")
+        raise DocumentError("not a PDF (nor an image file): the file does not start with a %PDF- header")
     if not _has_end_marker(f, size):
-        raise DocumentError("truncated PDF: no end-of-file marker (%%EOF) at the end of the file")
+        raise DocumentError("truncated PDF: no end-of-file marker at the end of the file")
     f.seek(0)
 
 
@@ -189,6 +195,7 @@ def _page_tree(doc) -> list[tuple[object, dict] | Exception]:
         return []
     out: list[tuple[object, dict] | Exception] = []
     seen: set[int] = set()
+    leaves: dict[int, int] = {}  # object id of each page -> its page number
     stack: list[Iterator] = [iter([(root, doc.catalog)])]
     while stack:
         item = next(stack[-1], None)
@@ -199,7 +206,12 @@ def _page_tree(doc) -> list[tuple[object, dict] | Exception]:
         objid = ref.objid if isinstance(ref, PDFObjRef) else None
         if objid is not None:
             if objid in seen:
-                log.warning("page tree: object %s appears twice (a loop); left out the second time", objid)
+                if objid in leaves:  # a page listed twice: its place is kept, and said (pdfium counts it too)
+                    out.append(PageError(f"page object {objid} 0 R is listed a second time in the page tree "
+                                         f"(it is page {leaves[objid]}); not read twice"))
+                    log.warning("page tree: page object %s listed twice", objid)
+                else:
+                    log.warning("page tree: object %s appears twice (a loop); left out the second time", objid)
                 continue
             seen.add(objid)
         try:
@@ -225,6 +237,8 @@ def _page_tree(doc) -> list[tuple[object, dict] | Exception]:
             if kind is not LITERAL_PAGE:
                 log.warning("page tree: page object %s has no /Type /Page; read as a page", objid)
             out.append((objid, attrs))
+            if objid is not None:
+                leaves[objid] = len(out)
     return out
 
 
@@ -312,12 +326,29 @@ INTERNAL_ERROR = "internal error"
 _OUR_PACKAGES = (f"{os.sep}extractors{os.sep}", f"{os.sep}normalizers{os.sep}")
 
 
+def _wrapped(error: BaseException) -> BaseException:
+    """The library error inside pdfplumber's `PdfminerException` (raised from pdfplumber's
+    frames or ours, wrapping what pdfminer raised from its own)."""
+    seen = set()
+    while type(error).__name__ == "PdfminerException" and id(error) not in seen:
+        seen.add(id(error))
+        inner = error.__cause__ or error.__context__ or next(
+            (a for a in getattr(error, "args", ()) if isinstance(a, BaseException)), None)
+        if inner is None:
+            break
+        error = inner
+    return error
+
+
 def is_our_bug(error: BaseException) -> bool:
     """Whether an exception comes from our own code rather than from a damaged file: the frame
     that raised it is in extractors/ or normalizers/ (a library that chokes on a malformed page
-    raises from its own frames, whatever the exception's type)."""
-    if isinstance(error, (DocumentError, PageError, NotRegularFile, MemoryError, zlib.error)):
-        return False  # raised on purpose to say what is wrong with the file
+    raises from its own frames, whatever the exception's type; pdfplumber's wrapper of
+    pdfminer's errors is judged by what it wraps). Too deep a recursion is the file's nesting
+    (forms in forms, a thousand levels)."""
+    error = _wrapped(error)
+    if isinstance(error, (DocumentError, PageError, NotRegularFile, MemoryError, RecursionError, zlib.error)):
+        return False  # raised on purpose to say what is wrong with the file, or its nesting
     tb = error.__traceback__
     last = None
     while tb is not None:
@@ -329,6 +360,23 @@ def is_our_bug(error: BaseException) -> bool:
 
 def error_text(error: BaseException) -> str:
     """One line for the data: the exception's type and first line, marked when it is our bug."""
-    text = f"{type(error).__name__}: {(str(error).splitlines() or [''])[0][:300]}"
+    inner = _wrapped(error)
+    text = f"{type(inner).__name__}: {(str(inner).splitlines() or [''])[0][:300]}"
     return f"{INTERNAL_ERROR}: {text}" if is_our_bug(error) else text
+
+
+def as_document_error(error: Exception) -> Exception:
+    """What a failure of reading a whole document is: the document's (a `DocumentError` saying
+    why) unless our own code raised it or the machine failed (a library that is not installed
+    is the machine's: `EnvironmentFailure`; one that cannot be mapped under the memory limit
+    stays as it is, for the limit to be reported)."""
+    if isinstance(error, (DocumentError, EnvironmentFailure)) or is_our_bug(error):
+        return error
+    text = str(error).lower()
+    if isinstance(error, ImportError) and not any(s in text for s in ("failed to map segment", "cannot allocate")):
+        return EnvironmentFailure(f"a library cannot be loaded on this machine: {type(error).__name__}: {error}")
+    if isinstance(_wrapped(error), RecursionError):
+        return DocumentError("too deeply nested to be read (forms or objects inside one another, "
+                             "beyond Python's recursion limit)")
+    return DocumentError(f"cannot be read: {error_text(error)}")
 

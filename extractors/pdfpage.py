@@ -13,17 +13,26 @@ pdfminer would have built its `LTChar`, with the same keys and the same values
 `process_object`. Everything else (words, tables, filters, crops) is pdfplumber's,
 working on those dicts. `tests/unit/test_pdfpage.py` checks, on real files, that
 every object dict equals the one pdfplumber makes.
+
+Neither pdfminer nor pdfplumber draws annotations. `annotation_chars` interprets, with the
+same device, the normal appearance (/AP /N) of each annotation a page shows (not hidden,
+not a pop-up), placed as a viewer places it (PDF 32000-1, 12.5.5: the form's /BBox through
+its /Matrix, fitted onto the annotation's /Rect): the number and the day a signing system
+stamps into a document's header are such appearances. Those glyphs are kept apart from the
+page's own (`page.chars` is unchanged), for `words.annotation_words` to mark them.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, NamedTuple
 from unicodedata import normalize as normalize_unicode
 
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdffont import PDFUnicodeNotDefined
-from pdfminer.utils import apply_matrix_rect
+from pdfminer.pdftypes import PDFStream, dict_value, resolve1
+from pdfminer.psparser import PSLiteral
+from pdfminer.utils import apply_matrix_pt, apply_matrix_rect, mult_matrix
 from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent, fix_fontname_bytes
 from pdfplumber.utils import resolve_all, resolve_and_decode
 from pdfplumber.utils.exceptions import PdfminerException
@@ -203,4 +212,119 @@ class LeanPage(Page):
         return objects
 
 
-__all__ = ["LeanPage"]
+# annotation flags (PDF 32000-1, 12.5.3) of an annotation that is not shown on the page
+_HIDDEN, _NO_VIEW = 1 << 1, 1 << 5
+
+
+class Appearance(NamedTuple):
+    """The normal appearance of one annotation on a page, as the page shows it."""
+
+    index: int  # the annotation's place in the page's /Annots
+    subtype: str  # "Widget", "FreeText", "Stamp", ...
+    stream: PDFStream  # its form XObject (/AP /N, or the state /AS names)
+    matrix: tuple[float, float, float, float, float, float]  # form space -> default user space
+
+
+def _number(value) -> float:
+    return float(resolve1(value))
+
+
+def _rect(value) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (_number(v) for v in resolve1(value))
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def _name(value) -> str:
+    value = resolve1(value)
+    return value.name if isinstance(value, PSLiteral) else str(value or "")
+
+
+def appearance_matrix(bbox, form_matrix, rect) -> tuple[float, float, float, float, float, float] | None:
+    """The matrix that places an appearance form on the page (PDF 32000-1, 12.5.5): its
+    /BBox transformed by its /Matrix, then that box's bounds scaled and moved onto /Rect.
+    None when either box is empty (an invisible signature's Rect is [0 0 0 0])."""
+    bx0, by0, bx1, by1 = bbox
+    corners = [apply_matrix_pt(form_matrix, p) for p in ((bx0, by0), (bx1, by0), (bx1, by1), (bx0, by1))]
+    tx0, tx1 = min(x for x, _ in corners), max(x for x, _ in corners)
+    ty0, ty1 = min(y for _, y in corners), max(y for _, y in corners)
+    rx0, ry0, rx1, ry1 = rect
+    if tx1 - tx0 <= 0 or ty1 - ty0 <= 0 or rx1 - rx0 <= 0 or ry1 - ry0 <= 0:
+        return None
+    sx, sy = (rx1 - rx0) / (tx1 - tx0), (ry1 - ry0) / (ty1 - ty0)
+    fit = (sx, 0.0, 0.0, sy, rx0 - tx0 * sx, ry0 - ty0 * sy)
+    return mult_matrix(form_matrix, fit)
+
+
+def page_appearances(page_obj) -> list[Appearance]:
+    """The normal appearances the annotations of a pdfminer page show: each annotation with an
+    /AP /N form (the state /AS picks when /N holds several), not hidden, not a pop-up, with
+    a visible /Rect. A page without annotations costs one dictionary look-up."""
+    annots = resolve1(page_obj.attrs.get("Annots"))
+    if not annots or not isinstance(annots, list):
+        return []
+    out = []
+    for index, ref in enumerate(annots):
+        try:
+            annot = resolve1(ref)
+            if not isinstance(annot, dict) or "AP" not in annot:
+                continue
+            subtype = _name(annot.get("Subtype"))
+            flags = int(resolve1(annot.get("F", 0)) or 0)
+            if subtype == "Popup" or flags & (_HIDDEN | _NO_VIEW):
+                continue
+            normal = resolve1(dict_value(annot["AP"]).get("N"))
+            if isinstance(normal, dict) and not isinstance(normal, PDFStream):
+                normal = resolve1(normal.get(_name(annot.get("AS"))))
+            if not isinstance(normal, PDFStream) or "BBox" not in normal.attrs:
+                continue
+            bbox = _rect(normal.attrs["BBox"])
+            form_matrix = tuple(_number(v) for v in resolve1(normal.attrs.get("Matrix", (1, 0, 0, 1, 0, 0))))
+            matrix = appearance_matrix(bbox, form_matrix, _rect(annot.get("Rect")))
+            if matrix is not None:
+                out.append(Appearance(index, subtype, normal, matrix))
+        except Exception as e:  # noqa: BLE001 - a malformed annotation is left out; the page is read as usual
+            log.warning("annotation %d of a page left out (%s: %s)", index, type(e).__name__, e)
+            log.debug("annotation %d", index, exc_info=True)
+    return out
+
+
+def _page_ctm(page_obj) -> tuple:
+    """The page's default matrix, as pdfminer's `PDFPageInterpreter.process_page` sets it."""
+    (x0, y0, x1, y1) = page_obj.mediabox
+    rotate = page_obj.rotate
+    if rotate == 90:
+        return (0, -1, 1, 0, -y0, x1)
+    if rotate == 180:
+        return (-1, 0, 0, -1, x1, y1)
+    if rotate == 270:
+        return (0, 1, -1, 0, y1, -x0)
+    return (1, 0, 0, 1, -x0, -y0)
+
+
+def annotation_chars(page: Page) -> list[tuple[Appearance, list[dict[str, Any]]]]:
+    """The glyphs each shown annotation draws over a pdfplumber page, as pdfplumber char
+    dicts in the page's coordinates (the appearance form interpreted at its place on the
+    page, through the page's own rotation), one list per annotation that draws any."""
+    appearances = page_appearances(page.page_obj)
+    if not appearances:
+        return []
+    ctm = _page_ctm(page.page_obj)
+    out = []
+    for appearance in appearances:
+        device = _CharDevice(page)
+        interpreter = PDFPageInterpreter(page.pdf.rsrcmgr, device)
+        try:
+            device.begin_page(page.page_obj, ctm)
+            resources = appearance.stream.attrs.get("Resources")
+            interpreter.render_contents(dict_value(resources) if resources else dict_value(page.page_obj.resources),
+                                        [appearance.stream], ctm=mult_matrix(appearance.matrix, ctm))
+        except Exception as e:  # noqa: BLE001 - an appearance that cannot be drawn is left out
+            log.warning("page %d: annotation %d not read (%s: %s)", page.page_number, appearance.index, type(e).__name__, e)
+            log.debug("annotation %d of page %d", appearance.index, page.page_number, exc_info=True)
+            continue
+        if device.chars:
+            out.append((appearance, device.chars))
+    return out
+
+
+__all__ = ["Appearance", "LeanPage", "annotation_chars", "appearance_matrix", "page_appearances"]

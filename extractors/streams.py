@@ -5,8 +5,9 @@ inflate as empty: a page whose content stream was damaged comes out as an empty 
 and a 2 MB deflate bomb takes GBs. `check_content_streams` inflates each content stream of
 a page (and of the form XObjects it draws) in bounded steps, keeping nothing, and raises
 `PageError` with the reason for a stream that does not inflate or inflates to more than
-MAX_STREAM_BYTES. Like pdfminer, it accepts a bad checksum or a stream cut short once some
-content came out of it.
+MAX_STREAM_BYTES, and for a page whose /Contents is not a stream at all (pdfminer reads
+it as an empty page). Like pdfminer, it accepts a bad checksum or a stream cut short once
+some content came out of it, and an empty stream (no bytes at all) whatever its filter.
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ class PageError(Exception):
 def _page_streams(page: PDFPage) -> Iterator[PDFStream]:
     """The content streams of a page and of the form XObjects it draws (at any depth), each once."""
     seen: set[object] = set()
+    for i, item in enumerate(page.contents):
+        if item is not None and not isinstance(resolve1(item), PDFStream):
+            kind = type(resolve1(item)).__name__
+            where = "/Contents" if len(page.contents) == 1 else f"/Contents entry {i + 1}"
+            raise PageError(f"the page's {where} is not a content stream but {kind}; the page's text cannot be read")
     streams: list[object] = list(page.contents)
     resources: list[object] = [page.resources]
     while streams or resources:
@@ -95,6 +101,8 @@ def _check_stream(stream: PDFStream) -> None:
 def _inflate(data: bytes, where: str, *, keep: bool) -> bytes:
     """Inflate zlib data in bounded steps. Like pdfminer, a bad checksum or a missing end is
     tolerated when the data itself inflated; anything else raises PageError."""
+    if not data.strip():  # an empty stream (qpdf writes one as /Length 0 with its /Filter kept): nothing to inflate
+        return b""
     if len(data) < 2 or (data[0] & 0x0F) != 8 or ((data[0] << 8) | data[1]) % 31:
         raise PageError(f"{where} does not inflate: not zlib data (bad header)")
     d = zlib.decompressobj(-zlib.MAX_WBITS)  # raw deflate after the 2-byte header: the checksum is not required

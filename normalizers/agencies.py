@@ -3,7 +3,13 @@
 The registry is two data files in `normalizers/data/`:
 
 - `agencies.csv`: one row per body (canonical name, short form, kind, successor and
-  last day of existence for the bodies merged in 2025, parent body for units);
+  last day of existence for the bodies merged in 2025, parent body for units). A province
+  or city is a `locality`; where its documents are read (Lâm Đồng and the provinces merged
+  into it in 2025) its People's Committee is a body of its own (`local_committee`, "Ủy ban
+  nhân dân tỉnh Lâm Đồng", parent: the locality, spelled "UBND tỉnh Lâm Đồng" too), and so
+  are its council and departments (`local_unit`, "Sở Nội vụ tỉnh Lâm Đồng", parent: the committee;
+  "Công an tỉnh Lâm Đồng", parent: Bộ Công an), those of the merged provinces with the
+  same body of the new province as successor. Elsewhere "UBND tỉnh X" names the locality;
 - `agency_aliases.csv`: other spellings and abbreviations, one per row.
 
 `resolve_agencies` reads a cell such as "Bộ Tài chính: 03 dịch vụ (01 DVC BHXH chuyển
@@ -59,7 +65,7 @@ class Agency:
 
     name: str
     short_name: str | None
-    kind: str  # "ministry" | "government_body" | "locality" | "group" | "other"
+    kind: str  # "ministry" | "government_body" | "locality" | "local_committee" | "local_unit" | "group" | "other"
     aliases: tuple[str, ...]
     successor: str | None
     valid_until: datetime.date | None
@@ -460,10 +466,22 @@ def resolve_agencies(raw: str | None) -> Resolution:
     return _resolve_cached(raw)
 
 
-def match_agency(fragment: str) -> str | None:
+def match_agency(fragment: str | None) -> str | None:
     """Canonical name of the one body `fragment` names; None if none, several, or unsure."""
-    result = resolve_agencies(fragment)
+    if not fragment or not fragment.strip():
+        return None
+    result = _resolve_cached(fragment)
     return result.names[0] if len(result.names) == 1 and not result.unmatched else None
+
+
+def agency(name: str | None) -> Agency | None:
+    """The registry's body of that canonical name."""
+    return _by_name().get(name) if name else None
+
+
+@lru_cache(maxsize=1)
+def _by_name() -> dict[str, Agency]:
+    return {a.name: a for a in registry()}
 
 
 def names_in_text(text: str | None) -> tuple[str, ...]:

@@ -72,8 +72,8 @@ def stated_count_problems(stated: Mapping[str, Sequence[StatedCount]], curated: 
     index: dict[str, str] = {}
     for column in ("doc_number", "attached_to"):
         for d in sorted(docs.values(), key=lambda d: (d["duplicate_of"] is not None, d["source_file"])):
-            if d[column]:
-                index.setdefault(d[column], d["doc_id"])
+            if d[column] and not (column == "doc_number" and d["attached_to"] == d["doc_number"]):
+                index.setdefault(d[column], d["doc_id"])  # an appendix is found by its attached_to, after the document
     tasks_of: dict[str, list[Mapping]] = {}
     for t in curated["tasks"]:
         tasks_of.setdefault(t["doc_id"], []).append(t)

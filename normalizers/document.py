@@ -1,6 +1,11 @@
 """Document identity from the header block of the first page: number, type, issuer,
 date, title, and the document an appendix is attached to.
 
+An appendix takes the identity of the document it is attached to: its number (`doc_number` =
+`attached_to`), date and issuer as the "Kèm theo" line prints them, or, when that line is
+missing, as the signing system stamped them on the appendix ("Số: 2775/SNV-CCHC; 10/11/2025;
+10:59:46;"). A number left blank there stays null, with its code kept (`doc_type_code`).
+
 An appendix printed on its own ("Phụ lục II … (Kèm theo Thông báo kết luận số /TB-VPCP ngày
 tháng 11 năm 2025 của Văn phòng Chính phủ)") has no issuer line and no place-and-date line:
 its issuer is the body named at the end of the "Kèm theo" line, else the first body its title
@@ -11,10 +16,20 @@ precision (a blank day leaves the month: 2025-11-30, "month"). A blank is never 
 
 The header block of a Vietnamese administrative document is laid out in two columns
 (issuer and "Số: …" on the left, the national motto and "Hà Nội, ngày …" on the
-right), so text lines are first cut into segments at wide horizontal gaps. The header
-block ends at the document type word (or the "V/v" subject line of a công văn, a little
-below it): the number and the date are looked for there only, never in the body, where
-"Căn cứ Nghị quyết số 43/2009/NQ-QH12 ngày 27 tháng 11 năm 2009" cites another document.
+right): `header.header_columns` reads each column's lines whole, whatever the gaps a number
+or a day was typed or stamped into, and signing stamps are set aside first. The issuer block
+(the left column above "Số") gives the issuer, its lowest body, and its parent (`header_issuer`);
+the "Số" line the number and its code; the right column the place and date. Without a motto
+(a page OCR could not read) text lines are cut into segments at wide horizontal gaps instead.
+The header block ends at the document type word (or, for a công văn, at the first line across
+both columns, under its "V/v" subject): the number and the date are looked for there only,
+never in the body, where "Căn cứ Nghị quyết số 43/2009/NQ-QH12 ngày 27 tháng 11 năm 2009"
+cites another document. The title ends before "Kính gửi", whose addressees are listed
+(`addressees`).
+
+OCR'd numbers are checked against their ink: digits read from a box twice as wide as they need
+lost some (a number written by hand read in part), and give null; an OCR'd type code one letter
+off the registry's is mended ("331/TIr-BCA" -> "331/TTr-BCA").
 
 On a scan the number and the day are often written by hand after printing (or left blank),
 and OCR reads them as noise ("Sé⁄22⁄2010/TT-UBDT", "ngày/2 tháng 01 năm 2010"): what does
@@ -27,15 +42,17 @@ the usual OCR confusions of digits inside a date part are mended ("0l" -> "01").
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Sequence
 
 from extractors.layout import Line
 
-from .agencies import match_agency, names_in_text, resolve_agencies
+from .agencies import agency, match_agency, names_in_text, registry, resolve_agencies
 from .dates import find_period_date, make_date
-from .docnumbers import doc_type_from_word, find_doc_numbers, normalize_doc_number
+from .docnumbers import doc_type_from_word, find_doc_numbers, normalize_doc_number, parse_doc_number, verify_ocr_number
+from .header import header_columns, stamp_identity, without_stamps
 from .text import clean
 
 SEGMENT_GAP = 18.0  # points: a wider gap between two words separates two columns
@@ -43,7 +60,9 @@ HEADER_LINES = 40  # the header block lies within the first lines of page 1
 _NUMBER = re.compile(r"^Số\s*[:.]?\s*(\d.*)$")  # "Số: 07/CT-TTg" (a lower-case "số 509/…" is prose)
 _PLACE_DATE = re.compile(r"ngày\s+\S+\s+tháng\s+\S+\s+năm\s+\d{4}", re.I)
 _SUBJECT = re.compile(r"^V/v\b\s*(.*)$", re.I)
-_ATTACHED = re.compile(r"^\(?\s*kèm theo\b", re.I)
+_ATTACHED = re.compile(r"^\(?\s*(?:ban hành\s+)?kèm theo\b", re.I)
+# the code of the document an appendix is attached to, its number left blank: "… số         /TB-VPCP ngày …"
+_ATTACHED_CODE = re.compile(r"\bsố\s*:?\s*[^\s/]{0,6}\s*/\s*(?:\d{4}\s*/\s*)?(?P<code>[A-ZĐ][A-Za-zĐđ&]*(?:-[A-Za-zĐđ0-9&]+)*)")
 _APPENDIX = re.compile(r"^phụ lục\b\s*[IVX\d]*\s*[:.]?\s*(.*)$", re.I)
 _HEADING = re.compile(r"^(\d+|[IVX]+)\.\s")  # "1. NHIỆM VỤ RIÊNG": a part heading, not the title
 _OF_BODY = re.compile(r"\bcủa\s+([^()]+?)\s*\)?\s*$", re.I)  # "… của Văn phòng Chính phủ)"
@@ -54,7 +73,7 @@ _MOTTO_START = re.compile(r"\bcộng\s+ho[àa]\s+xã\s+hội\b", re.I)
 HEADER_SEGMENTS = 16  # without a type word, the header block is at most this many segments
 SUBJECT_REACH = 3  # segments after a công văn's "V/v" line that may still be its place-and-date line
 # "Số:" as printed or as OCR reads it ("Sô", "Sé", "S6"), then the rest of the segment
-_NUMBER_LINE = re.compile(r"^S[ốôốồổỗộóòỏõọoơớờởỡợéèẻẽẹêếềểễệ6]\s*[:.;,]?\s*(?P<rest>.*)$", re.I)
+_NUMBER_LINE = re.compile(r"^S[ốôốồổỗộóòỏõọoơớờởỡợéèẻẽẹêếềểễệ6ãáàảạ]\s*[:.;,]?\s*(?P<rest>.*)$", re.I)
 # the code printed after the number (and year): "/QĐ-UBND", "/2010/TT-UBDT", "/BCA-VPB"
 _CODE_TAIL = re.compile(r"[/⁄]\s*(?P<code>[A-ZĐÐ][A-Za-zĐđÐ]*(?:\s*[-–]\s*[A-Za-zĐđÐ0-9]+)*)\s*\.?\s*$")
 _CLEAN_NUMBER = re.compile(r"^\d{1,6}\s*[/-]")  # the number part read as digits
@@ -62,6 +81,10 @@ _CLEAN_NUMBER = re.compile(r"^\d{1,6}\s*[/-]")  # the number part read as digits
 _PLACE_DATE_LINE = re.compile(r"^(?P<place>[^\W\d_][^\d,;:()/]{1,45}?)\s*,?\s*ngày(?P<rest>.*\bnăm\b.*)$", re.I)
 _NOT_A_PLACE = re.compile(r"^(căn cứ|theo|kèm|số|về|tại|trong|ban hành|thực hiện|quyết định|nghị)\b", re.I)
 _DATE_PARTS = re.compile(r"ngày\s*(?P<d>\S*?)\s*tháng\s*(?P<m>\S*?)\s*,?\s*năm\s*(?P<y>\S*)", re.I)
+# a number stamped with its glyphs spaced apart ("1 5 6", "2 5"): single digits one space apart
+_SPACED_DIGITS = re.compile(r"(?<![\d.,/])\d(?: \d(?![\d.,]))+(?![\d.,])")
+# the number slot of a "Số" line holding only digits one space apart
+_SPACED_NUMBER = re.compile(r"^(\d{1,4}(?: \d{1,4})+)\s*[/⁄]")
 _DIGIT_LOOKALIKES = str.maketrans({"l": "1", "I": "1", "|": "1", "i": "1", "O": "0", "o": "0"})
 
 
@@ -78,6 +101,10 @@ class DocumentFacts:
     doc_number_raw: str | None = None  # the "Số: …" segment of the header as read
     doc_type_code: str | None = None  # the code printed after the number ("QĐ-TTg"), even when the number is not read
     issued_date_raw: str | None = None  # the place-and-date line of the header as read
+    issuer_raw: str | None = None  # the issuer block as printed, its lines joined by " / "
+    parent_body: str | None = None  # the body printed above the issuer, else the registry's parent of the issuer
+    issued_place: str | None = None  # the place of the place-and-date line ("Lâm Đồng")
+    addressees: tuple[str, ...] = ()  # "Kính gửi: …", one entry per body or person, as printed
 
 
 @dataclass(frozen=True)
@@ -95,6 +122,7 @@ class Segment:
     text: str
     x0: float
     x1: float
+    top: float = 0.0
 
 
 def segments(lines: Sequence[Line]) -> list[Segment]:
@@ -107,7 +135,7 @@ def segments(lines: Sequence[Line]) -> list[Segment]:
                 runs.append([w])
             else:
                 runs[-1].append(w)
-        out += [Segment(clean(" ".join(w.text for w in r)), r[0].x0, r[-1].x1) for r in runs]
+        out += [Segment(clean(" ".join(w.text for w in r)), r[0].x0, r[-1].x1, min(w.top for w in r)) for r in runs]
     return [s for s in out if s.text]
 
 
@@ -122,9 +150,12 @@ def _is_upper(text: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
-def document_facts(first_page_lines: Sequence[Line]) -> DocumentFacts:
-    """Facts printed in the header block (any of them may be missing)."""
-    segs_geo = segments(first_page_lines[:HEADER_LINES])
+def document_facts(first_page_lines: Sequence[Line], *, ocr: bool = False) -> DocumentFacts:
+    """Facts printed in the header block (any of them may be missing); `ocr`: the page was read by
+    OCR (a type code one letter off the registry's is mended: "331/TIr-BCA" -> "331/TTr-BCA")."""
+    stamped = stamp_identity(first_page_lines[:HEADER_LINES])
+    lines = without_stamps(first_page_lines[:HEADER_LINES])
+    segs_geo = segments(lines)
     if not segs_geo:
         return DocumentFacts()
     left, right = min(g.x0 for g in segs_geo), max(g.x1 for g in segs_geo)
@@ -132,7 +163,7 @@ def document_facts(first_page_lines: Sequence[Line]) -> DocumentFacts:
     doc_type = title = attached = attached_line = None
     type_at = None
     for i, s in enumerate(segs):
-        if doc_type is None and not _NUMBER.match(s) and not _is_place_date(s):
+        if doc_type is None and not _NUMBER.match(s) and not _is_place_date(s) and not _NUMBER_LINE.match(s):
             if m := _APPENDIX.match(s):
                 doc_type, type_at, title = "Phụ lục", i, clean(m.group(1))
             elif m := _SUBJECT.match(s):
@@ -143,25 +174,219 @@ def document_facts(first_page_lines: Sequence[Line]) -> DocumentFacts:
             attached_line = _bracketed(segs, i)
             found = find_doc_numbers(attached_line)
             attached = found[0][0].normalized if found else None
-    header = _header_block(segs, type_at, doc_type)
-    number, number_raw, type_code = _header_number(header)
-    date_raw = _place_date_line(header)
+    bottom = segs_geo[type_at].top if type_at is not None and doc_type != "Công văn" else None
+    columns = header_columns(lines, bottom)
+    if columns is not None:
+        number_row = next((i for i, r in enumerate(columns.left) if _number_of(r.text)[1] is not None), None)
+        number, number_raw, type_code = _number_of(columns.left[number_row].text) if number_row is not None \
+            else (None, None, None)
+        if number is not None and not _digits_fill_their_ink(columns.left[number_row].words):
+            number = None  # OCR read fewer digits than the ink holds (a number written by hand): not a guess
+        if number is not None and ocr and (parsed := parse_doc_number(number)) is not None:
+            fixed, verdict = verify_ocr_number(parsed)
+            if verdict == "repaired":
+                number, type_code = fixed.normalized, _code_of(fixed.normalized)
+        if number_row is None:  # a "Số" line whose code does not read still ends the issuer block
+            number_row = next((i for i, r in enumerate(columns.left) if (m := _NUMBER_LINE.match(r.text))
+                               and re.search(r"[\d/⁄]", m.group("rest"))), None)
+        date_raw = _place_date_line(_rejoined([r.text for r in columns.right]) + [r.text for r in columns.left])
+        issuer_block = _issuer_rows([r.text for r in columns.left], number_row)
+    else:
+        header = _header_block(segs, type_at, doc_type)
+        number, number_raw, type_code = _header_number(header)
+        date_raw = _place_date_line(header)
+        issuer_block = []
     when = header_date(date_raw)
     if type_at is not None:
         if doc_type == "Công văn":
-            title = _continue(segs, type_at, title or "", stop=lambda x: x.lower().startswith("kính gửi")) or None
+            title = (_subject(columns.left) if columns is not None else None) or \
+                _continue(segs, type_at, title or "", stop=lambda x: _is_place_date(x) or bool(_NUMBER_LINE.match(x))) or None
         else:  # the title: the capitalised or centred lines under the type word
             titled = {g.text for g in segs_geo if _is_upper(g.text) or _centred(g, left, right)}
             title = _continue(segs, type_at, title or "", stop=lambda x: x not in titled) or None
-    issuer = _issuer(segs, type_at)
-    if issuer is None and doc_type == "Phụ lục":
+    issuer, parent = header_issuer(issuer_block)
+    if issuer is None and not issuer_block:
+        issuer = _issuer(segs, type_at)
+        issuer = _as_issuer(issuer) if issuer else None
+        parent = _registry_parent(issuer)
+    if issuer is None and (doc_type == "Phụ lục" or attached_line):
         issuer = _appendix_issuer(attached_line, title)
+        parent = _registry_parent(issuer)
     if when.dated is not None:
         dated = (when.dated, when.precision)
     else:
         dated = find_period_date(attached_line)
-    return DocumentFacts(number, doc_type, issuer, when.issued, title, attached, *(dated or (None, None)),
-                         doc_number_raw=number_raw, doc_type_code=type_code, issued_date_raw=date_raw)
+    issued = when.issued
+    if (doc_type == "Phụ lục" or attached_line) and number is None and number_raw is None:
+        # an appendix: the identity of the document it is attached to, as its "Kèm theo" line (or,
+        # failing a number there, the stamp of the signing system on the appendix) prints it
+        if attached is None and stamped is not None and not (attached_line and _ATTACHED_CODE.search(attached_line)):
+            attached, dated = stamped.number, (stamped.date, "day")
+        number = attached
+        type_code = _code_of(attached) or (m.group("code") if attached_line and (m := _ATTACHED_CODE.search(attached_line)) else None)
+        if issued is None and dated and dated[1] == "day":
+            issued = dated[0]
+    place = m.group("place").strip(" ,") if date_raw and (m := _PLACE_DATE_LINE.match(date_raw)) else None
+    return DocumentFacts(number, doc_type, issuer, issued, title, attached, *(dated or (None, None)),
+                         doc_number_raw=number_raw, doc_type_code=type_code, issued_date_raw=date_raw,
+                         issuer_raw=" / ".join(issuer_block) or None, parent_body=parent, issued_place=place,
+                         addressees=addressees(lines))
+
+
+INK_PER_DIGIT = 1.8  # a number's ink wider than this many times the line's width per character lost digits
+
+
+def _digits_fill_their_ink(words) -> bool:
+    """Whether each run of digits of a "Số" line is as wide as its digits: OCR that reads "9" where
+    "49" is written by hand leaves a box twice as wide as one digit."""
+    others = [(w.x1 - w.x0) / len(w.text) for w in words if w.text and not any(c.isdigit() for c in w.text)]
+    if not others:
+        return True
+    per_char = sorted(others)[len(others) // 2]
+    return all((w.x1 - w.x0) / len(w.text) <= INK_PER_DIGIT * per_char for w in words if w.text.isdigit())
+
+
+SUBJECT_LINES = 4  # lines a công văn's "V/v …" subject may take in the left column
+
+
+def _subject(left) -> str | None:
+    """A công văn's subject: the "V/v …" line of the header's left column and the lines under it."""
+    start = next((i for i, r in enumerate(left) if _SUBJECT.match(r.text)), None)
+    if start is None:
+        return None
+    parts = [_SUBJECT.match(left[start].text).group(1)]
+    for r in left[start + 1 : start + SUBJECT_LINES]:
+        if not any(c.isalnum() for c in r.text) or _ADDRESSED.match(r.text) or _NUMBER.match(r.text):
+            break
+        parts.append(r.text)
+    return clean(" ".join(parts)) or None
+
+
+_YEAR_AT_END = re.compile(r"\bnăm\s*\S*\d{4}\s*$", re.I)
+
+
+def _rejoined(rows: Sequence[str]) -> list[str]:
+    """The rows of the right column, a place-and-date line wrapped before its year ("…, ngày 18
+    tháng 5 năm" / "2025") joined with the row under it."""
+    out = list(rows)
+    for i in range(len(rows) - 1):
+        if re.search(r"\bngày\b", rows[i], re.I) and not _YEAR_AT_END.search(rows[i]) and re.search(r"\d{4}", rows[i + 1]):
+            out[i] = f"{rows[i]} {rows[i + 1]}"
+    return out
+
+
+def _issuer_rows(left: Sequence[str], number_row: int | None) -> list[str]:
+    """The lines of the issuer block: the left column's lines in capitals above the "Số: …" line
+    (or from the top, when there is none), rules ("-----") left out."""
+    rows = left[:number_row] if number_row is not None else left
+    out = []
+    for r in rows:
+        # specks OCR reads as marks ("ˆ", "'", "|") are no words of a name
+        r = " ".join(t for t in r.split() if any(c.isalnum() and unicodedata.category(c) != "Lm" for c in t))
+        if not any(c.isalpha() for c in r):
+            continue
+        if not _is_upper(r):
+            if number_row is None and out:
+                break
+            continue
+        out.append(r.strip(" -_.:"))
+    return out
+
+
+def _registry_parent(name: str | None) -> str | None:
+    body = agency(name)
+    return body.parent if body else None
+
+
+def _locality_phrase(body_name: str | None) -> str | None:
+    """"tỉnh Lâm Đồng" for a locality or the committee of one (to name a department under it)."""
+    body = agency(body_name)
+    while body is not None and body.kind != "locality":
+        body = agency(body.parent) if body.kind == "local_committee" else None
+    return body.name[0].lower() + body.name[1:] if body else None
+
+
+def _as_issuer(name: str) -> str:
+    """A locality does not issue documents, its People's Committee does (when the registry has it)."""
+    body = agency(name)
+    if body is not None and body.kind == "locality":
+        committee = next((a.name for a in registry() if a.kind == "local_committee" and a.parent == name), None)
+        return committee or name
+    return name
+
+
+def header_issuer(block: Sequence[str]) -> tuple[str | None, str | None]:
+    """(issuer, parent body) of the issuer block's lines: the lowest lines that name one body
+    (alone, or under the locality or the body named above them: "SỞ NỘI VỤ" under "UBND TỈNH
+    LÂM ĐỒNG" is Sở Nội vụ tỉnh Lâm Đồng), the lines above them its parent; else the
+    registry's parent of the issuer. Nothing is guessed: a block naming no known body gives None."""
+    for k in range(len(block)):
+        own = " ".join(block[k:])
+        above = " ".join(block[:k])
+        parent = match_agency(above) if above else None
+        candidates = [own]
+        if parent is not None:
+            if (phrase := _locality_phrase(parent)) is not None:
+                candidates.append(f"{own} {phrase}")
+            candidates.append(f"{own} {parent}")
+        for c in candidates:
+            if (name := match_agency(c)) is not None:
+                name = _as_issuer(name)
+                return name, (_as_issuer(parent) if parent else _registry_parent(name))
+    return None, None
+
+
+_BULLET = re.compile(r"^[-–+•*]\s*")
+# "Kính gửi:", also as OCR reads it on a scan ("Rin: gui:", "Kinh gứi:")
+_ADDRESSED = re.compile(r"^(?:kính\s+gửi\s*[:.]?|\w{2,5}\s*[:.]?\s+g[ửưuúùứừ]i\s*:)\s*", re.I)
+ADDRESSEE_LINES = 14  # lines after "Kính gửi:" that may still list addressees
+
+
+def addressees(lines: Sequence[Line]) -> tuple[str, ...]:
+    """The addressees of "Kính gửi: …" (on its line, or listed under it with or without dashes),
+    each as printed without its dash and its closing ";" or "."; the list ends at a full stop, at a
+    line of the body (as wide as the text block, or opening a sentence: "Căn cứ …", "Thực hiện …")."""
+    start = next((i for i, l in enumerate(lines) if _ADDRESSED.match(clean(l.text))), None)
+    if start is None:
+        return ()
+    left, right = min(l.box[0] for l in lines), max(l.box[2] for l in lines)
+    items: list[str] = [_ADDRESSED.sub("", clean(lines[start].text))]
+    bulleted = bool(_BULLET.match(items[0]))  # a list with dashes: a line without one continues an item
+    for line in lines[start + 1 : start + 1 + ADDRESSEE_LINES]:
+        t = clean(line.text)
+        if not t:
+            continue
+        bullet = _BULLET.match(t)
+        body = _BULLET.sub("", t)
+        last = items[-1].rstrip()
+        if last.endswith(".") or _NOT_A_NAME.match(body) or line.box[2] - line.box[0] > BODY_WIDTH * (right - left):
+            break
+        if bullet or not last or (not bulleted and last.endswith(";")):
+            bulleted = bulleted or bool(bullet)
+            items.append(body)
+        else:  # a wrapped line of the last addressee
+            items[-1] = f"{last} {body}"
+    out = []
+    for item in items:
+        for piece in item.split(";"):
+            piece = _BULLET.sub("", piece.strip().rstrip(".,;:").strip())
+            if piece:
+                out.append(piece)
+    return tuple(out)
+
+
+BODY_WIDTH = 0.8  # a line wider than this share of the text block is body text, not an addressee
+_NOT_A_NAME = re.compile(r"^(căn cứ|thực hiện|theo|ngày|để|nhằm|trên cơ sở|qua|sau|trong|với|tiếp|sở .{0,40} (kính )?(trình|báo cáo|đề nghị))\b", re.I)
+
+
+def _code_of(number: str | None) -> str | None:
+    """The code after the number: "12/KH-BCA" -> "KH-BCA", "47/2020/NĐ-CP" -> "NĐ-CP"."""
+    return re.sub(r"^\d+[/-](?:\d{4}/)?", "", number) if number else None
+
+
+def _number_of(row: str) -> tuple[str | None, str | None, str | None]:
+    """`_header_number` of one line of the left column."""
+    return _header_number([row])
 
 
 def _header_block(segs: Sequence[str], type_at: int | None, doc_type: str | None) -> list[str]:
@@ -184,6 +409,8 @@ def _header_number(block: Sequence[str]) -> tuple[str | None, str | None, str | 
         if not m or not (code_m := _CODE_TAIL.search(m.group("rest"))):
             continue
         rest = m.group("rest")
+        if spaced := _SPACED_NUMBER.match(rest):  # "1 5 6 /TTr-SNV", "55 37/KH-STC": glyphs spaced apart
+            rest = spaced.group(1).replace(" ", "") + rest[spaced.end(1):]
         number = normalize_doc_number(rest) if _CLEAN_NUMBER.match(rest) else None
         if number is not None:
             return number, s, re.sub(r"^\d+[/-](?:\d{4}/)?", "", number)
@@ -218,7 +445,7 @@ def header_date(line: str | None) -> HeaderDate:
     a day written by hand that OCR reads as "/2", give no issued date but the month)."""
     if not line:
         return HeaderDate(None, None, None)
-    m = _DATE_PARTS.search(line)
+    m = _DATE_PARTS.search(_SPACED_DIGITS.sub(lambda d: d.group().replace(" ", ""), line))
     if not m:
         found = find_period_date(line)
         return HeaderDate(found[0] if found and found[1] == "day" else None, *(found or (None, None)))
@@ -277,10 +504,11 @@ def _issuer(segs: Sequence[str], type_at: int | None) -> str | None:
 
 
 def _continue(segs: Sequence[str], start: int, first: str, *, stop) -> str:
-    """Join the segments after `start` to `first` until `stop` says a segment is not part of it."""
+    """Join the segments after `start` to `first` until `stop` says a segment is not part of it
+    (never past "Kính gửi")."""
     parts = [first] if first else []
     for s in segs[start + 1 : start + 6]:
-        if stop(s) or _ATTACHED.match(s) or _NUMBER.match(s) or _HEADING.match(s):
+        if stop(s) or not any(c.isalnum() for c in s) or _ADDRESSED.match(s) or _ATTACHED.match(s) or _NUMBER.match(s) or _HEADING.match(s):
             break
         parts.append(s)
     return clean(" ".join(parts))

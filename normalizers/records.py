@@ -41,6 +41,7 @@ from .repair import repair_deadline_text, repair_item_numbers, repair_text
 from .document import DocumentFacts, document_facts
 from .fingerprint import shingles
 from .schema import TABLES
+from .signing import signature_columns
 from .statuses import infer_status, status_from_column
 from .text import clean, nfc
 
@@ -94,14 +95,15 @@ class DocRecords:
 def failed_document(doc_id: str, error: str, n_pages: int = 0) -> DocRecords:
     doc = _build(
         "documents", doc_id=doc_id, n_pages=n_pages, doc_number=None, doc_number_raw=None, doc_type_code=None,
-        doc_type=None, issuer=None, issued_date=None, issued_date_raw=None,
-        title=None, attached_to=None, n_text_pages=0, n_ocr_pages=0, status="failed", error=error,
+        doc_type=None, issuer=None, issuer_raw=None, parent_body=None, issued_date=None, issued_date_raw=None,
+        issued_place=None, dated=None, dated_precision=None, title=None, addressees=[], attached_to=None, n_text_pages=0, n_ocr_pages=0, status="failed", error=error,
+        **signature_columns(()),
     )
     return DocRecords(doc)
 
 
 def document_records(doc_id: str, ex: ExtractedDocument) -> DocRecords:
-    facts = document_facts(ex.pages[0].lines) if ex.pages else DocumentFacts()
+    facts = document_facts(ex.pages[0].lines, ocr=ex.pages[0].method == "ocr") if ex.pages else DocumentFacts()
     methods = {p.page: p.method for p in ex.pages}
     tables = [(t, table_roles(t, any(methods.get(p) == "ocr" for p in t.pages))) for t in ex.tables]
     tasks: list[Row] = []
@@ -144,10 +146,13 @@ def _document_row(doc_id: str, ex: ExtractedDocument, facts: DocumentFacts) -> R
     error = "; ".join(f"page {p.page}: {p.error}" for p in failed) or None
     return _build(
         "documents", doc_id=doc_id, n_pages=ex.n_pages, doc_number=facts.doc_number, doc_number_raw=facts.doc_number_raw,
-        doc_type_code=facts.doc_type_code, doc_type=facts.doc_type, issuer=facts.issuer, issued_date=facts.issued_date,
-        issued_date_raw=facts.issued_date_raw, title=facts.title, attached_to=facts.attached_to,
+        doc_type_code=facts.doc_type_code, doc_type=facts.doc_type, issuer=facts.issuer, issuer_raw=facts.issuer_raw,
+        parent_body=facts.parent_body, issued_date=facts.issued_date, issued_date_raw=facts.issued_date_raw,
+        issued_place=facts.issued_place, dated=facts.dated, dated_precision=facts.dated_precision if facts.dated else None,
+        title=facts.title, addressees=list(facts.addressees),
+        attached_to=facts.attached_to,
         n_text_pages=sum(p.method == "text" for p in ex.pages), n_ocr_pages=sum(p.method == "ocr" for p in ex.pages),
-        status=status, error=error,
+        status=status, error=error, **signature_columns(ex.signatures),
     )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
@@ -33,8 +34,28 @@ BOX = pa.struct(
 
 DEADLINE_KINDS = ("date", "month", "quarter", "half_year", "year", "recurring", "none", "unparsed")
 STATUS_VALUES = ("completed", "completed_late", "in_progress", "not_completed", "overdue", "unknown")
-AGENCY_KINDS = ("ministry", "government_body", "locality", "group", "other")
+AGENCY_KINDS = ("ministry", "government_body", "locality", "local_committee", "local_unit", "group", "other")
 DATE_PRECISIONS = ("day", "month", "year")
+LINK_TYPES = ("cites", "same_task", "copy_of")
+
+
+BRIEF_LENGTH = 80  # characters of a column's short description (Column.brief)
+
+
+def _first_sentence(text: str) -> str:
+    """Up to the first period or semicolon followed by a space outside parentheses and quotes
+    ('e.g.' and 'i.e.' do not end a sentence)."""
+    depth, quoted = 0, False
+    for i, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch == "'":
+            quoted = not quoted if (i == 0 or not text[i - 1].isalnum()) or quoted else quoted
+        elif ch in ".;" and depth == 0 and not quoted and text[i + 1: i + 2] == " " and not text[: i + 1].endswith(("e.g.", "i.e.")):
+            return text[: i + 1]
+    return text
 
 
 @dataclass(frozen=True)
@@ -46,6 +67,30 @@ class Column:
     allowed: tuple[str, ...] | None = None  # enumerated values (strings)
     unique: bool = False
     min_value: Any = None  # inclusive lower bound, for numbers and dates
+    short: str | None = None  # a few words for narrow places (the Dagster UI's column schema); see `brief`
+
+    @property
+    def brief(self) -> str:
+        """The short description: `short` when declared, else the description's first sentence
+        (up to a period or a semicolon; asides in parentheses left out and cut at a word when it is
+        longer than BRIEF_LENGTH). The long one stays in the data dictionary."""
+        if self.short:
+            return self.short
+        text = _first_sentence(self.description).rstrip(".;:, ")
+        if len(text) > BRIEF_LENGTH:  # asides in parentheses left out, then cut at a word
+            text = re.sub(r"\s*\([^()]*\)", "", text)
+        if len(text) > BRIEF_LENGTH:
+            text = text[: BRIEF_LENGTH - 1].rsplit(" ", 1)[0].rstrip(".;:, ") + "…"
+        return text
+
+    def rules(self) -> list[str]:
+        """The column's constraints other than null and unique, as short text."""
+        out = []
+        if self.allowed:
+            out.append("one of: " + ", ".join(self.allowed))
+        if self.min_value is not None:
+            out.append(f">= {self.min_value}")
+        return out
 
     def field(self) -> pa.Field:
         return pa.field(
@@ -62,6 +107,8 @@ class Table:
     description: str
     columns: tuple[Column, ...]
     key: tuple[str, ...] = field(default=())  # columns that identify a row (unique together)
+    # (column, table, column it refers to): a non-null value of the column is a key of that table
+    foreign_keys: tuple[tuple[str, str, str], ...] = field(default=())
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -78,46 +125,89 @@ class Table:
 
 
 STR, I32, F32, BOOL, DATE = pa.string(), pa.int32(), pa.float32(), pa.bool_(), pa.date32()
+TIMESTAMP = pa.timestamp("us", tz="UTC")  # Parquet keeps ms, us or ns
 STR_LIST = pa.list_(pa.string())
-DOC_ID = Column("doc_id", STR, "SHA-256 (hex) of the source PDF's bytes; identifies the document.", nullable=False)
+DOC_ID = Column("doc_id", STR, "SHA-256 (hex) of the source file's bytes; identifies the document.", nullable=False)
 PAGE_START = Column("page_start", I32, "First page (1-based) the row occupies.", min_value=1)
 PAGE_END = Column("page_end", I32, "Last page (1-based) the row occupies.", min_value=1)
 
 DOCUMENTS = Table(
     "documents",
-    "One row per PDF found in the raw folder, processed or failed.",
+    "One row per document found in the raw folder (a PDF, or an image file: TIFF, JPEG, PNG, PGM, read as a "
+    "scan, a page per frame), processed or failed.",
     (
         Column("doc_id", STR, DOC_ID.description, nullable=False, unique=True),
-        Column("source_file", STR, "Path of the PDF relative to the raw folder (POSIX separators), as NFC text: bytes of a name that are not UTF-8, and control characters, are shown as \\xNN.", nullable=False),
-        Column("n_pages", I32, "Number of pages of the PDF (0 if it could not be opened).", nullable=False, min_value=0),
+        Column("source_file", STR, "Path of the file (PDF or image) relative to the raw folder (POSIX separators), as NFC text: bytes of a name that are not UTF-8, and control characters, are shown as \\xNN.", nullable=False),
+        Column("n_pages", I32, "Number of pages of the PDF, or frames of the image file (0 if it could not be opened).", nullable=False, min_value=0),
         Column("doc_number", STR, "Normalized document number (số hiệu) printed after 'Số:' in the header block, e.g. "
                "'07/CT-TTg'; null when the number is blank or does not read as digits (written by hand on a scan): "
-               "never a guess, see doc_number_raw and doc_type_code."),
+               "never a guess, see doc_number_raw and doc_type_code. Digits stamped into the gap by a signing system "
+               "('Số: 1 5 6 /TTr-SNV') are read. An appendix carries the number of the document it is attached to "
+               "(see attached_to)."),
         Column("doc_number_raw", STR, "The 'Số: …' segment of the header block as read (OCR text as it came, e.g. "
-               "'Sé⁄22⁄2010/TT-UBDT' for a number written by hand); null when the header has none."),
+               "'Sé⁄22⁄2010/TT-UBDT' for a number written by hand); null when the header has none.", short="The 'Số: …' segment of the header as read"),
         Column("doc_type_code", STR, "The code printed after the number (ký hiệu: type and issuer codes), e.g. 'QĐ-TTg', "
                "'TT-UBDT', 'BCA-VPB'; kept when the number itself is blank or unreadable."),
         Column("doc_type", STR, "Document type: 'Chỉ thị', 'Công văn', 'Báo cáo', 'Thông báo', 'Kế hoạch', 'Quyết định', 'Nghị quyết', 'Phụ lục', …"),
-        Column("issuer", STR, "Canonical name of the issuing body (see agencies)."),
+        Column("issuer", STR, "Canonical name of the issuing body (see agencies): the lower body of the header's issuer "
+               "block ('UBND TỈNH LÂM ĐỒNG / SỞ NỘI VỤ' -> 'Sở Nội vụ tỉnh Lâm Đồng'; 'ỦY BAN NHÂN DÂN / TỈNH LÂM ĐỒNG' -> "
+               "'Ủy ban nhân dân tỉnh Lâm Đồng'); an appendix's is that of the document it is attached to. Null when the "
+               "block names no body of the registry: see issuer_raw."),
+        Column("issuer_raw", STR, "The issuer block of the header (the left column above 'Số: …') as printed, its lines "
+               "joined by ' / ', e.g. 'UBND TỈNH LÂM ĐỒNG / SỞ NỘI VỤ'; null when the header has none."),
+        Column("parent_body", STR, "Canonical name of the body the issuer belongs to: the body printed above it in the "
+               "issuer block ('UBND TỈNH LÂM ĐỒNG' over 'SỞ NỘI VỤ'), else the issuer's parent in the agency registry."),
         Column("issued_date", DATE, "Issue date printed in the place-and-date line of the header block, under the national "
                "motto ('Hà Nội, ngày 14 tháng 3 năm 2025'), never a date cited in the text; null when the day or the "
-               "month is blank or does not read as a number (written by hand on a scan): see issued_date_raw."),
+               "month is blank or does not read as a number (written by hand on a scan): see issued_date_raw.", short="Issue date printed in the header block"),
         Column("issued_date_raw", STR, "The place-and-date line of the header block as read (OCR text as it came, e.g. "
                "'Hà Nội, ngày/2 tháng 01 năm 2010'); null when the header has none."),
-        Column("title", STR, "Title (or 'V/v' subject of a công văn, or the appendix heading)."),
-        Column("attached_to", STR, "Normalized number of the document an appendix belongs to, if printed ('Kèm theo …')."),
-        Column("duplicate_of", STR, "doc_id of the primary copy when this document holds the same content as another one "
-               "(a scan and its text twin, two copies of a report; the primary is the one read from text rather than OCR, "
-               "then the first by source_file); null for a primary or a document without a twin. Exclude these rows "
-               "(and their tasks and statuses) to count each document once."),
+        Column("dated", DATE, "The date the document bears at the precision printed: issued_date, else the last day of the "
+               "month or year its header (or an appendix's 'Kèm theo' line) prints when the day is blank "
+               "('ngày    tháng 11 năm 2025' -> 2025-11-30); to order documents, never an issue date."),
+        Column("dated_precision", STR, "Precision of dated; null when dated is null.", allowed=DATE_PRECISIONS),
+        Column("issued_place", STR, "The place of the place-and-date line as printed ('Lâm Đồng', 'Hà Nội', 'TP. Huế')."),
+        Column("title", STR, "Title (or 'V/v' subject of a công văn, or the appendix heading); it ends before 'Kính gửi'."),
+        Column("addressees", STR_LIST, "The addressees of 'Kính gửi: …' as printed, one per body or person, without "
+               "the list's dashes and closing ';' or '.'; empty when the document has none."),
+        Column("attached_to", STR, "Normalized number of the document an appendix belongs to, as printed in its "
+               "'(Kèm theo … số … ngày … của …)' line (or, when it prints none, as a signing system stamped it on the "
+               "appendix: 'Số: 2775/SNV-CCHC; 10/11/2025; 10:59:46;'); the appendix then carries that document's "
+               "number, date and issuer as its own doc_number, issued_date and issuer. Null when the number is blank "
+               "there ('số      /TB-VPCP'): doc_type_code keeps the code, dated the month."),
+        Column("duplicate_of", STR, "doc_id of the primary copy when this document is another copy of the same document: "
+               "a scan and its text twin, two prints of one report. Same document means: what both say of number, "
+               "issuer, date, type and attachment agrees, and the text is near-identical (the smaller's word 3-grams "
+               "in the other, both ways, for whole copies; one way for a copy of some of the pages, with the same "
+               "type and title). Sharing tasks does not make two documents the same (see links.same_task). The "
+               "primary is the one read from text rather than OCR, then the first by source_file; null for a primary "
+               "or a document without a copy. Dropping these rows (and their tasks and statuses) loses nothing."),
         Column("n_text_pages", I32, "Pages whose text came from the PDF's text layer.", nullable=False, min_value=0),
-        Column("n_ocr_pages", I32, "Pages whose text came from OCR.", nullable=False, min_value=0),
+        Column("n_ocr_pages", I32, "Pages whose text came from OCR (every page of an image file).", nullable=False, min_value=0),
+        Column("signature_count", I32, "Digital signatures of the PDF (signature fields holding a signature, read with "
+               "pyHanko, offline); 0 for an unsigned file, and for pages copied out of a signed file (their widgets' "
+               "signatures cover another file's bytes). What signature widgets show on the page (a number and a day "
+               "stamped into the header's gaps) is read as the page's words.", nullable=False, min_value=0),
+        Column("signed_at", TIMESTAMP, "When the last signature was made (the document's issue, by the office's "
+               "certificate): the CMS signing time, which the signature covers, else the signature dictionary's /M; "
+               "UTC. Null when unsigned."),
+        Column("signer_org", STR, "Organisation (O) in the certificate subject of the last signature: the issuing "
+               "body as its certificate names it, e.g. 'ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG'. Null when unsigned."),
+        Column("signer_name", STR, "Common name (CN) in the certificate subject of the last signature made with a "
+               "person's certificate (its CN differs from its organisation: the signing official), else of the last "
+               "signature. Null when unsigned."),
+        Column("signatures_cover_file", BOOL, "Whether the last signature's byte range covers the whole file: nothing "
+               "was appended (changed) after the document was signed. Null when unsigned."),
+        Column("signatures_intact", BOOL, "Whether every signature's digest matches the bytes it covers and verifies "
+               "with its certificate's key (integrity only: the certificates' trust and revocation are not checked). "
+               "Null when unsigned."),
         Column("status", STR, "'ok', 'partial' (some pages failed) or 'failed' (nothing could be read).", nullable=False, allowed=("ok", "partial", "failed")),
         Column("error", STR, "Why the document failed or is partial; null when ok."),
         Column("pipeline_version", STR, "Version that produced this document's rows: the release, then the fingerprints of "
-               "the extractor code ('x…') and of the normalizer code ('n…'), e.g. '0.1.0+x1a2b3c4d5e6f.n0a1b2c3d4e5f'.", nullable=False),
+               "the extractor code ('x…') and of the normalizer code ('n…'), e.g. '0.1.0+x1a2b3c4d5e6f.n0a1b2c3d4e5f'.", nullable=False, short="Release and code fingerprints that produced the rows"),
     ),
     key=("doc_id",),
+    foreign_keys=(("duplicate_of", "documents", "doc_id"),),
 )
 
 PAGES = Table(
@@ -132,6 +222,7 @@ PAGES = Table(
         Column("error", STR, "Why the page failed; null otherwise."),
     ),
     key=("doc_id", "page"),
+    foreign_keys=(("doc_id", "documents", "doc_id"),),
 )
 
 CELLS = Table(
@@ -145,7 +236,7 @@ CELLS = Table(
         Column("row_no", I32, "Row number within the logical table, 1-based (header rows included).", nullable=False, min_value=1),
         Column("col_no", I32, "Column number, 1-based.", nullable=False, min_value=1),
         Column("header", STR, "Header text of the cell's column."),
-        Column("text", STR, "Cell text: lines joined by one space, words cut by narrow columns rejoined, NFC.", nullable=False),
+        Column("text", STR, "Cell text: lines joined by one space, words cut by narrow columns rejoined, NFC.", nullable=False, short="Cell text, lines joined, NFC"),
         Column("row_kind", STR, "'header', 'section' (part/group heading) or 'data'.", nullable=False, allowed=("header", "section", "data")),
         Column("row_span", I32, "Logical rows the cell covers: more than 1 for a merged cell (a deadline printed once for "
                "several tasks); each task row it covers inherits its value.", nullable=False, min_value=1),
@@ -157,6 +248,7 @@ CELLS = Table(
         Column("bottom", F32, "Bottom edge of the cell on its first page.", nullable=False),
     ),
     key=("doc_id", "table_no", "row_no", "col_no"),
+    foreign_keys=(("doc_id", "documents", "doc_id"),),
 )
 
 TASKS = Table(
@@ -169,9 +261,9 @@ TASKS = Table(
                "parent_item_no is '' for a top-level item, and item is item_no followed by '#k' for its k-th "
                "occurrence (k >= 2) under the same part, section and parent, or '#k' alone for the k-th task "
                "without an item number there. Row numbers play no part: re-stitching a table keeps the ids.",
-               nullable=False, unique=True),
+               nullable=False, unique=True, short="Stable id of the task (20 hex digits)"),
         DOC_ID,
-        Column("source_file", STR, "Path of the PDF relative to the raw folder.", nullable=False),
+        Column("source_file", STR, "Path of the file (PDF or image) relative to the raw folder.", nullable=False),
         Column("table_no", I32, "Logical table number within the document (see cells).", nullable=False, min_value=1),
         Column("row_no", I32, "Row number within the logical table (see cells).", nullable=False, min_value=1),
         Column("part", STR, "Part heading the task is under, as printed ('1. NHIỆM VỤ RIÊNG'): a numbered heading printed "
@@ -179,11 +271,11 @@ TASKS = Table(
                "levels of section rows inside the table; null when there is none."),
         Column("part_no", STR, "Printed number of the part, without its trailing punctuation ('1', 'II', 'A')."),
         Column("section", STR, "Section/group heading row above the task inside its part, as printed, label included "
-               "('II. Khẩn trương …', 'A Nhiệm vụ chung …', 'Nhiệm vụ giao Bộ trưởng Bộ Công an chỉ đạo')."),
+               "('II. Khẩn trương …', 'A Nhiệm vụ chung …', 'Nhiệm vụ giao Bộ trưởng Bộ Công an chỉ đạo').", short="Section/group heading above the task, as printed"),
         Column("section_no", STR, "Printed number of the section, without its trailing punctuation ('II', 'A'); null when unnumbered."),
         Column("item_no", STR, "Item number (STT/TT) as printed, spaces inside removed: '10', '(3)'."),
         Column("item_no_raw", STR, "The item number as OCR read it, before repair against the table's sequence "
-               "('l' -> '1', a digit lost or doubled); null for rows read from the text layer."),
+               "('l' -> '1', a digit lost or doubled); null for rows read from the text layer.", short="Item number as OCR read it, before repair"),
         Column("parent_item_no", STR, "Item number of the parent task for sub-items such as '(3)'."),
         Column("name", STR, "Task text (Tên nhiệm vụ / Nội dung); on OCR'd rows, mended to valid Vietnamese syllables "
                "(spaces inside words removed, wrong diacritics fixed; see name_raw).", nullable=False),
@@ -203,6 +295,7 @@ TASKS = Table(
         Column("extraction_method", STR, "'text' or 'ocr'.", nullable=False, allowed=("text", "ocr")),
     ),
     key=("task_id",),
+    foreign_keys=(("doc_id", "documents", "doc_id"),),
 )
 
 STATUSES = Table(
@@ -215,7 +308,7 @@ STATUSES = Table(
         Column("as_of", DATE, "Date the status refers to: the date in the result (or status) column's header ('Kết quả (đến "
                "ngày 10/5/2025)'), else the document's date (its issue date, or for an appendix the date of the "
                "'Kèm theo …' line); a month or a year gives its last day ('tháng 11 năm 2025' -> 2025-11-30). "
-               "Null only when the document prints no date."),
+               "Null only when the document prints no date.", short="Date the status refers to"),
         Column("as_of_precision", STR, "Precision of as_of as printed; null when as_of is null.", allowed=DATE_PRECISIONS),
         Column("status_raw", STR, "Status cell as printed (Tiến độ), null when inferred."),
         Column("status", STR, "Normalized status.", nullable=False, allowed=STATUS_VALUES),
@@ -229,32 +322,41 @@ STATUSES = Table(
                "page where it starts."),
     ),
     key=("status_id",),
+    foreign_keys=(("task_id", "tasks", "task_id"), ("doc_id", "documents", "doc_id")),
 )
 
 LINKS = Table(
     "links",
-    "Links between documents and tasks: a citation of a document number ('cites'), or "
-    "the same task appearing in two documents ('same_task').",
+    "Links between documents and tasks: a citation of a document number ('cites'); a report's task "
+    "and the task it reports on ('same_task'); a task of a copy and the same task of the primary copy ('copy_of').",
     (
         Column("link_id", STR, "Stable id of the link.", nullable=False, unique=True),
-        Column("link_type", STR, "'cites' or 'same_task'.", nullable=False, allowed=("cites", "same_task")),
+        Column("link_type", STR, "'cites': the source prints the number of dst_doc_number. 'same_task': src_task_id, a "
+               "task of a document that reports on another one (it gives statuses or results, and cites it, or the "
+               "document it is attached to does: 'Căn cứ Chỉ thị số …'), is the task dst_task_id of that cited document; always from the "
+               "report to the document reported on, never between two documents neither of which cites the other "
+               "(the same text in another directive is another task). 'copy_of': src_task_id, a task of a "
+               "duplicate document (documents.duplicate_of), is the task dst_task_id of its primary copy.",
+               nullable=False, allowed=LINK_TYPES),
         Column("src_doc_id", STR, "Document the link starts from.", nullable=False),
         Column("src_task_id", STR, "Task the link starts from, if it was found in a task row."),
         Column("src_page", I32, "Page of the source text.", min_value=1),
         Column("src_box", BOX, "Where the link is printed: the words of the cited number (prose), the table cell that "
-               "holds it, or the source task's row (same_task), on src_page."),
+               "holds it, or the source task's row (same_task), on src_page.", short="Where the link is printed (page and box)"),
         Column("raw_text", STR, "Text as printed that makes the link (the cited number, or the task name)."),
         Column("dst_doc_number", STR, "Normalized number of the cited document; a number read by OCR whose type code is "
                "not in the registry is repaired when exactly one type code is near it (one letter more, less or "
                "different, or Đ read as D): '1039/TTTr-CP' -> '1039/TTr-CP'; raw_text keeps what was read."),
         Column("dst_doc_id", STR, "doc_id of the cited document when it is in the corpus: the document printing that number, "
                "else an appendix attached to it ('Kèm theo …'); the primary copy when there are duplicates."),
-        Column("dst_task_id", STR, "Task linked to (same_task)."),
+        Column("dst_task_id", STR, "Task linked to (same_task: the task reported on; copy_of: the primary copy's task)."),
         Column("score", F32, "Confidence in [0, 1]. cites: 1 as printed on a text page; from OCR 0.9 when its codes are in "
                "the registries, 0.8 when repaired, 0.5 when its codes could not be checked. same_task: the name "
-               "match score (see normalizers/sametask.py)."),
+               "match score (see normalizers/sametask.py); copy_of: the same."),
     ),
     key=("link_id",),
+    foreign_keys=(("src_doc_id", "documents", "doc_id"), ("src_task_id", "tasks", "task_id"),
+                  ("dst_doc_id", "documents", "doc_id"), ("dst_task_id", "tasks", "task_id")),
 )
 
 AGENCIES = Table(
@@ -270,9 +372,69 @@ AGENCIES = Table(
         Column("parent", STR, "Canonical name of the body a unit belongs to (units of Bộ Công an, BHXH under Bộ Tài chính)."),
     ),
     key=("name",),
+    foreign_keys=(("successor", "agencies", "name"), ("parent", "agencies", "name")),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (DOCUMENTS, PAGES, CELLS, TASKS, STATUSES, LINKS, AGENCIES)}
+STATUS_ENTRY = pa.struct([
+    ("status_id", pa.string()), ("task_id", pa.string()), ("doc_id", pa.string()), ("doc_number", pa.string()),
+    ("status", pa.string()), ("as_of", pa.date32()),
+])
+
+TASK_TRACKING = Table(
+    "task_tracking",
+    "One row per task of an originating document (one that assigns tasks: a directive, plan, decision, notice, "
+    "resolution, …, or an appendix of one; not a report, an official letter or a submission; primary copies only, "
+    "and not the tasks by which a report reports on another document's), with every status later reported on it and whether it is open "
+    "and overdue on the date the run tracked on. Open means: not reported completed (`completed`, "
+    "`completed_late`); no status or `unknown` is open (normalizers/tracking.py).",
+    (
+        Column("task_id", STR, "The task (tasks.task_id).", nullable=False, unique=True),
+        Column("doc_id", STR, "The originating document (documents.doc_id).", nullable=False),
+        Column("doc_number", STR, "Its number, or for an appendix the number of the document it is attached to."),
+        Column("doc_type", STR, "Its type (documents.doc_type)."),
+        Column("source_file", STR, "Its path relative to the raw folder.", nullable=False),
+        Column("table_no", I32, "Logical table of the task in its document (tasks.table_no).", nullable=False, min_value=1),
+        Column("row_no", I32, "Row of the task in that table (tasks.row_no): rows are in document order.", nullable=False, min_value=1),
+        Column("part_no", STR, "Printed number of the task's part (tasks.part_no)."),
+        Column("section_no", STR, "Printed number of the task's section (tasks.section_no)."),
+        Column("item_no", STR, "Item number as printed (tasks.item_no)."),
+        Column("name", STR, "Task text (tasks.name).", nullable=False),
+        Column("lead_agencies", STR_LIST, "Canonical names of the lead agencies as assigned (tasks.lead_agencies)."),
+        Column("lead_agencies_now", STR_LIST, "The bodies that hold those duties now: each lead agency followed "
+               "through agencies.successor to the end (the 2025 mergers), each once, in order."),
+        Column("deadline_raw", STR, "Deadline cell as printed."),
+        Column("deadline_kind", STR, "Kind of deadline (tasks.deadline_kind).", nullable=False, allowed=DEADLINE_KINDS),
+        Column("deadline_due", DATE, "Last day of the deadline's period (tasks.deadline_due)."),
+        Column("deadline_open_ended", BOOL, "True for '… và những năm tiếp theo' and recurring deadlines.", nullable=False),
+        Column("statuses", pa.list_(STATUS_ENTRY), "Every status reported on the task, oldest first: its own and those "
+               "of the tasks of reports linked to it by same_task links (followed transitively), duplicates "
+               "left out; each with status_id, the reporting task_id, doc_id and doc_number, status and as_of."),
+        Column("n_statuses", I32, "Number of statuses.", nullable=False, min_value=0),
+        Column("latest_status", STR, "The latest status reported by tracked_on (the latest as_of not after it, then "
+               "the later-issued document); null when none was.", allowed=STATUS_VALUES),
+        Column("latest_as_of", DATE, "Date the latest status refers to (statuses.as_of)."),
+        Column("latest_result", STR, "Result text of the latest status (what the last report said)."),
+        Column("latest_status_id", STR, "statuses.status_id of the latest status."),
+        Column("latest_task_id", STR, "Task row the latest status was read from (this task or a report's task)."),
+        Column("latest_doc_id", STR, "Document the latest status came from."),
+        Column("latest_doc_number", STR, "Number of that document (or of the document it is attached to)."),
+        Column("latest_source_file", STR, "Path of that document relative to the raw folder."),
+        Column("is_open", BOOL, "Open: latest_status is not completed nor completed_late (no status and unknown are "
+               "open).", nullable=False),
+        Column("is_overdue", BOOL, "Open and deadline_due before tracked_on (not for open-ended deadlines), or open "
+               "and the latest status says overdue.", nullable=False),
+        Column("tracked_on", DATE, "The date is_open and is_overdue are computed for: the day of the run, or "
+               "NHIEMVU_TRACKED_ON (YYYY-MM-DD).", nullable=False),
+    ),
+    key=("task_id",),
+    foreign_keys=(("task_id", "tasks", "task_id"), ("doc_id", "documents", "doc_id"),
+                  ("latest_status_id", "statuses", "status_id"), ("latest_task_id", "tasks", "task_id"),
+                  ("latest_doc_id", "documents", "doc_id")),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (DOCUMENTS, PAGES, CELLS, TASKS, STATUSES, LINKS, AGENCIES, TASK_TRACKING)
+}
 
 
 # ---------------------------------------------------------------- arrow + checks
@@ -325,6 +487,9 @@ def _checker(type_: pa.DataType) -> Callable[[Any], bool]:
         return lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
     if pa.types.is_date(type_):
         return lambda v: isinstance(v, datetime.date) and not isinstance(v, datetime.datetime)
+    if pa.types.is_timestamp(type_):
+        aware = type_.tz is not None
+        return lambda v: isinstance(v, datetime.datetime) and (v.tzinfo is not None) == aware
     if pa.types.is_list(type_):
         item = type_.value_type
         return lambda v: isinstance(v, (list, tuple)) and all(_fits(x, item) for x in v)
@@ -372,6 +537,76 @@ def check_table(table: Table, data: pa.Table) -> list[str]:
     return problems
 
 
+# ---------------------------------------------------------------- Frictionless data package
+
+
+def _frictionless_type(t: pa.DataType) -> str:
+    if pa.types.is_string(t):
+        return "string"
+    if pa.types.is_integer(t):
+        return "integer"
+    if pa.types.is_floating(t):
+        return "number"
+    if pa.types.is_boolean(t):
+        return "boolean"
+    if pa.types.is_date(t):
+        return "date"
+    if pa.types.is_timestamp(t):
+        return "datetime"
+    if pa.types.is_list(t):
+        return "array"
+    if pa.types.is_struct(t):
+        return "object"
+    raise TypeError(f"no Table Schema type for {t}")
+
+
+def table_schema(table: Table) -> dict[str, Any]:
+    """The Frictionless Table Schema of a curated table: types, constraints (required, unique,
+    enum, minimum), primary key and foreign keys, all from the declaration."""
+    fields = []
+    for c in table.columns:
+        constraints: dict[str, Any] = {}
+        if not c.nullable:
+            constraints["required"] = True
+        if c.unique:
+            constraints["unique"] = True
+        if c.allowed is not None:
+            constraints["enum"] = list(c.allowed)
+        if c.min_value is not None:
+            constraints["minimum"] = c.min_value.isoformat() if isinstance(c.min_value, datetime.date) else c.min_value
+        field_ = {"name": c.name, "type": _frictionless_type(c.type), "description": c.description}
+        if constraints:
+            field_["constraints"] = constraints
+        fields.append(field_)
+    schema: dict[str, Any] = {"fields": fields, "missingValues": []}  # Parquet has nulls of its own; "" is a value
+    if table.key:
+        schema["primaryKey"] = list(table.key)
+    if table.foreign_keys:
+        schema["foreignKeys"] = [
+            {"fields": [col], "reference": {"resource": "" if ref == table.name else ref, "fields": [ref_col]}}
+            for col, ref, ref_col in table.foreign_keys
+        ]
+    return schema
+
+
+def datapackage_descriptor() -> dict[str, Any]:
+    """`curated/datapackage.json`: every curated table as a Tabular Data Resource (its Parquet
+    file, its Table Schema), derived from this module (no timestamps: same code, same bytes)."""
+    return {
+        "profile": "tabular-data-package",
+        "name": "nhiemvu-curated",
+        "title": "nhiemvu curated tables",
+        "description": "Tasks, statuses and links read from Vietnamese government PDFs; every column is "
+                       "described in docs/data-dictionary.md.",
+        "resources": [
+            {"name": t.name, "path": f"{t.name}.parquet", "format": "parquet",
+             "mediatype": "application/vnd.apache.parquet", "profile": "tabular-data-resource",
+             "description": t.description, "schema": table_schema(t)}
+            for t in TABLES.values()
+        ],
+    }
+
+
 # ---------------------------------------------------------------- documentation
 
 
@@ -393,6 +628,9 @@ def data_dictionary_markdown() -> str:
         out += [f"## `{t.name}`", "", t.description, ""]
         if t.key:
             out += [f"Key: {', '.join(f'`{k}`' for k in t.key)}.", ""]
+        if t.foreign_keys:
+            refs = ", ".join(f"`{c}` → `{ref}.{rc}`" for c, ref, rc in t.foreign_keys)
+            out += [f"References (a non-null value is a key there): {refs}.", ""]
         out += ["| column | type | null | description |", "| --- | --- | --- | --- |"]
         for c in t.columns:
             desc = c.description

@@ -2,10 +2,10 @@
 
     nhiemvu run  [--raw DIR] [--curated DIR] [--force] [--workers N]   process new, changed or stale PDFs
     nhiemvu dev  [--port 3000]                                         the Dagster UI on 127.0.0.1
-    nhiemvu show TASK_ID [--out DIR]                                   PNG of each page of a task, its row boxed
-    nhiemvu checks                                                     the latest result of every check
-    nhiemvu trace ID | --doc NUMBER --item ITEM [--out FILE.png]       where a row was printed, as a picture
-    nhiemvu report [--out DIR]                                         one HTML page for auditors and analysts
+    nhiemvu checks [--curated DIR]                                     the result of every check of a folder
+    nhiemvu trace ID | --doc NUMBER --item ITEM [--section S]          where a value was printed, as a picture
+    nhiemvu report [--out DIR] [--as-of DATE]                          a report to work in (HTML, from disk)
+    nhiemvu show TASK_ID [--out DIR]                                   = trace TASK_ID --pages DIR (for scripts)
 
 `run` plans from the raw folder and the Dagster instance (`plan.py`): it registers one
 partition per file (sha256 of its bytes), reads the documents that are new or were read
@@ -33,6 +33,7 @@ from pathlib import Path
 log = logging.getLogger("nhiemvu")
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+EXIT_MACHINE = 3  # the run stopped on a failure of the machine (`extractors.pdf.EnvironmentFailure`)
 DEV_STOP_SECONDS = 15
 
 
@@ -84,7 +85,7 @@ def run(
             log.warning("an interrupted replacement of %s was %s", curated, done)
         for stale in clean_stale_temp():
             log.info("removed %s, left by a run that was killed", stale)
-        manifest = scan(raw, state / "manifest-cache.json")
+        manifest = scan(raw, state / "manifest-cache.json", state=state, curated=curated)
         for entry in manifest.skipped:
             log.warning("skipped %s: %s", entry.path, entry.reason)
         digest = manifest_digest(dict(manifest))
@@ -109,6 +110,49 @@ def run(
     if not quiet:
         _print_summary(summary)
     return summary
+
+
+STATE_ATTEMPTS = 3  # plans of one run: a stored value found damaged is removed, and planned again
+
+
+def _chain(error: BaseException):
+    """An error and its causes, and the step's own exception that Dagster's errors keep."""
+    seen = set()
+    todo = [error]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        yield e
+        user = getattr(e, "user_exception", None)
+        todo += [e.__cause__, e.__context__, user if isinstance(user, BaseException) else None]
+
+
+def damaged_state(error: BaseException) -> str | None:
+    """The message of a stored value found damaged (`io.StoredValueDamaged`) in an error of the
+    run, None when there is none."""
+    from .io import StoredValueDamaged
+
+    for e in _chain(error):
+        if isinstance(e, StoredValueDamaged):
+            return str(e)
+    text = str(error)
+    marker = "StoredValueDamaged: "
+    return text[text.index(marker) + len(marker):].splitlines()[0] if marker in text else None
+
+
+def machine_failure(error: BaseException) -> str | None:
+    """The message of the `EnvironmentFailure` in an error of the run or its causes (Dagster
+    wraps what a step raised), None when there is none."""
+    from extractors.pdf import EnvironmentFailure
+
+    for e in _chain(error):
+        if isinstance(e, EnvironmentFailure):
+            return str(e)
+    text = str(error)
+    marker = "EnvironmentFailure: "
+    return text[text.index(marker) + len(marker):].splitlines()[0] if marker in text else None
 
 
 class _Nothing:
@@ -140,9 +184,7 @@ def _run_dagster(raw: Path, curated: Path, state: Path, manifest, workers: int, 
                  log_level: str):
     """Plan against the Dagster instance's records and execute; returns the plan and the checks."""
     from .definitions import build_definitions
-    from .paths import stored
-    from .plan import make_plan, remember_code_versions
-    from .resources import instance_for
+    from .resources import damaged_databases, set_aside
 
     defs = build_definitions(str(raw), str(curated), workers, state_dir=str(state), limits=limits, progress=not quiet)
     # What is loaded now lives as long as the run: the collector need not walk it again and
@@ -151,15 +193,42 @@ def _run_dagster(raw: Path, curated: Path, state: Path, manifest, workers: int, 
     unfreeze = gc.get_freeze_count() == 0
     gc.freeze()
     try:
-        with instance_for(state) as instance:
-            plan = make_plan(instance, manifest, curated, force=force, stored=stored(state))
-            checks = _execute(defs, instance, plan, log_level) if not plan.nothing_to_do else _last_checks(instance, defs)
-            if plan.records:
-                remember_code_versions(instance, stored(state))
-            defs.resources["doc_io_manager"].remove(keep=set(manifest))
+        try:
+            return _plan_and_execute(defs, state, manifest, curated, force, log_level)
+        except Exception:
+            damaged = damaged_databases(state)
+            if not damaged:
+                raise
+            for path in damaged:  # a database cut short or overwritten: Dagster starts a new one
+                log.warning("the Dagster database %s is damaged: set aside as %s; what it held is made again",
+                            path, set_aside(path).name)
+            return _plan_and_execute(defs, state, manifest, curated, force, log_level)
     finally:
         if unfreeze:
             gc.unfreeze()
+
+
+def _plan_and_execute(defs, state: Path, manifest, curated: Path, force: bool, log_level: str):
+    """Plan and execute on the state folder's instance; a stored value found damaged is removed
+    by the step that met it, and the run plans again (`STATE_ATTEMPTS` in all)."""
+    from .paths import stored
+    from .plan import make_plan, remember_code_versions
+    from .resources import instance_for
+
+    with instance_for(state) as instance:
+        for attempt in range(1, STATE_ATTEMPTS + 1):
+            plan = make_plan(instance, manifest, curated, force=force, stored=stored(state))
+            try:
+                checks = _execute(defs, instance, plan, log_level) if not plan.nothing_to_do else _last_checks(instance, defs)
+                break
+            except Exception as e:
+                if attempt == STATE_ATTEMPTS or (why := damaged_state(e)) is None:
+                    raise
+                # the damaged value was removed: a new plan makes it again from the PDF
+                log.warning("%s; planning again", why)
+        if plan.records:
+            remember_code_versions(instance, stored(state))
+        defs.resources["doc_io_manager"].remove(keep=set(manifest))
     return plan, checks
 
 
@@ -252,15 +321,34 @@ def _last_checks(instance, defs) -> list[tuple[str, bool, str]]:
 
 
 def checks(curated: Path, state: Path | None = None, *, quiet: bool = False) -> list[dict]:
-    """Print the latest result of every check, with what a failing one lists."""
-    from .definitions import build_definitions
-    from .resources import home, instance_for
+    """Print the result of every check of the curated folder `curated`, with what a failing
+    one lists: the results the last run recorded when it wrote this very folder (and its files
+    are still those it wrote), otherwise the checks evaluated now on that folder (`now` is then
+    True in each result; `stated_counts` needs the run's parts and is left out)."""
+    from . import lastrun
+    from .paths import home
 
-    defs = build_definitions(curated_dir=str(curated), state_dir=str(state or home()))
-    with instance_for(Path(state or home())) as instance:
-        results = last_checks(instance, defs)
+    state = Path(state or home())
+    curated = Path(curated).resolve()
+    if lastrun.wrote(state, curated):
+        from .definitions import build_definitions
+        from .resources import instance_for
+
+        defs = build_definitions(curated_dir=str(curated), state_dir=str(state))
+        with instance_for(state) as instance:
+            results = last_checks(instance, defs)
+        origin = f"checks of {curated}, as the last run recorded them"
+    else:
+        from .checks import evaluate
+
+        if not (curated / "documents.parquet").exists():
+            raise SystemExit(f"no curated tables in {curated}: run `nhiemvu run` first")
+        results = evaluate(curated)
+        origin = (f"checks of {curated}, evaluated now (the last run of {state} did not write this folder as it "
+                  f"is; tasks:stated_counts needs a run and is left out)")
     if quiet:
         return results
+    print(origin)
     if not results:
         print("no checks have run yet: run `nhiemvu run` first")
     for c in results:
@@ -322,33 +410,39 @@ def _print_summary(s: dict) -> None:
 
 
 def show(task_id: str, raw: Path, curated: Path, out: Path) -> list[Path]:
-    """Write one PNG per page the task occupies, with the task's row outlined."""
-    import pyarrow.parquet as pq
+    """Write one PNG per page the task occupies, with the task's row outlined (`nhiemvu show`,
+    kept for scripts: the same as `trace TASK_ID --pages DIR`)."""
+    from .trace import page_pictures
 
-    from extractors.highlight import page_with_boxes
+    return page_pictures(curated, raw, task_id, out)
 
-    path = curated / "tasks.parquet"
-    if not path.exists():
-        raise SystemExit(f"no curated tables in {curated}: run `nhiemvu run` first")
-    tasks = pq.read_table(path, filters=[("task_id", "=", task_id)]).to_pylist()
-    if not tasks:
-        raise SystemExit(f"no task {task_id} in {path}")
-    task = tasks[0]
-    from .trace import source_path
 
-    source = source_path(raw, task["source_file"], task["doc_id"])
-    if not source.is_file():
-        raise SystemExit(f"the source file {source} is not there (was it moved? pass --raw)")
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for span in task["spans"]:
-        box = (span["x0"], span["top"], span["x1"], span["bottom"])
-        image = page_with_boxes(source, span["page"], [box])
-        target = out / f"{task_id}_p{span['page']}.png"
-        image.save(target)
-        written.append(target)
-        print(f"{target}  ({task['source_file']}, page {span['page']})")
-    return written
+# Warnings `dagster dev` prints that are not true of nhiemvu: it is `dagster dev` we mean to run
+# (`dg dev` needs a `dg` project and the dagster-dg-cli package, which add nothing here), and the
+# single-run backfill policy of the per-document assets is what the runs are built on.
+DEV_QUIET_WARNINGS = (
+    "ignore:Function `dev_command` is superseded",
+    "ignore:Parameter `backfill_policy` of function `asset` is currently in beta",
+)
+
+
+def dev_command(port: int, state: Path) -> tuple[list[str], dict, Path]:
+    """The command, environment and working folder of `dagster dev` for a state folder: it
+    runs in the state folder, where the repository's dagster.yaml is copied (so `dagster dev`
+    finds the instance configuration in $DAGSTER_HOME and does not warn that it "will not be
+    used"), with the repository on PYTHONPATH and as the code location's working directory."""
+    from .resources import PROJECT_ROOT
+
+    path = os.pathsep.join([str(PROJECT_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+    warn = ",".join(filter(None, [*DEV_QUIET_WARNINGS, os.environ.get("PYTHONWARNINGS")]))
+    env = {**os.environ, "DAGSTER_HOME": str(state), "PYTHONPATH": path, "PYTHONWARNINGS": warn}
+    for name in ("NHIEMVU_RAW", "NHIEMVU_CURATED"):  # relative folders meant the repository's, as before
+        value = env.get(name)
+        if value and "://" not in value and not Path(value).is_absolute():
+            env[name] = str(PROJECT_ROOT / value)
+    cmd = [sys.executable, "-m", "dagster", "dev", "-m", "pipeline.definitions", "--working-directory", str(PROJECT_ROOT),
+           "-h", "127.0.0.1", "-p", str(port)]
+    return cmd, env, state
 
 
 def dev(port: int) -> int:
@@ -359,10 +453,9 @@ def dev(port: int) -> int:
     state.mkdir(parents=True, exist_ok=True)
     if not (state / "dagster.yaml").exists():
         (state / "dagster.yaml").write_text((PROJECT_ROOT / "dagster.yaml").read_text())
-    env = {**os.environ, "DAGSTER_HOME": str(state)}
-    cmd = [sys.executable, "-m", "dagster", "dev", "-m", "pipeline.definitions", "-h", "127.0.0.1", "-p", str(port)]
+    cmd, env, cwd = dev_command(port, state)
     print(f"Dagster UI on http://127.0.0.1:{port} (DAGSTER_HOME={state})", flush=True)
-    child = subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT, start_new_session=True)
+    child = subprocess.Popen(cmd, env=env, cwd=cwd, start_new_session=True)
 
     def stop(signum, _frame):
         raise KeyboardInterrupt
@@ -406,6 +499,15 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
 def _positive_float(text: str) -> float:
     value = float(text)
     if value <= 0:
@@ -429,6 +531,18 @@ def _local_copies(parser: argparse.ArgumentParser, args) -> None:
             setattr(args, name, local)
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """Each option's default in its help, except where there is none to show (None, a flag's
+    False) or the help already says it; the description wrapped to the terminal."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if "%(default)" in text or "default" in text.lower() or action.default in (None, False, argparse.SUPPRESS) \
+                or action.option_strings == []:
+            return text
+        return text + " (default: %(default)s)"
+
+
 def _location(text: str) -> Path | str:
     """A folder, or an fsspec URL kept as text (a Path would fold its "//")."""
     from .remote import is_url
@@ -444,13 +558,17 @@ def _parser() -> argparse.ArgumentParser:
     # text: argparse converts a default given as text with the argument's type
     raw_default = os.environ.get("NHIEMVU_RAW", str(PROJECT_ROOT / "raw"))
     curated_default = os.environ.get("NHIEMVU_CURATED", str(PROJECT_ROOT / "curated"))
-    fmt = argparse.ArgumentDefaultsHelpFormatter
+    fmt = _HelpFormatter
     parser = argparse.ArgumentParser(prog="nhiemvu", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"nhiemvu {__version__}")
     parser.add_argument("--log-level", choices=LOG_LEVELS, default="WARNING", help="what the log shows (default WARNING)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="-v INFO, -vv DEBUG (tracebacks)")
     sub = parser.add_subparsers(dest="command", required=True)
-    p_run = sub.add_parser("run", help="process new, changed or stale PDFs and rebuild the curated tables", formatter_class=fmt)
+    p_run = sub.add_parser(
+        "run", help="process new, changed or stale PDFs and rebuild the curated tables", formatter_class=fmt,
+        description="Process the PDFs of the raw folder that are new, changed or read by another code version "
+                    "(all of them with --force), rebuild the curated tables at once, run their checks and print a "
+                    "summary. Only one run at a time works on a state folder ($DAGSTER_HOME).")
     p_run.add_argument("--raw", type=_location, default=raw_default,
                        help="input folder, or an fsspec URL such as s3://bucket/raw (env NHIEMVU_RAW)")
     p_run.add_argument("--curated", type=_location, default=curated_default,
@@ -460,26 +578,57 @@ def _parser() -> argparse.ArgumentParser:
     p_run.add_argument("--doc-timeout", type=_positive_float, default=Limits.seconds, help="seconds one document may take")
     p_run.add_argument("--doc-memory", type=_positive_int, default=Limits.memory_mb, help="MB of memory one document may take")
     p_run.add_argument("--json", action="store_true", help="print the summary as JSON (for scripts)")
-    p_checks = sub.add_parser("checks", help="the latest result of every check, with the names a failing one lists", formatter_class=fmt)
+    p_checks = sub.add_parser(
+        "checks", help="the result of every check of a curated folder, with the names a failing one lists",
+        formatter_class=fmt,
+        description="Print the result of every check of the curated tables: those the last run recorded when it "
+                    "wrote this very folder, otherwise the checks evaluated now on the folder named (the "
+                    "stated-counts check needs a run and is then left out, said so). Exit status 1 when a check "
+                    "of severity ERROR fails.")
     p_checks.add_argument("--curated", type=_location, default=curated_default, help="output folder (env NHIEMVU_CURATED)")
-    p_show = sub.add_parser("show", help="PNG of the pages of a task with its row outlined (for auditors)", formatter_class=fmt)
+    p_trace = sub.add_parser(
+        "trace", help="where a task, status, link or cell was printed: values, boxes and a PNG", formatter_class=fmt,
+        description="Print where a curated value was printed (file, pages, boxes, values; the file's bytes checked "
+                    "against its doc_id) and write one PNG: the row of a task filled, the traced cell outlined "
+                    "(a status: its status cell; a link: the citation; a cell: that cell). With --doc and --item, a "
+                    "document number and an item as printed; when several tasks share the item number they are all "
+                    "listed and --section (or a task_id) picks one. `--pages DIR` also writes each whole page of a "
+                    "task with its row outlined (what `nhiemvu show` wrote).")
+    p_trace.add_argument("id", nargs="?", help="task_id, status_id, link_id, or a cell as doc_id:table_no:row_no:col_no")
+    p_trace.add_argument("--doc", help="a document number as printed, e.g. 07/CT-TTg (with --item)")
+    p_trace.add_argument("--item", help="an item number as printed, e.g. 12 (with --doc)")
+    p_trace.add_argument("--section", help="with --doc and --item: the section (or part) of the task, when the item "
+                                           "number occurs in several")
+    p_trace.add_argument("--out", type=Path, help="PNG to write (trace_<id>.png when not given)")
+    p_trace.add_argument("--pages", type=Path, help="also write one PNG per whole page of the task into this folder")
+    p_trace.add_argument("--raw", type=_location, default=raw_default, help="input folder (env NHIEMVU_RAW)")
+    p_trace.add_argument("--curated", type=_location, default=curated_default, help="output folder (env NHIEMVU_CURATED)")
+    p_show = sub.add_parser(
+        "show", help="(kept for scripts) the same as `trace TASK_ID --pages DIR`", formatter_class=fmt,
+        description="Write one PNG per page a task occupies, the whole page with the task's row outlined. The same "
+                    "as `nhiemvu trace TASK_ID --pages DIR`, which also prints the values and writes the cropped picture.")
     p_show.add_argument("task_id")
     p_show.add_argument("--raw", type=_location, default=raw_default, help="input folder (env NHIEMVU_RAW)")
     p_show.add_argument("--curated", type=_location, default=curated_default, help="output folder (env NHIEMVU_CURATED)")
     p_show.add_argument("--out", type=Path, default=Path("highlights"), help="folder for the PNGs")
-    p_trace = sub.add_parser("trace", help="where a task, status, link or cell was printed: values, boxes and a PNG", formatter_class=fmt)
-    p_trace.add_argument("id", nargs="?", help="task_id, status_id, link_id, or a cell as doc_id:table_no:row_no:col_no")
-    p_trace.add_argument("--doc", help="a document number as printed, e.g. 07/CT-TTg (with --item)")
-    p_trace.add_argument("--item", help="an item number as printed, e.g. 12 (with --doc)")
-    p_trace.add_argument("--out", type=Path, default=None, help="PNG to write (default trace_<id>.png)")
-    p_trace.add_argument("--raw", type=_location, default=raw_default, help="input folder (env NHIEMVU_RAW)")
-    p_trace.add_argument("--curated", type=_location, default=curated_default, help="output folder (env NHIEMVU_CURATED)")
-    p_report = sub.add_parser("report", help="one HTML page over the curated tables, with a picture of every task's row", formatter_class=fmt)
-    p_report.add_argument("--out", type=Path, default=Path("report"), help="folder for index.html and rows/*.png")
+    p_report = sub.add_parser(
+        "report", help="an HTML report to work in: search, filter and sort the tasks, drill down per agency",
+        formatter_class=fmt,
+        description="Write a report over the curated tables into a folder (index.html, its script and style, and "
+                    "one light picture per page with rows): documents, every task with search, sort and filters "
+                    "(agency, status, deadline, document), per-agency drill-down, same-task links, CSV export of "
+                    "what is shown, and the problems (failed pages, unmatched agencies, failed checks). Opened from "
+                    "disk, no server, no network.")
+    p_report.add_argument("--out", type=Path, default=Path("report"), help="folder for index.html and its files")
     p_report.add_argument("--raw", type=_location, default=raw_default, help="input folder (env NHIEMVU_RAW)")
     p_report.add_argument("--curated", type=_location, default=curated_default, help="output folder (env NHIEMVU_CURATED)")
-    p_report.add_argument("--no-pictures", action="store_true", help="skip the row pictures (faster)")
-    p_dev = sub.add_parser("dev", help="start the Dagster UI on 127.0.0.1", formatter_class=fmt)
+    p_report.add_argument("--no-pictures", action="store_true", help="skip the page pictures (faster)")
+    p_report.add_argument("--as-of", type=_date, help="the date 'past due' counts from, YYYY-MM-DD (today when not given)")
+    p_dev = sub.add_parser(
+        "dev", help="start the Dagster UI on 127.0.0.1", formatter_class=fmt,
+        description="Start the Dagster UI and daemon (`dagster dev`) on 127.0.0.1 with the state folder "
+                    "($DAGSTER_HOME, default .dagster/) as the instance, configured by the repository's dagster.yaml "
+                    "copied there. Ctrl-C or SIGTERM stops every process it started.")
     p_dev.add_argument("--port", type=int, default=3000, help="port of the UI")
     return parser
 
@@ -520,8 +669,15 @@ def _main(argv: list[str] | None) -> int:
 
             if (why := problem(args.raw)) is not None:
                 parser.error(why)
-        summary = run(args.raw, args.curated, force=args.force, workers=args.workers, log_level=level,
-                      limits=Limits(seconds=args.doc_timeout, memory_mb=args.doc_memory), quiet=args.json)
+        try:
+            summary = run(args.raw, args.curated, force=args.force, workers=args.workers, log_level=level,
+                          limits=Limits(seconds=args.doc_timeout, memory_mb=args.doc_memory), quiet=args.json)
+        except Exception as e:
+            if (problem := machine_failure(e)) is None:
+                raise
+            print(f"nhiemvu: the run stopped: this machine cannot read some documents.\n  {problem}\n"
+                  "  Nothing was stored for them: fix the machine and run again.", file=sys.stderr)
+            return EXIT_MACHINE
         if args.json:
             print(json.dumps(summary, ensure_ascii=False, indent=2))
         return 1 if summary["checks_failed"] else 0
@@ -534,7 +690,7 @@ def _main(argv: list[str] | None) -> int:
         from .report import build_report
 
         page = build_report(args.curated, args.raw, args.out, checks=checks(args.curated, quiet=True),
-                            pictures=not args.no_pictures)
+                            pictures=not args.no_pictures, as_of=args.as_of)
         print(f"wrote {page}")
         return 0
     if args.command == "trace":
@@ -542,7 +698,10 @@ def _main(argv: list[str] | None) -> int:
 
         if (args.doc is None) != (args.item is None):
             parser.error("--doc and --item go together")
-        trace(args.curated, args.raw, args.id, doc=args.doc, item=args.item, out=args.out)
+        if args.section is not None and args.doc is None:
+            parser.error("--section goes with --doc and --item")
+        trace(args.curated, args.raw, args.id, doc=args.doc, item=args.item, section=args.section, out=args.out,
+              pages=args.pages)
         return 0
     if args.command == "show":
         show(args.task_id, args.raw, args.curated, args.out)

@@ -19,6 +19,10 @@ Dagster's public API covers what nhiemvu needs but for three things, kept here a
    multi-process executor and the interrupt handling of dagster-dask's own `execute`.
 3. **A job reconstructed from the definitions module**, for executors whose steps run in other
    processes (`pipeline/cli.py`).
+4. **Metadata of many partitions added to a step at once** (`add_partition_metadata`, used by
+   `pipeline/assets.py`): the public `add_asset_metadata(..., partition_key=k)` lists the step's
+   whole partition range from the instance on every call, a cost that grows with the square of
+   the documents (11 s of a 107 s run of 400 letters; 0.05 s this way).
 
 The module refuses to load under any Dagster version but `WRITTEN_FOR`: an upgrade fails at
 import, loudly, until these are checked against the new version (and the pin moved with them).
@@ -46,6 +50,7 @@ import sqlalchemy as sa
 from dagster._core.definitions.executor_definition import multiple_process_executor_requirements  # noqa: F401
 from dagster._core.definitions.reconstruct import ReconstructableRepository
 from dagster._core.errors import raise_execution_interrupts  # noqa: F401
+from dagster._core.execution.context.metadata_logging import AssetMetadataHandle, OutputMetadataAccumulator
 from dagster._core.instance.ref import InstanceRef
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SQLITE_BUSY_TIMEOUT_SECONDS, SqliteEventLogStorage
 from dagster._core.storage.runs.sqlite.sqlite_run_storage import SqliteRunStorage
@@ -174,3 +179,20 @@ def pooled_instance_ref(state: str, config_dir: str) -> InstanceRef:
 def reconstructable_job(module: str, attribute: str, job: str):
     """A job of the Definitions object `module.attribute`, reconstructable in other processes."""
     return ReconstructableRepository.for_module(module, attribute).get_reconstructable_job(job)
+
+
+def add_partition_metadata(context, metadata: dict[str, dict]) -> bool:
+    """Add `{partition_key: metadata}` to the materializations of the step's partitions in one
+    go (the step's metadata accumulator); False, adding nothing, where the context does not hold
+    the accumulator this was written for (the caller then adds them one at a time, publicly)."""
+    step = getattr(context, "_step_execution_context", None)
+    accumulator = getattr(step, "_metadata_accumulator", None)
+    if not isinstance(accumulator, OutputMetadataAccumulator):
+        return False
+    asset_key = context.assets_def.key
+    merged = dict(accumulator.per_output_metadata)
+    for key, values in metadata.items():
+        handle = AssetMetadataHandle(asset_key=asset_key, partition_key=key)
+        merged[handle] = {**merged.get(handle, {}), **values}
+    step._metadata_accumulator = OutputMetadataAccumulator(per_output_metadata=merged)
+    return True

@@ -16,6 +16,7 @@ blocked on a pipe; up to `workers` children run at once.
 from __future__ import annotations
 
 import ctypes
+import errno
 import multiprocessing as mp
 import os
 import resource
@@ -73,8 +74,36 @@ def _child(conn: Connection, fn: Callable, args: tuple, memory_mb: int) -> None:
     except MemoryError:
         outcome = ("err", Failure("limit", f"exceeded the memory limit of {memory_mb} MB"))
     except BaseException as e:  # noqa: BLE001 - sent to the parent, which logs the traceback
+        if (cause := out_of_memory(e)) is not None:  # a library or a pool that could not get memory
+            outcome = ("err", Failure("limit", f"exceeded the memory limit of {memory_mb} MB ({cause})",
+                                      traceback.format_exc()))
+            return _send(conn, outcome, memory_mb)
         message = (str(e).splitlines() or [""])[0][:500]
         outcome = ("err", Failure(type(e).__name__, message, traceback.format_exc()))
+    _send(conn, outcome, memory_mb)
+
+
+# What a process under an address-space limit meets instead of a MemoryError: a shared library
+# that cannot be mapped when first imported, a semaphore or a pool worker that cannot be made.
+_NO_MEMORY = ("failed to map segment", "cannot allocate memory", "out of memory", "std::bad_alloc")
+
+
+def out_of_memory(error: BaseException) -> str | None:
+    """The first failure among `error` and its causes that says memory could not be had, in
+    one line (None when there is none)."""
+    seen = set()
+    found = None
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        text = str(error)
+        if isinstance(error, MemoryError) or (isinstance(error, OSError) and error.errno == errno.ENOMEM) \
+                or any(s in text.lower() for s in _NO_MEMORY):
+            found = f"{type(error).__name__}: {(text.splitlines() or [''])[0][:200]}"
+        error = error.__cause__ or error.__context__
+    return found
+
+
+def _send(conn: Connection, outcome: Any, memory_mb: int) -> None:
     try:
         conn.send(outcome)
     except MemoryError:

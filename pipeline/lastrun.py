@@ -2,7 +2,8 @@
 
 After every run `nhiemvu run` writes `<state>/last-run.json`: the digest of the raw folder's
 manifest and of the code versions (`versions.manifest_digest`), the identity of each curated
-file (size, modification time, inode) and the check results. A later run whose manifest
+file (size, modification and change times, inode) and the check results (a record of
+another shape is ignored). A later run whose manifest
 digest is the same, and whose curated files are those very files, has nothing to do: it
 prints the summary from the curated tables without starting Dagster. Anything else (a new,
 changed or removed PDF, an upgrade of the code, a curated file touched or deleted, another
@@ -22,13 +23,16 @@ FILE = "last-run.json"
 
 
 def _files(curated: Path) -> dict[str, list[int]] | None:
+    """Identity of each curated file: size, modification and change times, inode (a byte
+    changed in place with its size and modification time put back still changes the change
+    time, which no one can set)."""
     out = {}
     for name in TABLES:
         try:
             st = (curated / f"{name}.parquet").stat()
         except FileNotFoundError:
             return None
-        out[name] = [st.st_size, st.st_mtime_ns, st.st_ino]
+        out[name] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
     return out
 
 
@@ -53,8 +57,24 @@ def unchanged(state: Path, digest: str, curated: Path) -> list[tuple[str, bool, 
     curated files; None when the run has work to do."""
     try:
         record = json.loads((state / FILE).read_text())
-    except (FileNotFoundError, ValueError):
+    except (OSError, ValueError):
         return None
-    if record.get("digest") != digest or record.get("curated") != str(curated) or record.get("files") != _files(curated):
+    try:  # a record of another shape (damaged, hand-edited) is no record: the run plans
+        if record.get("digest") != digest or record.get("curated") != str(curated) or record.get("files") != _files(curated):
+            return None
+        return [(str(name), bool(ok), str(severity)) for name, ok, severity in record["checks"]]
+    except (AttributeError, TypeError, ValueError):
         return None
-    return [(name, bool(ok), severity) for name, ok, severity in record["checks"]]
+
+
+def wrote(state: Path, curated: Path) -> bool:
+    """Whether the last run recorded in `state` wrote the curated folder `curated` and its
+    files are still the ones it wrote (so the check results it recorded are this folder's)."""
+    try:
+        record = json.loads((state / FILE).read_text())
+    except (OSError, ValueError):
+        return False
+    try:  # a record of another shape is no record
+        return record.get("curated") == str(curated) and record.get("files") == _files(curated)
+    except (AttributeError, TypeError, ValueError):
+        return False

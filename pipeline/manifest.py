@@ -10,8 +10,10 @@ are listed as skipped); a renamed file keeps its hash.
 Stray entries never stop the scan: a symlink loop, a dangling symlink, an unreadable file
 or folder, a FIFO or a device (a symlink to /dev/zero named x.pdf), hidden files and
 folders are skipped and listed in `Manifest.skipped` with the reason. Only regular files
-are opened; symlinks are followed (to folders too, each folder read once, so a link back
-up cannot loop).
+are opened; symlinks are followed (to files anywhere; to folders inside the raw folder, each
+folder read once, so a link back up cannot loop; a link to a folder outside it, such as
+`up -> ..`, is listed and skipped). The pipeline's own folders (state, curated) are never
+input, wherever they are: inside the raw folder, or reached by a link.
 
 File names: `source_file` is always valid NFC text. A name in NFD (as macOS writes them)
 is normalised to NFC; bytes of a name that are not UTF-8 are shown as `\\xNN` (the byte
@@ -86,13 +88,15 @@ def _sort_key(rel: str) -> tuple[str, ...]:
     return tuple(rel.split("/"))  # as pathlib sorts paths: folder by folder
 
 
-def _walk(raw_dir: Path) -> tuple[list[tuple[str, str, os.stat_result]], list[Skipped]]:
-    """(relative name, path, stat) of every regular file taken, and the entries skipped."""
+def _walk(raw_dir: Path, own: Mapping[tuple[int, int], str]) -> tuple[list[tuple[str, str, os.stat_result]], list[Skipped]]:
+    """(relative name, path, stat) of every regular file taken, and the entries skipped
+    (`own`: {(device, inode): what} of the pipeline's own folders, never read)."""
     files: list[tuple[str, str, os.stat_result]] = []
     skipped: list[Skipped] = []
     root = os.stat(raw_dir)  # a missing raw folder is an error of the run, not an entry
     if not stat.S_ISDIR(root.st_mode):
         raise NotADirectoryError(errno.ENOTDIR, "raw folder is not a folder", str(raw_dir))
+    real_root = os.path.realpath(raw_dir)
     seen_dirs = {(root.st_dev, root.st_ino)}
     todo: list[tuple[str, str]] = [(os.fspath(raw_dir), "")]
     while todo:
@@ -121,7 +125,11 @@ def _walk(raw_dir: Path) -> tuple[list[tuple[str, str, os.stat_result]], list[Sk
                 skipped.append(Skipped(display_name(rel), _stat_error(e, bool(link)) + link))
                 continue
             if stat.S_ISDIR(st.st_mode):
-                if (st.st_dev, st.st_ino) in seen_dirs:
+                if (st.st_dev, st.st_ino) in own:
+                    skipped.append(Skipped(display_name(rel), f"nhiemvu's own {own[st.st_dev, st.st_ino]} folder, never input{link}"))
+                elif link and not _inside(os.path.realpath(entry.path), real_root):
+                    skipped.append(Skipped(display_name(rel), f"a symlink to a folder outside the raw folder, not read{link}"))
+                elif (st.st_dev, st.st_ino) in seen_dirs:
                     skipped.append(Skipped(display_name(rel), f"folder already read (a symlink loop or a second link){link}"))
                 else:
                     seen_dirs.add((st.st_dev, st.st_ino))
@@ -132,6 +140,23 @@ def _walk(raw_dir: Path) -> tuple[list[tuple[str, str, os.stat_result]], list[Sk
                 skipped.append(Skipped(display_name(rel), f"not a regular file: {file_kind(st.st_mode)}{link}"))
     files.sort(key=lambda f: _sort_key(f[0]))
     return files, skipped
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _own_folders(exclude: Mapping[str, Path | None]) -> dict[tuple[int, int], str]:
+    """{(device, inode): what} of the pipeline's own folders that exist."""
+    out = {}
+    for what, path in exclude.items():
+        try:
+            st = os.stat(path) if path is not None else None
+        except OSError:
+            continue
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            out[st.st_dev, st.st_ino] = what
+    return out
 
 
 def _stat_error(e: OSError, is_link: bool) -> str:
@@ -162,10 +187,11 @@ def _save_cache(cache_file: Path, fresh: dict[str, list]) -> None:
     atomic_write_bytes(cache_file, json.dumps(fresh, sort_keys=True).encode("utf-8"), sync=False)
 
 
-def scan(raw_dir: Path, cache_file: Path | None = None) -> Manifest:
-    """The manifest of the raw folder: every regular file by content hash, and what was skipped."""
+def scan(raw_dir: Path, cache_file: Path | None = None, *, state: Path | None = None, curated: Path | None = None) -> Manifest:
+    """The manifest of the raw folder: every regular file by content hash, and what was skipped.
+    The state and curated folders, when inside it (or reached by a link), are never read."""
     cache = _load_cache(cache_file)
-    files, skipped = _walk(Path(raw_dir))
+    files, skipped = _walk(Path(raw_dir), _own_folders({"state": state, "curated": curated}))
     names: dict[str, str] = {}
     paths: dict[str, Path] = {}
     fresh: dict[str, list] = {}

@@ -3,7 +3,9 @@ file does not rebuild (nor even read) the rows of every other document.
 
 A document's part (`normalizers.corpus.doc_part`) is its final rows of the tables no other
 document changes (pages, cells, tasks, statuses) and what the corpus-wide step reads of it.
-Every part is kept in one file of the state folder (`curated-parts.pkl`): the local tables of
+Every part is kept in one file of the state folder (`curated-parts.pkl`, sealed with the state
+folder's key: `sealed.py`; one that is damaged or not ours is never unpickled, every part is
+made again): the local tables of
 all documents as Arrow tables, one after the other, an index of each document's rows in them,
 the small corpus-wide inputs of each document, and the pairs of similar documents (whether
 two documents are duplicates depends on those two alone: only a new document is compared
@@ -17,8 +19,8 @@ so the two cannot differ (tests/integration/test_parts.py checks it, byte for by
 
 from __future__ import annotations
 
+import datetime
 import logging
-import pickle
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -32,14 +34,16 @@ from normalizers.corpus import (
 from normalizers.records import Row
 from normalizers.schema import TABLES
 
+from . import sealed
 from .files import atomic_write_bytes
+from .io import load_stored
 from .store import arrow_table
 from .versions import fingerprint
 
 log = logging.getLogger(__name__)
 
 PARTS_FILE = "curated-parts.pkl"
-FORMAT = 3
+FORMAT = 4
 
 
 @lru_cache(maxsize=None)
@@ -71,8 +75,8 @@ def _records_key(records: Path, source_file: str) -> tuple | None:
 def _load(path: Path) -> dict:
     """The parts kept by the last run (empty when none, unreadable or of other code)."""
     try:
-        kept = pickle.loads(path.read_bytes())
-        if kept.get("version") == parts_version():
+        kept = sealed.load(path.parent, path)  # unpickled only when this state folder wrote it
+        if isinstance(kept, dict) and kept.get("version") == parts_version():
             return kept
     except FileNotFoundError:
         pass
@@ -85,9 +89,12 @@ def _empty(name: str) -> pa.Table:
     return arrow_table(TABLES[name], [])
 
 
-def curated_tables(manifest: Mapping[str, str], records_dir: Path, parts_file: Path, version: str) -> Curated:
+def curated_tables(manifest: Mapping[str, str], records_dir: Path, parts_file: Path, version: str,
+                   tracked_on: datetime.date | None = None) -> Curated:
     """The curated tables of the documents of `manifest` ({doc_id: source_file}), whose records
-    are stored in `records_dir` (`<doc_id>.pkl`); keeps the parts in `parts_file` for the next run."""
+    are stored in `records_dir` (`<doc_id>.pkl`, sealed with the key of the state folder that
+    holds `parts_file`); keeps the parts in `parts_file` for the next run.
+    `tracked_on`: the date of the task tracking (default: today)."""
     kept = _load(parts_file)
     old_docs, old_tables, old_pairs = kept["docs"], kept["tables"], kept["pairs"]
     docs = document_order(manifest)
@@ -108,7 +115,7 @@ def curated_tables(manifest: Mapping[str, str], records_dir: Path, parts_file: P
             local = {name: old_tables[name].slice(*spans[name]) for name in LOCAL_TABLES}
             reused.add(d)
         else:
-            part = doc_part(d, manifest[d], pickle.loads(path.read_bytes()))
+            part = doc_part(d, manifest[d], load_stored(parts_file.parent, path, f"the records of {manifest[d]}"))
             local = {name: arrow_table(TABLES[name], part.local[name]) for name in LOCAL_TABLES}
             summary = replace(part, local={})  # its local rows are kept as Arrow, in the tables
             made += 1
@@ -127,13 +134,13 @@ def curated_tables(manifest: Mapping[str, str], records_dir: Path, parts_file: P
     # documents whose part is kept keep their similar pairs among themselves
     pairs = similar_pairs(duplicate_candidates(summaries, manifest),
                           SimilarPairs(old_pairs.docs & reused, old_pairs.pairs))
-    corpus = corpus_rows(manifest, summaries, version, pairs)
+    corpus = corpus_rows(manifest, summaries, version, pairs, tracked_on=tracked_on)
     for name, rows in corpus.items():
         tables[name] = arrow_table(TABLES[name], rows)
     if made or index.keys() != old_docs.keys() or pairs != old_pairs:
-        atomic_write_bytes(parts_file, pickle.dumps(
+        atomic_write_bytes(parts_file, sealed.dumps(
+            parts_file.parent,
             {"version": parts_version(), "docs": index, "tables": {n: tables[n] for n in LOCAL_TABLES}, "pairs": pairs},
-            protocol=pickle.HIGHEST_PROTOCOL,
         ))
     tasks = [t for d in docs for t in summaries[d].tasks]
     return Curated({name: tables[name] for name in TABLES}, {"documents": corpus["documents"], "tasks": tasks},

@@ -4,6 +4,7 @@ deciding whether Dagster is needed at all)."""
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -24,8 +25,11 @@ def stored(state: Path, asset: str | None = None) -> Path:
 
 
 def stored_keys(folder: Path) -> set[str]:
-    """The documents with a value in one asset's folder of the per-document store."""
-    return {p.stem for p in folder.glob("*.pkl")} if folder.is_dir() else set()
+    """The documents with a whole value in one asset's folder of the per-document store (a
+    file cut short is not one: `sealed.intact`)."""
+    from .sealed import intact
+
+    return {p.stem for p in folder.glob("*.pkl") if intact(p)} if folder.is_dir() else set()
 
 
 def executor_name() -> str:
@@ -34,3 +38,19 @@ def executor_name() -> str:
     if name not in EXECUTORS:
         raise ValueError(f"NHIEMVU_EXECUTOR={name!r}: choose one of {EXECUTORS}")
     return name
+
+
+TRACKED_ON_ENV = "NHIEMVU_TRACKED_ON"
+
+
+def tracked_on() -> datetime.date:
+    """The date the task tracking says tasks are open or overdue on (`task_tracking.tracked_on`):
+    `NHIEMVU_TRACKED_ON` (YYYY-MM-DD), else the day of the run. It is part of the curated
+    tables' digest, so a run on a later day rebuilds them (from the kept parts: cheap)."""
+    value = os.environ.get(TRACKED_ON_ENV, "").strip()
+    if not value:
+        return datetime.date.today()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{TRACKED_ON_ENV}={value!r}: give a date as YYYY-MM-DD") from None

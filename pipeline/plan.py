@@ -3,9 +3,11 @@
 Shared by `nhiemvu run` and the raw-folder sensor, so both take the same decisions:
 - partitions follow the raw folder (new files added in sorted order, removed ones deleted);
 - an extraction is stale when its document has never been read or was read by another
-  extractor version; records are stale likewise, or when their extraction is redone;
+  extractor version, or when its scanned pages were read by another OCR version (code,
+  settings, libraries, Tesseract and its models); records are stale likewise, or when their extraction is redone;
 - the curated tables are stale when the folder or the code changed since they were
-  written (the digest of the manifest and the versions is kept in their metadata).
+  written (the digest of the manifest and the versions is kept in their metadata), or when
+  a curated file is not the one written (its sha256, kept in its metadata too).
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from normalizers.schema import TABLES
 from .assets import pdf_document, pdf_records
 from .files import atomic_write_bytes
 from .paths import stored_keys
-from .versions import manifest_digest
+from .store import file_digest
+from .io import read_stamps
+from .versions import manifest_digest, ocr_version
 from .partitions import PDF_PARTITIONS, contiguous_ranges
 
 CODE_VERSION_TAG = "dagster/code_version"
@@ -118,6 +122,17 @@ def not_stored(stored: Path | None, asset, keys: list[str]) -> set[str]:
     return {k for k in keys if k not in have}
 
 
+def ocr_stale(stored: Path | None, keys: list[str], current: str) -> set[str]:
+    """Keys whose stored extraction went through an OCR of another version (`versions.ocr_version`:
+    code, settings, libraries, engine); all of them when the store cannot say which did."""
+    if stored is None:
+        return set()
+    stamps = read_stamps(stored, pdf_document.key.to_python_identifier())
+    if stamps is None:
+        return set(keys)
+    return {k for k in keys if k in stamps and stamps[k] != current}
+
+
 @dataclass(frozen=True)
 class Plan:
     order: list[str]  # partitions in order
@@ -146,6 +161,18 @@ def curated_digest(instance: DagsterInstance) -> str | None:
     return getattr(value, "value", value)
 
 
+def curated_intact(instance: DagsterInstance, curated: Path) -> bool:
+    """Whether every curated file is the very file the last run wrote (its sha256, kept in the
+    table's materialization): one missing, cut short, replaced or changed in place (even with
+    its size and time put back) makes the tables again."""
+    for name in TABLES:
+        event = instance.get_latest_materialization_event(AssetKey(name))
+        written = event.asset_materialization.metadata.get("sha256") if event and event.asset_materialization else None
+        if written is None or getattr(written, "value", written) != file_digest(curated / f"{name}.parquet"):
+            return False
+    return True
+
+
 def make_plan(
     instance: DagsterInstance, manifest: Mapping[str, str], curated: Path, *, force: bool = False, dry_run: bool = False,
     stored: Path | None = None,
@@ -155,10 +182,10 @@ def make_plan(
     beside it (`<state>/code-versions.json`)."""
     order = sync_partitions(instance, manifest, dry_run=dry_run)
     cache = None if stored is None else stored.parent / CODE_VERSIONS_FILE
-    extract = set(order) if force else stale(instance, pdf_document, order, cache) | not_stored(stored, pdf_document, order)
+    extract = set(order) if force else (stale(instance, pdf_document, order, cache) | not_stored(stored, pdf_document, order)
+                                        | ocr_stale(stored, order, ocr_version()))
     records = set(order) if force else (
         extract | stale(instance, pdf_records, order, cache) | not_stored(stored, pdf_records, order))
     digest = manifest_digest(dict(manifest))
-    files_there = all((curated / f"{name}.parquet").exists() for name in TABLES)
-    curated_stale = bool(records) or not files_there or curated_digest(instance) != digest
+    curated_stale = bool(records) or curated_digest(instance) != digest or not curated_intact(instance, curated)
     return Plan(order, extract, records, curated_stale, digest)

@@ -17,10 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from extractors import signatures
 from extractors.document import ExtractedDocument, extract_document
+from extractors.ocr import OCR_FAILED
+from extractors.pdf import as_document_error
 from normalizers.records import DocRecords, document_records
 
-from .versions import records_version
+from .versions import ocr_version, records_version
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,7 @@ class Extraction:
     error: str | None = None
     records: DocRecords | None = None
     records_of_version: str = ""
+    ocr_version: str = ""  # `versions.ocr_version()` when pages of it went to OCR ("" when none did)
 
     @property
     def document(self) -> ExtractedDocument | None:
@@ -47,15 +51,25 @@ class Extraction:
 
 
 def read_document(doc_id: str, path: str, workers: int) -> Extraction:
-    """Read one PDF and build its rows (in the child process that `run_isolated` starts)."""
-    document = extract_document(path, workers=workers)
+    """Read one PDF and build its rows (in the child process that `run_isolated` starts).
+    A failure the document causes (a library choking on its bytes, its nesting) is raised as
+    a `DocumentError`; our own bugs and the machine's failures (`EnvironmentFailure`) as they are."""
+    try:
+        document = extract_document(path, workers=workers)
+    except Exception as e:
+        problem = as_document_error(e)
+        if problem is e:
+            raise
+        raise problem from e
     payload = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
+    scanned = any(p.method == "ocr" or (p.error or "").startswith(OCR_FAILED) for p in document.pages)
+    ocr = ocr_version() if scanned else ""
     try:
         records = document_records(doc_id, document)
     except Exception:  # noqa: BLE001 - a normalizer bug: pdf_records rebuilds the rows and reports it
         log.exception("records of %s failed", doc_id)
-        return Extraction(doc_id, payload)
-    return Extraction(doc_id, payload, None, records, records_version())
+        return Extraction(doc_id, payload, ocr_version=ocr)
+    return Extraction(doc_id, payload, None, records, records_version(), ocr)
 
 
 def reading_tasks(paths: Mapping[str, Path], workers: int) -> list[tuple[str, tuple]]:
@@ -83,6 +97,7 @@ def warm_up() -> None:
     (measured: a one-page letter costs a child 0.07 s of CPU instead of 0.54 s)."""
     try:
         read_document("warm-up", str(WARM_UP_PDF), 1)
+        signatures.preload()  # the warm-up PDF is not signed; most offices' documents are
     except Exception:  # noqa: BLE001 - only a loss of speed; the documents themselves will tell
         log.exception("warming up on %s failed", WARM_UP_PDF)
 

@@ -1,7 +1,7 @@
 """Raw and curated folders on object storage: fsspec URLs (`s3://bucket/raw`, `gs://…`,
 `az://…`, `file://…`, `memory://…`; the protocol's package, e.g. `s3fs`, installed beside).
 
-The extractors read local files (pdfplumber, camelot and OCRmyPDF open paths), and the
+The extractors read local files (pdfplumber and pypdfium2 open paths), and the
 curated tables are replaced all at once, which a file system can promise and a bucket cannot.
 So for `nhiemvu run`:
 - a raw URL is **mirrored** into the state folder (`<state>/mirror/raw-<hash of the URL>/`),

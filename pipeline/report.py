@@ -1,42 +1,62 @@
-"""`nhiemvu report`: one self-contained HTML page over the curated tables, opened from disk.
+"""`nhiemvu report`: a report over the curated tables an auditor works in, opened from disk.
 
-It lists the documents (status, pages, method, errors, duplicates); per document its tasks
-with deadline, status and links, each with a link to the picture of its row (written beside
-the page by `trace`'s drawing code); the failed pages, the unmatched agency names and the
-failed checks; and, per agency (rolled up through the 2025 successors), the tasks overdue or
-not completed. No server, no script, no external resource: the page is HTML and CSS only.
+The folder it writes holds `index.html` (rendered from `templates/report.html.j2`), the
+script and style it needs (`templates/report.js`, `templates/report.css`, copied beside it:
+no server, no network) and one light picture per page that holds a task row
+(`pages/<doc>-p<N>.webp`, loaded when shown). The page lists the documents (a document with
+no number printed says so, and what it is attached to), every task with its id, document,
+item, lead agencies, deadline, status and the tasks it is the same as (links), a thumbnail
+of its row (the page picture cropped by the browser) that opens the page with the row
+marked; search, filters (agency, status, deadline, document), sorting by any column, a
+per-agency drill-down, and a CSV export of the rows shown. "Past due" counts from one date,
+printed on the page (`as_of`, today unless given).
+
+What "open" and "past due" mean is decided once, in `normalizers.tracking` (`is_open`: the
+latest status is not completed nor completed late, no status and `unknown` are open;
+`is_overdue`: open and due before the day, not for open-ended deadlines, or reported overdue),
+the same functions that make the `task_tracking` table; the per-agency counts, the filters and
+the CSV all use them. A task of an originating document shows its latest status as
+`task_tracking` holds it (what the last report on it said, with that report); a report's own
+task shows the status it prints.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
+import shutil
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from extractors.highlight import stack, traced_page
-from normalizers.agencies import registry, resolve_agencies
+from normalizers import tracking
+from normalizers.agencies import resolve_agencies
 
 from .trace import source_path
 
-OPEN_STATUSES = ("not_completed", "overdue", "in_progress")
-CSS = """
-body{font-family:sans-serif;margin:1.5em;color:#222} table{border-collapse:collapse;margin:.5em 0 1.5em}
-td,th{border:1px solid #bbb;padding:3px 6px;vertical-align:top;font-size:13px} th{background:#eee}
-.failed{color:#b00} .partial{color:#a60} .ok{color:#070} h2{margin-top:1.6em} .small{font-size:12px;color:#555}
-"""
+TEMPLATES = Path(__file__).parent / "templates"
+ASSETS = ("report.js", "report.css")
+CLOSED_STATUSES = tracking.CLOSED_STATUSES
+PAGE_WIDTH_PX = 1000  # pictures of pages: this wide at most (WebP), enough to read a row
+PAGE_QUALITY = 45
+NO_STATUS = "(no status)"
+
+
+def is_open(status: str | None) -> bool:
+    """Whether a task is open, from its (latest) status: `normalizers.tracking.is_open`."""
+    return tracking.is_open(status)
+
+
+def is_past_due(due: dt.date | None, status: str | None, as_of: dt.date, open_ended: bool | None = False) -> bool:
+    """Open and due before `as_of` (the date printed on the report), or reported overdue:
+    `normalizers.tracking.is_overdue`."""
+    return tracking.is_overdue(status, due, open_ended, as_of)
 
 
 def current_name(name: str) -> str:
     """The body that holds an agency's duties today (following the 2025 successors)."""
-    successors = {a.name: a.successor for a in registry() if a.successor}
-    seen = set()
-    while name in successors and name not in seen:
-        seen.add(name)
-        name = successors[name]
-    return name
+    return tracking.current_agency(name)
 
 
 def _read(curated: Path, name: str) -> list[dict]:
@@ -46,113 +66,186 @@ def _read(curated: Path, name: str) -> list[dict]:
     return pq.read_table(path).to_pylist()
 
 
-def _e(value) -> str:
-    return "" if value is None else html.escape(str(value))
+@dataclass(frozen=True)
+class DocLabel:
+    """How a document is named on the page: its number, or that it has none printed."""
+
+    number: str | None  # the number printed, if any
+    text: str  # what is shown
+    missing: bool  # no number printed (an appendix, a report without one)
 
 
-def _cut(text: str | None, n: int) -> str | None:
-    return text if text is None or len(text) <= n else text[: n - 1] + "…"
+def doc_label(d: dict, by_doc: dict[str, dict]) -> DocLabel:
+    if d["status"] == "failed":
+        return DocLabel(None, "not read (see the error)", True)
+    if d["doc_number"]:
+        return DocLabel(d["doc_number"], d["doc_number"], False)
+    kind = d["doc_type"] or "document"
+    if d["attached_to"]:
+        return DocLabel(None, f"{kind} of {d['attached_to']} (no number of its own)", True)
+    if d["duplicate_of"] in by_doc and by_doc[d["duplicate_of"]]["doc_number"]:
+        return DocLabel(None, f"copy of {by_doc[d['duplicate_of']]['doc_number']} (no number read)", True)
+    return DocLabel(None, f"{kind}, no number printed", True)
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    return f"<table><tr>{head}</tr>{body}</table>" if rows else "<p class=small>none</p>"
+def _short_doc(d: dict, label: DocLabel) -> str:
+    """The document in a task row: its number, else what it is attached to, else its file."""
+    if label.number:
+        return label.number
+    return f"appendix of {d['attached_to']}" if d["attached_to"] else d["source_file"]
 
 
-def _picture(task: dict, cells: list[dict], raw: Path, folder: Path) -> str | None:
-    """Write the picture of a task's row; returns its path relative to the report (None if the file is gone)."""
-    source = source_path(raw, task["source_file"], task["doc_id"])
-    if not source.is_file() or not task["spans"]:
-        return None
-    by_page: dict[int, list] = defaultdict(list)
-    for c in cells:
-        by_page[c["page"]].append((c["x0"], c["top"], c["x1"], c["bottom"]))
-    first = by_page.get(task["page_start"], [])
-    images = []
-    for span in task["spans"]:
-        row = (span["x0"], span["top"], span["x1"], span["bottom"])
-        boxes = by_page.get(span["page"]) or [(b[0], row[1], b[2], row[3]) for b in first]
-        images.append(traced_page(source, span["page"], row, boxes, f"{task['source_file']}  page {span['page']}  item {task['item_no'] or '-'}")[0])
-    name = f"rows/{task['task_id']}.png"
-    (folder / "rows").mkdir(parents=True, exist_ok=True)
-    stack(images).save(folder / name)
-    return name
+def _pictures(tasks: list[dict], raw: Path, out: Path) -> dict[tuple[str, int], dict]:
+    """One WebP per page that holds a task row; (doc_id, page) -> file and page size in points."""
+    import pypdfium2 as pdfium
+
+    wanted: dict[str, set[int]] = defaultdict(set)
+    files: dict[str, Path] = {}
+    for t in tasks:
+        for span in t["spans"] or []:
+            wanted[t["doc_id"]].add(span["page"])
+        files.setdefault(t["doc_id"], source_path(raw, t["source_file"], t["doc_id"]))
+    folder = out / "pages"
+    folder.mkdir(parents=True, exist_ok=True)
+    made = {}
+    for doc_id, pages in sorted(wanted.items()):
+        if not files[doc_id].is_file():
+            continue
+        pdf = pdfium.PdfDocument(str(files[doc_id]))
+        try:
+            for page_no in sorted(pages):
+                page = pdf[page_no - 1]
+                width, height = page.get_size()
+                scale = min(1.5, PAGE_WIDTH_PX / width)
+                image = page.render(scale=scale).to_pil().convert("RGB")
+                name = f"pages/{doc_id[:16]}-p{page_no}.webp"
+                image.save(out / name, "WEBP", quality=PAGE_QUALITY, method=4)
+                made[(doc_id, page_no)] = {"src": name, "w": float(width), "h": float(height)}
+        finally:
+            pdf.close()
+    return made
 
 
-def build_report(curated: Path, raw: Path, out: Path, *, checks: list[dict] | None = None, pictures: bool = True) -> Path:
-    """Write `out/index.html` (and `out/rows/*.png`); returns the page's path."""
+def _task_rows(docs, tasks, statuses, links, labels, pictures, as_of, tracked=None) -> list[dict]:
+    """One row per task; a tracked task (`task_tracking`) shows its latest status, as the last
+    report on it said it, else the status its own row prints."""
+    tracked = tracked or {}
+    by_doc = {d["doc_id"]: d for d in docs}
+    by_task = {t["task_id"]: t for t in tasks}
+    same: dict[str, list[str]] = defaultdict(list)
+    for link in links:
+        if link["link_type"] == "same_task" and link["src_task_id"] in by_task and link["dst_task_id"] in by_task:
+            same[link["src_task_id"]].append(link["dst_task_id"])
+            same[link["dst_task_id"]].append(link["src_task_id"])
+
+    def name_of(t: dict) -> str:
+        d = by_doc[t["doc_id"]]
+        sec = f" ({t['section_no']})" if t["section_no"] else ""
+        copy = " (copy)" if d["duplicate_of"] else ""
+        return f"{_short_doc(d, labels[d['doc_id']])} item {t['item_no'] or '-'}{sec}{copy}"
+
+    rows = []
+    for t in tasks:
+        d = by_doc[t["doc_id"]]
+        s = statuses.get(t["task_id"])
+        status = s["status"] if s else None
+        status_raw = (s["status_raw"] or "") if s else ""
+        status_as_of = s["as_of"] if s else None
+        tr = tracked.get(t["task_id"])
+        if tr is not None:
+            status, status_as_of = tr["latest_status"], tr["latest_as_of"]
+            status_raw = (tr["latest_result"] or "") + (f" ({tr['latest_doc_number'] or tr['latest_source_file']})"
+                                                         if tr["latest_doc_id"] not in (None, t["doc_id"]) else "")
+        leads = list(t["lead_agencies"] or [])
+        today = sorted({current_name(a) for a in leads}) or (["(unresolved)"] if t["lead_agency_raw"] else [])
+        span = (t["spans"] or [None])[0]
+        pic = pictures.get((t["doc_id"], span["page"])) if span else None
+        rows.append({
+            "task_id": t["task_id"], "doc_id": d["doc_id"], "doc": _short_doc(d, labels[d["doc_id"]]),
+            "doc_missing": labels[d["doc_id"]].missing, "file": d["source_file"], "is_copy": d["duplicate_of"] is not None,
+            "item": t["item_no"] or "", "section": t["section"] or "", "name": t["name"] or "",
+            "lead": ", ".join(leads) or (t["lead_agency_raw"] or ""), "agencies": today,
+            "deadline": t["deadline_raw"] or "", "due": t["deadline_due"].isoformat() if t["deadline_due"] else "",
+            "status": status or "", "status_raw": status_raw,
+            "status_as_of": status_as_of.isoformat() if status_as_of else "",
+            "open": is_open(status), "past_due": is_past_due(t["deadline_due"], status, as_of, t["deadline_open_ended"]),
+            "same": sorted(({"task_id": o, "label": name_of(by_task[o])} for o in set(same[t["task_id"]])),
+                           key=lambda x: x["label"]),
+            "page": span["page"] if span else t["page_start"], "picture": pic,
+            **(_thumb(pic, span) if pic else {}),
+        })
+    return rows
+
+
+THUMB_WIDTH, THUMB_MAX_HEIGHT, THUMB_SCALE = 240, 64, 0.9  # CSS pixels; pixels per point
+
+
+def _thumb(pic: dict, span: dict) -> dict:
+    """Where the row sits on its page picture: the thumbnail (the picture scaled and shifted so
+    that the start of the row, item and task, fills a THUMB_WIDTH box at a readable scale)
+    and the mark on the whole page (percentages)."""
+    pad = 2.0
+    x0, top, x1, bottom = span["x0"] - pad, span["top"] - pad, span["x1"] + pad, span["bottom"] + pad
+    k = THUMB_SCALE
+    return {
+        "thumb": {"w": round(pic["w"] * k), "left": round(x0 * k), "top": round(top * k),
+                  "h": min(THUMB_MAX_HEIGHT, round((bottom - top) * k))},
+        "mark": {"l": round(100 * span["x0"] / pic["w"], 2), "t": round(100 * span["top"] / pic["h"], 2),
+                 "w": round(100 * (span["x1"] - span["x0"]) / pic["w"], 2),
+                 "h": round(100 * (span["bottom"] - span["top"]) / pic["h"], 2)},
+    }
+
+
+def _agencies(rows: list[dict]) -> list[dict]:
+    """Open tasks per agency (today's name), copies of a document counted once."""
+    per: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        if r["open"] and not r["is_copy"]:
+            for a in r["agencies"] or ["(unresolved)"]:
+                per[a].append(r)
+    return [{"name": a, "open": len(v), "past_due": sum(r["past_due"] for r in v),
+             "statuses": sorted({r["status"] for r in v})}
+            for a, v in sorted(per.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+
+
+def build_report(curated: Path, raw: Path, out: Path, *, checks: list[dict] | None = None, pictures: bool = True,
+                 as_of: dt.date | None = None) -> Path:
+    """Write `out/index.html` with its script, style and page pictures; returns the page's path."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    as_of = as_of or dt.date.today()
     out.mkdir(parents=True, exist_ok=True)
     docs = _read(curated, "documents")
     pages = _read(curated, "pages")
     tasks = _read(curated, "tasks")
     statuses = {s["task_id"]: s for s in _read(curated, "statuses")}
     links = _read(curated, "links")
-    cells_by_row: dict[tuple, list] = defaultdict(list)
-    if pictures:
-        for c in _read(curated, "cells"):
-            cells_by_row[(c["doc_id"], c["table_no"], c["row_no"])].append(c)
     by_doc = {d["doc_id"]: d for d in docs}
-    links_of: dict[str, list] = defaultdict(list)
-    for link in links:
-        if link["src_task_id"]:
-            links_of[link["src_task_id"]].append(link)
-
-    parts = [f"<!doctype html><html lang=vi><head><meta charset=utf-8><title>nhiemvu report</title><style>{CSS}</style></head><body>",
-             f"<h1>nhiemvu report</h1><p class=small>{len(docs)} documents, {len(tasks)} tasks, {len(statuses)} statuses, "
-             f"{len(links)} links; from {_e(curated)}</p>",
-             "<nav><a href='#documents'>Documents</a> · <a href='#agencies'>Open tasks per agency</a> · "
-             "<a href='#problems'>Problems</a></nav>"]
-
-    parts.append("<h2 id=documents>Documents</h2>")
-    rows = []
-    for d in docs:
-        anchor = f"<a href='#doc-{d['doc_id'][:16]}'>{_e(d['source_file'])}</a>" if any(t["doc_id"] == d["doc_id"] for t in tasks) else _e(d["source_file"])
-        dup = f"copy of {_e(by_doc[d['duplicate_of']]['source_file'])}" if d["duplicate_of"] in by_doc else ""
-        rows.append([anchor, _e(d["doc_number"]), _e(d["doc_type"]), _e(d["issued_date"]),
-                     f"<span class={_e(d['status'])}>{_e(d['status'])}</span>", _e(d["n_pages"]),
-                     f"{d['n_text_pages']} text, {d['n_ocr_pages']} ocr", dup, _e(d["error"])])
-    parts.append(_table(["file", "number", "type", "issued", "status", "pages", "method", "duplicate", "error"], rows))
-
-    for d in docs:
-        mine = [t for t in tasks if t["doc_id"] == d["doc_id"]]
-        if not mine:
-            continue
-        parts.append(f"<h3 id='doc-{d['doc_id'][:16]}'>{_e(d['source_file'])} ({_e(d['doc_number'] or d['attached_to'])})</h3>")
-        rows = []
-        for t in mine:
-            s = statuses.get(t["task_id"])
-            pic = _picture(t, cells_by_row[(t["doc_id"], t["table_no"], t["row_no"])], raw, out) if pictures else None
-            where = f"<a href='{_e(pic)}'>p.{t['page_start']}</a>" if pic else f"p.{t['page_start']}"
-            cited = ", ".join(_e(l["dst_doc_number"] or "same task") for l in links_of.get(t["task_id"], []))
-            rows.append([_e(t["item_no"]), _e(t["section"]), _e(_cut(t["name"], 300)), _e(", ".join(t["lead_agencies"] or []) or t["lead_agency_raw"]),
-                         _e(t["deadline_raw"]), _e(t["deadline_due"]), _e(s["status"] if s else ""), cited, where])
-        parts.append(_table(["item", "section", "task", "lead", "deadline", "due", "status", "links", "row"], rows))
-
-    parts.append("<h2 id=agencies>Open tasks per agency</h2><p class=small>Not completed, overdue or in progress; "
-                 "agencies merged in 2025 are counted under their successor. Past due: the deadline is before today.</p>")
-    today = dt.date.today()
-    per_agency: dict[str, list] = defaultdict(list)
+    labels = {d["doc_id"]: doc_label(d, by_doc) for d in docs}
+    pics = _pictures(tasks, raw, out) if pictures else {}
+    tracked = {r["task_id"]: r for r in _read(curated, "task_tracking")}
+    rows = _task_rows(docs, tasks, statuses, links, labels, pics, as_of, tracked)
+    n_tasks = defaultdict(int)
     for t in tasks:
-        s = statuses.get(t["task_id"])
-        if not s or s["status"] not in OPEN_STATUSES or by_doc[t["doc_id"]]["duplicate_of"]:
-            continue
-        for name in {current_name(a) for a in t["lead_agencies"] or ["(unresolved)"]}:
-            per_agency[name].append((t, s))
-    rows = [[_e(a), str(len(v)), str(sum(1 for t, s in v if t["deadline_due"] and t["deadline_due"] < today)),
-             ", ".join(sorted({_e(s["status"]) for _, s in v}))] for a, v in sorted(per_agency.items(), key=lambda kv: -len(kv[1]))]
-    parts.append(_table(["agency", "open tasks", "past due", "statuses"], rows))
-
-    parts.append("<h2 id=problems>Problems</h2><h3>Failed pages</h3>")
-    parts.append(_table(["file", "page", "error"], [[_e(by_doc[p["doc_id"]]["source_file"]), _e(p["page"]), _e(p["error"])]
-                                                     for p in pages if p["method"] == "failed"]))
-    unmatched = sorted({u for t in tasks for raw_ in (t["lead_agency_raw"], t["coordinating_agency_raw"]) for u in resolve_agencies(raw_).unmatched})
-    parts.append("<h3>Unmatched agency names</h3>" + _table(["name"], [[_e(u)] for u in unmatched]))
-    failed_checks = [c for c in (checks or []) if not c["passed"]]
-    parts.append("<h3>Failed checks</h3>" + _table(
-        ["check", "severity", "details"],
-        [[_e(c["check"]), _e(c["severity"]), "<br>".join(_e(f"{k}: {v}") for k, v in c["metadata"].items())] for c in failed_checks]))
-    parts.append("</body></html>")
+        n_tasks[t["doc_id"]] += 1
+    documents = [{
+        **d, "label": labels[d["doc_id"]], "tasks": n_tasks[d["doc_id"]],
+        "copy_of": by_doc[d["duplicate_of"]]["source_file"] if d["duplicate_of"] in by_doc else None,
+    } for d in docs]
+    unmatched = sorted({u for t in tasks for raw_ in (t["lead_agency_raw"], t["coordinating_agency_raw"])
+                        for u in resolve_agencies(raw_).unmatched})
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    html = env.get_template("report.html.j2").render(
+        as_of=as_of, curated=str(curated), documents=documents, rows=rows, agencies=_agencies(rows),
+        statuses=sorted({r["status"] or NO_STATUS for r in rows}), all_agencies=sorted({a for r in rows for a in r["agencies"]}),
+        n_statuses=len(statuses), n_links=len(links), failed_pages=[
+            {"file": by_doc[p["doc_id"]]["source_file"], "page": p["page"], "error": p["error"]}
+            for p in pages if p["method"] == "failed"],
+        unmatched=unmatched, failed_checks=[c for c in (checks or []) if not c["passed"]], closed_statuses=CLOSED_STATUSES,
+    )
+    for name in ASSETS:
+        shutil.copyfile(TEMPLATES / name, out / name)
     page = out / "index.html"
-    page.write_text("\n".join(parts), encoding="utf-8")
+    page.write_text(html, encoding="utf-8")
     return page

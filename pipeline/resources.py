@@ -39,6 +39,41 @@ def _wal_pragmas(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+SQLITE_FOLDERS = ("history", "schedules")  # where the default instance keeps its SQLite databases
+
+
+def damaged_databases(state: Path) -> list[Path]:
+    """The SQLite databases of the state folder's Dagster instance that are damaged: cut short,
+    overwritten, or without a table (which Dagster never leaves). Reads each whole: only asked
+    when the instance failed."""
+    import sqlite3
+
+    bad = []
+    for folder in SQLITE_FOLDERS:
+        for path in sorted((Path(state) / folder).rglob("*.db")):
+            try:
+                with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+                    ok = db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+                    ok = ok and db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
+                db.close()
+            except sqlite3.DatabaseError:
+                ok = False
+            if not ok:
+                bad.append(path)
+    return bad
+
+
+def set_aside(path: Path) -> Path:
+    """Move a damaged database (and its WAL files) out of Dagster's way, kept for a look; Dagster
+    makes a new one, and the plan reads again what it no longer remembers."""
+    target = path.with_name(f"{path.name}.damaged")
+    for suffix in ("", "-wal", "-shm"):
+        part = Path(f"{path}{suffix}")
+        if part.exists():
+            part.replace(Path(f"{target}{suffix}"))
+    return target
+
+
 def instance_for(state: Path) -> DagsterInstance:
     """The Dagster instance kept in `state`, configured by its own dagster.yaml if it has one,
     else by the repository's (which names no paths: everything lands under `state`); its
@@ -81,7 +116,7 @@ class Folders(ConfigurableResource):
 
     def manifest(self) -> Manifest:
         """{doc_id: source_file} of the raw folder now, with the real paths and the entries skipped."""
-        return scan(self.raw, self.state / "manifest-cache.json")
+        return scan(self.raw, self.state / "manifest-cache.json", state=self.state, curated=self.curated)
 
     def path_of(self, doc_id: str, manifest: Manifest | None = None) -> Path:
         """The file to open for a document (its real name, which source_file may only show)."""

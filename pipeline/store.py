@@ -1,7 +1,8 @@
 """The curated Parquet tables on disk, replaced all at once (no Dagster here: a run with
 nothing new reads and checks them without starting Dagster).
 
-Every table is first written into `curated/.next/`, a `COMPLETE` marker is written, and
+Every table (and, with the whole set, `datapackage.json` and the DuckDB views of
+`analysts.py`) is first written into `curated/.next/`, a `COMPLETE` marker is written, and
 only then are the files renamed into place. A run killed (or a disk filled) while staging
 leaves the old tables whole; one killed between two renames is rolled forward by
 `recover_curated` at the start of the next run (and of every write), so tables of two runs
@@ -11,6 +12,7 @@ are never left side by side. The same rows give the same bytes (no timestamps an
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import json
 import os
 import shutil
@@ -22,6 +24,7 @@ import pyarrow.parquet as pq
 
 from normalizers.schema import TABLES, Table, to_arrow
 
+from .analysts import write_analyst_files
 from .files import atomic_write_bytes
 
 STAGING = ".next"
@@ -85,7 +88,7 @@ def recover_curated(curated: Path) -> str | None:
     if not staging.exists():
         return None
     if (staging / COMPLETE).exists():
-        for path in sorted(staging.glob("*.parquet")):
+        for path in sorted(p for p in staging.iterdir() if p.name != COMPLETE and not p.name.startswith(".")):
             os.replace(path, curated / path.name)
         shutil.rmtree(staging)
         return "rolled forward"
@@ -111,7 +114,9 @@ def write_curated(curated: Path, tables: Mapping[str, Sequence[Mapping[str, Any]
                 data = arrow_table(TABLES[name], rows)
             pq.write_table(data, staging / f"{name}.parquet", compression="zstd")
             written[name] = data
-        for path in staging.glob("*.parquet"):
+        if set(written) == set(TABLES):  # the whole set: its data package and DuckDB views with it
+            write_analyst_files(staging, curated)
+        for path in staging.iterdir():
             with open(path, "rb") as f:
                 os.fsync(f.fileno())
     except BaseException:  # a bad row, a full disk: the old tables stay as they were
@@ -122,6 +127,19 @@ def write_curated(curated: Path, tables: Mapping[str, Sequence[Mapping[str, Any]
     recover_curated(curated)
     _fsync_dir(curated)
     return written
+
+
+def file_digest(path: Path) -> str | None:
+    """sha256 of a curated file as it is now (None: there is none), to tell the files a run
+    wrote from files changed, cut short or replaced since."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            while block := f.read(1 << 20):
+                h.update(block)
+    except (FileNotFoundError, IsADirectoryError):
+        return None
+    return h.hexdigest()
 
 
 def _fsync_dir(path: Path) -> None:

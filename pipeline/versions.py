@@ -3,7 +3,10 @@
 A step's version is a fingerprint of the source and data files of the packages it runs
 (and of the versions of the libraries that read the PDFs), so a fixed deadline parser
 changes the records version and every document's records are rebuilt, while an
-unchanged extractor keeps every extraction (and OCR) as it is. The fingerprints are the
+unchanged extractor keeps every extraction (and OCR) as it is. Reading scanned pages has
+a version of its own (`ocr_version`: the OCR code and settings, its libraries and the OCR
+engine), kept with each document that has scanned pages, so that a new Tesseract model
+re-reads those documents and no other. The fingerprints are the
 Dagster `code_version` of the assets and are written into every row (`pipeline_version`).
 """
 
@@ -16,10 +19,19 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from . import __version__
+from .paths import tracked_on
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_SUFFIXES = {".py", ".csv", ".json", ".yaml", ".txt"}
-EXTRACT_LIBRARIES = ("pdfplumber", "pdfminer.six", "camelot-py", "pypdfium2", "ocrmypdf", "opencv-python-headless")
+# The libraries whose version can change what reading a PDF gives, each where it acts: every
+# document (its text layer; pikepdf turns sideways pages upright; pyHanko reads signatures), or only those with scanned
+# pages (rendering, image processing, Tesseract; img2pdf lays image files out as pages). The product imports no other library that
+# reads PDFs or images (camelot and OCRmyPDF are benchmarks' and nothing else's).
+EXTRACT_LIBRARIES = ("pdfplumber", "pdfminer.six", "pikepdf", "pyhanko")
+OCR_LIBRARIES = ("pypdfium2", "opencv-python-headless", "numpy", "pillow", "tesserocr", "img2pdf")
+# The extractors' modules that act on scanned pages only: a change to them (their settings
+# included, `ocr_cells.OcrSettings`, `scan_grid.GridSettings`) reads the scans again, not the rest.
+OCR_MODULES = ("extractors/ocr.py", "extractors/ocr_cells.py", "extractors/scan_grid.py", "extractors/ocr_cache.py")
 
 
 def _library_versions(names: tuple[str, ...]) -> str:
@@ -32,21 +44,44 @@ def _library_versions(names: tuple[str, ...]) -> str:
     return ";".join(out)
 
 
-def fingerprint(*packages: str, libraries: tuple[str, ...] = ()) -> str:
-    """Short hash of every source/data file under the given top-level packages (sorted paths)."""
+def fingerprint(*packages: str, libraries: tuple[str, ...] = (), without: tuple[str, ...] = (),
+                extra: str = "") -> str:
+    """Short hash of every source/data file under the given top-level packages or files (sorted
+    paths; `without` some of them), the versions of `libraries` and `extra`."""
     h = hashlib.sha256(_library_versions(libraries).encode())
+    h.update(extra.encode())
     for package in packages:
-        for path in sorted((ROOT / package).rglob("*")):
-            if path.suffix in SOURCE_SUFFIXES and "__pycache__" not in path.parts:
-                h.update(path.relative_to(ROOT).as_posix().encode())
+        root = ROOT / package
+        for path in sorted(root.rglob("*")) if root.is_dir() else [root]:
+            rel = path.relative_to(ROOT).as_posix()
+            if path.suffix in SOURCE_SUFFIXES and "__pycache__" not in path.parts and rel not in without:
+                h.update(rel.encode())
                 h.update(path.read_bytes())
     return h.hexdigest()[:12]
 
 
 @lru_cache(maxsize=None)
 def extract_version() -> str:
-    """Version of reading a PDF into pages and tables (the extractors and their libraries)."""
-    return fingerprint("extractors", libraries=EXTRACT_LIBRARIES)
+    """Version of reading a PDF's text layer into pages and tables (the extractors but their
+    OCR modules, and the libraries that read every document): a change re-reads every document."""
+    return fingerprint("extractors", libraries=EXTRACT_LIBRARIES, without=OCR_MODULES)
+
+
+@lru_cache(maxsize=None)
+def ocr_version() -> str:
+    """Version of reading scanned pages: the OCR modules and settings, the libraries that render
+    and read the images, and the OCR engine (Tesseract's version, tesserocr's, the digest of each
+    traineddata file: `extractors.ocr_cache.engine`). A change re-reads exactly the documents
+    with scanned pages (`reading.Extraction.ocr_version` says which). On a machine without the
+    models it says so, and those documents are read again, which fails the run on the machine."""
+    from extractors import ocr_cache
+    from extractors.pdf import EnvironmentFailure
+
+    try:
+        engine = ocr_cache.engine()
+    except EnvironmentFailure as e:
+        engine = f"unavailable: {e}"
+    return fingerprint(*OCR_MODULES, libraries=OCR_LIBRARIES, extra=engine)
 
 
 @lru_cache(maxsize=None)
@@ -55,12 +90,29 @@ def records_version() -> str:
     return fingerprint("extractors", "normalizers")
 
 
+CURATED_FILES = ("pipeline/parts.py", "pipeline/store.py")
+
+
+@lru_cache(maxsize=None)
+def curated_version() -> str:
+    """Version of the curated tables: the rows (records_version) and the code that puts every
+    document's rows together and writes the tables (normalizers.corpus is in records_version)."""
+    h = hashlib.sha256(records_version().encode())
+    for name in CURATED_FILES:
+        h.update(name.encode())
+        h.update((ROOT / name).read_bytes())
+    return h.hexdigest()[:12]
+
+
 def pipeline_version() -> str:
-    """What goes into every row: the release, and the fingerprints of both steps."""
+    """What goes into every row: the release, and the fingerprints of both steps (the OCR one
+    is the documents' own: `reading.Extraction.ocr_version`)."""
     return f"{__version__}+x{extract_version()}.n{records_version()}"
 
 
 def manifest_digest(manifest: dict[str, str]) -> str:
-    """Identity of a raw folder's content and of the code that read it."""
-    payload = json.dumps([sorted(manifest.items()), pipeline_version()], ensure_ascii=False)
+    """Identity of a raw folder's content, of the code (and OCR engine) that read it and of the
+    date the tasks are tracked on (`paths.tracked_on`)."""
+    payload = json.dumps([sorted(manifest.items()), pipeline_version(), ocr_version(), tracked_on().isoformat()],
+                         ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]

@@ -76,9 +76,9 @@ def as_in_a_terminal() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def _start_dev(env: dict, port: int) -> subprocess.Popen:
+def _start_dev(env: dict, port: int, output=subprocess.DEVNULL) -> subprocess.Popen:
     return subprocess.Popen([*NHIEMVU, "dev", "--port", str(port)], env=env, cwd=ROOT, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=as_in_a_terminal)
+                            stdout=output, stderr=output, preexec_fn=as_in_a_terminal)
 
 
 def _stop_and_check_nothing_left(proc: subprocess.Popen, sig: signal.Signals) -> None:
@@ -114,9 +114,12 @@ def _cleanup(proc: subprocess.Popen) -> None:
 
 
 def test_nhiemvu_dev_stopped_by_sigint_leaves_no_process_behind(tmp_path):
-    """Ctrl-C in the terminal (SIGTERM, as a service manager stops it, is the end of the sensor test)."""
+    """Ctrl-C in the terminal (SIGTERM, as a service manager stops it, is the end of the sensor test).
+    What it prints has none of the warnings `dagster dev` gave that were not true of nhiemvu
+    (dagster.yaml "will not be used", `dagster dev` superseded)."""
     port = _free_port()
-    proc = _start_dev({**os.environ, "DAGSTER_HOME": str(tmp_path / "state")}, port)
+    log = open(tmp_path / "dev.log", "w")
+    proc = _start_dev({**os.environ, "DAGSTER_HOME": str(tmp_path / "state")}, port, output=log)
     try:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
@@ -130,6 +133,10 @@ def test_nhiemvu_dev_stopped_by_sigint_leaves_no_process_behind(tmp_path):
         _stop_and_check_nothing_left(proc, signal.SIGINT)
     finally:
         _cleanup(proc)
+        log.close()
+    printed = (tmp_path / "dev.log").read_text()
+    assert "Dagster UI on http://127.0.0.1" in printed
+    assert "will not be used" not in printed and "superseded" not in printed, printed[-3000:]
 
 
 def test_the_sensor_under_nhiemvu_dev_takes_dropped_and_replaced_files_in(tmp_path):

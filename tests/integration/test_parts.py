@@ -5,12 +5,12 @@ every part is made, one document is added, renamed or removed, or the kept parts
 from __future__ import annotations
 
 import hashlib
-import pickle
 from pathlib import Path
 
 import pytest
 
 from normalizers.corpus import build_curated
+from pipeline import sealed
 from pipeline.parts import PARTS_FILE, curated_tables
 from pipeline.store import write_curated
 from tests.fixtures import sample_corpus as sc
@@ -28,9 +28,11 @@ def _from_rows(folder: Path, manifest: dict[str, str]) -> dict[str, str]:
 
 
 def _store(folder: Path, doc_ids) -> Path:
+    """The records of these documents stored as `pdf_records` stores them (sealed with the key of
+    the state folder `<folder>/../state`, where the parts are kept)."""
     folder.mkdir(parents=True, exist_ok=True)
     for d in doc_ids:
-        (folder / f"{d}.pkl").write_bytes(pickle.dumps(sc.records()[d], protocol=pickle.HIGHEST_PROTOCOL))
+        (folder / f"{d}.pkl").write_bytes(sealed.dumps(folder.parent / "state", sc.records()[d]))
     return folder
 
 
@@ -50,7 +52,7 @@ def corpus():
 def test_parts_equal_rows_full_and_incremental(corpus, tmp_path):
     records = _store(tmp_path / "records", corpus)
     state = tmp_path / "state"
-    state.mkdir()
+    state.mkdir(exist_ok=True)
     full = _from_rows(tmp_path / "rows", corpus)
     assert any(sc.records()[d].tasks for d in corpus)
 
@@ -81,7 +83,7 @@ def test_parts_equal_rows_full_and_incremental(corpus, tmp_path):
 def test_damaged_parts_are_made_again(corpus, tmp_path):
     records = _store(tmp_path / "records", corpus)
     state = tmp_path / "state"
-    state.mkdir()
+    state.mkdir(exist_ok=True)
     (state / PARTS_FILE).write_bytes(b"not a pickle")
     got, result = _from_parts(tmp_path / "out", corpus, records, state)
     assert result.made == len(corpus) and got == _from_rows(tmp_path / "rows", corpus)

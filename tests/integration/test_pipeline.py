@@ -237,13 +237,14 @@ def _trace_and_check(workspace, tmp_path, ident):
     image = Image.open(out).convert("RGB")
     y0 = 0
     for page in sorted(set(target.rows) | set(target.cells)):
-        row = target.rows.get(page) or target.cells[page][0]
-        crop_top = max(0.0, min([row[1]] + [c[1] for c in target.cells.get(page, [])]) - CONTEXT)
+        row = target.filled(page) or target.cells[page][0]  # the box filled: the row, or a status's cell
+        marks = [row] + ([target.frame(page)] if target.frame(page) else []) + target.cells.get(page, [])
+        crop_top = max(0.0, min(m[1] for m in marks) - CONTEXT)
         x = int((row[0] + row[2]) / 2 * 2)
         y = y0 + LABEL_HEIGHT + int(((row[1] + row[3]) / 2 - crop_top) * 2)
         r, g, b = image.getpixel((x, y))
         assert (r, g, b) != (255, 255, 255) and b < 230 and abs(r - g) < 60 or target.kind in ("link", "cell"), (page, (r, g, b))
-        page_height = (max([row[3]] + [c[3] for c in target.cells.get(page, [])]) + CONTEXT) - crop_top
+        page_height = (max(m[3] for m in marks) + CONTEXT) - crop_top
         y0 += LABEL_HEIGHT + int(round(page_height * 2)) + 4
     return target
 
@@ -265,7 +266,9 @@ def test_trace_an_ocr_row_a_status_and_a_link(workspace, tmp_path):
     status = next(s for s in _table(workspace, "statuses").to_pylist() if s["cell_box"] is not None)
     target = _trace_and_check(workspace, tmp_path, status["status_id"])
     box = status["cell_box"]
-    assert (box["x0"], box["top"], box["x1"], box["bottom"]) in target.cells[box["page"]]
+    cell = (box["x0"], box["top"], box["x1"], box["bottom"])
+    assert target.cells[box["page"]] == [cell] and target.filled(box["page"]) == cell  # the status cell, not the row
+    assert target.frame(box["page"]) is not None and target.frame(box["page"])[2] - target.frame(box["page"])[0] > cell[2] - cell[0]
     link = next(l for l in _table(workspace, "links").to_pylist() if l["link_type"] == "cites" and l["src_box"])
     target = _trace_and_check(workspace, tmp_path, link["link_id"])
     page = link["src_box"]["page"]
@@ -301,7 +304,7 @@ def test_report_renders_in_chromium_with_working_links_and_no_console_errors(wor
     parser = Links()
     parser.feed(page.read_text(encoding="utf-8"))
     tasks = _table(workspace, "tasks").num_rows
-    pictures = [h for h in parser.hrefs if h.startswith("rows/")]
+    pictures = [h for h in parser.hrefs if h.startswith("pages/")]  # each task row's thumbnail opens its page
     assert len(pictures) == tasks
     for href in parser.hrefs:
         if href.startswith("#"):
@@ -313,7 +316,7 @@ def test_report_renders_in_chromium_with_working_links_and_no_console_errors(wor
          "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120,
     )
     assert done.returncode == 0
-    assert "Open tasks per agency" in done.stdout and done.stdout.count("<tr>") > tasks
+    assert "Open tasks per agency" in done.stdout and done.stdout.count("<tr") > tasks
     console = [l for l in done.stderr.splitlines() if re.search(r"CONSOLE|Uncaught|Failed to load resource", l)]
     assert console == []
 
@@ -336,9 +339,9 @@ def test_the_analyst_guide_runs_on_the_curated_tables(workspace, capsys):
 def test_trace_by_document_number_and_item_and_a_cell(workspace, tmp_path):
     from pipeline.trace import find_target, trace
 
-    target = find_target(workspace["curated"], doc="07/CT-TTg", item="12")
+    target = find_target(workspace["curated"], doc="07/CT-TTg", item="12", section="A")
     task = next(t for t in _table(workspace, "tasks").to_pylist()
-                if t["source_file"] == "07_CT-TTg.pdf" and t["item_no"] == "12")
+                if t["source_file"] == "07_CT-TTg.pdf" and t["item_no"] == "12")  # the first: section A
     assert target.values["task_id"] == task["task_id"] and target.source_file == "07_CT-TTg.pdf"
     cell = next(c for c in _table(workspace, "cells").to_pylist() if c["row_kind"] == "data")
     ident = f"{cell['doc_id']}:{cell['table_no']}:{cell['row_no']}:{cell['col_no']}"
@@ -346,3 +349,43 @@ def test_trace_by_document_number_and_item_and_a_cell(workspace, tmp_path):
     assert out.is_file() and find_target(workspace["curated"], ident).values["text"] == cell["text"]
     with pytest.raises(SystemExit, match="no item"):
         find_target(workspace["curated"], doc="07/CT-TTg", item="999")
+
+
+def test_trace_names_every_task_an_ambiguous_item_number_matches(workspace, tmp_path, capsys):
+    """07/CT-TTg numbers its tasks from 1 in section A and again in section B: item 14 is two
+    tasks. `trace` lists both (task_id, section) and traces both; `--section` picks one;
+    `find_target` refuses to guess."""
+    from PIL import Image
+
+    from pipeline.trace import Ambiguous, find_target, trace
+
+    both = [t for t in _table(workspace, "tasks").to_pylist() if t["source_file"] == "07_CT-TTg.pdf" and t["item_no"] == "14"]
+    assert len(both) == 2
+    out = trace(workspace["curated"], workspace["raw"], doc="07/CT-TTg", item="14", out=tmp_path / "both.png")
+    printed = capsys.readouterr().out
+    assert "2 tasks have item '14'" in printed
+    for t in both:
+        assert f"task_id {t['task_id']}" in printed and t["section"][:20] in printed
+    one = trace(workspace["curated"], workspace["raw"], doc="07/CT-TTg", item="14", section="B", out=tmp_path / "b.png")
+    assert "tasks have item" not in capsys.readouterr().out
+    assert Image.open(out).size[1] > Image.open(one).size[1]  # both traced, one above the other
+    with pytest.raises(Ambiguous) as raised:
+        find_target(workspace["curated"], doc="07/CT-TTg", item="14")
+    assert all(t["task_id"] in str(raised.value) for t in both)
+    b = find_target(workspace["curated"], doc="07/CT-TTg", item="14", section="B")
+    assert b.values["task_id"] == next(t["task_id"] for t in both if t["section"].startswith("B"))
+    with pytest.raises(SystemExit, match="no item '14' in section 'C'"):
+        find_target(workspace["curated"], doc="07/CT-TTg", item="14", section="C")
+
+
+def test_trace_pages_writes_what_show_wrote(workspace, tmp_path):
+    from pipeline.cli import show
+    from pipeline.trace import trace
+
+    task = next(t for t in _table(workspace, "tasks").to_pylist() if t["page_end"] > t["page_start"])
+    trace(workspace["curated"], workspace["raw"], task["task_id"], out=tmp_path / "t.png", pages=tmp_path / "a")
+    show(task["task_id"], workspace["raw"], workspace["curated"], tmp_path / "b")
+    names = [f"{task['task_id']}_p{s['page']}.png" for s in task["spans"]]
+    a, b = [tmp_path / "a" / n for n in names], [tmp_path / "b" / n for n in names]
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == sorted(p.name for p in (tmp_path / "b").iterdir()) == sorted(names)
+    assert all(x.read_bytes() == y.read_bytes() for x, y in zip(a, b))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from normalizers.schema import TABLES
 from tests.conftest import RAW, ROOT
 
 DOCS = ["07_CT-TTg.pdf", "929_BCA-VPB.pdf", "71_NQ-CP_BCA.pdf", "552_TB-VPCP_PL2.pdf"]
@@ -53,7 +54,7 @@ def test_a_dask_cluster_of_two_workers_gives_the_same_curated_tables(tmp_path, m
         ran = client.run_on_scheduler(lambda dask_scheduler: sorted({str(k) for k in dask_scheduler.task_prefixes}))
     assert any("pdf_document" in k for k in ran) and any("curated" in k for k in ran), ran
     assert _digests(tmp_path / "dask") == _digests(tmp_path / "local")
-    assert len(_digests(tmp_path / "local")) == 7
+    assert len(_digests(tmp_path / "local")) == len(TABLES)
 
 
 def test_the_multiprocess_executor_reads_the_folders_of_the_command_line(tmp_path):
@@ -69,4 +70,108 @@ def test_the_multiprocess_executor_reads_the_folders_of_the_command_line(tmp_pat
     done = _run({**env, "DAGSTER_HOME": str(tmp_path / "state-mp"), "NHIEMVU_EXECUTOR": "multiprocess"}, raw, tmp_path / "mp")
     assert done.returncode == 0, done.stderr[-3000:]
     assert "documents  2: 2 ok" in done.stdout
-    assert _digests(tmp_path / "mp") == _digests(tmp_path / "local") and len(_digests(tmp_path / "mp")) == 7
+    assert _digests(tmp_path / "mp") == _digests(tmp_path / "local") and len(_digests(tmp_path / "mp")) == len(TABLES)
+
+
+# --------------------------------------------------------------------------- PostgreSQL storage
+
+
+class PostgresServer:
+    """A PostgreSQL server of its own for one test: a cluster made with Debian's `initdb` in a
+    temporary folder, listening on a free localhost port (and a socket in that folder), trusted
+    local connections only; `stop` stops it and removes the folder. As root, the server runs as
+    the `postgres` user (initdb refuses root)."""
+
+    def __init__(self):
+        import glob
+        import pwd
+        import socket
+        import tempfile
+
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        if not found:
+            pytest.skip("PostgreSQL is not installed (Debian: postgresql; `make test` installs it)")
+        self.bin = Path(found[-1]).parent
+        self.folder = Path(tempfile.mkdtemp(prefix="nhiemvu-pg-"))
+        self.as_user: list[str] = []
+        if os.geteuid() == 0:
+            user = pwd.getpwnam("postgres")
+            os.chown(self.folder, user.pw_uid, user.pw_gid)
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.data = self.folder / "data"
+        self._pg("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-sync")
+        self._pg("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w", "-t", "120", "start",
+                 "-o", f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off")
+        self.started = True
+        self._pg("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "nhiemvu")
+
+    def _pg(self, tool: str, *args: str) -> None:
+        done = subprocess.run([*self.as_user, str(self.bin / tool), *args], capture_output=True, text=True, timeout=180)
+        assert done.returncode == 0, f"{tool}: {done.stdout[-2000:]}{done.stderr[-2000:]}"
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/nhiemvu"
+
+    def stop(self) -> None:
+        if getattr(self, "started", False):
+            self._pg("pg_ctl", "-D", str(self.data), "-w", "-t", "120", "-m", "fast", "stop")
+            self.started = False
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres():
+    server = PostgresServer()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_runs_on_a_dask_cluster_with_postgresql_storage_give_the_same_curated_tables(tmp_path, monkeypatch, postgres):
+    """Several machines share one instance: a PostgreSQL server (started and stopped here) holds
+    the runs, events and partitions; the steps run on a dask cluster of two workers; the curated
+    tables are byte-identical to those of the default run on SQLite."""
+    distributed = pytest.importorskip("dask.distributed")
+    pytest.importorskip("dagster_postgres")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in DOCS[:2]:
+        shutil.copy(RAW / name, raw / name)
+    local = _run({**os.environ, "DAGSTER_HOME": str(tmp_path / "state-local")}, raw, tmp_path / "local")
+    assert local.returncode == 0, local.stderr[-3000:]
+
+    state = tmp_path / "state-pg"
+    state.mkdir()
+    (state / "dagster.yaml").write_text((ROOT / "dagster.yaml").read_text()
+                                        + f"storage:\n  postgres:\n    postgres_url: {postgres.url}\n")
+    env = {"DAGSTER_HOME": str(state), "NHIEMVU_RAW": str(raw), "NHIEMVU_CURATED": str(tmp_path / "pg"),
+           "PYTHONPATH": str(ROOT)}
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)  # the workers started below inherit it
+    import dask
+
+    with dask.config.set({"distributed.worker.daemon": False}), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            distributed.Client(cluster):
+        dask_env = {**os.environ, "NHIEMVU_EXECUTOR": "dask", "NHIEMVU_DASK_SCHEDULER": cluster.scheduler_address}
+        done = _run(dask_env, raw, tmp_path / "pg")
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert "2 document(s) read" in done.stdout
+        (state / "last-run.json").unlink()  # the next run plans against the instance's records
+        again = _run(dask_env, raw, tmp_path / "pg")
+        assert again.returncode == 0, again.stderr[-3000:]
+        assert "0 document(s) read, 0 rebuilt" in again.stdout
+    assert _digests(tmp_path / "pg") == _digests(tmp_path / "local") and len(_digests(tmp_path / "local")) == len(TABLES)
+    assert not list(state.rglob("*.db"))  # the instance kept nothing in SQLite
+    import psycopg2
+
+    with psycopg2.connect(postgres.url.replace("+psycopg2", "")) as db, db.cursor() as cur:
+        cur.execute("SELECT count(*) FROM runs")
+        assert cur.fetchone()[0] >= 1
+        cur.execute("SELECT count(DISTINCT partition) FROM dynamic_partitions")
+        assert cur.fetchone()[0] == 2

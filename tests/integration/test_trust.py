@@ -60,11 +60,11 @@ def corpus(tmp_path_factory):
 def test_the_pipeline_stores_what_extract_document_gives(corpus):
     """What is measured is what runs: the records the pipeline stored for a document (through
     its child process, its IO manager) equal `document_records(extract_document(path))`."""
-    import pickle
+    from pipeline import sealed
 
     path = corpus["raw"] / SMALL[0]
     doc_id = hashlib.sha256(path.read_bytes()).hexdigest()
-    stored = pickle.loads((corpus["state"] / "docs" / "pdf_records" / f"{doc_id}.pkl").read_bytes())
+    stored = sealed.load(corpus["state"], corpus["state"] / "docs" / "pdf_records" / f"{doc_id}.pkl")
     direct = document_records(doc_id, extract_document(path))
     assert stored == direct and direct.document["doc_number"] == "929/BCA-VPB"
 

@@ -188,8 +188,11 @@ def test_the_scan_is_a_duplicate_of_its_text_twin_and_their_tasks_link(cur, docs
     assert scan["duplicate_of"] == text["doc_id"]
     assert [d["source_file"] for d in cur["documents"] if d["duplicate_of"]] == ["552_TB-VPCP_PL2_scan.pdf"]
     tasks = {t["task_id"]: t for t in cur["tasks"]}
+    # copies of one document are linked apart ('copy_of', from the copy to the primary), never 'same_task'
+    assert not [l for l in cur["links"] if l["link_type"] == "same_task"
+                and {l["src_doc_id"], l["dst_doc_id"]} == {text["doc_id"], scan["doc_id"]}]
     pairs = [(tasks[l["src_task_id"]], tasks[l["dst_task_id"]]) for l in cur["links"]
-             if l["link_type"] == "same_task" and {l["src_doc_id"], l["dst_doc_id"]} == {text["doc_id"], scan["doc_id"]}]
+             if l["link_type"] == "copy_of" and (l["src_doc_id"], l["dst_doc_id"]) == (scan["doc_id"], text["doc_id"])]
     assert sorted(int(a["item_no"]) for a, b in pairs if a["item_no"] == b["item_no"]) == list(range(1, 15))
     assert len(pairs) == 14
 

@@ -43,3 +43,12 @@ def meet(folder: str, me: str, other: str) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def cannot_map(what: str):
+    """What a child under a low memory limit meets when it first imports a compiled library."""
+    if what == "import":
+        raise ImportError("/x/cv2.abi3.so: failed to map segment from shared object")
+    import errno
+
+    raise OSError(errno.ENOMEM, "Cannot allocate memory")

@@ -284,3 +284,34 @@ def test_a_collective_without_the_ministries_is_kept_as_printed(raw):
     assert names == ("Cơ quan ngang bộ, cơ quan thuộc Chính phủ, Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương",)
     assert by_name()[names[0]].kind == "group"
     assert resolve_agencies("Cơ quan ngang bộ, cơ quan thuộc Chính phủ").names == ("Cơ quan ngang bộ, cơ quan thuộc Chính phủ",)
+
+
+# ---------------------------------------------------------------- bodies of a province (issue 18)
+
+
+def test_lam_dong_committee_and_departments_with_their_parents():
+    agencies = by_name()
+    committee = agencies["Ủy ban nhân dân tỉnh Lâm Đồng"]
+    assert (committee.kind, committee.parent, committee.successor) == ("local_committee", "Tỉnh Lâm Đồng", None)
+    assert agencies["Sở Nội vụ tỉnh Lâm Đồng"].parent == "Ủy ban nhân dân tỉnh Lâm Đồng"
+    assert agencies["Công an tỉnh Lâm Đồng"].parent == "Bộ Công an"
+    for spelling, name in [("UBND tỉnh Lâm Đồng", "Ủy ban nhân dân tỉnh Lâm Đồng"),
+                           ("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "Ủy ban nhân dân tỉnh Lâm Đồng"),
+                           ("SỞ NỘI VỤ TỈNH LÂM ĐỒNG", "Sở Nội vụ tỉnh Lâm Đồng"),
+                           ("CÔNG AN TỈNH LÂM ĐỒNG", "Công an tỉnh Lâm Đồng"),
+                           ("Văn phòng UBND tỉnh Lâm Đồng", "Văn phòng Ủy ban nhân dân tỉnh Lâm Đồng")]:
+        assert match_agency(spelling) == name, spelling
+
+
+@pytest.mark.parametrize("old", ["Bình Thuận", "Đắk Nông"])
+def test_bodies_of_the_provinces_merged_into_lam_dong_resolve_with_their_successors(old):
+    """Before 1 July 2025 the same office signed with its old province's name: both spellings
+    resolve, the old body to the new one through its successor."""
+    agencies = by_name()
+    for old_name, new_name in [(f"Ủy ban nhân dân tỉnh {old}", "Ủy ban nhân dân tỉnh Lâm Đồng"),
+                               (f"Sở Nội vụ tỉnh {old}", "Sở Nội vụ tỉnh Lâm Đồng"),
+                               (f"Công an tỉnh {old}", "Công an tỉnh Lâm Đồng")]:
+        assert match_agency(old_name.upper()) == old_name
+        assert agencies[old_name].successor == new_name
+        assert agencies[old_name].valid_until == PROVINCE_MERGER_END
+    assert agencies[f"Tỉnh {old}"].successor == "Tỉnh Lâm Đồng"

@@ -119,3 +119,151 @@ def test_issuer_run_into_the_motto_by_ocr():
         "Số: 02/2010/TT-BKH", "Hà Nội, ngày 19 tháng 01 năm 2010", issuer="")[1:]
     f = document_facts(page)
     assert (f.issuer, f.doc_number, f.issued_date) == ("Bộ Kế hoạch và Đầu tư", "02/2010/TT-BKH", dt.date(2010, 1, 19))
+
+
+# ---------------------------------------------------------------- the header read as its parts (issue 18)
+
+
+def _block(issuer_lines: tuple[str, ...], number: list[tuple[float, str]], date: list[tuple[float, str]],
+           *, after: tuple[str, ...] = (), type_word: str | None = "TỜ TRÌNH", above: tuple[str, ...] = (),
+           dy: float = 0.0) -> list[Line]:
+    """A first page: the issuer block over the "Số" line on the left, the motto over the date line on
+    the right; `number` and `date` are pieces (x, text) of their lines: words a typist or a signing
+    system put at any x, those after the first drawn `dy` points off the baseline (a widget)."""
+    lines = [_line(10 + 10 * k, (RIGHT, t)) for k, t in enumerate(above)]
+    for k, text in enumerate(issuer_lines):
+        cols = [(LEFT + 10, text)]
+        if k == 0:
+            cols.append((RIGHT, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
+        elif k == 1:
+            cols.append((RIGHT + 30, "Độc lập - Tự do - Hạnh phúc"))
+        lines.append(_line(57 + 15 * k, *cols))
+    if len(issuer_lines) == 1:
+        lines.append(_line(72, (RIGHT + 30, "Độc lập - Tự do - Hạnh phúc")))
+    y = 57 + 15 * max(len(issuer_lines), 2) + 14
+    pieces = [(x, t, y if k == 0 else y + dy) for k, (x, t) in enumerate(number)]
+    pieces += [(x, t, y if k == 0 else y + dy) for k, (x, t) in enumerate(date)]
+    words = []
+    for x, text, top in pieces:
+        for token in text.split():
+            w = len(token) * CHAR
+            words.append(Word(token, x, top, x + w, top + 12, CHAR, CHAR))
+            x += w + CHAR
+    lines.append(Line(tuple(sorted(words, key=lambda w: w.x0))))
+    y += 40
+    if type_word:  # centred on the body's lines
+        mid = (LEFT + max(_line(0, (LEFT, t)).box[2] for t in BODY)) / 2
+        for k, text in enumerate((type_word, "Về việc đề nghị phê duyệt kế hoạch")):
+            lines.append(_line(y + 15 * k, (mid - len(text) * CHAR / 2, text)))
+        y += 40
+    for k, text in enumerate(after):
+        lines.append(_line(y + 15 * k, (LEFT + 60, text)))
+    lines += [_line(y + 15 * len(after) + 20 + 14 * k, (LEFT, t)) for k, t in enumerate(BODY)]
+    return lines
+
+
+@pytest.mark.parametrize("issuer_lines, issuer, parent", [
+    (("UBND TỈNH LÂM ĐỒNG", "SỞ NỘI VỤ"), "Sở Nội vụ tỉnh Lâm Đồng", "Ủy ban nhân dân tỉnh Lâm Đồng"),
+    (("ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"), "Ủy ban nhân dân tỉnh Lâm Đồng", "Tỉnh Lâm Đồng"),
+    (("CÔNG AN TỈNH LÂM ĐỒNG",), "Công an tỉnh Lâm Đồng", "Bộ Công an"),  # not Bộ Công an
+    (("BỘ CÔNG AN", "CÔNG AN TỈNH LÂM ĐỒNG"), "Công an tỉnh Lâm Đồng", "Bộ Công an"),
+    (("UBND TỈNH BÌNH THUẬN", "SỞ NỘI VỤ"), "Sở Nội vụ tỉnh Bình Thuận", "Ủy ban nhân dân tỉnh Bình Thuận"),
+    (("BỘ CÔNG AN", "CỤC CẢNH SÁT QUẢN LÝ", "HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI"),
+     "Cục Cảnh sát quản lý hành chính về trật tự xã hội", "Bộ Công an"),
+    (("ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG", "VĂN PHÒNG"), "Văn phòng Ủy ban nhân dân tỉnh Lâm Đồng",
+     "Ủy ban nhân dân tỉnh Lâm Đồng"),
+    (("UBND TỈNH NGHỆ AN", "SỞ NỘI VỤ"), None, None),  # a department the registry does not list: null, not a guess
+    # a long name in capitals reaching past the motto's edge is still the issuer block
+    (("UBND TỈNH LÂM ĐỒNG", "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH TỈNH LÂM ĐỒNG"),
+     "Sở Văn hóa, Thể thao và Du lịch tỉnh Lâm Đồng", "Ủy ban nhân dân tỉnh Lâm Đồng"),
+])
+def test_the_issuer_is_the_lower_body_of_the_block(issuer_lines, issuer, parent):
+    f = document_facts(_block(issuer_lines, [(LEFT + 20, "Số: 156/TTr-SNV")],
+                              [(RIGHT + 10, "Lâm Đồng, ngày 19 tháng 12 năm 2025")]))
+    assert (f.issuer, f.parent_body) == (issuer, parent)
+    assert f.issuer_raw == " / ".join(issuer_lines)
+    assert (f.doc_number, f.issued_date, f.issued_place) == ("156/TTr-SNV", dt.date(2025, 12, 19), "Lâm Đồng")
+
+
+@pytest.mark.parametrize("dy", [0.0, 1.5, -2.0])
+def test_a_number_and_a_day_stamped_into_their_gaps(dy):
+    # the page prints "Số:" and "/TTr-SNV" far apart, and "ngày" and "tháng" far apart; a signing
+    # system stamps "1 5 6" and "2 5" into the gaps, glyphs spaced apart, a little off the baseline
+    number = [(LEFT, "Số:"), (LEFT + 60, "/TTr-SNV"), (LEFT + 22, "1"), (LEFT + 30, "5"), (LEFT + 38, "6")]
+    date = [(RIGHT, "Lâm Đồng, ngày"), (RIGHT + 120, "tháng 8 năm 2025"), (RIGHT + 92, "2"), (RIGHT + 100, "5")]
+    f = document_facts(_block(("UBND TỈNH LÂM ĐỒNG", "SỞ NỘI VỤ"), number, date, dy=dy))
+    assert (f.doc_number, f.doc_type_code, f.issued_date) == ("156/TTr-SNV", "TTr-SNV", dt.date(2025, 8, 25))
+    assert f.issuer == "Sở Nội vụ tỉnh Lâm Đồng"
+
+
+def test_gaps_left_blank_give_null_with_what_is_printed():
+    number = [(LEFT, "Số:"), (LEFT + 60, "/TTr-SNV")]
+    date = [(RIGHT, "Lâm Đồng, ngày"), (RIGHT + 120, "tháng 8 năm 2025")]
+    f = document_facts(_block(("UBND TỈNH LÂM ĐỒNG", "SỞ NỘI VỤ"), number, date))
+    assert (f.doc_number, f.doc_type_code, f.doc_number_raw) == (None, "TTr-SNV", "Số: /TTr-SNV")
+    assert (f.issued_date, f.dated, f.dated_precision) == (None, dt.date(2025, 8, 31), "month")
+    assert f.issued_date_raw == "Lâm Đồng, ngày tháng 8 năm 2025"
+
+
+def test_a_signing_stamp_over_the_header_is_ignored():
+    stamp = ("Ký bởi: Sở Nội vụ", "Email: snv@lamdong.gov.vn", "Cơ quan: Tỉnh Lâm Đồng",
+             "Thời gian ký: 25.08.2025 16:48:29 +07:00", "Số: 2775/SNV-CCHC; 10/11/2025; 10:59:46;")
+    f = document_facts(_block(("UBND TỈNH LÂM ĐỒNG", "SỞ NỘI VỤ"), [(LEFT + 20, "Số: 156/TTr-SNV")],
+                              [(RIGHT + 10, "Lâm Đồng, ngày 19 tháng 12 năm 2025")], above=stamp))
+    assert (f.doc_number, f.issued_date, f.issuer) == ("156/TTr-SNV", dt.date(2025, 12, 19), "Sở Nội vụ tỉnh Lâm Đồng")
+    assert f.title == "Về việc đề nghị phê duyệt kế hoạch"
+
+
+@pytest.mark.parametrize("after, addressees", [
+    (("Kính gửi: Chủ tịch UBND tỉnh Lâm Đồng.",), ("Chủ tịch UBND tỉnh Lâm Đồng",)),
+    (("Kính gửi:", "- Bộ Nội vụ;", "- Văn phòng Chính phủ;", "- Ủy ban nhân dân các xã, phường,", "đặc khu."),
+     ("Bộ Nội vụ", "Văn phòng Chính phủ", "Ủy ban nhân dân các xã, phường, đặc khu")),
+    (("Kính gửi: Bộ Nội vụ; Sở Tài chính.",), ("Bộ Nội vụ", "Sở Tài chính")),
+])
+def test_addressees_are_listed_and_the_title_ends_before_them(after, addressees):
+    f = document_facts(_block(("UBND TỈNH LÂM ĐỒNG", "SỞ NỘI VỤ"), [(LEFT + 20, "Số: 156/TTr-SNV")],
+                              [(RIGHT + 10, "Lâm Đồng, ngày 19 tháng 12 năm 2025")], after=after))
+    assert f.addressees == addressees
+    assert f.title == "Về việc đề nghị phê duyệt kế hoạch"
+
+
+def test_a_number_wider_in_ink_than_its_digits_is_not_a_guess():
+    # OCR read one digit of "49" written by hand: its box is as wide as two
+    line = [Word("Số:", LEFT, 100, LEFT + 15, 112, 5, 5), Word("9", LEFT + 25, 100, LEFT + 40, 112, 15, 15),
+            Word("/KH-UBND", LEFT + 54, 100, LEFT + 118, 112, 8, 8)]
+    page = _block(("ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"), [], [(RIGHT + 10, "Lâm Đồng, ngày 19 tháng 12 năm 2025")])
+    page = [l if l.words[0].text != "Lâm" else Line(tuple(line) + l.words) for l in page]
+    f = document_facts(page)
+    assert (f.doc_number, f.doc_type_code) == (None, "KH-UBND")
+
+
+# ---------------------------------------------------------------- appendix identity (issue 19)
+
+
+def _appendix(*heading: str) -> list[Line]:
+    lines = [_line(50 + 16 * k, (150, t)) for k, t in enumerate(heading)]
+    return lines + [_line(50 + 16 * len(heading) + 30 + 14 * k, (LEFT, t)) for k, t in enumerate(BODY)]
+
+
+def test_an_appendix_takes_the_identity_of_the_document_it_is_attached_to():
+    f = document_facts(_appendix("Phụ lục", "KẾT QUẢ THỰC HIỆN NHIỆM VỤ NĂM 2025",
+                                 "(Kèm theo Báo cáo số 12/BC-BCA ngày 05 tháng 6 năm 2025 của Bộ Công an)"))
+    assert (f.doc_type, f.attached_to, f.doc_number, f.doc_type_code) == ("Phụ lục", "12/BC-BCA", "12/BC-BCA", "BC-BCA")
+    assert (f.issued_date, f.issuer) == (dt.date(2025, 6, 5), "Bộ Công an")
+
+
+def test_an_appendix_of_a_document_whose_number_is_blank_keeps_its_code_and_month():
+    f = document_facts(_appendix("Phụ lục II", "KẾT QUẢ THỰC HIỆN NHIỆM VỤ TẠI THÔNG BÁO SỐ 552/TB-VPCP",
+                                 "(Kèm theo Thông báo kết luận số         /TB-VPCP ngày     tháng 11 năm 2025 của "
+                                 "Văn phòng Chính phủ)"))
+    assert (f.doc_number, f.attached_to, f.issued_date) == (None, None, None)  # never the 552 of the title
+    assert (f.doc_type_code, f.dated, f.dated_precision) == ("TB-VPCP", dt.date(2025, 11, 30), "month")
+    assert f.issuer == "Văn phòng Chính phủ"
+
+
+def test_an_appendix_stamped_by_the_signing_system_takes_the_stamped_number():
+    page = [_line(24, (534, "Số: 2775/SNV-CCHC&amp;VTLT; 10/11/2025; 10:59:46;"))] + _appendix(
+        "PHỤ LỤC I:", "HƯỚNG DẪN CHẤM ĐIỂM XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH")
+    f = document_facts(page)
+    assert (f.doc_number, f.attached_to, f.issued_date) == ("2775/SNV-CCHC&VTLT", "2775/SNV-CCHC&VTLT", dt.date(2025, 11, 10))
+    assert f.title == "HƯỚNG DẪN CHẤM ĐIỂM XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH"

@@ -86,3 +86,11 @@ def _alive(pid: int) -> bool:
             return f.read().split()[2] != "Z"
     except FileNotFoundError:
         return False
+
+
+@pytest.mark.parametrize("what", ["import", "semaphore"])
+def test_a_library_that_cannot_get_memory_is_the_memory_limit(what):
+    """Issue 20: an ImportError or ENOMEM under a low --doc-memory was an internal error."""
+    (key, result), = run_isolated(t.cannot_map, [("x", (what,))], workers=1, limits=Limits(memory_mb=2048))
+    assert isinstance(result, Failure) and result.kind == "limit"
+    assert result.message.startswith("exceeded the memory limit of 2048 MB (")

@@ -2,6 +2,7 @@
 stored where NHIEMVU_OCR_CACHE says, a torn entry read again rather than trusted."""
 
 import numpy as np
+import pytest
 
 from extractors import ocr_cache
 from extractors.ocr_cells import SETTINGS, OcrSettings
@@ -22,9 +23,54 @@ def test_entries_round_trip_under_the_folder_the_environment_names(tmp_path, mon
     monkeypatch.setenv(ocr_cache.ENV, str(tmp_path))
     assert ocr_cache.cache_dir() == tmp_path
     assert ocr_cache.get("ab" * 32) is None
-    ocr_cache.put("ab" * 32, {"words": [["Bộ", 1.0, 2.0, 3.0, 4.0, 96.5]]})
-    assert ocr_cache.get("ab" * 32) == {"words": [["Bộ", 1.0, 2.0, 3.0, 4.0, 96.5]]}
+    ocr_cache.put("ab" * 32, ENTRY)
+    assert ocr_cache.get("ab" * 32) == ENTRY
     assert list(tmp_path.rglob("*.json")) == [tmp_path / "ab" / f"{'ab' * 32}.json"]
+
+
+ENTRY = {"width": 595.0, "height": 842.0, "turn": 0, "angle": 0.0, "back": [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]],
+         "tables": [[[10.0, 20.0, 30.0, 40.0]]], "words": [["Bộ", 1.0, 2.0, 3.0, 4.0, 96.5]]}
+
+
+@pytest.mark.parametrize("wrong", [
+    [1, 2, 3], {"words": [["Bộ", 1.0, 2.0, 3.0, 4.0, 96.5]]}, {**ENTRY, "words": [["Bộ", 1.0]]},
+    {**ENTRY, "tables": [[["a", 1, 2, 3]]]}, {**ENTRY, "width": "wide"}, "text", None,
+])
+def test_an_entry_of_the_wrong_shape_is_removed_and_the_page_read_again(tmp_path, monkeypatch, caplog, wrong):
+    """Issue 20: a cache entry of the wrong shape was an internal error on every run, and stayed."""
+    monkeypatch.setenv(ocr_cache.ENV, str(tmp_path))
+    ocr_cache.put("12" * 32, wrong)
+    assert ocr_cache.get("12" * 32) is None and "not an OCR result" in caplog.text
+    assert not (tmp_path / "12" / f"{'12' * 32}.json").exists()
+    ocr_cache.put("12" * 32, ENTRY)  # what the page gives when read again is kept
+    assert ocr_cache.get("12" * 32) == ENTRY
+
+
+def test_the_key_follows_the_engine():
+    """Issue 20: a new Tesseract, tesserocr or traineddata finds no entry of the old one."""
+    a = np.zeros((4, 5, 3), np.uint8)
+    engine = ocr_cache.engine()
+    assert engine.startswith("tesseract=") and "tesserocr=" in engine and "vie=" in engine and "osd=" in engine
+    key = ocr_cache.page_key(a.tobytes(), a.shape, SETTINGS, engine)
+    for changed in (engine.replace("tesseract=", "tesseract=9"), engine.replace("tesserocr=", "tesserocr=9"),
+                    engine.replace("vie=", "vie=0")):
+        assert ocr_cache.page_key(a.tobytes(), a.shape, SETTINGS, changed) != key
+
+
+def test_a_missing_model_is_the_machine_s_failure(tmp_path, monkeypatch):
+    from extractors.ocr_cells import tessdata
+    from extractors.pdf import EnvironmentFailure
+
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))
+    tessdata.cache_clear()
+    ocr_cache._engine.cache_clear()
+    try:
+        with pytest.raises(EnvironmentFailure, match="'vie' model is not installed"):
+            ocr_cache.engine()
+    finally:
+        monkeypatch.undo()
+        tessdata.cache_clear()
+        ocr_cache._engine.cache_clear()
 
 
 def test_a_torn_entry_is_not_trusted(tmp_path, monkeypatch, caplog):

@@ -133,3 +133,47 @@ def test_a_page_tree_with_untyped_nodes_gives_every_page_in_order(tmp_path, loop
     assert texts == ["Page 1", "Page 2", "Page 3"]
     if not loop:
         assert len(pdfium.PdfDocument(str(path))) == 3
+
+
+# --- issue 20: pages that vanished quietly ----------------------------------------------------
+
+@pytest.mark.parametrize("contents", ["dictionary", "integer", "name"])
+def test_a_page_whose_contents_is_not_a_stream_fails_with_a_reason(tmp_path, contents):
+    """It was an "ok" page of 0 characters."""
+    import pikepdf
+
+    bad = tmp_path / "contents.pdf"
+    with pikepdf.open(GOOD) as pdf:
+        pdf.pages[1].obj.Contents = {"dictionary": pikepdf.Dictionary(Foo=1), "integer": 5,
+                                     "name": pikepdf.Name.Foo}[contents]
+        pdf.save(bad)
+    got, good = _chars(bad), _chars(GOOD)
+    assert isinstance(got[2], pdfmod.PageError) and "/Contents is not a content stream" in str(got[2])
+    assert {n: c for n, c in got.items() if n != 2} == {n: c for n, c in good.items() if n != 2}
+
+
+def test_a_page_listed_twice_in_the_page_tree_is_reported_in_its_place(tmp_path):
+    """It was dropped without a word (and every later page numbered one too low)."""
+    path = hostile.page_listed_twice(tmp_path / "twice.pdf")
+    got = _chars(path)
+    assert len(got) == len(pdfium.PdfDocument(str(path))) == 3
+    assert got[1] > 0 and got[2] > 0
+    assert isinstance(got[3], pdfmod.PageError) and "listed a second time in the page tree (it is page 1)" in str(got[3])
+
+
+def test_pages_sharing_one_empty_compressed_stream_are_read(tmp_path):
+    """qpdf writes an empty stream as /Length 0 with its /FlateDecode kept: 5,000 pages sharing
+    one failed as "does not inflate"."""
+    import pikepdf
+
+    path = tmp_path / "blank.pdf"
+    pdf = pikepdf.new()
+    empty = pdf.make_stream(b"")
+    for _ in range(5000):
+        pdf.add_blank_page(page_size=(200, 200))
+        pdf.pages[-1].obj.Contents = empty
+    pdf.save(path, compress_streams=True)
+    assert b"/Length 0 /Filter /FlateDecode" in path.read_bytes()
+    with opened(path) as pdf:
+        pages = list(iter_pages(pdf))
+    assert len(pages) == 5000 and not [p for _, p in pages if isinstance(p, Exception)]

@@ -41,3 +41,17 @@ def test_check_finds_enum_null_nfc_and_key_problems():
     assert any("name" in p and "NFC" in p for p in problems)
     pages = to_arrow(PAGES, [{"doc_id": "d", "page": 0, "method": "text", "n_chars": 1, "n_table_rows": 0, "error": None}])
     assert any("page" in p and "below 1" in p for p in check_table(PAGES, pages))
+
+
+def test_every_column_has_a_short_description_for_narrow_places():
+    from normalizers.schema import BRIEF_LENGTH, TABLES, Column
+
+    for table in TABLES.values():
+        for c in table.columns:
+            assert 8 <= len(c.brief) <= BRIEF_LENGTH, (table.name, c.name, c.brief)
+            assert c.brief != c.description or len(c.description) <= BRIEF_LENGTH
+    long = Column("x", TABLES["tasks"].columns[0].type, "First part (an aside that is long enough to matter here) "
+                  "and more words that go on and on and on, well past the limit of eighty characters. Second sentence.")
+    assert long.brief.startswith("First part and more words") and long.brief.endswith("…") and len(long.brief) <= BRIEF_LENGTH
+    assert Column("y", long.type, "Short one. Then more.").brief == "Short one"
+    assert Column("z", long.type, "Whatever is long.", short="Brief").brief == "Brief"

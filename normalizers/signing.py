@@ -1,0 +1,44 @@
+"""The document facts its digital signatures give (columns of `documents`).
+
+An office issues a document by signing it last, with its own certificate (the clerk's
+issuing signature, CN = the body's name), after the official signed it with a personal
+certificate; so the last signature gives the issue time and the issuing organisation,
+and the last signature made with a person's certificate gives the signing official.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any, Sequence
+
+from extractors.signatures import Signature
+
+
+def _nfc(text: str | None) -> str | None:
+    return unicodedata.normalize("NFC", text) if text else None
+
+
+def _is_person(sig: Signature) -> bool:
+    """A certificate of a person: its common name is not its organisation's name."""
+    name, org = (_nfc(sig.signer_name) or "").casefold(), (_nfc(sig.signer_org) or "").casefold()
+    return bool(name) and name != org
+
+
+def signature_columns(signatures: Sequence[Signature]) -> dict[str, Any]:
+    """The signature columns of a document's row, from its signatures in signing order."""
+    if not signatures:
+        return {"signature_count": 0, "signed_at": None, "signer_org": None, "signer_name": None,
+                "signatures_cover_file": None, "signatures_intact": None}
+    last = signatures[-1]
+    person = next((s for s in reversed(signatures) if _is_person(s)), last)
+    return {
+        "signature_count": len(signatures),
+        "signed_at": last.signed_at,
+        "signer_org": _nfc(last.signer_org),
+        "signer_name": _nfc(person.signer_name),
+        "signatures_cover_file": last.coverage == "entire_file",
+        "signatures_intact": all(s.intact for s in signatures),
+    }
+
+
+__all__ = ["signature_columns"]

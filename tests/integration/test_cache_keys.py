@@ -1,0 +1,124 @@
+"""Cache keys and fingerprints (issue 20): a new version of a library that changes what reading
+gives, a new OCR engine or model, or a changed setting re-reads exactly the documents it
+affects: every document for the text layer's libraries and settings, only the documents with
+scanned pages for the OCR's (rendering, image processing, tesserocr, Tesseract, traineddata,
+OCR settings). Each run is a `nhiemvu run` in a process of its own with one thing changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from pipeline.versions import EXTRACT_LIBRARIES, OCR_LIBRARIES
+from tests.conftest import RAW, ROOT
+from tests.fixtures.scan import make_scanned_twin
+
+PROBE = r"""
+import json, sys
+import importlib.metadata as md
+change = sys.argv[3]
+if change.startswith("library:"):  # this library's version seen as another one
+    name, real = change.split(":", 1)[1], md.version
+    md.version = lambda n: "999." + real(n) if n == name else real(n)
+from extractors import ocr_cache
+if change in ("tesseract", "traineddata"):  # another Tesseract, or another vie.traineddata
+    real_engine = ocr_cache._engine
+    old = "tesseract=" if change == "tesseract" else "vie="
+    ocr_cache._engine = lambda languages: real_engine(languages).replace(old, old + "0")
+from pipeline.cli import run
+s = run(sys.argv[1], sys.argv[2], quiet=True)
+print(json.dumps({"processed": s["processed"], "failed": s["checks_failed"], "ocr": s["pages_ocr"]}))
+"""
+
+
+def _stored(state: Path) -> dict[str, int]:
+    """{doc_id: inode} of the stored extractions: a document read again is stored anew."""
+    return {p.stem: p.stat().st_ino for p in (state / "docs" / "pdf_document").glob("*.pkl")}
+
+
+def _code_copy(tmp: Path, file: str, old: str, new: str) -> Path:
+    """A copy of the code with one setting changed."""
+    code = tmp / "code"
+    shutil.rmtree(code, ignore_errors=True)
+    for package in ("extractors", "normalizers", "pipeline"):
+        shutil.copytree(ROOT / package, code / package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "dagster.yaml", code / "dagster.yaml")
+    text = (code / file).read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    (code / file).write_text(text.replace(old, new), encoding="utf-8")
+    return code
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    base = tmp_path_factory.mktemp("keys")
+    raw = base / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / "07_CT-TTg.pdf", raw / "text.pdf")
+    one = base / "one.pdf"
+    with pikepdf.open(RAW / "929_BCA-VPB.pdf") as pdf:  # a one-page letter, scanned: one page to OCR
+        del pdf.pages[1:]
+        pdf.save(one)
+    make_scanned_twin(one, raw / "scan.pdf", dpi=300)
+    ids = {name: hashlib.sha256((raw / name).read_bytes()).hexdigest() for name in ("text.pdf", "scan.pdf")}
+    env = {**os.environ, "DAGSTER_HOME": str(base / "state"), "NHIEMVU_OCR_CACHE": str(base / "ocr-cache")}
+    ws = {"raw": raw, "out": base / "out", "state": base / "state", "env": env, "ids": ids, "tmp": base}
+    first = _run(ws, "none")
+    assert first == {"processed": 2, "failed": [], "ocr": 1}
+    return ws
+
+
+def _run(ws, change: str, code: Path = ROOT) -> dict:
+    env = {**ws["env"], "PYTHONPATH": str(code)}
+    done = subprocess.run([sys.executable, "-c", PROBE, str(ws["raw"]), str(ws["out"]), change], env=env, cwd=code,
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _reread(ws, change: str, code: Path = ROOT) -> set[str]:
+    """The documents a run with this change read again (by name)."""
+    before = _stored(ws["state"])
+    result = _run(ws, change, code)
+    assert not result["failed"] and result["ocr"] == 1
+    after = _stored(ws["state"])
+    names = {v: k for k, v in ws["ids"].items()}
+    got = {names[d] for d in after if after[d] != before.get(d)}
+    assert result["processed"] == len(got)
+    return got
+
+
+def test_the_fingerprints_list_what_the_product_imports():
+    assert {"pdfplumber", "pdfminer.six", "pikepdf"} <= set(EXTRACT_LIBRARIES)
+    assert {"tesserocr", "pypdfium2", "opencv-python-headless"} <= set(OCR_LIBRARIES)
+    assert not {"camelot-py", "ocrmypdf", "pytesseract"} & set(EXTRACT_LIBRARIES + OCR_LIBRARIES)
+
+
+@pytest.mark.parametrize("change,affected", [
+    ("library:pdfplumber", {"text.pdf", "scan.pdf"}),  # as pdfminer.six, pikepdf
+    ("library:tesserocr", {"scan.pdf"}),  # as pypdfium2, opencv, numpy, pillow
+    ("tesseract", {"scan.pdf"}),
+    ("traineddata", {"scan.pdf"}),
+])
+def test_a_new_library_or_engine_rereads_exactly_the_documents_it_affects(corpus, change, affected):
+    assert _reread(corpus, change) == affected
+    assert _reread(corpus, "none") == affected  # and back (the OCR cache has the old engine's pages)
+
+
+@pytest.mark.parametrize("file,old,new,affected", [
+    ("extractors/ocr_cells.py", "min_ink: int = 12", "min_ink: int = 13", {"scan.pdf"}),
+    ("extractors/document.py", "MIN_TEXT_CHARS = 20", "MIN_TEXT_CHARS = 21", {"text.pdf", "scan.pdf"}),
+])
+def test_a_changed_setting_rereads_exactly_the_documents_it_affects(corpus, file, old, new, affected):
+    code = _code_copy(corpus["tmp"], file, old, new)
+    assert _reread(corpus, "none", code) == affected
+    assert _reread(corpus, "none") == affected
+    assert _reread(corpus, "none") == set()
