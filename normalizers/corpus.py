@@ -236,6 +236,13 @@ def _conflict(a: Row, b: Row, columns: Sequence[str] = IDENTITY_COLUMNS) -> bool
     return any(a.get(c) is not None and b.get(c) is not None and a.get(c) != b.get(c) for c in columns)
 
 
+def _attached(appendix: Row, main: Row) -> bool:
+    """Whether `appendix` is attached to `main`: a document, not an appendix, printing the number
+    the other is attached to."""
+    return (appendix.get("attached_to") is not None and main.get("attached_to") is None
+            and appendix.get("attached_to") == main.get("doc_number"))
+
+
 def _titles_agree(a: Row, b: Row) -> bool:
     ta, tb = " ".join(bare_words(a.get("title") or "")), " ".join(bare_words(b.get("title") or ""))
     if not ta or not tb:
@@ -252,8 +259,9 @@ def same_document(a: Row, b: Row, sa: frozenset[int], sb: frozenset[int]) -> boo
       pages), what both print of number, date, issuer, type and attachment agrees
       (`IDENTITY_COLUMNS`), and they are the same kind of document with the same title.
     Two documents that share tasks (a directive and a report listing its tasks, two directives
-    repeating a task) differ in number, date, type or text, and are never the same."""
-    if _conflict(a, b, NUMBER_COLUMNS):
+    repeating a task) differ in number, date, type or text, and are never the same; nor are a
+    document and an appendix attached to it (which prints its number, date and issuer as its own)."""
+    if _conflict(a, b, NUMBER_COLUMNS) or _attached(a, b) or _attached(b, a):
         return False
     shared = len(sa & sb)
     if shared >= DUPLICATE_MIN_SAME_TEXT * max(len(sa), len(sb)):

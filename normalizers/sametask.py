@@ -14,7 +14,11 @@ are compared on keys without case, diacritics and punctuation, abbreviations exp
   names of CONTAINED_MIN_WORDS words or more, and only when the two tasks' lead agencies agree
   (a collective such as "Các bộ, ngành" agrees with anything).
 
-A pair scores the best of the three that apply; pairs scoring at least SAME_TASK_MIN_SCORE
+Reports also leave out a bracketed remark of the name ("Luật Dữ liệu (đảm bảo … từ ngày
+01/7/2025)"): the three are also scored with the bracketed remarks of one name left out, when
+the other does not print them.
+
+A pair scores the best of the three that apply, with its brackets or without; pairs scoring at least SAME_TASK_MIN_SCORE
 are linked one to one (best score first: a task is linked to one task of each other
 document; on equal scores the closer whole name wins, then the closer lead cell, so that of
 two tasks printed alike the one with the same lead is taken). Names shorter than SAME_TASK_MIN_CHARS ("Báo cáo", "Tổ chức thực hiện") match
@@ -42,6 +46,7 @@ TRUNCATED_MIN_WORDS = 8  # a prefix must have at least this many words to stand 
 CONTAINED_MIN_WORDS = 12
 PREFILTER_WORDS = 0.6  # share of the shorter name's words the other must hold to be scored
 PREFIX_LENGTH_GAP = 4  # words: a name this much shorter than the other may be a truncation of it
+_BRACKET = re.compile(r"\s*\([^()]{3,120}\)")
 _ELLIPSIS = re.compile(r"(?:…|\.\.\.)\s*[\"”]?\s*$")
 _DATA = Path(__file__).parent / "data"
 
@@ -81,12 +86,34 @@ def leads_agree(a: Task, b: Task) -> bool:
 
 def name_score(a: Task, b: Task) -> float:
     """Similarity of two tasks' names in [0, 100] (see the module docstring)."""
-    ka, kb = _key(a["name"]), _key(b["name"])
+    best = _score(a, b, a["name"], b["name"])
+    for x, y, swap in ((a, b, False), (b, a, True)):
+        bare = _without_remarks(x["name"], y["name"])
+        if bare is not None and best < 100.0:
+            best = max(best, _score(a, b, y["name"], bare) if swap else _score(a, b, bare, y["name"]))
+    return best
+
+
+def _without_remarks(name: str, other: str) -> str | None:
+    """`name` without its bracketed remarks that `other` does not print (None when there are none)."""
+    key = " ".join(_key(other))
+    dropped = [m for m in _BRACKET.finditer(name) if " ".join(_key(m.group())) not in key]
+    if not dropped:
+        return None
+    out = name
+    for m in reversed(dropped):
+        out = out[: m.start()] + out[m.end():]
+    return out
+
+
+def _score(a: Task, b: Task, name_a: str, name_b: str) -> float:
+    """`name_score` of tasks `a` and `b` on the names given."""
+    ka, kb = _key(name_a), _key(name_b)
     if not ka or not kb:
         return 0.0
     sa, sb = " ".join(ka), " ".join(kb)
     best = fuzz.token_sort_ratio(sa, sb)
-    short, long_, short_name = (ka, kb, a["name"]) if len(ka) <= len(kb) else (kb, ka, b["name"])
+    short, long_, short_name = (ka, kb, name_a) if len(ka) <= len(kb) else (kb, ka, name_b)
     truncated = _ELLIPSIS.search(short_name) or len(long_) - len(short) >= PREFIX_LENGTH_GAP
     if truncated and len(short) >= TRUNCATED_MIN_WORDS:
         best = max(best, fuzz.ratio(" ".join(short), " ".join(long_[: len(short)])))

@@ -112,3 +112,26 @@ def test_same_document_needs_agreeing_identity_and_near_identical_text():
     assert not same_document(whole, other, text, frozenset(range(300)))
     assert not same_document(_doc("h", "1/CT-TTg", "Chỉ thị", D(2025, 1, 1)), _doc("i", "1/CT-TTg", "Chỉ thị", D(2025, 2, 1)),
                              text, text)  # dates disagree
+
+
+def test_an_appendix_in_a_file_of_its_own_is_never_a_copy_of_its_report():
+    """The appendix prints its report's number, date and issuer as its own (normalizers.document)."""
+    text = frozenset(range(1000))
+    report = _doc("r", "10/BC-BCA", date=D(2025, 5, 1), title="Kết quả thực hiện Chỉ thị số 1/CT-TTg")
+    appendix = _doc("p", "10/BC-BCA", "Phụ lục", date=D(2025, 5, 1), attached_to="10/BC-BCA")
+    assert not same_document(report, appendix, text, text) and not same_document(appendix, report, text, text)
+    scan = _doc("q", "10/BC-BCA", "Phụ lục", date=D(2025, 5, 1), attached_to="10/BC-BCA")
+    assert same_document(appendix, scan, text, frozenset(range(50, 1000)))  # two copies of the appendix still are
+
+
+def test_an_appendix_sharing_its_reports_number_reports_on_what_the_report_cites():
+    docs = [_doc("d1", "1/CT-TTg", "Chỉ thị", D(2025, 3, 1)), _doc("r1", "10/BC-BCA", date=D(2025, 5, 1)),
+            _doc("p1", "10/BC-BCA", "Phụ lục", D(2025, 5, 1), attached_to="10/BC-BCA")]
+    tasks = [_task("d1", "1"), _task("p1", "1")]
+    links = [_cite("r1", "1/CT-TTg"), _cite("p1", "10/BC-BCA")]
+    got = {(l["link_type"], l["src_doc_id"], l["dst_doc_id"]) for l in same_task_links(tasks, docs, links, {"p1"})}
+    assert got == {("same_task", "p1", "d1")}
+    statuses = [_status("p1-1", "completed", D(2025, 5, 1))]
+    task_links = [{**l, "src_task_id": "p1-1", "dst_task_id": "d1-1"} for l in same_task_links(tasks, docs, links, {"p1"})]
+    rows = tracking_rows(docs, tasks, statuses, task_links, D(2025, 10, 1))
+    assert [(r["task_id"], r["latest_status"]) for r in rows] == [("d1-1", "completed")]  # the appendix is the report's
