@@ -37,7 +37,7 @@ def report(tmp_path_factory):
     run(RAW, curated, quiet=True, state=state)
     page = build_report(curated, RAW, base / "out", as_of=AS_OF)
     mp.undo()
-    tables = {n: pq.read_table(curated / f"{n}.parquet").to_pylist() for n in ("documents", "tasks", "statuses", "links")}
+    tables = {n: pq.read_table(curated / f"{n}.parquet").to_pylist() for n in ("documents", "tasks", "statuses", "links", "task_tracking")}
     yield {"page": page, "curated": curated, **tables}
 
 
@@ -53,15 +53,19 @@ def browser(report):
 
 
 def _facts(report):
-    """Per task, what the tables say: its document is a copy, its status, open, past due, agencies today."""
+    """Per task, what the tables say: its document is a copy, its status (a tracked task's latest,
+    as task_tracking holds it), open, past due, agencies today."""
     copies = {d["doc_id"] for d in report["documents"] if d["duplicate_of"]}
     status = {s["task_id"]: s["status"] for s in report["statuses"]}
+    status |= {r["task_id"]: r["latest_status"] for r in report["task_tracking"]}
     out = {}
     for t in report["tasks"]:
         s = status.get(t["task_id"])
+        reported_overdue = s == "overdue"
+        due_before = t["deadline_due"] is not None and not t["deadline_open_ended"] and t["deadline_due"] < AS_OF
         out[t["task_id"]] = {
             "copy": t["doc_id"] in copies, "status": s, "open": is_open(s),
-            "past_due": is_open(s) and t["deadline_due"] is not None and t["deadline_due"] < AS_OF,
+            "past_due": is_open(s) and (reported_overdue or due_before),
             "agencies": {current_name(a) for a in t["lead_agencies"] or []}, "doc_id": t["doc_id"],
         }
     return out

@@ -153,7 +153,8 @@ def test_curated_tables_are_replaced_all_at_once(tmp_path):
     assert recover_curated(tmp_path) == "rolled back" and _digests(tmp_path) == first
     # a run killed between two renames: the next run finishes the replacement
     doc = {c.name: None for c in TABLES["documents"].columns} | {
-        "doc_id": "d", "source_file": "a.pdf", "n_pages": 1, "n_text_pages": 1, "n_ocr_pages": 0,
+        "doc_id": "d", "source_file": "a.pdf", "n_pages": 1, "n_text_pages": 1, "n_ocr_pages": 0, "signature_count": 0,
+        "addressees": [],
         "status": "ok", "pipeline_version": "v"}
     write_curated(tmp_path / "new", {**rows, "documents": [doc]})
     staging = tmp_path / STAGING
