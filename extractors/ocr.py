@@ -52,13 +52,46 @@ def render_page(path: str | Path, page_no: int, dpi: int):
         pdf.close()
 
 
+def image_dpi(path: str | Path, page_no: int) -> float | None:
+    """Resolution of the largest image on page `page_no` as the page shows it (pixels per
+    inch of the page), or None for a page without images."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        best = None
+        for obj in pdf[page_no - 1].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+            meta = obj.get_metadata()
+            size = meta.width * meta.height
+            if meta.horizontal_dpi > 0 and (best is None or size > best[0]):
+                best = (size, min(meta.horizontal_dpi, meta.vertical_dpi or meta.horizontal_dpi))
+        return best[1] if best else None
+    finally:
+        pdf.close()
+
+
+def page_pixels(path: str, page_no: int) -> tuple:
+    """(pixels at the OCR's resolution, what keys them besides the pixels): a page scanned
+    at a low resolution is rendered at its own and prepared (`scan_prep.prepare`:
+    upsampled, faint rules restored), and the preparation's settings and version key it."""
+    from . import scan_prep
+    from .ocr_cells import SETTINGS
+
+    native = image_dpi(path, page_no)
+    if scan_prep.needs_prep(native):
+        pixels = scan_prep.prepare(render_page(path, page_no, native), native)
+        return pixels, (SETTINGS, scan_prep.SETTINGS, scan_prep.VERSION)
+    return render_page(path, page_no, SETTINGS.dpi), SETTINGS
+
+
 def ocr_page(path: str, page_no: int) -> tuple[int, dict | None, str | None, bool]:
     """(page, result, error, read by Tesseract?) for one page; the cache is used both ways."""
-    from .ocr_cells import SETTINGS, ocr_page_image
+    from .ocr_cells import ocr_page_image
 
     try:
-        pixels = render_page(path, page_no, SETTINGS.dpi)
-        key = ocr_cache.page_key(pixels.tobytes(), pixels.shape, SETTINGS)
+        pixels, keyed = page_pixels(path, page_no)
+        key = ocr_cache.page_key(pixels.tobytes(), pixels.shape, keyed)
         found = ocr_cache.get(key)
         if found is not None:
             return page_no, found, None, False

@@ -1,0 +1,154 @@
+"""Low-resolution scans brought to the resolution OCR reads at, their faint rules restored.
+
+An office's sheet-fed scanner files pages at 100 or 150 dpi in colour JPEG: rules one
+pixel wide that the scanner's optics and JPEG left pale grey (vertical ones paler
+than horizontal ones, with long stretches that nearly vanish) and small text. Read
+as such, the rules are not ink (`scan_grid.ink` wants a contrast the rules no longer
+have) and the grid falls apart into loose pieces; Tesseract reads 100-dpi text badly.
+
+`prepare` takes the page's image at its own resolution and returns it as a page
+scanned at `PrepSettings.dpi` would look:
+
+- `upsample`: resized with bicubic interpolation to the target resolution (what a
+  scanner's own interpolation does; Tesseract's models are trained on such sizes);
+- `restore_rules`: straight runs of faint ink (a lenient threshold, a few grey levels
+  under the paper) long enough that no letter has them are the rules: their pixels
+  are darkened, so the grid is found as on a clean scan. Text is not touched.
+
+Pages scanned at `min_dpi` or more are left as they are (the renderer's resampling
+serves them). Pure functions over numpy arrays; `ocr.ocr_page` decides when to call
+them and keys its cache by their result and by this module's version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from . import scan_grid
+
+
+@dataclass(frozen=True)
+class PrepSettings:
+    dpi: int = 300  # the resolution OCR reads at (= ocr_cells.SETTINGS.dpi)
+    min_dpi: float = 180.0  # a page image of less than this resolution is prepared
+    rule_contrast: float = 12.0  # grey levels under the paper: faint ink that may be a rule
+    horizontal_piece: int = 120  # pixels (at dpi): a straight horizontal run this long is a rule ...
+    vertical_piece: int = 60  # ... a vertical one this long (no letter has either)
+    across: int = 3  # pixels: a tilted rule is followed across this width
+    rule_grey: int = 70  # grey level a restored rule's pixels are darkened to (at most)
+    band_share: float = 0.2  # a vertical rule covering this share of a row's height (between two
+    #                          horizontal rules) is drawn over all of it (the scan lost the rest)
+    column_share: float = 0.4  # ... when its pieces cover this share of the table's height (a
+    #                            letter's stroke in one row is no column rule)
+    rule_width: int = 3  # pixels: width of a rule drawn where it was lost
+    merge_tol: float = 10.0  # pixels: vertical pieces this close across are one rule
+    black_share: float = 1.0  # percent of the page's pixels darkest: the ink's own black
+    white_margin: float = 10.0  # grey levels under the paper that are paper still
+    gamma: float = 3.0  # > 1 darkens the pale middle of thin strokes
+
+
+SETTINGS = PrepSettings()
+VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]  # keys the OCR cache of prepared pages
+
+
+def needs_prep(native_dpi: float | None, s: PrepSettings = SETTINGS) -> bool:
+    """Whether a page whose image has `native_dpi` is prepared (None: not an image page)."""
+    return native_dpi is not None and 0 < native_dpi < s.min_dpi
+
+
+def upsample(pixels: np.ndarray, native_dpi: float, s: PrepSettings = SETTINGS) -> np.ndarray:
+    """The page image at `s.dpi` (bicubic)."""
+    k = s.dpi / native_dpi
+    return cv2.resize(pixels, None, fx=k, fy=k, interpolation=cv2.INTER_CUBIC)
+
+
+def _lightest(pixels: np.ndarray) -> np.ndarray:
+    if pixels.ndim == 2:
+        return pixels
+    return pixels.max(axis=2)
+
+
+def rule_mask(pixels: np.ndarray, s: PrepSettings = SETTINGS) -> np.ndarray:
+    """Pixels (255) of long straight runs of faint ink, horizontal and vertical, at s.dpi.
+    Measured on the lightest channel, as the grid is (red seals and blue signatures fade)."""
+    grey = cv2.GaussianBlur(_lightest(pixels), (3, 3), 0)
+    paper = float(np.median(grey[::8, ::8]))
+    _, faint = cv2.threshold(grey, paper - s.rule_contrast, 255, cv2.THRESH_BINARY_INV)
+    out = np.zeros_like(faint)
+    for length, horizontal in ((s.horizontal_piece, True), (s.vertical_piece, False)):
+        across = cv2.getStructuringElement(cv2.MORPH_RECT, (1, s.across) if horizontal else (s.across, 1))
+        along = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
+        lines = cv2.morphologyEx(cv2.dilate(faint, across), cv2.MORPH_OPEN, along)
+        out = cv2.bitwise_or(out, cv2.bitwise_and(lines, faint))  # the rule's own pixels, not the widening
+    return out
+
+
+def complete_rules(mask: np.ndarray, s: PrepSettings = SETTINGS) -> np.ndarray:
+    """The rule mask with the vertical rules the scan lost drawn in: turned upright (the page's
+    tilt, from its rules), each vertical rule (its pieces, `scan_grid.find_rules`) is drawn
+    over every row, between two consecutive horizontal rules that cross it, where its pieces
+    cover `band_share` of the row's height; a row they do not reach (a cell merged across
+    columns) stays open, and so does a column whose pieces cover less than `column_share` of
+    the height of the rules crossing it (strokes of letters in two lines one over the other). Turned back to the page's tilt."""
+    angle = scan_grid.skew_angle(mask)
+    upright, back = scan_grid.rotate(255 - mask, angle) if abs(angle) >= scan_grid.SETTINGS.min_skew else (255 - mask, None)
+    upright = 255 - upright
+    hs, vs = scan_grid.find_rules(upright, s.dpi)
+    drawn = np.zeros_like(upright)
+    tol = s.merge_tol
+    for pos, pieces in _columns(vs, tol):
+        ys = sorted({round(h.pos) for h in hs if h.lo - tol <= pos <= h.hi + tol})
+        if len(ys) < 2 or sum(r.hi - r.lo for r in pieces) < s.column_share * (ys[-1] - ys[0]):
+            continue
+        for top, bottom in zip(ys, ys[1:]):
+            got = sum(max(0.0, min(r.hi, bottom) - max(r.lo, top)) for r in pieces)
+            if got >= s.band_share * (bottom - top):
+                x = int(round(pos))
+                drawn[top:bottom + 1, max(x - s.rule_width // 2, 0):x + s.rule_width // 2 + 1] = 255
+    if back is not None:
+        h, w = drawn.shape
+        drawn = cv2.warpAffine(drawn, back, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
+    return cv2.bitwise_or(mask, drawn)
+
+
+def _columns(vs, tol: float) -> list[tuple[float, list]]:
+    """Vertical rule pieces grouped by position: (mean position, pieces)."""
+    out: list[tuple[float, list]] = []
+    for r in sorted(vs, key=lambda r: r.pos):
+        if out and r.pos - out[-1][0] <= tol:
+            pieces = out[-1][1] + [r]
+            out[-1] = (sum(p.pos * (p.hi - p.lo) for p in pieces) / max(sum(p.hi - p.lo for p in pieces), 1e-9), pieces)
+        else:
+            out.append((r.pos, [r]))
+    return out
+
+
+def restore_rules(pixels: np.ndarray, s: PrepSettings = SETTINGS) -> np.ndarray:
+    """The image with the pixels of its faint rules darkened to at most `rule_grey` (every
+    channel), and the vertical rules the scan lost drawn in (`complete_rules`)."""
+    mask = complete_rules(rule_mask(pixels, s), s) > 0
+    out = pixels.copy()
+    out[mask] = np.minimum(out[mask], s.rule_grey)
+    return out
+
+
+def stretch(pixels: np.ndarray, s: PrepSettings = SETTINGS) -> np.ndarray:
+    """Levels stretched: the ink's black to 0, the paper to 255, the greys between darkened
+    (`gamma`), one table for every channel (colours keep their order: seals still fade)."""
+    light = _lightest(pixels)
+    black = float(np.percentile(light[::2, ::2], s.black_share))
+    white = float(np.median(light[::8, ::8])) - s.white_margin
+    if white - black < 32:
+        return pixels
+    levels = np.clip((np.arange(256, dtype=np.float64) - black) / (white - black), 0.0, 1.0)
+    return cv2.LUT(pixels, (255 * levels ** s.gamma).round().astype(np.uint8))
+
+
+def prepare(pixels: np.ndarray, native_dpi: float, s: PrepSettings = SETTINGS) -> np.ndarray:
+    """A low-resolution page image as OCR reads it: at s.dpi, its rules restored."""
+    return np.ascontiguousarray(restore_rules(stretch(upsample(pixels, native_dpi, s), s), s))
