@@ -15,7 +15,12 @@ On documents of the scanned corpus (tests/fixtures/scan_corpus.py), in one run:
   separate virtual environment made from bench/img2table-requirements.txt, since
   img2table needs opencv-contrib, which must not replace the project's opencv).
 
-    python -m bench.bench_scan [--docs NAME,...] [--img2table-python PATH] [--json OUT]
+With --matrix, the documents are those of the scan matrix (tests/fixtures/scan_matrix.py:
+100/150/200/300 dpi, JPEG quality 30-90, colour and grey, tilt per page, seals, pages fed
+out of order, header on page 1 only; --docs all: every document of it, else its `SMALL`
+selection), and the speed comparison is left out.
+
+    python -m bench.bench_scan [--matrix] [--docs NAME,...] [--img2table-python PATH] [--json OUT]
 """
 
 from __future__ import annotations
@@ -146,14 +151,26 @@ def main() -> None:
     parser.add_argument("--docs", default=",".join(DEFAULT_DOCS), help="scanned-corpus documents, or 'all'")
     parser.add_argument("--img2table-python", default=None, help="Python of a venv with img2table==2.0.0")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
+    parser.add_argument("--matrix", action="store_true", help="the scan matrix's documents (no speed comparison)")
     args = parser.parse_args()
-    corpus = scan_corpus()
-    docs = corpus if args.docs == "all" else [d for d in corpus if d.name in args.docs.split(",")]
+    if args.matrix:
+        from tests.fixtures.scan_matrix import SMALL, matrix
+
+        if args.docs == "all":
+            docs = matrix(None)
+        elif args.docs == ",".join(DEFAULT_DOCS):
+            docs = matrix(SMALL)
+        else:
+            docs = [d for d in matrix(None) if d.name in args.docs.split(",")]
+    else:
+        corpus = scan_corpus()
+        docs = corpus if args.docs == "all" else [d for d in corpus if d.name in args.docs.split(",")]
     print(f"{len(docs)} documents, {sum(d.n_pages for d in docs)} pages", flush=True)
     report: dict = {}
     with tempfile.TemporaryDirectory(prefix="nhiemvu-bench-scan-") as tmp:
-        report["speed"] = speed(docs, Path(tmp))
-        print(json.dumps(report["speed"]), flush=True)
+        if not args.matrix:
+            report["speed"] = speed(docs, Path(tmp))
+            print(json.dumps(report["speed"]), flush=True)
         raw, rerun = ours_scores(docs, repaired=False)
         report["rerun"] = rerun
         print(f"second run: {rerun}", flush=True)

@@ -342,11 +342,11 @@ def scan_continues(builder: _Builder, frag: Fragment, page: PageContent, above_l
 _ITEM_NUMBER = re.compile(r"^(\d{1,3})[.)]?$")
 
 
-def _numbers(b: _Builder) -> list[int]:
-    """The item numbers of a table's data rows, in order (rows without one skipped)."""
+def _numbers(b: _Builder, rows: Sequence[_PendingRow] | None = None) -> list[int]:
+    """The item numbers of a table's data rows (or of `rows` of it), in order (rows without one skipped)."""
     col = _item_col(b)
     out = []
-    for r in b.rows:
+    for r in b.rows if rows is None else rows:
         cell = r.cell_covering(col) if r.kind == "data" else None
         m = _ITEM_NUMBER.match(cell.raw_text.replace(" ", "")) if cell is not None else None
         if m:
@@ -360,9 +360,9 @@ def _headed(b: _Builder) -> bool:
 
 def adopt_headerless(builders: list[_Builder], scanned: set[int], s: ShapeSettings = SHAPE) -> list[_Builder]:
     """Scanned tables without a header of their own, in a document with a headed table of the
-    same shape: the rest of that table on a page fed before it (its item numbers go on from
-    the headed table's last one, on the page just before its first) joins it after its rows;
-    any other takes its columns' headers."""
+    same shape: the rest of that table on a page fed before it (on the page just before the
+    headed table's first, its item numbers going on from the last one there) joins it after
+    the rows of that first page; any other takes its columns' headers."""
     out = list(builders)
     for b in builders:
         if _headed(b) or b.first.page not in scanned or b not in out:
@@ -370,9 +370,10 @@ def adopt_headerless(builders: list[_Builder], scanned: set[int], s: ShapeSettin
         model = next((m for m in out if m is not b and _headed(m) and same_shape(m.first, b.first, s)), None)
         if model is None:
             continue
-        mine, theirs = _numbers(b), _numbers(model)
+        cut = 1 + max(k for k, r in enumerate(model.rows) if r.spans[0][0] == model.first.page)
+        mine, theirs = _numbers(b), _numbers(model, model.rows[:cut])
         if mine and theirs and mine[0] == theirs[-1] + 1 and b.last_page + 1 == model.first.page:
-            model.rows.extend(b.rows)
+            model.rows[cut:cut] = b.rows
             model.last_page = max(model.last_page, b.last_page)
             out.remove(b)
         else:
