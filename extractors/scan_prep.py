@@ -11,9 +11,12 @@ scanned at `PrepSettings.dpi` would look:
 
 - `upsample`: resized with bicubic interpolation to the target resolution (what a
   scanner's own interpolation does; Tesseract's models are trained on such sizes);
-- `restore_rules`: straight runs of faint ink (a lenient threshold, a few grey levels
-  under the paper) long enough that no letter has them are the rules: their pixels
-  are darkened, so the grid is found as on a clean scan. Text is not touched.
+- `restore_rules`: straight, thin runs of faint ink (a lenient threshold, a few grey
+  levels under the paper) long enough that no letter has them are the rules: their
+  pixels are darkened, and vertical rules drawn over the rows where the scan lost
+  them (`complete_rules`), so the grid is found as on a clean scan;
+- `stretch`: levels stretched and the pale strokes of the letters darkened, as far as
+  that runs no letters together.
 
 Pages scanned at `min_dpi` or more are left as they are (the renderer's resampling
 serves them). Pure functions over numpy arrays; `ocr.ocr_page` decides when to call
@@ -40,6 +43,7 @@ class PrepSettings:
     horizontal_piece: int = 120  # pixels (at dpi): a straight horizontal run this long is a rule ...
     vertical_piece: int = 60  # ... a vertical one this long (no letter has either)
     across: int = 3  # pixels: a tilted rule is followed across this width
+    max_thickness: int = 15  # pixels: a run of faint ink this thick across is text run together, no rule
     rule_grey: int = 70  # grey level a restored rule's pixels are darkened to (at most)
     band_share: float = 0.2  # a vertical rule covering this share of a row's height (between two
     #                          horizontal rules) is drawn over all of it (the scan lost the rest)
@@ -48,8 +52,10 @@ class PrepSettings:
     rule_width: int = 3  # pixels: width of a rule drawn where it was lost
     merge_tol: float = 10.0  # pixels: vertical pieces this close across are one rule
     black_share: float = 1.0  # percent of the page's pixels darkest: the ink's own black
+    chroma: int = 60  # grey levels between a pixel's channels beyond which it is coloured ink
     white_margin: float = 10.0  # grey levels under the paper that are paper still
-    gamma: float = 3.0  # > 1 darkens the pale middle of thin strokes
+    gammas: tuple[float, ...] = (3.0, 2.0, 1.5)  # > 1 darkens the pale middle of thin strokes; strongest first
+    extra_rules: int = 2  # rules a darkening may add to those found without it (see `prepare`)
 
 
 SETTINGS = PrepSettings()
@@ -74,16 +80,21 @@ def _lightest(pixels: np.ndarray) -> np.ndarray:
 
 
 def rule_mask(pixels: np.ndarray, s: PrepSettings = SETTINGS) -> np.ndarray:
-    """Pixels (255) of long straight runs of faint ink, horizontal and vertical, at s.dpi.
+    """Pixels (255) of long, thin, straight runs of faint ink, horizontal and vertical, at s.dpi
+    (a blurred, noisy scan runs the letters of a line, or lines of text, together at so
+    lenient a threshold: such runs are thicker than `max_thickness` and left out).
     Measured on the lightest channel, as the grid is (red seals and blue signatures fade)."""
     grey = cv2.GaussianBlur(_lightest(pixels), (3, 3), 0)
     paper = float(np.median(grey[::8, ::8]))
     _, faint = cv2.threshold(grey, paper - s.rule_contrast, 255, cv2.THRESH_BINARY_INV)
+    faint[_coloured(pixels)] = 0  # a seal's rings and a signature are no rules
     out = np.zeros_like(faint)
     for length, horizontal in ((s.horizontal_piece, True), (s.vertical_piece, False)):
         across = cv2.getStructuringElement(cv2.MORPH_RECT, (1, s.across) if horizontal else (s.across, 1))
         along = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
         lines = cv2.morphologyEx(cv2.dilate(faint, across), cv2.MORPH_OPEN, along)
+        thick = cv2.getStructuringElement(cv2.MORPH_RECT, (1, s.max_thickness) if horizontal else (s.max_thickness, 1))
+        lines = cv2.subtract(lines, cv2.dilate(cv2.morphologyEx(faint, cv2.MORPH_OPEN, thick), across))
         out = cv2.bitwise_or(out, cv2.bitwise_and(lines, faint))  # the rule's own pixels, not the widening
     return out
 
@@ -131,24 +142,56 @@ def _columns(vs, tol: float) -> list[tuple[float, list]]:
 def restore_rules(pixels: np.ndarray, s: PrepSettings = SETTINGS) -> np.ndarray:
     """The image with the pixels of its faint rules darkened to at most `rule_grey` (every
     channel), and the vertical rules the scan lost drawn in (`complete_rules`)."""
-    mask = complete_rules(rule_mask(pixels, s), s) > 0
+    return darken(pixels, complete_rules(rule_mask(pixels, s), s), s)
+
+
+def darken(pixels: np.ndarray, mask: np.ndarray, s: PrepSettings = SETTINGS) -> np.ndarray:
     out = pixels.copy()
-    out[mask] = np.minimum(out[mask], s.rule_grey)
+    on = mask > 0
+    out[on] = np.minimum(out[on], s.rule_grey)
     return out
 
 
-def stretch(pixels: np.ndarray, s: PrepSettings = SETTINGS) -> np.ndarray:
+def stretch(pixels: np.ndarray, gamma: float, s: PrepSettings = SETTINGS) -> np.ndarray:
     """Levels stretched: the ink's black to 0, the paper to 255, the greys between darkened
-    (`gamma`), one table for every channel (colours keep their order: seals still fade)."""
+    by `gamma` (> 1: the pale middle of thin strokes), one table for every channel (colours
+    keep their order: seals still fade)."""
     light = _lightest(pixels)
     black = float(np.percentile(light[::2, ::2], s.black_share))
     white = float(np.median(light[::8, ::8])) - s.white_margin
     if white - black < 32:
         return pixels
     levels = np.clip((np.arange(256, dtype=np.float64) - black) / (white - black), 0.0, 1.0)
-    return cv2.LUT(pixels, (255 * levels ** s.gamma).round().astype(np.uint8))
+    out = cv2.LUT(pixels, (255 * levels ** gamma).round().astype(np.uint8))
+    coloured = _coloured(pixels)
+    out[coloured] = pixels[coloured]  # red seals and blue signatures stay as pale as they were
+    return out
+
+
+def _coloured(pixels: np.ndarray, s: PrepSettings = SETTINGS) -> np.ndarray:
+    """Pixels of coloured ink (a seal, a signature): channels further apart than `chroma`."""
+    if pixels.ndim == 2:
+        return np.zeros(pixels.shape, bool)
+    spread = pixels.max(axis=2).astype(np.int16) - pixels.min(axis=2)
+    return spread > s.chroma
+
+
+def _n_rules(pixels: np.ndarray, s: PrepSettings) -> int:
+    hs, vs = scan_grid.find_rules(scan_grid.ink(_lightest(pixels)), s.dpi)
+    return len(hs) + len(vs)
 
 
 def prepare(pixels: np.ndarray, native_dpi: float, s: PrepSettings = SETTINGS) -> np.ndarray:
-    """A low-resolution page image as OCR reads it: at s.dpi, its rules restored."""
-    return np.ascontiguousarray(restore_rules(stretch(upsample(pixels, native_dpi, s), s), s))
+    """A low-resolution page image as OCR reads it: at s.dpi, its faint rules restored, its
+    strokes darkened by the strongest of `gammas` that runs no letters together into rules
+    (no more rules found than at gamma 1, give or take `extra_rules`: small, close print
+    blurred at 100 dpi runs together where large, airy print only gets legible)."""
+    up = upsample(pixels, native_dpi, s)
+    rules = complete_rules(rule_mask(up, s), s)
+    base = darken(stretch(up, 1.0, s), rules, s)
+    most = _n_rules(base, s) + s.extra_rules
+    for gamma in s.gammas:
+        candidate = darken(stretch(up, gamma, s), rules, s)
+        if _n_rules(candidate, s) <= most:
+            return np.ascontiguousarray(candidate)
+    return np.ascontiguousarray(base)
