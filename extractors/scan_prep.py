@@ -15,8 +15,8 @@ scanned at `PrepSettings.dpi` would look:
   levels under the paper) long enough that no letter has them are the rules: their
   pixels are darkened, and vertical rules drawn over the rows where the scan lost
   them (`complete_rules`), so the grid is found as on a clean scan;
-- `stretch`: levels stretched and the pale strokes of the letters darkened, as far as
-  that runs no letters together.
+- `stretch`: levels stretched, the strokes of the letters darkened (pale print) or
+  thinned (small print the blur ran together) until the letters stand apart.
 
 Pages scanned at `min_dpi` or more are left as they are (the renderer's resampling
 serves them). Pure functions over numpy arrays; `ocr.ocr_page` decides when to call
@@ -54,7 +54,8 @@ class PrepSettings:
     black_share: float = 1.0  # percent of the page's pixels darkest: the ink's own black
     chroma: int = 60  # grey levels between a pixel's channels beyond which it is coloured ink
     white_margin: float = 10.0  # grey levels under the paper that are paper still
-    gammas: tuple[float, ...] = (3.0, 2.0, 1.5)  # > 1 darkens the pale middle of thin strokes; strongest first
+    gammas: tuple[float, ...] = (3.0, 2.0, 1.5, 1.0, 0.7, 0.5, 0.3)  # > 1 darkens pale strokes, < 1 thins them
+    upright_min: float = 0.3  # glyph uprightness of a page whose letters stand apart (see `prepare`)
     extra_rules: int = 2  # rules a darkening may add to those found without it (see `prepare`)
 
 
@@ -181,17 +182,30 @@ def _n_rules(pixels: np.ndarray, s: PrepSettings) -> int:
     return len(hs) + len(vs)
 
 
+def _upright(pixels: np.ndarray, s: PrepSettings) -> float:
+    return scan_grid.glyph_uprightness(scan_grid.ink(_lightest(pixels)), s.dpi)
+
+
 def prepare(pixels: np.ndarray, native_dpi: float, s: PrepSettings = SETTINGS) -> np.ndarray:
     """A low-resolution page image as OCR reads it: at s.dpi, its faint rules restored, its
-    strokes darkened by the strongest of `gammas` that runs no letters together into rules
-    (no more rules found than at gamma 1, give or take `extra_rules`: small, close print
-    blurred at 100 dpi runs together where large, airy print only gets legible)."""
+    strokes darkened or thinned (`gammas`, strongest first) as far as its letters stand apart:
+    the first whose letters stand up (`scan_grid.glyph_uprightness` at least `upright_min`;
+    letters run together lie down like words) and that runs no letters together into rules
+    (no more than at gamma 1, give or take `extra_rules`), else the one whose letters stand
+    most upright. Pale, airy print (an office scan) gets darker; small, close print blurred
+    at 100 dpi gets thinner."""
     up = upsample(pixels, native_dpi, s)
     rules = complete_rules(rule_mask(up, s), s)
     base = darken(stretch(up, 1.0, s), rules, s)
     most = _n_rules(base, s) + s.extra_rules
+    best = (_upright(base, s), base)
     for gamma in s.gammas:
-        candidate = darken(stretch(up, gamma, s), rules, s)
-        if _n_rules(candidate, s) <= most:
+        candidate = base if gamma == 1.0 else darken(stretch(up, gamma, s), rules, s)
+        if gamma != 1.0 and _n_rules(candidate, s) > most:
+            continue
+        upright = best[0] if candidate is base else _upright(candidate, s)
+        if upright >= s.upright_min:
             return np.ascontiguousarray(candidate)
-    return np.ascontiguousarray(base)
+        if upright > best[0]:
+            best = (upright, candidate)
+    return np.ascontiguousarray(best[1])

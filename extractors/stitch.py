@@ -354,6 +354,11 @@ def _numbers(b: _Builder, rows: Sequence[_PendingRow] | None = None) -> list[int
     return out
 
 
+def _starts_a_part(b: _Builder) -> bool:
+    """The table's first row is a section (its numbering may start again)."""
+    return bool(b.rows) and b.rows[0].kind == "section"
+
+
 def _headed(b: _Builder) -> bool:
     return bool(b.rows) and b.rows[0].kind == "header"
 
@@ -361,8 +366,9 @@ def _headed(b: _Builder) -> bool:
 def adopt_headerless(builders: list[_Builder], scanned: set[int], s: ShapeSettings = SHAPE) -> list[_Builder]:
     """Scanned tables without a header of their own, in a document with a headed table of the
     same shape: the rest of that table on a page fed before it (on the page just before the
-    headed table's first, its item numbers going on from the last one there) joins it after
-    the rows of that first page; any other takes its columns' headers."""
+    headed table's first: a table's header stands on its first page) joins it after the rows
+    of that first page, unless its item numbers say otherwise (they neither go on from the
+    last one there nor start again under a section above or below the break); any other takes its columns' headers."""
     out = list(builders)
     for b in builders:
         if _headed(b) or b.first.page not in scanned or b not in out:
@@ -372,7 +378,9 @@ def adopt_headerless(builders: list[_Builder], scanned: set[int], s: ShapeSettin
             continue
         cut = 1 + max(k for k, r in enumerate(model.rows) if r.spans[0][0] == model.first.page)
         mine, theirs = _numbers(b), _numbers(model, model.rows[:cut])
-        if mine and theirs and mine[0] == theirs[-1] + 1 and b.last_page + 1 == model.first.page:
+        restarts = mine and mine[0] == 1 and model.rows[cut - 1].kind == "section"  # numbered anew under it
+        goes_on = not mine or not theirs or mine[0] == theirs[-1] + 1 or restarts or _starts_a_part(b)
+        if b.last_page + 1 == model.first.page and goes_on:
             model.rows[cut:cut] = b.rows
             model.last_page = max(model.last_page, b.last_page)
             out.remove(b)
