@@ -71,18 +71,20 @@ def image_dpi(path: str | Path, page_no: int) -> float | None:
         pdf.close()
 
 
-def page_pixels(path: str, page_no: int) -> tuple:
-    """(pixels at the OCR's resolution, what keys them besides the pixels): a page scanned
-    at a low resolution is rendered at its own and prepared (`scan_prep.prepare`:
-    upsampled, faint rules restored), and the preparation's settings and version key it."""
+def page_source(path: str, page_no: int) -> tuple:
+    """(pixels that key the page, what keys them besides the pixels, the pixels OCR reads made
+    from them): a page scanned at a low resolution is rendered at its own and prepared
+    (`scan_prep.prepare`: upsampled, faint rules restored) only when it is read, its key the
+    image as scanned with the preparation's settings and version; any other page is rendered
+    at the OCR's resolution."""
     from . import scan_prep
     from .ocr_cells import SETTINGS
 
     native = image_dpi(path, page_no)
     if scan_prep.needs_prep(native):
-        pixels = scan_prep.prepare(render_page(path, page_no, native), native)
-        return pixels, (SETTINGS, scan_prep.SETTINGS, scan_prep.VERSION)
-    return render_page(path, page_no, SETTINGS.dpi), SETTINGS
+        return (render_page(path, page_no, native), (SETTINGS, scan_prep.SETTINGS, scan_prep.VERSION),
+                lambda pixels: scan_prep.prepare(pixels, native))
+    return render_page(path, page_no, SETTINGS.dpi), SETTINGS, lambda pixels: pixels
 
 
 def ocr_page(path: str, page_no: int) -> tuple[int, dict | None, str | None, bool]:
@@ -90,12 +92,12 @@ def ocr_page(path: str, page_no: int) -> tuple[int, dict | None, str | None, boo
     from .ocr_cells import ocr_page_image
 
     try:
-        pixels, keyed = page_pixels(path, page_no)
+        pixels, keyed, prepare = page_source(path, page_no)
         key = ocr_cache.page_key(pixels.tobytes(), pixels.shape, keyed)
         found = ocr_cache.get(key)
         if found is not None:
             return page_no, found, None, False
-        result = ocr_page_image(pixels, _get_reader())
+        result = ocr_page_image(prepare(pixels), _get_reader())
         ocr_cache.put(key, result)
         return page_no, result, None, True
     except Exception as e:  # a page that cannot be read must not stop the others
