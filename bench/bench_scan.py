@@ -151,7 +151,8 @@ def real_list_rows(python: str | None, tmp: Path) -> dict:
 
     from extractors.document import extract_document
 
-    truth = json.loads((HERE.parent / "tests" / "fixtures" / "groundtruth-real" / "ttr409.json").read_text(encoding="utf-8"))
+    truth_file = HERE.parent / "tests" / "fixtures" / "groundtruth-real" / "ttr409.json"
+    truth = json.loads(truth_file.read_text(encoding="utf-8"))
     path = HERE.parent.parent / "shared" / "realworld" / truth["file"]
     if not path.is_file():
         path = Path(os.environ.get("NHIEMVU_REALWORLD", "")) / truth["file"]

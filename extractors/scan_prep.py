@@ -106,9 +106,12 @@ def complete_rules(mask: np.ndarray, s: PrepSettings = SETTINGS) -> np.ndarray:
     over every row, between two consecutive horizontal rules that cross it, where its pieces
     cover `band_share` of the row's height; a row they do not reach (a cell merged across
     columns) stays open, and so does a column whose pieces cover less than `column_share` of
-    the height of the rules crossing it (strokes of letters in two lines one over the other). Turned back to the page's tilt."""
+    the height of the rules crossing it (strokes of letters in two lines one over the other).
+    Turned back to the page's tilt."""
     angle = scan_grid.skew_angle(mask)
-    upright, back = scan_grid.rotate(255 - mask, angle) if abs(angle) >= scan_grid.SETTINGS.min_skew else (255 - mask, None)
+    upright, back = 255 - mask, None
+    if abs(angle) >= scan_grid.SETTINGS.min_skew:
+        upright, back = scan_grid.rotate(upright, angle)  # white (255) fills the corners: the mask inverted
     upright = 255 - upright
     hs, vs = scan_grid.find_rules(upright, s.dpi)
     drawn = np.zeros_like(upright)

@@ -26,6 +26,12 @@ Steps, each a small function:
    above or below the table (clipped away in print) neither ends the table nor stands
    between its fragments (`_ghost`, `_spilled`).
 
+Scanned tables (each page shifted, scaled and tilted on its own): a fragment first on its
+page continues the table above when its columns have the same relative widths
+(`scan_continues`, `same_shape`, tolerances in `ShapeSettings`), and a headerless table
+joins or takes the columns of the headed table of its shape (`adopt_headerless`: pages
+fed out of order).
+
 Tables that are no task tables (a law's tax schedule, a gazette's chart of accounts):
 a first row worded over columns of numbers is their header (`_typed_header`), and a
 heading in capitals alone in its row is a section (`row_kind`).
@@ -368,7 +374,8 @@ def adopt_headerless(builders: list[_Builder], scanned: set[int], s: ShapeSettin
     same shape: the rest of that table on a page fed before it (on the page just before the
     headed table's first: a table's header stands on its first page) joins it after the rows
     of that first page, unless its item numbers say otherwise (they neither go on from the
-    last one there nor start again under a section above or below the break); any other takes its columns' headers."""
+    last one there nor start again under a section above or below the break); any other
+    takes its columns' headers."""
     out = list(builders)
     for b in builders:
         if _headed(b) or b.first.page not in scanned or b not in out:

@@ -71,12 +71,12 @@ def item_share(cells: Iterable[str]) -> tuple[float, int]:
 
 def roles_from_content(roles: Sequence[str | None], columns: Sequence[Sequence[str]],
                        s: ColumnSettings = SETTINGS) -> list[str | None]:
-    """`roles` with the item-number role given to the first column when it has no role and its
-    cells read as item numbers (`item_share`) and the table has none; the deadline role given to the column without a role whose body cells
-    (`columns[k]`: the texts of column k's data rows) read as deadlines best, if the table
-    has no deadline column and that column reaches `deadline_share` of `min_cells` cells;
-    then the lead role likewise to the column that names registry bodies best (`agency_share`),
-    the leftmost of equals."""
+    """`roles` with the item-number role given to the first column when it has no role, its
+    cells read as item numbers (`item_share`) and the table has none; the deadline role given
+    to the column without a role whose body cells (`columns[k]`: the texts of column k's data
+    rows) read as deadlines best, if the table has no deadline column and that column reaches
+    `deadline_share` of `min_cells` cells; then the lead role likewise to the column that names
+    registry bodies best (`agency_share`), the leftmost of equals."""
     out = list(roles)
     if "item_no" not in out and out and out[0] is None and columns:
         share, n = item_share(columns[0])
