@@ -30,7 +30,7 @@ Scanned tables (each page shifted, scaled and tilted on its own): a fragment fir
 page continues the table above when its columns have the same relative widths
 (`scan_continues`, `same_shape`, tolerances in `ShapeSettings`), and a headerless table
 joins or takes the columns of the headed table of its shape (`adopt_headerless`: pages
-fed out of order).
+fed out of order); a numbered list's worded first row is its header (`_list_header`).
 
 Tables that are no task tables (a law's tax schedule, a gazette's chart of accounts):
 a first row worded over columns of numbers is their header (`_typed_header`), and a
@@ -360,6 +360,20 @@ def _numbers(b: _Builder, rows: Sequence[_PendingRow] | None = None) -> list[int
     return out
 
 
+def _list_header(b: _Builder) -> None:
+    """A scanned table without a header whose first row heads a numbered list ("STT | Họ và
+    tên | Chức vụ | ...", `headers.heads_numbered_list`) has that row for its header."""
+    if not b.rows or b.rows[0].kind == "header" or not b.first.rows:
+        return
+    first = b.rows[0]
+    texts = [first.cell_covering(k).raw_text if first.cell_covering(k) else "" for k in range(b.first.n_cols)]
+    body = [[r.cell_covering(k).raw_text if r.cell_covering(k) else "" for k in range(b.first.n_cols)]
+            for r in b.rows[1:] if r.kind == "data"]
+    if heads_numbered_list(texts, body):
+        first.kind = "header"
+        b.header_keys.append(_pending_key(first))
+
+
 def _starts_a_part(b: _Builder) -> bool:
     """The table's first row is a section (its numbering may start again)."""
     return bool(b.rows) and b.rows[0].kind == "section"
@@ -428,6 +442,9 @@ def stitch(pages: Sequence[PageContent]) -> list[LogicalTable]:
                 _take_spilled(current, spilled, page.page)
             current.ends_page = i == len(frags) - 1 and not _text_between(below, frag.box[3], below_limit)
     scanned = {p.page for p in pages if p.method == "ocr"}
+    for b in builders:
+        if b.first.page in scanned:
+            _list_header(b)
     builders = adopt_headerless(builders, scanned)
     return [_finish(b, n) for n, b in enumerate(builders, start=1)]
 
@@ -501,7 +518,7 @@ def _typed_header(frag: Fragment) -> bool:
     (`headers.heads_by_type`): for tables whose header is not task-table vocabulary."""
     rows = [_column_texts(r, frag.n_cols) for r in frag.rows]
     body = [r for r in rows[1:] if any(t.strip() for t in r)]
-    return bool(rows) and (heads_by_type(rows[0], body) or heads_numbered_list(rows[0], body))
+    return bool(rows) and heads_by_type(rows[0], body)
 
 
 def _sub_header(row: Row, above: Row) -> bool:
