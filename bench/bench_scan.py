@@ -15,7 +15,12 @@ On documents of the scanned corpus (tests/fixtures/scan_corpus.py), in one run:
   separate virtual environment made from bench/img2table-requirements.txt, since
   img2table needs opencv-contrib, which must not replace the project's opencv).
 
-    python -m bench.bench_scan [--docs NAME,...] [--img2table-python PATH] [--json OUT]
+With --matrix, the documents are those of the scan matrix (tests/fixtures/scan_matrix.py:
+100/150/200/300 dpi, JPEG quality 30-90, colour and grey, tilt per page, seals, pages fed
+out of order, header on page 1 only; --docs all: every document of it, else its `SMALL`
+selection), and the speed comparison is left out.
+
+    python -m bench.bench_scan [--matrix] [--docs NAME,...] [--img2table-python PATH] [--json OUT]
 """
 
 from __future__ import annotations
@@ -138,6 +143,40 @@ def img2table_scores(docs, python: str, tmp: Path):
     return s, {"seconds": round(seconds, 1)}
 
 
+def real_list_rows(python: str | None, tmp: Path) -> dict:
+    """The real office scan of tests/fixtures/groundtruth-real/ttr409.json (its list of 15
+    rows over two pages fed out of order): rows found (name at ratio >= 80) and names exact,
+    ours and img2table's."""
+    from rapidfuzz import fuzz
+
+    from extractors.document import extract_document
+
+    truth_file = HERE.parent / "tests" / "fixtures" / "groundtruth-real" / "ttr409.json"
+    truth = json.loads(truth_file.read_text(encoding="utf-8"))
+    path = HERE.parent.parent / "shared" / "realworld" / truth["file"]
+    if not path.is_file():
+        path = Path(os.environ.get("NHIEMVU_REALWORLD", "")) / truth["file"]
+    names = [r["cells"][1] for r in truth["rows"]]
+
+    def found(cells_of_rows: list[list[str]]) -> dict:
+        got = [" ".join(c.split()) for row in cells_of_rows for c in row[1:2]]
+        hit = sum(any(fuzz.ratio(n, g) >= 80 for g in got) for n in names)
+        exact = sum(n in got for n in names)
+        return {"rows": round(hit / len(names), 4), "names exact": round(exact / len(names), 4),
+                "rows extracted": len(got)}
+
+    doc = extract_document(path)
+    out = {"ours": found([[r.text_at(c) for c in range(t.n_cols)] for t in doc.tables for r in t.rows
+                          if r.kind == "data"])}
+    if python:
+        res = tmp / "img2table-real.json"
+        subprocess.run([python, str(HERE / "img2table_rows.py"), str(res), str(path)], check=True,
+                       env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+        pages = json.loads(res.read_text(encoding="utf-8"))[str(path)]["pages"]
+        out["img2table"] = found([row for p in sorted(pages, key=int) for t in pages[p] for row in t])
+    return out
+
+
 def main() -> None:
     from tests.fixtures.scan_corpus import scan_corpus
     from tests.fixtures.scan_score import METRICS
@@ -146,14 +185,26 @@ def main() -> None:
     parser.add_argument("--docs", default=",".join(DEFAULT_DOCS), help="scanned-corpus documents, or 'all'")
     parser.add_argument("--img2table-python", default=None, help="Python of a venv with img2table==2.0.0")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
+    parser.add_argument("--matrix", action="store_true", help="the scan matrix's documents (no speed comparison)")
     args = parser.parse_args()
-    corpus = scan_corpus()
-    docs = corpus if args.docs == "all" else [d for d in corpus if d.name in args.docs.split(",")]
+    if args.matrix:
+        from tests.fixtures.scan_matrix import SMALL, matrix
+
+        if args.docs == "all":
+            docs = matrix(None)
+        elif args.docs == ",".join(DEFAULT_DOCS):
+            docs = matrix(SMALL)
+        else:
+            docs = [d for d in matrix(None) if d.name in args.docs.split(",")]
+    else:
+        corpus = scan_corpus()
+        docs = corpus if args.docs == "all" else [d for d in corpus if d.name in args.docs.split(",")]
     print(f"{len(docs)} documents, {sum(d.n_pages for d in docs)} pages", flush=True)
     report: dict = {}
     with tempfile.TemporaryDirectory(prefix="nhiemvu-bench-scan-") as tmp:
-        report["speed"] = speed(docs, Path(tmp))
-        print(json.dumps(report["speed"]), flush=True)
+        if not args.matrix:
+            report["speed"] = speed(docs, Path(tmp))
+            print(json.dumps(report["speed"]), flush=True)
         raw, rerun = ours_scores(docs, repaired=False)
         report["rerun"] = rerun
         print(f"second run: {rerun}", flush=True)
@@ -162,6 +213,9 @@ def main() -> None:
         if args.img2table_python:
             peer, info = img2table_scores(docs, args.img2table_python, Path(tmp))
             report["img2table"] = {**peer.summary(), **info}
+        if args.matrix:
+            report["ttr409"] = real_list_rows(args.img2table_python, Path(tmp))
+            print(f"ttr409 (a real 100-dpi office scan): {report['ttr409']}", flush=True)
     cols = [k for k in ("ours", "ours_repaired", "img2table") if k in report]
     print(f"{'measure':16}" + "".join(f"{c:>15}" for c in cols))
     for m in METRICS:

@@ -169,3 +169,22 @@ def heads_by_type(first: Sequence[str], body: Sequence[Sequence[str]]) -> bool:
         return False
     typed = sum(1 for k in range(len(first)) if all(is_numeric_cell(row[k]) for row in body if k < len(row)))
     return typed >= MIN_TYPED_COLS
+
+
+_LIST_NUMBER = re.compile(r"^\d{1,3}[.)]?$")
+MIN_LIST_COLS = 3  # a numbered list's header names at least this many columns
+
+
+def heads_numbered_list(first: Sequence[str], body: Sequence[Sequence[str]]) -> bool:
+    """A first row that heads a numbered list ("STT | Họ và tên | Chức vụ | Đơn vị công tác",
+    "STT | Đơn vị | Phân loại"): its first cell names the item-number column, every cell of it
+    is worded, and under it the first column holds item numbers (or nothing: an inserted row),
+    at least MIN_TYPED_BODY of them. For lists whose other header words are no task-table
+    vocabulary (`looks_like_header`)."""
+    if len(first) < MIN_LIST_COLS or header_role(first[0]) != "item_no":
+        return False
+    if not all(any(ch.isalpha() for ch in t) and not is_numeric_cell(t) for t in first):
+        return False
+    firsts = [" ".join(row[0].split()) for row in body if row and any(t.strip() for t in row)]
+    numbered = [t for t in firsts if t]
+    return len(numbered) >= MIN_TYPED_BODY and all(_LIST_NUMBER.match(t) for t in numbered)

@@ -53,18 +53,53 @@ def render_page(path: str | Path, page_no: int, dpi: int):
         pdf.close()
 
 
+def image_dpi(path: str | Path, page_no: int) -> float | None:
+    """Resolution of the largest image on page `page_no` as the page shows it (pixels per
+    inch of the page), or None for a page without images."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        best = None
+        for obj in pdf[page_no - 1].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+            meta = obj.get_metadata()
+            size = meta.width * meta.height
+            if meta.horizontal_dpi > 0 and (best is None or size > best[0]):
+                best = (size, min(meta.horizontal_dpi, meta.vertical_dpi or meta.horizontal_dpi))
+        return best[1] if best else None
+    finally:
+        pdf.close()
+
+
+def page_source(path: str, page_no: int) -> tuple:
+    """(pixels that key the page, what keys them besides the pixels, the pixels OCR reads made
+    from them): a page scanned at a low resolution is rendered at its own and prepared
+    (`scan_prep.prepare`: upsampled, faint rules restored) only when it is read, its key the
+    image as scanned with the preparation's settings and version; any other page is rendered
+    at the OCR's resolution."""
+    from . import scan_prep
+    from .ocr_cells import SETTINGS
+
+    native = image_dpi(path, page_no)
+    if scan_prep.needs_prep(native):
+        return (render_page(path, page_no, native), (SETTINGS, scan_prep.SETTINGS, scan_prep.VERSION),
+                lambda pixels: scan_prep.prepare(pixels, native))
+    return render_page(path, page_no, SETTINGS.dpi), SETTINGS, lambda pixels: pixels
+
+
 def ocr_page(path: str, page_no: int) -> tuple[int, dict | None, str | None, bool]:
     """(page, result, error, read by Tesseract?) for one page; the cache is used both ways."""
-    from .ocr_cells import SETTINGS, ocr_page_image
+    from .ocr_cells import ocr_page_image
 
     engine = ocr_cache.engine()  # raises EnvironmentFailure, for the run, when a model is missing
     try:
-        pixels = render_page(path, page_no, SETTINGS.dpi)
-        key = ocr_cache.page_key(pixels.tobytes(), pixels.shape, SETTINGS, engine)
+        pixels, keyed, prepare = page_source(path, page_no)
+        key = ocr_cache.page_key(pixels.tobytes(), pixels.shape, keyed, engine)
         found = ocr_cache.get(key)
         if found is not None:
             return page_no, found, None, False
-        result = ocr_page_image(pixels, _get_reader())
+        result = ocr_page_image(prepare(pixels), _get_reader())
         ocr_cache.put(key, result)
         return page_no, result, None, True
     except Exception as e:  # a page that cannot be read must not stop the others

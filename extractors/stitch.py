@@ -28,6 +28,12 @@ Steps, each a small function:
    above or below the table (clipped away in print) neither ends the table nor stands
    between its fragments (`_ghost`, `_spilled`).
 
+Scanned tables (each page shifted, scaled and tilted on its own): a fragment first on its
+page continues the table above when its columns have the same relative widths
+(`scan_continues`, `same_shape`, tolerances in `ShapeSettings`), and a headerless table
+joins or takes the columns of the headed table of its shape (`adopt_headerless`: pages
+fed out of order); a numbered list's worded first row is its header (`_list_header`).
+
 Tables that are no task tables (a law's tax schedule, a gazette's chart of accounts):
 a first row worded over columns of numbers is their header (`_typed_header`), and a
 heading in capitals alone in its row is a section (`row_kind`).
@@ -45,7 +51,8 @@ from rapidfuzz import fuzz
 
 from .celltext import join_lines
 from .grid import ANCHOR_COLS, is_anchor
-from .headers import column_roles, heads_by_type, is_column_number_row, looks_like_header, unmarked
+from .headers import (column_roles, heads_by_type, heads_numbered_list, is_column_number_row, looks_like_header,
+                      unmarked)
 from .layout import Box, Fragment, Line, PageContent, Row
 
 COL_TOL = 3.0  # points: vertical rules this close are the same column boundary
@@ -155,6 +162,7 @@ class _Builder:
     header_repeats: list[list[tuple[int, int, str]]] = field(default_factory=list)  # (col, span, text) of repeats
     last_page: int = 0
     ends_page: bool = False  # nothing but furniture below the table on its last page
+    borrowed: tuple[str, ...] = ()  # headers of the table whose shape a headerless one has (`adopt_headerless`)
 
 
 def _cell_texts(row: Row) -> list[str]:
@@ -302,6 +310,113 @@ def goes_on(builder: _Builder, frag: Fragment, above: Fragment, text_above: bool
     return not looks_like_header(_cell_texts(frag.rows[0]))
 
 
+# ---------------------------------------------------------------- scanned tables
+
+
+@dataclass(frozen=True)
+class ShapeSettings:
+    """How alike two pieces of a scanned table are: each page of a scan is shifted, scaled
+    and tilted on its own, so column rules are compared by their share of the table's width."""
+    width_tol: float = 0.02  # each column edge within this share of the table's width
+    scale_tol: float = 0.04  # the two tables' widths within this share of each other
+    mark_chars: int = 4  # a line above a continuation holding at most this many characters is
+    #                      a page number or a speck of the scan, not text between the pieces
+
+
+SHAPE = ShapeSettings()
+
+
+def same_shape(a: Fragment, b: Fragment, s: ShapeSettings = SHAPE) -> bool:
+    """The same number of columns, of the same relative widths."""
+    if a.n_cols != b.n_cols or a.n_cols < 2:
+        return False
+    wa, wb = a.col_edges[-1] - a.col_edges[0], b.col_edges[-1] - b.col_edges[0]
+    if wa <= 0 or wb <= 0 or abs(wa - wb) > s.scale_tol * max(wa, wb):
+        return False
+    return all(abs((x - a.col_edges[0]) / wa - (y - b.col_edges[0]) / wb) <= s.width_tol
+               for x, y in zip(a.col_edges, b.col_edges))
+
+
+def scan_continues(builder: _Builder, frag: Fragment, page: PageContent, above_limit: float,
+                   s: ShapeSettings = SHAPE) -> bool:
+    """Does `frag`, first on a scanned page, continue the table of the page before without
+    repeating its header? Its columns have the table's shape (`same_shape`: the scan moved
+    them), nothing but a page number or a speck stands above it, and its first row is not
+    another table's header."""
+    if not builder.ends_page or builder.last_page != page.page - 1 or not same_shape(builder.first, frag, s):
+        return False
+    above = [l for l in page.lines if l.box[1] >= above_limit - 1 and l.box[3] <= frag.box[1] + 1]
+    if any(len(l.text.replace(" ", "")) > s.mark_chars for l in above):
+        return False
+    return not (frag.rows and builder.header_keys and looks_like_header(_cell_texts(frag.rows[0]))
+                and not _is_repeated_header(frag.rows[0], builder.header_keys, _header_roles(builder)))
+
+
+_ITEM_NUMBER = re.compile(r"^(\d{1,3})[.)]?$")
+
+
+def _numbers(b: _Builder, rows: Sequence[_PendingRow] | None = None) -> list[int]:
+    """The item numbers of a table's data rows (or of `rows` of it), in order (rows without one skipped)."""
+    col = _item_col(b)
+    out = []
+    for r in b.rows if rows is None else rows:
+        cell = r.cell_covering(col) if r.kind == "data" else None
+        m = _ITEM_NUMBER.match(cell.raw_text.replace(" ", "")) if cell is not None else None
+        if m:
+            out.append(int(m.group(1)))
+    return out
+
+
+def _list_header(b: _Builder) -> None:
+    """A scanned table without a header whose first row heads a numbered list ("STT | Họ và
+    tên | Chức vụ | ...", `headers.heads_numbered_list`) has that row for its header."""
+    if not b.rows or b.rows[0].kind == "header" or not b.first.rows:
+        return
+    first = b.rows[0]
+    texts = [first.cell_covering(k).raw_text if first.cell_covering(k) else "" for k in range(b.first.n_cols)]
+    body = [[r.cell_covering(k).raw_text if r.cell_covering(k) else "" for k in range(b.first.n_cols)]
+            for r in b.rows[1:] if r.kind == "data"]
+    if heads_numbered_list(texts, body):
+        first.kind = "header"
+        b.header_keys.append(_pending_key(first))
+
+
+def _starts_a_part(b: _Builder) -> bool:
+    """The table's first row is a section (its numbering may start again)."""
+    return bool(b.rows) and b.rows[0].kind == "section"
+
+
+def _headed(b: _Builder) -> bool:
+    return bool(b.rows) and b.rows[0].kind == "header"
+
+
+def adopt_headerless(builders: list[_Builder], scanned: set[int], s: ShapeSettings = SHAPE) -> list[_Builder]:
+    """Scanned tables without a header of their own, in a document with a headed table of the
+    same shape: the rest of that table on a page fed before it (on the page just before the
+    headed table's first: a table's header stands on its first page) joins it after the rows
+    of that first page, unless its item numbers say otherwise (they neither go on from the
+    last one there nor start again under a section above or below the break); any other
+    takes its columns' headers."""
+    out = list(builders)
+    for b in builders:
+        if _headed(b) or b.first.page not in scanned or b not in out:
+            continue
+        model = next((m for m in out if m is not b and _headed(m) and same_shape(m.first, b.first, s)), None)
+        if model is None:
+            continue
+        cut = 1 + max(k for k, r in enumerate(model.rows) if r.spans[0][0] == model.first.page)
+        mine, theirs = _numbers(b), _numbers(model, model.rows[:cut])
+        restarts = mine and mine[0] == 1 and model.rows[cut - 1].kind == "section"  # numbered anew under it
+        goes_on = not mine or not theirs or mine[0] == theirs[-1] + 1 or restarts or _starts_a_part(b)
+        if b.last_page + 1 == model.first.page and goes_on:
+            model.rows[cut:cut] = b.rows
+            model.last_page = max(model.last_page, b.last_page)
+            out.remove(b)
+        else:
+            b.borrowed = tuple(_headers(model))
+    return out
+
+
 # ---------------------------------------------------------------- the stitcher
 
 
@@ -317,7 +432,8 @@ def stitch(pages: Sequence[PageContent]) -> list[LogicalTable]:
             if current is not None and i == 0:
                 lines = [l for l in lines if not _ghost(l, current, frag)]
             text_above = _text_between(lines, above_limit, frag.box[1])
-            if current is not None and i == 0 and continues(current, frag, page.page, text_above):
+            if current is not None and i == 0 and (continues(current, frag, page.page, text_above) or (
+                    page.method == "ocr" and scan_continues(current, frag, page, above_limit))):
                 _extend(current, frag)
             elif current is not None and i > 0 and goes_on(current, frag, frags[i - 1], text_above):
                 _extend(current, frag)
@@ -335,6 +451,11 @@ def stitch(pages: Sequence[PageContent]) -> list[LogicalTable]:
             if spilled and i == len(frags) - 1:
                 _take_spilled(current, spilled, page.page)
             current.ends_page = i == len(frags) - 1 and not _text_between(below, frag.box[3], below_limit)
+    scanned = {p.page for p in pages if p.method == "ocr"}
+    for b in builders:
+        if b.first.page in scanned:
+            _list_header(b)
+    builders = adopt_headerless(builders, scanned)
     return [_finish(b, n) for n, b in enumerate(builders, start=1)]
 
 
@@ -412,7 +533,8 @@ def _typed_header(frag: Fragment) -> bool:
     """The fragment's first row names its columns by the type of the rows under it
     (`headers.heads_by_type`): for tables whose header is not task-table vocabulary."""
     rows = [_column_texts(r, frag.n_cols) for r in frag.rows]
-    return bool(rows) and heads_by_type(rows[0], [r for r in rows[1:] if any(t.strip() for t in r)])
+    body = [r for r in rows[1:] if any(t.strip() for t in r)]
+    return bool(rows) and heads_by_type(rows[0], body)
 
 
 def _sub_header(row: Row, above: Row) -> bool:
@@ -722,6 +844,8 @@ def _finish(b: _Builder, table_no: int) -> LogicalTable:
     heads = header_texts(([(c.col, c.col_span, c.text) for c in r.cells] for r in leading), b.first.n_cols)
     if len(leading) == 1:
         heads = _carry_header_roles(heads, b.header_repeats, b.first.n_cols)
+    if not leading and b.borrowed:
+        heads = list(b.borrowed)
     return LogicalTable(table_no, b.first.n_cols, tuple(heads), rows)
 
 

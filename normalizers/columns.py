@@ -7,13 +7,16 @@ tells what it is: a column without a role whose cells mostly read as deadlines
 deadline column of a table that has none, and one whose cells mostly name bodies of the
 agency registry ("Bộ Công an", "UBND các tỉnh") is the lead column of a table that has
 none (the coordinating column, when both are unnamed, stands to its right: the
-leftmost of equals is the lead). Only tables read by OCR are inferred so: on a
+leftmost of equals is the lead); a first column without a role whose cells mostly read
+as item numbers ("STT" OCR'd to nothing in a narrow cell of a 100-dpi scan) is the
+item-number column of a table that has none. Only tables read by OCR are inferred so: on a
 text page the header is exactly as printed, and a column it does not name (a date of
 issue, a period) keeps no role.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -30,6 +33,7 @@ class ColumnSettings:
     min_cells: int = 3  # filled body cells a column needs before its content says anything
     deadline_share: float = 0.75  # of them that must read as deadlines
     agency_share: float = 0.75  # ... or name registry bodies, every word of the cell matched
+    item_share: float = 0.6  # ... or, in the first column, read as item numbers (OCR misreads some)
 
 
 SETTINGS = ColumnSettings()
@@ -57,14 +61,27 @@ def agency_share(cells: Iterable[str]) -> tuple[float, int]:
     return _share(cells, names_bodies)
 
 
+_ITEM = re.compile(r"^(\(?\d{1,3}[.)]?|[IVXLC]{1,5}\.?|[A-ZĐ]\.?)$")
+
+
+def item_share(cells: Iterable[str]) -> tuple[float, int]:
+    """(share of the filled cells that read as an item number: "12", "(3)", "IV", "B", number of filled cells)."""
+    return _share(cells, lambda c: _ITEM.match(c.replace(" ", "")))
+
+
 def roles_from_content(roles: Sequence[str | None], columns: Sequence[Sequence[str]],
                        s: ColumnSettings = SETTINGS) -> list[str | None]:
-    """`roles` with the deadline role given to the column without a role whose body cells
-    (`columns[k]`: the texts of column k's data rows) read as deadlines best, if the table
-    has no deadline column and that column reaches `deadline_share` of `min_cells` cells;
-    then the lead role likewise to the column that names registry bodies best (`agency_share`),
-    the leftmost of equals."""
+    """`roles` with the item-number role given to the first column when it has no role, its
+    cells read as item numbers (`item_share`) and the table has none; the deadline role given
+    to the column without a role whose body cells (`columns[k]`: the texts of column k's data
+    rows) read as deadlines best, if the table has no deadline column and that column reaches
+    `deadline_share` of `min_cells` cells; then the lead role likewise to the column that names
+    registry bodies best (`agency_share`), the leftmost of equals."""
     out = list(roles)
+    if "item_no" not in out and out and out[0] is None and columns:
+        share, n = item_share(columns[0])
+        if n >= s.min_cells and share >= s.item_share:
+            out[0] = "item_no"
     for role, share_of, least in (("deadline", deadline_share, s.deadline_share),
                                   ("lead", agency_share, s.agency_share)):
         if role in out:

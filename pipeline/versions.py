@@ -31,7 +31,8 @@ EXTRACT_LIBRARIES = ("pdfplumber", "pdfminer.six", "pikepdf", "pyhanko")
 OCR_LIBRARIES = ("pypdfium2", "opencv-python-headless", "numpy", "pillow", "tesserocr", "img2pdf")
 # The extractors' modules that act on scanned pages only: a change to them (their settings
 # included, `ocr_cells.OcrSettings`, `scan_grid.GridSettings`) reads the scans again, not the rest.
-OCR_MODULES = ("extractors/ocr.py", "extractors/ocr_cells.py", "extractors/scan_grid.py", "extractors/ocr_cache.py")
+OCR_MODULES = ("extractors/ocr.py", "extractors/ocr_cells.py", "extractors/scan_grid.py", "extractors/ocr_cache.py",
+               "extractors/scan_prep.py")
 
 
 def _library_versions(names: tuple[str, ...]) -> str:

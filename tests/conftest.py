@@ -33,7 +33,8 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 OCR_SEED = ROOT / "tests" / "fixtures" / "ocr-cache"
 
 
-SEED_ENV = "NHIEMVU_OCR_SEED"  # "write": start with an empty cache, and make the seed of what the session OCR'd
+SEED_ENV = "NHIEMVU_OCR_SEED"  # "write": start with an empty cache, and make the seed of what the session OCR'd;
+# "add": start with the seed, and add to it what the session OCR'd that it did not hold
 
 
 def _session_state(folder: Path) -> None:
@@ -105,6 +106,8 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get(SEED_ENV) == "write":
         shutil.rmtree(OCR_SEED, ignore_errors=True)
         shutil.copytree(config._session_dir / "state" / "ocr-cache", OCR_SEED)
+    elif os.environ.get(SEED_ENV) == "add":
+        shutil.copytree(config._session_dir / "state" / "ocr-cache", OCR_SEED, dirs_exist_ok=True)
     shutil.rmtree(config._session_dir, ignore_errors=True)
     committed = ratchet.load()
     reporter = config.pluginmanager.get_plugin("terminalreporter")

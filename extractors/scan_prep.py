@@ -1,0 +1,214 @@
+"""Low-resolution scans brought to the resolution OCR reads at, their faint rules restored.
+
+An office's sheet-fed scanner files pages at 100 or 150 dpi in colour JPEG: rules one
+pixel wide that the scanner's optics and JPEG left pale grey (vertical ones paler
+than horizontal ones, with long stretches that nearly vanish) and small text. Read
+as such, the rules are not ink (`scan_grid.ink` wants a contrast the rules no longer
+have) and the grid falls apart into loose pieces; Tesseract reads 100-dpi text badly.
+
+`prepare` takes the page's image at its own resolution and returns it as a page
+scanned at `PrepSettings.dpi` would look:
+
+- `upsample`: resized with bicubic interpolation to the target resolution (what a
+  scanner's own interpolation does; Tesseract's models are trained on such sizes);
+- `restore_rules`: straight, thin runs of faint ink (a lenient threshold, a few grey
+  levels under the paper) long enough that no letter has them are the rules: their
+  pixels are darkened, and vertical rules drawn over the rows where the scan lost
+  them (`complete_rules`), so the grid is found as on a clean scan;
+- `stretch`: levels stretched, the strokes of the letters darkened (pale print) or
+  thinned (small print the blur ran together) until the letters stand apart.
+
+Pages scanned at `min_dpi` or more are left as they are (the renderer's resampling
+serves them). Pure functions over numpy arrays; `ocr.ocr_page` decides when to call
+them and keys its cache by their result and by this module's version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from . import scan_grid
+
+
+@dataclass(frozen=True)
+class PrepSettings:
+    dpi: int = 300  # the resolution OCR reads at (= ocr_cells.SETTINGS.dpi)
+    min_dpi: float = 180.0  # a page image of less than this resolution is prepared
+    rule_contrast: float = 12.0  # grey levels under the paper: faint ink that may be a rule
+    horizontal_piece: int = 120  # pixels (at dpi): a straight horizontal run this long is a rule ...
+    vertical_piece: int = 60  # ... a vertical one this long (no letter has either)
+    across: int = 3  # pixels: a tilted rule is followed across this width
+    max_thickness: int = 15  # pixels: a run of faint ink this thick across is text run together, no rule
+    rule_grey: int = 70  # grey level a restored rule's pixels are darkened to (at most)
+    band_share: float = 0.2  # a vertical rule covering this share of a row's height (between two
+    #                          horizontal rules) is drawn over all of it (the scan lost the rest)
+    column_share: float = 0.4  # ... when its pieces cover this share of the table's height (a
+    #                            letter's stroke in one row is no column rule)
+    rule_width: int = 3  # pixels: width of a rule drawn where it was lost
+    merge_tol: float = 10.0  # pixels: vertical pieces this close across are one rule
+    black_share: float = 1.0  # percent of the page's pixels darkest: the ink's own black
+    chroma: int = 60  # grey levels between a pixel's channels beyond which it is coloured ink
+    white_margin: float = 10.0  # grey levels under the paper that are paper still
+    gammas: tuple[float, ...] = (3.0, 2.0, 1.5, 1.0, 0.7, 0.5, 0.3)  # > 1 darkens pale strokes, < 1 thins them
+    upright_min: float = 0.3  # glyph uprightness of a page whose letters stand apart (see `prepare`)
+    extra_rules: int = 2  # rules a darkening may add to those found without it (see `prepare`)
+
+
+SETTINGS = PrepSettings()
+VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]  # keys the OCR cache of prepared pages
+
+
+def needs_prep(native_dpi: float | None, s: PrepSettings = SETTINGS) -> bool:
+    """Whether a page whose image has `native_dpi` is prepared (None: not an image page)."""
+    return native_dpi is not None and 0 < native_dpi < s.min_dpi
+
+
+def upsample(pixels: np.ndarray, native_dpi: float, s: PrepSettings = SETTINGS) -> np.ndarray:
+    """The page image at `s.dpi` (bicubic)."""
+    k = s.dpi / native_dpi
+    return cv2.resize(pixels, None, fx=k, fy=k, interpolation=cv2.INTER_CUBIC)
+
+
+def _lightest(pixels: np.ndarray) -> np.ndarray:
+    if pixels.ndim == 2:
+        return pixels
+    return pixels.max(axis=2)
+
+
+def rule_mask(pixels: np.ndarray, s: PrepSettings = SETTINGS) -> np.ndarray:
+    """Pixels (255) of long, thin, straight runs of faint ink, horizontal and vertical, at s.dpi
+    (a blurred, noisy scan runs the letters of a line, or lines of text, together at so
+    lenient a threshold: such runs are thicker than `max_thickness` and left out).
+    Measured on the lightest channel, as the grid is (red seals and blue signatures fade)."""
+    grey = cv2.GaussianBlur(_lightest(pixels), (3, 3), 0)
+    paper = float(np.median(grey[::8, ::8]))
+    _, faint = cv2.threshold(grey, paper - s.rule_contrast, 255, cv2.THRESH_BINARY_INV)
+    faint[_coloured(pixels)] = 0  # a seal's rings and a signature are no rules
+    out = np.zeros_like(faint)
+    for length, horizontal in ((s.horizontal_piece, True), (s.vertical_piece, False)):
+        across = cv2.getStructuringElement(cv2.MORPH_RECT, (1, s.across) if horizontal else (s.across, 1))
+        along = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
+        lines = cv2.morphologyEx(cv2.dilate(faint, across), cv2.MORPH_OPEN, along)
+        thick = cv2.getStructuringElement(cv2.MORPH_RECT, (1, s.max_thickness) if horizontal else (s.max_thickness, 1))
+        lines = cv2.subtract(lines, cv2.dilate(cv2.morphologyEx(faint, cv2.MORPH_OPEN, thick), across))
+        out = cv2.bitwise_or(out, cv2.bitwise_and(lines, faint))  # the rule's own pixels, not the widening
+    return out
+
+
+def complete_rules(mask: np.ndarray, s: PrepSettings = SETTINGS) -> np.ndarray:
+    """The rule mask with the vertical rules the scan lost drawn in: turned upright (the page's
+    tilt, from its rules), each vertical rule (its pieces, `scan_grid.find_rules`) is drawn
+    over every row, between two consecutive horizontal rules that cross it, where its pieces
+    cover `band_share` of the row's height; a row they do not reach (a cell merged across
+    columns) stays open, and so does a column whose pieces cover less than `column_share` of
+    the height of the rules crossing it (strokes of letters in two lines one over the other).
+    Turned back to the page's tilt."""
+    angle = scan_grid.skew_angle(mask)
+    upright, back = 255 - mask, None
+    if abs(angle) >= scan_grid.SETTINGS.min_skew:
+        upright, back = scan_grid.rotate(upright, angle)  # white (255) fills the corners: the mask inverted
+    upright = 255 - upright
+    hs, vs = scan_grid.find_rules(upright, s.dpi)
+    drawn = np.zeros_like(upright)
+    tol = s.merge_tol
+    for pos, pieces in _columns(vs, tol):
+        ys = sorted({round(h.pos) for h in hs if h.lo - tol <= pos <= h.hi + tol})
+        if len(ys) < 2 or sum(r.hi - r.lo for r in pieces) < s.column_share * (ys[-1] - ys[0]):
+            continue
+        for top, bottom in zip(ys, ys[1:]):
+            got = sum(max(0.0, min(r.hi, bottom) - max(r.lo, top)) for r in pieces)
+            if got >= s.band_share * (bottom - top):
+                x = int(round(pos))
+                drawn[top:bottom + 1, max(x - s.rule_width // 2, 0):x + s.rule_width // 2 + 1] = 255
+    if back is not None:
+        h, w = drawn.shape
+        drawn = cv2.warpAffine(drawn, back, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
+    return cv2.bitwise_or(mask, drawn)
+
+
+def _columns(vs, tol: float) -> list[tuple[float, list]]:
+    """Vertical rule pieces grouped by position: (mean position, pieces)."""
+    out: list[tuple[float, list]] = []
+    for r in sorted(vs, key=lambda r: r.pos):
+        if out and r.pos - out[-1][0] <= tol:
+            pieces = out[-1][1] + [r]
+            out[-1] = (sum(p.pos * (p.hi - p.lo) for p in pieces) / max(sum(p.hi - p.lo for p in pieces), 1e-9), pieces)
+        else:
+            out.append((r.pos, [r]))
+    return out
+
+
+def restore_rules(pixels: np.ndarray, s: PrepSettings = SETTINGS) -> np.ndarray:
+    """The image with the pixels of its faint rules darkened to at most `rule_grey` (every
+    channel), and the vertical rules the scan lost drawn in (`complete_rules`)."""
+    return darken(pixels, complete_rules(rule_mask(pixels, s), s), s)
+
+
+def darken(pixels: np.ndarray, mask: np.ndarray, s: PrepSettings = SETTINGS) -> np.ndarray:
+    out = pixels.copy()
+    on = mask > 0
+    out[on] = np.minimum(out[on], s.rule_grey)
+    return out
+
+
+def stretch(pixels: np.ndarray, gamma: float, s: PrepSettings = SETTINGS) -> np.ndarray:
+    """Levels stretched: the ink's black to 0, the paper to 255, the greys between darkened
+    by `gamma` (> 1: the pale middle of thin strokes), one table for every channel (colours
+    keep their order: seals still fade)."""
+    light = _lightest(pixels)
+    black = float(np.percentile(light[::2, ::2], s.black_share))
+    white = float(np.median(light[::8, ::8])) - s.white_margin
+    if white - black < 32:
+        return pixels
+    levels = np.clip((np.arange(256, dtype=np.float64) - black) / (white - black), 0.0, 1.0)
+    out = cv2.LUT(pixels, (255 * levels ** gamma).round().astype(np.uint8))
+    coloured = _coloured(pixels)
+    out[coloured] = pixels[coloured]  # red seals and blue signatures stay as pale as they were
+    return out
+
+
+def _coloured(pixels: np.ndarray, s: PrepSettings = SETTINGS) -> np.ndarray:
+    """Pixels of coloured ink (a seal, a signature): channels further apart than `chroma`."""
+    if pixels.ndim == 2:
+        return np.zeros(pixels.shape, bool)
+    spread = pixels.max(axis=2).astype(np.int16) - pixels.min(axis=2)
+    return spread > s.chroma
+
+
+def _n_rules(pixels: np.ndarray, s: PrepSettings) -> int:
+    hs, vs = scan_grid.find_rules(scan_grid.ink(_lightest(pixels)), s.dpi)
+    return len(hs) + len(vs)
+
+
+def _upright(pixels: np.ndarray, s: PrepSettings) -> float:
+    return scan_grid.glyph_uprightness(scan_grid.ink(_lightest(pixels)), s.dpi)
+
+
+def prepare(pixels: np.ndarray, native_dpi: float, s: PrepSettings = SETTINGS) -> np.ndarray:
+    """A low-resolution page image as OCR reads it: at s.dpi, its faint rules restored, its
+    strokes darkened or thinned (`gammas`, strongest first) as far as its letters stand apart:
+    the first whose letters stand up (`scan_grid.glyph_uprightness` at least `upright_min`;
+    letters run together lie down like words) and that runs no letters together into rules
+    (no more than at gamma 1, give or take `extra_rules`), else the one whose letters stand
+    most upright. Pale, airy print (an office scan) gets darker; small, close print blurred
+    at 100 dpi gets thinner."""
+    up = upsample(pixels, native_dpi, s)
+    rules = complete_rules(rule_mask(up, s), s)
+    base = darken(stretch(up, 1.0, s), rules, s)
+    most = _n_rules(base, s) + s.extra_rules
+    best = (_upright(base, s), base)
+    for gamma in s.gammas:
+        candidate = base if gamma == 1.0 else darken(stretch(up, gamma, s), rules, s)
+        if gamma != 1.0 and _n_rules(candidate, s) > most:
+            continue
+        upright = best[0] if candidate is base else _upright(candidate, s)
+        if upright >= s.upright_min:
+            return np.ascontiguousarray(candidate)
+        if upright > best[0]:
+            best = (upright, candidate)
+    return np.ascontiguousarray(best[1])
