@@ -41,7 +41,7 @@ from .repair import repair_deadline_text, repair_item_numbers, repair_text
 from .document import DocumentFacts, document_facts
 from .fingerprint import shingles
 from .schema import TABLES
-from .signing import signature_columns
+from .signing import issuing_body, signature_columns
 from .statuses import infer_status, status_from_column
 from .text import clean, nfc
 
@@ -144,10 +144,15 @@ def _document_row(doc_id: str, ex: ExtractedDocument, facts: DocumentFacts) -> R
     failed = [p for p in ex.pages if p.method == "failed"]
     status = "ok" if not failed else ("failed" if len(failed) == len(ex.pages) else "partial")
     error = "; ".join(f"page {p.page}: {p.error}" for p in failed) or None
+    issuer, parent_body = facts.issuer, facts.parent_body
+    if facts.issuer_raw is None and ex.signatures:  # no issuer block printed: the signing body says who issued it
+        signed, signed_parent = issuing_body(ex.signatures)
+        if signed is not None:
+            issuer, parent_body = signed, signed_parent
     return _build(
         "documents", doc_id=doc_id, n_pages=ex.n_pages, doc_number=facts.doc_number, doc_number_raw=facts.doc_number_raw,
-        doc_type_code=facts.doc_type_code, doc_type=facts.doc_type, issuer=facts.issuer, issuer_raw=facts.issuer_raw,
-        parent_body=facts.parent_body, issued_date=facts.issued_date, issued_date_raw=facts.issued_date_raw,
+        doc_type_code=facts.doc_type_code, doc_type=facts.doc_type, issuer=issuer, issuer_raw=facts.issuer_raw,
+        parent_body=parent_body, issued_date=facts.issued_date, issued_date_raw=facts.issued_date_raw,
         issued_place=facts.issued_place, dated=facts.dated, dated_precision=facts.dated_precision if facts.dated else None,
         title=facts.title, addressees=list(facts.addressees),
         attached_to=facts.attached_to,

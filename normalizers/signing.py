@@ -41,4 +41,21 @@ def signature_columns(signatures: Sequence[Signature]) -> dict[str, Any]:
     }
 
 
-__all__ = ["signature_columns"]
+def issuing_body(signatures: Sequence[Signature]) -> tuple[str | None, str | None]:
+    """(issuer, parent) named by the last signature made with a body's certificate: its
+    organisation above its common name read as a header's issuer block ("ỦY BAN NHÂN DÂN TỈNH
+    LÂM ĐỒNG" over "SỞ NỘI VỤ" is Sở Nội vụ tỉnh Lâm Đồng); (None, None) when every signature is
+    a person's or names no body of the registry. For a document whose page prints no issuer
+    block (an appendix), where the signature is the one statement of who issued it."""
+    from .document import header_issuer
+
+    for sig in reversed(signatures):
+        org, name = _nfc(sig.signer_org), _nfc(sig.signer_name)
+        if org and name:
+            issuer, parent = header_issuer([org, name])
+            if issuer is not None:
+                return issuer, parent
+    return None, None
+
+
+__all__ = ["issuing_body", "signature_columns"]

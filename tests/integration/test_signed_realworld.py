@@ -101,3 +101,26 @@ def test_pages_copied_out_of_a_signed_file_show_the_stamp_but_count_no_signature
         stamp = " ".join(w.text for w in page_words(page) if w.source == "annotation")
     assert stamp.startswith("Người ký: CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ")
     assert has_signature_bytes(path) and read_signatures(path) == ()
+
+
+def test_an_appendix_without_an_issuer_block_is_issued_by_its_signing_body(realworld):
+    """ttr666 prints no issuer block (a spreadsheet page, the Phụ lục of Tờ trình 666/TTr-SNV); its
+    issuing signature's certificate names "SỞ NỘI VỤ" under "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG": the
+    body a title merely mentions ("… TỈNH LÂM ĐỒNG") is not its issuer."""
+    name = "ttr666-snv-gopy.pdf"
+    row = document_records(name, extract_document(realworld / "vn-lamdong" / name, ocr=False)).document
+    assert row["issuer_raw"] is None and row["signature_count"] == 2
+    assert (row["issuer"], row["parent_body"]) == ("Sở Nội vụ tỉnh Lâm Đồng", "Ủy ban nhân dân tỉnh Lâm Đồng")
+    assert (row["doc_number"], row["issued_date"]) == ("666/TTr-SNV", dt.date(2025, 12, 22))
+
+
+def test_a_signature_of_a_person_names_no_issuer():
+    from extractors.signatures import Signature
+    from normalizers.signing import issuing_body
+
+    def sig(org, name):
+        return Signature(**{**{f: None for f in Signature.__dataclass_fields__}, "signer_org": org, "signer_name": name})
+
+    assert issuing_body([sig("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "Nguyễn Ngọc Phúc")]) == (None, None)
+    assert issuing_body([sig("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "SỞ NỘI VỤ"),
+                         sig("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "Nguyễn Văn A")])[0] == "Sở Nội vụ tỉnh Lâm Đồng"
