@@ -61,6 +61,10 @@ _NUMBER = re.compile(r"^Số\s*[:.]?\s*(\d.*)$")  # "Số: 07/CT-TTg" (a lower-c
 _PLACE_DATE = re.compile(r"ngày\s+\S+\s+tháng\s+\S+\s+năm\s+\d{4}", re.I)
 _SUBJECT = re.compile(r"^V/v\b\s*(.*)$", re.I)
 _ATTACHED = re.compile(r"^\(?\s*(?:ban hành\s+)?kèm theo\b", re.I)
+# an appendix headed as a table or form of the document it is attached to ("Bảng 2", "Biểu mẫu số 01",
+# "Mẫu số 02"): one when a "(Ban hành) kèm theo …" line follows within TABLE_APPENDIX_REACH segments
+_TABLE_APPENDIX = re.compile(r"^(?:bảng|biểu(?:\s+mẫu)?|mẫu)(?:\s+số)?\s+[IVX\d]+[a-zđ]?\s*[:.]?\s*(.*)$", re.I)
+TABLE_APPENDIX_REACH = 3
 # the code of the document an appendix is attached to, its number left blank: "… số         /TB-VPCP ngày …"
 _ATTACHED_CODE = re.compile(r"\bsố\s*:?\s*[^\s/]{0,6}\s*/\s*(?:\d{4}\s*/\s*)?(?P<code>[A-ZĐ][A-Za-zĐđ&]*(?:-[A-Za-zĐđ0-9&]+)*)")
 _APPENDIX = re.compile(r"^phụ lục\b\s*[IVX\d]*\s*[:.]?\s*(.*)$", re.I)
@@ -165,6 +169,8 @@ def document_facts(first_page_lines: Sequence[Line], *, ocr: bool = False) -> Do
     for i, s in enumerate(segs):
         if doc_type is None and not _NUMBER.match(s) and not _is_place_date(s) and not _NUMBER_LINE.match(s):
             if m := _APPENDIX.match(s):
+                doc_type, type_at, title = "Phụ lục", i, clean(m.group(1))
+            elif (m := _TABLE_APPENDIX.match(s)) and any(_ATTACHED.match(x) for x in segs[i + 1:i + 1 + TABLE_APPENDIX_REACH]):
                 doc_type, type_at, title = "Phụ lục", i, clean(m.group(1))
             elif m := _SUBJECT.match(s):
                 doc_type, type_at, title = "Công văn", i, clean(m.group(1))
