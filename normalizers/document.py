@@ -344,7 +344,7 @@ def header_issuer(block: Sequence[str]) -> tuple[str | None, str | None]:
 
 _BULLET = re.compile(r"^[-–+•*]\s*")
 # "Kính gửi:", also as OCR reads it on a scan ("Rin: gui:", "Kinh gứi:")
-_ADDRESSED = re.compile(r"^(?:kính\s+gửi\s*[:.]?|\w{2,5}\s*[:.]?\s+g[ửưuúùứừ]i\s*:)\s*", re.I)
+_ADDRESSED = re.compile(r"^(?:kính\s+gửi\s*[:.]?|\w{2,5}\s*[:.]?\s+g[ửưuúùứừủũụữự]i\s*:)\s*", re.I)
 ADDRESSEE_LINES = 14  # lines after "Kính gửi:" that may still list addressees
 
 

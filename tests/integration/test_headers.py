@@ -182,7 +182,9 @@ def test_the_office_scan_of_a_to_trinh(realworld, tmp_path):
     d = _facts(realworld / "vn-lamdong" / "ttr409-cat-hoidong-scan.pdf", tmp_path)
     assert (d["doc_type"], d["issuer"], d["parent_body"]) == ("Tờ trình", "Công an tỉnh Lâm Đồng", "Bộ Công an")
     assert d["doc_number"] in (None, "409/TTr-CAT(PC04)")  # written by hand: right or null, never a guess
-    assert d["title"].startswith("Về việc thành lập hội đồng cấp tỉnh xét duyệt")
+    # the start of the title as OCR reads it at 100 dpi (one letter may go: "thành lậ › hội đồng")
+    from rapidfuzz import fuzz
+    assert fuzz.ratio(d["title"][:46], "Về việc thành lập hội đồng cấp tỉnh xét duyệt") >= 90, d["title"]
     assert "Kính" not in d["title"] and "gửi" not in d["title"] and len(d["addressees"]) == 1
 
 
