@@ -540,23 +540,17 @@ def check_table(table: Table, data: pa.Table) -> list[str]:
 # ---------------------------------------------------------------- Frictionless data package
 
 
+_FRICTIONLESS_TYPES = (
+    (pa.types.is_string, "string"), (pa.types.is_integer, "integer"), (pa.types.is_floating, "number"),
+    (pa.types.is_boolean, "boolean"), (pa.types.is_date, "date"), (pa.types.is_timestamp, "datetime"),
+    (pa.types.is_list, "array"), (pa.types.is_struct, "object"),
+)
+
+
 def _frictionless_type(t: pa.DataType) -> str:
-    if pa.types.is_string(t):
-        return "string"
-    if pa.types.is_integer(t):
-        return "integer"
-    if pa.types.is_floating(t):
-        return "number"
-    if pa.types.is_boolean(t):
-        return "boolean"
-    if pa.types.is_date(t):
-        return "date"
-    if pa.types.is_timestamp(t):
-        return "datetime"
-    if pa.types.is_list(t):
-        return "array"
-    if pa.types.is_struct(t):
-        return "object"
+    for test, name in _FRICTIONLESS_TYPES:
+        if test(t):
+            return name
     raise TypeError(f"no Table Schema type for {t}")
 
 

@@ -129,30 +129,28 @@ def _chain(error: BaseException):
         todo += [e.__cause__, e.__context__, user if isinstance(user, BaseException) else None]
 
 
+def _raised(error: BaseException, kind: type) -> str | None:
+    """The message of the `kind` exception in an error of the run or its causes (Dagster wraps
+    what a step raised, sometimes only as text), None when there is none."""
+    for e in _chain(error):
+        if isinstance(e, kind):
+            return str(e)
+    text, marker = str(error), f"{kind.__name__}: "
+    return text[text.index(marker) + len(marker):].splitlines()[0] if marker in text else None
+
+
 def damaged_state(error: BaseException) -> str | None:
-    """The message of a stored value found damaged (`io.StoredValueDamaged`) in an error of the
-    run, None when there is none."""
+    """The message of a stored value found damaged (`io.StoredValueDamaged`), or None."""
     from .io import StoredValueDamaged
 
-    for e in _chain(error):
-        if isinstance(e, StoredValueDamaged):
-            return str(e)
-    text = str(error)
-    marker = "StoredValueDamaged: "
-    return text[text.index(marker) + len(marker):].splitlines()[0] if marker in text else None
+    return _raised(error, StoredValueDamaged)
 
 
 def machine_failure(error: BaseException) -> str | None:
-    """The message of the `EnvironmentFailure` in an error of the run or its causes (Dagster
-    wraps what a step raised), None when there is none."""
+    """The message of the machine's failure (`extractors.pdf.EnvironmentFailure`), or None."""
     from extractors.pdf import EnvironmentFailure
 
-    for e in _chain(error):
-        if isinstance(e, EnvironmentFailure):
-            return str(e)
-    text = str(error)
-    marker = "EnvironmentFailure: "
-    return text[text.index(marker) + len(marker):].splitlines()[0] if marker in text else None
+    return _raised(error, EnvironmentFailure)
 
 
 class _Nothing:

@@ -11,19 +11,14 @@ from extractors.grid import open_end_rules, row_breaks
 from extractors.layout import Cell, Fragment, Line, PageContent, Row, Word
 from extractors.stitch import _Part, _PendingCell, _PendingRow, is_continuation, stitch
 from extractors.words import group_lines
+from tests.fixtures import geometry
 
 CHAR = 4.5
 HEIGHT = 9.0
 
 
 def words_at(y: float, *cells: tuple[float, str]) -> list[Word]:
-    out = []
-    for x, text in cells:
-        for token in text.split():
-            w = len(token) * CHAR
-            out.append(Word(token, x, y, x + w, y + HEIGHT, CHAR, CHAR))
-            x += w + 2.5
-    return out
+    return geometry.words_at(y, *cells, char=CHAR, height=HEIGHT)
 
 
 def text_line(y: float, x: float, text: str) -> Line:

@@ -7,20 +7,10 @@ from extractors.grid import build_fragments, row_breaks
 from extractors.layout import Word
 from extractors.unruled import add_unruled, plausible, unruled_tables
 from extractors.words import group_lines
+from tests.fixtures.geometry import words_at
 
 CHAR = 5.0  # points per character of a 10 pt font
 HEIGHT = 10.0
-
-
-def words_at(y: float, *cells: tuple[float, str]) -> list[Word]:
-    """The words of one line: (x, text) for each cell, its words a space apart."""
-    out = []
-    for x, text in cells:
-        for token in text.split():
-            w = len(token) * CHAR
-            out.append(Word(token, x, y, x + w, y + HEIGHT, CHAR, CHAR))
-            x += w + 2.5
-    return out
 
 
 def ledger(top: float = 100.0, pitch: float = 14.0) -> list[Word]:
