@@ -52,10 +52,9 @@ from extractors.layout import Line
 from .agencies import agency, match_agency, names_in_text, registry, resolve_agencies
 from .dates import find_period_date, make_date
 from .docnumbers import doc_type_from_word, find_doc_numbers, normalize_doc_number, parse_doc_number, verify_ocr_number
-from .header import header_columns, stamp_identity, without_stamps
+from .header import header_columns, line_pieces, stamp_identity, without_stamps
 from .text import clean
 
-SEGMENT_GAP = 18.0  # points: a wider gap between two words separates two columns
 HEADER_LINES = 40  # the header block lies within the first lines of page 1
 _NUMBER = re.compile(r"^Số\s*[:.]?\s*(\d.*)$")  # "Số: 07/CT-TTg" (a lower-case "số 509/…" is prose)
 _PLACE_DATE = re.compile(r"ngày\s+\S+\s+tháng\s+\S+\s+năm\s+\d{4}", re.I)
@@ -133,12 +132,7 @@ def segments(lines: Sequence[Line]) -> list[Segment]:
     """Each line cut at wide gaps (columns of the header block), top to bottom, left to right."""
     out: list[Segment] = []
     for line in lines:
-        runs = [[line.words[0]]]
-        for w in line.words[1:]:
-            if w.x0 - runs[-1][-1].x1 > SEGMENT_GAP:
-                runs.append([w])
-            else:
-                runs[-1].append(w)
+        runs = line_pieces(line)
         out += [Segment(clean(" ".join(w.text for w in r)), r[0].x0, r[-1].x1, min(w.top for w in r)) for r in runs]
     return [s for s in out if s.text]
 

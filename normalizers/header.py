@@ -50,7 +50,7 @@ _STAMP = re.compile(
 _DAY = re.compile(r"\bngày\b", re.I)
 ROW_TOLERANCE = 0.6  # words whose centres lie within this many word heights share a line
 EDGE_SLACK = 4.0  # points: a word starting this little left of the motto is still in the right column
-STAMP_GAP = 18.0  # points: words further apart than this on a line belong to different pieces
+STAMP_GAP = 18.0  # points: words further apart than this on a line belong to different pieces (columns, stamps)
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,8 @@ class HeaderColumns:
     edge: float  # x where the right column begins
 
 
-def _pieces(line: Line, gap: float = STAMP_GAP) -> list[list[Word]]:
+def line_pieces(line: Line, gap: float = STAMP_GAP) -> list[list[Word]]:
+    """The words of a line in runs, cut where two words stand more than `gap` apart."""
     runs = [[line.words[0]]]
     for w in line.words[1:]:
         if w.x0 - runs[-1][-1].x1 > gap:
@@ -93,7 +94,7 @@ def without_stamps(lines: Sequence[Line]) -> list[Line]:
     for line in lines:
         if not line.words:
             continue
-        kept = [w for run in _pieces(line) if not is_stamp(" ".join(w.text for w in run)) for w in run]
+        kept = [w for run in line_pieces(line) if not is_stamp(" ".join(w.text for w in run)) for w in run]
         if kept:
             out.append(Line(tuple(kept)))
     return out
@@ -151,7 +152,7 @@ def header_columns(lines: Sequence[Line], bottom: float | None) -> HeaderColumns
             left += [w for w in line.words if w.x0 < edge - EDGE_SLACK]
             right += [w for w in line.words if w.x0 >= edge - EDGE_SLACK]
             continue
-        runs = _pieces(line)
+        runs = line_pieces(line)
         across = [r for r in runs if r[0].x0 < edge - EDGE_SLACK < edge + EDGE_SLACK < r[-1].x1
                   and not _issuer_line(r, edge)]
         if i > motto_at and any(not _DAY.search(" ".join(w.text for w in r)) for r in across):
@@ -180,7 +181,7 @@ def stamp_identity(lines: Sequence[Line]) -> StampedNumber | None:
     for line in lines:
         if not line.words:
             continue
-        for run in _pieces(line):
+        for run in line_pieces(line):
             m = _NUMBER_STAMP.match(html.unescape(clean(" ".join(w.text for w in run))))
             if m and (number := normalize_doc_number(m.group("number"))) and (
                     when := make_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))):
