@@ -94,8 +94,7 @@ def image_pdf(path: str | Path, dst: Path) -> float:
     try:
         with open_regular(path) as f:
             data = f.read()
-        first = next(frames(path))
-        dpi = _dpi(first[0].size, first[1])
+        dpi = layout_dpi(path)
         layout = img2pdf.get_fixed_dpi_layout_fun((dpi, dpi))
         try:
             pdf = img2pdf.convert(data, layout_fun=layout, rotation=img2pdf.Rotation.ifvalid)
@@ -104,8 +103,6 @@ def image_pdf(path: str | Path, dst: Path) -> float:
             pdf = img2pdf.convert([_png(_flat(frame)) for frame, _ in frames(path)], layout_fun=layout)
     except DocumentError:
         raise
-    except StopIteration:
-        raise DocumentError(f"corrupt {kind} image: no frame") from None
     except Exception as e:  # Pillow and img2pdf raise many kinds of errors on damaged images
         raise DocumentError(f"corrupt {kind} image: {type(e).__name__}: {e}") from e
     dst.write_bytes(pdf)
@@ -125,13 +122,24 @@ def render_frame(path: str | Path, page: int, scale: float):
     of its page (as pypdfium2 renders a PDF page), for pictures of rows."""
     from PIL import Image, ImageOps
 
-    for n, (frame, recorded) in enumerate(frames(path), start=1):
-        if n == page:
-            factor = scale * 72.0 / _dpi(frame.size, recorded)
-            frame = ImageOps.exif_transpose(_flat(frame)).convert("RGB")  # as img2pdf turns it (/Rotate)
-            size = (max(1, round(frame.width * factor)), max(1, round(frame.height * factor)))
-            return frame.resize(size, Image.Resampling.LANCZOS)
-    raise IndexError(f"{path} has no page {page}")
+    factor = scale * 72.0 / layout_dpi(path)  # every frame laid out at the first frame's resolution
+    with open_regular(path) as f, Image.open(f) as im:
+        try:
+            im.seek(page - 1)
+        except EOFError:
+            raise IndexError(f"{path} has no page {page}") from None
+        frame = ImageOps.exif_transpose(_flat(im.copy())).convert("RGB")  # as img2pdf turns it (/Rotate)
+    size = (max(1, round(frame.width * factor)), max(1, round(frame.height * factor)))
+    return frame.resize(size, Image.Resampling.LANCZOS)
+
+
+def layout_dpi(path: str | Path) -> float:
+    """The resolution every frame of the file is laid out at as a page: the first frame's
+    (recorded, else A4's for its size); read from the header, no frame decoded."""
+    from PIL import Image
+
+    with open_regular(path) as f, Image.open(f) as im:
+        return _dpi(im.size, im.info.get("dpi"))
 
 
 __all__ = ["frames", "image_kind", "image_pdf", "render_frame"]

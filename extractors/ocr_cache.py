@@ -77,7 +77,7 @@ def _engine(languages: tuple[str, ...]) -> str:
     for lang in languages:
         path = Path(folder) / f"{lang}.traineddata"
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+            digest = _model_digest(path)
         except OSError as e:
             raise EnvironmentFailure(
                 f"Tesseract's '{lang}' model is not installed: cannot read {path} ({e.strerror or e}); "
@@ -86,6 +86,38 @@ def _engine(languages: tuple[str, ...]) -> str:
             ) from e
         parts.append(f"{lang}={digest}")
     return ";".join(parts)
+
+
+MODELS_FILE = "models.json"  # in the cache folder: {path: [size, mtime_ns, digest]} of the traineddata files
+
+
+def _model_digest(path: Path) -> str:
+    """The sha256 (16 hex digits) of a traineddata file, hashed again only when its size or
+    modification time changed since it was last hashed (kept beside the OCR cache: a run with
+    nothing new does not read tens of MB of models)."""
+    st = path.stat()
+    folder = cache_dir()
+    known: dict = {}
+    if folder is not None:
+        try:
+            known = json.loads((folder / MODELS_FILE).read_text())
+        except (OSError, ValueError):
+            known = {}
+    entry = known.get(str(path)) if isinstance(known, dict) else None
+    if isinstance(entry, list) and len(entry) == 3 and entry[:2] == [st.st_size, st.st_mtime_ns] and isinstance(entry[2], str):
+        return entry[2]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    if folder is not None:
+        known = {**(known if isinstance(known, dict) else {}), str(path): [st.st_size, st.st_mtime_ns, digest]}
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".models.")
+            with os.fdopen(fd, "w") as f:
+                json.dump(known, f)
+            os.replace(tmp, folder / MODELS_FILE)
+        except OSError:
+            log.debug("the digests of the OCR models could not be kept in %s", folder, exc_info=True)
+    return digest
 
 
 def page_key(pixels: bytes, shape: tuple[int, ...], settings: object, engine_id: str = "") -> str:

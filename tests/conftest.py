@@ -33,6 +33,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 OCR_SEED = ROOT / "tests" / "fixtures" / "ocr-cache"
 
 
+_NOT_SEED = shutil.ignore_patterns("models.json", ".*")  # the cache's own bookkeeping, not OCR results
 SEED_ENV = "NHIEMVU_OCR_SEED"  # "write": start with an empty cache, and make the seed of what the session OCR'd;
 # "add": start with the seed, and add to it what the session OCR'd that it did not hold
 
@@ -105,9 +106,9 @@ def pytest_sessionfinish(session, exitstatus):
     measured = ratchet.measured_in(Path(folder))
     if os.environ.get(SEED_ENV) == "write":
         shutil.rmtree(OCR_SEED, ignore_errors=True)
-        shutil.copytree(config._session_dir / "state" / "ocr-cache", OCR_SEED)
+        shutil.copytree(config._session_dir / "state" / "ocr-cache", OCR_SEED, ignore=_NOT_SEED)
     elif os.environ.get(SEED_ENV) == "add":
-        shutil.copytree(config._session_dir / "state" / "ocr-cache", OCR_SEED, dirs_exist_ok=True)
+        shutil.copytree(config._session_dir / "state" / "ocr-cache", OCR_SEED, dirs_exist_ok=True, ignore=_NOT_SEED)
     shutil.rmtree(config._session_dir, ignore_errors=True)
     committed = ratchet.load()
     reporter = config.pluginmanager.get_plugin("terminalreporter")

@@ -16,6 +16,7 @@ import pytest
 from pipeline.cli import _parser, checks, dev_command, run
 from tests.conftest import RAW, ROOT
 from tests.fixtures import bad_inputs
+from tests.fixtures.runs import state_folder
 
 NHIEMVU = [sys.executable, "-m", "pipeline.cli"]
 
@@ -49,17 +50,13 @@ def test_trace_help_as_printed_by_the_command():
 def small_run(tmp_path_factory):
     """One letter and a truncated copy of it, run into one curated folder."""
     base = tmp_path_factory.mktemp("cli")
-    state, raw, curated = base / "state", base / "raw", base / "curated"
-    state.mkdir()
-    shutil.copy(ROOT / "dagster.yaml", state)
+    raw, curated = base / "raw", base / "curated"
     raw.mkdir()
     shutil.copy(RAW / "929_BCA-VPB.pdf", raw / "929.pdf")
     bad_inputs.truncated(RAW / "929_BCA-VPB.pdf", raw / "truncated.pdf")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("DAGSTER_HOME", str(state))
-    summary = run(raw, curated, quiet=True, state=state)
-    yield {"state": state, "raw": raw, "curated": curated, "summary": summary, "base": base}
-    mp.undo()
+    with state_folder(base / "state") as state:
+        summary = run(raw, curated, quiet=True, state=state)
+        yield {"state": state, "raw": raw, "curated": curated, "summary": summary, "base": base}
 
 
 def test_error_texts_have_no_doubled_percent_signs(small_run):

@@ -5,16 +5,16 @@ and with the ground truth of the generated document (tests/fixtures/image_files.
 
 from __future__ import annotations
 
-import shutil
+import os
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
 from normalizers.schema import TABLES, check_table
-from pipeline.cli import run
-from tests.conftest import ROOT
 from tests.fixtures.image_files import make_image_files
 from tests.fixtures.ratchet import record
+from tests.fixtures.runs import run_into
 from tests.fixtures.scan_score import expected_tasks, norm
 
 TASK_FIELDS = ("item_no", "name", "lead_agency_raw", "deadline_raw", "deadline_kind", "deadline_due",
@@ -24,19 +24,13 @@ TASK_FIELDS = ("item_no", "name", "lead_agency_raw", "deadline_raw", "deadline_k
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
     base = tmp_path_factory.mktemp("images")
-    home, raw, curated = base / "home", base / "raw", base / "curated"
-    home.mkdir()
-    shutil.copy(ROOT / "dagster.yaml", home)
-    files = make_image_files(base / "src", raw)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("DAGSTER_HOME", str(home))
-    # the pages' OCR results are cached by page image where the other scan tests keep theirs
-    mp.setenv("NHIEMVU_OCR_CACHE", str(ROOT / ".dagster" / "ocr-cache"))
-    mp.chdir(base)
-    summary = run(raw, curated, quiet=True)
+    files = make_image_files(base / "src", base / "raw")
+    # the pages' OCR results are cached by page image where the other scan tests keep theirs:
+    # the session's seeded cache (tests/conftest.py)
+    done = run_into(base / "raw", base, NHIEMVU_OCR_CACHE=str(Path(os.environ["DAGSTER_HOME"]) / "ocr-cache"))
+    curated = done["curated"]
     tables = {name: pq.read_table(curated / f"{name}.parquet") for name in TABLES}
-    yield {"files": files, "raw": raw, "summary": summary, "tables": tables, "curated": curated}
-    mp.undo()
+    yield {"files": files, "raw": base / "raw", "summary": done["summary"], "tables": tables, "curated": curated}
 
 
 def _rows(ws, table):

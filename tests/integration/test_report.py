@@ -9,16 +9,15 @@ import csv
 import datetime as dt
 import io
 import json
-import shutil
 import unicodedata
 
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.cli import run
 from pipeline.report import build_report, current_name, is_open
-from tests.conftest import RAW, ROOT
+from tests.conftest import RAW
 from tests.fixtures.browser import chromium
+from tests.fixtures.runs import run_into
 
 AS_OF = dt.date(2025, 12, 31)
 MAX_BYTES = 10 * 1024 * 1024
@@ -29,14 +28,8 @@ pytestmark = pytest.mark.skipif(chromium() is None, reason="Chromium is not inst
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     base = tmp_path_factory.mktemp("report")
-    state, curated = base / "state", base / "curated"
-    state.mkdir()
-    shutil.copy(ROOT / "dagster.yaml", state)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("DAGSTER_HOME", str(state))
-    run(RAW, curated, quiet=True, state=state)
+    curated = run_into(RAW, base)["curated"]
     page = build_report(curated, RAW, base / "out", as_of=AS_OF)
-    mp.undo()
     tables = {n: pq.read_table(curated / f"{n}.parquet").to_pylist() for n in ("documents", "tasks", "statuses", "links", "task_tracking")}
     yield {"page": page, "curated": curated, **tables}
 

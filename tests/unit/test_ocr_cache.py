@@ -1,6 +1,8 @@
 """The OCR cache (extractors/ocr_cache.py): keyed by the page image and the OCR settings,
 stored where NHIEMVU_OCR_CACHE says, a torn entry read again rather than trusted."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -89,3 +91,16 @@ def test_an_empty_setting_turns_the_cache_off_and_the_default_is_under_dagster_h
     monkeypatch.delenv(ocr_cache.ENV)
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
     assert ocr_cache.cache_dir() == tmp_path / "ocr-cache"
+
+
+def test_a_model_is_hashed_again_only_when_its_file_changed(tmp_path, monkeypatch):
+    monkeypatch.setenv(ocr_cache.ENV, str(tmp_path / "cache"))
+    model = tmp_path / "vie.traineddata"
+    model.write_bytes(b"model one")
+    first = ocr_cache._model_digest(model)
+    reads = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or real(self))
+    assert ocr_cache._model_digest(model) == first and reads == []  # known by its size and time
+    model.write_bytes(b"model two, longer")
+    assert ocr_cache._model_digest(model) != first and reads == [model]
