@@ -160,11 +160,12 @@ def curated_checks(folders: Folders):
 CHECKS = [curated_checks]
 
 
-def evaluate(curated: Path) -> list[dict]:
+def evaluate(curated: Path, state: Path) -> list[dict]:
     """Every check of this module evaluated now on a curated folder, as `cli.last_checks` gives
     the recorded ones (check, passed, severity, metadata as text): what `nhiemvu checks` prints
-    for a folder the last run did not write."""
-    folders = Folders(raw_dir=str(curated), curated_dir=str(curated), state_dir=str(curated))
+    for a folder the last run did not write. `state` is the state folder (never the curated one:
+    a check that reads state must not write into the analysts' folder)."""
+    folders = Folders(curated_dir=str(curated), state_dir=str(state))
     out = []
     for spec, check in CHECK_FUNCTIONS:
         result = check(folders)

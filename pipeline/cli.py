@@ -341,7 +341,7 @@ def checks(curated: Path, state: Path | None = None, *, quiet: bool = False) -> 
 
         if not (curated / "documents.parquet").exists():
             raise SystemExit(f"no curated tables in {curated}: run `nhiemvu run` first")
-        results = evaluate(curated)
+        results = evaluate(curated, state)
         origin = (f"checks of {curated}, evaluated now (the last run of {state} did not write this folder as it "
                   f"is; tasks:stated_counts needs a run and is left out)")
     if quiet:

@@ -37,26 +37,9 @@ from .trace import source_path
 
 TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = ("report.js", "report.css")
-CLOSED_STATUSES = tracking.CLOSED_STATUSES
 PAGE_WIDTH_PX = 1000  # pictures of pages: this wide at most (WebP), enough to read a row
 PAGE_QUALITY = 45
 NO_STATUS = "(no status)"
-
-
-def is_open(status: str | None) -> bool:
-    """Whether a task is open, from its (latest) status: `normalizers.tracking.is_open`."""
-    return tracking.is_open(status)
-
-
-def is_past_due(due: dt.date | None, status: str | None, as_of: dt.date, open_ended: bool | None = False) -> bool:
-    """Open and due before `as_of` (the date printed on the report), or reported overdue:
-    `normalizers.tracking.is_overdue`."""
-    return tracking.is_overdue(status, due, open_ended, as_of)
-
-
-def current_name(name: str) -> str:
-    """The body that holds an agency's duties today (following the 2025 successors)."""
-    return tracking.current_agency(name)
 
 
 def _read(curated: Path, name: str) -> list[dict]:
@@ -104,7 +87,8 @@ def _pictures(tasks: list[dict], raw: Path, out: Path) -> dict[tuple[str, int], 
     for t in tasks:
         for span in t["spans"] or []:
             wanted[t["doc_id"]].add(span["page"])
-        files.setdefault(t["doc_id"], source_path(raw, t["source_file"], t["doc_id"]))
+        if t["doc_id"] not in files:  # once per document: finding a renamed file hashes the raw folder
+            files[t["doc_id"]] = source_path(raw, t["source_file"], t["doc_id"])
     folder = out / "pages"
     folder.mkdir(parents=True, exist_ok=True)
     made = {}
@@ -157,7 +141,7 @@ def _task_rows(docs, tasks, statuses, links, labels, pictures, as_of, tracked=No
             status_raw = (tr["latest_result"] or "") + (f" ({tr['latest_doc_number'] or tr['latest_source_file']})"
                                                          if tr["latest_doc_id"] not in (None, t["doc_id"]) else "")
         leads = list(t["lead_agencies"] or [])
-        today = sorted({current_name(a) for a in leads}) or (["(unresolved)"] if t["lead_agency_raw"] else [])
+        today = sorted({tracking.current_agency(a) for a in leads}) or (["(unresolved)"] if t["lead_agency_raw"] else [])
         span = (t["spans"] or [None])[0]
         pic = pictures.get((t["doc_id"], span["page"])) if span else None
         rows.append({
@@ -168,7 +152,8 @@ def _task_rows(docs, tasks, statuses, links, labels, pictures, as_of, tracked=No
             "deadline": t["deadline_raw"] or "", "due": t["deadline_due"].isoformat() if t["deadline_due"] else "",
             "status": status or "", "status_raw": status_raw,
             "status_as_of": status_as_of.isoformat() if status_as_of else "",
-            "open": is_open(status), "past_due": is_past_due(t["deadline_due"], status, as_of, t["deadline_open_ended"]),
+            "open": tracking.is_open(status),
+            "past_due": tracking.is_overdue(status, t["deadline_due"], t["deadline_open_ended"], as_of),
             "same": sorted(({"task_id": o, "label": name_of(by_task[o])} for o in set(same[t["task_id"]])),
                            key=lambda x: x["label"]),
             "page": span["page"] if span else t["page_start"], "picture": pic,
@@ -185,7 +170,7 @@ def _thumb(pic: dict, span: dict) -> dict:
     that the start of the row, item and task, fills a THUMB_WIDTH box at a readable scale)
     and the mark on the whole page (percentages)."""
     pad = 2.0
-    x0, top, x1, bottom = span["x0"] - pad, span["top"] - pad, span["x1"] + pad, span["bottom"] + pad
+    x0, top, bottom = span["x0"] - pad, span["top"] - pad, span["bottom"] + pad
     k = THUMB_SCALE
     return {
         "thumb": {"w": round(pic["w"] * k), "left": round(x0 * k), "top": round(top * k),
@@ -242,7 +227,7 @@ def build_report(curated: Path, raw: Path, out: Path, *, checks: list[dict] | No
         n_statuses=len(statuses), n_links=len(links), failed_pages=[
             {"file": by_doc[p["doc_id"]]["source_file"], "page": p["page"], "error": p["error"]}
             for p in pages if p["method"] == "failed"],
-        unmatched=unmatched, failed_checks=[c for c in (checks or []) if not c["passed"]], closed_statuses=CLOSED_STATUSES,
+        unmatched=unmatched, failed_checks=[c for c in (checks or []) if not c["passed"]], closed_statuses=tracking.CLOSED_STATUSES,
     )
     for name in ASSETS:
         shutil.copyfile(TEMPLATES / name, out / name)

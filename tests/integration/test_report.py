@@ -14,7 +14,8 @@ import unicodedata
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.report import build_report, current_name, is_open
+from normalizers.tracking import current_agency, is_open
+from pipeline.report import build_report
 from tests.conftest import RAW
 from tests.fixtures.browser import chromium
 from tests.fixtures.runs import run_into
@@ -59,7 +60,7 @@ def _facts(report):
         out[t["task_id"]] = {
             "copy": t["doc_id"] in copies, "status": s, "open": is_open(s),
             "past_due": is_open(s) and (reported_overdue or due_before),
-            "agencies": {current_name(a) for a in t["lead_agencies"] or []}, "doc_id": t["doc_id"],
+            "agencies": {current_agency(a) for a in t["lead_agencies"] or []}, "doc_id": t["doc_id"],
         }
     return out
 
