@@ -484,6 +484,15 @@ def _by_name() -> dict[str, Agency]:
     return {a.name: a for a in registry()}
 
 
+def current_agency(name: str) -> str:
+    """The body that holds an agency's duties now, following the 2025 successors to the end."""
+    seen: set[str] = set()
+    while (a := agency(name)) is not None and a.successor and name not in seen:
+        seen.add(name)
+        name = a.successor
+    return name
+
+
 def names_in_text(text: str | None) -> tuple[str, ...]:
     """Canonical names of the bodies whose name or alias occurs word for word in running text
     (a title, a sentence), in order of appearance; no fuzzy matching, nothing reported unmatched."""

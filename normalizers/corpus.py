@@ -348,7 +348,11 @@ def same_task_links(tasks: list[Row], documents: Sequence[Row] = (), links: Sequ
     primary = {d["doc_id"]: d["duplicate_of"] or d["doc_id"] for d in documents}
     reports_on = reported_documents(documents, links, set(reporting)) if documents else {}
     out = []
-    for a, b, score in same_task_pairs(tasks):
+
+    def related(x: str, y: str) -> bool:  # copies of one document, or one reports on the other
+        return primary.get(x, x) == primary.get(y, y) or y in reports_on.get(x, ()) or x in reports_on.get(y, ())
+
+    for a, b, score in same_task_pairs(tasks, related):
         da, db = a["doc_id"], b["doc_id"]
         if primary.get(da, da) == primary.get(db, db):
             kind = "copy_of"
@@ -370,8 +374,7 @@ def same_task_links(tasks: list[Row], documents: Sequence[Row] = (), links: Sequ
 def _task_link(kind: str, src: Row, dst: Row, score: float) -> Row:
     span = src["spans"][0] if src["spans"] else None
     return {
-        "link_id": stable_id(src["task_id"], "same_task", dst["task_id"]) if kind == "same_task"
-        else stable_id(src["task_id"], kind, dst["task_id"]),
+        "link_id": stable_id(src["task_id"], kind, dst["task_id"]),
         "link_type": kind, "src_doc_id": src["doc_id"], "src_task_id": src["task_id"],
         "src_page": src["page_start"], "src_box": dict(span) if span else None, "raw_text": src["name"],
         "dst_doc_number": None, "dst_doc_id": dst["doc_id"], "dst_task_id": dst["task_id"], "score": score,

@@ -413,7 +413,7 @@ def _header_number(block: Sequence[str]) -> tuple[str | None, str | None, str | 
             rest = spaced.group(1).replace(" ", "") + rest[spaced.end(1):]
         number = normalize_doc_number(rest) if _CLEAN_NUMBER.match(rest) else None
         if number is not None:
-            return number, s, re.sub(r"^\d+[/-](?:\d{4}/)?", "", number)
+            return number, s, _code_of(number)
         code = "".join(code_m.group("code").split()).replace("–", "-").replace("Ð", "Đ")
         return None, s, code
     return None, None, None

@@ -27,7 +27,6 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from datetime import date
 from statistics import median
 from typing import Sequence
 
@@ -38,7 +37,7 @@ from .docnumbers import normalize_doc_number
 from .text import clean, fold
 
 # the first words of the national motto (or of the Party's, on a Party document), case and accents aside
-_MOTTO_HEADS = (("cộng", "hòa", "xã", "hội"), ("cộng", "hoà", "xã", "hội"), ("đảng", "cộng", "sản", "việt"))
+_MOTTO_HEADS = (("cộng", "hòa", "xã", "hội"), ("đảng", "cộng", "sản", "việt"))  # matched folded: "hoà" is "hòa"
 # a line of a signing system's stamp: "Ký bởi: …", "Người ký: …", "Email: …", "Cơ quan: …",
 # "Thời gian ký: …", "Ngày ký: …", or anything carrying a clock time (10:59:46)
 _STAMP = re.compile(

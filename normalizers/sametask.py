@@ -32,7 +32,7 @@ import csv
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -122,8 +122,11 @@ def _score(a: Task, b: Task, name_a: str, name_b: str) -> float:
     return float(best)
 
 
-def same_task_pairs(tasks: Sequence[Task]) -> list[tuple[Task, Task, float]]:
-    """(task, task, score in [0, 1]) for every pair of tasks of two documents judged the same.
+def same_task_pairs(tasks: Sequence[Task], related: Callable[[str, str], bool] | None = None
+                    ) -> list[tuple[Task, Task, float]]:
+    """(task, task, score in [0, 1]) for every pair of tasks of two documents judged the same;
+    only between two documents `related(doc_id, doc_id)` allows, when it is given (the names of
+    two documents that cannot be linked are not compared at all).
 
     The first task of a pair belongs to the document that comes first by source_file."""
     by_doc: dict[str, list[Task]] = {}
@@ -134,7 +137,8 @@ def same_task_pairs(tasks: Sequence[Task]) -> list[tuple[Task, Task, float]]:
     pairs = []
     for i, a in enumerate(docs):
         for b in docs[i + 1 :]:
-            pairs += _match(by_doc[a], by_doc[b])
+            if related is None or related(a, b):
+                pairs += _match(by_doc[a], by_doc[b])
     return pairs
 
 

@@ -8,19 +8,20 @@ and the last signature made with a person's certificate gives the signing offici
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any, Sequence
 
 from extractors.signatures import Signature
 
+from .text import fold, nfc
+
 
 def _nfc(text: str | None) -> str | None:
-    return unicodedata.normalize("NFC", text) if text else None
+    return nfc(text) if text else None
 
 
 def _is_person(sig: Signature) -> bool:
     """A certificate of a person: its common name is not its organisation's name."""
-    name, org = (_nfc(sig.signer_name) or "").casefold(), (_nfc(sig.signer_org) or "").casefold()
+    name, org = fold(sig.signer_name), fold(sig.signer_org)
     return bool(name) and name != org
 
 

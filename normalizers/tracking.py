@@ -26,10 +26,9 @@ later-issued document, then by status_id: on a day before a report, that report 
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
-from .agencies import registry
+from .agencies import current_agency
 from .docnumbers import doc_type_name, parse_doc_number
 
 Row = dict[str, Any]
@@ -62,20 +61,6 @@ def sql_macros() -> str:
     return (f"create or replace macro is_open(status) as (status is null or status not in ({closed}));\n"
             "create or replace macro is_overdue(status, due, open_ended, on_date) as (is_open(status) and "
             "(coalesce(status = 'overdue', false) or (due is not null and not coalesce(open_ended, false) and due < on_date)));")
-
-
-@lru_cache(maxsize=1)
-def _successors() -> dict[str, str]:
-    return {a.name: a.successor for a in registry() if a.successor}
-
-
-def current_agency(name: str) -> str:
-    """The body that holds an agency's duties now, following the 2025 successors to the end."""
-    successors, seen = _successors(), set()
-    while name in successors and name not in seen:
-        seen.add(name)
-        name = successors[name]
-    return name
 
 
 def current_agencies(names: Iterable[str] | None) -> list[str]:
