@@ -909,9 +909,8 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool) -> list[list[int] | No
         cell, pieces = found
         options.append(_readings(pieces) or None)
         cells.append(cell)
-    # best[k][j]: (score, back-pointer) of reading j of row k; rows without readings pass `last` on
-    best: list[list[tuple[float, int]]] = []
-    last_of: list[list[int | None]] = []
+    # out_back[k][j]: the reading of the row before that reading j of row k follows best; rows
+    # without readings pass the last number on
     prev_last: list[int | None] = [None]
     prev_score: list[float] = [0.0]
     out_back: list[list[int]] = []
@@ -921,8 +920,6 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool) -> list[list[int] | No
             top = max(range(len(prev_score)), key=lambda j: prev_score[j])
             prev_last, prev_score = [None if label else prev_last[top]], [prev_score[top]]
             out_back.append([top])
-            best.append([(prev_score[0], top)])
-            last_of.append(prev_last)
             continue
         row_best, row_back, row_last = [], [], []
         for first, starts in opts:
@@ -934,9 +931,7 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool) -> list[list[int] | No
             row_best.append(scores[j])
             row_back.append(j)
             row_last.append(n)
-        best.append(list(zip(row_best, row_back)))
         out_back.append(row_back)
-        last_of.append(row_last)
         prev_last, prev_score = row_last, row_best
     chosen: list[list[int] | None] = [None] * len(rows)
     j = max(range(len(prev_score)), key=lambda i: prev_score[i]) if prev_score else 0
@@ -947,7 +942,7 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool) -> list[list[int] | No
     return [c if c is not None and len(_numbers(r)[1]) >= 2 else None for c, r in zip(chosen, rows)]
 
 
-_PLAIN = re.compile(r"^(\d{1,6})[.)]?$")
+PLAIN_NUMBER = re.compile(r"^(\d{1,6})[.)]?$")  # an item number alone: "12", "12.", "12)"
 
 
 def _numbers(row: Row) -> tuple[Cell, list[str]] | None:
@@ -955,8 +950,8 @@ def _numbers(row: Row) -> tuple[Cell, list[str]] | None:
     plain number) and the digits of its lines; None when it has none."""
     for c in row.cells[:ANCHOR_COLS]:
         texts = [l.text.replace(" ", "") for l in c.lines]
-        if texts and all(_PLAIN.match(t) for t in texts):
-            return c, [_PLAIN.match(t).group(1) for t in texts]
+        if texts and all(PLAIN_NUMBER.match(t) for t in texts):
+            return c, [PLAIN_NUMBER.match(t).group(1) for t in texts]
     return None
 
 

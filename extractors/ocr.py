@@ -42,34 +42,34 @@ def _get_reader():
 
 def render_page(path: str | Path, page_no: int, dpi: int):
     """RGB pixels (numpy array) of page `page_no` (1-based) at `dpi`, /Rotate applied."""
-    import numpy as np
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
     try:
-        bitmap = pdf[page_no - 1].render(scale=dpi / 72, rev_byteorder=True)
-        return np.ascontiguousarray(bitmap.to_numpy()[:, :, :3])
+        return _render(pdf[page_no - 1], dpi)
     finally:
         pdf.close()
 
 
-def image_dpi(path: str | Path, page_no: int) -> float | None:
-    """Resolution of the largest image on page `page_no` as the page shows it (pixels per
+def _render(page, dpi: float):
+    import numpy as np
+
+    bitmap = page.render(scale=dpi / 72, rev_byteorder=True)
+    return np.ascontiguousarray(bitmap.to_numpy()[:, :, :3])
+
+
+def image_dpi(page) -> float | None:
+    """Resolution of the largest image on a pypdfium2 page as the page shows it (pixels per
     inch of the page), or None for a page without images."""
-    import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        best = None
-        for obj in pdf[page_no - 1].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
-            meta = obj.get_metadata()
-            size = meta.width * meta.height
-            if meta.horizontal_dpi > 0 and (best is None or size > best[0]):
-                best = (size, min(meta.horizontal_dpi, meta.vertical_dpi or meta.horizontal_dpi))
-        return best[1] if best else None
-    finally:
-        pdf.close()
+    best = None
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        meta = obj.get_metadata()
+        size = meta.width * meta.height
+        if meta.horizontal_dpi > 0 and (best is None or size > best[0]):
+            best = (size, min(meta.horizontal_dpi, meta.vertical_dpi or meta.horizontal_dpi))
+    return best[1] if best else None
 
 
 def page_source(path: str, page_no: int) -> tuple:
@@ -78,14 +78,21 @@ def page_source(path: str, page_no: int) -> tuple:
     (`scan_prep.prepare`: upsampled, faint rules restored) only when it is read, its key the
     image as scanned with the preparation's settings and version; any other page is rendered
     at the OCR's resolution."""
+    import pypdfium2 as pdfium
+
     from . import scan_prep
     from .ocr_cells import SETTINGS
 
-    native = image_dpi(path, page_no)
-    if scan_prep.needs_prep(native):
-        return (render_page(path, page_no, native), (SETTINGS, scan_prep.SETTINGS, scan_prep.VERSION),
-                lambda pixels: scan_prep.prepare(pixels, native))
-    return render_page(path, page_no, SETTINGS.dpi), SETTINGS, lambda pixels: pixels
+    pdf = pdfium.PdfDocument(str(path))  # opened once for the page's resolution and its pixels
+    try:
+        page = pdf[page_no - 1]
+        native = image_dpi(page)
+        if scan_prep.needs_prep(native):
+            return (_render(page, native), (SETTINGS, scan_prep.SETTINGS, scan_prep.VERSION),
+                    lambda pixels: scan_prep.prepare(pixels, native))
+        return _render(page, SETTINGS.dpi), SETTINGS, lambda pixels: pixels
+    finally:
+        pdf.close()
 
 
 def ocr_page(path: str, page_no: int) -> tuple[int, dict | None, str | None, bool]:

@@ -32,7 +32,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from . import scan_grid
+from . import ocr_cells, scan_grid
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,8 @@ class PrepSettings:
 
 
 SETTINGS = PrepSettings()
+if SETTINGS.dpi != ocr_cells.SETTINGS.dpi:  # a prepared page is read, and mapped back, at the OCR's resolution
+    raise ImportError(f"scan_prep upsamples to {SETTINGS.dpi} dpi, OCR reads at {ocr_cells.SETTINGS.dpi}")
 VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]  # keys the OCR cache of prepared pages
 
 

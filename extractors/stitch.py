@@ -50,7 +50,7 @@ from typing import Iterable, Sequence
 from rapidfuzz import fuzz
 
 from .celltext import join_lines
-from .grid import ANCHOR_COLS, is_anchor
+from .grid import ANCHOR_COLS, PLAIN_NUMBER, is_anchor
 from .headers import (column_roles, heads_by_type, heads_numbered_list, is_column_number_row, looks_like_header,
                       unmarked)
 from .layout import Box, Fragment, Line, PageContent, Row
@@ -761,13 +761,12 @@ def _blank_group_under_number(prev: _PendingRow, row: Row, item_col: int, item_t
             and above is not None and _has_alnum(above.raw_text) and not above.open_bottom)
 
 
-_NUMBER = re.compile(r"^(\d{1,6})[.)]?$")
 
 
 def _counts_on(above: str, text: str) -> bool:
     """Is `text` a number after the last number of the cell above ("4212" under "4211"):
     the numbering going on over a page break, not the rest of a cut row."""
-    a, b = _NUMBER.match((above.split() or [""])[-1]), _NUMBER.match(text.replace(" ", ""))
+    a, b = PLAIN_NUMBER.match((above.split() or [""])[-1]), PLAIN_NUMBER.match(text.replace(" ", ""))
     return a is not None and b is not None and int(b.group(1)) > int(a.group(1))
 
 
