@@ -577,7 +577,7 @@ def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[f
     placed: list[tuple[Row, _PendingRow]] = []
     slivers: list[Row] = []  # empty rows at the top: the padding of a cut row pushed over the break
     header_roles = _header_roles(b)
-    for row in rows:
+    for k, row in enumerate(rows):
         texts = [(c.col, c.col_span, c.text) for c in row.cells]
         if any(t for _, _, t in texts) and _is_repeated_header(row, b.header_keys, header_roles):
             b.header_repeats.append(texts)
@@ -590,7 +590,7 @@ def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[f
         prev = b.rows[-1] if b.rows else None
         item_text = next((t for c, s, t in texts if c <= item_col < c + s), "")
         if at_top and prev is not None and (is_continuation(prev, row, kind, item_text, item_col)
-                                            or _rest_of_number(b, prev, item_text, rows[rows.index(row) + 1:], item_col)):
+                                            or _rest_of_number(b, prev, item_text, rows[k + 1:], item_col)):
             _append_continuation(prev, row, frag, pads)
             if prev.kind == "header":  # the header row itself was cut: match its repeats whole
                 b.header_keys[-1] = _pending_key(prev)
