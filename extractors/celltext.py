@@ -26,8 +26,8 @@ import unicodedata
 from typing import Sequence
 
 from .layout import Line, Word
+from .settings import TEXT, TextTableSettings
 
-SLACK = 1.0  # points: how far the cell's text width may be off (rules are drawn half a point wide)
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 _TONE_MARKS = dict.fromkeys(map(ord, _TONES))
 _NUCLEI = (
@@ -56,12 +56,12 @@ def is_syllable(token: str) -> bool:
     return bool(_SYLLABLE.match(unicodedata.normalize("NFC", word.translate(_TONE_MARKS))))
 
 
-def join_lines(lines: Sequence[Line], left: float, right: float) -> str:
+def join_lines(lines: Sequence[Line], left: float, right: float, *, s: TextTableSettings = TEXT) -> str:
     """Join a cell's lines; `left`/`right` bound the cell's text area (inside the padding)."""
     words: list[str] = []
     for i, line in enumerate(lines):
         after = lines[i + 1] if i + 1 < len(lines) else None
-        if i and _glued(lines[i - 1], line, after, left, right, words[-1]):
+        if i and _glued(lines[i - 1], line, after, left, right, words[-1], s=s):
             words[-1] += line.words[0].text
             words.extend(w.text for w in line.words[1:])
         else:
@@ -69,17 +69,17 @@ def join_lines(lines: Sequence[Line], left: float, right: float) -> str:
     return unicodedata.normalize("NFC", " ".join(words))
 
 
-def _full(line: Line, following: Word, width: float) -> bool:
+def _full(line: Line, following: Word, width: float, *, s: TextTableSettings = TEXT) -> bool:
     """Would the first glyph of `following` not have fit on `line` (of the given text width)?
 
     The room left is the width minus the line's own, so this holds for left-aligned,
     justified and centred text alike.
     """
     used = line.words[-1].x1 - line.words[0].x0
-    return width - used < following.first_char_width + SLACK
+    return width - used < following.first_char_width + s.slack
 
 
-def _glued(prev: Line, line: Line, after: Line | None, left: float, right: float, word: str) -> bool:
+def _glued(prev: Line, line: Line, after: Line | None, left: float, right: float, word: str, *, s: TextTableSettings = TEXT) -> bool:
     """Is the break between line `prev` and the next `line` inside a word?
 
     `word` is the text that ends `prev`, with the pieces already glued to it (the
@@ -95,9 +95,9 @@ def _glued(prev: Line, line: Line, after: Line | None, left: float, right: float
     if len(ta) >= 2 and ta[-1] in "-/" and tb[0].isalnum():
         return not (ta[-1] == "-" and ta[-2].islower() and tb[0].islower())
     width = right - left
-    middle_piece = len(line.words) == 1 and after is not None and _full(line, after.words[0], width)
-    too_wide = middle_piece or (a.x1 - a.x0) + (b.x1 - b.x0) > width - SLACK
-    if not (_full(prev, b, width) and too_wide and ta[-1].isalnum()):
+    middle_piece = len(line.words) == 1 and after is not None and _full(line, after.words[0], width, s=s)
+    too_wide = middle_piece or (a.x1 - a.x0) + (b.x1 - b.x0) > width - s.slack
+    if not (_full(prev, b, width, s=s) and too_wide and ta[-1].isalnum()):
         return False
     return _one_word(ta, tb, first_alone=len(prev.words) == 1)
 

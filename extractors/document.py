@@ -26,22 +26,18 @@ from .images import image_kind, image_pdf
 from .layout import PageContent, Word
 from .pdf import (INTERNAL_ERROR, DocumentError, close_pdf, error_text, iter_pages, open_pdf, opened, page_count,
                   sideways_rotation, write_rotated_page)
+from .settings import POINTS_PER_INCH, TEXT, ExtractSettings, TextTableSettings, default
 from .signatures import Signature, read_signatures
 from .stitch import LogicalTable, stitch
 from .tempdirs import temp_dir
-from .unruled import add_unruled
+from .unruled import SETTINGS as UNRULED, UnruledSettings, add_unruled
 from .words import _rejoin_split_syllables, _without_rules, page_words
 
 log = logging.getLogger(__name__)
 
-MIN_TEXT_CHARS = 20  # a page with fewer characters than this and an image is a scan
-SCAN_IMAGE_COVER = 0.9  # ... and so is a page covered by one image with only a watermark of text
-WATERMARK_CHARS = 200
+# How the pages are shared among processes (no tolerance: the pages read the same either way)
 PAGES_PER_WORKER_MIN = 8  # below this many pages, one process is faster
 PAGES_PER_TASK = 16  # pages a worker reads and sends back at a time (its memory: a few pages' results)
-OCR_DPI = 300  # = ocr_cells.SETTINGS.dpi: OCR results are in points at this scale
-GLYPH_ADVANCE = 1.2  # a glyph's advance over the width of its ink (digits and letters of Times-like fonts)
-
 
 
 @dataclass(frozen=True)
@@ -52,15 +48,16 @@ class ExtractedDocument:
     signatures: tuple[Signature, ...] = ()  # digital signatures, in signing order (`signatures.read_signatures`)
 
 
-def _read_page(page, page_no: int) -> tuple[PageContent, bool]:
+def _read_page(page, page_no: int, s: TextTableSettings = TEXT,
+               unruled: UnruledSettings = UNRULED) -> tuple[PageContent, bool]:
     """Read one pdfplumber page; returns its content and whether it needs OCR."""
     try:
         n_chars = len(page.chars)
-        words = page_words(page)
-        fragments, free = build_fragments(page_no, pdfplumber_cell_boxes(page), words)
-        fragments, free = add_unruled(page_no, fragments, free)  # tables without rules, in what is left
+        words = page_words(page, s=s)
+        fragments, free = build_fragments(page_no, pdfplumber_cell_boxes(page, s=s), words, s=s)
+        fragments, free = add_unruled(page_no, fragments, free, unruled)  # tables without rules, in what is left
         content = PageContent(page_no, float(page.width), float(page.height), "text", n_chars, tuple(prose_lines(free)), tuple(fragments))
-        needs_ocr = is_scan(page, n_chars)
+        needs_ocr = is_scan(page, n_chars, s)
         return content, needs_ocr
     except Exception as e:  # a damaged page must not stop the document
         return _failed(page_no, e), False
@@ -68,16 +65,31 @@ def _read_page(page, page_no: int) -> tuple[PageContent, bool]:
         page.close()
 
 
-def is_scan(page, n_chars: int) -> bool:
+def is_scan(page, n_chars: int, s: TextTableSettings = TEXT) -> bool:
     """A page whose content is an image: no text layer, or one page-sized image under a
     thin text layer (a watermark or a stamp), as scanning software leaves them."""
     if not page.images:
         return False
-    if n_chars < MIN_TEXT_CHARS:
+    if n_chars < s.min_text_chars:
         return True
     area = float(page.width * page.height) or 1.0
     cover = max((img["x1"] - img["x0"]) * (img["bottom"] - img["top"]) for img in page.images) / area
-    return n_chars < WATERMARK_CHARS and cover >= SCAN_IMAGE_COVER
+    return n_chars < s.watermark_chars and cover >= s.scan_image_cover
+
+
+@dataclass(frozen=True)
+class _TextParts:
+    """The settings of reading a text layer, as a worker process gets them (the OCR's stay home)."""
+    text: TextTableSettings = TEXT
+    unruled: UnruledSettings = UNRULED
+
+    def __iter__(self):
+        return iter((self.text, self.unruled))
+
+
+def _text_parts(settings: ExtractSettings | None) -> _TextParts:
+    settings = settings if settings is not None else default()
+    return _TextParts(settings.text, settings.unruled)
 
 
 def _failed(page_no: int, error: Exception) -> PageContent:
@@ -90,7 +102,7 @@ def _failed(page_no: int, error: Exception) -> PageContent:
     return PageContent(page_no, 0.0, 0.0, "failed", 0, error=text)
 
 
-def _read_upright(path: str, page, page_no: int) -> tuple[PageContent, bool]:
+def _read_upright(path: str, page, page_no: int, parts: _TextParts) -> tuple[PageContent, bool]:
     """Read a page; a page of sideways text (a landscape table printed rotated) is read from
     a copy turned upright, so its boxes are those of the page as a reader turns it."""
     try:
@@ -98,24 +110,24 @@ def _read_upright(path: str, page, page_no: int) -> tuple[PageContent, bool]:
     except Exception:  # noqa: BLE001 - _read_page reports the page's own error
         turn = None
     if turn is None:
-        return _read_page(page, page_no)
+        return _read_page(page, page_no, *parts)
     page.close()
     with temp_dir("rot-") as tmp:
         copy = tmp / "page.pdf"
         write_rotated_page(path, page_no, turn, copy)
         with opened(copy) as pdf:
             (_, upright), = iter_pages(pdf)
-            return (_failed(page_no, upright), False) if isinstance(upright, Exception) else _read_page(upright, page_no)
+            return (_failed(page_no, upright), False) if isinstance(upright, Exception) else _read_page(upright, page_no, *parts)
 
 
-def _read_range(path: str, first: int, last: int) -> list[tuple[PageContent, bool]]:
+def _read_range(path: str, first: int, last: int, parts: _TextParts) -> list[tuple[PageContent, bool]]:
     with opened(path) as pdf:
-        return _read_open(pdf, path, first, last)
+        return _read_open(pdf, path, first, last, parts)
 
 
-def _read_open(pdf, path: str, first: int, last: int) -> list[tuple[PageContent, bool]]:
+def _read_open(pdf, path: str, first: int, last: int, parts: _TextParts) -> list[tuple[PageContent, bool]]:
     return [
-        (_failed(n, page), False) if isinstance(page, Exception) else _read_upright(path, page, n)
+        (_failed(n, page), False) if isinstance(page, Exception) else _read_upright(path, page, n, parts)
         for n, page in iter_pages(pdf, first, last)
     ]
 
@@ -123,7 +135,7 @@ def _read_open(pdf, path: str, first: int, last: int) -> list[tuple[PageContent,
 _worker_pdf: tuple[str, object] | None = None  # the document a worker process has open: (path, pdf)
 
 
-def _read_task(path: str, first: int, last: int) -> list[tuple[PageContent, bool]]:
+def _read_task(path: str, first: int, last: int, parts: _TextParts) -> list[tuple[PageContent, bool]]:
     """Pages first..last, in a worker process that opens the document once for all its tasks."""
     global _worker_pdf
     if _worker_pdf is None or _worker_pdf[0] != path:
@@ -131,37 +143,45 @@ def _read_task(path: str, first: int, last: int) -> list[tuple[PageContent, bool
             close_pdf(_worker_pdf[1])
             _worker_pdf = None
         _worker_pdf = (path, open_pdf(path))
-    return _read_open(_worker_pdf[1], path, first, last)
+    return _read_open(_worker_pdf[1], path, first, last, parts)
 
 
 def _ranges(n_pages: int, size: int) -> list[tuple[int, int]]:
     return [(a, min(a + size - 1, n_pages)) for a in range(1, n_pages + 1, size)]
 
 
-def read_pages(path: str | Path, *, workers: int | None = None) -> list[tuple[PageContent, bool]]:
-    """Every page's content read from the text layer, with a needs-OCR flag.
+def read_pages(path: str | Path, *, workers: int | None = None,
+               settings: ExtractSettings | None = None) -> list[tuple[PageContent, bool]]:
+    """Every page's content read from the text layer, with a needs-OCR flag (the text
+    layer's parts of `settings`, `settings.DEFAULT` if None).
 
     With several workers, pages go out in tasks of PAGES_PER_TASK (taken in turn by
     whichever worker is free) and come back task by task: a worker holds the results
     of a few pages at a time, not those of its half of the document."""
     path = str(path)
+    parts = _text_parts(settings)
     with opened(path) as pdf:
         n_pages = page_count(pdf)
     workers = workers or min(os.cpu_count() or 1, 2)
     workers = max(1, min(workers, n_pages // PAGES_PER_WORKER_MIN))
     if workers == 1:
-        return _read_range(path, 1, n_pages)
+        return _read_range(path, 1, n_pages, parts)
     tasks = _ranges(n_pages, min(PAGES_PER_TASK, -(-n_pages // workers)))
     with ProcessPoolExecutor(workers) as pool:
-        parts = pool.map(_read_task, [path] * len(tasks), *zip(*tasks))
-        return [item for part in parts for item in part]
+        done = pool.map(_read_task, [path] * len(tasks), *zip(*tasks), [parts] * len(tasks))
+        return [item for part in done for item in part]
 
 
-def _ocr(path: str, pages: Sequence[PageContent]) -> dict[int, PageContent]:
+def _ocr(path: str, pages: Sequence[PageContent], settings: ExtractSettings) -> dict[int, PageContent]:
     """OCR the given pages once each (`ocr.ocr_scanned_pages`: upright, deskewed, grid
     from the image, text cell by cell, cached); returns their content ('ocr' or 'failed')."""
+    from . import ocr_cells, scan_grid, scan_prep
     from .ocr import ocr_scanned_pages
 
+    if (settings.ocr, settings.scan_grid, settings.scan_prep) != (ocr_cells.SETTINGS, scan_grid.SETTINGS,
+                                                                  scan_prep.SETTINGS):
+        raise ValueError("the OCR reads with its modules' settings (ocr_cells, scan_grid, scan_prep.SETTINGS); "
+                         "other OCR settings are not passed to it")
     results = ocr_scanned_pages(path, [p.page for p in pages])
     out = {}
     for n, result in results.items():
@@ -169,19 +189,20 @@ def _ocr(path: str, pages: Sequence[PageContent]) -> dict[int, PageContent]:
             out[n] = PageContent(n, 0.0, 0.0, "failed", 0, error=result)
             continue
         try:
-            out[n] = ocr_content(n, result)
+            out[n] = ocr_content(n, result, settings)
         except Exception as e:  # a damaged result must not stop the document
             log.debug("page %d of %s: OCR result unusable", n, path, exc_info=True)
             out[n] = _failed(n, e)
     return out
 
 
-def ocr_content(page_no: int, result: dict) -> PageContent:
+def ocr_content(page_no: int, result: dict, settings: ExtractSettings | None = None) -> PageContent:
     """A page's content from its OCR result: words into the cells of its grid (upright,
     deskewed frame), the rest prose; each row's box mapped back onto the page as scanned
     (so a highlight sits on the tilted row)."""
     from .ocr_cells import map_back
 
+    settings = settings if settings is not None else default()
     words = []
     heights = sorted(w[4] - w[2] for w in result["words"]) or [0.0]
     half = heights[len(heights) // 2] / 2  # a dash or a word without ascenders still spans a line's height
@@ -191,12 +212,13 @@ def ocr_content(page_no: int, result: dict) -> PageContent:
         mid = (top + bottom) / 2
         top, bottom = min(top, mid - half), max(bottom, mid + half)
         # an OCR box holds the ink; a glyph's advance is wider by its side bearings
-        per_char = GLYPH_ADVANCE * (x1 - x0) / max(len(text), 1)
+        per_char = settings.scans.glyph_advance * (x1 - x0) / max(len(text), 1)
         words.extend(_without_rules(Word(text, x0, top, x1, bottom, per_char, per_char)))
     words = _rejoin_split_syllables(words)
     tables = [[tuple(map(float, b)) for b in boxes] for boxes in result["tables"]]
-    fragments, free = build_fragments(page_no, tables, words, split_rows=False)  # rows from the image's rules
-    back, scale = result["back"], 72.0 / OCR_DPI
+    fragments, free = build_fragments(page_no, tables, words, split_rows=False,  # rows from the image's rules
+                                      s=settings.text)
+    back, scale = result["back"], POINTS_PER_INCH / settings.ocr.dpi  # OCR results are in pixels at this resolution
     fragments = [
         replace(f, rows=tuple(replace(r, box=map_back(r.box, back, scale)) for r in f.rows)) for f in fragments
     ]
@@ -205,15 +227,18 @@ def ocr_content(page_no: int, result: dict) -> PageContent:
                        tuple(prose_lines(free)), tuple(fragments))
 
 
-def extract_pages(path: str | Path, *, workers: int | None = None, ocr: bool = True) -> tuple[PageContent, ...]:
-    """Every page read (OCR'd where it is a scan), furniture set aside. Raises DocumentError."""
-    read = read_pages(path, workers=workers)
+def extract_pages(path: str | Path, *, workers: int | None = None, ocr: bool = True,
+                  settings: ExtractSettings | None = None) -> tuple[PageContent, ...]:
+    """Every page read (OCR'd where it is a scan), furniture set aside. Raises DocumentError.
+    `settings`: `settings.DEFAULT` if None."""
+    settings = settings if settings is not None else default()
+    read = read_pages(path, workers=workers, settings=settings)
     pages = [c for c, _ in read]
     scans = [c for c, needs in read if needs]
     if scans and ocr:
-        redone = _ocr(str(path), scans)
+        redone = _ocr(str(path), scans, settings)
         pages = [redone.get(p.page, p) for p in pages]
-    split = split_furniture([(p.lines, p.height) for p in pages])
+    split = split_furniture([(p.lines, p.height) for p in pages], s=settings.text)
     return tuple(
         replace(p, lines=tuple(body), furniture=tuple(l.text for l in furn), furniture_boxes=tuple(l.box for l in furn))
         for p, (body, furn) in zip(pages, split)
@@ -230,10 +255,13 @@ def document_signatures(path: str | Path) -> tuple[Signature, ...]:
         return ()
 
 
-def extract_document(path: str | Path, *, workers: int | None = None, ocr: bool = True) -> ExtractedDocument:
+def extract_document(path: str | Path, *, workers: int | None = None, ocr: bool = True,
+                     settings: ExtractSettings | None = None) -> ExtractedDocument:
     """Pages, logical tables and signatures of one PDF, or the pages and tables of an image
-    file (TIFF, JPEG, PNG, PGM: a page per frame, read as a scanned PDF, `images.py`).
+    file (TIFF, JPEG, PNG, PGM: a page per frame, read as a scanned PDF, `images.py`), read
+    with `settings` (`settings.DEFAULT` if None: what `pipeline.versions` fingerprints).
     Raises DocumentError."""
+    settings = settings if settings is not None else default()
     try:
         kind = image_kind(path)
     except OSError as e:
@@ -242,10 +270,14 @@ def extract_document(path: str | Path, *, workers: int | None = None, ocr: bool 
         with temp_dir("img-") as tmp:
             pdf = tmp / "pages.pdf"
             image_pdf(path, pdf)
-            pages = extract_pages(pdf, workers=workers, ocr=ocr)
-            return ExtractedDocument(len(pages), pages, tuple(stitch(pages)))
-    pages = extract_pages(path, workers=workers, ocr=ocr)
-    return ExtractedDocument(len(pages), pages, tuple(stitch(pages)), document_signatures(path))
+            pages = extract_pages(pdf, workers=workers, ocr=ocr, settings=settings)
+            return ExtractedDocument(len(pages), pages, _tables(pages, settings))
+    pages = extract_pages(path, workers=workers, ocr=ocr, settings=settings)
+    return ExtractedDocument(len(pages), pages, _tables(pages, settings), document_signatures(path))
+
+
+def _tables(pages: Sequence[PageContent], settings: ExtractSettings) -> tuple[LogicalTable, ...]:
+    return tuple(stitch(pages, s=settings.text, scan=settings.scans))
 
 
 __all__ = ["DocumentError", "ExtractedDocument", "extract_document", "extract_pages", "read_pages"]

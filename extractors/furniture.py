@@ -9,7 +9,7 @@ A band that recurs on most pages is furniture wherever it sits: a system whose o
 page is shorter than the sheet (a bank's statement printed onto A4) prints its footer,
 a sentence and "Trang 3/335", between two rows in the middle of each sheet, each time a
 little higher or lower. Such a line has the same text (digits aside) and the same
-glyph height on at least half of the pages (MID_PAGE_SHARE, MID_PAGE_MIN of them), and
+glyph height on at least half of the pages (`TextTableSettings.mid_page_share`, `mid_page_min` of them), and
 a few letters (a lone "1." or "-" that recurs is no band).
 """
 
@@ -21,11 +21,8 @@ from collections import Counter
 from typing import Sequence
 
 from .layout import Line
+from .settings import TEXT, TextTableSettings
 
-MARGIN_BAND = 0.10  # fraction of the page height at the top and at the bottom
-MID_PAGE_SHARE = 0.5  # of the pages: a line recurring on this many, anywhere on the page, is furniture
-MID_PAGE_MIN = 4  # ... and on at least this many
-MID_PAGE_LETTERS = 4  # ... holding at least this many letters
 _PAGE_NUMBER = re.compile(r"^(-\s*)?(trang\s+)?\d{1,4}(\s*/\s*\d{1,4})?(\s*-)?$", re.I)
 _DIGITS = re.compile(r"\d+")
 _LONE_NUMBER = re.compile(r"(?:^|\s)#(?=\s|$)")
@@ -37,9 +34,9 @@ _BROWSER = re.compile(
 )
 
 
-def _in_band(line: Line, height: float) -> bool:
+def _in_band(line: Line, height: float, *, s: TextTableSettings = TEXT) -> bool:
     top, bottom = line.box[1], line.box[3]
-    return bottom <= height * MARGIN_BAND or top >= height * (1 - MARGIN_BAND)
+    return bottom <= height * s.margin_band or top >= height * (1 - s.margin_band)
 
 
 def _key(line: Line, height: float) -> tuple[str, int]:
@@ -54,21 +51,21 @@ def _band_key(line: Line) -> tuple[str, int]:
     return _DIGITS.sub("#", " ".join(line.text.lower().split())), round(line.box[3] - line.box[1])
 
 
-def split_furniture(pages: Sequence[tuple[Sequence[Line], float]]) -> list[tuple[list[Line], list[Line]]]:
+def split_furniture(pages: Sequence[tuple[Sequence[Line], float]], *, s: TextTableSettings = TEXT) -> list[tuple[list[Line], list[Line]]]:
     """For each page (its lines, its height): (body lines, furniture lines)."""
     repeats = Counter(
-        key for lines, h in pages for key in {_key(l, h) for l in lines if _in_band(l, h)}
+        key for lines, h in pages for key in {_key(l, h) for l in lines if _in_band(l, h, s=s)}
     )
     min_repeat = 3 if len(pages) >= 4 else max(len(pages), 2)
     bands = Counter(key for lines, _ in pages for key in {_band_key(l) for l in lines})
-    min_band = max(MID_PAGE_MIN, math.ceil(MID_PAGE_SHARE * len(pages)))
-    recurring = {k for k, n in bands.items() if n >= min_band and sum(ch.isalpha() for ch in k[0]) >= MID_PAGE_LETTERS}
+    min_band = max(s.mid_page_min, math.ceil(s.mid_page_share * len(pages)))
+    recurring = {k for k, n in bands.items() if n >= min_band and sum(ch.isalpha() for ch in k[0]) >= s.mid_page_letters}
     out = []
     for lines, h in pages:
         body, furniture = [], []
         for line in lines:
             text = line.text.strip()
-            is_furniture = (_in_band(line, h) and (
+            is_furniture = (_in_band(line, h, s=s) and (
                 _PAGE_NUMBER.match(text) is not None or _BROWSER.match(text) is not None
                 or repeats[_key(line, h)] >= min_repeat
             )) or (recurring and _band_key(line) in recurring)

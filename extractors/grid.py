@@ -39,60 +39,37 @@ from typing import Iterable, Sequence
 from pdfplumber.table import merge_edges
 
 from .layout import Box, Cell, Fragment, Line, Row, Word
+from .settings import TEXT, TextTableSettings
 from .words import group_lines, page_words
 
-# pdfplumber table settings: rules only (task tables are fully ruled).
-TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
-EDGE_TOL = 2.0  # points: cell edges closer than this are the same rule
-SNAP = 3.0  # points: pdfplumber's default snap/join tolerance, for closing open sides
-MIN_RULE_LENGTH = 20.0  # points: shorter horizontal edges do not define an open side
-FILL_TOL = 0.5  # points: slack when testing that a rectangle lies inside another
-BRIDGE = 5.0  # points: a vertical rule stopping this short of a horizontal one meets it
-MIN_OPEN_RULE = 100.0  # points: vertical rules this long, crossing no rule, are a table's inside (a row taller than a page)
-MIN_COLUMN_RULES = 4  # ... and so are as many side by side with the same ends (a block of rows with column rules only)
-ANCHOR_PAD = 2.0  # points: a row split at an anchor line starts this far above it
-ANCHOR_COLS = 3  # the columns where a row's number or date may stand
-BLANK_LINES = 1.5  # line heights: a blank band this tall across a row split by anchors starts a row below it
-ANCHOR_PITCH = 1.3  # line heights: numbers closer than this, one under the other, may be one number wrapped
-# Tables ruled between rows only (no vertical rules): columns from the text's gutters.
-BAND_MIN_WIDTH = 0.5  # fraction of the page width: shorter horizontal rules are no table's
-BAND_OVERLAP = 0.6  # a rule joins a stack when it overlaps it by this share of the shorter
-MIN_GUTTER = 5.0  # points: a narrower white run between words is a space, not a column gap
-NARROW_GUTTER = 1.5  # points: ... unless the next column's text starts at its edge on most lines (a spreadsheet)
-GUTTER_DISSENT = 8  # one row in this many may run text across a gutter
-PROSE_WIDTH = 0.6  # of a rule stack's width: lines running whole this wide between two rules are prose
-CUT_GAP = 6.0  # points: the first line of a cut row is this close to the rule (a cell padding)
-CUT_LINE_GAP = 0.8  # line heights: the lines of a cut row follow each other this closely
-CUT_PAD = 3.0  # points: the open edge stands this far beyond the cut row's text
 
-
-def pdfplumber_cell_boxes(page) -> list[list[Box]]:
+def pdfplumber_cell_boxes(page, *, s: TextTableSettings = TEXT) -> list[list[Box]]:
     """Cell boxes of every ruled table pdfplumber finds on the page (one list per table)."""
     height = float(page.height)
-    hidden = invisible_rects(page.rects) | {id(o) for o in (*page.rects, *page.lines, *page.curves)
-                                            if not _on_page(o, height)}
+    hidden = invisible_rects(page.rects, s=s) | {id(o) for o in (*page.rects, *page.lines, *page.curves)
+                                            if not _on_page(o, height, s=s)}
     ruled = page.filter(lambda obj: id(obj) not in hidden) if hidden else page
-    settings = dict(TABLE_SETTINGS)
-    rules = merged_rules(ruled.edges)
-    sides = open_side_rules(rules) + bridged_rules(rules)
+    settings = s.pdfplumber_table
+    rules = merged_rules(ruled.edges, s=s)
+    sides = open_side_rules(rules, s=s) + bridged_rules(rules, s=s)
     if sides:
         settings["explicit_vertical_lines"] = sides
-    ends = open_end_rules(rules)
+    ends = open_end_rules(rules, s=s)
     if ends:
         settings["explicit_horizontal_lines"] = ends
     tables = _continued_under_spans([CellBoxes(tuple(map(float, c)) for c in t.cells)
-                                     for t in ruled.find_tables(settings)])
+                                     for t in ruled.find_tables(settings)], s=s)
     for t in tables:
         t.open_edges = [(e["top"], e["x0"], e["x1"], e["end"]) for e in ends]
-    stacks = rule_stacks(rules[0], [_bbox(t) for t in tables], float(page.width))
+    stacks = rule_stacks(rules[0], [_bbox(t) for t in tables], float(page.width), s=s)
     if stacks:
-        words = page_words(page)
-        stacks = [part for st in stacks for part in split_at_prose(st, words)]
-        tables += [t for t in (rule_only_table(st, words) for st in stacks) if t is not None]
+        words = page_words(page, s=s)
+        stacks = [part for st in stacks for part in split_at_prose(st, words, s=s)]
+        tables += [t for t in (rule_only_table(st, words, s=s) for st in stacks) if t is not None]
     return tables
 
 
-def _continued_under_spans(tables: list["CellBoxes"]) -> list["CellBoxes"]:
+def _continued_under_spans(tables: list["CellBoxes"], *, s: TextTableSettings = TEXT) -> list["CellBoxes"]:
     """A table found inside a box of another that spans its columns, on the other's column
     edges, is the rest of that table: a heading row spanning the columns with no rule under
     it (the column rules start again below) leaves the rows under it apart. Joined (and
@@ -105,12 +82,12 @@ def _continued_under_spans(tables: list["CellBoxes"]) -> list["CellBoxes"]:
         for outer in out:
             if outer is inner:
                 continue
-            xs = _cluster(sorted({b[0] for b in outer} | {b[2] for b in outer}))
-            holds = any(b[0] - EDGE_TOL <= box[0] and box[2] <= b[2] + EDGE_TOL and b[1] - EDGE_TOL <= box[1]
-                        and box[3] <= b[3] + EDGE_TOL and sum(b[0] + EDGE_TOL < x < b[2] - EDGE_TOL for x in xs) >= 1
+            xs = _cluster(sorted({b[0] for b in outer} | {b[2] for b in outer}), s=s)
+            holds = any(b[0] - s.edge_tol <= box[0] and box[2] <= b[2] + s.edge_tol and b[1] - s.edge_tol <= box[1]
+                        and box[3] <= b[3] + s.edge_tol and sum(b[0] + s.edge_tol < x < b[2] - s.edge_tol for x in xs) >= 1
                         for b in outer)
             edges = {b[0] for b in inner} | {b[2] for b in inner}
-            if holds and all(any(abs(e - x) <= EDGE_TOL for x in xs) for e in edges):
+            if holds and all(any(abs(e - x) <= s.edge_tol for x in xs) for e in edges):
                 outer.extend(inner)
                 out.remove(inner)
                 break
@@ -133,60 +110,60 @@ def _bbox(boxes: Sequence[Box]) -> Box:
 # ---------------------------------------------------------------- tables ruled between rows only
 
 
-def rule_stacks(hs: Sequence[dict], tables: Sequence[Box], page_width: float) -> list[list[dict]]:
+def rule_stacks(hs: Sequence[dict], tables: Sequence[Box], page_width: float, *, s: TextTableSettings = TEXT) -> list[list[dict]]:
     """Stacks of long horizontal rules, outside every ruled table, over the same width:
     tables ruled between their rows only (no vertical rule). Rules of a stack overlap
     the stack's extent by most of their length (a rule stopping short leaves a merged
     cell open)."""
     free = [h for h in hs
-            if not any(t[0] - SNAP <= h["x0"] and h["x1"] <= t[2] + SNAP and t[1] - SNAP <= h["top"] <= t[3] + SNAP
+            if not any(t[0] - s.snap <= h["x0"] and h["x1"] <= t[2] + s.snap and t[1] - s.snap <= h["top"] <= t[3] + s.snap
                        for t in tables)]
     at_y: dict[int, float] = {}  # pieces of one rule (stopping short of a merged cell) count together
     for h in free:
         at_y[round(h["top"])] = at_y.get(round(h["top"]), 0.0) + h["x1"] - h["x0"]
-    free = [h for h in free if at_y[round(h["top"])] >= BAND_MIN_WIDTH * page_width]
+    free = [h for h in free if at_y[round(h["top"])] >= s.band_min_width * page_width]
     stacks: list[list[dict]] = []
     for h in sorted(free, key=lambda e: e["top"]):
         for st in stacks:
             x0, x1 = min(e["x0"] for e in st), max(e["x1"] for e in st)
-            if min(x1, h["x1"]) - max(x0, h["x0"]) >= BAND_OVERLAP * min(x1 - x0, h["x1"] - h["x0"]):
+            if min(x1, h["x1"]) - max(x0, h["x0"]) >= s.band_overlap * min(x1 - x0, h["x1"] - h["x0"]):
                 st.append(h)
                 break
         else:
             stacks.append([h])
-    return [st for st in stacks if len({round(e["top"]) for e in st}) >= 2 and not any(_holds(st, t) for t in tables)]
+    return [st for st in stacks if len({round(e["top"]) for e in st}) >= 2 and not any(_holds(st, t, s=s) for t in tables)]
 
 
-def split_at_prose(stack: Sequence[dict], words: Sequence[Word]) -> list[list[dict]]:
+def split_at_prose(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableSettings = TEXT) -> list[list[dict]]:
     """A stack cut where the space between two of its rules holds prose (two lines or more
     each running whole over most of its width, or three lines or more running whole, one of
     them that wide: a caption or a paragraph between two tables, or under a rule at the
     page's head), not rows. Parts keep two rules or more."""
     x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
-    ys = _cluster(sorted(e["top"] for e in stack))
-    inside = [w for w in words if x0 - SNAP <= w.xc <= x1 + SNAP]
+    ys = _cluster(sorted(e["top"] for e in stack), s=s)
+    inside = [w for w in words if x0 - s.snap <= w.xc <= x1 + s.snap]
     parts, at = [], ys[0]
     for a, b in zip(ys, ys[1:]):
         lines = group_lines(w for w in inside if a < w.yc < b)
-        whole = [l for l in lines if len(_runs(l)) == 1]
-        wide = [l for l in whole if l.box[2] - l.box[0] >= PROSE_WIDTH * (x1 - x0)]
-        if not any(len(_runs(l)) >= 3 for l in lines) and (
+        whole = [l for l in lines if len(_runs(l, s=s)) == 1]
+        wide = [l for l in whole if l.box[2] - l.box[0] >= s.prose_width * (x1 - x0)]
+        if not any(len(_runs(l, s=s)) >= 3 for l in lines) and (
                 len(wide) >= 2 or (wide and len(whole) == len(lines) >= 3)):
             parts.append((at, a))
             at = b
     parts.append((at, ys[-1]))
-    out = [[e for e in stack if lo - EDGE_TOL <= e["top"] <= hi + EDGE_TOL] for lo, hi in parts]
+    out = [[e for e in stack if lo - s.edge_tol <= e["top"] <= hi + s.edge_tol] for lo, hi in parts]
     return [p for p in out if len({round(e["top"]) for e in p}) >= 2]
 
 
-def _holds(stack: Sequence[dict], table: Box) -> bool:
+def _holds(stack: Sequence[dict], table: Box, *, s: TextTableSettings = TEXT) -> bool:
     """Does a ruled table stand between the stack's rules (the rules frame it, they rule no rows)?"""
     x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
     top, bottom = min(e["top"] for e in stack), max(e["top"] for e in stack)
-    return (min(x1, table[2]) - max(x0, table[0]) > SNAP and top + SNAP < (table[1] + table[3]) / 2 < bottom - SNAP)
+    return (min(x1, table[2]) - max(x0, table[0]) > s.snap and top + s.snap < (table[1] + table[3]) / 2 < bottom - s.snap)
 
 
-def rule_only_table(stack: Sequence[dict], words: Sequence[Word]) -> CellBoxes | None:
+def rule_only_table(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableSettings = TEXT) -> CellBoxes | None:
     """Cell boxes of a table ruled between rows only: rows between the rules, columns
     where the text leaves a vertical gutter on every line (`text_columns`).
 
@@ -196,49 +173,49 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word]) -> CellBoxes |
     a row whose text runs across a gutter (a section heading) gets one cell there.
     """
     x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
-    ys = _cluster(sorted(e["top"] for e in stack))
-    inside = [w for w in words if x0 - SNAP <= w.xc <= x1 + SNAP]
+    ys = _cluster(sorted(e["top"] for e in stack), s=s)
+    inside = [w for w in words if x0 - s.snap <= w.xc <= x1 + s.snap]
     bands = [group_lines(w for w in inside if a < w.yc < b) for a, b in zip(ys, ys[1:])]
-    under = _next_lines(group_lines(w for w in inside if w.yc > ys[-1]), ys[-1], down=True)
-    over = _next_lines(group_lines(w for w in inside if w.yc < ys[0]), ys[0], down=False)
+    under = _next_lines(group_lines(w for w in inside if w.yc > ys[-1]), ys[-1], down=True, s=s)
+    over = _next_lines(group_lines(w for w in inside if w.yc < ys[0]), ys[0], down=False, s=s)
     # each row votes: a band between two rules, or each line when a band holds several rows;
     # the lines of a row the page cut vote too, unless they run across half the gutters
     # (a title or a note over the table), or find fewer columns than the bands alone
-    first = text_columns(bands, x0, x1)
-    cut = [l for l in (*under, *over) if 2 * sum(_runs_across(l, e) for e in first[1:-1]) <= max(2, len(first) - 2)]
+    first = text_columns(bands, x0, x1, s=s)
+    cut = [l for l in (*under, *over) if 2 * sum(_runs_across(l, e, s=s) for e in first[1:-1]) <= max(2, len(first) - 2)]
 
     def columns(voters: list) -> list[float]:
-        plain, with_cut = text_columns(voters, x0, x1), text_columns([*voters, *([l] for l in cut)], x0, x1)
+        plain, with_cut = text_columns(voters, x0, x1, s=s), text_columns([*voters, *([l] for l in cut)], x0, x1, s=s)
         return plain if len(plain) > len(with_cut) else with_cut
 
     edges = columns(bands)
     by_line = columns([[l] for band in bands for l in band])
-    if any(row_breaks(band, e) for band in bands if len(band) > 1 for e in (edges, by_line)):
+    if any(row_breaks(band, e, s=s) for band in bands if len(band) > 1 for e in (edges, by_line)):
         edges = by_line
     if len(edges) < 3 + 1:
         return None
-    ruled_at = {y: [(e["x0"], e["x1"]) for e in stack if abs(e["top"] - y) <= EDGE_TOL] for y in ys}
+    ruled_at = {y: [(e["x0"], e["x1"]) for e in stack if abs(e["top"] - y) <= s.edge_tol] for y in ys}
     for band in bands:  # rows with no rule between them (a rule under the header only)
-        for y in row_breaks(band, edges):
+        for y in row_breaks(band, edges, s=s):
             ruled_at[y] = [(x0, x1)]
     ys = sorted(ruled_at)
     open_edges = []
-    below = _rows_beyond(under, ys[-1], edges, down=True)
+    below = _rows_beyond(under, ys[-1], edges, down=True, s=s)
     if below is not None:
         ys.append(below)
         ruled_at[below] = [(x0, x1)]
         open_edges.append((below, x0, x1, "bottom"))
-    above = _rows_beyond(over, ys[0], edges, down=False)
+    above = _rows_beyond(over, ys[0], edges, down=False, s=s)
     if above is not None:
         ys.insert(0, above)
         ruled_at[above] = [(x0, x1)]
         open_edges.append((above, x0, x1, "top"))
-    boxes = CellBoxes(_cells(ys, edges, ruled_at, inside))
+    boxes = CellBoxes(_cells(ys, edges, ruled_at, inside, s=s))
     for b in boxes:  # a merged cell the page cut: the outermost rule stops short of it
         mid = (b[0] + b[2]) / 2
         for y, end in ((ys[0], "top"), (ys[-1], "bottom")):
-            if abs((b[1] if end == "top" else b[3]) - y) <= EDGE_TOL and not any(
-                    a - SNAP <= mid <= c + SNAP for a, c in ruled_at[y]):
+            if abs((b[1] if end == "top" else b[3]) - y) <= s.edge_tol and not any(
+                    a - s.snap <= mid <= c + s.snap for a, c in ruled_at[y]):
                 open_edges.append((y, b[0], b[2], end))
     boxes.open_edges = open_edges
     boxes.ruled = False
@@ -250,7 +227,7 @@ _OPENING = "([{“‘"
 _FIGURE = re.compile(r"^[-+(]?[$€£]?\d[\d,.]*\d[%)]?$|^[-+(]?[$€£]?\d{2,}[%)]?$")
 
 
-def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
+def row_breaks(lines: Sequence[Line], edges: Sequence[float], *, s: TextTableSettings = TEXT) -> list[float]:
     """Where rows start among the lines of one ruled band that has no rule between its rows
     (a table ruled under its header only, or with every other row rule left out).
 
@@ -284,7 +261,7 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
             return True  # a figure under a figure: two values (a number does not wrap at its comma)
         if c > 0 or word.text[:1].islower():
             return False  # prose in a later column breaks where its author chose; a lower-case word goes on
-        if not any(cols[j][1:]) and any(cols[k][1:]) and word.x0 > cols[j][c][0].x0 + EDGE_TOL:
+        if not any(cols[j][1:]) and any(cols[k][1:]) and word.x0 > cols[j][c][0].x0 + s.edge_tol:
             return True  # indented under a label standing alone: the label heads the rows under it
         return before.x1 + 0.25 * (word.bottom - word.top) + (word.x1 - word.x0) <= edges[c + 1] - pads[c]
 
@@ -296,7 +273,7 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
     out, alone = [], 0
     for k in range(1, len(lines)):
         mine = {c for c in values if cols[k][c]}
-        if not cols[k][0] or any(_runs_across(lines[k], e) for e in edges[1:-1]):
+        if not cols[k][0] or any(_runs_across(lines[k], e, s=s) for e in edges[1:-1]):
             held |= mine
             continue
         j = max((i for i in range(k) if cols[i][0]), default=None)  # the last line with a label
@@ -317,21 +294,21 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
     return out
 
 
-def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float, *, narrow: bool = False) -> list[float]:
+def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float, *, narrow: bool = False, s: TextTableSettings = TEXT) -> list[float]:
     """Column edges (x0, ..., x1) from the gutters the text leaves in every row.
 
     Each band (the text lines of one row) leaves white runs between x0 and x1; a
-    gutter is white, at least MIN_GUTTER wide, in every band of three filled cells or
-    more (`_interior_gaps`: not a heading across columns) but one in GUTTER_DISSENT;
+    gutter is white, at least min_gutter wide, in every band of three filled cells or
+    more (`_interior_gaps`: not a heading across columns) but one in gutter_dissent;
     the text of the other rows narrows it where it starts or ends inside it. Cell text is left-aligned more often than not, and the narrowest
     gutter is one full line's end, two paddings and a border away from the next
     column's text: each edge stands half that before the next column's text. With
-    `narrow` (a table with no rule at all), a white run down to NARROW_GUTTER is a gutter
+    `narrow` (a table with no rule at all), a white run down to narrow_gutter is a gutter
     too where the next column's text starts at its edge on most lines (a spreadsheet's
     cells leave a point or two between a full line and the next column).
     """
     bands = [b for b in bands if b]
-    voters = [b for b in bands if _interior_gaps(b, x0, x1) >= 2] or bands
+    voters = [b for b in bands if _interior_gaps(b, x0, x1, s=s) >= 2] or bands
     if not voters:
         return [x0, x1]
     step = 0.5
@@ -341,7 +318,7 @@ def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float, *, narro
         for a, b in _white_runs(band, x0, x1):
             for k in range(int((a - x0) / step + 0.999), min(int((b - x0) / step) + 1, n_bins)):
                 votes[k] += 1
-    need = len(voters) - len(voters) // GUTTER_DISSENT
+    need = len(voters) - len(voters) // s.gutter_dissent
     white, k = [], 0
     while k < n_bins:
         if votes[k] < need:
@@ -351,7 +328,7 @@ def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float, *, narro
         while k < n_bins and votes[k] >= need:
             k += 1
         white.append((x0 + start * step, x0 + (k - 1) * step))
-    others = [r for band in bands if not any(band is v for v in voters) for l in band for r in _runs(l)]
+    others = [r for band in bands if not any(band is v for v in voters) for l in band for r in _runs(l, s=s)]
     # a heading over columns starts where a column's text starts; where it ends says nothing
     spanning = [any(r0 < a and b < r1 for a, b in white) for r0, r1 in others]
     others = [(r0, r1 if not span else float("inf")) for (r0, r1), span in zip(others, spanning)]
@@ -359,18 +336,18 @@ def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float, *, narro
     lefts = sorted(w.x0 for band in bands for l in band for w in l.words)
     aligned = lambda b: bisect_right(lefts, b + 1.0) - bisect_right(lefts, b - 1.0)  # noqa: E731
     gutters = [(a, b) for a, b in gutters
-               if b - a >= MIN_GUTTER or (narrow and b - a >= NARROW_GUTTER and aligned(b) >= max(3, len(voters) / 2))]
+               if b - a >= s.min_gutter or (narrow and b - a >= s.narrow_gutter and aligned(b) >= max(3, len(voters) / 2))]
     if not gutters:
         return [x0, x1]
     half = min(b - a for a, b in gutters) / 2  # the narrowest gutter is two paddings and a border: a full line
     return [x0, *(b - half for _, b in gutters), x1]
 
 
-def _runs(line: Line) -> list[tuple[float, float]]:
+def _runs(line: Line, *, s: TextTableSettings = TEXT) -> list[tuple[float, float]]:
     """(x0, x1) of each run of words on a line that follow each other at word spacing."""
     out: list[list[float]] = []
     for w in line.words:
-        if out and w.x0 - out[-1][1] < MIN_GUTTER:
+        if out and w.x0 - out[-1][1] < s.min_gutter:
             out[-1][1] = max(out[-1][1], w.x1)
         else:
             out.append([w.x0, w.x1])
@@ -388,10 +365,10 @@ def _trimmed(a: float, b: float, runs: Sequence[tuple[float, float]]) -> tuple[f
     return a, b
 
 
-def _interior_gaps(lines: Sequence[Line], x0: float, x1: float) -> int:
-    """White runs at least MIN_GUTTER wide inside a row's text: a row of cells has one
+def _interior_gaps(lines: Sequence[Line], x0: float, x1: float, *, s: TextTableSettings = TEXT) -> int:
+    """White runs at least min_gutter wide inside a row's text: a row of cells has one
     between each two filled cells, a heading across columns (a label and its text) one at most."""
-    return sum(1 for a, b in _white_runs(lines, x0, x1) if a > x0 and b < x1 and b - a >= MIN_GUTTER)
+    return sum(1 for a, b in _white_runs(lines, x0, x1) if a > x0 and b < x1 and b - a >= s.min_gutter)
 
 
 def _white_runs(lines: Sequence[Line], x0: float, x1: float) -> list[tuple[float, float]]:
@@ -417,36 +394,36 @@ def _intersect(a: Sequence[tuple[float, float]], b: Sequence[tuple[float, float]
     return sorted(out)
 
 
-def _next_lines(lines: Sequence[Line], y: float, *, down: bool) -> list[Line]:
+def _next_lines(lines: Sequence[Line], y: float, *, down: bool, s: TextTableSettings = TEXT) -> list[Line]:
     """The lines beyond the outermost rule at `y` that could be a row the page cut: next
     to the rule (one cell padding away), one after the other."""
     out: list[Line] = []
     last = y
     for line in sorted(lines, key=lambda l: l.box[1], reverse=not down):
         gap = line.box[1] - last if down else last - line.box[3]
-        if gap > (CUT_GAP if last == y else CUT_LINE_GAP * (line.box[3] - line.box[1])):
+        if gap > (s.cut_gap if last == y else s.cut_line_gap * (line.box[3] - line.box[1])):
             break
         out.append(line)
         last = line.box[3] if down else line.box[1]
     return out
 
 
-def _rows_beyond(lines: Sequence[Line], y: float, edges: Sequence[float], *, down: bool) -> float | None:
+def _rows_beyond(lines: Sequence[Line], y: float, edges: Sequence[float], *, down: bool, s: TextTableSettings = TEXT) -> float | None:
     """Where the text of a row cut by the page ends beyond the rule at `y`: the lines of
     `_next_lines` up to the first that runs across a column edge (prose, a heading).
     None when there are none."""
     last = y
     for line in lines:
-        if any(_runs_across(line, e) for e in edges[1:-1]):
+        if any(_runs_across(line, e, s=s) for e in edges[1:-1]):
             break
         last = line.box[3] if down else line.box[1]
     if last == y:
         return None
-    return last + CUT_PAD if down else last - CUT_PAD
+    return last + s.cut_pad if down else last - s.cut_pad
 
 
 def _cells(ys: Sequence[float], edges: Sequence[float], ruled_at: dict[float, list[tuple[float, float]]],
-           words: Sequence[Word]) -> list[Box]:
+           words: Sequence[Word], *, s: TextTableSettings = TEXT) -> list[Box]:
     """Cell boxes of the grid ys x edges: a cell goes down to the next rule under its
     column's middle; cells of a row whose text runs across their edge are one."""
     boxes: list[Box] = []
@@ -458,7 +435,7 @@ def _cells(ys: Sequence[float], edges: Sequence[float], ruled_at: dict[float, li
                 continue
             mid = (edges[c] + edges[c + 1]) / 2
             k = r + 1
-            while k < len(ys) - 1 and not any(a - SNAP <= mid <= b + SNAP for a, b in ruled_at[ys[k]]):
+            while k < len(ys) - 1 and not any(a - s.snap <= mid <= b + s.snap for a, b in ruled_at[ys[k]]):
                 k += 1
             taken |= {(j, c) for j in range(r, k)}
             row.append([edges[c], ys[r], edges[c + 1], ys[k]])
@@ -467,7 +444,7 @@ def _cells(ys: Sequence[float], edges: Sequence[float], ruled_at: dict[float, li
         merged: list[list[float]] = []
         for b in row:
             prev = merged[-1] if merged else None
-            if prev is not None and prev[2] == b[0] and prev[3] == b[3] and any(_runs_across(l, b[0]) for l in lines):
+            if prev is not None and prev[2] == b[0] and prev[3] == b[3] and any(_runs_across(l, b[0], s=s) for l in lines):
                 prev[2] = b[2]
             else:
                 merged.append(b)
@@ -489,22 +466,22 @@ def _heading_across(merged: list[list[float]], row: Sequence[Sequence[float]], w
     return merged[:k] + [[merged[k][0], merged[k][1], rest[-1][2], merged[k][3]]]
 
 
-def _runs_across(line: Line, x: float) -> bool:
+def _runs_across(line: Line, x: float, *, s: TextTableSettings = TEXT) -> bool:
     """Does the text of `line` run across `x`: a word over it, or a plain word space around it?"""
     ws = line.words
     if any(w.x0 < x - 1.0 and w.x1 > x + 1.0 for w in ws):
         return True
-    return any(a.x1 <= x + 1.0 and b.x0 >= x - 1.0 and b.x0 - a.x1 < MIN_GUTTER
-               and not (a.x1 < x < b.x0 <= x + NARROW_GUTTER) for a, b in zip(ws, ws[1:]))  # the next column's text at its edge
+    return any(a.x1 <= x + 1.0 and b.x0 >= x - 1.0 and b.x0 - a.x1 < s.min_gutter
+               and not (a.x1 < x < b.x0 <= x + s.narrow_gutter) for a, b in zip(ws, ws[1:]))  # the next column's text at its edge
 
 
-def _on_page(obj: dict, height: float) -> bool:
+def _on_page(obj: dict, height: float, *, s: TextTableSettings = TEXT) -> bool:
     """Not drawn (even in part) outside the page: a browser repeats the piece of a cut row
     that ended the previous page above the top edge, clipped away."""
-    return obj["top"] >= -SNAP and obj["bottom"] <= height + SNAP
+    return obj["top"] >= -s.snap and obj["bottom"] <= height + s.snap
 
 
-def bridged_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
+def bridged_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSettings = TEXT) -> list[dict]:
     """Vertical rules stretched to a horizontal rule they stop just short of.
 
     With `border-collapse: separate` a cell's borders stand a few points inside the
@@ -518,9 +495,9 @@ def bridged_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
         x = v["x0"]
         for end in ("top", "bottom"):
             y = v[end]
-            near = [h["top"] for h in hs if h["x0"] - SNAP <= x <= h["x1"] + SNAP and 1.0 < abs(h["top"] - y) <= BRIDGE
+            near = [h["top"] for h in hs if h["x0"] - s.snap <= x <= h["x1"] + s.snap and 1.0 < abs(h["top"] - y) <= s.bridge
                     and (h["top"] < y if end == "top" else h["top"] > y)]
-            if near and not any(h["x0"] - SNAP <= x <= h["x1"] + SNAP and abs(h["top"] - y) <= 1.0 for h in hs):
+            if near and not any(h["x0"] - s.snap <= x <= h["x1"] + s.snap and abs(h["top"] - y) <= 1.0 for h in hs):
                 a, b = sorted((y, min(near, key=lambda t: abs(t - y))))
                 out.append({"object_type": "line", "x0": x, "x1": x, "top": a, "bottom": b, "width": 0.0,
                             "height": b - a})
@@ -535,16 +512,16 @@ def _is_white(color) -> bool:
     return all(v <= 0.05 for v in color) if len(color) == 4 else all(v >= 0.95 for v in color)
 
 
-def _inside(small: dict, big: dict) -> bool:
-    return (big["x0"] - FILL_TOL <= small["x0"] and small["x1"] <= big["x1"] + FILL_TOL
-            and big["top"] - FILL_TOL <= small["top"] and small["bottom"] <= big["bottom"] + FILL_TOL)
+def _inside(small: dict, big: dict, *, s: TextTableSettings = TEXT) -> bool:
+    return (big["x0"] - s.fill_tol <= small["x0"] and small["x1"] <= big["x1"] + s.fill_tol
+            and big["top"] - s.fill_tol <= small["top"] and small["bottom"] <= big["bottom"] + s.fill_tol)
 
 
 def _area(r: dict) -> float:
     return (r["x1"] - r["x0"]) * (r["bottom"] - r["top"])
 
 
-def invisible_rects(rects: Sequence[dict]) -> set[int]:
+def invisible_rects(rects: Sequence[dict], *, s: TextTableSettings = TEXT) -> set[int]:
     """ids of filled, unstroked rectangles that draw nothing a reader sees.
 
     White ones that do not lie on a coloured fill, and any lying inside a larger
@@ -552,27 +529,27 @@ def invisible_rects(rects: Sequence[dict]) -> set[int]:
     """
     filled = [r for r in rects if r.get("fill") and not r.get("stroke")]
     coloured = [r for r in filled if not _is_white(r.get("non_stroking_color"))]
-    hidden = {id(r) for r in filled if _is_white(r.get("non_stroking_color")) and not any(_inside(r, c) for c in coloured)}
+    hidden = {id(r) for r in filled if _is_white(r.get("non_stroking_color")) and not any(_inside(r, c, s=s) for c in coloured)}
     by_colour: dict[str, list[dict]] = {}
     for r in filled:
         by_colour.setdefault(str(r.get("non_stroking_color")), []).append(r)
     for group in by_colour.values():
         group.sort(key=_area, reverse=True)
         for i, r in enumerate(group):
-            if any(_area(big) > _area(r) and _inside(r, big) for big in group[:i]):
+            if any(_area(big) > _area(r) and _inside(r, big, s=s) for big in group[:i]):
                 hidden.add(id(r))
     return hidden
 
 
-def merged_rules(edges: Sequence[dict]) -> tuple[list[dict], list[dict]]:
-    """(horizontal rules at least MIN_RULE_LENGTH long, vertical rules) of the page's edges,
+def merged_rules(edges: Sequence[dict], *, s: TextTableSettings = TEXT) -> tuple[list[dict], list[dict]]:
+    """(horizontal rules at least min_rule_length long, vertical rules) of the page's edges,
     collinear pieces joined as pdfplumber joins them."""
-    hs = merge_edges([e for e in edges if e["orientation"] == "h"], SNAP, SNAP, SNAP, SNAP)
-    vs = merge_edges([e for e in edges if e["orientation"] == "v"], SNAP, SNAP, SNAP, SNAP)
-    return [e for e in hs if e["x1"] - e["x0"] >= MIN_RULE_LENGTH], list(vs)
+    hs = merge_edges([e for e in edges if e["orientation"] == "h"], s.snap, s.snap, s.snap, s.snap)
+    vs = merge_edges([e for e in edges if e["orientation"] == "v"], s.snap, s.snap, s.snap, s.snap)
+    return [e for e in hs if e["x1"] - e["x0"] >= s.min_rule_length], list(vs)
 
 
-def open_side_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
+def open_side_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSettings = TEXT) -> list[dict]:
     """Vertical rules closing tables that are ruled inside but have no frame at a side.
 
     Between two horizontal rules (consecutive among those ending at the same x) that a
@@ -584,22 +561,22 @@ def open_side_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
     out = []
     for side in ("x0", "x1"):
         for i, a in enumerate(hs):
-            b = next((h for h in hs[i + 1:] if abs(h[side] - a[side]) <= SNAP), None)
+            b = next((h for h in hs[i + 1:] if abs(h[side] - a[side]) <= s.snap), None)
             if b is None:
                 continue
             top, bottom, x = a["top"], b["top"], a[side]
-            spans = lambda v: v["top"] <= top + SNAP and v["bottom"] >= bottom - SNAP  # noqa: E731
+            spans = lambda v: v["top"] <= top + s.snap and v["bottom"] >= bottom - s.snap  # noqa: E731
             lo, hi = max(a["x0"], b["x0"]), min(a["x1"], b["x1"])
-            crossing = [v for v in vs if lo + SNAP < v["x0"] < hi - SNAP and spans(v)]
-            at_end = any(abs(v["x0"] - x) <= SNAP and spans(v) for v in vs)
-            beyond = all(x < v["x0"] - SNAP if side == "x0" else x > v["x0"] + SNAP for v in crossing)
+            crossing = [v for v in vs if lo + s.snap < v["x0"] < hi - s.snap and spans(v)]
+            at_end = any(abs(v["x0"] - x) <= s.snap and spans(v) for v in vs)
+            beyond = all(x < v["x0"] - s.snap if side == "x0" else x > v["x0"] + s.snap for v in crossing)
             if crossing and beyond and not at_end:
                 out.append({"object_type": "line", "x0": x, "x1": x, "top": top, "bottom": bottom,
                             "width": 0.0, "height": bottom - top})
     return out
 
 
-def open_end_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
+def open_end_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSettings = TEXT) -> list[dict]:
     """Horizontal rules closing tables cut by a page break where no rule was drawn.
 
     A browser draws no rule where a page cuts a row, and a spreadsheet none where it
@@ -612,42 +589,42 @@ def open_end_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
     table's column rules too, however short (a few rows between two bands of page furniture).
     """
     hs, vs = rules
-    meets = lambda v, y: any(h["x0"] - SNAP <= v["x0"] <= h["x1"] + SNAP and abs(h["top"] - y) <= SNAP  # noqa: E731
+    meets = lambda v, y: any(h["x0"] - s.snap <= v["x0"] <= h["x1"] + s.snap and abs(h["top"] - y) <= s.snap  # noqa: E731
                              for h in hs)
-    covered = lambda y, a, b: any(abs(h["top"] - y) <= SNAP and h["x0"] <= a + SNAP and h["x1"] >= b - SNAP  # noqa: E731
+    covered = lambda y, a, b: any(abs(h["top"] - y) <= s.snap and h["x0"] <= a + s.snap and h["x1"] >= b - s.snap  # noqa: E731
                                   for h in hs)
-    side_by_side = lambda v: sum(abs(w["top"] - v["top"]) <= SNAP and abs(w["bottom"] - v["bottom"]) <= SNAP  # noqa: E731
-                                 for w in vs) >= MIN_COLUMN_RULES
-    inside = [v for v in vs if v["bottom"] - v["top"] >= MIN_OPEN_RULE or meets(v, v["top"]) or meets(v, v["bottom"])
-              or (v["bottom"] - v["top"] >= MIN_RULE_LENGTH and side_by_side(v))
-              or any(h["x0"] - SNAP <= v["x0"] <= h["x1"] + SNAP and v["top"] + SNAP < h["top"] < v["bottom"] - SNAP
+    side_by_side = lambda v: sum(abs(w["top"] - v["top"]) <= s.snap and abs(w["bottom"] - v["bottom"]) <= s.snap  # noqa: E731
+                                 for w in vs) >= s.min_column_rules
+    inside = [v for v in vs if v["bottom"] - v["top"] >= s.min_open_rule or meets(v, v["top"]) or meets(v, v["bottom"])
+              or (v["bottom"] - v["top"] >= s.min_rule_length and side_by_side(v))
+              or any(h["x0"] - s.snap <= v["x0"] <= h["x1"] + s.snap and v["top"] + s.snap < h["top"] < v["bottom"] - s.snap
                      for h in hs)]
     out = []
     for end in ("top", "bottom"):
         ordered = sorted(inside, key=lambda v: v[end])
         group: list[dict] = []
         for v in [*ordered, None]:
-            if v is not None and (not group or abs(v[end] - group[0][end]) <= SNAP):
+            if v is not None and (not group or abs(v[end] - group[0][end]) <= s.snap):
                 group.append(v)
                 continue
             if group:
                 y = max(g[end] for g in group) if end == "bottom" else min(g[end] for g in group)
-                xs = _cluster(sorted(g["x0"] for g in group), SNAP)
-                between = lambda a, b: any(a + SNAP < v["x0"] < b - SNAP and v["top"] - SNAP <= y <= v["bottom"] + SNAP  # noqa: E731
+                xs = _cluster(sorted(g["x0"] for g in group), s.snap, s=s)
+                between = lambda a, b: any(a + s.snap < v["x0"] < b - s.snap and v["top"] - s.snap <= y <= v["bottom"] + s.snap  # noqa: E731
                                            for v in vs)
                 spans = [(a, b) for a, b in zip(xs, xs[1:])
-                         if b - a > 2 * SNAP and not covered(y, a, b) and not between(a, b)]
-                for a, b in _joined(spans):
+                         if b - a > 2 * s.snap and not covered(y, a, b) and not between(a, b)]
+                for a, b in _joined(spans, s=s):
                     out.append({"object_type": "line", "x0": a, "x1": b, "top": y, "bottom": y,
                                 "width": b - a, "height": 0.0, "end": end})
             group = [v] if v is not None else []
     return out
 
 
-def _joined(spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+def _joined(spans: Sequence[tuple[float, float]], *, s: TextTableSettings = TEXT) -> list[tuple[float, float]]:
     out: list[tuple[float, float]] = []
     for a, b in spans:
-        if out and a - out[-1][1] <= SNAP:
+        if out and a - out[-1][1] <= s.snap:
             out[-1] = (out[-1][0], b)
         else:
             out.append((a, b))
@@ -655,7 +632,7 @@ def _joined(spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
 
 
 def build_fragments(page_no: int, tables: Iterable[Sequence[Box]], words: Sequence[Word], *,
-                    split_rows: bool = True) -> tuple[list[Fragment], list[Word]]:
+                    split_rows: bool = True, s: TextTableSettings = TEXT) -> tuple[list[Fragment], list[Word]]:
     """Fragments from cell boxes, and the words that lie outside every table.
 
     `split_rows=False` keeps every ruled box one row (no `split_by_anchor`): for a scanned
@@ -669,7 +646,7 @@ def build_fragments(page_no: int, tables: Iterable[Sequence[Box]], words: Sequen
     fragments: list[Fragment] = []
     free = list(words)
     for boxes in sorted(tables, key=_table_area):
-        frag, free = _fragment(page_no, boxes, free, split_rows)
+        frag, free = _fragment(page_no, boxes, free, split_rows, s=s)
         if frag is not None:
             fragments.append(frag)
     fragments.sort(key=lambda f: (f.box[1], f.box[0]))
@@ -682,40 +659,40 @@ def _table_area(boxes: Sequence[Box]) -> float:
     return (max(b[2] for b in boxes) - min(b[0] for b in boxes)) * (max(b[3] for b in boxes) - min(b[1] for b in boxes))
 
 
-def split_spans(boxes: Sequence[Box]) -> Sequence[Box]:
+def split_spans(boxes: Sequence[Box], *, s: TextTableSettings = TEXT) -> Sequence[Box]:
     """Boxes of a table whose heading row spans columns with no rule under it (its column rules
     stop at it and start again below: a section row in a table ruled every other row, or with
     column rules only): where the column rules inside a spanning box start or stop, a row ends.
     Every box across such a height is cut there, and the columns under the spanning box get a
     box each where they have none. Other boxes are kept as they are (same list when none)."""
-    xs = _cluster(sorted({b[0] for b in boxes} | {b[2] for b in boxes}))
+    xs = _cluster(sorted({b[0] for b in boxes} | {b[2] for b in boxes}), s=s)
     cuts: set[float] = set()
     for big in boxes:
-        if not any(big[0] + EDGE_TOL < x < big[2] - EDGE_TOL for x in xs):
+        if not any(big[0] + s.edge_tol < x < big[2] - s.edge_tol for x in xs):
             continue  # spans one column
         for b in boxes:
-            if b is not big and b[0] >= big[0] - EDGE_TOL and b[2] <= big[2] + EDGE_TOL:
-                cuts |= {y for y in (b[1], b[3]) if big[1] + EDGE_TOL < y < big[3] - EDGE_TOL}
+            if b is not big and b[0] >= big[0] - s.edge_tol and b[2] <= big[2] + s.edge_tol:
+                cuts |= {y for y in (b[1], b[3]) if big[1] + s.edge_tol < y < big[3] - s.edge_tol}
     if not cuts:
         return boxes
-    ys = _cluster(sorted(cuts))
+    ys = _cluster(sorted(cuts), s=s)
     out: list[Box] = []
     for b in boxes:
-        inside = [y for y in ys if b[1] + EDGE_TOL < y < b[3] - EDGE_TOL]
+        inside = [y for y in ys if b[1] + s.edge_tol < y < b[3] - s.edge_tol]
         if not inside:
             out.append(b)
             continue
-        spanning = any(b[0] + EDGE_TOL < x < b[2] - EDGE_TOL for x in xs)
+        spanning = any(b[0] + s.edge_tol < x < b[2] - s.edge_tol for x in xs)
         tops = [b[1], *inside, b[3]]
         out.append((b[0], tops[0], b[2], tops[1]))
         for top, bottom in zip(tops[1:], tops[2:]):
             if not spanning:
                 out.append((b[0], top, b[2], bottom))
                 continue
-            cols = [x for x in xs if b[0] - EDGE_TOL <= x <= b[2] + EDGE_TOL]
+            cols = [x for x in xs if b[0] - s.edge_tol <= x <= b[2] + s.edge_tol]
             for x0, x1 in zip(cols, cols[1:]):
-                taken = any(o is not b and o[0] < x1 - EDGE_TOL and o[2] > x0 + EDGE_TOL
-                            and o[1] < bottom - EDGE_TOL and o[3] > top + EDGE_TOL for o in boxes)
+                taken = any(o is not b and o[0] < x1 - s.edge_tol and o[2] > x0 + s.edge_tol
+                            and o[1] < bottom - s.edge_tol and o[3] > top + s.edge_tol for o in boxes)
                 if not taken:
                     out.append((x0, top, x1, bottom))
     kept = CellBoxes(out)
@@ -724,11 +701,11 @@ def split_spans(boxes: Sequence[Box]) -> Sequence[Box]:
     return kept
 
 
-def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows: bool = True) -> tuple[Fragment | None, list[Word]]:
+def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows: bool = True, *, s: TextTableSettings = TEXT) -> tuple[Fragment | None, list[Word]]:
     if getattr(boxes, "ruled", True):
-        boxes = split_spans(boxes)
-    xs = _cluster(sorted({b[0] for b in boxes} | {b[2] for b in boxes}))
-    ys = _cluster(sorted({b[1] for b in boxes} | {b[3] for b in boxes}))
+        boxes = split_spans(boxes, s=s)
+    xs = _cluster(sorted({b[0] for b in boxes} | {b[2] for b in boxes}), s=s)
+    ys = _cluster(sorted({b[1] for b in boxes} | {b[3] for b in boxes}), s=s)
     if len(xs) < 3 or len(ys) < 2:
         return None, words
     box = (xs[0], ys[0], xs[-1], ys[-1])
@@ -747,18 +724,18 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows:
     for r in sorted(by_row):
         cells = sorted(by_row[r], key=lambda t: t[1])
         row_cells = tuple(
-            Cell(b, c, s, tuple(group_lines(cell_words.get((r, c), ()))), rs,
-                 _is_open(b, edges, "top"), _is_open(b, edges, "bottom"))
-            for b, c, s, rs in cells
+            Cell(b, c, span, tuple(group_lines(cell_words.get((r, c), ()))), rs,
+                 _is_open(b, edges, "top", s=s), _is_open(b, edges, "bottom", s=s))
+            for b, c, span, rs in cells
         )
         top = min(b[1] for b, _, _, _ in cells)
         bottom = min(b[3] for b, _, _, _ in cells)  # a merged cell reaches further down than its row
         rows.append(Row((xs[0], top, xs[-1], bottom), row_cells))
     ruled = getattr(boxes, "ruled", True)
     if split_rows and ruled:
-        rows = split_rows_of(rows)
+        rows = split_rows_of(rows, s=s)
     elif split_rows:  # columns from the text: its rows came from `row_breaks` already
-        rows = [sub for row in rows for part in split_by_anchor(row) for sub in split_by_lines(part)]
+        rows = [sub for row in rows for part in split_by_anchor(row, s=s) for sub in split_by_lines(part, s=s)]
     if not ruled and _sparse(rows):
         return None, words
     return Fragment(page_no, box, tuple(xs), tuple(rows), ruled), outside
@@ -780,7 +757,7 @@ def is_anchor(text: str) -> bool:
     return _ANCHOR.match(text.replace(" ", "")) is not None
 
 
-def split_rows_of(rows: Sequence[Row]) -> list[Row]:
+def split_rows_of(rows: Sequence[Row], *, s: TextTableSettings = TEXT) -> list[Row]:
     """The ruled boxes of a fragment split where a box holds several rows (`split_by_anchor`,
     then `split_by_lines`), judged against the table's numbering.
 
@@ -791,19 +768,19 @@ def split_rows_of(rows: Sequence[Row]) -> list[Row]:
     rules is one row unless its numbers say otherwise: lines that merely look like the start
     of a row do not split it; line-based splitting is for bands without row rules only.
     """
-    ruled = rows_ruled(rows)
-    chosen = _read_numbering(rows, strict=ruled)
+    ruled = rows_ruled(rows, s=s)
+    chosen = _read_numbering(rows, strict=ruled, s=s)
     first = next((k for k, r in enumerate(rows) if _label_line(r) is not None), None)
     out: list[Row] = []
     for k, (row, starts) in enumerate(zip(rows, chosen)):
         if k == first and _top_aligned(rows, row):
-            head = _lead_in(row)
+            head = _lead_in(row, s=s)
             if head is not None:  # the rest of a row the page cut, over the first numbered row
                 out.append(head[0])
                 row = head[1]
-        parts = split_by_anchor(row, starts=starts, strict=ruled)
+        parts = split_by_anchor(row, starts=starts, strict=ruled, s=s)
         if not ruled and (starts is None or len(starts) > 1):
-            parts = [sub for part in parts for sub in split_by_lines(part)]
+            parts = [sub for part in parts for sub in split_by_lines(part, s=s)]
         out += parts
     return out
 
@@ -852,7 +829,7 @@ def _centred(row: Row) -> bool:
     return abs((line.box[1] + line.box[3]) / 2 - (row.box[1] + row.box[3]) / 2) <= line.box[3] - line.box[1]
 
 
-def _lead_in(row: Row) -> tuple[Row, Row] | None:
+def _lead_in(row: Row, *, s: TextTableSettings = TEXT) -> tuple[Row, Row] | None:
     """The first numbered box of a fragment whose numbers stand at the top of their boxes, with
     its number a line or more below text that starts at the top of the box: that text is the
     rest of the row above, which the page cut (no rule between the two rows). The box cut
@@ -865,10 +842,10 @@ def _lead_in(row: Row) -> tuple[Row, Row] | None:
     if line.box[1] - row.box[1] < 1.5 * height or not above:
         return None
     if any(is_anchor(c.lines[0].text) and c.lines[0].box[1] < line.box[1] - height
-           for c in (_rejoined(c) for c in row.cells[1:ANCHOR_COLS]) if c.lines):
+           for c in (_rejoined(c) for c in row.cells[1:s.anchor_cols]) if c.lines):
         return None  # another anchor column (a date) starts the box higher: the number is centred
-    y = _snap(line.box[1] - ANCHOR_PAD, row)
-    if y <= row.box[1] + ANCHOR_PAD:
+    y = _snap(line.box[1] - s.anchor_pad, row, s=s)
+    if y <= row.box[1] + s.anchor_pad:
         return None
     parts = _cut(row, [y])
     return (parts[0], parts[1]) if len(parts) == 2 else None
@@ -892,7 +869,7 @@ def _readings(pieces: Sequence[str]) -> list[tuple[int, list[int]]]:
     return out
 
 
-def _read_numbering(rows: Sequence[Row], *, strict: bool) -> list[list[int] | None]:
+def _read_numbering(rows: Sequence[Row], *, strict: bool, s: TextTableSettings = TEXT) -> list[list[int] | None]:
     """For each row, the pieces of its numbering cell that start a number (None for a row
     without several plain numbers there): the readings (`_readings`) that make the numbering
     go on best from row to row, each number the one after the number above (or 1 under a
@@ -901,7 +878,7 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool) -> list[list[int] | No
     options: list[list[tuple[int, list[int]]] | None] = []
     cells: list[Cell | None] = []
     for row in rows:
-        found = _numbers(row)
+        found = _numbers(row, s=s)
         if found is None:
             options.append(None)
             cells.append(row.cells[0] if row.cells and row.cells[0].lines else None)
@@ -924,7 +901,7 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool) -> list[list[int] | No
         row_best, row_back, row_last = [], [], []
         for first, starts in opts:
             n = first + len(starts) - 1
-            tie = (len(starts) == 1) if strict else (len(starts) > 1) == _roomy(cells[k])
+            tie = (len(starts) == 1) if strict else (len(starts) > 1) == _roomy(cells[k], s=s)
             scores = [prev_score[j] + (2.0 if pl is not None and first == pl + 1 else 1.0 if first == 1 and pl is None
                                        else 0.0) + 0.1 * tie for j, pl in enumerate(prev_last)]
             j = max(range(len(scores)), key=lambda i: scores[i])
@@ -939,16 +916,16 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool) -> list[list[int] | No
         if options[k] is not None:
             chosen[k] = options[k][j][1]
         j = out_back[k][j]
-    return [c if c is not None and len(_numbers(r)[1]) >= 2 else None for c, r in zip(chosen, rows)]
+    return [c if c is not None and len(_numbers(r, s=s)[1]) >= 2 else None for c, r in zip(chosen, rows)]
 
 
 PLAIN_NUMBER = re.compile(r"^(\d{1,6})[.)]?$")  # an item number alone: "12", "12.", "12)"
 
 
-def _numbers(row: Row) -> tuple[Cell, list[str]] | None:
-    """The numbering cell of a row (the first of its ANCHOR_COLS cells whose every line is a
+def _numbers(row: Row, *, s: TextTableSettings = TEXT) -> tuple[Cell, list[str]] | None:
+    """The numbering cell of a row (the first of its anchor_cols cells whose every line is a
     plain number) and the digits of its lines; None when it has none."""
-    for c in row.cells[:ANCHOR_COLS]:
+    for c in row.cells[:s.anchor_cols]:
         texts = [l.text.replace(" ", "") for l in c.lines]
         if texts and all(PLAIN_NUMBER.match(t) for t in texts):
             return c, [PLAIN_NUMBER.match(t).group(1) for t in texts]
@@ -981,7 +958,7 @@ def _numbering(pieces: Sequence[str], expected: int) -> list[int] | None:
 _SUB_ITEM = re.compile(r"^\(\d{1,3}\)$")
 
 
-def rows_ruled(rows: Sequence[Row]) -> bool:
+def rows_ruled(rows: Sequence[Row], *, s: TextTableSettings = TEXT) -> bool:
     """Is the grid ruled between its rows: do most boxes with a number hold one number (their
     pieces glued), each the one after the number of the box above (or a sub-item "(2)" glued
     whole)? Boxes holding two rows each (every other row rule left out) or a band of rows
@@ -989,7 +966,7 @@ def rows_ruled(rows: Sequence[Row]) -> bool:
     ok = bad = 0
     previous: int | None = None
     for r in rows:
-        found = _numbers(r)
+        found = _numbers(r, s=s)
         if found is None:
             first = r.cells[0].lines if r.cells else ()
             glued = "".join(l.text for l in first).replace(" ", "")
@@ -1006,13 +983,13 @@ def rows_ruled(rows: Sequence[Row]) -> bool:
     return ok >= 2 and 3 * ok >= 2 * (ok + bad)
 
 
-def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bool = False) -> list[Row]:
+def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bool = False, s: TextTableSettings = TEXT) -> list[Row]:
     """A ruled box holding several rows (no rule between them: column rules only, or a
     row rule left out) split where an anchor column starts a line with an item number
     or a date; every cell's lines go to the row whose band holds them.
 
     Only plain rows are split (no cell spanning columns or rows). An anchor column is
-    one of the first ANCHOR_COLS whose every line is such an anchor (one per row).
+    one of the first anchor_cols whose every line is such an anchor (one per row).
     Anchor columns with as many anchors, interleaved (`_interleaved`), number the same
     rows: the one whose text starts highest says where they start (top-aligned: a
     centred number stands in the middle of its row, a date at its top); other columns
@@ -1028,16 +1005,16 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
     if len(row.cells) < 2 or any(c.col_span > 1 or c.row_span > 1 for c in row.cells):
         return [row]
     if starts is not None:
-        cell, pieces = _numbers(row)
+        cell, pieces = _numbers(row, s=s)
         if len(starts) == 1:
             return [row]
         if strict or len(starts) < len(pieces):
-            tops = [_snap(cell.lines[k].box[1] - ANCHOR_PAD, row) for k in starts[1:]]
-            return _cut(row, [y for y in tops if y > row.box[1] + ANCHOR_PAD])
+            tops = [_snap(cell.lines[k].box[1] - s.anchor_pad, row, s=s) for k in starts[1:]]
+            return _cut(row, [y for y in tops if y > row.box[1] + s.anchor_pad])
     elif strict:
         return [row]
-    anchors = [c for c in (_rejoined(c) for c in row.cells[:ANCHOR_COLS])
-               if len(c.lines) >= 2 and all(_ANCHOR.match(l.text.replace(" ", "")) for l in c.lines) and _roomy(c)]
+    anchors = [c for c in (_rejoined(c) for c in row.cells[:s.anchor_cols])
+               if len(c.lines) >= 2 and all(_ANCHOR.match(l.text.replace(" ", "")) for l in c.lines) and _roomy(c, s=s)]
     if not anchors:
         return [row]
     by_count: dict[int, list[list[Cell]]] = {}
@@ -1051,10 +1028,10 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
     starts: list[float] = []
     for same in (g for groups in by_count.values() for g in groups):  # the top-aligned one says where they start
         first = min(same, key=lambda c: c.lines[0].box[1] - c.box[1])
-        starts += [l.box[1] - ANCHOR_PAD for l in first.lines]
-    starts = [_snap(y, row) for y in starts] + _after_blank(row)
+        starts += [l.box[1] - s.anchor_pad for l in first.lines]
+    starts = [_snap(y, row, s=s) for y in starts] + _after_blank(row, s=s)
     tol = min(l.box[3] - l.box[1] for c in anchors for l in c.lines) / 2
-    cuts = [y for y in _cluster(sorted(starts), tol) if y > row.box[1] + tol]
+    cuts = [y for y in _cluster(sorted(starts), tol, s=s) if y > row.box[1] + tol]
     return _cut(row, cuts)
 
 
@@ -1070,14 +1047,14 @@ def _rejoined(cell: Cell) -> Cell:
     return cell if len(lines) == len(cell.lines) else replace(cell, lines=tuple(lines))
 
 
-def split_by_lines(row: Row) -> list[Row]:
+def split_by_lines(row: Row, *, s: TextTableSettings = TEXT) -> list[Row]:
     """A ruled box holding several rows with no anchor column (column rules only, a rule
     under the header and over the total): split where `row_breaks` says a row starts."""
     if len(row.cells) < 2 or any(c.col_span > 1 or c.row_span > 1 for c in row.cells):
         return [row]
     lines = group_lines(w for c in row.cells for l in c.lines for w in l.words)
     edges = [row.cells[0].box[0], *(c.box[2] for c in row.cells)]
-    return _cut(row, row_breaks(lines, edges))
+    return _cut(row, row_breaks(lines, edges, s=s))
 
 
 def _cut(row: Row, cuts: Sequence[float]) -> list[Row]:
@@ -1098,25 +1075,25 @@ def _cut(row: Row, cuts: Sequence[float]) -> list[Row]:
     return out
 
 
-def _snap(y: float, row: Row) -> float:
+def _snap(y: float, row: Row, *, s: TextTableSettings = TEXT) -> float:
     """A row that starts at an anchor's top starts higher where a line beside the anchor
     begins higher and reaches below that top (a sub-account number centred beside its
     name's two lines): the line is the row's, not the row's above."""
-    top = y + ANCHOR_PAD
+    top = y + s.anchor_pad
     over = [l.box[1] for c in row.cells for l in c.lines if l.box[1] < top - 1 and l.box[3] > top + 1]
-    return min(over) - ANCHOR_PAD if over else y
+    return min(over) - s.anchor_pad if over else y
 
 
-def _after_blank(row: Row) -> list[float]:
+def _after_blank(row: Row, *, s: TextTableSettings = TEXT) -> list[float]:
     """Rows that start after a blank band across the whole row (nothing in any column for
-    BLANK_LINES line heights): a heading standing alone between numbered rows ("LOẠI TÀI
+    blank_lines line heights): a heading standing alone between numbered rows ("LOẠI TÀI
     KHOẢN NỢ PHẢI TRẢ" between two accounts, each with a blank guide line around it)."""
     lines = sorted((l for c in row.cells for l in c.lines), key=lambda l: l.box[1])
     out, bottom = [], None
     for l in lines:
         height = l.box[3] - l.box[1]
-        if bottom is not None and l.box[1] - bottom >= BLANK_LINES * height:
-            out.append(l.box[1] - ANCHOR_PAD)
+        if bottom is not None and l.box[1] - bottom >= s.blank_lines * height:
+            out.append(l.box[1] - s.anchor_pad)
         bottom = l.box[3] if bottom is None else max(bottom, l.box[3])
     return out
 
@@ -1134,13 +1111,13 @@ _DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 _PART_DATE = re.compile(r"^\d{1,2}/\d{1,2}/(\d|\d{3})?$|^\d{1,2}/$")
 
 
-def _roomy(cell: Cell) -> bool:
+def _roomy(cell: Cell, *, s: TextTableSettings = TEXT) -> bool:
     """Are its lines separate anchors, not one number a narrow column wrapped ("1" over
     "0" is 10)? Wrapped pieces follow each other at the line pitch and glue into a
     number; the numbers of two rows stand a row's padding further apart, or do not glue."""
     for a, b in zip(cell.lines, cell.lines[1:]):
         glued = (a.text + b.text).replace(" ", "")
-        tight = b.box[1] - a.box[1] < ANCHOR_PITCH * (a.box[3] - a.box[1])
+        tight = b.box[1] - a.box[1] < s.anchor_pitch * (a.box[3] - a.box[1])
         if tight and (glued.isdigit() or _DATE.match(glued)):
             return False  # "1" over "0", "13/7/20" over "25"
         if _DATE.match(glued) and _PART_DATE.match(a.text.replace(" ", "")):
@@ -1152,10 +1129,10 @@ def _yc(line: Line) -> float:
     return (line.box[1] + line.box[3]) / 2
 
 
-def _is_open(box: Box, edges, end: str) -> bool:
+def _is_open(box: Box, edges, end: str, *, s: TextTableSettings = TEXT) -> bool:
     """Is the box's top (or bottom) a rule drawn by `open_end_rules`, not by the document?"""
     y, x0, x1 = (box[1], box[0], box[2]) if end == "top" else (box[3], box[0], box[2])
-    return any(e == end and abs(ey - y) <= EDGE_TOL and ex0 - EDGE_TOL <= x0 and x1 <= ex1 + EDGE_TOL
+    return any(e == end and abs(ey - y) <= s.edge_tol and ex0 - s.edge_tol <= x0 and x1 <= ex1 + s.edge_tol
                for ey, ex0, ex1, e in edges)
 
 
@@ -1174,8 +1151,10 @@ def _assign(words: Iterable[Word], xs: Sequence[float], ys: Sequence[float],
     return out, rest
 
 
-def _cluster(values: Sequence[float], tol: float = EDGE_TOL) -> list[float]:
-    """Merge coordinates closer than `tol` (keep the first of each run)."""
+def _cluster(values: Sequence[float], tol: float | None = None, *, s: TextTableSettings = TEXT) -> list[float]:
+    """Merge coordinates closer than `tol` (the edge tolerance if None; keep the first of each run)."""
+    if tol is None:
+        tol = s.edge_tol
     out: list[float] = []
     for v in values:
         if not out or v - out[-1] > tol:

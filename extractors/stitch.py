@@ -30,7 +30,7 @@ Steps, each a small function:
 
 Scanned tables (each page shifted, scaled and tilted on its own): a fragment first on its
 page continues the table above when its columns have the same relative widths
-(`scan_continues`, `same_shape`, tolerances in `ShapeSettings`), and a headerless table
+(`scan_continues`, `same_shape`, tolerances in `settings.ScanTableSettings`), and a headerless table
 joins or takes the columns of the headed table of its shape (`adopt_headerless`: pages
 fed out of order); a numbered list's worded first row is its header (`_list_header`).
 
@@ -50,20 +50,12 @@ from typing import Iterable, Sequence
 from rapidfuzz import fuzz
 
 from .celltext import join_lines
-from .grid import ANCHOR_COLS, PLAIN_NUMBER, is_anchor
+from .grid import PLAIN_NUMBER, is_anchor
 from .headers import (column_roles, heads_by_type, heads_numbered_list, is_column_number_row, looks_like_header,
                       unmarked)
 from .layout import Box, Fragment, Line, PageContent, Row
+from .settings import SCANS, TEXT, ScanTableSettings, TextTableSettings
 
-COL_TOL = 3.0  # points: vertical rules this close are the same column boundary
-MAX_HEADER_ROWS = 3
-MIN_HEADING_LETTERS = 8  # a row holding only a heading in capitals this long is a section
-SPILL_GAP = 60.0  # points: a clipped piece of a cut merged cell (centred over all its rows) stands this close to the table
-GHOST_ROWS = 6  # ... and repeats the text of one of the table's last rows
-MAX_BLOCK_GAP = 24.0  # points: ruled blocks this close on one page, nothing between them, are one table
-REPEAT_RATIO = 90.0  # a row this close to the header (rapidfuzz ratio) is the header printed again
-REPEAT_RATIO_BARE = 88.0  # ... compared with spaces and marks left out (an OCR'd repeat)
-REPEAT_MIN_ROLES = 3  # columns named alike by the header and a row before the row is taken for a repeat
 _LABELLED = re.compile(r"^([IVXLC]+|[A-ZĐ])[.)]\s+\S")  # a heading with its label in front
 _LABEL = re.compile(r"^([IVXLC]+|[A-ZĐ]|[a-zđ])[.)]?$")
 
@@ -133,10 +125,10 @@ class _PendingCell:
     def raw_text(self) -> str:
         return " ".join(l.text for p in self.parts for l in p.lines)
 
-    def finish(self, row_span: int = 1) -> LogicalCell:
+    def finish(self, row_span: int = 1, *, s: TextTableSettings = TEXT) -> LogicalCell:
         lines = [l for p in self.parts for l in p.lines]
         first = self.parts[0]
-        return LogicalCell(self.col, self.col_span, join_lines(lines, self.left, self.right), first.page, first.box,
+        return LogicalCell(self.col, self.col_span, join_lines(lines, self.left, self.right, s=s), first.page, first.box,
                            row_span)
 
 
@@ -207,12 +199,12 @@ def _pending(row: Row, frag: Fragment, pads: Sequence[float], kind: str) -> _Pen
     return _PendingRow(kind, cells, [(frag.page, row.box)])
 
 
-def row_kind(texts_by_col: Sequence[tuple[int, int, str]], n_cols: int, item_col: int) -> str:
+def row_kind(texts_by_col: Sequence[tuple[int, int, str]], n_cols: int, item_col: int, *, s: TextTableSettings = TEXT) -> str:
     """'section' or 'data' for a body row given (col, span, text) of its cells."""
-    filled = [(c, s, t) for c, s, t in texts_by_col if t.strip()]
+    filled = [(c, span, t) for c, span, t in texts_by_col if t.strip()]
     if not filled:
         return "data"
-    wide = any(s >= max(2, n_cols - 2) for _, s, t in filled)
+    wide = any(span >= max(2, n_cols - 2) for _, span, t in filled)
     if len(filled) <= 2 and wide and n_cols > 2:
         return "section"
     label = next((t for c, _, t in filled if c == item_col), "")
@@ -220,28 +212,28 @@ def row_kind(texts_by_col: Sequence[tuple[int, int, str]], n_cols: int, item_col
         return "section"
     if len(filled) == 1 and filled[0][0] <= item_col and _LABELLED.match(label.strip()) and n_cols > 2:
         return "section"  # "II. Các dự án …" alone in the first cell, the rest of the row empty
-    if len(filled) == 1 and not label.strip() and n_cols > 2 and _is_caps_heading(filled[0][2]):
+    if len(filled) == 1 and not label.strip() and n_cols > 2 and _is_caps_heading(filled[0][2], s=s):
         return "section"  # "LOẠI TÀI KHOẢN TÀI SẢN" alone in its row, no number beside it
     return "data"
 
 
-def _is_caps_heading(text: str) -> bool:
+def _is_caps_heading(text: str, *, s: TextTableSettings = TEXT) -> bool:
     """A heading in capitals: two words or more, every letter upper case."""
     letters = [ch for ch in text if ch.isalpha()]
-    return len(text.split()) >= 2 and len(letters) >= MIN_HEADING_LETTERS and all(ch.isupper() for ch in letters)
+    return len(text.split()) >= 2 and len(letters) >= s.min_heading_letters and all(ch.isupper() for ch in letters)
 
 
-def _same_columns(a: Fragment, b: Fragment) -> bool:
-    return a.n_cols == b.n_cols and all(abs(x - y) <= COL_TOL for x, y in zip(a.col_edges, b.col_edges))
+def _same_columns(a: Fragment, b: Fragment, *, s: TextTableSettings = TEXT) -> bool:
+    return a.n_cols == b.n_cols and all(abs(x - y) <= s.col_tol for x, y in zip(a.col_edges, b.col_edges))
 
 
 def _bare(key: str) -> str:
     return unmarked(key.replace(" ", ""))
 
 
-def _is_repeated_header(row: Row, header_keys: Sequence[str], header_roles: Sequence[str | None] = ()) -> bool:
+def _is_repeated_header(row: Row, header_keys: Sequence[str], header_roles: Sequence[str | None] = (), *, s: TextTableSettings = TEXT) -> bool:
     """The header printed again: the same text, or on a scan nearly (spaces and marks left
-    out), or a row that gives at least REPEAT_MIN_ROLES columns the roles the header gives
+    out), or a row that gives at least repeat_min_roles columns the roles the header gives
     them, all but one of those the header names, and no named column another role (a column
     the damaged header leaves unnamed may be named by the repeat)."""
     key = _row_key(row)
@@ -251,24 +243,24 @@ def _is_repeated_header(row: Row, header_keys: Sequence[str], header_roles: Sequ
         return True
     # a header printed again may carry a clipped piece of a cut cell drawn under it: all
     # of the header's words and a few more are the header still
-    if any(fuzz.ratio(key, h) >= REPEAT_RATIO or (len(key) <= 1.5 * len(h) and fuzz.token_set_ratio(key, h) >= 98)
+    if any(fuzz.ratio(key, h) >= s.repeat_ratio or (len(key) <= 1.5 * len(h) and fuzz.token_set_ratio(key, h) >= 98)
            for h in header_keys):
         return True
     near = [h for h in header_keys if len(key) <= 1.5 * len(h)]  # a body row is longer than the header
     if not near:
         return False
     bare = _bare(key)
-    if any(fuzz.ratio(bare, _bare(h)) >= REPEAT_RATIO_BARE for h in near):
+    if any(fuzz.ratio(bare, _bare(h)) >= s.repeat_ratio_bare for h in near):
         return True
-    return bool(header_roles) and _names_columns_alike(row, header_roles)
+    return bool(header_roles) and _names_columns_alike(row, header_roles, s=s)
 
 
-def _names_columns_alike(row: Row, header_roles: Sequence[str | None]) -> bool:
+def _names_columns_alike(row: Row, header_roles: Sequence[str | None], *, s: TextTableSettings = TEXT) -> bool:
     mine = column_roles(header_texts([[(c.col, c.col_span, c.text) for c in row.cells]], len(header_roles)))
     named = [k for k, r in enumerate(header_roles) if r]
     same = sum(mine[k] == header_roles[k] for k in named)
     other = any(r is not None and header_roles[k] is not None and r != header_roles[k] for k, r in enumerate(mine))
-    return not other and same >= max(REPEAT_MIN_ROLES, len(named) - 1)
+    return not other and same >= max(s.repeat_min_roles, len(named) - 1)
 
 
 def _header_roles(b: _Builder) -> list[str | None]:
@@ -276,36 +268,36 @@ def _header_roles(b: _Builder) -> list[str | None]:
     return column_roles(headers) if any(headers) else []
 
 
-def continues(builder: _Builder, frag: Fragment, page_no: int, text_above: bool) -> bool:
+def continues(builder: _Builder, frag: Fragment, page_no: int, text_above: bool, *, s: TextTableSettings = TEXT) -> bool:
     """Does `frag` (first fragment of its page) continue the table being built?"""
     if text_above or not builder.ends_page or builder.last_page != page_no - 1:
         return False
-    return _goes_on_after_break(builder, frag)
+    return _goes_on_after_break(builder, frag, s=s)
 
 
-def _goes_on_after_break(builder: _Builder, frag: Fragment) -> bool:
+def _goes_on_after_break(builder: _Builder, frag: Fragment, *, s: TextTableSettings = TEXT) -> bool:
     """Does `frag`, after a break (a page's, or a band of page furniture), continue the table?"""
     if frag.n_cols != builder.first.n_cols:
         return False  # a logical table keeps one set of columns
-    if frag.rows and _is_repeated_header(frag.rows[0], builder.header_keys, _header_roles(builder)):
+    if frag.rows and _is_repeated_header(frag.rows[0], builder.header_keys, _header_roles(builder), s=s):
         return True
-    if builder.rows and all(r.kind == "header" for r in builder.rows) and _same_columns(builder.first, frag):
+    if builder.rows and all(r.kind == "header" for r in builder.rows) and _same_columns(builder.first, frag, s=s):
         return True  # a table does not end with its header: the page break cut the header row
     if frag.rows and builder.header_keys and looks_like_header(_cell_texts(frag.rows[0])):
         return False  # a different header: a new table
-    return _same_columns(builder.first, frag)
+    return _same_columns(builder.first, frag, s=s)
 
 
-def goes_on(builder: _Builder, frag: Fragment, above: Fragment, text_above: bool) -> bool:
+def goes_on(builder: _Builder, frag: Fragment, above: Fragment, text_above: bool, *, s: TextTableSettings = TEXT) -> bool:
     """Does `frag` continue, on the same page, the table whose fragment `above` it is?
 
     A spreadsheet prints ruled blocks with a gap of a few points between them: nothing
-    between them, a gap under MAX_BLOCK_GAP, the same column rules, and no header of
+    between them, a gap under max_block_gap, the same column rules, and no header of
     its own make them one table.
     """
-    if text_above or builder.last_page != frag.page or frag.box[1] - above.box[3] > MAX_BLOCK_GAP:
+    if text_above or builder.last_page != frag.page or frag.box[1] - above.box[3] > s.max_block_gap:
         return False
-    if not _same_columns(builder.first, frag) or not frag.rows:
+    if not _same_columns(builder.first, frag, s=s) or not frag.rows:
         return False
     return not looks_like_header(_cell_texts(frag.rows[0]))
 
@@ -313,43 +305,30 @@ def goes_on(builder: _Builder, frag: Fragment, above: Fragment, text_above: bool
 # ---------------------------------------------------------------- scanned tables
 
 
-@dataclass(frozen=True)
-class ShapeSettings:
-    """How alike two pieces of a scanned table are: each page of a scan is shifted, scaled
-    and tilted on its own, so column rules are compared by their share of the table's width."""
-    width_tol: float = 0.02  # each column edge within this share of the table's width
-    scale_tol: float = 0.04  # the two tables' widths within this share of each other
-    mark_chars: int = 4  # a line above a continuation holding at most this many characters is
-    #                      a page number or a speck of the scan, not text between the pieces
-
-
-SHAPE = ShapeSettings()
-
-
-def same_shape(a: Fragment, b: Fragment, s: ShapeSettings = SHAPE) -> bool:
+def same_shape(a: Fragment, b: Fragment, scan: ScanTableSettings = SCANS) -> bool:
     """The same number of columns, of the same relative widths."""
     if a.n_cols != b.n_cols or a.n_cols < 2:
         return False
     wa, wb = a.col_edges[-1] - a.col_edges[0], b.col_edges[-1] - b.col_edges[0]
-    if wa <= 0 or wb <= 0 or abs(wa - wb) > s.scale_tol * max(wa, wb):
+    if wa <= 0 or wb <= 0 or abs(wa - wb) > scan.scale_tol * max(wa, wb):
         return False
-    return all(abs((x - a.col_edges[0]) / wa - (y - b.col_edges[0]) / wb) <= s.width_tol
+    return all(abs((x - a.col_edges[0]) / wa - (y - b.col_edges[0]) / wb) <= scan.width_tol
                for x, y in zip(a.col_edges, b.col_edges))
 
 
 def scan_continues(builder: _Builder, frag: Fragment, page: PageContent, above_limit: float,
-                   s: ShapeSettings = SHAPE) -> bool:
+                   scan: ScanTableSettings = SCANS, *, s: TextTableSettings = TEXT) -> bool:
     """Does `frag`, first on a scanned page, continue the table of the page before without
     repeating its header? Its columns have the table's shape (`same_shape`: the scan moved
     them), nothing but a page number or a speck stands above it, and its first row is not
     another table's header."""
-    if not builder.ends_page or builder.last_page != page.page - 1 or not same_shape(builder.first, frag, s):
+    if not builder.ends_page or builder.last_page != page.page - 1 or not same_shape(builder.first, frag, scan):
         return False
     above = [l for l in page.lines if l.box[1] >= above_limit - 1 and l.box[3] <= frag.box[1] + 1]
-    if any(len(l.text.replace(" ", "")) > s.mark_chars for l in above):
+    if any(len(l.text.replace(" ", "")) > scan.mark_chars for l in above):
         return False
     return not (frag.rows and builder.header_keys and looks_like_header(_cell_texts(frag.rows[0]))
-                and not _is_repeated_header(frag.rows[0], builder.header_keys, _header_roles(builder)))
+                and not _is_repeated_header(frag.rows[0], builder.header_keys, _header_roles(builder), s=s))
 
 
 _ITEM_NUMBER = re.compile(r"^(\d{1,3})[.)]?$")
@@ -390,7 +369,7 @@ def _headed(b: _Builder) -> bool:
     return bool(b.rows) and b.rows[0].kind == "header"
 
 
-def adopt_headerless(builders: list[_Builder], scanned: set[int], s: ShapeSettings = SHAPE) -> list[_Builder]:
+def adopt_headerless(builders: list[_Builder], scanned: set[int], scan: ScanTableSettings = SCANS) -> list[_Builder]:
     """Scanned tables without a header of their own, in a document with a headed table of the
     same shape: the rest of that table on a page fed before it (on the page just before the
     headed table's first: a table's header stands on its first page) joins it after the rows
@@ -401,7 +380,7 @@ def adopt_headerless(builders: list[_Builder], scanned: set[int], s: ShapeSettin
     for b in builders:
         if _headed(b) or b.first.page not in scanned or b not in out:
             continue
-        model = next((m for m in out if m is not b and _headed(m) and same_shape(m.first, b.first, s)), None)
+        model = next((m for m in out if m is not b and _headed(m) and same_shape(m.first, b.first, scan)), None)
         if model is None:
             continue
         cut = 1 + max(k for k, r in enumerate(model.rows) if r.spans[0][0] == model.first.page)
@@ -420,8 +399,9 @@ def adopt_headerless(builders: list[_Builder], scanned: set[int], s: ShapeSettin
 # ---------------------------------------------------------------- the stitcher
 
 
-def stitch(pages: Sequence[PageContent]) -> list[LogicalTable]:
-    """All logical tables of a document, in reading order."""
+def stitch(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
+           scan: ScanTableSettings = SCANS) -> list[LogicalTable]:
+    """All logical tables of a document, in reading order (`scan`: of its scanned pages' tables)."""
     builders: list[_Builder] = []
     current: _Builder | None = None
     for page in pages:
@@ -430,59 +410,59 @@ def stitch(pages: Sequence[PageContent]) -> list[LogicalTable]:
             above_limit = frags[i - 1].box[3] if i else 0.0
             lines = page.lines
             if current is not None and i == 0:
-                lines = [l for l in lines if not _ghost(l, current, frag)]
+                lines = [l for l in lines if not _ghost(l, current, frag, s=s)]
             text_above = _text_between(lines, above_limit, frag.box[1])
-            if current is not None and i == 0 and (continues(current, frag, page.page, text_above) or (
-                    page.method == "ocr" and scan_continues(current, frag, page, above_limit))):
-                _extend(current, frag)
-            elif current is not None and i > 0 and goes_on(current, frag, frags[i - 1], text_above):
-                _extend(current, frag)
+            if current is not None and i == 0 and (continues(current, frag, page.page, text_above, s=s) or (
+                    page.method == "ocr" and scan_continues(current, frag, page, above_limit, scan, s=s))):
+                _extend(current, frag, s=s)
+            elif current is not None and i > 0 and goes_on(current, frag, frags[i - 1], text_above, s=s):
+                _extend(current, frag, s=s)
             elif current is not None and i > 0 and not text_above and current.last_page == page.page \
-                    and _furniture_between(page, frags[i - 1], frag) and _goes_on_after_break(current, frag):
-                _extend(current, frag)  # a footer band mid-page (a shorter page of the system that printed it)
+                    and _furniture_between(page, frags[i - 1], frag) and _goes_on_after_break(current, frag, s=s):
+                _extend(current, frag, s=s)  # a footer band mid-page (a shorter page of the system that printed it)
             else:
                 current = _Builder(frag)
                 builders.append(current)
-                _start(current, frag)
+                _start(current, frag, s=s)
             below_limit = frags[i + 1].box[1] if i + 1 < len(frags) else page.height
             current.last_page = page.page
-            spilled = [l for l in page.lines if _spilled(l, frag)]
+            spilled = [l for l in page.lines if _spilled(l, frag, s=s)]
             below = [l for l in page.lines if l not in spilled]
             if spilled and i == len(frags) - 1:
-                _take_spilled(current, spilled, page.page)
+                _take_spilled(current, spilled, page.page, s=s)
             current.ends_page = i == len(frags) - 1 and not _text_between(below, frag.box[3], below_limit)
     scanned = {p.page for p in pages if p.method == "ocr"}
     for b in builders:
         if b.first.page in scanned:
             _list_header(b)
-    builders = adopt_headerless(builders, scanned)
-    return [_finish(b, n) for n, b in enumerate(builders, start=1)]
+    builders = adopt_headerless(builders, scanned, scan)
+    return [_finish(b, n, s=s) for n, b in enumerate(builders, start=1)]
 
 
-def _ghost(line: Line, builder: _Builder, frag: Fragment) -> bool:
+def _ghost(line: Line, builder: _Builder, frag: Fragment, *, s: TextTableSettings = TEXT) -> bool:
     """A line just above the next page's table that repeats a piece of a cell the page
     break cut (a spreadsheet prints a merged cell's text centred over all its rows, and
     the part that falls above the next page's table is clipped away, invisible)."""
-    if not builder.rows or not 0 <= frag.box[1] - line.box[3] <= SPILL_GAP:
+    if not builder.rows or not 0 <= frag.box[1] - line.box[3] <= s.spill_gap:
         return False
     key = " ".join(line.text.split())
-    recent = builder.rows[-GHOST_ROWS:]
+    recent = builder.rows[-s.ghost_rows:]
     return bool(key) and any(key in " ".join(c.raw_text.split()) for r in recent for c in (*r.cells, *r.inherited))
 
 
-def _spilled(line: Line, frag: Fragment) -> bool:
+def _spilled(line: Line, frag: Fragment, *, s: TextTableSettings = TEXT) -> bool:
     """A line just below the table, inside an empty cell the page cut open at the bottom:
     the text of a merged cell centred over rows on the next page, clipped away here."""
-    if not 0 <= line.box[1] - frag.box[3] <= SPILL_GAP:
+    if not 0 <= line.box[1] - frag.box[3] <= s.spill_gap:
         return False
     return any(c.open_bottom and not c.lines and c.box[0] <= line.box[0] and line.box[2] <= c.box[2]
-               for row in frag.rows[-GHOST_ROWS:] for c in row.cells)
+               for row in frag.rows[-s.ghost_rows:] for c in row.cells)
 
 
-def _take_spilled(b: _Builder, lines: Sequence[Line], page: int) -> None:
+def _take_spilled(b: _Builder, lines: Sequence[Line], page: int, *, s: TextTableSettings = TEXT) -> None:
     """Give spilled lines (`_spilled`) to the cut-open cell they stand under."""
     for line in lines:
-        for row in reversed(b.rows[-GHOST_ROWS:]):
+        for row in reversed(b.rows[-s.ghost_rows:]):
             cell = next((c for c in (*row.cells, *row.inherited) if c.merged_open and c.parts[-1].page == page
                          and c.parts[-1].box[0] <= line.box[0] and line.box[2] <= c.parts[-1].box[2]), None)
             if cell is not None:
@@ -506,10 +486,10 @@ def _item_col(builder: _Builder) -> int:
     return roles.index("item_no") if "item_no" in roles else 0
 
 
-def _start(b: _Builder, frag: Fragment) -> None:
+def _start(b: _Builder, frag: Fragment, *, s: TextTableSettings = TEXT) -> None:
     pads = _pads(frag)
     n_header = 0
-    for k, row in enumerate(frag.rows[:MAX_HEADER_ROWS]):
+    for k, row in enumerate(frag.rows[:s.max_header_rows]):
         texts = _cell_texts(row)
         if looks_like_header(texts) or (k == 0 and _typed_header(frag)) or (
                 n_header and is_column_number_row([t for t in texts if t])) or (
@@ -520,7 +500,7 @@ def _start(b: _Builder, frag: Fragment) -> None:
     for row in frag.rows[:n_header]:
         b.rows.append(_pending(row, frag, pads, "header"))
         b.header_keys.append(_row_key(row))
-    _add_body(b, frag, frag.rows[n_header:], pads, continuing=False)
+    _add_body(b, frag, frag.rows[n_header:], pads, continuing=False, s=s)
 
 
 def _column_texts(row: Row, n_cols: int) -> list[str]:
@@ -544,17 +524,17 @@ def _sub_header(row: Row, above: Row) -> bool:
     spanning = [c for c in above.cells if c.col_span > 1]
     filled = [c for c in row.cells if c.text.strip()]
     return len(filled) >= 2 and all(
-        any(s.col <= c.col and c.col + c.col_span <= s.col + s.col_span for s in spanning) for c in row.cells)
+        any(sp.col <= c.col and c.col + c.col_span <= sp.col + sp.col_span for sp in spanning) for c in row.cells)
 
 
-def _extend(b: _Builder, frag: Fragment) -> None:
+def _extend(b: _Builder, frag: Fragment, *, s: TextTableSettings = TEXT) -> None:
     pads = _pads(frag)
     rows = list(frag.rows)
     if not b.header_keys and rows and b.rows and _first_row_repeats(b, rows[0]):
         b.rows[0].kind = "header"  # a generic table whose first row is repeated on each page
         b.header_keys.append(_row_key(rows[0]))
         first, j = b.first.rows, 1
-        for k in range(1, min(MAX_HEADER_ROWS, len(first))):  # ... with the levels under it
+        for k in range(1, min(s.max_header_rows, len(first))):  # ... with the levels under it
             if is_column_number_row([t for t in _cell_texts(first[k]) if t]):
                 continue  # never a body row
             if not _sub_header(first[k], first[k - 1]) or j >= len(b.rows) or _pending_key(b.rows[j]) != _row_key(first[k]):
@@ -562,7 +542,7 @@ def _extend(b: _Builder, frag: Fragment) -> None:
             b.rows[j].kind = "header"
             b.header_keys.append(_row_key(first[k]))
             j += 1
-    _add_body(b, frag, rows, pads, continuing=True)
+    _add_body(b, frag, rows, pads, continuing=True, s=s)
 
 
 def _first_row_repeats(b: _Builder, row: Row) -> bool:
@@ -570,7 +550,7 @@ def _first_row_repeats(b: _Builder, row: Row) -> bool:
     return first is not None and _row_key(first) != "" and fuzz.ratio(_row_key(first), _row_key(row)) >= 95
 
 
-def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[float], *, continuing: bool) -> None:
+def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[float], *, continuing: bool, s: TextTableSettings = TEXT) -> None:
     item_col = _item_col(b)
     at_top = continuing  # the first body row of a continuing fragment may finish a cut row
     above = b.rows[-1] if continuing and b.rows else None  # the last row before the page break
@@ -579,17 +559,17 @@ def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[f
     header_roles = _header_roles(b)
     for k, row in enumerate(rows):
         texts = [(c.col, c.col_span, c.text) for c in row.cells]
-        if any(t for _, _, t in texts) and _is_repeated_header(row, b.header_keys, header_roles):
+        if any(t for _, _, t in texts) and _is_repeated_header(row, b.header_keys, header_roles, s=s):
             b.header_repeats.append(texts)
             continue  # the header printed again inside the table
         if not any(t for _, _, t in texts):
             if not placed:
                 slivers.append(row)
             continue  # empty rows
-        kind = row_kind(texts, frag.n_cols, item_col)
+        kind = row_kind(texts, frag.n_cols, item_col, s=s)
         prev = b.rows[-1] if b.rows else None
-        item_text = next((t for c, s, t in texts if c <= item_col < c + s), "")
-        if at_top and prev is not None and (is_continuation(prev, row, kind, item_text, item_col)
+        item_text = next((t for c, span, t in texts if c <= item_col < c + span), "")
+        if at_top and prev is not None and (is_continuation(prev, row, kind, item_text, item_col, s=s)
                                             or _rest_of_number(b, prev, item_text, rows[k + 1:], item_col)):
             _append_continuation(prev, row, frag, pads)
             if prev.kind == "header":  # the header row itself was cut: match its repeats whole
@@ -691,7 +671,7 @@ def _across_break(c: Cell, pending: _PendingRow, above: _PendingRow) -> _Pending
     return None
 
 
-def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str, item_col: int = 0) -> bool:
+def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str, item_col: int = 0, *, s: TextTableSettings = TEXT) -> bool:
     """Is `row`, first on a continuing page, the rest of `prev`, the row the page break cut?
 
     A new row starts with its number or label; the rest of a cut row has none there
@@ -709,7 +689,7 @@ def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str, item
         kind = "header"
     if kind != prev.kind:
         return False
-    if kind == "data" and _numbers_a_row(prev, row):
+    if kind == "data" and _numbers_a_row(prev, row, s=s):
         return False
     if kind == "data" and _blank_group_under_number(prev, row, item_col, item_text):
         return False
@@ -741,12 +721,12 @@ def _rest_of_number(b: _Builder, prev: _PendingRow, item_text: str, below: Seque
     return nxt.isdigit() and glued + 1 == int(nxt) and int(rest) + 1 != int(nxt)
 
 
-def _numbers_a_row(prev: _PendingRow, row: Row) -> bool:
+def _numbers_a_row(prev: _PendingRow, row: Row, *, s: TextTableSettings = TEXT) -> bool:
     """Does `row` start with a number of its own where `prev` has none (a sub-account
     "1331" under "07 133": no item number, yet no continuation either), or one counting
     on from `prev`'s ("4212" under "4211")?"""
     for c in row.cells:
-        if c.col < ANCHOR_COLS and c.lines and is_anchor(c.lines[0].text):
+        if c.col < s.anchor_cols and c.lines and is_anchor(c.lines[0].text):
             above = prev.cell_covering(c.col)
             if above is None or not above.raw_text.strip() or _counts_on(above.raw_text, c.lines[0].text):
                 return True
@@ -828,12 +808,12 @@ def _headers(b: _Builder) -> list[str]:
     return header_texts(rows, b.first.n_cols)
 
 
-def _finish(b: _Builder, table_no: int) -> LogicalTable:
+def _finish(b: _Builder, table_no: int, *, s: TextTableSettings = TEXT) -> LogicalTable:
     covers: dict[int, int] = {}  # id of a merged cell -> rows below that inherit it
     for r in b.rows:
         for m in r.inherited:
             covers[id(m)] = covers.get(id(m), 0) + 1
-    done = {id(c): c.finish(1 + covers.get(id(c), 0)) for r in b.rows for c in r.cells}
+    done = {id(c): c.finish(1 + covers.get(id(c), 0), s=s) for r in b.rows for c in r.cells}
     rows = tuple(
         LogicalRow(r.kind, tuple(done[id(c)] for c in r.cells), tuple(_merge_spans(r.spans)),
                    tuple(done[id(m)] for m in r.inherited if id(m) in done))

@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Sequence
 
-from .grid import ANCHOR_COLS, CellBoxes, _cells, _runs_across, build_fragments, is_anchor, text_columns
+from .grid import CellBoxes, _cells, _runs_across, build_fragments, is_anchor, text_columns
 from .layout import Fragment, Line, Word
+from .settings import TEXT
 from .words import group_lines
 
 
@@ -193,13 +194,13 @@ def _continues(prev: Line, line: Line, usual_gap: float, edges: Sequence[float],
 
 def _anchor_starts(table: Sequence[Line], edges: Sequence[float], settings: UnruledSettings) -> list[int] | None:
     """Indices of the lines where rows start when an anchor column numbers them: one of the
-    first ANCHOR_COLS columns whose every entry from its first anchor on is an item number or
+    first `anchor_cols` columns whose every entry from its first anchor on is an item number or
     a date, with lines between its entries (rows of several lines). Of anchor columns with as
     many entries, the top-aligned one (entries on the rows' first lines) says where. None
     when no column does (every line its own row, `_continues`)."""
     n_cols = len(edges) - 1
     best: tuple[int, int, list[int]] | None = None
-    for c in range(min(ANCHOR_COLS, n_cols)):
+    for c in range(min(TEXT.anchor_cols, n_cols)):
         entries = [k for k, l in enumerate(table) if c in _filled(l, edges)]
         texts = [" ".join(w.text for w in table[k].words if _col(w, edges) == c) for k in entries]
         first = next((i for i, t in enumerate(texts) if is_anchor(t)), None)

@@ -14,13 +14,7 @@ from pdfplumber.utils import extract_words
 
 from .layout import Line, Word
 from .pdfpage import annotation_chars
-
-# pdfplumber settings for words: tight enough to keep "13/7/" and "2025" apart when a
-# narrow column wrapped them, loose enough to keep a word's accented glyphs together.
-WORD_SETTINGS = {"x_tolerance": 1.5, "y_tolerance": 2.5, "keep_blank_chars": False, "return_chars": True}
-# digits a stamp spaced apart ("1 5 6") are one number when the gaps between them are at most
-# this many digit widths (a stamp's letter spacing; a real space between numbers is wider)
-STAMP_DIGIT_GAP = 1.6
+from .settings import TEXT, TextTableSettings
 
 
 def _word(w: dict, source: str = "content") -> Word:
@@ -31,7 +25,7 @@ def _word(w: dict, source: str = "content") -> Word:
     return Word(text, float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]), float(first), float(last), source)
 
 
-def page_words(page, *, ocr: bool = False, annotations: bool = True) -> list[Word]:
+def page_words(page, *, ocr: bool = False, annotations: bool = True, s: TextTableSettings = TEXT) -> list[Word]:
     """Upright words of a pdfplumber page as `Word`s, text in NFC, then (with `annotations`)
     the words its annotations show (`annotation_words`).
 
@@ -39,29 +33,29 @@ def page_words(page, *, ocr: bool = False, annotations: bool = True) -> list[Wor
     removed: "|" (a vertical rule) splits a word in two, "_" (a horizontal rule) is dropped.
     """
     words = []
-    for w in page.extract_words(**WORD_SETTINGS):
+    for w in page.extract_words(**s.pdfplumber_words):
         if not w.get("upright", True):
             continue
         word = _word(w)
         words.extend(_without_rules(word) if ocr else [word])
     if ocr:
         return _rejoin_split_syllables(words)
-    return words + annotation_words(page) if annotations else words
+    return words + annotation_words(page, s=s) if annotations else words
 
 
-def annotation_words(page) -> list[Word]:
+def annotation_words(page, *, s: TextTableSettings = TEXT) -> list[Word]:
     """Upright words that the annotations of a pdfplumber page show, at their place on the
     page, `source = "annotation"`; digits a stamp spaced apart within one annotation joined."""
     words: list[Word] = []
     for _appearance, chars in annotation_chars(page):
-        found = [_word(w, "annotation") for w in extract_words(chars, **WORD_SETTINGS) if w.get("upright", True)]
-        words.extend(join_spaced_digits(found))
+        found = [_word(w, "annotation") for w in extract_words(chars, **s.pdfplumber_words) if w.get("upright", True)]
+        words.extend(join_spaced_digits(found, s=s))
     return words
 
 
-def join_spaced_digits(words: list[Word]) -> list[Word]:
+def join_spaced_digits(words: list[Word], *, s: TextTableSettings = TEXT) -> list[Word]:
     """Digits of one stamp that its letter spacing set apart ("1 5 6", "2 5") as one word:
-    all-digit words on one line whose gap is at most STAMP_DIGIT_GAP digit widths."""
+    all-digit words on one line whose gap is at most `stamp_digit_gap` digit widths."""
     out: list[Word] = []
     for w in sorted(words, key=lambda w: (round(w.yc), w.x0)):
         prev = out[-1] if out else None
@@ -70,7 +64,7 @@ def join_spaced_digits(words: list[Word]) -> list[Word]:
             and prev.text.isdigit()
             and w.text.isdigit()
             and abs(w.yc - prev.yc) < 0.5 * min(w.bottom - w.top, prev.bottom - prev.top)
-            and 0 <= w.x0 - prev.x1 <= STAMP_DIGIT_GAP * max(prev.last_char_width, w.first_char_width)
+            and 0 <= w.x0 - prev.x1 <= s.stamp_digit_gap * max(prev.last_char_width, w.first_char_width)
         ):
             out[-1] = replace(prev, text=prev.text + w.text, top=min(prev.top, w.top), x1=w.x1,
                               bottom=max(prev.bottom, w.bottom), last_char_width=w.last_char_width)

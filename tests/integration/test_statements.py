@@ -17,7 +17,7 @@ from collections import Counter
 import pytest
 
 from extractors.document import extract_document
-from extractors.furniture import MARGIN_BAND
+from extractors.settings import TEXT
 from normalizers.records import document_records
 from tests.fixtures import statements
 from tests.fixtures.ratchet import record
@@ -49,7 +49,7 @@ def _rows(table):
 def test_the_footer_band_falls_mid_page(printed):
     """The generator is what it claims: bands between rows in the middle of most sheets."""
     for s, p, doc in printed.values():
-        mid = {sheet for sheet, top in p.bands if MARGIN_BAND < top / 842 < 1 - MARGIN_BAND}
+        mid = {sheet for sheet, top in p.bands if TEXT.margin_band < top / 842 < 1 - TEXT.margin_band}
         assert p.n_sheets >= 6 and len(mid) >= p.n_sheets - 2, (s.name, p.bands)
         assert len({round(top) for _, top in p.bands}) >= len(p.bands) // 2 + 2, "the band's position drifts"
         assert doc.n_pages == p.n_sheets
