@@ -23,10 +23,10 @@ from typing import Sequence
 from .furniture import split_furniture
 from .grid import build_fragments, pdfplumber_cell_boxes, prose_lines
 from .images import image_kind, image_pdf
-from .layout import PageContent, Word
+from .layout import POINTS_PER_INCH, PageContent, Word
 from .pdf import (INTERNAL_ERROR, DocumentError, close_pdf, error_text, iter_pages, open_pdf, opened, page_count,
                   sideways_rotation, write_rotated_page)
-from .settings import POINTS_PER_INCH, TEXT, ExtractSettings, TextTableSettings, default
+from .settings import TEXT, ExtractSettings, TextTableSettings, default
 from .signatures import Signature, read_signatures
 from .stitch import LogicalTable, stitch
 from .tempdirs import temp_dir

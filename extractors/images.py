@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from .layout import POINTS_PER_INCH
 from .pdf import DocumentError, open_regular
 
 log = logging.getLogger(__name__)
@@ -122,7 +123,7 @@ def render_frame(path: str | Path, page: int, scale: float):
     of its page (as pypdfium2 renders a PDF page), for pictures of rows."""
     from PIL import Image, ImageOps
 
-    factor = scale * 72.0 / layout_dpi(path)  # every frame laid out at the first frame's resolution
+    factor = scale * POINTS_PER_INCH / layout_dpi(path)  # every frame laid out at the first frame's resolution
     with open_regular(path) as f, Image.open(f) as im:
         try:
             im.seek(page - 1)

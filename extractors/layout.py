@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+POINTS_PER_INCH = 72.0  # PDF user space: a point is 1/72 inch (PDF 32000-1, 8.3.2.3)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,8 @@ the code version (`pipeline.versions`): `text_key()` of `extract_version` (every
 read again), `ocr_key()` of `ocr_version` (only documents with scanned pages are).
 
 Library constants are imported, not restated. Regular expressions and tables of characters
-stay in their modules: they are no tolerances.
+stay in their modules: they are no tolerances. This module holds values only (the code version
+fingerprints them by value, not as source): what they mean is coded where they are used.
 """
 
 from __future__ import annotations
@@ -36,9 +37,6 @@ if TYPE_CHECKING:
     from .scan_grid import GridSettings
     from .scan_prep import PrepSettings
     from .unruled import UnruledSettings
-
-POINTS_PER_INCH = 72.0  # PDF user space: a point is 1/72 inch (PDF 32000-1, 8.3.2.3)
-
 
 def _setting(default, low: float | None = 0.0, high: float | None = None):
     """A numeric field whose value must lie in [low, high] (None: unbounded)."""
@@ -146,11 +144,6 @@ class TextTableSettings:
         """pdfplumber's table settings of the ruled tables."""
         return {"vertical_strategy": self.vertical_strategy, "horizontal_strategy": self.horizontal_strategy}
 
-    @property
-    def pdfplumber_words(self) -> dict:
-        """pdfplumber's word settings (upright words of single glyphs, with their characters)."""
-        return {"x_tolerance": self.x_tolerance, "y_tolerance": self.y_tolerance, "keep_blank_chars": False,
-                "return_chars": True}
 
 
 @dataclass(frozen=True)

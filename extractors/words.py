@@ -16,6 +16,13 @@ from .layout import Line, Word
 from .pdfpage import annotation_chars
 from .settings import TEXT, TextTableSettings
 
+_WORD_OPTIONS = {"keep_blank_chars": False, "return_chars": True}  # words of single glyphs, with their characters
+
+
+def word_settings(s: TextTableSettings = TEXT) -> dict:
+    """pdfplumber's word settings."""
+    return {"x_tolerance": s.x_tolerance, "y_tolerance": s.y_tolerance, **_WORD_OPTIONS}
+
 
 def _word(w: dict, source: str = "content") -> Word:
     chars = w.get("chars") or ()
@@ -33,7 +40,7 @@ def page_words(page, *, ocr: bool = False, annotations: bool = True, s: TextTabl
     removed: "|" (a vertical rule) splits a word in two, "_" (a horizontal rule) is dropped.
     """
     words = []
-    for w in page.extract_words(**s.pdfplumber_words):
+    for w in page.extract_words(**word_settings(s)):
         if not w.get("upright", True):
             continue
         word = _word(w)
@@ -48,7 +55,7 @@ def annotation_words(page, *, s: TextTableSettings = TEXT) -> list[Word]:
     page, `source = "annotation"`; digits a stamp spaced apart within one annotation joined."""
     words: list[Word] = []
     for _appearance, chars in annotation_chars(page):
-        found = [_word(w, "annotation") for w in extract_words(chars, **s.pdfplumber_words) if w.get("upright", True)]
+        found = [_word(w, "annotation") for w in extract_words(chars, **word_settings(s)) if w.get("upright", True)]
         words.extend(join_spaced_digits(found, s=s))
     return words
 

@@ -33,6 +33,9 @@ OCR_LIBRARIES = ("pypdfium2", "opencv-python-headless", "numpy", "pillow", "tess
 # included, `ocr_cells.OcrSettings`, `scan_grid.GridSettings`) reads the scans again, not the rest.
 OCR_MODULES = ("extractors/ocr.py", "extractors/ocr_cells.py", "extractors/scan_grid.py", "extractors/ocr_cache.py",
                "extractors/scan_prep.py")
+# The settings of every stage (`extractors.settings`): not fingerprinted as source but by their
+# values, each stage's in the version it changes (`ExtractSettings.text_key`, `.ocr_key`).
+SETTINGS_MODULE = "extractors/settings.py"
 
 
 def _library_versions(names: tuple[str, ...]) -> str:
@@ -64,25 +67,30 @@ def fingerprint(*packages: str, libraries: tuple[str, ...] = (), without: tuple[
 @lru_cache(maxsize=None)
 def extract_version() -> str:
     """Version of reading a PDF's text layer into pages and tables (the extractors but their
-    OCR modules, and the libraries that read every document): a change re-reads every document."""
-    return fingerprint("extractors", libraries=EXTRACT_LIBRARIES, without=OCR_MODULES)
+    OCR modules, the settings of the text layer and its tables, `settings.DEFAULT.text_key()`,
+    and the libraries that read every document): a change re-reads every document."""
+    from extractors import settings
+
+    return fingerprint("extractors", libraries=EXTRACT_LIBRARIES, without=(*OCR_MODULES, SETTINGS_MODULE),
+                       extra=settings.default().text_key())
 
 
 @lru_cache(maxsize=None)
 def ocr_version() -> str:
-    """Version of reading scanned pages: the OCR modules and settings, the libraries that render
+    """Version of reading scanned pages: the OCR modules and settings (`settings.DEFAULT.ocr_key()`:
+    the OCR's, the scan grid's, the preparation's and the scanned tables'), the libraries that render
     and read the images, and the OCR engine (Tesseract's version, tesserocr's, the digest of each
     traineddata file: `extractors.ocr_cache.engine`). A change re-reads exactly the documents
     with scanned pages (`reading.Extraction.ocr_version` says which). On a machine without the
     models it says so, and those documents are read again, which fails the run on the machine."""
-    from extractors import ocr_cache
+    from extractors import ocr_cache, settings
     from extractors.pdf import EnvironmentFailure
 
     try:
         engine = ocr_cache.engine()
     except EnvironmentFailure as e:
         engine = f"unavailable: {e}"
-    return fingerprint(*OCR_MODULES, libraries=OCR_LIBRARIES, extra=engine)
+    return fingerprint(*OCR_MODULES, libraries=OCR_LIBRARIES, extra=engine + settings.default().ocr_key())
 
 
 @lru_cache(maxsize=None)

@@ -28,6 +28,14 @@ change = sys.argv[3]
 if change.startswith("library:"):  # this library's version seen as another one
     name, real = change.split(":", 1)[1], md.version
     md.version = lambda n: "999." + real(n) if n == name else real(n)
+if change.startswith("setting:"):  # the run's settings (extractors.settings.DEFAULT) with one value changed
+    import dataclasses
+    from extractors import settings
+    stage, rest = change.split(":", 1)[1].split(".", 1)
+    name, value = rest.split("=")
+    part = getattr(settings.DEFAULT, stage)
+    changed = dataclasses.replace(part, **{name: type(getattr(part, name))(value)})
+    settings.DEFAULT = dataclasses.replace(settings.DEFAULT, **{stage: changed})
 from extractors import ocr_cache
 if change in ("tesseract", "traineddata"):  # another Tesseract, or another vie.traineddata
     real_engine = ocr_cache._engine
@@ -115,10 +123,23 @@ def test_a_new_library_or_engine_rereads_exactly_the_documents_it_affects(corpus
 
 @pytest.mark.parametrize("file,old,new,affected", [
     ("extractors/ocr_cells.py", "min_ink: int = 12", "min_ink: int = 13", {"scan.pdf"}),
-    ("extractors/document.py", "MIN_TEXT_CHARS = 20", "MIN_TEXT_CHARS = 21", {"text.pdf", "scan.pdf"}),
+    # the settings module is fingerprinted by its values, each stage's where it acts
+    ("extractors/settings.py", "min_text_chars: int = _setting(20)", "min_text_chars: int = _setting(21)",
+     {"text.pdf", "scan.pdf"}),
 ])
 def test_a_changed_setting_rereads_exactly_the_documents_it_affects(corpus, file, old, new, affected):
     code = _code_copy(corpus["tmp"], file, old, new)
     assert _reread(corpus, "none", code) == affected
     assert _reread(corpus, "none") == affected
     assert _reread(corpus, "none") == set()
+
+
+@pytest.mark.parametrize("change,affected", [
+    ("setting:text.edge_tol=2.1", {"text.pdf", "scan.pdf"}),  # the scans' grids are built by the same code
+    ("setting:scans.glyph_advance=1.25", {"scan.pdf"}),  # the OCR'd words laid into the page
+])
+def test_settings_passed_in_reread_exactly_the_documents_they_affect(corpus, change, affected):
+    """A run whose settings object differs from the default (`extractors.settings.DEFAULT`, as
+    the run reads it) re-reads the documents that stage reads, and back."""
+    assert _reread(corpus, change) == affected
+    assert _reread(corpus, "none") == affected
