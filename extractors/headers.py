@@ -20,13 +20,12 @@ from typing import Sequence
 
 from rapidfuzz import fuzz
 
+from .settings import TEXT, TextTableSettings
+
 ROLES = (
     "item_no", "name", "lead", "coordinators", "required_result", "deadline",
     "result", "expected_result", "obstacles", "status", "note",
 )
-MIN_SCORE = 88.0
-MAX_EXTRA_WORDS = 5  # words a header cell may add to a known variant
-UNMARKED_PENALTY = 3.0  # a match only once tone and vowel marks are left out scores this much less
 _DATEISH = re.compile(r"\(.*?\)|\bđến\s+(ngày|tháng)\b.*$|\d+([/.-]\d+)*", re.I)
 _NON_WORD = re.compile(r"[^\w\s]")
 
@@ -58,9 +57,8 @@ def _fold(text: str) -> str:
     return " ".join(t.split())
 
 
-@lru_cache(maxsize=4096)
-def role_candidates(text: str) -> tuple[tuple[float, str], ...]:
-    """Roles that fit one header cell, best first, as (score 0-100, role); only scores >= MIN_SCORE.
+def role_candidates(text: str, *, s: TextTableSettings = TEXT) -> tuple[tuple[float, str], ...]:
+    """Roles that fit one header cell, best first, as (score 0-100, role); only scores >= min_score.
 
     The score is rapidfuzz's token-set ratio (a header may add a few words to a known
     variant, e.g. a date); among equal scores the closest variant overall (plain ratio)
@@ -69,8 +67,14 @@ def role_candidates(text: str) -> tuple[tuple[float, str], ...]:
     OCR'd headers: the text and the variant are also compared with their spaces left
     out (a narrow cell wraps a header inside its words, OCR moves a space: "THỜ IGI AN
     HOÀ NT HÀNH"), and then without tone and vowel marks too ("Thởi hạn", "Tiên đô"),
-    the latter UNMARKED_PENALTY lower so a match with the marks right wins.
+    the latter unmarked_penalty lower so a match with the marks right wins.
     """
+    return _role_candidates(text, s.min_score, s.max_extra_words, s.unmarked_penalty)
+
+
+@lru_cache(maxsize=4096)
+def _role_candidates(text: str, min_score: float, max_extra_words: int,
+                     unmarked_penalty: float) -> tuple[tuple[float, str], ...]:
     key = _fold(text)
     if not key:
         return ()
@@ -79,29 +83,29 @@ def role_candidates(text: str) -> tuple[tuple[float, str], ...]:
     bare = unmarked(squeezed)
     best: dict[str, tuple[float, float]] = {}
     for role, variant, v_squeezed, v_bare in _squeezed_terms():
-        if n_words <= variant.count(" ") + 1 + MAX_EXTRA_WORDS:
+        if n_words <= variant.count(" ") + 1 + max_extra_words:
             score = fuzz.token_set_ratio(key, variant)
         else:
             score = fuzz.ratio(key, variant)
-        score = max(score, fuzz.ratio(squeezed, v_squeezed), fuzz.ratio(bare, v_bare) - UNMARKED_PENALTY)
+        score = max(score, fuzz.ratio(squeezed, v_squeezed), fuzz.ratio(bare, v_bare) - unmarked_penalty)
         cand = (score, fuzz.ratio(key, variant))
         if cand > best.get(role, (0.0, 0.0)):
             best[role] = cand
-    ranked = sorted(((s, r, role) for role, (s, r) in best.items() if s >= MIN_SCORE), reverse=True)
-    return tuple((s, role) for s, _, role in ranked)
+    ranked = sorted(((score, r, role) for role, (score, r) in best.items() if score >= min_score), reverse=True)
+    return tuple((score, role) for score, _, role in ranked)
 
 
-def header_role(text: str) -> str | None:
+def header_role(text: str, *, s: TextTableSettings = TEXT) -> str | None:
     """Best role for one header cell text, or None."""
-    cands = role_candidates(text)
+    cands = role_candidates(text, s=s)
     return cands[0][1] if cands else None
 
 
-def column_roles(headers: Sequence[str]) -> list[str | None]:
+def column_roles(headers: Sequence[str], *, s: TextTableSettings = TEXT) -> list[str | None]:
     """Role of each column (None where no role fits); each role goes to one column at most,
     the column that fits it best, and a column whose best role is taken gets its next best."""
     options = sorted(
-        ((-score, rank, i, role) for i, h in enumerate(headers) for rank, (score, role) in enumerate(role_candidates(h)))
+        ((-score, rank, i, role) for i, h in enumerate(headers) for rank, (score, role) in enumerate(role_candidates(h, s=s)))
     )
     roles: list[str | None] = [None] * len(headers)
     taken: set[str] = set()
@@ -112,7 +116,7 @@ def column_roles(headers: Sequence[str]) -> list[str | None]:
     return roles
 
 
-def looks_like_header(texts: Sequence[str]) -> bool:
+def looks_like_header(texts: Sequence[str], *, s: TextTableSettings = TEXT) -> bool:
     """A row whose non-empty cells mostly name known column headers or are bilingual
     headers ("Ngày giao dịch (Trans.Date)"), or a column-number row."""
     filled = [t for t in texts if t.strip()]
@@ -120,7 +124,7 @@ def looks_like_header(texts: Sequence[str]) -> bool:
         return False
     if is_column_number_row(filled):
         return True
-    known = sum(1 for t in filled if header_role(t) is not None or is_bilingual_header(t))
+    known = sum(1 for t in filled if header_role(t, s=s) is not None or is_bilingual_header(t))
     return known >= max(2, (len(filled) + 1) // 2)
 
 
@@ -147,8 +151,6 @@ def is_column_number_row(texts: Sequence[str]) -> bool:
 
 
 _NUMERIC = re.compile(r"^[(+\-−–]?\d[\d.,/:\s]*%?\)?$")
-MIN_TYPED_COLS = 2  # columns whose body is all numbers under a worded first cell
-MIN_TYPED_BODY = 2  # body rows needed to tell a column's type
 
 
 def is_numeric_cell(text: str) -> bool:
@@ -156,35 +158,34 @@ def is_numeric_cell(text: str) -> bool:
     return bool(_NUMERIC.match(" ".join(text.split())))
 
 
-def heads_by_type(first: Sequence[str], body: Sequence[Sequence[str]]) -> bool:
+def heads_by_type(first: Sequence[str], body: Sequence[Sequence[str]], *, s: TextTableSettings = TEXT) -> bool:
     """A first row that names its columns, told by the type of what stands under it: every
-    cell of it is worded (letters, no bare number), and in at least MIN_TYPED_COLS columns
+    cell of it is worded (letters, no bare number), and in at least min_typed_cols columns
     every body cell is a number ("Bậc thuế" over 1 … 5, "Thuế suất (%)" over 5 … 35).
     For tables whose header words are not task-table vocabulary (`looks_like_header`);
     a data row never stands worded over numbers in two columns of every row below it.
     `first` holds one text per column; `body` the rows below, one text per column each."""
-    if len(first) < 2 or len(body) < MIN_TYPED_BODY:
+    if len(first) < 2 or len(body) < s.min_typed_body:
         return False
     if not all(any(ch.isalpha() for ch in t) and not is_numeric_cell(t) for t in first):
         return False
     typed = sum(1 for k in range(len(first)) if all(is_numeric_cell(row[k]) for row in body if k < len(row)))
-    return typed >= MIN_TYPED_COLS
+    return typed >= s.min_typed_cols
 
 
 _LIST_NUMBER = re.compile(r"^\d{1,3}[.)]?$")
-MIN_LIST_COLS = 3  # a numbered list's header names at least this many columns
 
 
-def heads_numbered_list(first: Sequence[str], body: Sequence[Sequence[str]]) -> bool:
+def heads_numbered_list(first: Sequence[str], body: Sequence[Sequence[str]], *, s: TextTableSettings = TEXT) -> bool:
     """A first row that heads a numbered list ("STT | Họ và tên | Chức vụ | Đơn vị công tác",
     "STT | Đơn vị | Phân loại"): its first cell names the item-number column, every cell of it
     is worded, and under it the first column holds item numbers (or nothing: an inserted row),
-    at least MIN_TYPED_BODY of them. For lists whose other header words are no task-table
+    at least min_typed_body of them. For lists whose other header words are no task-table
     vocabulary (`looks_like_header`)."""
-    if len(first) < MIN_LIST_COLS or header_role(first[0]) != "item_no":
+    if len(first) < s.min_list_cols or header_role(first[0], s=s) != "item_no":
         return False
     if not all(any(ch.isalpha() for ch in t) and not is_numeric_cell(t) for t in first):
         return False
     firsts = [" ".join(row[0].split()) for row in body if row and any(t.strip() for t in row)]
     numbered = [t for t in firsts if t]
-    return len(numbered) >= MIN_TYPED_BODY and all(_LIST_NUMBER.match(t) for t in numbered)
+    return len(numbered) >= s.min_typed_body and all(_LIST_NUMBER.match(t) for t in numbered)

@@ -128,6 +128,14 @@ class TextTableSettings:
     repeat_ratio_bare: float = _setting(88.0, 0.0, 100.0)  # ... compared with spaces and marks left out (an OCR'd repeat)
     repeat_min_roles: int = _setting(3, 1)  # columns named alike by the header and a row before the row is taken for a repeat
 
+    # header cells (`headers`): the roles their text names
+    min_score: float = _setting(88.0, 0.0, 100.0)  # a role fits a header cell scoring this much (rapidfuzz, 0-100)
+    max_extra_words: int = _setting(5)  # words a header cell may add to a known variant
+    unmarked_penalty: float = _setting(3.0, 0.0, 100.0)  # a match only once tone and vowel marks are left out scores this much less
+    min_typed_cols: int = _setting(2, 1)  # columns whose body is all numbers under a worded first cell
+    min_typed_body: int = _setting(2, 1)  # body rows needed to tell a column's type
+    min_list_cols: int = _setting(3, 1)  # a numbered list's header names at least this many columns
+
     # scanned pages (`document.is_scan`)
     min_text_chars: int = _setting(20)  # a page with fewer characters than this and an image is a scan
     scan_image_cover: float = _setting(0.9, 0.0, 1.0)  # ... and so is a page covered by one image

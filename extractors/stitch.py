@@ -256,16 +256,16 @@ def _is_repeated_header(row: Row, header_keys: Sequence[str], header_roles: Sequ
 
 
 def _names_columns_alike(row: Row, header_roles: Sequence[str | None], *, s: TextTableSettings = TEXT) -> bool:
-    mine = column_roles(header_texts([[(c.col, c.col_span, c.text) for c in row.cells]], len(header_roles)))
+    mine = column_roles(header_texts([[(c.col, c.col_span, c.text) for c in row.cells]], len(header_roles)), s=s)
     named = [k for k, r in enumerate(header_roles) if r]
     same = sum(mine[k] == header_roles[k] for k in named)
     other = any(r is not None and header_roles[k] is not None and r != header_roles[k] for k, r in enumerate(mine))
     return not other and same >= max(s.repeat_min_roles, len(named) - 1)
 
 
-def _header_roles(b: _Builder) -> list[str | None]:
+def _header_roles(b: _Builder, *, s: TextTableSettings = TEXT) -> list[str | None]:
     headers = _headers(b) if b.header_keys else []
-    return column_roles(headers) if any(headers) else []
+    return column_roles(headers, s=s) if any(headers) else []
 
 
 def continues(builder: _Builder, frag: Fragment, page_no: int, text_above: bool, *, s: TextTableSettings = TEXT) -> bool:
@@ -279,11 +279,11 @@ def _goes_on_after_break(builder: _Builder, frag: Fragment, *, s: TextTableSetti
     """Does `frag`, after a break (a page's, or a band of page furniture), continue the table?"""
     if frag.n_cols != builder.first.n_cols:
         return False  # a logical table keeps one set of columns
-    if frag.rows and _is_repeated_header(frag.rows[0], builder.header_keys, _header_roles(builder), s=s):
+    if frag.rows and _is_repeated_header(frag.rows[0], builder.header_keys, _header_roles(builder, s=s), s=s):
         return True
     if builder.rows and all(r.kind == "header" for r in builder.rows) and _same_columns(builder.first, frag, s=s):
         return True  # a table does not end with its header: the page break cut the header row
-    if frag.rows and builder.header_keys and looks_like_header(_cell_texts(frag.rows[0])):
+    if frag.rows and builder.header_keys and looks_like_header(_cell_texts(frag.rows[0]), s=s):
         return False  # a different header: a new table
     return _same_columns(builder.first, frag, s=s)
 
@@ -299,7 +299,7 @@ def goes_on(builder: _Builder, frag: Fragment, above: Fragment, text_above: bool
         return False
     if not _same_columns(builder.first, frag, s=s) or not frag.rows:
         return False
-    return not looks_like_header(_cell_texts(frag.rows[0]))
+    return not looks_like_header(_cell_texts(frag.rows[0]), s=s)
 
 
 # ---------------------------------------------------------------- scanned tables
@@ -327,16 +327,16 @@ def scan_continues(builder: _Builder, frag: Fragment, page: PageContent, above_l
     above = [l for l in page.lines if l.box[1] >= above_limit - 1 and l.box[3] <= frag.box[1] + 1]
     if any(len(l.text.replace(" ", "")) > scan.mark_chars for l in above):
         return False
-    return not (frag.rows and builder.header_keys and looks_like_header(_cell_texts(frag.rows[0]))
-                and not _is_repeated_header(frag.rows[0], builder.header_keys, _header_roles(builder), s=s))
+    return not (frag.rows and builder.header_keys and looks_like_header(_cell_texts(frag.rows[0]), s=s)
+                and not _is_repeated_header(frag.rows[0], builder.header_keys, _header_roles(builder, s=s), s=s))
 
 
 _ITEM_NUMBER = re.compile(r"^(\d{1,3})[.)]?$")
 
 
-def _numbers(b: _Builder, rows: Sequence[_PendingRow] | None = None) -> list[int]:
+def _numbers(b: _Builder, rows: Sequence[_PendingRow] | None = None, *, s: TextTableSettings = TEXT) -> list[int]:
     """The item numbers of a table's data rows (or of `rows` of it), in order (rows without one skipped)."""
-    col = _item_col(b)
+    col = _item_col(b, s=s)
     out = []
     for r in b.rows if rows is None else rows:
         cell = r.cell_covering(col) if r.kind == "data" else None
@@ -346,7 +346,7 @@ def _numbers(b: _Builder, rows: Sequence[_PendingRow] | None = None) -> list[int
     return out
 
 
-def _list_header(b: _Builder) -> None:
+def _list_header(b: _Builder, *, s: TextTableSettings = TEXT) -> None:
     """A scanned table without a header whose first row heads a numbered list ("STT | Họ và
     tên | Chức vụ | ...", `headers.heads_numbered_list`) has that row for its header."""
     if not b.rows or b.rows[0].kind == "header" or not b.first.rows:
@@ -355,7 +355,7 @@ def _list_header(b: _Builder) -> None:
     texts = [first.cell_covering(k).raw_text if first.cell_covering(k) else "" for k in range(b.first.n_cols)]
     body = [[r.cell_covering(k).raw_text if r.cell_covering(k) else "" for k in range(b.first.n_cols)]
             for r in b.rows[1:] if r.kind == "data"]
-    if heads_numbered_list(texts, body):
+    if heads_numbered_list(texts, body, s=s):
         first.kind = "header"
         b.header_keys.append(_pending_key(first))
 
@@ -369,7 +369,7 @@ def _headed(b: _Builder) -> bool:
     return bool(b.rows) and b.rows[0].kind == "header"
 
 
-def adopt_headerless(builders: list[_Builder], scanned: set[int], scan: ScanTableSettings = SCANS) -> list[_Builder]:
+def adopt_headerless(builders: list[_Builder], scanned: set[int], scan: ScanTableSettings = SCANS, *, s: TextTableSettings = TEXT) -> list[_Builder]:
     """Scanned tables without a header of their own, in a document with a headed table of the
     same shape: the rest of that table on a page fed before it (on the page just before the
     headed table's first: a table's header stands on its first page) joins it after the rows
@@ -384,7 +384,7 @@ def adopt_headerless(builders: list[_Builder], scanned: set[int], scan: ScanTabl
         if model is None:
             continue
         cut = 1 + max(k for k, r in enumerate(model.rows) if r.spans[0][0] == model.first.page)
-        mine, theirs = _numbers(b), _numbers(model, model.rows[:cut])
+        mine, theirs = _numbers(b, s=s), _numbers(model, model.rows[:cut], s=s)
         restarts = mine and mine[0] == 1 and model.rows[cut - 1].kind == "section"  # numbered anew under it
         goes_on = not mine or not theirs or mine[0] == theirs[-1] + 1 or restarts or _starts_a_part(b)
         if b.last_page + 1 == model.first.page and goes_on:
@@ -434,8 +434,8 @@ def stitch(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
     scanned = {p.page for p in pages if p.method == "ocr"}
     for b in builders:
         if b.first.page in scanned:
-            _list_header(b)
-    builders = adopt_headerless(builders, scanned, scan)
+            _list_header(b, s=s)
+    builders = adopt_headerless(builders, scanned, scan, s=s)
     return [_finish(b, n, s=s) for n, b in enumerate(builders, start=1)]
 
 
@@ -480,9 +480,9 @@ def _text_between(lines: Sequence[Line], top: float, bottom: float) -> bool:
     return any(l.box[1] >= top - 1 and l.box[3] <= bottom + 1 for l in lines)
 
 
-def _item_col(builder: _Builder) -> int:
+def _item_col(builder: _Builder, *, s: TextTableSettings = TEXT) -> int:
     headers = _headers(builder)
-    roles = column_roles(headers) if any(headers) else []
+    roles = column_roles(headers, s=s) if any(headers) else []
     return roles.index("item_no") if "item_no" in roles else 0
 
 
@@ -491,7 +491,7 @@ def _start(b: _Builder, frag: Fragment, *, s: TextTableSettings = TEXT) -> None:
     n_header = 0
     for k, row in enumerate(frag.rows[:s.max_header_rows]):
         texts = _cell_texts(row)
-        if looks_like_header(texts) or (k == 0 and _typed_header(frag)) or (
+        if looks_like_header(texts, s=s) or (k == 0 and _typed_header(frag, s=s)) or (
                 n_header and is_column_number_row([t for t in texts if t])) or (
                 n_header and _sub_header(row, frag.rows[k - 1])):
             n_header += 1
@@ -509,12 +509,12 @@ def _column_texts(row: Row, n_cols: int) -> list[str]:
     return [c.text if c is not None else "" for c in cells]
 
 
-def _typed_header(frag: Fragment) -> bool:
+def _typed_header(frag: Fragment, *, s: TextTableSettings = TEXT) -> bool:
     """The fragment's first row names its columns by the type of the rows under it
     (`headers.heads_by_type`): for tables whose header is not task-table vocabulary."""
     rows = [_column_texts(r, frag.n_cols) for r in frag.rows]
     body = [r for r in rows[1:] if any(t.strip() for t in r)]
-    return bool(rows) and heads_by_type(rows[0], body)
+    return bool(rows) and heads_by_type(rows[0], body, s=s)
 
 
 def _sub_header(row: Row, above: Row) -> bool:
@@ -551,12 +551,12 @@ def _first_row_repeats(b: _Builder, row: Row) -> bool:
 
 
 def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[float], *, continuing: bool, s: TextTableSettings = TEXT) -> None:
-    item_col = _item_col(b)
+    item_col = _item_col(b, s=s)
     at_top = continuing  # the first body row of a continuing fragment may finish a cut row
     above = b.rows[-1] if continuing and b.rows else None  # the last row before the page break
     placed: list[tuple[Row, _PendingRow]] = []
     slivers: list[Row] = []  # empty rows at the top: the padding of a cut row pushed over the break
-    header_roles = _header_roles(b)
+    header_roles = _header_roles(b, s=s)
     for k, row in enumerate(rows):
         texts = [(c.col, c.col_span, c.text) for c in row.cells]
         if any(t for _, _, t in texts) and _is_repeated_header(row, b.header_keys, header_roles, s=s):
@@ -684,7 +684,7 @@ def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str, item
     criterion), not the rest of the numbered row: a cut cell goes on as one cell.
     """
     if prev.kind == "header" and kind == "data":
-        if looks_like_header(_cell_texts(row)):
+        if looks_like_header(_cell_texts(row), s=s):
             return True
         kind = "header"
     if kind != prev.kind:
@@ -822,23 +822,23 @@ def _finish(b: _Builder, table_no: int, *, s: TextTableSettings = TEXT) -> Logic
     leading = _leading_headers(rows)
     heads = header_texts(([(c.col, c.col_span, c.text) for c in r.cells] for r in leading), b.first.n_cols)
     if len(leading) == 1:
-        heads = _carry_header_roles(heads, b.header_repeats, b.first.n_cols)
+        heads = _carry_header_roles(heads, b.header_repeats, b.first.n_cols, s=s)
     if not leading and b.borrowed:
         heads = list(b.borrowed)
     return LogicalTable(table_no, b.first.n_cols, tuple(heads), rows)
 
 
-def _carry_header_roles(heads: list[str], repeats: Sequence[Sequence[tuple[int, int, str]]], n_cols: int) -> list[str]:
+def _carry_header_roles(heads: list[str], repeats: Sequence[Sequence[tuple[int, int, str]]], n_cols: int, *, s: TextTableSettings = TEXT) -> list[str]:
     """A column whose header (OCR'd past recognition) gives it no role takes the text of a
     repeat of the header on a later page that gives it a role no other column has."""
     out = list(heads)
     for repeat in repeats:
-        roles = column_roles(out)
+        roles = column_roles(out, s=s)
         if all(roles):
             break
         if is_column_number_row([t for _, _, t in repeat if t]):
             continue
-        again = column_roles(header_texts([repeat], n_cols))
+        again = column_roles(header_texts([repeat], n_cols), s=s)
         for k, role in enumerate(again):
             if roles[k] is None and role is not None and role not in roles:
                 out[k] = header_texts([repeat], n_cols)[k]
