@@ -26,6 +26,7 @@ import unicodedata
 from typing import Sequence
 
 from .layout import Line, Word
+from .letters import nfc
 from .settings import TEXT, TextTableSettings
 
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -43,8 +44,8 @@ _SYLLABLE = re.compile(
 _ROMAN = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
 _VOWELS = re.compile(r"[aăâeêioôơuưy]", re.I)
 _EDGE_PUNCT = "\"'“”‘’()[]{},.;:!?…"
-_CLOSING = ",.;:!?)]}”’…%"
-_OPENING = "([{“‘"
+CLOSING = ",.;:!?)]}”’…%"  # punctuation no line starts with
+OPENING = "([{“‘"  # ... and none ends with
 
 
 def is_syllable(token: str) -> bool:
@@ -66,7 +67,7 @@ def join_lines(lines: Sequence[Line], left: float, right: float, *, s: TextTable
             words.extend(w.text for w in line.words[1:])
         else:
             words.extend(w.text for w in line.words)
-    return unicodedata.normalize("NFC", " ".join(words))
+    return nfc(" ".join(words))
 
 
 def _full(line: Line, following: Word, width: float, *, s: TextTableSettings = TEXT) -> bool:
@@ -90,7 +91,7 @@ def _glued(prev: Line, line: Line, after: Line | None, left: float, right: float
     """
     a, b = prev.words[-1], line.words[0]
     ta, tb = word, b.text
-    if tb[0] in _CLOSING or ta[-1] in _OPENING:
+    if tb[0] in CLOSING or ta[-1] in OPENING:
         return True
     if len(ta) >= 2 and ta[-1] in "-/" and tb[0].isalnum():
         return not (ta[-1] == "-" and ta[-2].islower() and tb[0].islower())

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,6 +23,7 @@ from .furniture import split_furniture
 from .grid import build_fragments, pdfplumber_cell_boxes, prose_lines
 from .images import image_kind, image_pdf
 from .layout import POINTS_PER_INCH, PageContent, Word
+from .letters import nfc
 from .pdf import (INTERNAL_ERROR, DocumentError, close_pdf, error_text, iter_pages, open_pdf, opened, page_count,
                   sideways_rotation, write_rotated_page)
 from .settings import TEXT, ExtractSettings, TextTableSettings, default
@@ -207,7 +207,7 @@ def ocr_content(page_no: int, result: dict, settings: ExtractSettings | None = N
     heights = sorted(w[4] - w[2] for w in result["words"]) or [0.0]
     half = heights[len(heights) // 2] / 2  # a dash or a word without ascenders still spans a line's height
     for text, *box, _conf in result["words"]:
-        text = unicodedata.normalize("NFC", text)
+        text = nfc(text)
         x0, top, x1, bottom = map(float, box)
         mid = (top + bottom) / 2
         top, bottom = min(top, mid - half), max(bottom, mid + half)

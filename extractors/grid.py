@@ -38,6 +38,7 @@ from typing import Iterable, Sequence
 
 from pdfplumber.table import merge_edges
 
+from .celltext import CLOSING, OPENING
 from .layout import Box, Cell, Fragment, Line, Row, Word
 from .settings import TEXT, TextTableSettings
 from .words import group_lines, page_words
@@ -222,8 +223,6 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word], *, s: TextTabl
     return boxes
 
 
-_CLOSING = ",.;:!?)]}”’…%"
-_OPENING = "([{“‘"
 _FIGURE = re.compile(r"^[-+(]?[$€£]?\d[\d,.]*\d[%)]?$|^[-+(]?[$€£]?\d{2,}[%)]?$")
 
 
@@ -280,7 +279,7 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float], *, s: TextTableSet
         if j is None:
             held |= mine
             continue  # the band's first label: lines above it are its row's (a centred label)
-        if cols[k][0][0].text[:1] in _CLOSING or cols[j][0][-1].text[-1:] in _OPENING:
+        if cols[k][0][0].text[:1] in CLOSING or cols[j][0][-1].text[-1:] in OPENING:
             held |= mine
             continue  # the rest of a token cut in the first column ("(1" over ")")
         if not (mine and held) and not any(cols[k][c] and cols[j][c] and would_fit(c, k, j) for c in range(n_cols)):
@@ -1040,7 +1039,7 @@ def _rejoined(cell: Cell) -> Cell:
     opening punctuation) joined to the line above: "(1" over ")" is the sub-item "(1)"."""
     lines: list[Line] = []
     for l in cell.lines:
-        if lines and (l.text[:1] in _CLOSING or lines[-1].text[-1:] in _OPENING):
+        if lines and (l.text[:1] in CLOSING or lines[-1].text[-1:] in OPENING):
             lines[-1] = Line(lines[-1].words + l.words)
         else:
             lines.append(l)

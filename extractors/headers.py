@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
 from rapidfuzz import fuzz
 
+from .letters import nfc, unmarked
 from .settings import TEXT, TextTableSettings
 
 ROLES = (
@@ -44,14 +44,8 @@ def _squeezed_terms() -> tuple[tuple[str, str, str, str], ...]:
     return tuple((role, v, v.replace(" ", ""), unmarked(v.replace(" ", ""))) for role, v in header_terms())
 
 
-def unmarked(text: str) -> str:
-    """Text without tone and vowel marks, đ as d: "thời hạn" -> "thoi han"."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def _fold(text: str) -> str:
-    t = unicodedata.normalize("NFC", text).lower()
+    t = nfc(text).lower()
     t = _DATEISH.sub(" ", t)
     t = _NON_WORD.sub(" ", t)
     return " ".join(t.split())
@@ -173,7 +167,7 @@ def heads_by_type(first: Sequence[str], body: Sequence[Sequence[str]], *, s: Tex
     return typed >= s.min_typed_cols
 
 
-_LIST_NUMBER = re.compile(r"^\d{1,3}[.)]?$")
+ITEM_NUMBER = re.compile(r"^(\d{1,3})[.)]?$")  # a list's item number: "12", "12.", "12)"
 
 
 def heads_numbered_list(first: Sequence[str], body: Sequence[Sequence[str]], *, s: TextTableSettings = TEXT) -> bool:
@@ -188,4 +182,4 @@ def heads_numbered_list(first: Sequence[str], body: Sequence[Sequence[str]], *, 
         return False
     firsts = [" ".join(row[0].split()) for row in body if row and any(t.strip() for t in row)]
     numbered = [t for t in firsts if t]
-    return len(numbered) >= s.min_typed_body and all(_LIST_NUMBER.match(t) for t in numbered)
+    return len(numbered) >= s.min_typed_body and all(ITEM_NUMBER.match(t) for t in numbered)

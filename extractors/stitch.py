@@ -51,9 +51,10 @@ from rapidfuzz import fuzz
 
 from .celltext import join_lines
 from .grid import PLAIN_NUMBER, is_anchor
-from .headers import (column_roles, heads_by_type, heads_numbered_list, is_column_number_row, looks_like_header,
-                      unmarked)
+from .headers import (ITEM_NUMBER, column_roles, heads_by_type, heads_numbered_list, is_column_number_row,
+                      looks_like_header)
 from .layout import Box, Fragment, Line, PageContent, Row
+from .letters import unmarked
 from .settings import SCANS, TEXT, ScanTableSettings, TextTableSettings
 
 _LABELLED = re.compile(r"^([IVXLC]+|[A-ZĐ])[.)]\s+\S")  # a heading with its label in front
@@ -331,16 +332,13 @@ def scan_continues(builder: _Builder, frag: Fragment, page: PageContent, above_l
                 and not _is_repeated_header(frag.rows[0], builder.header_keys, _header_roles(builder, s=s), s=s))
 
 
-_ITEM_NUMBER = re.compile(r"^(\d{1,3})[.)]?$")
-
-
 def _numbers(b: _Builder, rows: Sequence[_PendingRow] | None = None, *, s: TextTableSettings = TEXT) -> list[int]:
     """The item numbers of a table's data rows (or of `rows` of it), in order (rows without one skipped)."""
     col = _item_col(b, s=s)
     out = []
     for r in b.rows if rows is None else rows:
         cell = r.cell_covering(col) if r.kind == "data" else None
-        m = _ITEM_NUMBER.match(cell.raw_text.replace(" ", "")) if cell is not None else None
+        m = ITEM_NUMBER.match(cell.raw_text.replace(" ", "")) if cell is not None else None
         if m:
             out.append(int(m.group(1)))
     return out

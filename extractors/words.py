@@ -13,6 +13,7 @@ from typing import Iterable
 from pdfplumber.utils import extract_words
 
 from .layout import Line, Word
+from .letters import nfc
 from .pdfpage import annotation_chars
 from .settings import TEXT, TextTableSettings
 
@@ -26,7 +27,7 @@ def word_settings(s: TextTableSettings = TEXT) -> dict:
 
 def _word(w: dict, source: str = "content") -> Word:
     chars = w.get("chars") or ()
-    text = unicodedata.normalize("NFC", w["text"])
+    text = nfc(w["text"])
     first = chars[0]["width"] if chars else (w["x1"] - w["x0"]) / max(len(text), 1)
     last = chars[-1]["width"] if chars else first
     return Word(text, float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]), float(first), float(last), source)

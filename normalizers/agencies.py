@@ -41,7 +41,6 @@ from __future__ import annotations
 import csv
 import datetime
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -49,6 +48,7 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from extractors.letters import nfc, unmarked
 from normalizers.text import clean, fold
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -83,7 +83,7 @@ class Resolution:
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as f:
-        return [{k: unicodedata.normalize("NFC", v.strip()) for k, v in row.items()} for row in csv.DictReader(f)]
+        return [{k: nfc(v.strip()) for k, v in row.items()} for row in csv.DictReader(f)]
 
 
 @lru_cache(maxsize=1)
@@ -140,8 +140,7 @@ def _word_key(word: str) -> str:
 @lru_cache(maxsize=65536)
 def _bare(key: str) -> str:
     """Key without diacritics ("bộ công an" -> "bo cong an")."""
-    decomposed = unicodedata.normalize("NFD", key.replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unmarked(key)
 
 
 @dataclass(frozen=True)

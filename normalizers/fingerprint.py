@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 import zlib
 from typing import Iterable, Iterator, Mapping
+
+from extractors.letters import unmarked
 
 SHINGLE_WORDS = 3
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -21,8 +22,7 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 
 def bare_words(text: str) -> list[str]:
     """Lower-case words without diacritics: "Bộ Công an" -> ["bo", "cong", "an"]."""
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    return _TOKEN.findall("".join(c for c in decomposed if not unicodedata.combining(c)))
+    return _TOKEN.findall(unmarked(text.lower()))
 
 
 def shingles(texts: Iterable[str]) -> frozenset[int]:

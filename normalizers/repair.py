@@ -41,6 +41,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Sequence
 
+from extractors.letters import nfc
+
 DATA = Path(__file__).parent / "data"
 
 # --------------------------------------------------------------------------- item numbers
@@ -133,10 +135,6 @@ def repair_item_numbers(items: Sequence[str]) -> list[str]:
 # --------------------------------------------------------------------------- Vietnamese words
 
 
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
 def _base(syllable: str) -> str:
     """The letters without tone or vowel marks (đ stays distinct from d)."""
     out = []
@@ -156,11 +154,11 @@ def dictionary() -> tuple[frozenset[str], frozenset[str]]:
     words: set[str] = set()
     try:
         text = resources.files("underthesea").joinpath("corpus/data/Viet74K.txt").read_text(encoding="utf-8")
-        words.update(_nfc(line.strip().lower()) for line in text.splitlines() if line.strip())
+        words.update(nfc(line.strip().lower()) for line in text.splitlines() if line.strip())
     except (ModuleNotFoundError, FileNotFoundError):  # underthesea is a dependency; without it, seeds only
         pass
     with open(DATA / "seed_words.csv", encoding="utf-8", newline="") as f:
-        words.update(_nfc(row["word"].lower()) for row in csv.DictReader(f))
+        words.update(nfc(row["word"].lower()) for row in csv.DictReader(f))
     # no Vietnamese syllable is a lone consonant: Viet74K lists the letters of the alphabet
     syllables = {s for w in words for s in w.split() if _LETTERS.match(s) and (len(s) > 1 or _base(s) in "aeiouy")}
     pairs = set()
@@ -190,7 +188,7 @@ def is_syllable(word: str) -> bool:
     """A Vietnamese syllable of the dictionary (any case), or not letters at all (a number, a code)."""
     if not _LETTERS.match(word):
         return True
-    return _nfc(word.lower()) in dictionary()[0]
+    return nfc(word.lower()) in dictionary()[0]
 
 
 def _recase(like: str, word: str) -> str:
@@ -277,7 +275,7 @@ def _mend_pairs(tokens: list[str]) -> list[str]:
 
 def repair_text(raw: str) -> str:
     """OCR'd Vietnamese text mended (see module docstring); whitespace normalised."""
-    tokens = _nfc(raw).split()
+    tokens = nfc(raw).split()
     if not tokens:
         return ""
     return " ".join(_mend_pairs(_join_pieces(tokens)))
@@ -298,7 +296,7 @@ def repair_date_text(raw: str) -> str:
     """A deadline or date cell mended: odd slashes to "/", a date a narrow column cut and
     OCR left with a space inside joined again, a cut word's letters parted from the date
     they were read onto, then `repair_text`."""
-    text = " " + _nfc(raw).translate(_SLASHES)
+    text = " " + nfc(raw).translate(_SLASHES)
     text = _LETTERS_ON_DATE.sub(r"\1 \2", text)
     for pattern in _DATE_CUTS:
         text = pattern.sub(r"\1\2", text)
@@ -428,7 +426,7 @@ def repair_deadline_text(raw: str) -> str:
     """A deadline cell read by OCR mended against the deadline vocabulary (see the module
     docstring), then as `repair_date_text`. Only the forms listed there change: a text that
     is already a deadline comes back as it was (whitespace normalised)."""
-    text = _SLASH_TWICE.sub("/", _nfc(raw).translate(_SLASHES))
+    text = _SLASH_TWICE.sub("/", nfc(raw).translate(_SLASHES))
     text = repair_date_text(" ".join(_mend_deadline_words(text.split())))
     text = " ".join(_mend_deadline_words(text.split()))  # `repair_text` may re-mark one: "và Quý IV" -> "và Quy IV"
     text = _GLUED_YEAR.sub(_mend_glued_year, text)
@@ -441,7 +439,7 @@ def repair_deadline_text(raw: str) -> str:
 @lru_cache(maxsize=1)
 def _type_codes() -> frozenset[str]:
     with open(DATA / "doc_type_codes.csv", encoding="utf-8", newline="") as f:
-        return frozenset(_nfc(r["code"].strip()) for r in csv.DictReader(f) if r["code"].strip())
+        return frozenset(nfc(r["code"].strip()) for r in csv.DictReader(f) if r["code"].strip())
 
 
 _DOC_NUMBER = re.compile(r"(?P<num>[0-9lIO]{1,5})/(?:(?P<year>[0-9lIO]{4})/)?(?P<type>[A-Za-zĐđ]{1,8})(?P<rest>-[\wĐđ-]+)")
@@ -474,7 +472,7 @@ def repair_doc_number(raw: str) -> str:
         year = "".join(DIGIT_LOOKALIKES.get(ch, ch) for ch in year) + "/" if year else ""
         return f"{num}/{year}{code}{m.group('rest')}"
 
-    return _DOC_NUMBER.sub(fix, _nfc(raw))
+    return _DOC_NUMBER.sub(fix, nfc(raw))
 
 
 def build_seed_words(out: Path = DATA / "seed_words.csv") -> int:
@@ -487,7 +485,7 @@ def build_seed_words(out: Path = DATA / "seed_words.csv") -> int:
 
     def walk(v) -> None:
         if isinstance(v, str):
-            for phrase in re.split(r"[^\w\s]|\d", _nfc(v.lower())):
+            for phrase in re.split(r"[^\w\s]|\d", nfc(v.lower())):
                 syl = phrase.split()
                 words.update(syl)
                 words.update(f"{a} {b}" for a, b in zip(syl, syl[1:]))

@@ -10,18 +10,14 @@ punctuation noise) that must never be shown to users.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
+
+from extractors.letters import nfc
 
 _WS = re.compile(r"\s+")
 # Characters that PDFs and Word put in place of a plain space or hyphen.
 _SPACE_LIKE = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u200b\ufeff"), " ")
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
-
-
-def nfc(text: str) -> str:
-    """Unicode NFC form (composed letters), the form every curated string has."""
-    return unicodedata.normalize("NFC", text)
 
 
 def clean(text: str | None) -> str:
