@@ -80,7 +80,8 @@ def _full(line: Line, following: Word, width: float, *, s: TextTableSettings = T
     return width - used < following.first_char_width + s.slack
 
 
-def _glued(prev: Line, line: Line, after: Line | None, left: float, right: float, word: str, *, s: TextTableSettings = TEXT) -> bool:
+def _glued(prev: Line, line: Line, after: Line | None, left: float, right: float, word: str,
+           *, s: TextTableSettings = TEXT) -> bool:
     """Is the break between line `prev` and the next `line` inside a word?
 
     `word` is the text that ends `prev`, with the pieces already glued to it (the

@@ -51,7 +51,8 @@ def _band_key(line: Line) -> tuple[str, int]:
     return _DIGITS.sub("#", " ".join(line.text.lower().split())), round(line.box[3] - line.box[1])
 
 
-def split_furniture(pages: Sequence[tuple[Sequence[Line], float]], *, s: TextTableSettings = TEXT) -> list[tuple[list[Line], list[Line]]]:
+def split_furniture(pages: Sequence[tuple[Sequence[Line], float]],
+                    *, s: TextTableSettings = TEXT) -> list[tuple[list[Line], list[Line]]]:
     """For each page (its lines, its height): (body lines, furniture lines)."""
     repeats = Counter(
         key for lines, h in pages for key in {_key(l, h) for l in lines if _in_band(l, h, s=s)}

@@ -111,7 +111,8 @@ def _bbox(boxes: Sequence[Box]) -> Box:
 # ---------------------------------------------------------------- tables ruled between rows only
 
 
-def rule_stacks(hs: Sequence[dict], tables: Sequence[Box], page_width: float, *, s: TextTableSettings = TEXT) -> list[list[dict]]:
+def rule_stacks(hs: Sequence[dict], tables: Sequence[Box], page_width: float,
+                *, s: TextTableSettings = TEXT) -> list[list[dict]]:
     """Stacks of long horizontal rules, outside every ruled table, over the same width:
     tables ruled between their rows only (no vertical rule). Rules of a stack overlap
     the stack's extent by most of their length (a rule stopping short leaves a merged
@@ -293,7 +294,8 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float], *, s: TextTableSet
     return out
 
 
-def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float, *, narrow: bool = False, s: TextTableSettings = TEXT) -> list[float]:
+def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float, *, narrow: bool = False,
+                 s: TextTableSettings = TEXT) -> list[float]:
     """Column edges (x0, ..., x1) from the gutters the text leaves in every row.
 
     Each band (the text lines of one row) leaves white runs between x0 and x1; a
@@ -407,7 +409,8 @@ def _next_lines(lines: Sequence[Line], y: float, *, down: bool, s: TextTableSett
     return out
 
 
-def _rows_beyond(lines: Sequence[Line], y: float, edges: Sequence[float], *, down: bool, s: TextTableSettings = TEXT) -> float | None:
+def _rows_beyond(lines: Sequence[Line], y: float, edges: Sequence[float], *, down: bool,
+                 s: TextTableSettings = TEXT) -> float | None:
     """Where the text of a row cut by the page ends beyond the rule at `y`: the lines of
     `_next_lines` up to the first that runs across a column edge (prose, a heading).
     None when there are none."""
@@ -700,7 +703,8 @@ def split_spans(boxes: Sequence[Box], *, s: TextTableSettings = TEXT) -> Sequenc
     return kept
 
 
-def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows: bool = True, *, s: TextTableSettings = TEXT) -> tuple[Fragment | None, list[Word]]:
+def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows: bool = True,
+              *, s: TextTableSettings = TEXT) -> tuple[Fragment | None, list[Word]]:
     if getattr(boxes, "ruled", True):
         boxes = split_spans(boxes, s=s)
     xs = _cluster(sorted({b[0] for b in boxes} | {b[2] for b in boxes}), s=s)
@@ -982,7 +986,8 @@ def rows_ruled(rows: Sequence[Row], *, s: TextTableSettings = TEXT) -> bool:
     return ok >= 2 and 3 * ok >= 2 * (ok + bad)
 
 
-def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bool = False, s: TextTableSettings = TEXT) -> list[Row]:
+def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bool = False,
+                    s: TextTableSettings = TEXT) -> list[Row]:
     """A ruled box holding several rows (no rule between them: column rules only, or a
     row rule left out) split where an anchor column starts a line with an item number
     or a date; every cell's lines go to the row whose band holds them.

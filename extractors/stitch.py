@@ -200,7 +200,8 @@ def _pending(row: Row, frag: Fragment, pads: Sequence[float], kind: str) -> _Pen
     return _PendingRow(kind, cells, [(frag.page, row.box)])
 
 
-def row_kind(texts_by_col: Sequence[tuple[int, int, str]], n_cols: int, item_col: int, *, s: TextTableSettings = TEXT) -> str:
+def row_kind(texts_by_col: Sequence[tuple[int, int, str]], n_cols: int, item_col: int,
+             *, s: TextTableSettings = TEXT) -> str:
     """'section' or 'data' for a body row given (col, span, text) of its cells."""
     filled = [(c, span, t) for c, span, t in texts_by_col if t.strip()]
     if not filled:
@@ -232,7 +233,8 @@ def _bare(key: str) -> str:
     return unmarked(key.replace(" ", ""))
 
 
-def _is_repeated_header(row: Row, header_keys: Sequence[str], header_roles: Sequence[str | None] = (), *, s: TextTableSettings = TEXT) -> bool:
+def _is_repeated_header(row: Row, header_keys: Sequence[str], header_roles: Sequence[str | None] = (),
+                        *, s: TextTableSettings = TEXT) -> bool:
     """The header printed again: the same text, or on a scan nearly (spaces and marks left
     out), or a row that gives at least repeat_min_roles columns the roles the header gives
     them, all but one of those the header names, and no named column another role (a column
@@ -269,7 +271,8 @@ def _header_roles(b: _Builder, *, s: TextTableSettings = TEXT) -> list[str | Non
     return column_roles(headers, s=s) if any(headers) else []
 
 
-def continues(builder: _Builder, frag: Fragment, page_no: int, text_above: bool, *, s: TextTableSettings = TEXT) -> bool:
+def continues(builder: _Builder, frag: Fragment, page_no: int, text_above: bool,
+              *, s: TextTableSettings = TEXT) -> bool:
     """Does `frag` (first fragment of its page) continue the table being built?"""
     if text_above or not builder.ends_page or builder.last_page != page_no - 1:
         return False
@@ -289,7 +292,8 @@ def _goes_on_after_break(builder: _Builder, frag: Fragment, *, s: TextTableSetti
     return _same_columns(builder.first, frag, s=s)
 
 
-def goes_on(builder: _Builder, frag: Fragment, above: Fragment, text_above: bool, *, s: TextTableSettings = TEXT) -> bool:
+def goes_on(builder: _Builder, frag: Fragment, above: Fragment, text_above: bool,
+            *, s: TextTableSettings = TEXT) -> bool:
     """Does `frag` continue, on the same page, the table whose fragment `above` it is?
 
     A spreadsheet prints ruled blocks with a gap of a few points between them: nothing
@@ -367,7 +371,8 @@ def _headed(b: _Builder) -> bool:
     return bool(b.rows) and b.rows[0].kind == "header"
 
 
-def adopt_headerless(builders: list[_Builder], scanned: set[int], scan: ScanTableSettings = SCANS, *, s: TextTableSettings = TEXT) -> list[_Builder]:
+def adopt_headerless(builders: list[_Builder], scanned: set[int], scan: ScanTableSettings = SCANS,
+                     *, s: TextTableSettings = TEXT) -> list[_Builder]:
     """Scanned tables without a header of their own, in a document with a headed table of the
     same shape: the rest of that table on a page fed before it (on the page just before the
     headed table's first: a table's header stands on its first page) joins it after the rows
@@ -548,7 +553,8 @@ def _first_row_repeats(b: _Builder, row: Row) -> bool:
     return first is not None and _row_key(first) != "" and fuzz.ratio(_row_key(first), _row_key(row)) >= 95
 
 
-def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[float], *, continuing: bool, s: TextTableSettings = TEXT) -> None:
+def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[float], *, continuing: bool,
+              s: TextTableSettings = TEXT) -> None:
     item_col = _item_col(b, s=s)
     at_top = continuing  # the first body row of a continuing fragment may finish a cut row
     above = b.rows[-1] if continuing and b.rows else None  # the last row before the page break
@@ -669,7 +675,8 @@ def _across_break(c: Cell, pending: _PendingRow, above: _PendingRow) -> _Pending
     return None
 
 
-def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str, item_col: int = 0, *, s: TextTableSettings = TEXT) -> bool:
+def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str, item_col: int = 0,
+                    *, s: TextTableSettings = TEXT) -> bool:
     """Is `row`, first on a continuing page, the rest of `prev`, the row the page break cut?
 
     A new row starts with its number or label; the rest of a cut row has none there
@@ -826,7 +833,8 @@ def _finish(b: _Builder, table_no: int, *, s: TextTableSettings = TEXT) -> Logic
     return LogicalTable(table_no, b.first.n_cols, tuple(heads), rows)
 
 
-def _carry_header_roles(heads: list[str], repeats: Sequence[Sequence[tuple[int, int, str]]], n_cols: int, *, s: TextTableSettings = TEXT) -> list[str]:
+def _carry_header_roles(heads: list[str], repeats: Sequence[Sequence[tuple[int, int, str]]], n_cols: int,
+                        *, s: TextTableSettings = TEXT) -> list[str]:
     """A column whose header (OCR'd past recognition) gives it no role takes the text of a
     repeat of the header on a later page that gives it a role no other column has."""
     out = list(heads)
