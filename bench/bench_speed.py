@@ -12,7 +12,7 @@ generated long document (one task table over all pages, bench/longdoc.py) cut to
    - ours: the pipeline's per-document work without Dagster: sha256 of the file,
      `extract_document(path, workers=2)`, `document_records`, `build_curated` for the
      one document, every curated table built with `schema.to_arrow` and written as
-     zstd Parquet (as pipeline/io.py does);
+     zstd Parquet (as pipeline/orchestration/io_manager.py does);
    - ours_1w: the same with one process (workers=1), for a per-core comparison;
    - pdfplumber: `page.extract_tables()` on every page, one process;
    - camelot: `read_pdf(path, pages="all", flavor="lattice")` (pdfium backend).

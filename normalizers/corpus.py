@@ -62,7 +62,7 @@ class DocPart:
     fields are what `corpus_rows` and the checks read: the per-document columns of its
     `documents` row, its citations, its tasks (in the records' order, with `source_file`),
     its content fingerprint, its stated counts. A part kept between runs keeps its local rows
-    as Arrow elsewhere (`pipeline/parts.py`) and `local` empty."""
+    as Arrow elsewhere (`pipeline/runtime/parts.py`) and `local` empty."""
 
     doc_id: str
     source_file: str

@@ -62,12 +62,13 @@ def run(
     or fsspec URLs of object storage (`remote.py`)."""
     from extractors.tempdirs import clean_stale_temp
 
-    from . import lastrun, remote
-    from .isolation import Limits
-    from .manifest import scan
-    from .paths import home
-    from .store import recover_curated
-    from .versions import manifest_digest
+    from .runtime import lastrun
+    from .runtime import remote
+    from .runtime.isolation import Limits
+    from .runtime.manifest import scan
+    from .runtime.state import home
+    from .runtime.store import recover_curated
+    from .runtime.versions import manifest_digest
 
     raw_url = raw if remote.is_url(raw) else None
     curated_url = curated if remote.is_url(curated) else None
@@ -141,7 +142,7 @@ def _raised(error: BaseException, kind: type) -> str | None:
 
 def damaged_state(error: BaseException) -> str | None:
     """The message of a stored value found damaged (`io.StoredValueDamaged`), or None."""
-    from .io import StoredValueDamaged
+    from .orchestration.io_manager import StoredValueDamaged
 
     return _raised(error, StoredValueDamaged)
 
@@ -167,8 +168,8 @@ def _head_start(state: Path, manifest, workers: int, limits, force: bool, quiet:
     """Start reading the documents this run is sure to read (those with no extraction stored,
     or all of them with --force) before Dagster is even imported (`headstart.py`); None when
     there are none, or when the steps run elsewhere than in this process."""
-    from . import headstart
-    from .paths import executor_name, stored, stored_keys
+    from .runtime import headstart
+    from .runtime.state import executor_name, stored, stored_keys
 
     if executor_name() != "in_process":
         headstart.clear(state)  # what a killed run left
@@ -181,8 +182,8 @@ def _head_start(state: Path, manifest, workers: int, limits, force: bool, quiet:
 def _run_dagster(raw: Path, curated: Path, state: Path, manifest, workers: int, limits, force: bool, quiet: bool,
                  log_level: str):
     """Plan against the Dagster instance's records and execute; returns the plan and the checks."""
-    from .definitions import build_definitions
-    from .resources import damaged_databases, set_aside
+    from .orchestration.definitions import build_definitions
+    from .orchestration.resources import damaged_databases, set_aside
 
     defs = build_definitions(str(raw), str(curated), workers, state_dir=str(state), limits=limits, progress=not quiet)
     # What is loaded now lives as long as the run: the collector need not walk it again and
@@ -209,9 +210,9 @@ def _run_dagster(raw: Path, curated: Path, state: Path, manifest, workers: int, 
 def _plan_and_execute(defs, state: Path, manifest, curated: Path, force: bool, log_level: str):
     """Plan and execute on the state folder's instance; a stored value found damaged is removed
     by the step that met it, and the run plans again (`STATE_ATTEMPTS` in all)."""
-    from .paths import stored
-    from .plan import make_plan, remember_code_versions
-    from .resources import instance_for
+    from .runtime.state import stored
+    from .orchestration.plan import make_plan, remember_code_versions
+    from .orchestration.resources import instance_for
 
     with instance_for(state) as instance:
         for attempt in range(1, STATE_ATTEMPTS + 1):
@@ -232,9 +233,9 @@ def _plan_and_execute(defs, state: Path, manifest, curated: Path, force: bool, l
 
 def _execute(defs, instance, plan, log_level: str) -> list[tuple[str, bool, str]]:
     """The runs of a plan, documents before the curated tables; returns the check results."""
-    from .paths import executor_name
-    from .partitions import range_tags
-    from .sensors import CURATED_KEYS, DOC_KEYS
+    from .runtime.state import executor_name
+    from .orchestration.partitions import range_tags
+    from .orchestration.sensors import CURATED_KEYS, DOC_KEYS
 
     job = defs.resolve_job_def("ingest")
     config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
@@ -282,12 +283,12 @@ def _folders_in_environment(folders):
 
 
 def _execute_reconstructed(instance, selection, tags, config) -> list:
-    """Execute a run of the `ingest` job of `pipeline.definitions` with the configured executor
+    """Execute a run of the `ingest` job of `pipeline.orchestration.definitions` with the configured executor
     (its workers load the same module, configured by the same environment)."""
     from dagster import DagsterEventType, execute_job
-    from .dagster_internals import reconstructable_job
+    from .orchestration.dagster_internals import reconstructable_job
 
-    recon = reconstructable_job("pipeline.definitions", "defs", "ingest")
+    recon = reconstructable_job("pipeline.orchestration.definitions", "defs", "ingest")
     with execute_job(recon, instance=instance, tags=tags, asset_selection=selection, run_config=config,
                      raise_on_error=True) as result:
         if not result.success:
@@ -323,21 +324,21 @@ def checks(curated: Path, state: Path | None = None, *, quiet: bool = False) -> 
     one lists: the results the last run recorded when it wrote this very folder (and its files
     are still those it wrote), otherwise the checks evaluated now on that folder (`now` is then
     True in each result; `stated_counts` needs the run's parts and is left out)."""
-    from . import lastrun
-    from .paths import home
+    from .runtime import lastrun
+    from .runtime.state import home
 
     state = Path(state or home())
     curated = Path(curated).resolve()
     if lastrun.wrote(state, curated):
-        from .definitions import build_definitions
-        from .resources import instance_for
+        from .orchestration.definitions import build_definitions
+        from .orchestration.resources import instance_for
 
         defs = build_definitions(curated_dir=str(curated), state_dir=str(state))
         with instance_for(state) as instance:
             results = last_checks(instance, defs)
         origin = f"checks of {curated}, as the last run recorded them"
     else:
-        from .checks import evaluate
+        from .orchestration.checks import evaluate
 
         if not (curated / "documents.parquet").exists():
             raise SystemExit(f"no curated tables in {curated}: run `nhiemvu run` first")
@@ -410,7 +411,7 @@ def _print_summary(s: dict) -> None:
 def show(task_id: str, raw: Path, curated: Path, out: Path) -> list[Path]:
     """Write one PNG per page the task occupies, with the task's row outlined (`nhiemvu show`,
     kept for scripts: the same as `trace TASK_ID --pages DIR`)."""
-    from .trace import page_pictures
+    from .tools.trace import page_pictures
 
     return page_pictures(curated, raw, task_id, out)
 
@@ -429,7 +430,7 @@ def dev_command(port: int, state: Path) -> tuple[list[str], dict, Path]:
     runs in the state folder, where the repository's dagster.yaml is copied (so `dagster dev`
     finds the instance configuration in $DAGSTER_HOME and does not warn that it "will not be
     used"), with the repository on PYTHONPATH and as the code location's working directory."""
-    from .resources import PROJECT_ROOT
+    from .orchestration.resources import PROJECT_ROOT
 
     path = os.pathsep.join([str(PROJECT_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
     warn = ",".join(filter(None, [*DEV_QUIET_WARNINGS, os.environ.get("PYTHONWARNINGS")]))
@@ -438,14 +439,14 @@ def dev_command(port: int, state: Path) -> tuple[list[str], dict, Path]:
         value = env.get(name)
         if value and "://" not in value and not Path(value).is_absolute():
             env[name] = str(PROJECT_ROOT / value)
-    cmd = [sys.executable, "-m", "dagster", "dev", "-m", "pipeline.definitions", "--working-directory", str(PROJECT_ROOT),
+    cmd = [sys.executable, "-m", "dagster", "dev", "-m", "pipeline.orchestration.definitions", "--working-directory", str(PROJECT_ROOT),
            "-h", "127.0.0.1", "-p", str(port)]
     return cmd, env, state
 
 
 def dev(port: int) -> int:
     """Run `dagster dev` in its own process group; stop the whole group on Ctrl-C or SIGTERM."""
-    from .resources import PROJECT_ROOT, home
+    from .orchestration.resources import PROJECT_ROOT, home
 
     state = home()
     state.mkdir(parents=True, exist_ok=True)
@@ -516,8 +517,8 @@ def _positive_float(text: str) -> float:
 def _local_copies(parser: argparse.ArgumentParser, args) -> None:
     """checks, show, trace and report read local folders: for a URL, the copy `nhiemvu run`
     keeps of it in the state folder (its raw mirror, its curated tables before publishing)."""
-    from .paths import home
-    from .remote import local_folder
+    from .runtime.state import home
+    from .runtime.remote import local_folder
 
     for name in ("raw", "curated"):
         value = getattr(args, name, None)
@@ -543,15 +544,15 @@ class _HelpFormatter(argparse.HelpFormatter):
 
 def _location(text: str) -> Path | str:
     """A folder, or an fsspec URL kept as text (a Path would fold its "//")."""
-    from .remote import is_url
+    from .runtime.remote import is_url
 
     return text if is_url(text) else Path(text)
 
 
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
-    from .isolation import Limits
-    from .paths import PROJECT_ROOT
+    from .runtime.isolation import Limits
+    from .runtime.state import PROJECT_ROOT
 
     # text: argparse converts a default given as text with the argument's type
     raw_default = os.environ.get("NHIEMVU_RAW", str(PROJECT_ROOT / "raw"))
@@ -658,12 +659,12 @@ def _main(argv: list[str] | None) -> int:
     # need not import Dagster at all
     warnings.filterwarnings("ignore", message=r".* is currently in (beta|preview)")
     if args.command == "run":
-        from .isolation import Limits
+        from .runtime.isolation import Limits
 
         if isinstance(args.raw, Path) and not args.raw.is_dir():
             parser.error(f"raw folder not found: {args.raw}")
         if isinstance(args.raw, str):
-            from .remote import problem
+            from .runtime.remote import problem
 
             if (why := problem(args.raw)) is not None:
                 parser.error(why)
@@ -685,14 +686,14 @@ def _main(argv: list[str] | None) -> int:
         results = checks(args.curated)
         return 1 if any(not c["passed"] and c["severity"] == "ERROR" for c in results) else 0
     if args.command == "report":
-        from .report import build_report
+        from .tools.report import build_report
 
         page = build_report(args.curated, args.raw, args.out, checks=checks(args.curated, quiet=True),
                             pictures=not args.no_pictures, as_of=args.as_of)
         print(f"wrote {page}")
         return 0
     if args.command == "trace":
-        from .trace import trace
+        from .tools.trace import trace
 
         if (args.doc is None) != (args.item is None):
             parser.error("--doc and --item go together")

@@ -30,18 +30,18 @@ from normalizers.crosschecks import stated_count_problems
 from normalizers.records import DocRecords, document_records, failed_document
 from normalizers.schema import TABLES, Table
 
-from . import headstart
+from ..runtime import headstart
 from .dagster_internals import add_partition_metadata
-from .isolation import Failure, run_isolated
+from ..runtime.isolation import Failure, run_isolated
 from .partitions import PDF_PARTITIONS
-from .parts import PARTS_FILE, curated_tables
-from .paths import stored, tracked_on
+from ..runtime.parts import PARTS_FILE, curated_tables
+from ..runtime.state import stored, tracked_on
 # Extraction stays importable here: extractions stored before it moved to reading.py name it
-# pipeline.assets.Extraction in their pickles
-from .reading import WARM_UP_MIN_DOCS, Extraction, progress_bar, read_document, reading_tasks, warm_up
-from .store import file_digest, write_curated
+# pipeline.orchestration.assets.Extraction in their pickles
+from ..runtime.reading import WARM_UP_MIN_DOCS, Extraction, progress_bar, read_document, reading_tasks, warm_up
+from ..runtime.store import file_digest, write_curated
 from .resources import Folders
-from .versions import curated_version, extract_version, manifest_digest, pipeline_version, records_version
+from ..runtime.versions import curated_version, extract_version, manifest_digest, pipeline_version, records_version
 
 DOC_GROUP = "per_document"
 CURATED_GROUP = "curated"

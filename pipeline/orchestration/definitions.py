@@ -1,4 +1,4 @@
-"""The Dagster Definitions of nhiemvu (what `dagster dev -m pipeline.definitions` loads).
+"""The Dagster Definitions of nhiemvu (what `dagster dev -m pipeline.orchestration.definitions` loads).
 
 The executor is chosen by configuration only (`NHIEMVU_EXECUTOR`): `in_process` (the
 default: a step's documents already run in child processes on every core), `multiprocess`,
@@ -16,9 +16,9 @@ from dagster import Definitions, in_process_executor, multiprocess_executor
 
 from .assets import DOC_ASSETS, curated
 from .checks import CHECKS
-from .io import DocStateIOManager
-from .isolation import Limits
-from .paths import executor_name, stored
+from .io_manager import DocStateIOManager
+from ..runtime.isolation import Limits
+from ..runtime.state import executor_name, stored
 from .resources import PROJECT_ROOT, Folders, home
 from .sensors import INGEST_JOB, raw_folder_sensor
 

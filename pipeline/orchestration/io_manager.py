@@ -16,9 +16,9 @@ from typing import Any, Mapping
 
 from dagster import ConfigurableIOManager, InputContext, OutputContext
 
-from . import sealed
-from .files import atomic_write_bytes
-from .store import STAGING, recover_curated, write_all, write_curated  # noqa: F401 - re-exported
+from ..runtime import sealed
+from ..runtime.files import atomic_write_bytes
+from ..runtime.store import STAGING, recover_curated, write_all, write_curated  # noqa: F401 - re-exported
 
 
 class DocStateIOManager(ConfigurableIOManager):

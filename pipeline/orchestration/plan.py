@@ -22,11 +22,11 @@ from dagster import AssetKey, AssetRecordsFilter, DagsterEventType, DagsterInsta
 from normalizers.schema import TABLES
 
 from .assets import pdf_document, pdf_records
-from .files import atomic_write_bytes
-from .paths import stored_keys
-from .store import file_digest
-from .io import read_stamps
-from .versions import manifest_digest, ocr_version
+from ..runtime.files import atomic_write_bytes
+from ..runtime.state import stored_keys
+from ..runtime.store import file_digest
+from .io_manager import read_stamps
+from ..runtime.versions import manifest_digest, ocr_version
 from .partitions import PDF_PARTITIONS, contiguous_ranges
 
 CODE_VERSION_TAG = "dagster/code_version"

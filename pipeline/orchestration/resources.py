@@ -8,10 +8,10 @@ from pathlib import Path
 from dagster import ConfigurableResource, DagsterInstance
 from pydantic import Field
 
-from . import remote
-from .isolation import Limits
-from .manifest import Manifest, scan
-from .paths import PROJECT_ROOT, home  # noqa: F401 - re-exported
+from ..runtime import remote
+from ..runtime.isolation import Limits
+from ..runtime.manifest import Manifest, scan
+from ..runtime.state import PROJECT_ROOT, home  # noqa: F401 - re-exported
 from .dagster_internals import pooled_instance_ref
 
 def _sqlite_without_fsync_per_event() -> None:

@@ -19,7 +19,7 @@ from dagster import (
 
 from .assets import DOC_ASSETS, curated
 from .partitions import PDF_PARTITIONS, range_tags
-from .paths import stored
+from ..runtime.state import stored
 from .plan import make_plan
 from .resources import Folders
 

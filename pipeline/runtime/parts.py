@@ -36,7 +36,7 @@ from normalizers.schema import TABLES
 
 from . import sealed
 from .files import atomic_write_bytes
-from .io import load_stored
+from ..orchestration.io_manager import load_stored
 from .store import arrow_table
 from .versions import fingerprint
 

@@ -8,7 +8,7 @@ import datetime
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 EXECUTORS = ("in_process", "multiprocess", "dask")
 
 

@@ -18,10 +18,10 @@ from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from . import __version__
-from .paths import tracked_on
+from .. import __version__
+from .state import tracked_on
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE_SUFFIXES = {".py", ".csv", ".json", ".yaml", ".txt"}
 # The libraries whose version can change what reading a PDF gives, each where it acts: every
 # document (its text layer; pikepdf turns sideways pages upright; pyHanko reads signatures), or only those with scanned
@@ -91,7 +91,7 @@ def records_version() -> str:
     return fingerprint("extractors", "normalizers")
 
 
-CURATED_FILES = ("pipeline/parts.py", "pipeline/store.py")
+CURATED_FILES = ("pipeline/runtime/parts.py", "pipeline/runtime/store.py")
 
 
 @lru_cache(maxsize=None)

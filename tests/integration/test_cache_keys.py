@@ -17,7 +17,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from pipeline.versions import EXTRACT_LIBRARIES, OCR_LIBRARIES
+from pipeline.runtime.versions import EXTRACT_LIBRARIES, OCR_LIBRARIES
 from tests.conftest import RAW, ROOT
 from tests.fixtures.scan import make_scanned_twin
 

@@ -9,10 +9,10 @@ import shutil
 import pyarrow.parquet as pq
 from dagster import build_sensor_context
 
-from pipeline.definitions import build_definitions, defs
-from pipeline.partitions import PDF_PARTITIONS, contiguous_ranges
-from pipeline.resources import Folders, instance_for
-from pipeline.sensors import raw_folder_sensor
+from pipeline.orchestration.definitions import build_definitions, defs
+from pipeline.orchestration.partitions import PDF_PARTITIONS, contiguous_ranges
+from pipeline.orchestration.resources import Folders, instance_for
+from pipeline.orchestration.sensors import raw_folder_sensor
 from tests.conftest import RAW
 
 

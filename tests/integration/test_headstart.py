@@ -1,4 +1,4 @@
-"""The head start of `nhiemvu run` (pipeline/headstart.py): documents new to the state folder
+"""The head start of `nhiemvu run` (pipeline/runtime/headstart.py): documents new to the state folder
 are read while Dagster starts, the step takes what was read and reads the rest, the tables
 are the same as without it, and a stopped run leaves neither process nor file behind."""
 
@@ -16,10 +16,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from dagster import AssetKey
 
-from pipeline import cli, headstart
-from pipeline.isolation import Failure, Limits
-from pipeline.reading import Extraction
-from pipeline.resources import instance_for
+from pipeline import cli
+from pipeline.runtime import headstart
+from pipeline.runtime.isolation import Failure, Limits
+from pipeline.runtime.reading import Extraction
+from pipeline.orchestration.resources import instance_for
 from tests.conftest import RAW, ROOT
 from tests.integration.test_dev import _alive, _descendants, as_in_a_terminal
 

@@ -17,7 +17,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from pipeline.cli import run
-from pipeline.manifest import scan
+from pipeline.runtime.manifest import scan
 from tests.conftest import RAW, ROOT
 from tests.fixtures import hostile
 

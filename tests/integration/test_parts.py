@@ -1,4 +1,4 @@
-"""The curated tables made from kept per-document parts (`pipeline/parts.py`) are byte-identical
+"""The curated tables made from kept per-document parts (`pipeline/runtime/parts.py`) are byte-identical
 to those made from every document's rows at once (`normalizers.corpus.build_curated`), whether
 every part is made, one document is added, renamed or removed, or the kept parts are damaged."""
 
@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from normalizers.corpus import build_curated
-from pipeline import sealed
-from pipeline.parts import PARTS_FILE, curated_tables
-from pipeline.store import write_curated
+from pipeline.runtime import sealed
+from pipeline.runtime.parts import PARTS_FILE, curated_tables
+from pipeline.runtime.store import write_curated
 from tests.fixtures import sample_corpus as sc
 
 VERSION = sc.VERSION
@@ -107,7 +107,7 @@ def test_code_versions_read_each_event_once(tmp_path, monkeypatch):
     an event log of another instance does not use the cache."""
     from dagster import DagsterInstance, DynamicPartitionsDefinition, asset, materialize, mem_io_manager
 
-    from pipeline.plan import code_versions
+    from pipeline.orchestration.plan import code_versions
 
     partitions = DynamicPartitionsDefinition(name="docs")
 

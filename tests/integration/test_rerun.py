@@ -1,4 +1,4 @@
-"""A run with nothing new (pipeline/lastrun.py): it answers from the record of the last run
+"""A run with nothing new (pipeline/runtime/lastrun.py): it answers from the record of the last run
 without starting Dagster, and anything that changed takes the full path again."""
 
 from __future__ import annotations

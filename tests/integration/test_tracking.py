@@ -18,7 +18,7 @@ from normalizers.deadlines import parse_deadline
 from normalizers.records import document_records
 from normalizers.schema import STATUS_VALUES
 from normalizers.tracking import is_open
-from pipeline.store import write_curated
+from pipeline.runtime.store import write_curated
 from tests.conftest import ROOT, load_spec
 from tests.fixtures import chains
 from tests.fixtures import sample_corpus as sc
@@ -285,7 +285,7 @@ def _csv_value(value):
 def test_duckdb_views_answer_the_guide_questions_and_the_files_are_deterministic(sample, tmp_path):
     import hashlib
 
-    from pipeline.analysts import connect
+    from pipeline.runtime.analysts import connect
 
     cur, folder = sample
     con = connect(folder)

@@ -69,7 +69,7 @@ def test_a_sealed_value_is_unpickled_only_when_whole_and_ours(tmp_path):
     """Issue 20: pickles of the state folder ran their code when loaded."""
     import pickle
 
-    from pipeline import sealed
+    from pipeline.runtime import sealed
 
     blob = sealed.dumps(tmp_path, {"rows": [1, 2]})
     assert sealed.loads(tmp_path, blob) == {"rows": [1, 2]}
