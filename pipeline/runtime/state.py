@@ -5,8 +5,13 @@ deciding whether Dagster is needed at all)."""
 from __future__ import annotations
 
 import datetime
+import fcntl
+import logging
 import os
+from contextlib import contextmanager
 from pathlib import Path
+
+log = logging.getLogger("nhiemvu")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 EXECUTORS = ("in_process", "multiprocess", "dask")
@@ -54,3 +59,23 @@ def tracked_on() -> datetime.date:
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{TRACKED_ON_ENV}={value!r}: give a date as YYYY-MM-DD") from None
+
+
+RUN_LOCK = "run.lock"
+
+
+@contextmanager
+def run_lock(state: Path, *, wait_message: bool = True):
+    """Hold the state folder's lock for the duration of a run (a second run waits)."""
+    state.mkdir(parents=True, exist_ok=True)
+    with open(state / RUN_LOCK, "a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if wait_message:
+                log.warning("another nhiemvu run is using %s; waiting for it to finish", state)
+            fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)

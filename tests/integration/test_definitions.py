@@ -114,7 +114,7 @@ def test_each_partition_carries_its_own_document_and_a_failed_pdf_says_so(tmp_pa
     columns people look at."""
     from dagster import AssetKey
 
-    from pipeline.cli import run
+    from pipeline.tools.commands import run
     from tests.fixtures import bad_inputs
 
     raw, curated, state = tmp_path / "raw", tmp_path / "curated", tmp_path / "state"

@@ -17,7 +17,7 @@ import fsspec
 import pyarrow.parquet as pq
 
 from normalizers.schema import TABLES
-from pipeline.cli import run
+from pipeline.tools.commands import run
 from pipeline.runtime.remote import PUBLISHED
 from tests.conftest import RAW, ROOT
 

@@ -15,7 +15,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from normalizers.schema import TABLES, check_table
-from pipeline.cli import run
+from pipeline.tools.commands import run
 from tests.conftest import RAW, ROOT
 from tests.fixtures import bad_inputs
 from tests.fixtures.render import render_pdf
@@ -164,7 +164,7 @@ def test_every_lead_agency_is_resolved_or_reported(workspace):
 def test_auditor_sees_a_cut_task_outlined_on_each_of_its_pages(workspace, tmp_path):
     from PIL import Image
 
-    from pipeline.cli import show
+    from pipeline.tools.commands import show
 
     tasks = _table(workspace, "tasks").to_pylist()
     cut = next(t for t in tasks if t["page_end"] > t["page_start"] and t["extraction_method"] == "text")
@@ -379,7 +379,7 @@ def test_trace_names_every_task_an_ambiguous_item_number_matches(workspace, tmp_
 
 
 def test_trace_pages_writes_what_show_wrote(workspace, tmp_path):
-    from pipeline.cli import show
+    from pipeline.tools.commands import show
     from pipeline.tools.trace import trace
 
     task = next(t for t in _table(workspace, "tasks").to_pylist() if t["page_end"] > t["page_start"])

@@ -10,7 +10,7 @@ import sys
 
 import pyarrow.parquet as pq
 
-from pipeline.cli import run
+from pipeline.tools.commands import run
 from tests.conftest import RAW, ROOT
 
 PROBE = (

@@ -9,7 +9,7 @@ import shutil
 
 from dagster import AssetKey, DagsterInstance
 
-from pipeline.cli import run
+from pipeline.tools.commands import run
 from pipeline.orchestration.resources import instance_for
 from pipeline.orchestration.dagster_internals import RUN_ENGINES_KEPT, InstanceRef, PooledSqliteEventLogStorage, PooledSqliteStorage
 from tests.conftest import RAW

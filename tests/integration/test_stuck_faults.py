@@ -29,7 +29,7 @@ import pytest
 
 from extractors.pdf import INTERNAL_ERROR
 from pipeline.runtime import sealed
-from pipeline.cli import EXIT_MACHINE, run
+from pipeline.tools.commands import EXIT_MACHINE, run
 from pipeline.runtime.isolation import Limits
 from pipeline.runtime.parts import PARTS_FILE
 from tests.conftest import OCR_SEED, RAW, ROOT

@@ -18,7 +18,7 @@ import pytest
 from extractors.document import extract_document
 from normalizers.records import document_records
 from normalizers.schema import TABLES
-from pipeline.cli import run
+from pipeline.tools.commands import run
 from pipeline.orchestration.io_manager import STAGING, recover_curated, write_curated
 from tests.conftest import RAW, ROOT
 
