@@ -91,11 +91,10 @@ def _location(text: str) -> Path | str:
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
     from .runtime.isolation import Limits
-    from .runtime.state import PROJECT_ROOT
+    from .runtime.state import default_curated, default_raw
 
     # text: argparse converts a default given as text with the argument's type
-    raw_default = os.environ.get("NHIEMVU_RAW", str(PROJECT_ROOT / "raw"))
-    curated_default = os.environ.get("NHIEMVU_CURATED", str(PROJECT_ROOT / "curated"))
+    raw_default, curated_default = default_raw(), default_curated()
     fmt = _HelpFormatter
     parser = argparse.ArgumentParser(prog="nhiemvu", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"nhiemvu {__version__}")

@@ -34,10 +34,8 @@ from ..runtime import headstart
 from .dagster_internals import add_partition_metadata
 from ..runtime.isolation import Failure, run_isolated
 from .partitions import PDF_PARTITIONS
-from ..runtime.parts import PARTS_FILE, curated_tables
-from ..runtime.state import stored, tracked_on
-# Extraction stays importable here: extractions stored before it moved to reading.py name it
-# pipeline.orchestration.assets.Extraction in their pickles
+from ..runtime.parts import curated_tables
+from ..runtime.state import tracked_on
 from ..runtime.reading import WARM_UP_MIN_DOCS, Extraction, progress_bar, read_document, reading_tasks, warm_up
 from ..runtime.store import file_digest, write_curated
 from .resources import Folders
@@ -270,8 +268,7 @@ def curated(context: AssetExecutionContext, folders: Folders):
     Reads the stored records itself (`parts.py`), and only those of documents whose rows
     changed since the last run: the others' rows are kept from it."""
     manifest = folders.manifest()
-    result = curated_tables(dict(manifest), stored(folders.state, pdf_records.key.to_python_identifier()),
-                            folders.state / PARTS_FILE, pipeline_version(), tracked_on())
+    result = curated_tables(dict(manifest), folders.state, pipeline_version(), tracked_on())
     context.log.info(f"curated tables: {result.made} of {len(manifest)} document(s) made again")
     written = write_curated(folders.curated, result.tables)
     digest = manifest_digest(manifest)

@@ -22,10 +22,8 @@ from dagster import AssetKey, AssetRecordsFilter, DagsterEventType, DagsterInsta
 from normalizers.schema import TABLES
 
 from .assets import pdf_document, pdf_records
-from ..runtime.files import atomic_write_bytes
-from ..runtime.state import stored_keys
+from ..runtime.state import atomic_write_bytes, code_versions_file, read_stamps, stored_keys
 from ..runtime.store import file_digest
-from .io_manager import read_stamps
 from ..runtime.versions import manifest_digest, ocr_version
 from .partitions import PDF_PARTITIONS, contiguous_ranges
 
@@ -45,9 +43,6 @@ def sync_partitions(instance: DagsterInstance, manifest: Mapping[str, str], *, d
         if new:
             instance.add_dynamic_partitions(name, new)
     return [k for k in known if k in manifest] + new
-
-
-CODE_VERSIONS_FILE = "code-versions.json"
 
 
 def code_versions(instance: DagsterInstance, key: AssetKey, cache: Path | None = None) -> dict[str, str]:
@@ -98,11 +93,11 @@ def _write_cache(cache: Path, log_id: str, versions: dict) -> None:
     atomic_write_bytes(cache, json.dumps({"event_log": log_id, "versions": versions}).encode(), sync=False)
 
 
-def remember_code_versions(instance: DagsterInstance, stored: Path) -> None:
+def remember_code_versions(instance: DagsterInstance, state: Path) -> None:
     """Read the events of a run just made into the cache of `code_versions`, so that the next
     run's plan reads none of them (a large run's events are read here, once)."""
     for asset in (pdf_document, pdf_records):
-        code_versions(instance, asset.key, stored.parent / CODE_VERSIONS_FILE)
+        code_versions(instance, asset.key, code_versions_file(state))
 
 
 def stale(instance: DagsterInstance, asset, keys: list[str], cache: Path | None = None) -> set[str]:
@@ -113,21 +108,21 @@ def stale(instance: DagsterInstance, asset, keys: list[str], cache: Path | None 
     return {k for k in keys if done.get(k) != current}
 
 
-def not_stored(stored: Path | None, asset, keys: list[str]) -> set[str]:
+def not_stored(state: Path | None, asset, keys: list[str]) -> set[str]:
     """Keys whose value of `asset` is not in the per-document store (`io.DocStateIOManager`
-    under `stored`): removed with its file and the file put back, or the store wiped."""
-    if stored is None:
+    of the state folder `state`): removed with its file and the file put back, or the store wiped."""
+    if state is None:
         return set()
-    have = stored_keys(stored / asset.key.to_python_identifier())
+    have = stored_keys(state, asset.key.to_python_identifier())
     return {k for k in keys if k not in have}
 
 
-def ocr_stale(stored: Path | None, keys: list[str], current: str) -> set[str]:
+def ocr_stale(state: Path | None, keys: list[str], current: str) -> set[str]:
     """Keys whose stored extraction went through an OCR of another version (`versions.ocr_version`:
     code, settings, libraries, engine); all of them when the store cannot say which did."""
-    if stored is None:
+    if state is None:
         return set()
-    stamps = read_stamps(stored, pdf_document.key.to_python_identifier())
+    stamps = read_stamps(state, pdf_document.key.to_python_identifier())
     if stamps is None:
         return set(keys)
     return {k for k in keys if k in stamps and stamps[k] != current}
@@ -175,17 +170,17 @@ def curated_intact(instance: DagsterInstance, curated: Path) -> bool:
 
 def make_plan(
     instance: DagsterInstance, manifest: Mapping[str, str], curated: Path, *, force: bool = False, dry_run: bool = False,
-    stored: Path | None = None,
+    state: Path | None = None,
 ) -> Plan:
-    """`stored`: the per-document store (`<state>/docs`); a value missing there is made again
-    whatever the instance remembers. The code versions read from the instance are cached
-    beside it (`<state>/code-versions.json`)."""
+    """`state`: the state folder; a value missing from its per-document store is made again
+    whatever the instance remembers. The code versions read from the instance are cached in it
+    (`runtime.state.code_versions_file`)."""
     order = sync_partitions(instance, manifest, dry_run=dry_run)
-    cache = None if stored is None else stored.parent / CODE_VERSIONS_FILE
-    extract = set(order) if force else (stale(instance, pdf_document, order, cache) | not_stored(stored, pdf_document, order)
-                                        | ocr_stale(stored, order, ocr_version()))
+    cache = None if state is None else code_versions_file(state)
+    extract = set(order) if force else (stale(instance, pdf_document, order, cache) | not_stored(state, pdf_document, order)
+                                        | ocr_stale(state, order, ocr_version()))
     records = set(order) if force else (
-        extract | stale(instance, pdf_records, order, cache) | not_stored(stored, pdf_records, order))
+        extract | stale(instance, pdf_records, order, cache) | not_stored(state, pdf_records, order))
     digest = manifest_digest(dict(manifest))
     curated_stale = bool(records) or curated_digest(instance) != digest or not curated_intact(instance, curated)
     return Plan(order, extract, records, curated_stale, digest)

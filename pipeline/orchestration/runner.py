@@ -47,7 +47,7 @@ def _raised(error: BaseException, kind: type) -> str | None:
 
 def damaged_state(error: BaseException) -> str | None:
     """The message of a stored value found damaged (`io.StoredValueDamaged`), or None."""
-    from .io_manager import StoredValueDamaged
+    from ..runtime.state import StoredValueDamaged
 
     return _raised(error, StoredValueDamaged)
 
@@ -63,7 +63,7 @@ def run_dagster(raw: Path, curated: Path, state: Path, manifest, workers: int, l
                  log_level: str):
     """Plan against the Dagster instance's records and execute; returns the plan and the checks."""
     from .definitions import build_definitions
-    from .resources import damaged_databases, set_aside
+    from ..runtime.state import damaged_databases, set_aside
 
     defs = build_definitions(str(raw), str(curated), workers, state_dir=str(state), limits=limits, progress=not quiet)
     # What is loaded now lives as long as the run: the collector need not walk it again and
@@ -90,13 +90,12 @@ def run_dagster(raw: Path, curated: Path, state: Path, manifest, workers: int, l
 def _plan_and_execute(defs, state: Path, manifest, curated: Path, force: bool, log_level: str):
     """Plan and execute on the state folder's instance; a stored value found damaged is removed
     by the step that met it, and the run plans again (`STATE_ATTEMPTS` in all)."""
-    from ..runtime.state import stored
     from .plan import make_plan, remember_code_versions
     from .resources import instance_for
 
     with instance_for(state) as instance:
         for attempt in range(1, STATE_ATTEMPTS + 1):
-            plan = make_plan(instance, manifest, curated, force=force, stored=stored(state))
+            plan = make_plan(instance, manifest, curated, force=force, state=state)
             try:
                 checks = _execute(defs, instance, plan, log_level) if not plan.nothing_to_do else _last_checks(instance, defs)
                 break
@@ -106,7 +105,7 @@ def _plan_and_execute(defs, state: Path, manifest, curated: Path, force: bool, l
                 # the damaged value was removed: a new plan makes it again from the PDF
                 log.warning("%s; planning again", why)
         if plan.records:
-            remember_code_versions(instance, stored(state))
+            remember_code_versions(instance, state)
         defs.resources["doc_io_manager"].remove(keep=set(manifest))
     return plan, checks
 

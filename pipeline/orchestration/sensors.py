@@ -19,7 +19,6 @@ from dagster import (
 
 from .assets import DOC_ASSETS, curated
 from .partitions import PDF_PARTITIONS, range_tags
-from ..runtime.state import stored
 from .plan import make_plan
 from .resources import Folders
 
@@ -54,7 +53,7 @@ def raw_folder_sensor(context: SensorEvaluationContext, folders: Folders):
     known = context.instance.get_dynamic_partitions(PDF_PARTITIONS.name)
     new = sorted(set(manifest) - set(known), key=lambda k: (manifest[k], k))
     gone = [k for k in known if k not in manifest]
-    plan = make_plan(context.instance, manifest, folders.curated, dry_run=True, stored=stored(folders.state))
+    plan = make_plan(context.instance, manifest, folders.curated, dry_run=True, state=folders.state)
     runs = run_requests(plan)
     if not runs and not new and not gone:
         return SkipReason("the curated tables are up to date")

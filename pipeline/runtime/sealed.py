@@ -24,9 +24,10 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from .state import KEY_FILE, key_file  # noqa: F401 - KEY_FILE named here for readers of this module
+
 log = logging.getLogger(__name__)
 
-KEY_FILE = "state.key"
 MAGIC = b"NHVSEAL1"
 KEY_BYTES = 32
 HEADER = len(MAGIC) + 8 + hashlib.sha256().digest_size
@@ -40,7 +41,7 @@ class Damaged(ValueError):
 
 def key(state: Path) -> bytes:
     """The state folder's key, made on first use (by whichever process comes first)."""
-    path = Path(state) / KEY_FILE
+    path = key_file(state)
     try:  # the file read once per process, unless it was replaced or removed since
         st = path.stat()
         cached = _keys.get((str(path), st.st_dev, st.st_ino, st.st_mtime_ns))
@@ -102,7 +103,11 @@ def dumps(state: Path, value: Any) -> bytes:
 
 def loads(state: Path, blob: bytes) -> Any:
     """The value of sealed bytes; raises `Damaged` (before unpickling anything) unless they are ours."""
-    return pickle.loads(unseal(state, blob))
+    payload = unseal(state, blob)
+    try:
+        return pickle.loads(payload)
+    except Exception as e:  # ours, but of classes that moved or changed since: made again
+        raise Damaged(f"cannot be read by this code ({type(e).__name__}: {e})") from e
 
 
 def load(state: Path, path: Path) -> Any:

@@ -40,8 +40,8 @@ def run(
     from ..runtime import lastrun, remote
     from ..runtime.isolation import Limits
     from ..runtime.manifest import scan
-    from ..runtime.state import home
     from ..orchestration.runner import run_dagster
+    from ..runtime.state import home, manifest_cache
     from ..runtime.store import recover_curated
     from ..runtime.versions import manifest_digest
     from .summary import print_summary, summarize
@@ -62,7 +62,7 @@ def run(
             log.warning("an interrupted replacement of %s was %s", curated, done)
         for stale in clean_stale_temp():
             log.info("removed %s, left by a run that was killed", stale)
-        manifest = scan(raw, state / "manifest-cache.json", state=state, curated=curated)
+        manifest = scan(raw, manifest_cache(state), state=state, curated=curated)
         for entry in manifest.skipped:
             log.warning("skipped %s: %s", entry.path, entry.reason)
         digest = manifest_digest(dict(manifest))
@@ -85,7 +85,7 @@ def run(
         if curated_url:
             summary["curated"] = curated_url
     if not quiet:
-        _printsummarize(summary)
+        print_summary(summary)
     return summary
 
 
@@ -105,12 +105,12 @@ def _head_start(state: Path, manifest, workers: int, limits, force: bool, quiet:
     or all of them with --force) before Dagster is even imported (`headstart.py`); None when
     there are none, or when the steps run elsewhere than in this process."""
     from ..runtime import headstart
-    from ..runtime.state import executor_name, stored, stored_keys
+    from ..runtime.state import executor_name, stored_keys
 
     if executor_name() != "in_process":
         headstart.clear(state)  # what a killed run left
         return None
-    have = set() if force else stored_keys(stored(state, "pdf_document"))
+    have = set() if force else stored_keys(state, "pdf_document")
     paths = {k: manifest.path_of(k) for k in manifest if k not in have}
     return headstart.start(state, paths, workers, limits, progress=not quiet)
 
@@ -192,12 +192,11 @@ def dev_command(port: int, state: Path) -> tuple[list[str], dict, Path]:
 
 def dev(port: int) -> int:
     """Run `dagster dev` in its own process group; stop the whole group on Ctrl-C or SIGTERM."""
-    from ..runtime.state import PROJECT_ROOT, home
+    from ..runtime.state import home, instance_config
 
     state = home()
     state.mkdir(parents=True, exist_ok=True)
-    if not (state / "dagster.yaml").exists():
-        (state / "dagster.yaml").write_text((PROJECT_ROOT / "dagster.yaml").read_text())
+    instance_config(state)  # the repository's dagster.yaml copied in, unless it has its own
     cmd, env, cwd = dev_command(port, state)
     print(f"Dagster UI on http://127.0.0.1:{port} (DAGSTER_HOME={state})", flush=True)
     child = subprocess.Popen(cmd, env=env, cwd=cwd, start_new_session=True)

@@ -11,7 +11,8 @@ import pytest
 
 from normalizers.corpus import build_curated
 from pipeline.runtime import sealed
-from pipeline.runtime.parts import PARTS_FILE, curated_tables
+from pipeline.runtime import state as state_folder
+from pipeline.runtime.parts import curated_tables
 from pipeline.runtime.store import write_curated
 from tests.fixtures import sample_corpus as sc
 
@@ -27,17 +28,16 @@ def _from_rows(folder: Path, manifest: dict[str, str]) -> dict[str, str]:
     return _digests(folder)
 
 
-def _store(folder: Path, doc_ids) -> Path:
-    """The records of these documents stored as `pdf_records` stores them (sealed with the key of
-    the state folder `<folder>/../state`, where the parts are kept)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for d in doc_ids:
-        (folder / f"{d}.pkl").write_bytes(sealed.dumps(folder.parent / "state", sc.records()[d]))
-    return folder
+def _store(state: Path, doc_ids) -> Path:
+    """The records of these documents stored as the `pdf_records` step stores them (through the
+    IO manager's function), in the state folder where the parts are kept."""
+    state_folder.save_values(state, "pdf_records", {d: sc.records()[d] for d in doc_ids})
+    return state
 
 
 def _from_parts(folder: Path, manifest: dict[str, str], records: Path, state: Path):
-    result = curated_tables(manifest, records, state / PARTS_FILE, VERSION)
+    assert records == state  # the records are read from the state folder, as a run reads them
+    result = curated_tables(manifest, state, VERSION)
     write_curated(folder, result.tables)
     return _digests(folder), result
 
@@ -50,7 +50,7 @@ def corpus():
 
 
 def test_parts_equal_rows_full_and_incremental(corpus, tmp_path):
-    records = _store(tmp_path / "records", corpus)
+    records = _store(tmp_path / "state", corpus)
     state = tmp_path / "state"
     state.mkdir(exist_ok=True)
     full = _from_rows(tmp_path / "rows", corpus)
@@ -81,18 +81,18 @@ def test_parts_equal_rows_full_and_incremental(corpus, tmp_path):
 
 
 def test_damaged_parts_are_made_again(corpus, tmp_path):
-    records = _store(tmp_path / "records", corpus)
+    records = _store(tmp_path / "state", corpus)
     state = tmp_path / "state"
     state.mkdir(exist_ok=True)
-    (state / PARTS_FILE).write_bytes(b"not a pickle")
+    state_folder.parts_file(state).write_bytes(b"not a pickle")
     got, result = _from_parts(tmp_path / "out", corpus, records, state)
     assert result.made == len(corpus) and got == _from_rows(tmp_path / "rows", corpus)
 
 
 def test_missing_records_refused(corpus, tmp_path):
-    records = _store(tmp_path / "records", list(corpus)[1:])
+    records = _store(tmp_path / "state", list(corpus)[1:])
     with pytest.raises(RuntimeError, match="not processed yet"):
-        curated_tables(corpus, records, tmp_path / PARTS_FILE, VERSION)
+        curated_tables(corpus, records, VERSION)
 
 
 def test_writer_refuses_a_table_of_another_schema(tmp_path):

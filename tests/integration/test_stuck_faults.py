@@ -31,7 +31,7 @@ from extractors.pdf import INTERNAL_ERROR
 from pipeline.runtime import sealed
 from pipeline.tools.commands import EXIT_MACHINE, run
 from pipeline.runtime.isolation import Limits
-from pipeline.runtime.parts import PARTS_FILE
+from pipeline.runtime.state import PARTS as PARTS_FILE
 from tests.conftest import OCR_SEED, RAW, ROOT
 
 GOOD = RAW / "929_BCA-VPB.pdf"
