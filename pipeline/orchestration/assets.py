@@ -37,7 +37,7 @@ from .partitions import PDF_PARTITIONS
 from ..runtime.parts import curated_tables
 from ..runtime.state import tracked_on
 from ..runtime.reading import WARM_UP_MIN_DOCS, Extraction, progress_bar, read_document, reading_tasks, warm_up
-from ..runtime.store import file_digest, write_curated
+from ..runtime.store import file_digest, file_stamp, write_curated
 from .resources import Folders
 from ..runtime.versions import curated_version, extract_version, manifest_digest, pipeline_version, records_version
 
@@ -280,6 +280,7 @@ def curated(context: AssetExecutionContext, folders: Folders):
             "path": MetadataValue.path(str(folders.curated / f"{name}.parquet")),
             "manifest_digest": digest,
             "sha256": file_digest(folders.curated / f"{name}.parquet"),  # the plan checks the file is still this one
+            "file_stamp": file_stamp(folders.curated / f"{name}.parquet"),  # cheaply, when the stamp is the same
         })
     parts = result.parts
     problems = stated_count_problems({k: p.stated_counts for k, p in parts.items() if p.stated_counts}, result.rows)

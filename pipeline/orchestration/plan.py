@@ -23,7 +23,7 @@ from normalizers.schema import TABLES
 
 from .assets import pdf_document, pdf_records
 from ..runtime.state import atomic_write_bytes, code_versions_file, read_stamps, stored_keys
-from ..runtime.store import file_digest
+from ..runtime.store import file_digest, file_stamp
 from ..runtime.versions import manifest_digest, ocr_version
 from .partitions import PDF_PARTITIONS, contiguous_ranges
 
@@ -156,14 +156,22 @@ def curated_digest(instance: DagsterInstance) -> str | None:
     return getattr(value, "value", value)
 
 
-def curated_intact(instance: DagsterInstance, curated: Path) -> bool:
-    """Whether every curated file is the very file the last run wrote (its sha256, kept in the
-    table's materialization): one missing, cut short, replaced or changed in place (even with
-    its size and time put back) makes the tables again."""
+def curated_intact(instance: DagsterInstance, curated: Path, *, thorough: bool = False) -> bool:
+    """Whether every curated file is the very file the last run wrote: one missing, cut short,
+    replaced or changed in place (even with its size and time put back) makes the tables again.
+    A file whose stamp (size, times, inode: `store.file_stamp`) is the one recorded at write is
+    taken without reading it; any other, or every one when `thorough`, is read and its sha256
+    compared with the recorded one (both kept in the table's materialization)."""
     for name in TABLES:
         event = instance.get_latest_materialization_event(AssetKey(name))
-        written = event.asset_materialization.metadata.get("sha256") if event and event.asset_materialization else None
-        if written is None or getattr(written, "value", written) != file_digest(curated / f"{name}.parquet"):
+        metadata = event.asset_materialization.metadata if event and event.asset_materialization else {}
+        written, stamp = (getattr(metadata.get(k), "value", metadata.get(k)) for k in ("sha256", "file_stamp"))
+        path = curated / f"{name}.parquet"
+        if written is None:
+            return False
+        if not thorough and stamp is not None and stamp == file_stamp(path):
+            continue
+        if written != file_digest(path):
             return False
     return True
 
@@ -182,5 +190,5 @@ def make_plan(
     records = set(order) if force else (
         extract | stale(instance, pdf_records, order, cache) | not_stored(state, pdf_records, order))
     digest = manifest_digest(dict(manifest))
-    curated_stale = bool(records) or curated_digest(instance) != digest or not curated_intact(instance, curated)
+    curated_stale = bool(records) or curated_digest(instance) != digest or not curated_intact(instance, curated, thorough=force)
     return Plan(order, extract, records, curated_stale, digest)

@@ -87,6 +87,17 @@ def write_curated(curated: Path, tables: Mapping[str, Sequence[Mapping[str, Any]
     return written
 
 
+def file_stamp(path: Path) -> str | None:
+    """What identifies a curated file as written, without reading it: size, modification and
+    change times, inode (a byte changed in place with its size and modification time put back
+    still changes the change time, which no one can set); None when there is none."""
+    try:
+        st = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
 def file_digest(path: Path) -> str | None:
     """sha256 of a curated file as it is now (None: there is none), to tell the files a run
     wrote from files changed, cut short or replaced since."""
