@@ -1,5 +1,5 @@
 """The curated tables made from kept per-document parts (`pipeline/runtime/parts.py`) are byte-identical
-to those made from every document's rows at once (`normalizers.corpus.build_curated`), whether
+to those made with every part made afresh and none kept (`parts.curated_rows`), whether
 every part is made, one document is added, renamed or removed, or the kept parts are damaged."""
 
 from __future__ import annotations
@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from normalizers.corpus import build_curated
 from pipeline.runtime import sealed
 from pipeline.runtime import state as state_folder
-from pipeline.runtime.parts import curated_tables
+from pipeline.runtime.parts import curated_rows, curated_tables
 from pipeline.runtime.store import write_curated
 from tests.fixtures import sample_corpus as sc
 
@@ -24,7 +23,7 @@ def _digests(folder: Path) -> dict[str, str]:
 
 
 def _from_rows(folder: Path, manifest: dict[str, str]) -> dict[str, str]:
-    write_curated(folder, build_curated(manifest, {d: sc.records()[d] for d in manifest}, VERSION))
+    write_curated(folder, curated_rows(manifest, {d: sc.records()[d] for d in manifest}, VERSION))
     return _digests(folder)
 
 
