@@ -25,24 +25,34 @@ from .assets import pdf_document, pdf_records
 from ..runtime.state import atomic_write_bytes, code_versions_file, read_stamps, stored_keys
 from ..runtime.store import file_digest, file_stamp
 from ..runtime.versions import manifest_digest, ocr_version
-from .partitions import PDF_PARTITIONS, contiguous_ranges
+from .partitions import PDF_PARTITIONS, contiguous_ranges, range_tags
 
 CODE_VERSION_TAG = "dagster/code_version"
 
 
-def sync_partitions(instance: DagsterInstance, manifest: Mapping[str, str], *, dry_run: bool = False) -> list[str]:
+@dataclass(frozen=True)
+class Partitions:
+    """The dynamic partitions that follow the raw folder: all of them in partition order, and
+    those added and deleted to make them so."""
+
+    order: list[str]
+    new: list[str]
+    gone: list[str]
+
+
+def sync_partitions(instance: DagsterInstance, manifest: Mapping[str, str], *, dry_run: bool = False) -> Partitions:
     """Make the dynamic partitions the documents of the manifest (unless `dry_run`: a sensor
-    asks for it in its result); returns them in partition order."""
+    asks for it in its result, `Partitions.new` and `gone`)."""
     name = PDF_PARTITIONS.name
     known = instance.get_dynamic_partitions(name)
     new = sorted(set(manifest) - set(known), key=lambda k: (manifest[k], k))
+    gone = [k for k in known if k not in manifest]
     if not dry_run:
-        for k in known:
-            if k not in manifest:
-                instance.delete_dynamic_partition(name, k)
+        for k in gone:
+            instance.delete_dynamic_partition(name, k)
         if new:
             instance.add_dynamic_partitions(name, new)
-    return [k for k in known if k in manifest] + new
+    return Partitions([k for k in known if k in manifest] + new, new, gone)
 
 
 def code_versions(instance: DagsterInstance, key: AssetKey, cache: Path | None = None) -> dict[str, str]:
@@ -128,6 +138,22 @@ def ocr_stale(state: Path | None, keys: list[str], current: str) -> set[str]:
     return {k for k in keys if k in stamps and stamps[k] != current}
 
 
+DOCUMENT, RECORDS, CURATED = "pdf_document", "pdf_records", "curated"  # the steps a run may hold
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run of the `ingest` job: its steps (`DOCUMENT`, `RECORDS`, `CURATED`) and the range
+    of partitions of its per-document steps (None: none)."""
+
+    steps: tuple[str, ...]
+    first: str | None = None
+    last: str | None = None
+
+    def tags(self) -> dict[str, str]:
+        return range_tags(self.first, self.last) if self.first is not None else {}
+
+
 @dataclass(frozen=True)
 class Plan:
     order: list[str]  # partitions in order
@@ -135,6 +161,25 @@ class Plan:
     records: set[str]  # documents whose rows to rebuild (includes `extract`)
     curated_stale: bool
     digest: str
+    new: tuple[str, ...] = ()  # partitions added to follow the raw folder (asked for, with `dry_run`)
+    gone: tuple[str, ...] = ()  # partitions deleted
+
+    def runs(self, *, one_after_another: bool) -> list[Run]:
+        """The runs this plan needs, documents before the curated tables. Usually one run holds
+        everything (one range of partitions). Otherwise, when the runs are executed one after
+        another (`nhiemvu run`), a run per range of documents to read, one per range of records
+        to rebuild, then the curated tables; when they may start at once (the sensor's requests,
+        launched by the daemon), a run per range of records with both per-document steps, the
+        curated rebuild left to the next tick (it then finds only the curated tables stale)."""
+        e_ranges, r_ranges = self.extract_ranges(), self.records_ranges()
+        if not r_ranges:
+            return [Run((CURATED,))] if self.curated_stale else []
+        if len(r_ranges) == 1 and (e_ranges == r_ranges or not one_after_another):
+            return [Run((DOCUMENT, RECORDS, CURATED), *r_ranges[0])]
+        if not one_after_another:
+            return [Run((DOCUMENT, RECORDS), *r) for r in r_ranges]
+        return ([Run((DOCUMENT,), *r) for r in e_ranges] + [Run((RECORDS,), *r) for r in r_ranges]
+                + [Run((CURATED,))])
 
     @property
     def nothing_to_do(self) -> bool:
@@ -183,7 +228,8 @@ def make_plan(
     """`state`: the state folder; a value missing from its per-document store is made again
     whatever the instance remembers. The code versions read from the instance are cached in it
     (`runtime.state.code_versions_file`)."""
-    order = sync_partitions(instance, manifest, dry_run=dry_run)
+    partitions = sync_partitions(instance, manifest, dry_run=dry_run)
+    order = partitions.order
     cache = None if state is None else code_versions_file(state)
     extract = set(order) if force else (stale(instance, pdf_document, order, cache) | not_stored(state, pdf_document, order)
                                         | ocr_stale(state, order, ocr_version()))
@@ -191,4 +237,4 @@ def make_plan(
         extract | stale(instance, pdf_records, order, cache) | not_stored(state, pdf_records, order))
     digest = manifest_digest(dict(manifest))
     curated_stale = bool(records) or curated_digest(instance) != digest or not curated_intact(instance, curated, thorough=force)
-    return Plan(order, extract, records, curated_stale, digest)
+    return Plan(order, extract, records, curated_stale, digest, tuple(partitions.new), tuple(partitions.gone))

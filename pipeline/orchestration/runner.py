@@ -113,19 +113,11 @@ def _plan_and_execute(defs, state: Path, manifest, curated: Path, force: bool, l
 def _execute(defs, instance, plan, log_level: str) -> list[tuple[str, bool, str]]:
     """The runs of a plan, documents before the curated tables; returns the check results."""
     from ..runtime.state import executor_name
-    from .partitions import range_tags
-    from .sensors import CURATED_KEYS, DOC_KEYS
+    from .sensors import selection_of
 
     job = defs.resolve_job_def("ingest")
     config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
-    e_ranges, r_ranges = plan.extract_ranges(), plan.records_ranges()
-    runs: list[tuple[list, dict]] = []
-    if e_ranges == r_ranges and len(r_ranges) == 1:  # the usual case: one run does it all
-        runs.append((DOC_KEYS + CURATED_KEYS, range_tags(*r_ranges[0])))
-    else:
-        runs += [([DOC_KEYS[0]], range_tags(*r)) for r in e_ranges]
-        runs += [([DOC_KEYS[1]], range_tags(*r)) for r in r_ranges]
-        runs.append((CURATED_KEYS, {}))
+    runs = [(selection_of(run), run.tags()) for run in plan.runs(one_after_another=True)]
     checks = []
     for selection, tags in runs:
         if executor_name() == "in_process":
