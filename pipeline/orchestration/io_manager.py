@@ -38,12 +38,17 @@ class DocStateIOManager(ConfigurableIOManager):
 
     def load_input(self, context: InputContext) -> dict[str, Any]:
         asset = context.asset_key.to_python_identifier()
-        out = {}
+        out, damaged = {}, []
         for doc_id in context.asset_partition_keys:
             try:
                 out[doc_id] = state_folder.load_value(self.state, asset, doc_id)
             except FileNotFoundError:
                 raise FileNotFoundError(f"{asset} of document {doc_id} was never stored: process it first") from None
+            except state_folder.StoredValueDamaged as e:  # removed; the others are looked at too
+                damaged.append(e)
+        if damaged:  # every damaged value of the step removed at once: one new plan makes them all again
+            raise state_folder.StoredValueDamaged(
+                f"{len(damaged)} stored value(s) damaged, e.g. {damaged[0]}") from damaged[0]
         return out
 
     def remove(self, keep: set[str]) -> int:

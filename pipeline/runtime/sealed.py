@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import logging
 import os
 import pickle
@@ -105,9 +106,19 @@ def loads(state: Path, blob: bytes) -> Any:
     """The value of sealed bytes; raises `Damaged` (before unpickling anything) unless they are ours."""
     payload = unseal(state, blob)
     try:
-        return pickle.loads(payload)
+        return _Unpickler(io.BytesIO(payload)).load()
     except Exception as e:  # ours, but of classes that moved or changed since: made again
         raise Damaged(f"cannot be read by this code ({type(e).__name__}: {e})") from e
+
+
+# Classes that moved since values were stored (pipeline/ split into runtime/, orchestration/,
+# tools/): a state folder kept across the upgrade keeps its extractions (no document read again).
+MOVED = {"pipeline.reading": "pipeline.runtime.reading", "pipeline.assets": "pipeline.runtime.reading"}
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str):
+        return super().find_class(MOVED.get(module, module), name)
 
 
 def load(state: Path, path: Path) -> Any:
