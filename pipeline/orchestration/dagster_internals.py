@@ -18,7 +18,7 @@ Dagster's public API covers what nhiemvu needs but for three things, kept here a
 2. **The dask executor's helpers** (`pipeline/orchestration/dask_executor.py`): the requirements of a
    multi-process executor and the interrupt handling of dagster-dask's own `execute`.
 3. **A job reconstructed from the definitions module**, for executors whose steps run in other
-   processes (`pipeline/cli.py`).
+   processes (`pipeline/orchestration/runner.py`).
 4. **Metadata of many partitions added to a step at once** (`add_partition_metadata`, used by
    `pipeline/orchestration/assets.py`): the public `add_asset_metadata(..., partition_key=k)` lists the step's
    whole partition range from the instance on every call, a cost that grows with the square of

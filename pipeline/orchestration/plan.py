@@ -119,7 +119,7 @@ def stale(instance: DagsterInstance, asset, keys: list[str], cache: Path | None 
 
 
 def not_stored(state: Path | None, asset, keys: list[str]) -> set[str]:
-    """Keys whose value of `asset` is not in the per-document store (`io.DocStateIOManager`
+    """Keys whose value of `asset` is not in the per-document store (`runtime.state.save_values`
     of the state folder `state`): removed with its file and the file put back, or the store wiped."""
     if state is None:
         return set()

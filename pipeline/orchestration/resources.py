@@ -19,7 +19,7 @@ def _sqlite_without_fsync_per_event() -> None:
     mode each commit waits for the disk (several fsyncs), which is most of a run's bookkeeping
     for thousands of short documents. Write-ahead logging with `synchronous=NORMAL` keeps the
     databases consistent after a crash and only syncs at checkpoints (SQLite's own advice for
-    WAL). The curated tables do not depend on it: they are written and synced by `io.py`."""
+    WAL). The curated tables do not depend on it: they are written and synced by `runtime/store.py`."""
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 

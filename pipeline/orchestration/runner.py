@@ -46,7 +46,7 @@ def _raised(error: BaseException, kind: type) -> str | None:
 
 
 def damaged_state(error: BaseException) -> str | None:
-    """The message of a stored value found damaged (`io.StoredValueDamaged`), or None."""
+    """The message of a stored value found damaged (`runtime.state.StoredValueDamaged`), or None."""
     from ..runtime.state import StoredValueDamaged
 
     return _raised(error, StoredValueDamaged)

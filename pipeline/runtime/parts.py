@@ -60,6 +60,9 @@ class Curated:
     rows: dict[str, list[Row]]  # rows of documents and of the tasks (for the stated-counts check)
     parts: dict[str, DocPart]  # without their local rows (`DocPart.local` empty)
     made: int  # parts made in this run
+    # every table's rows as they went into its Arrow table, when every part was made in this
+    # build (none kept); None otherwise
+    made_rows: dict[str, list[Row]] | None = None
 
 
 def _load(path: Path | None) -> dict:
@@ -119,9 +122,11 @@ def curated_tables(manifest: Mapping[str, str], state: Path, version: str,
 def curated_rows(manifest: Mapping[str, str], records: Mapping[str, DocRecords], version: str,
                  tracked_on: datetime.date | None = None) -> dict[str, list[Row]]:
     """The rows of every curated table of these records, made by the very code of a run (`build`,
-    every part made, none kept), as the Parquet files hold them (read back from Arrow)."""
+    every part made, none kept): the rows it turns into the tables' Arrow columns (Parquet keeps
+    floats as float32)."""
     result = build(manifest, GivenRecords(records), version, tracked_on)
-    return {name: table.to_pylist() for name, table in result.tables.items()}
+    assert result.made_rows is not None
+    return result.made_rows
 
 
 def build(manifest: Mapping[str, str], records, version: str, tracked_on: datetime.date | None = None,
@@ -138,6 +143,7 @@ def build(manifest: Mapping[str, str], records, version: str, tracked_on: dateti
     offsets = dict.fromkeys(LOCAL_TABLES, 0)
     made = 0
     reused = set()
+    made_rows: dict[str, list[Row]] = {name: [] for name in LOCAL_TABLES}
     for d in docs:
         identity = records.identity(d)
         if identity is None:
@@ -153,6 +159,8 @@ def build(manifest: Mapping[str, str], records, version: str, tracked_on: dateti
             local = {name: arrow_table(TABLES[name], part.local[name]) for name in LOCAL_TABLES}
             summary = replace(part, local={})  # its local rows are kept as Arrow, in the tables
             made += 1
+            for name in LOCAL_TABLES:
+                made_rows[name] += part.local[name]
         spans = {}
         for name in LOCAL_TABLES:
             n = local[name].num_rows
@@ -177,6 +185,7 @@ def build(manifest: Mapping[str, str], records, version: str, tracked_on: dateti
             {"version": parts_version(), "docs": index, "tables": {n: tables[n] for n in LOCAL_TABLES}, "pairs": pairs},
         ))
     tasks = [t for d in docs for t in summaries[d].tasks]
+    every = {name: made_rows[name] if name in made_rows else corpus[name] for name in TABLES} if not reused else None
     return Curated({name: tables[name] for name in TABLES}, {"documents": corpus["documents"], "tasks": tasks},
-                   summaries, made)
+                   summaries, made, every)
 

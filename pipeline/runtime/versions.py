@@ -113,7 +113,7 @@ def pipeline_version() -> str:
 
 def manifest_digest(manifest: dict[str, str]) -> str:
     """Identity of a raw folder's content, of the code (and OCR engine) that read it and of the
-    date the tasks are tracked on (`paths.tracked_on`)."""
+    date the tasks are tracked on (`state.tracked_on`)."""
     payload = json.dumps([sorted(manifest.items()), pipeline_version(), ocr_version(), tracked_on().isoformat()],
                          ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
