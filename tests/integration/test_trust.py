@@ -19,7 +19,7 @@ from extractors.document import extract_document
 from normalizers.records import document_records
 from normalizers.schema import TABLES
 from pipeline.tools.commands import run
-from pipeline.orchestration.io_manager import STAGING, recover_curated, write_curated
+from pipeline.runtime.store import STAGING, recover_curated, write_curated
 from tests.conftest import RAW, ROOT
 
 SMALL = ["929_BCA-VPB.pdf", "bao_cao_02-KH_BCDTW.pdf", "07_CT-TTg.pdf"]  # text PDFs, no OCR
