@@ -259,7 +259,7 @@ def extract_document(path: str | Path, *, workers: int | None = None, ocr: bool 
                      settings: ExtractSettings | None = None) -> ExtractedDocument:
     """Pages, logical tables and signatures of one PDF, or the pages and tables of an image
     file (TIFF, JPEG, PNG, PGM: a page per frame, read as a scanned PDF, `images.py`), read
-    with `settings` (`settings.DEFAULT` if None: what `pipeline.versions` fingerprints).
+    with `settings` (`settings.DEFAULT` if None: what `pipeline.runtime.versions` fingerprints).
     Raises DocumentError."""
     settings = settings if settings is not None else default()
     try:

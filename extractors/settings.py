@@ -15,7 +15,7 @@ and not as a quietly different table. The stages:
 `ExtractSettings` holds one of each; `DEFAULT` is what the pipeline runs with.
 `extractors.document`'s entry points take a `settings` and hand each step its part; each
 function has its part's default, so a test may call it directly. The settings are part of
-the code version (`pipeline.versions`): `text_key()` of `extract_version` (every document is
+the code version (`pipeline.runtime.versions`): `text_key()` of `extract_version` (every document is
 read again), `ocr_key()` of `ocr_version` (only documents with scanned pages are).
 
 Library constants are imported, not restated. Regular expressions and tables of characters

@@ -11,7 +11,7 @@ from pdfplumber.table import DEFAULT_SNAP_TOLERANCE
 
 from extractors import ocr_cells, scan_grid, scan_prep, settings, unruled
 from extractors.settings import ExtractSettings, ScanTableSettings, TextTableSettings
-from pipeline import versions
+from pipeline.runtime import versions
 
 
 def test_defaults_are_the_modules_own_and_the_librarys():
