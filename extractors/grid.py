@@ -686,8 +686,10 @@ def split_spans(boxes: Sequence[Box]) -> Sequence[Box]:
     """Boxes of a table whose heading row spans columns with no rule under it (its column rules
     stop at it and start again below: a section row in a table ruled every other row, or with
     column rules only): where the column rules inside a spanning box start or stop, a row ends.
-    Every box across such a height is cut there, and the columns under the spanning box get a
-    box each where they have none. Other boxes are kept as they are (same list when none)."""
+    Every box across such a height is cut there; in each band of a spanning box that holds boxes
+    of the columns under it, the columns get a box each where they have none, and a band that
+    holds none (no column rule drawn there: the heading) stays one box across. Other boxes are
+    kept as they are (same list when none)."""
     xs = _cluster(sorted({b[0] for b in boxes} | {b[2] for b in boxes}))
     cuts: set[float] = set()
     for big in boxes:
@@ -707,10 +709,9 @@ def split_spans(boxes: Sequence[Box]) -> Sequence[Box]:
             continue
         spanning = any(b[0] + EDGE_TOL < x < b[2] - EDGE_TOL for x in xs)
         tops = [b[1], *inside, b[3]]
-        out.append((b[0], tops[0], b[2], tops[1]))
-        for top, bottom in zip(tops[1:], tops[2:]):
-            if not spanning:
-                out.append((b[0], top, b[2], bottom))
+        for top, bottom in zip(tops, tops[1:]):
+            if not spanning or not _holds_boxes(boxes, b, top, bottom):
+                out.append((b[0], top, b[2], bottom))  # no column rule in this band: a heading across
                 continue
             cols = [x for x in xs if b[0] - EDGE_TOL <= x <= b[2] + EDGE_TOL]
             for x0, x1 in zip(cols, cols[1:]):
@@ -722,6 +723,12 @@ def split_spans(boxes: Sequence[Box]) -> Sequence[Box]:
     kept.open_edges = getattr(boxes, "open_edges", [])
     kept.ruled = getattr(boxes, "ruled", True)
     return kept
+
+
+def _holds_boxes(boxes: Sequence[Box], big: Box, top: float, bottom: float) -> bool:
+    """Does a box other than `big` lie under it between `top` and `bottom` (column rules drawn there)?"""
+    return any(o is not big and o[0] >= big[0] - EDGE_TOL and o[2] <= big[2] + EDGE_TOL
+               and o[1] < bottom - EDGE_TOL and o[3] > top + EDGE_TOL for o in boxes)
 
 
 def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows: bool = True) -> tuple[Fragment | None, list[Word]]:
@@ -828,7 +835,7 @@ def _top_aligned(rows: Sequence[Row], row: Row) -> bool:
                 aligned += abs(min(others) - labels[0].box[1]) <= 2.0
             continue
         for line in labels[1:]:
-            if line.box[1] != skip.box[1]:
+            if line.box[1] != skip.box[1] and any(t >= line.box[1] - 2.0 for t in others):  # else a page cut it
                 total += 1
                 aligned += any(abs(t - line.box[1]) <= 2.0 for t in others)
     if total:
