@@ -633,6 +633,7 @@ def open_end_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
             if group:
                 y = max(g[end] for g in group) if end == "bottom" else min(g[end] for g in group)
                 xs = _cluster(sorted(g["x0"] for g in group), SNAP)
+                xs = _to_sides(xs, group, vs, y, end)
                 between = lambda a, b: any(a + SNAP < v["x0"] < b - SNAP and v["top"] - SNAP <= y <= v["bottom"] + SNAP  # noqa: E731
                                            for v in vs)
                 spans = [(a, b) for a, b in zip(xs, xs[1:])
@@ -642,6 +643,19 @@ def open_end_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
                                 "width": b - a, "height": 0.0, "end": end})
             group = [v] if v is not None else []
     return out
+
+
+def _to_sides(xs: list[float], group: Sequence[dict], vs: Sequence[dict], y: float, end: str) -> list[float]:
+    """The ends of column rules that stop at `y` (a heading row spanning the columns starts
+    there, the page cuts it), with the table's rules that go on past `y` from the same other
+    end (the frame, a number column's rule): the boxes beside the stopped rules close there too."""
+    other = "bottom" if end == "top" else "top"
+    ref = [g[other] for g in group]
+    passes = [v for v in vs if v["top"] - SNAP <= y <= v["bottom"] + SNAP and abs(v[end] - y) > SNAP
+              and any(abs(v[other] - r) <= SNAP for r in ref)]
+    left = [v["x0"] for v in passes if v["x0"] < xs[0] - SNAP]
+    right = [v["x0"] for v in passes if v["x0"] > xs[-1] + SNAP]
+    return [*sorted(left), *xs, *sorted(right)]
 
 
 def _joined(spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -803,7 +817,7 @@ def split_rows_of(rows: Sequence[Row]) -> list[Row]:
     first = next((k for k, r in enumerate(rows) if _label_line(r) is not None), None)
     out: list[Row] = []
     for k, (row, starts) in enumerate(zip(rows, chosen)):
-        if k == first and _top_aligned(rows, row):
+        if k == first and (_top_aligned(rows, row) or _blank_above(row)):
             head = _lead_in(row)
             if head is not None:  # the rest of a row the page cut, over the first numbered row
                 out.append(head[0])
@@ -841,6 +855,24 @@ def _top_aligned(rows: Sequence[Row], row: Row) -> bool:
     if total:
         return 5 * aligned >= 4 * total
     return not _centred(row)
+
+
+def _blank_above(row: Row) -> bool:
+    """Does a white band across the whole box stand right above its first number, wider than
+    any gap between two lines of one cell, with no line running across the number's top? Then
+    the text above is another row's (the rest of a row the page cut), whatever the alignment:
+    a centred number has the lines of a long cell running on past it at their usual pitch."""
+    line = _label_line(row)
+    top = line.box[1]
+    lines = [l for c in row.cells[1:] for l in c.lines]
+    if any(l.box[1] < top - 1.0 and l.box[3] > top + 1.0 for l in lines):
+        return False
+    above = [l.box[3] for l in lines if l.box[3] <= top + 1.0]
+    if not above:
+        return False
+    gaps = [b.box[1] - a.box[3] for c in row.cells for a, b in zip(c.lines, c.lines[1:])
+            if (b.box[1] < top - 1.0) == (a.box[1] < top - 1.0)]
+    return top - max(above) >= max(gaps, default=0.0) + ANCHOR_PAD
 
 
 def _label_line(row: Row) -> Line | None:
