@@ -293,6 +293,8 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
               and all(len(l[c]) == 1 and _FIGURE.match(l[c][0].text) for l in cols if l[c])]
     held = {c for c in values if cols[0][c]}  # value columns the current row has filled
 
+    tops = [l.box[1] for l in lines]
+    pitch = sorted(b - a for a, b in zip(tops, tops[1:]))[(len(tops) - 2) // 2]  # the usual line pitch
     out, alone = [], 0
     for k in range(1, len(lines)):
         mine = {c for c in values if cols[k][c]}
@@ -306,6 +308,9 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
         if cols[k][0][0].text[:1] in _CLOSING or cols[j][0][-1].text[-1:] in _OPENING:
             held |= mine
             continue  # the rest of a token cut in the first column ("(1" over ")")
+        if j == k - 1 and lines[k].box[1] - lines[j].box[1] <= pitch + 1.0 and _glues(cols[j][0], cols[k][0]):
+            held |= mine
+            continue  # a number or date the first column wrapped ("9" over "6"), one line pitch down
         if not (mine and held) and not any(cols[k][c] and cols[j][c] and would_fit(c, k, j) for c in range(n_cols)):
             held |= mine
             continue  # wrapped: its words did not fit on the line above (and no second value of a row)
@@ -315,6 +320,12 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
     if 3 * alone > len(out):
         return []  # mostly lines with nothing beside them: a list inside one cell, not rows
     return out
+
+
+def _glues(above: Sequence[Word], below: Sequence[Word]) -> bool:
+    """Do two pieces of a first column read as one number or date ("9" over "6", "13/7/20" over "25")?"""
+    glued = "".join(w.text for w in (*above, *below))
+    return (glued.isdigit() and len(glued) <= 6) or _DATE.match(glued) is not None
 
 
 def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float, *, narrow: bool = False) -> list[float]:
@@ -633,7 +644,8 @@ def open_end_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
             if group:
                 y = max(g[end] for g in group) if end == "bottom" else min(g[end] for g in group)
                 xs = _cluster(sorted(g["x0"] for g in group), SNAP)
-                xs = _to_sides(xs, group, vs, y, end)
+                if any(not covered(y, a, b) for a, b in zip(xs, xs[1:])):  # the rules end open there
+                    xs = _to_sides(xs, group, vs, y, end)
                 between = lambda a, b: any(a + SNAP < v["x0"] < b - SNAP and v["top"] - SNAP <= y <= v["bottom"] + SNAP  # noqa: E731
                                            for v in vs)
                 spans = [(a, b) for a, b in zip(xs, xs[1:])
@@ -1075,8 +1087,9 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
             return _cut(row, [y for y in tops if y > row.box[1] + ANCHOR_PAD])
     elif strict:
         return [row]
-    anchors = [c for c in (_rejoined(c) for c in row.cells[:ANCHOR_COLS])
-               if len(c.lines) >= 2 and all(_ANCHOR.match(l.text.replace(" ", "")) for l in c.lines) and _roomy(c)]
+    pitch = _line_pitch(row)
+    anchors = [c for c in (_unwrapped(_rejoined(c), pitch) for c in row.cells[:ANCHOR_COLS])
+               if len(c.lines) >= 2 and all(_ANCHOR.match(l.text.replace(" ", "")) for l in c.lines)]
     if not anchors:
         return [row]
     by_count: dict[int, list[list[Cell]]] = {}
@@ -1173,13 +1186,36 @@ _DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 _PART_DATE = re.compile(r"^\d{1,2}/\d{1,2}/(\d|\d{3})?$|^\d{1,2}/$")
 
 
-def _roomy(cell: Cell) -> bool:
+def _line_pitch(row: Row) -> float | None:
+    """The usual distance from one line's top to the next inside the box's cells (None for
+    a box without a cell of two lines)."""
+    steps = sorted(b.box[1] - a.box[1] for c in row.cells for a, b in zip(c.lines, c.lines[1:]))
+    return steps[(len(steps) - 1) // 2] if steps else None
+
+
+def _unwrapped(cell: Cell, pitch: float | None) -> Cell:
+    """The cell with the pieces of each number or date a narrow column wrapped joined into one
+    line ("9" over "6" is 96; see `_roomy`), each other line as it is."""
+    lines: list[Line] = []
+    for prev, l in zip((None, *cell.lines), cell.lines):
+        glued = (lines[-1].text + l.text).replace(" ", "") if lines else ""
+        if lines and not _roomy(replace(cell, lines=(prev, l)), pitch) and (
+                (glued.isdigit() and len(glued) <= 6) or _DATE.match(glued)):
+            lines[-1] = Line(lines[-1].words + l.words)
+        else:
+            lines.append(l)
+    return cell if len(lines) == len(cell.lines) else replace(cell, lines=tuple(lines))
+
+
+def _roomy(cell: Cell, pitch: float | None = None) -> bool:
     """Are its lines separate anchors, not one number a narrow column wrapped ("1" over
-    "0" is 10)? Wrapped pieces follow each other at the line pitch and glue into a
-    number; the numbers of two rows stand a row's padding further apart, or do not glue."""
+    "0" is 10)? Wrapped pieces follow each other at the line pitch (`pitch`, the box's usual
+    one, when given: a loose pitch puts them further apart) and glue into a number; the
+    numbers of two rows stand a row's padding further apart, or do not glue."""
     for a, b in zip(cell.lines, cell.lines[1:]):
         glued = (a.text + b.text).replace(" ", "")
-        tight = b.box[1] - a.box[1] < ANCHOR_PITCH * (a.box[3] - a.box[1])
+        step = b.box[1] - a.box[1]
+        tight = step < ANCHOR_PITCH * (a.box[3] - a.box[1]) or (pitch is not None and step <= pitch + 1.0)
         if tight and (glued.isdigit() or _DATE.match(glued)):
             return False  # "1" over "0", "13/7/20" over "25"
         if _DATE.match(glued) and _PART_DATE.match(a.text.replace(" ", "")):
