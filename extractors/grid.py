@@ -324,8 +324,18 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
 
 def _glues(above: Sequence[Word], below: Sequence[Word]) -> bool:
     """Do two pieces of a first column read as one number or date ("9" over "6", "13/7/20" over "25")?"""
-    glued = "".join(w.text for w in (*above, *below))
-    return (glued.isdigit() and len(glued) <= 6) or _DATE.match(glued) is not None
+    return _wrap_of("".join(w.text for w in above), "".join(w.text for w in below))
+
+
+def _wrap_of(a: str, b: str) -> bool:
+    """Could `b` be the rest of a number or date that a column wrapped after `a`? They glue into
+    one, the rest is no longer than the line it was cut from, and two numbers of two digits or
+    more one after the other ("11" over "12") are two rows' numbers."""
+    a, b = a.replace(" ", ""), b.replace(" ", "")
+    glued = a + b
+    if not ((glued.isdigit() and len(glued) <= 6) or _DATE.match(glued)):
+        return False
+    return len(b) <= len(a) and not (glued.isdigit() and len(a) >= 2 and int(b) == int(a) + 1)
 
 
 def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float, *, narrow: bool = False) -> list[float]:
@@ -951,15 +961,18 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool) -> list[list[int] | No
     separate numbers where the pieces stand a row's padding apart (`_roomy`)."""
     options: list[list[tuple[int, list[int]]] | None] = []
     cells: list[Cell | None] = []
+    sizes: list[int] = []  # pieces in each row's numbering cell
     for row in rows:
         found = _numbers(row)
         if found is None:
             options.append(None)
             cells.append(row.cells[0] if row.cells and row.cells[0].lines else None)
+            sizes.append(0)
             continue
         cell, pieces = found
         options.append(_readings(pieces) or None)
         cells.append(cell)
+        sizes.append(len(pieces))
     # out_back[k][j]: the reading of the row before that reading j of row k follows best; rows
     # without readings pass the last number on
     prev_last: list[int | None] = [None]
@@ -976,8 +989,10 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool) -> list[list[int] | No
         for first, starts in opts:
             n = first + len(starts) - 1
             tie = (len(starts) == 1) if strict else (len(starts) > 1) == _roomy(cells[k])
+            # an item number of four digits glued from pieces ("96" over "97" as 9697) is two rows' numbers
+            glued_big = any(first + i >= 1000 and b - a >= 2 for i, (a, b) in enumerate(zip(starts, [*starts[1:], sizes[k]])))
             scores = [prev_score[j] + (2.0 if pl is not None and first == pl + 1 else 1.0 if first == 1 and pl is None
-                                       else 0.0) + 0.1 * tie for j, pl in enumerate(prev_last)]
+                                       else 0.0) + 0.1 * tie - 0.5 * glued_big for j, pl in enumerate(prev_last)]
             j = max(range(len(scores)), key=lambda i: scores[i])
             row_best.append(scores[j])
             row_back.append(j)
@@ -1195,12 +1210,10 @@ def _line_pitch(row: Row) -> float | None:
 
 def _unwrapped(cell: Cell, pitch: float | None) -> Cell:
     """The cell with the pieces of each number or date a narrow column wrapped joined into one
-    line ("9" over "6" is 96; see `_roomy`), each other line as it is."""
+    line ("9" over "6" is 96; see `_roomy` and `_wrap_of`), each other line as it is."""
     lines: list[Line] = []
     for prev, l in zip((None, *cell.lines), cell.lines):
-        glued = (lines[-1].text + l.text).replace(" ", "") if lines else ""
-        if lines and not _roomy(replace(cell, lines=(prev, l)), pitch) and (
-                (glued.isdigit() and len(glued) <= 6) or _DATE.match(glued)):
+        if lines and not _roomy(replace(cell, lines=(prev, l)), pitch) and _wrap_of(lines[-1].text, l.text):
             lines[-1] = Line(lines[-1].words + l.words)
         else:
             lines.append(l)
