@@ -630,15 +630,22 @@ def open_end_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
     are long) and end at the same height, with no horizontal rule there between two
     neighbours (no other rule passing between them), end at the page's content edge: a
     rule there closes the open boxes. Four vertical rules or more side by side with the same ends are a
-    table's column rules too, however short (a few rows between two bands of page furniture).
+    table's column rules too, however short (a few rows between two bands of page furniture),
+    and so are two or more inside a frame whose side rules run on past their ends (rows
+    between two heading rows that span the columns). Where column rules end open, the rule
+    closing them reaches out to the frame (`_to_sides`).
     """
     hs, vs = rules
     meets = lambda v, y: any(h["x0"] - SNAP <= v["x0"] <= h["x1"] + SNAP and abs(h["top"] - y) <= SNAP  # noqa: E731
                              for h in hs)
     covered = lambda y, a, b: any(abs(h["top"] - y) <= SNAP and h["x0"] <= a + SNAP and h["x1"] >= b - SNAP  # noqa: E731
                                   for h in hs)
-    side_by_side = lambda v: sum(abs(w["top"] - v["top"]) <= SNAP and abs(w["bottom"] - v["bottom"]) <= SNAP  # noqa: E731
-                                 for w in vs) >= MIN_COLUMN_RULES
+    same_ends = lambda v: sum(abs(w["top"] - v["top"]) <= SNAP and abs(w["bottom"] - v["bottom"]) <= SNAP  # noqa: E731
+                              for w in vs)
+    framing = lambda v: sum(w["top"] <= v["top"] + SNAP and w["bottom"] >= v["bottom"] - SNAP  # noqa: E731
+                            and w["bottom"] - w["top"] > v["bottom"] - v["top"] + SNAP for w in vs)
+    side_by_side = lambda v: same_ends(v) >= MIN_COLUMN_RULES or (  # noqa: E731
+        same_ends(v) >= 2 and same_ends(v) + min(framing(v), 2) >= MIN_COLUMN_RULES)
     inside = [v for v in vs if v["bottom"] - v["top"] >= MIN_OPEN_RULE or meets(v, v["top"]) or meets(v, v["bottom"])
               or (v["bottom"] - v["top"] >= MIN_RULE_LENGTH and side_by_side(v))
               or any(h["x0"] - SNAP <= v["x0"] <= h["x1"] + SNAP and v["top"] + SNAP < h["top"] < v["bottom"] - SNAP
@@ -669,12 +676,11 @@ def open_end_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
 
 def _to_sides(xs: list[float], group: Sequence[dict], vs: Sequence[dict], y: float, end: str) -> list[float]:
     """The ends of column rules that stop at `y` (a heading row spanning the columns starts
-    there, the page cuts it), with the table's rules that go on past `y` from the same other
-    end (the frame, a number column's rule): the boxes beside the stopped rules close there too."""
-    other = "bottom" if end == "top" else "top"
-    ref = [g[other] for g in group]
-    passes = [v for v in vs if v["top"] - SNAP <= y <= v["bottom"] + SNAP and abs(v[end] - y) > SNAP
-              and any(abs(v[other] - r) <= SNAP for r in ref)]
+    there, or the page cuts it), with the table's rules that run past `y` over the whole
+    length of those column rules (the frame, a number column's rule): the boxes beside the
+    stopped rules close there too."""
+    top, bottom = min(g["top"] for g in group), max(g["bottom"] for g in group)
+    passes = [v for v in vs if v["top"] - SNAP <= top and v["bottom"] + SNAP >= bottom and abs(v[end] - y) > SNAP]
     left = [v["x0"] for v in passes if v["x0"] < xs[0] - SNAP]
     right = [v["x0"] for v in passes if v["x0"] > xs[-1] + SNAP]
     return [*sorted(left), *xs, *sorted(right)]
@@ -1103,7 +1109,8 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
     elif strict:
         return [row]
     pitch = _line_pitch(row)
-    anchors = [c for c in (_unwrapped(_rejoined(c), pitch) for c in row.cells[:ANCHOR_COLS])
+    read = _numbers(row)[0] if starts is not None else None  # the numbering read its pieces already
+    anchors = [c for c in (_rejoined(c) if c is read else _unwrapped(_rejoined(c), pitch) for c in row.cells[:ANCHOR_COLS])
                if len(c.lines) >= 2 and all(_ANCHOR.match(l.text.replace(" ", "")) for l in c.lines)]
     if not anchors:
         return [row]
