@@ -929,7 +929,7 @@ def _lead_in(row: Row) -> tuple[Row, Row] | None:
     line = _label_line(row)
     height = line.box[3] - line.box[1]
     above = [l for c in row.cells for l in c.lines if l.box[3] <= line.box[1] + 1]
-    if line.box[1] - row.box[1] < 1.5 * height or not above:
+    if line.box[1] - row.box[1] < 0.8 * height or not above:
         return None
     if any(is_anchor(c.lines[0].text) and c.lines[0].box[1] < line.box[1] - height
            for c in (_rejoined(c) for c in row.cells[1:ANCHOR_COLS]) if c.lines):
