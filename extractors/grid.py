@@ -308,9 +308,10 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
         if cols[k][0][0].text[:1] in _CLOSING or cols[j][0][-1].text[-1:] in _OPENING:
             held |= mine
             continue  # the rest of a token cut in the first column ("(1" over ")")
-        if j == k - 1 and lines[k].box[1] - lines[j].box[1] <= pitch + 1.0 and _glues(cols[j][0], cols[k][0]):
+        if (j == k - 1 and lines[k].box[1] - lines[j].box[1] <= pitch + 1.0 and _glues(cols[j][0], cols[k][0])
+                and not (mine and held)):
             held |= mine
-            continue  # a number or date the first column wrapped ("9" over "6"), one line pitch down
+            continue  # a number or date the first column wrapped ("9" over "6"), one line pitch down, no second value
         if not (mine and held) and not any(cols[k][c] and cols[j][c] and would_fit(c, k, j) for c in range(n_cols)):
             held |= mine
             continue  # wrapped: its words did not fit on the line above (and no second value of a row)
