@@ -90,6 +90,16 @@ def test_the_drawn_layouts_cover_the_dimensions():
     assert len(wraps) >= 5, "narrow item columns holding numbers of two digits or more"
 
 
+def test_the_layouts_without_every_row_rule_cover_the_hard_cases():
+    """Wrapped numbers at a loose pitch (as far apart as two rows' numbers), section rows across
+    the columns, headers on page 1 only, a paper size changing: each in both kinds of row rules."""
+    for rules in ("columns", "alternate"):
+        features = Counter(f for p, kinds in PARTIAL.items() if rules in kinds for d in _layouts(p, rules)
+                           for f in d.features)
+        for f in ("stt narrow", "leading 1.5", "header once", "paper mixed", "sections letter", "sections owner"):
+            assert features[f] >= 1, (rules, f)
+
+
 @pytest.mark.parametrize("producer", matrix.PRODUCERS)
 def test_targets(scored, producer):
     s, rendered = scored[(producer, "all")]
