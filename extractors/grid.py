@@ -14,7 +14,9 @@ closed with vertical rules at the ends of its horizontal rules.
 Rules that are not there are made up for where other software leaves them out:
 - a box a page cut open (a browser draws no rule where the page cuts a row, a
   spreadsheet none under a merged cell it cuts) is closed at the page's content edge
-  (`open_end_rules`), and its cells are marked open there for the stitcher;
+  (`open_end_rules`), and its cells are marked open there for the stitcher; column rules
+  that stop at a heading row spanning the columns are closed there out to the frame
+  (`_to_sides`);
 - `border-collapse: separate` side rules stopping just short of a rule meet it
   (`bridged_rules`); pieces drawn above or below the page (clipped) are no rules;
 - a table ruled between rows only gets its columns from the gutters its text leaves
@@ -26,7 +28,11 @@ Rules that are not there are made up for where other software leaves them out:
   rules is one row unless its numbers go on one after the other; line-based splitting
   (`split_by_lines`) is for bands without row rules only;
 - a heading row spanning columns with no rule under it (its column rules stop at it) is
-  cut from the row below where the column rules start again (`split_spans`).
+  cut from the rows above and below where the column rules stop and start again, and stays
+  one box across (`split_spans`);
+- in a box holding several rows, the rest of a row the page cut above the first number is
+  that row's (`_lead_in`), and the pieces of a number a narrow column wrapped stay one
+  number at the box's own line pitch (`_unwrapped`, `_wrap_of`).
 """
 
 from __future__ import annotations
