@@ -60,6 +60,9 @@ ANCHOR_PAD = 2.0  # points: a row split at an anchor line starts this far above 
 ANCHOR_COLS = 3  # the columns where a row's number or date may stand
 BLANK_LINES = 1.5  # line heights: a blank band this tall across a row split by anchors starts a row below it
 ANCHOR_PITCH = 1.3  # line heights: numbers closer than this, one under the other, may be one number wrapped
+PITCH_SLACK = 1.0  # points: ... and so may pieces one line pitch apart (the box's own pitch) give or take this
+LEAD_IN_MIN = 0.8  # line heights: text this far above a box's first number is the rest of a row the page cut
+GLUED_MAX = 999  # an item number glued from pieces above this is two rows' numbers (96 over 97 is no 9697)
 # Tables ruled between rows only (no vertical rules): columns from the text's gutters.
 BAND_MIN_WIDTH = 0.5  # fraction of the page width: shorter horizontal rules are no table's
 BAND_OVERLAP = 0.6  # a rule joins a stack when it overlaps it by this share of the shorter
@@ -314,7 +317,7 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
         if cols[k][0][0].text[:1] in _CLOSING or cols[j][0][-1].text[-1:] in _OPENING:
             held |= mine
             continue  # the rest of a token cut in the first column ("(1" over ")")
-        if (j == k - 1 and lines[k].box[1] - lines[j].box[1] <= pitch + 1.0 and _glues(cols[j][0], cols[k][0])
+        if (j == k - 1 and lines[k].box[1] - lines[j].box[1] <= pitch + PITCH_SLACK and _glues(cols[j][0], cols[k][0])
                 and not (mine and held)):
             held |= mine
             continue  # a number or date the first column wrapped ("9" over "6"), one line pitch down, no second value
@@ -936,7 +939,7 @@ def _lead_in(row: Row) -> tuple[Row, Row] | None:
     line = _label_line(row)
     height = line.box[3] - line.box[1]
     above = [l for c in row.cells for l in c.lines if l.box[3] <= line.box[1] + 1]
-    if line.box[1] - row.box[1] < 0.8 * height or not above:
+    if line.box[1] - row.box[1] < LEAD_IN_MIN * height or not above:
         return None
     if any(is_anchor(c.lines[0].text) and c.lines[0].box[1] < line.box[1] - height
            for c in (_rejoined(c) for c in row.cells[1:ANCHOR_COLS]) if c.lines):
@@ -1003,7 +1006,7 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool) -> list[list[int] | No
             n = first + len(starts) - 1
             tie = (len(starts) == 1) if strict else (len(starts) > 1) == _roomy(cells[k])
             # an item number of four digits glued from pieces ("96" over "97" as 9697) is two rows' numbers
-            glued_big = any(first + i >= 1000 and b - a >= 2 for i, (a, b) in enumerate(zip(starts, [*starts[1:], sizes[k]])))
+            glued_big = any(first + i > GLUED_MAX and b - a >= 2 for i, (a, b) in enumerate(zip(starts, [*starts[1:], sizes[k]])))
             scores = [prev_score[j] + (2.0 if pl is not None and first == pl + 1 else 1.0 if first == 1 and pl is None
                                        else 0.0) + 0.1 * tie - 0.5 * glued_big for j, pl in enumerate(prev_last)]
             j = max(range(len(scores)), key=lambda i: scores[i])
@@ -1242,7 +1245,7 @@ def _roomy(cell: Cell, pitch: float | None = None) -> bool:
     for a, b in zip(cell.lines, cell.lines[1:]):
         glued = (a.text + b.text).replace(" ", "")
         step = b.box[1] - a.box[1]
-        tight = step < ANCHOR_PITCH * (a.box[3] - a.box[1]) or (pitch is not None and step <= pitch + 1.0)
+        tight = step < ANCHOR_PITCH * (a.box[3] - a.box[1]) or (pitch is not None and step <= pitch + PITCH_SLACK)
         if tight and (glued.isdigit() or _DATE.match(glued)):
             return False  # "1" over "0", "13/7/20" over "25"
         if _DATE.match(glued) and _PART_DATE.match(a.text.replace(" ", "")):
