@@ -951,19 +951,20 @@ def _lead_in(row: Row) -> tuple[Row, Row] | None:
     return (parts[0], parts[1]) if len(parts) == 2 else None
 
 
-def _readings(pieces: Sequence[str]) -> list[tuple[int, list[int]]]:
+def _readings(pieces: Sequence[str], apart: Sequence[bool] = ()) -> list[tuple[int, list[int]]]:
     """(first number, indices of the pieces that start a number) of every way to read the
-    pieces as numbers going on one after the other (pieces glued where a column wrapped one)."""
+    pieces as numbers going on one after the other (pieces glued where a column wrapped one;
+    never across `apart[k]`: piece k + 1 stands further below piece k than a line pitch)."""
     out, seen = [], set()
     for k in range(1, len(pieces) + 1):
         first = _glued(pieces[:k])
-        if first is None:
+        if first is None or any(apart[:k - 1]):
             break
         for start in {first, 1}:
             if start in seen:
                 continue
             seen.add(start)
-            st = _numbering(pieces, start)
+            st = _numbering(pieces, start, apart)
             if st is not None:
                 out.append((start, st))
     return out
@@ -986,7 +987,9 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool) -> list[list[int] | No
             sizes.append(0)
             continue
         cell, pieces = found
-        options.append(_readings(pieces) or None)
+        pitch = _line_pitch(row)
+        apart = [_roomy(replace(cell, lines=pair), pitch) for pair in zip(cell.lines, cell.lines[1:])]
+        options.append(_readings(pieces, apart) or None)
         cells.append(cell)
         sizes.append(len(pieces))
     # out_back[k][j]: the reading of the row before that reading j of row k follows best; rows
@@ -1041,10 +1044,10 @@ def _glued(pieces: Sequence[str]) -> int | None:
     return int("".join(pieces)) if pieces and len("".join(pieces)) <= 6 else None
 
 
-def _numbering(pieces: Sequence[str], expected: int) -> list[int] | None:
+def _numbering(pieces: Sequence[str], expected: int, apart: Sequence[bool] = ()) -> list[int] | None:
     """Indices of the pieces that start a number when the pieces, glued in runs, read as
-    `expected`, `expected` + 1, ... (a number a narrow column wrapped is one run); None if
-    they do not."""
+    `expected`, `expected` + 1, ... (a number a narrow column wrapped is one run, never across
+    `apart`); None if they do not."""
     starts, k = [], 0
     while k < len(pieces):
         starts.append(k)
@@ -1052,7 +1055,7 @@ def _numbering(pieces: Sequence[str], expected: int) -> list[int] | None:
         while k < len(pieces):
             acc += pieces[k]
             k += 1
-            if int(acc) == expected or len(acc) >= len(str(expected)):
+            if int(acc) == expected or len(acc) >= len(str(expected)) or (k - 1 < len(apart) and apart[k - 1]):
                 break
         if int(acc) != expected:
             return None
