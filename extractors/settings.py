@@ -95,6 +95,9 @@ class TextTableSettings:
     anchor_cols: int = _setting(3, 1)  # the columns where a row's number or date may stand
     blank_lines: float = _setting(1.5)  # line heights: a blank band this tall across a row split by anchors starts a row below it
     anchor_pitch: float = _setting(1.3)  # line heights: numbers closer than this, one under the other, may be one number wrapped
+    pitch_slack: float = _setting(1.0)  # ... and so may pieces one line pitch apart (the box's own pitch) give or take this
+    lead_in_min: float = _setting(0.8)  # line heights: text this far above a box's first number is the rest of a row the page cut
+    glued_max: int = _setting(999, 1)  # an item number glued from pieces above this is two rows' numbers (96 over 97 is no 9697)
     # tables ruled between rows only (no vertical rules): columns from the text's gutters
     band_min_width: float = _setting(0.5, 0.0, 1.0)  # of the page width: shorter horizontal rules are no table's
     band_overlap: float = _setting(0.6, 0.0, 1.0)  # a rule joins a stack when it overlaps it by this share of the shorter
