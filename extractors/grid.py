@@ -232,6 +232,8 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word]) -> CellBoxes |
         edges = by_line
     body = _body_under(_body_lines(group_lines(w for w in inside if w.yc > ys[-1]), ys[-1]), x0, x1) \
         if len(bands) == 1 else None
+    if body is not None and len(body[0]) < len(edges):
+        body = None  # the rows merge columns the header keeps apart (a narrow gutter beside justified text)
     if body is not None:  # rows under a rule under the header only, no rule closing them on this page
         edges, under = body
     if len(edges) < 3 + 1:
