@@ -107,6 +107,8 @@ class TextTableSettings:
     gutter_dissent: int = _setting(8, 1)  # one row in this many may run text across a gutter
     prose_width: float = _setting(0.6, 0.0, 1.0)  # of a rule stack's width: lines running whole this wide between two rules are prose
     cut_gap: float = _setting(6.0)  # the first line of a cut row is this close to the rule (a cell padding)
+    body_line_gap: float = _setting(2.2)  # line heights: a wider gap under a header's rule ends its rows
+    body_min_lines: int = _setting(6, 1)  # lines under a header's rule that are rows, not one row the page cut
     cut_line_gap: float = _setting(0.8)  # line heights: the lines of a cut row follow each other this closely
     cut_pad: float = _setting(3.0)  # the open edge stands this far beyond the cut row's text
 
