@@ -76,7 +76,7 @@ def page_source(path: str, page_no: int) -> tuple:
     """(pixels that key the page, what keys them besides the pixels, the pixels OCR reads made
     from them): a page scanned at a low resolution is rendered at its own and prepared
     (`scan_prep.prepare`: upsampled, faint rules restored) only when it is read, its key the
-    image as scanned with the preparation's settings and version; any other page is rendered
+    image as scanned with the preparation's settings; any other page is rendered
     at the OCR's resolution."""
     import pypdfium2 as pdfium
 
@@ -88,7 +88,7 @@ def page_source(path: str, page_no: int) -> tuple:
         page = pdf[page_no - 1]
         native = image_dpi(page)
         if scan_prep.needs_prep(native):
-            return (_render(page, native), (SETTINGS, scan_prep.SETTINGS, scan_prep.VERSION),
+            return (_render(page, native), (SETTINGS, scan_prep.SETTINGS),
                     lambda pixels: scan_prep.prepare(pixels, native))
         return _render(page, SETTINGS.dpi), SETTINGS, lambda pixels: pixels
     finally:
