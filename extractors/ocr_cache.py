@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 ENV = "NHIEMVU_OCR_CACHE"
 ROOT = Path(__file__).resolve().parents[1]
-# The modules whose code makes what a page reads as (pipeline/versions.py fingerprints the same
+# The modules whose code makes what a page reads as (pipeline/runtime/versions.py fingerprints the same
 # modules, and this one, for the documents' OCR version): one list, one fingerprint of each page's code.
 CODE = ("ocr.py", "ocr_cells.py", "scan_grid.py", "scan_prep.py")
 

@@ -109,7 +109,7 @@ def test_a_model_is_hashed_again_only_when_its_file_changed(tmp_path, monkeypatc
 def test_the_key_follows_the_code_that_reads_the_page(monkeypatch):
     """One fingerprint of the code that reads a page (rendering, low-resolution preparation, grid,
     cells) keys the cache, and the documents' OCR version fingerprints the same modules."""
-    from pipeline.versions import OCR_MODULES
+    from pipeline.runtime.versions import OCR_MODULES
 
     assert {"ocr.py", "ocr_cells.py", "scan_grid.py", "scan_prep.py"} <= set(ocr_cache.CODE)
     assert {f"extractors/{name}" for name in ocr_cache.CODE} < set(OCR_MODULES)

@@ -20,10 +20,10 @@ from pathlib import Path
 
 from extractors import ocr_cache
 
-from . import __version__
-from .paths import tracked_on
+from .. import __version__
+from .state import tracked_on
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE_SUFFIXES = {".py", ".csv", ".json", ".yaml", ".txt"}
 # The libraries whose version can change what reading a PDF gives, each where it acts: every
 # document (its text layer; pikepdf turns sideways pages upright; pyHanko reads signatures), or only those with scanned
@@ -78,7 +78,6 @@ def ocr_version() -> str:
     traineddata file: `extractors.ocr_cache.engine`). A change re-reads exactly the documents
     with scanned pages (`reading.Extraction.ocr_version` says which). On a machine without the
     models it says so, and those documents are read again, which fails the run on the machine."""
-    from extractors import ocr_cache
     from extractors.pdf import EnvironmentFailure
 
     try:
@@ -94,7 +93,7 @@ def records_version() -> str:
     return fingerprint("extractors", "normalizers")
 
 
-CURATED_FILES = ("pipeline/parts.py", "pipeline/store.py")
+CURATED_FILES = ("pipeline/runtime/parts.py", "pipeline/runtime/store.py")
 
 
 @lru_cache(maxsize=None)
@@ -116,7 +115,7 @@ def pipeline_version() -> str:
 
 def manifest_digest(manifest: dict[str, str]) -> str:
     """Identity of a raw folder's content, of the code (and OCR engine) that read it and of the
-    date the tasks are tracked on (`paths.tracked_on`)."""
+    date the tasks are tracked on (`state.tracked_on`)."""
     payload = json.dumps([sorted(manifest.items()), pipeline_version(), ocr_version(), tracked_on().isoformat()],
                          ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
