@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import ocr_cache
-from .pool import default_workers, map_shared
+from .pool import default_workers, map_shared, mapped_mb, out_of_memory
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,9 @@ os.environ["OMP_THREAD_LIMIT"] = "1"
 # address space a process OCRing pages is to have beyond what it maps when the pages are handed
 # out (measured: a helper OCRing a scan peaked 600 MB above its parent, Tesseract's models loaded)
 OCR_WORKER_MB = 1024
+# what loading Tesseract's engine and models adds to a process's address space (measured: 390 MB);
+# under a memory limit that leaves less, the OCR cannot start (a library fails to map, or worse)
+OCR_LOAD_MB = 400
 STATS: Counter = Counter()  # "ocr": pages read by Tesseract, "cached": pages found in the cache
 
 _reader = None  # one Tesseract engine per process, loaded on first use
@@ -114,6 +117,8 @@ def ocr_page(path: str, page_no: int) -> tuple[int, dict | None, str | None, boo
         ocr_cache.put(key, result)
         return page_no, result, None, True
     except Exception as e:  # a page that cannot be read must not stop the others
+        if not isinstance(e, MemoryError) and out_of_memory(e) is not None:
+            raise  # a library that cannot be mapped under the memory limit: the document's limit, not the page
         log.debug("OCR of page %d of %s failed", page_no, path, exc_info=True)
         return page_no, None, f"{OCR_FAILED}: {type(e).__name__}: {e}", False
 
@@ -125,6 +130,8 @@ def ocr_scanned_pages(path: str | Path, pages: Sequence[int], *, workers: int | 
     within `memory_mb` in all."""
     path = str(path)
     ocr_cache.engine()  # once, before the workers are forked (they inherit it); a missing model stops here
+    if memory_mb is not None and (mapped := mapped_mb()) + OCR_LOAD_MB > memory_mb:
+        raise MemoryError(f"OCR needs about {OCR_LOAD_MB} MB more than the {mapped} MB this process maps")
     done = map_shared(ocr_page, [(path, n) for n in pages], workers=workers or default_workers(),
                       memory_mb=memory_mb, need_mb=OCR_WORKER_MB)
     out: dict[int, dict | str] = {}

@@ -17,6 +17,7 @@ with all of it rather than several that cannot work.
 
 from __future__ import annotations
 
+import errno
 import multiprocessing as mp
 import os
 import re
@@ -51,6 +52,26 @@ def pool_size(workers: int, n_calls: int, memory_mb: int | None, need_mb: int) -
         while k > 1 and memory_mb // k < mapped_mb() + need_mb:
             k -= 1
     return k
+
+
+# What a process under an address-space limit meets instead of a MemoryError: a shared library
+# that cannot be mapped when first imported, a semaphore or a pool worker that cannot be made.
+_NO_MEMORY = ("failed to map segment", "cannot allocate memory", "out of memory", "std::bad_alloc")
+
+
+def out_of_memory(error: BaseException) -> str | None:
+    """The first failure among `error` and its causes that says memory could not be had, in
+    one line (None when there is none)."""
+    seen = set()
+    found = None
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        text = str(error)
+        if isinstance(error, MemoryError) or (isinstance(error, OSError) and error.errno == errno.ENOMEM) \
+                or any(s in text.lower() for s in _NO_MEMORY):
+            found = f"{type(error).__name__}: {(text.splitlines() or [''])[0][:200]}"
+        error = error.__cause__ or error.__context__
+    return found
 
 
 def _limit_memory(mb: int) -> None:

@@ -25,7 +25,6 @@ memory limit is the document's, whatever its share: its child and helpers split 
 from __future__ import annotations
 
 import ctypes
-import errno
 import multiprocessing as mp
 import os
 import resource
@@ -35,6 +34,8 @@ import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Iterable, Iterator
+
+from extractors.pool import out_of_memory
 
 _PR_SET_PDEATHSIG = 1
 
@@ -99,26 +100,6 @@ def _child(conn: Connection, fn: Callable, args: tuple, kwargs: dict, memory_mb:
         message = (str(e).splitlines() or [""])[0][:500]
         outcome = ("err", Failure(type(e).__name__, message, traceback.format_exc()))
     _send(conn, outcome, memory_mb)
-
-
-# What a process under an address-space limit meets instead of a MemoryError: a shared library
-# that cannot be mapped when first imported, a semaphore or a pool worker that cannot be made.
-_NO_MEMORY = ("failed to map segment", "cannot allocate memory", "out of memory", "std::bad_alloc")
-
-
-def out_of_memory(error: BaseException) -> str | None:
-    """The first failure among `error` and its causes that says memory could not be had, in
-    one line (None when there is none)."""
-    seen = set()
-    found = None
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        text = str(error)
-        if isinstance(error, MemoryError) or (isinstance(error, OSError) and error.errno == errno.ENOMEM) \
-                or any(s in text.lower() for s in _NO_MEMORY):
-            found = f"{type(error).__name__}: {(text.splitlines() or [''])[0][:200]}"
-        error = error.__cause__ or error.__context__
-    return found
 
 
 def _send(conn: Connection, outcome: Any, memory_mb: int) -> None:
