@@ -12,7 +12,9 @@ each of the `k` processes (the calling one included) may map `M // k`; afterward
 process has its whole limit back. A forked helper starts out mapping what the calling process
 maps (on Linux `RLIMIT_AS` counts it, shared or not), so fewer helpers are started when `M // k`
 would not leave each process `need_mb` beyond that (`pool_size`): a low limit gives one process
-with all of it rather than several that cannot work.
+with all of it rather than several that cannot work. `out_of_memory` tells a failure to get
+memory under such a limit (a library that cannot be mapped, a buffer or a semaphore that cannot
+be had) from others.
 """
 
 from __future__ import annotations
@@ -89,8 +91,8 @@ def _own_share(mb: int | None) -> Iterator[None]:
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     share = mb * 1024 * 1024
-    if hard != resource.RLIM_INFINITY:
-        share = min(share, hard)
+    if soft != resource.RLIM_INFINITY:  # never above what it had
+        share = min(share, soft)
     resource.setrlimit(resource.RLIMIT_AS, (share, hard))
     try:
         yield
