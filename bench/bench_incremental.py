@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TODAY = {  # measured before this work (issue 11): the curated step read every document's records
     "letters_per_s": "1.6 documents/s (40 letters in 24.5 s)",
     "rerun": "7.6 s",
-    # before the kept per-document parts (pipeline/parts.py): the plan read every event, the
+    # before the kept per-document parts (pipeline/runtime/parts.py): the plan read every event, the
     # curated step every document's records and compared every pair of documents
     "plus_one": "into 2,000 15.6 s vs into 40 5.6 s: 2.8x",
 }

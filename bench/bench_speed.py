@@ -10,9 +10,8 @@ generated long document (one task table over all pages, bench/longdoc.py) cut to
 1. Speed, per file and in total, one tool after the other on the same files (the
    sample corpus, then the 300-page document on its own):
    - ours: the pipeline's per-document work without Dagster: sha256 of the file,
-     `extract_document(path, workers=2)`, `document_records`, `build_curated` for the
-     one document, every curated table built with `schema.to_arrow` and written as
-     zstd Parquet (as pipeline/io.py does);
+     `extract_document(path, workers=2)`, `document_records`, `pipeline.runtime.parts.build` for the
+     one document (the builder of a run), every curated table written as zstd Parquet;
    - ours_1w: the same with one process (workers=1), for a per-core comparison;
    - pdfplumber: `page.extract_tables()` on every page, one process;
    - camelot: `read_pdf(path, pages="all", flavor="lattice")` (pdfium backend).
@@ -89,22 +88,21 @@ def ours(path: Path, workers: int = WORKERS) -> dict:
 
     from extractors.document import extract_document
     from extractors.pdf import sha256_file
-    from normalizers.corpus import build_curated
     from normalizers.records import document_records
-    from normalizers.schema import TABLES, to_arrow
+    from pipeline.runtime.parts import GivenRecords, build
 
     t0 = time.perf_counter()
     doc_id = sha256_file(path)
     doc = extract_document(path, workers=workers)
     t1 = time.perf_counter()
     records = document_records(doc_id, doc)
-    curated = build_curated({doc_id: path.name}, {doc_id: records}, "bench")
+    curated = build({doc_id: path.name}, GivenRecords({doc_id: records}), "bench").tables  # what a run builds
     t2 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="nhiemvu-bench-") as tmp:
-        for name, rows in curated.items():
-            pq.write_table(to_arrow(TABLES[name], rows), Path(tmp) / f"{name}.parquet", compression="zstd")
+        for name, table in curated.items():
+            pq.write_table(table, Path(tmp) / f"{name}.parquet", compression="zstd")
     t3 = time.perf_counter()
-    counts = {name: len(rows) for name, rows in curated.items() if name != "agencies"}
+    counts = {name: table.num_rows for name, table in curated.items() if name != "agencies"}
     return {**counts, "stages": {"extract": t1 - t0, "normalize": t2 - t1, "parquet": t3 - t2}}
 
 

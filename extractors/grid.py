@@ -14,7 +14,9 @@ closed with vertical rules at the ends of its horizontal rules.
 Rules that are not there are made up for where other software leaves them out:
 - a box a page cut open (a browser draws no rule where the page cuts a row, a
   spreadsheet none under a merged cell it cuts) is closed at the page's content edge
-  (`open_end_rules`), and its cells are marked open there for the stitcher;
+  (`open_end_rules`), and its cells are marked open there for the stitcher; column rules
+  that stop at a heading row spanning the columns are closed there out to the frame
+  (`_to_sides`);
 - `border-collapse: separate` side rules stopping just short of a rule meet it
   (`bridged_rules`); pieces drawn above or below the page (clipped) are no rules;
 - a table ruled between rows only gets its columns from the gutters its text leaves
@@ -26,7 +28,11 @@ Rules that are not there are made up for where other software leaves them out:
   rules is one row unless its numbers go on one after the other; line-based splitting
   (`split_by_lines`) is for bands without row rules only;
 - a heading row spanning columns with no rule under it (its column rules stop at it) is
-  cut from the row below where the column rules start again (`split_spans`).
+  cut from the rows above and below where the column rules stop and start again, and stays
+  one box across (`split_spans`);
+- in a box holding several rows, the rest of a row the page cut above the first number is
+  that row's (`_lead_in`), and the pieces of a number a narrow column wrapped stay one
+  number at the box's own line pitch (`_unwrapped`, `_wrap_of`).
 """
 
 from __future__ import annotations
@@ -54,6 +60,9 @@ ANCHOR_PAD = 2.0  # points: a row split at an anchor line starts this far above 
 ANCHOR_COLS = 3  # the columns where a row's number or date may stand
 BLANK_LINES = 1.5  # line heights: a blank band this tall across a row split by anchors starts a row below it
 ANCHOR_PITCH = 1.3  # line heights: numbers closer than this, one under the other, may be one number wrapped
+PITCH_SLACK = 1.0  # points: ... and so may pieces one line pitch apart (the box's own pitch) give or take this
+LEAD_IN_MIN = 0.8  # line heights: text this far above a box's first number is the rest of a row the page cut
+GLUED_MAX = 999  # an item number glued from pieces above this is two rows' numbers (96 over 97 is no 9697)
 # Tables ruled between rows only (no vertical rules): columns from the text's gutters.
 BAND_MIN_WIDTH = 0.5  # fraction of the page width: shorter horizontal rules are no table's
 BAND_OVERLAP = 0.6  # a rule joins a stack when it overlaps it by this share of the shorter
@@ -293,6 +302,8 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
               and all(len(l[c]) == 1 and _FIGURE.match(l[c][0].text) for l in cols if l[c])]
     held = {c for c in values if cols[0][c]}  # value columns the current row has filled
 
+    tops = [l.box[1] for l in lines]
+    pitch = sorted(b - a for a, b in zip(tops, tops[1:]))[(len(tops) - 2) // 2]  # the usual line pitch
     out, alone = [], 0
     for k in range(1, len(lines)):
         mine = {c for c in values if cols[k][c]}
@@ -306,6 +317,10 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
         if cols[k][0][0].text[:1] in _CLOSING or cols[j][0][-1].text[-1:] in _OPENING:
             held |= mine
             continue  # the rest of a token cut in the first column ("(1" over ")")
+        if (j == k - 1 and lines[k].box[1] - lines[j].box[1] <= pitch + PITCH_SLACK and _glues(cols[j][0], cols[k][0])
+                and not (mine and held)):
+            held |= mine
+            continue  # a number or date the first column wrapped ("9" over "6"), one line pitch down, no second value
         if not (mine and held) and not any(cols[k][c] and cols[j][c] and would_fit(c, k, j) for c in range(n_cols)):
             held |= mine
             continue  # wrapped: its words did not fit on the line above (and no second value of a row)
@@ -315,6 +330,22 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float]) -> list[float]:
     if 3 * alone > len(out):
         return []  # mostly lines with nothing beside them: a list inside one cell, not rows
     return out
+
+
+def _glues(above: Sequence[Word], below: Sequence[Word]) -> bool:
+    """Do two pieces of a first column read as one number or date ("9" over "6", "13/7/20" over "25")?"""
+    return _wrap_of("".join(w.text for w in above), "".join(w.text for w in below))
+
+
+def _wrap_of(a: str, b: str) -> bool:
+    """Could `b` be the rest of a number or date that a column wrapped after `a`? They glue into
+    one, the rest is no longer than the line it was cut from, and two numbers of two digits or
+    more one after the other ("11" over "12") are two rows' numbers."""
+    a, b = a.replace(" ", ""), b.replace(" ", "")
+    glued = a + b
+    if not ((glued.isdigit() and len(glued) <= 6) or _DATE.match(glued)):
+        return False
+    return len(b) <= len(a) and not (glued.isdigit() and len(a) >= 2 and int(b) == int(a) + 1)
 
 
 def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float, *, narrow: bool = False) -> list[float]:
@@ -609,15 +640,22 @@ def open_end_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
     are long) and end at the same height, with no horizontal rule there between two
     neighbours (no other rule passing between them), end at the page's content edge: a
     rule there closes the open boxes. Four vertical rules or more side by side with the same ends are a
-    table's column rules too, however short (a few rows between two bands of page furniture).
+    table's column rules too, however short (a few rows between two bands of page furniture),
+    and so are two or more inside a frame whose side rules run on past their ends (rows
+    between two heading rows that span the columns). Where column rules end open, the rule
+    closing them reaches out to the frame (`_to_sides`).
     """
     hs, vs = rules
     meets = lambda v, y: any(h["x0"] - SNAP <= v["x0"] <= h["x1"] + SNAP and abs(h["top"] - y) <= SNAP  # noqa: E731
                              for h in hs)
     covered = lambda y, a, b: any(abs(h["top"] - y) <= SNAP and h["x0"] <= a + SNAP and h["x1"] >= b - SNAP  # noqa: E731
                                   for h in hs)
-    side_by_side = lambda v: sum(abs(w["top"] - v["top"]) <= SNAP and abs(w["bottom"] - v["bottom"]) <= SNAP  # noqa: E731
-                                 for w in vs) >= MIN_COLUMN_RULES
+    same_ends = lambda v: sum(abs(w["top"] - v["top"]) <= SNAP and abs(w["bottom"] - v["bottom"]) <= SNAP  # noqa: E731
+                              for w in vs)
+    framing = lambda v: sum(w["top"] <= v["top"] + SNAP and w["bottom"] >= v["bottom"] - SNAP  # noqa: E731
+                            and w["bottom"] - w["top"] > v["bottom"] - v["top"] + SNAP for w in vs)
+    side_by_side = lambda v: same_ends(v) >= MIN_COLUMN_RULES or (  # noqa: E731
+        same_ends(v) >= 2 and same_ends(v) + min(framing(v), 2) >= MIN_COLUMN_RULES)
     inside = [v for v in vs if v["bottom"] - v["top"] >= MIN_OPEN_RULE or meets(v, v["top"]) or meets(v, v["bottom"])
               or (v["bottom"] - v["top"] >= MIN_RULE_LENGTH and side_by_side(v))
               or any(h["x0"] - SNAP <= v["x0"] <= h["x1"] + SNAP and v["top"] + SNAP < h["top"] < v["bottom"] - SNAP
@@ -633,6 +671,8 @@ def open_end_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
             if group:
                 y = max(g[end] for g in group) if end == "bottom" else min(g[end] for g in group)
                 xs = _cluster(sorted(g["x0"] for g in group), SNAP)
+                if any(not covered(y, a, b) for a, b in zip(xs, xs[1:])):  # the rules end open there
+                    xs = _to_sides(xs, group, vs, y, end)
                 between = lambda a, b: any(a + SNAP < v["x0"] < b - SNAP and v["top"] - SNAP <= y <= v["bottom"] + SNAP  # noqa: E731
                                            for v in vs)
                 spans = [(a, b) for a, b in zip(xs, xs[1:])
@@ -642,6 +682,18 @@ def open_end_rules(rules: tuple[list[dict], list[dict]]) -> list[dict]:
                                 "width": b - a, "height": 0.0, "end": end})
             group = [v] if v is not None else []
     return out
+
+
+def _to_sides(xs: list[float], group: Sequence[dict], vs: Sequence[dict], y: float, end: str) -> list[float]:
+    """The ends of column rules that stop at `y` (a heading row spanning the columns starts
+    there, or the page cuts it), with the table's rules that run past `y` over the whole
+    length of those column rules (the frame, a number column's rule): the boxes beside the
+    stopped rules close there too."""
+    top, bottom = min(g["top"] for g in group), max(g["bottom"] for g in group)
+    passes = [v for v in vs if v["top"] - SNAP <= top and v["bottom"] + SNAP >= bottom and abs(v[end] - y) > SNAP]
+    left = [v["x0"] for v in passes if v["x0"] < xs[0] - SNAP]
+    right = [v["x0"] for v in passes if v["x0"] > xs[-1] + SNAP]
+    return [*sorted(left), *xs, *sorted(right)]
 
 
 def _joined(spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -686,8 +738,10 @@ def split_spans(boxes: Sequence[Box]) -> Sequence[Box]:
     """Boxes of a table whose heading row spans columns with no rule under it (its column rules
     stop at it and start again below: a section row in a table ruled every other row, or with
     column rules only): where the column rules inside a spanning box start or stop, a row ends.
-    Every box across such a height is cut there, and the columns under the spanning box get a
-    box each where they have none. Other boxes are kept as they are (same list when none)."""
+    Every box across such a height is cut there; in each band of a spanning box that holds boxes
+    of the columns under it, the columns get a box each where they have none, and a band that
+    holds none (no column rule drawn there: the heading) stays one box across. Other boxes are
+    kept as they are (same list when none)."""
     xs = _cluster(sorted({b[0] for b in boxes} | {b[2] for b in boxes}))
     cuts: set[float] = set()
     for big in boxes:
@@ -707,10 +761,9 @@ def split_spans(boxes: Sequence[Box]) -> Sequence[Box]:
             continue
         spanning = any(b[0] + EDGE_TOL < x < b[2] - EDGE_TOL for x in xs)
         tops = [b[1], *inside, b[3]]
-        out.append((b[0], tops[0], b[2], tops[1]))
-        for top, bottom in zip(tops[1:], tops[2:]):
-            if not spanning:
-                out.append((b[0], top, b[2], bottom))
+        for top, bottom in zip(tops, tops[1:]):
+            if not spanning or not _holds_boxes(boxes, b, top, bottom):
+                out.append((b[0], top, b[2], bottom))  # no column rule in this band: a heading across
                 continue
             cols = [x for x in xs if b[0] - EDGE_TOL <= x <= b[2] + EDGE_TOL]
             for x0, x1 in zip(cols, cols[1:]):
@@ -722,6 +775,12 @@ def split_spans(boxes: Sequence[Box]) -> Sequence[Box]:
     kept.open_edges = getattr(boxes, "open_edges", [])
     kept.ruled = getattr(boxes, "ruled", True)
     return kept
+
+
+def _holds_boxes(boxes: Sequence[Box], big: Box, top: float, bottom: float) -> bool:
+    """Does a box other than `big` lie under it between `top` and `bottom` (column rules drawn there)?"""
+    return any(o is not big and o[0] >= big[0] - EDGE_TOL and o[2] <= big[2] + EDGE_TOL
+               and o[1] < bottom - EDGE_TOL and o[3] > top + EDGE_TOL for o in boxes)
 
 
 def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows: bool = True) -> tuple[Fragment | None, list[Word]]:
@@ -796,7 +855,7 @@ def split_rows_of(rows: Sequence[Row]) -> list[Row]:
     first = next((k for k, r in enumerate(rows) if _label_line(r) is not None), None)
     out: list[Row] = []
     for k, (row, starts) in enumerate(zip(rows, chosen)):
-        if k == first and _top_aligned(rows, row):
+        if k == first and (_top_aligned(rows, row) or _blank_above(row)):
             head = _lead_in(row)
             if head is not None:  # the rest of a row the page cut, over the first numbered row
                 out.append(head[0])
@@ -828,12 +887,30 @@ def _top_aligned(rows: Sequence[Row], row: Row) -> bool:
                 aligned += abs(min(others) - labels[0].box[1]) <= 2.0
             continue
         for line in labels[1:]:
-            if line.box[1] != skip.box[1]:
+            if line.box[1] != skip.box[1] and any(t >= line.box[1] - 2.0 for t in others):  # else a page cut it
                 total += 1
                 aligned += any(abs(t - line.box[1]) <= 2.0 for t in others)
     if total:
         return 5 * aligned >= 4 * total
     return not _centred(row)
+
+
+def _blank_above(row: Row) -> bool:
+    """Does a white band across the whole box stand right above its first number, wider than
+    any gap between two lines of one cell, with no line running across the number's top? Then
+    the text above is another row's (the rest of a row the page cut), whatever the alignment:
+    a centred number has the lines of a long cell running on past it at their usual pitch."""
+    line = _label_line(row)
+    top = line.box[1]
+    lines = [l for c in row.cells[1:] for l in c.lines]
+    if any(l.box[1] < top - 1.0 and l.box[3] > top + 1.0 for l in lines):
+        return False
+    above = [l.box[3] for l in lines if l.box[3] <= top + 1.0]
+    if not above:
+        return False
+    gaps = [b.box[1] - a.box[3] for c in row.cells for a, b in zip(c.lines, c.lines[1:])
+            if (b.box[1] < top - 1.0) == (a.box[1] < top - 1.0)]
+    return top - max(above) >= max(gaps, default=0.0) + ANCHOR_PAD
 
 
 def _label_line(row: Row) -> Line | None:
@@ -862,7 +939,7 @@ def _lead_in(row: Row) -> tuple[Row, Row] | None:
     line = _label_line(row)
     height = line.box[3] - line.box[1]
     above = [l for c in row.cells for l in c.lines if l.box[3] <= line.box[1] + 1]
-    if line.box[1] - row.box[1] < 1.5 * height or not above:
+    if line.box[1] - row.box[1] < LEAD_IN_MIN * height or not above:
         return None
     if any(is_anchor(c.lines[0].text) and c.lines[0].box[1] < line.box[1] - height
            for c in (_rejoined(c) for c in row.cells[1:ANCHOR_COLS]) if c.lines):
@@ -874,19 +951,20 @@ def _lead_in(row: Row) -> tuple[Row, Row] | None:
     return (parts[0], parts[1]) if len(parts) == 2 else None
 
 
-def _readings(pieces: Sequence[str]) -> list[tuple[int, list[int]]]:
+def _readings(pieces: Sequence[str], apart: Sequence[bool] = ()) -> list[tuple[int, list[int]]]:
     """(first number, indices of the pieces that start a number) of every way to read the
-    pieces as numbers going on one after the other (pieces glued where a column wrapped one)."""
+    pieces as numbers going on one after the other (pieces glued where a column wrapped one;
+    never across `apart[k]`: piece k + 1 stands further below piece k than a line pitch)."""
     out, seen = [], set()
     for k in range(1, len(pieces) + 1):
         first = _glued(pieces[:k])
-        if first is None:
+        if first is None or any(apart[:k - 1]):
             break
         for start in {first, 1}:
             if start in seen:
                 continue
             seen.add(start)
-            st = _numbering(pieces, start)
+            st = _numbering(pieces, start, apart)
             if st is not None:
                 out.append((start, st))
     return out
@@ -900,15 +978,20 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool) -> list[list[int] | No
     separate numbers where the pieces stand a row's padding apart (`_roomy`)."""
     options: list[list[tuple[int, list[int]]] | None] = []
     cells: list[Cell | None] = []
+    sizes: list[int] = []  # pieces in each row's numbering cell
     for row in rows:
         found = _numbers(row)
         if found is None:
             options.append(None)
             cells.append(row.cells[0] if row.cells and row.cells[0].lines else None)
+            sizes.append(0)
             continue
         cell, pieces = found
-        options.append(_readings(pieces) or None)
+        pitch = _line_pitch(row)
+        apart = [_roomy(replace(cell, lines=pair), pitch) for pair in zip(cell.lines, cell.lines[1:])]
+        options.append(_readings(pieces, apart) or None)
         cells.append(cell)
+        sizes.append(len(pieces))
     # out_back[k][j]: the reading of the row before that reading j of row k follows best; rows
     # without readings pass the last number on
     prev_last: list[int | None] = [None]
@@ -925,8 +1008,10 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool) -> list[list[int] | No
         for first, starts in opts:
             n = first + len(starts) - 1
             tie = (len(starts) == 1) if strict else (len(starts) > 1) == _roomy(cells[k])
+            # an item number of four digits glued from pieces ("96" over "97" as 9697) is two rows' numbers
+            glued_big = any(first + i > GLUED_MAX and b - a >= 2 for i, (a, b) in enumerate(zip(starts, [*starts[1:], sizes[k]])))
             scores = [prev_score[j] + (2.0 if pl is not None and first == pl + 1 else 1.0 if first == 1 and pl is None
-                                       else 0.0) + 0.1 * tie for j, pl in enumerate(prev_last)]
+                                       else 0.0) + 0.1 * tie - 0.5 * glued_big for j, pl in enumerate(prev_last)]
             j = max(range(len(scores)), key=lambda i: scores[i])
             row_best.append(scores[j])
             row_back.append(j)
@@ -959,10 +1044,10 @@ def _glued(pieces: Sequence[str]) -> int | None:
     return int("".join(pieces)) if pieces and len("".join(pieces)) <= 6 else None
 
 
-def _numbering(pieces: Sequence[str], expected: int) -> list[int] | None:
+def _numbering(pieces: Sequence[str], expected: int, apart: Sequence[bool] = ()) -> list[int] | None:
     """Indices of the pieces that start a number when the pieces, glued in runs, read as
-    `expected`, `expected` + 1, ... (a number a narrow column wrapped is one run); None if
-    they do not."""
+    `expected`, `expected` + 1, ... (a number a narrow column wrapped is one run, never across
+    `apart`); None if they do not."""
     starts, k = [], 0
     while k < len(pieces):
         starts.append(k)
@@ -970,7 +1055,7 @@ def _numbering(pieces: Sequence[str], expected: int) -> list[int] | None:
         while k < len(pieces):
             acc += pieces[k]
             k += 1
-            if int(acc) == expected or len(acc) >= len(str(expected)):
+            if int(acc) == expected or len(acc) >= len(str(expected)) or (k - 1 < len(apart) and apart[k - 1]):
                 break
         if int(acc) != expected:
             return None
@@ -1036,8 +1121,10 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
             return _cut(row, [y for y in tops if y > row.box[1] + ANCHOR_PAD])
     elif strict:
         return [row]
-    anchors = [c for c in (_rejoined(c) for c in row.cells[:ANCHOR_COLS])
-               if len(c.lines) >= 2 and all(_ANCHOR.match(l.text.replace(" ", "")) for l in c.lines) and _roomy(c)]
+    pitch = _line_pitch(row)
+    read = _numbers(row)[0] if starts is not None else None  # the numbering read its pieces already
+    anchors = [c for c in (_rejoined(c) if c is read else _unwrapped(_rejoined(c), pitch) for c in row.cells[:ANCHOR_COLS])
+               if len(c.lines) >= 2 and all(_ANCHOR.match(l.text.replace(" ", "")) for l in c.lines)]
     if not anchors:
         return [row]
     by_count: dict[int, list[list[Cell]]] = {}
@@ -1134,13 +1221,34 @@ _DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 _PART_DATE = re.compile(r"^\d{1,2}/\d{1,2}/(\d|\d{3})?$|^\d{1,2}/$")
 
 
-def _roomy(cell: Cell) -> bool:
+def _line_pitch(row: Row) -> float | None:
+    """The usual distance from one line's top to the next inside the box's cells (None for
+    a box without a cell of two lines)."""
+    steps = sorted(b.box[1] - a.box[1] for c in row.cells for a, b in zip(c.lines, c.lines[1:]))
+    return steps[(len(steps) - 1) // 2] if steps else None
+
+
+def _unwrapped(cell: Cell, pitch: float | None) -> Cell:
+    """The cell with the pieces of each number or date a narrow column wrapped joined into one
+    line ("9" over "6" is 96; see `_roomy` and `_wrap_of`), each other line as it is."""
+    lines: list[Line] = []
+    for prev, l in zip((None, *cell.lines), cell.lines):
+        if lines and not _roomy(replace(cell, lines=(prev, l)), pitch) and _wrap_of(lines[-1].text, l.text):
+            lines[-1] = Line(lines[-1].words + l.words)
+        else:
+            lines.append(l)
+    return cell if len(lines) == len(cell.lines) else replace(cell, lines=tuple(lines))
+
+
+def _roomy(cell: Cell, pitch: float | None = None) -> bool:
     """Are its lines separate anchors, not one number a narrow column wrapped ("1" over
-    "0" is 10)? Wrapped pieces follow each other at the line pitch and glue into a
-    number; the numbers of two rows stand a row's padding further apart, or do not glue."""
+    "0" is 10)? Wrapped pieces follow each other at the line pitch (`pitch`, the box's usual
+    one, when given: a loose pitch puts them further apart) and glue into a number; the
+    numbers of two rows stand a row's padding further apart, or do not glue."""
     for a, b in zip(cell.lines, cell.lines[1:]):
         glued = (a.text + b.text).replace(" ", "")
-        tight = b.box[1] - a.box[1] < ANCHOR_PITCH * (a.box[3] - a.box[1])
+        step = b.box[1] - a.box[1]
+        tight = step < ANCHOR_PITCH * (a.box[3] - a.box[1]) or (pitch is not None and step <= pitch + PITCH_SLACK)
         if tight and (glued.isdigit() or _DATE.match(glued)):
             return False  # "1" over "0", "13/7/20" over "25"
         if _DATE.match(glued) and _PART_DATE.match(a.text.replace(" ", "")):

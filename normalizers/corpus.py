@@ -14,7 +14,8 @@ Built in two stages, so that a run taking in one file does not rebuild every doc
   (`normalizers.tracking`, as of the date the run tracks on).
 A local table is its documents' parts one after the other, in `document_order`. The pipeline
 keeps each document's part (as Arrow) between runs and makes only the parts of new or changed
-documents; `build_curated` makes every part: both are the same two functions.
+documents (`pipeline/runtime/parts.py`, the one builder of the curated tables, used by the tests
+and benchmarks too).
 Each curated row is a new dict built in one place from the document's row and those facts.
 Rows are sorted on their keys so that the same inputs give the same bytes on every run.
 """
@@ -62,7 +63,7 @@ class DocPart:
     fields are what `corpus_rows` and the checks read: the per-document columns of its
     `documents` row, its citations, its tasks (in the records' order, with `source_file`),
     its content fingerprint, its stated counts. A part kept between runs keeps its local rows
-    as Arrow elsewhere (`pipeline/parts.py`) and `local` empty."""
+    as Arrow elsewhere (`pipeline/runtime/parts.py`) and `local` empty."""
 
     doc_id: str
     source_file: str
@@ -90,19 +91,6 @@ def doc_part(doc_id: str, source_file: str, records: DocRecords) -> DocPart:
 def document_order(manifest: Mapping[str, str]) -> list[str]:
     """The documents in the order of their rows: by source_file."""
     return sorted(manifest, key=lambda d: (manifest[d], d))
-
-
-def build_curated(manifest: Mapping[str, str], records: Mapping[str, DocRecords], version: str,
-                  tracked_on: dt.date | None = None) -> dict[str, list[Row]]:
-    """Rows of every curated table. `manifest` maps doc_id -> source_file (relative path);
-    `tracked_on`: the date tasks are open or overdue on (default: today)."""
-    parts = {d: doc_part(d, manifest[d], records[d]) for d in manifest}
-    corpus = corpus_rows(manifest, parts, version, tracked_on=tracked_on)
-    docs = document_order(manifest)
-    return {
-        name: corpus[name] if name in corpus else [r for d in docs for r in parts[d].local[name]]
-        for name in TABLES
-    }
 
 
 def corpus_rows(

@@ -47,7 +47,7 @@ from .text import clean, nfc
 
 Row = dict[str, Any]
 TASK_ROLES = {"lead", "deadline", "result", "status", "required_result", "coordinators"}
-# Columns only the whole corpus can fill (corpus.build_curated adds them).
+# Columns only the whole corpus can fill (corpus.corpus_rows adds them).
 CORPUS_COLUMNS: dict[str, tuple[str, ...]] = {
     "documents": ("source_file", "pipeline_version", "duplicate_of"),
     "tasks": ("source_file",),

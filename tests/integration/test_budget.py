@@ -2,7 +2,7 @@
 documents, the documents' children and their page or OCR helpers together; `--doc-memory M`
 bounds a document with all its helpers (each of its k processes may map M // k).
 
-Each run is watched from a thread of this process (the run is this process: `cli.run` in
+Each run is watched from a thread of this process (the run is this process: `commands.run` in
 process): every few milliseconds the run's process tree, and the address-space limit of each
 process in it (/proc/<pid>/limits). The processes the run forks (their command line is the
 run's) read documents, and the budget bounds them, but the head start, which only hands out
@@ -22,8 +22,9 @@ import pytest
 
 from extractors.document import PAGE_WORKER_MB
 from extractors.ocr import OCR_WORKER_MB
-from pipeline import cli, headstart
-from pipeline.isolation import Limits
+from pipeline.runtime import headstart
+from pipeline.runtime.isolation import Limits
+from pipeline.tools import commands
 from tests.conftest import RAW
 
 LONG = RAW / "07_CT-TTg.pdf"  # 25 text pages: up to 3 processes (one per 8 pages)
@@ -138,7 +139,7 @@ def watched(monkeypatch):
         for f in files:
             shutil.copy(f, raw / f.name)
         with watch:
-            summary = cli.run(raw, tmp / "out", quiet=True, state=tmp / "state", workers=workers,
+            summary = commands.run(raw, tmp / "out", quiet=True, state=tmp / "state", workers=workers,
                               limits=Limits(memory_mb=memory_mb))
         assert not summary["checks_failed"], summary["checks_failed"]
         docs = pq.read_table(tmp / "out" / "documents.parquet").to_pylist()

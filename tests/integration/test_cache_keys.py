@@ -17,7 +17,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from pipeline.versions import EXTRACT_LIBRARIES, OCR_LIBRARIES
+from pipeline.runtime.versions import EXTRACT_LIBRARIES, OCR_LIBRARIES
 from tests.conftest import RAW, ROOT
 from tests.fixtures.scan import make_scanned_twin
 
@@ -33,7 +33,7 @@ if change in ("tesseract", "traineddata"):  # another Tesseract, or another vie.
     real_engine = ocr_cache._engine
     old = "tesseract=" if change == "tesseract" else "vie="
     ocr_cache._engine = lambda languages: real_engine(languages).replace(old, old + "0")
-from pipeline.cli import run
+from pipeline.tools.commands import run
 s = run(sys.argv[1], sys.argv[2], quiet=True)
 print(json.dumps({"processed": s["processed"], "failed": s["checks_failed"], "ocr": s["pages_ocr"]}))
 """

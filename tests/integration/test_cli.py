@@ -13,7 +13,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.cli import _parser, checks, dev_command, run
+from pipeline.cli import _parser
+from pipeline.tools.commands import checks, dev_command, run
 from tests.conftest import RAW, ROOT
 from tests.fixtures import bad_inputs
 from tests.fixtures.runs import state_folder

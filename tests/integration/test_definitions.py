@@ -9,10 +9,10 @@ import shutil
 import pyarrow.parquet as pq
 from dagster import build_sensor_context
 
-from pipeline.definitions import build_definitions, defs
-from pipeline.partitions import PDF_PARTITIONS, contiguous_ranges
-from pipeline.resources import Folders, instance_for
-from pipeline.sensors import raw_folder_sensor
+from pipeline.orchestration.definitions import build_definitions, defs
+from pipeline.orchestration.partitions import PDF_PARTITIONS, contiguous_ranges
+from pipeline.orchestration.resources import Folders, instance_for
+from pipeline.orchestration.sensors import raw_folder_sensor
 from tests.conftest import RAW
 
 
@@ -114,7 +114,7 @@ def test_each_partition_carries_its_own_document_and_a_failed_pdf_says_so(tmp_pa
     columns people look at."""
     from dagster import AssetKey
 
-    from pipeline.cli import run
+    from pipeline.tools.commands import run
     from tests.fixtures import bad_inputs
 
     raw, curated, state = tmp_path / "raw", tmp_path / "curated", tmp_path / "state"

@@ -1,4 +1,4 @@
-"""The head start of `nhiemvu run` (pipeline/headstart.py): documents new to the state folder
+"""The head start of `nhiemvu run` (pipeline/runtime/headstart.py): documents new to the state folder
 are read while Dagster starts, the step takes what was read and reads the rest, the tables
 are the same as without it, and a stopped run leaves neither process nor file behind."""
 
@@ -16,10 +16,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from dagster import AssetKey
 
-from pipeline import cli, headstart
-from pipeline.isolation import Failure, Limits
-from pipeline.reading import Extraction
-from pipeline.resources import instance_for
+from pipeline.tools import commands
+from pipeline.runtime import headstart
+from pipeline.runtime.isolation import Failure, Limits
+from pipeline.runtime.reading import Extraction
+from pipeline.orchestration.resources import instance_for
 from tests.conftest import RAW, ROOT
 from tests.integration.test_dev import _alive, _descendants, as_in_a_terminal
 
@@ -52,16 +53,16 @@ def test_new_documents_are_read_ahead_and_the_tables_are_the_same_without_it(tmp
     raw.mkdir()
     for name in SMALL[:2]:
         shutil.copy(RAW / name, raw / name)
-    ahead = cli.run(raw, tmp_path / "out", quiet=True, state=tmp_path / "state")
+    ahead = commands.run(raw, tmp_path / "out", quiet=True, state=tmp_path / "state")
     assert ahead["processed"] == 2 and _read_ahead(tmp_path / "state") == [2]
     assert not (tmp_path / "state" / headstart.FOLDER).exists()
 
     shutil.copy(RAW / SMALL[2], raw / SMALL[2])  # one new file: read ahead; the two others are stored
-    cli.run(raw, tmp_path / "out", quiet=True, state=tmp_path / "state")
+    commands.run(raw, tmp_path / "out", quiet=True, state=tmp_path / "state")
     assert _read_ahead(tmp_path / "state") == [2, 1]
 
-    monkeypatch.setattr(cli, "_head_start", lambda *a, **k: None)  # the same folder, read by the step alone
-    alone = cli.run(raw, tmp_path / "alone", quiet=True, state=tmp_path / "state-alone")
+    monkeypatch.setattr(commands, "_head_start", lambda *a, **k: None)  # the same folder, read by the step alone
+    alone = commands.run(raw, tmp_path / "alone", quiet=True, state=tmp_path / "state-alone")
     assert alone["processed"] == 3 and _read_ahead(tmp_path / "state-alone") == [0]
     assert _digests(tmp_path / "alone") == _digests(tmp_path / "out")
 
@@ -122,6 +123,6 @@ def test_a_run_stopped_while_reading_ahead_leaves_nothing_behind(tmp_path):
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-    summary = cli.run(raw, out, quiet=True, state=state)
+    summary = commands.run(raw, out, quiet=True, state=state)
     assert summary["processed"] == 6 and summary["ok"] == 6
     assert len(pq.read_table(out / "documents.parquet")) == 6

@@ -16,8 +16,8 @@ import pyarrow.parquet as pq
 import pypdfium2 as pdfium
 import pytest
 
-from pipeline.cli import run
-from pipeline.manifest import scan
+from pipeline.tools.commands import run
+from pipeline.runtime.manifest import scan
 from tests.conftest import RAW, ROOT
 from tests.fixtures import hostile
 

@@ -108,7 +108,7 @@ def test_a_task_of_the_tiff_is_traced_on_its_frame(workspace, tmp_path, capsys):
     draws the same task of the PDF twin."""
     from PIL import Image, ImageChops
 
-    from pipeline.trace import trace
+    from pipeline.tools.trace import trace
 
     files = workspace["files"]
     task = next(t for t in _rows(workspace, "tasks")

@@ -1,4 +1,4 @@
-"""Raw and curated folders on object storage (pipeline/remote.py), through fsspec: the
+"""Raw and curated folders on object storage (pipeline/runtime/remote.py), through fsspec: the
 in-memory store in this process (any fsspec store takes the same path: s3://, gs://), and a
 file:// URL given to the command line. The published tables are byte-identical to a run on
 local folders; a replaced object is read again, a removed one leaves the tables, a run with
@@ -17,8 +17,8 @@ import fsspec
 import pyarrow.parquet as pq
 
 from normalizers.schema import TABLES
-from pipeline.cli import run
-from pipeline.remote import PUBLISHED
+from pipeline.tools.commands import run
+from pipeline.runtime.remote import PUBLISHED
 from tests.conftest import RAW, ROOT
 
 FILES = {"929_BCA-VPB.pdf": "929_BCA-VPB.pdf", "sub/bao_cao.pdf": "bao_cao_02-KH_BCDTW.pdf"}

@@ -1,5 +1,5 @@
-"""The curated tables made from kept per-document parts (`pipeline/parts.py`) are byte-identical
-to those made from every document's rows at once (`normalizers.corpus.build_curated`), whether
+"""The curated tables made from kept per-document parts (`pipeline/runtime/parts.py`) are byte-identical
+to those made with every part made afresh and none kept (`parts.curated_rows`), whether
 every part is made, one document is added, renamed or removed, or the kept parts are damaged."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from normalizers.corpus import build_curated
-from pipeline import sealed
-from pipeline.parts import PARTS_FILE, curated_tables
-from pipeline.store import write_curated
+from pipeline.runtime import sealed
+from pipeline.runtime import state as state_folder
+from pipeline.runtime.parts import curated_rows, curated_tables
+from pipeline.runtime.store import write_curated
 from tests.fixtures import sample_corpus as sc
 
 VERSION = sc.VERSION
@@ -23,21 +23,20 @@ def _digests(folder: Path) -> dict[str, str]:
 
 
 def _from_rows(folder: Path, manifest: dict[str, str]) -> dict[str, str]:
-    write_curated(folder, build_curated(manifest, {d: sc.records()[d] for d in manifest}, VERSION))
+    write_curated(folder, curated_rows(manifest, {d: sc.records()[d] for d in manifest}, VERSION))
     return _digests(folder)
 
 
-def _store(folder: Path, doc_ids) -> Path:
-    """The records of these documents stored as `pdf_records` stores them (sealed with the key of
-    the state folder `<folder>/../state`, where the parts are kept)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for d in doc_ids:
-        (folder / f"{d}.pkl").write_bytes(sealed.dumps(folder.parent / "state", sc.records()[d]))
-    return folder
+def _store(state: Path, doc_ids) -> Path:
+    """The records of these documents stored as the `pdf_records` step stores them (through the
+    IO manager's function), in the state folder where the parts are kept."""
+    state_folder.save_values(state, "pdf_records", {d: sc.records()[d] for d in doc_ids})
+    return state
 
 
 def _from_parts(folder: Path, manifest: dict[str, str], records: Path, state: Path):
-    result = curated_tables(manifest, records, state / PARTS_FILE, VERSION)
+    assert records == state  # the records are read from the state folder, as a run reads them
+    result = curated_tables(manifest, state, VERSION)
     write_curated(folder, result.tables)
     return _digests(folder), result
 
@@ -50,7 +49,7 @@ def corpus():
 
 
 def test_parts_equal_rows_full_and_incremental(corpus, tmp_path):
-    records = _store(tmp_path / "records", corpus)
+    records = _store(tmp_path / "state", corpus)
     state = tmp_path / "state"
     state.mkdir(exist_ok=True)
     full = _from_rows(tmp_path / "rows", corpus)
@@ -81,18 +80,18 @@ def test_parts_equal_rows_full_and_incremental(corpus, tmp_path):
 
 
 def test_damaged_parts_are_made_again(corpus, tmp_path):
-    records = _store(tmp_path / "records", corpus)
+    records = _store(tmp_path / "state", corpus)
     state = tmp_path / "state"
     state.mkdir(exist_ok=True)
-    (state / PARTS_FILE).write_bytes(b"not a pickle")
+    state_folder.parts_file(state).write_bytes(b"not a pickle")
     got, result = _from_parts(tmp_path / "out", corpus, records, state)
     assert result.made == len(corpus) and got == _from_rows(tmp_path / "rows", corpus)
 
 
 def test_missing_records_refused(corpus, tmp_path):
-    records = _store(tmp_path / "records", list(corpus)[1:])
+    records = _store(tmp_path / "state", list(corpus)[1:])
     with pytest.raises(RuntimeError, match="not processed yet"):
-        curated_tables(corpus, records, tmp_path / PARTS_FILE, VERSION)
+        curated_tables(corpus, records, VERSION)
 
 
 def test_writer_refuses_a_table_of_another_schema(tmp_path):
@@ -107,7 +106,7 @@ def test_code_versions_read_each_event_once(tmp_path, monkeypatch):
     an event log of another instance does not use the cache."""
     from dagster import DagsterInstance, DynamicPartitionsDefinition, asset, materialize, mem_io_manager
 
-    from pipeline.plan import code_versions
+    from pipeline.orchestration.plan import code_versions
 
     partitions = DynamicPartitionsDefinition(name="docs")
 

@@ -15,7 +15,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from normalizers.schema import TABLES, check_table
-from pipeline.cli import run
+from pipeline.tools.commands import run
 from tests.conftest import RAW, ROOT
 from tests.fixtures import bad_inputs
 from tests.fixtures.render import render_pdf
@@ -164,7 +164,7 @@ def test_every_lead_agency_is_resolved_or_reported(workspace):
 def test_auditor_sees_a_cut_task_outlined_on_each_of_its_pages(workspace, tmp_path):
     from PIL import Image
 
-    from pipeline.cli import show
+    from pipeline.tools.commands import show
 
     tasks = _table(workspace, "tasks").to_pylist()
     cut = next(t for t in tasks if t["page_end"] > t["page_start"] and t["extraction_method"] == "text")
@@ -230,7 +230,7 @@ def _trace_and_check(workspace, tmp_path, ident):
     from PIL import Image
 
     from extractors.highlight import CONTEXT, LABEL_HEIGHT, TRACE_FILL
-    from pipeline.trace import find_target, trace
+    from pipeline.tools.trace import find_target, trace
 
     target = find_target(workspace["curated"], ident)
     out = trace(workspace["curated"], workspace["raw"], ident, out=tmp_path / "t.png")
@@ -283,7 +283,7 @@ def test_report_renders_in_chromium_with_working_links_and_no_console_errors(wor
     import subprocess
     from html.parser import HTMLParser
 
-    from pipeline.report import build_report
+    from pipeline.tools.report import build_report
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     assert chromium, "Debian's chromium is installed by `make` (DEB_PACKAGES)"
@@ -337,7 +337,7 @@ def test_the_analyst_guide_runs_on_the_curated_tables(workspace, capsys):
 
 
 def test_trace_by_document_number_and_item_and_a_cell(workspace, tmp_path):
-    from pipeline.trace import find_target, trace
+    from pipeline.tools.trace import find_target, trace
 
     target = find_target(workspace["curated"], doc="07/CT-TTg", item="12", section="A")
     task = next(t for t in _table(workspace, "tasks").to_pylist()
@@ -357,7 +357,7 @@ def test_trace_names_every_task_an_ambiguous_item_number_matches(workspace, tmp_
     `find_target` refuses to guess."""
     from PIL import Image
 
-    from pipeline.trace import Ambiguous, find_target, trace
+    from pipeline.tools.trace import Ambiguous, find_target, trace
 
     both = [t for t in _table(workspace, "tasks").to_pylist() if t["source_file"] == "07_CT-TTg.pdf" and t["item_no"] == "14"]
     assert len(both) == 2
@@ -379,8 +379,8 @@ def test_trace_names_every_task_an_ambiguous_item_number_matches(workspace, tmp_
 
 
 def test_trace_pages_writes_what_show_wrote(workspace, tmp_path):
-    from pipeline.cli import show
-    from pipeline.trace import trace
+    from pipeline.tools.commands import show
+    from pipeline.tools.trace import trace
 
     task = next(t for t in _table(workspace, "tasks").to_pylist() if t["page_end"] > t["page_start"])
     trace(workspace["curated"], workspace["raw"], task["task_id"], out=tmp_path / "t.png", pages=tmp_path / "a")

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from normalizers.tracking import current_agency, is_open
-from pipeline.report import build_report
+from pipeline.tools.report import build_report
 from tests.conftest import RAW
 from tests.fixtures.browser import chromium
 from tests.fixtures.runs import run_into

@@ -1,4 +1,4 @@
-"""A run with nothing new (pipeline/lastrun.py): it answers from the record of the last run
+"""A run with nothing new (pipeline/runtime/lastrun.py): it answers from the record of the last run
 without starting Dagster, and anything that changed takes the full path again."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sys
 
 import pyarrow.parquet as pq
 
-from pipeline.cli import run
+from pipeline.tools.commands import run
 from tests.conftest import RAW, ROOT
 
 PROBE = (
@@ -57,3 +57,34 @@ def test_nothing_new_needs_no_dagster_and_a_change_takes_the_full_path(tmp_path)
     assert (back["processed"], back["documents"]) == (1, 2)
     forced = run(raw, out, quiet=True, state=state, force=True)
     assert forced["processed"] == 2
+
+
+def test_the_plan_reads_a_curated_file_only_when_its_stamp_changed(tmp_path, monkeypatch):
+    """The plan (every run, every sensor tick) checks the curated files by the stamp recorded
+    when they were written (size, times, inode) and hashes a file only when its stamp differs:
+    a byte flipped in place, size and modification time put back, is still found (its change
+    time moved), and a thorough check hashes every file."""
+    from normalizers.schema import TABLES
+    from pipeline.orchestration import plan
+    from pipeline.orchestration.resources import instance_for
+    from pipeline.runtime import store
+
+    raw, out, state = tmp_path / "raw", tmp_path / "out", tmp_path / "state"
+    raw.mkdir()
+    shutil.copy(RAW / "929_BCA-VPB.pdf", raw / "a.pdf")
+    run(raw, out, quiet=True, state=state)
+    hashed = []
+    real_digest = store.file_digest
+    monkeypatch.setattr(plan, "file_digest", lambda path: hashed.append(path.name) or real_digest(path))
+    with instance_for(state) as instance:
+        assert plan.curated_intact(instance, out) and hashed == []  # nothing read
+        assert plan.curated_intact(instance, out, thorough=True) and len(hashed) == len(TABLES)
+        hashed.clear()
+        path = out / "tasks.parquet"
+        st = path.stat()
+        data = bytearray(path.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        path.write_bytes(bytes(data))
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+        assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+        assert not plan.curated_intact(instance, out) and hashed == ["tasks.parquet"]

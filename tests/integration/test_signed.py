@@ -144,7 +144,7 @@ def test_the_pipeline_writes_the_signature_columns(signed, tmp_path, monkeypatch
     import pyarrow.parquet as pq
 
     from normalizers.schema import TABLES
-    from pipeline.cli import run
+    from pipeline.tools.commands import run
     from tests.conftest import ROOT
 
     home, raw, curated = tmp_path / "home", tmp_path / "raw", tmp_path / "curated"

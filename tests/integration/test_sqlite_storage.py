@@ -1,4 +1,4 @@
-"""The instance's SQLite storage keeps its connections (pipeline/dagster_internals.py): the files
+"""The instance's SQLite storage keeps its connections (pipeline/orchestration/dagster_internals.py): the files
 are Dagster's own, so Dagster's default classes read what a run wrote; a long-lived process
 keeps the engines of a few runs only; a forked child never uses its parent's connections."""
 
@@ -9,9 +9,9 @@ import shutil
 
 from dagster import AssetKey, DagsterInstance
 
-from pipeline.cli import run
-from pipeline.resources import instance_for
-from pipeline.dagster_internals import RUN_ENGINES_KEPT, InstanceRef, PooledSqliteEventLogStorage, PooledSqliteStorage
+from pipeline.tools.commands import run
+from pipeline.orchestration.resources import instance_for
+from pipeline.orchestration.dagster_internals import RUN_ENGINES_KEPT, InstanceRef, PooledSqliteEventLogStorage, PooledSqliteStorage
 from tests.conftest import RAW
 
 

@@ -28,10 +28,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from extractors.pdf import INTERNAL_ERROR
-from pipeline import sealed
-from pipeline.cli import EXIT_MACHINE, run
-from pipeline.isolation import Limits
-from pipeline.parts import PARTS_FILE
+from pipeline.runtime import sealed
+from pipeline.tools.commands import EXIT_MACHINE, run
+from pipeline.runtime.isolation import Limits
+from pipeline.runtime.state import PARTS as PARTS_FILE
 from tests.conftest import OCR_SEED, RAW, ROOT
 
 GOOD = RAW / "929_BCA-VPB.pdf"

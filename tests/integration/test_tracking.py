@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from normalizers.corpus import build_curated
 from normalizers.deadlines import parse_deadline
 from normalizers.records import document_records
 from normalizers.schema import STATUS_VALUES
 from normalizers.tracking import is_open
-from pipeline.store import write_curated
+from pipeline.runtime.parts import curated_rows
+from pipeline.runtime.store import write_curated
 from tests.conftest import ROOT, load_spec
 from tests.fixtures import chains
 from tests.fixtures import sample_corpus as sc
@@ -43,7 +43,7 @@ def _guide_scope(curated: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
-    cur = build_curated(sc.manifest(), sc.records(), sc.VERSION, tracked_on=ON)
+    cur = curated_rows(sc.manifest(), sc.records(), sc.VERSION, tracked_on=ON)
     folder = tmp_path_factory.mktemp("curated")
     write_curated(folder, cur)
     return cur, folder
@@ -146,7 +146,7 @@ def chain_corpus(tmp_path_factory):
             render_pdf(spec, out / name)
             doc_id, ex = sc.extract(out / name)
             manifest[doc_id], records[doc_id] = name, document_records(doc_id, ex)
-    return build_curated(manifest, records, sc.VERSION, tracked_on=dt.date(2026, 1, 1)), truth
+    return curated_rows(manifest, records, sc.VERSION, tracked_on=dt.date(2026, 1, 1)), truth
 
 
 def test_latest_status_and_as_of_on_directive_and_report_chains(chain_corpus):
@@ -285,7 +285,7 @@ def _csv_value(value):
 def test_duckdb_views_answer_the_guide_questions_and_the_files_are_deterministic(sample, tmp_path):
     import hashlib
 
-    from pipeline.analysts import connect
+    from pipeline.runtime.analysts import connect
 
     cur, folder = sample
     con = connect(folder)

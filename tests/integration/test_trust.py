@@ -18,8 +18,8 @@ import pytest
 from extractors.document import extract_document
 from normalizers.records import document_records
 from normalizers.schema import TABLES
-from pipeline.cli import run
-from pipeline.io import STAGING, recover_curated, write_curated
+from pipeline.tools.commands import run
+from pipeline.runtime.store import STAGING, recover_curated, write_curated
 from tests.conftest import RAW, ROOT
 
 SMALL = ["929_BCA-VPB.pdf", "bao_cao_02-KH_BCDTW.pdf", "07_CT-TTg.pdf"]  # text PDFs, no OCR
@@ -60,7 +60,7 @@ def corpus(tmp_path_factory):
 def test_the_pipeline_stores_what_extract_document_gives(corpus):
     """What is measured is what runs: the records the pipeline stored for a document (through
     its child process, its IO manager) equal `document_records(extract_document(path))`."""
-    from pipeline import sealed
+    from pipeline.runtime import sealed
 
     path = corpus["raw"] / SMALL[0]
     doc_id = hashlib.sha256(path.read_bytes()).hexdigest()

@@ -15,9 +15,9 @@ from collections import Counter
 import pytest
 
 from extractors.stitch import LogicalCell, LogicalRow
-from normalizers.corpus import build_curated
 from normalizers.records import CORPUS_COLUMNS, _build, document_records, failed_document
 from normalizers.schema import TABLES
+from pipeline.runtime.parts import curated_rows
 from tests.conftest import load_spec
 from tests.fixtures import sample_corpus as sc
 from tests.fixtures.render import RenderOptions, render_pdf
@@ -91,7 +91,7 @@ def test_every_row_carries_exactly_its_tables_columns(cur):
 
 
 def test_a_failed_document_row_is_whole_too():
-    cur = build_curated({"d" * 64: "bad.pdf"}, {"d" * 64: failed_document("d" * 64, "not a PDF")}, "test")
+    cur = curated_rows({"d" * 64: "bad.pdf"}, {"d" * 64: failed_document("d" * 64, "not a PDF")}, "test")
     (doc,) = cur["documents"]
     assert set(doc) == set(TABLES["documents"].column_names) and doc["status"] == "failed"
 
@@ -99,7 +99,7 @@ def test_a_failed_document_row_is_whole_too():
 def test_rows_are_never_changed_after_they_are_built():
     recs = sc.records()
     snapshot = copy.deepcopy({d: (r.document, r.tasks, r.statuses, r.links) for d, r in recs.items()})
-    build_curated(sc.manifest(), recs, "test")
+    curated_rows(sc.manifest(), recs, "test")
     assert {d: (r.document, r.tasks, r.statuses, r.links) for d, r in recs.items()} == snapshot
     for r in recs.values():  # per-document rows: every column but the corpus-level ones
         for name in ("tasks", "statuses", "links"):

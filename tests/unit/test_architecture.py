@@ -1,11 +1,14 @@
 """The rules that keep the code easy to change: imports flow extractors -> normalizers -> pipeline,
-only pipeline/ imports dagster, and the docs are generated from the schema declaration."""
+only pipeline/orchestration/ imports dagster (its private modules only in dagster_internals.py),
+pipeline/runtime/ never imports the orchestration nor the tools, and the docs are generated from
+the schema declaration."""
 
 from __future__ import annotations
 
 import ast
 import subprocess
 import sys
+from pathlib import Path
 
 from normalizers.schema import data_dictionary_markdown
 from tests.conftest import ROOT
@@ -20,6 +23,61 @@ def _imports(package: str) -> set[str]:
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names.add(node.module.split(".")[0])
     return names
+
+
+def _module_imports(path) -> set[str]:
+    """The modules a file imports (relative imports resolved), anywhere in it (functions too)."""
+    rel = path.relative_to(ROOT).with_suffix("")
+    package = list(rel.parts[:-1]) if rel.name != "__init__" else list(rel.parts[:-1])
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            names.add(module)
+            if not node.module:  # from . import a, b
+                names |= {f"{module}.{a.name}" for a in node.names}
+    return names
+
+
+def _pipeline_files(*sub: str):
+    return sorted((ROOT / "pipeline" / Path(*sub)).rglob("*.py")) if sub else sorted((ROOT / "pipeline").rglob("*.py"))
+
+
+def test_only_the_orchestration_imports_dagster():
+    """Dagster (and dagster-dask, dagster-postgres) is imported by pipeline/orchestration/ alone:
+    the runtime and the tools run without it (a run with nothing new never loads it)."""
+    outside = {str(p.relative_to(ROOT)): sorted(m for m in _module_imports(p) if m.split(".")[0].startswith("dagster"))
+               for p in _pipeline_files() if "orchestration" not in p.parts}
+    assert {k: v for k, v in outside.items() if v} == {}
+
+
+def test_the_runtime_never_reaches_up_into_orchestration_or_tools():
+    """pipeline/runtime/ is the bottom layer: the orchestration and the tools call it, never the
+    other way round."""
+    up = {str(p.relative_to(ROOT)): sorted(m for m in _module_imports(p)
+                                           if m.startswith(("pipeline.orchestration", "pipeline.tools", "pipeline.cli")))
+          for p in _pipeline_files("runtime")}
+    assert {k: v for k, v in up.items() if v} == {}
+
+
+def test_the_command_line_only_parses():
+    """pipeline/cli.py parses arguments and calls pipeline/tools; it reaches the orchestration only
+    through the tools."""
+    imports = _module_imports(ROOT / "pipeline" / "cli.py")
+    assert not {m for m in imports if m.startswith("pipeline.orchestration") or m.split(".")[0].startswith("dagster")}
+    assert "pipeline.tools" in imports or any(m.startswith("pipeline.tools.") for m in imports)
+
+
+def test_pipeline_is_three_packages_and_the_command_line():
+    """A newcomer reads the layout from the folder names: every module of pipeline/ but its
+    `__init__` and `cli` lives in orchestration/, runtime/ or tools/."""
+    top = sorted(p.name for p in (ROOT / "pipeline").glob("*.py"))
+    assert top == ["__init__.py", "cli.py"]
+    assert sorted(p.name for p in (ROOT / "pipeline").iterdir() if p.is_dir() and p.name != "__pycache__") == [
+        "orchestration", "runtime", "tools"]
 
 
 def test_extractors_and_normalizers_import_without_dagster():
@@ -45,7 +103,7 @@ def test_imports_flow_one_way():
 
 def test_every_module_says_what_it_is_for():
     for package in ("extractors", "normalizers", "pipeline"):
-        for path in (ROOT / package).glob("*.py"):
+        for path in (ROOT / package).rglob("*.py"):
             assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))), f"{path} has no module docstring"
 
 
@@ -55,7 +113,7 @@ def test_data_dictionary_is_generated_from_the_schema():
 
 
 def test_dagster_internals_are_named_in_one_module_only():
-    """`grep -rn "dagster\\._" --include=*.py` finds pipeline/dagster_internals.py and nothing else."""
+    """`grep -rn "dagster\\._" --include=*.py` finds pipeline/orchestration/dagster_internals.py and nothing else."""
     named = sorted(str(p.relative_to(ROOT)) for folder in ("pipeline", "extractors", "normalizers", "tests", "bench")
                    for p in (ROOT / folder).rglob("*.py")
                    if "dagster._" in p.read_text(encoding="utf-8") and p.name not in ("dagster_internals.py", "test_architecture.py"))
@@ -67,12 +125,12 @@ def test_dagster_internals_refuse_another_dagster_version():
     code = (
         "import dagster\n"
         "dagster.__version__ = '1.99.0'\n"
-        "import pipeline.dagster_internals\n"
+        "import pipeline.orchestration.dagster_internals\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode != 0
     assert "Dagster 1.99.0 is installed" in out.stderr and "1.13.27" in out.stderr
     from dagster import __version__
 
-    from pipeline.dagster_internals import WRITTEN_FOR
+    from pipeline.orchestration.dagster_internals import WRITTEN_FOR
     assert __version__ == WRITTEN_FOR  # and the pinned version loads it

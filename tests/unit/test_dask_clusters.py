@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from dagster_dask.executor import dask_executor
 
-from pipeline.dask_executor import CLUSTERS, make_cluster
+from pipeline.orchestration.dask_executor import CLUSTERS, make_cluster
 
 
 def test_every_cluster_type_of_the_config_is_made():

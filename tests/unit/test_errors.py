@@ -69,7 +69,7 @@ def test_a_sealed_value_is_unpickled_only_when_whole_and_ours(tmp_path):
     """Issue 20: pickles of the state folder ran their code when loaded."""
     import pickle
 
-    from pipeline import sealed
+    from pipeline.runtime import sealed
 
     blob = sealed.dumps(tmp_path, {"rows": [1, 2]})
     assert sealed.loads(tmp_path, blob) == {"rows": [1, 2]}
@@ -88,6 +88,29 @@ def test_a_sealed_value_is_unpickled_only_when_whole_and_ours(tmp_path):
     other = tmp_path / "other"
     with pytest.raises(sealed.Damaged):  # another state folder's key
         sealed.loads(other, blob)
+
+
+def test_a_value_stored_before_the_pipeline_s_modules_moved_is_read(tmp_path, monkeypatch):
+    """A state folder kept across the move of pipeline/reading.py to pipeline/runtime/ keeps its
+    extractions; a sealed value of a class that is gone is damaged (made again), not a crash."""
+    import pickle
+    import sys
+    import types
+
+    from pipeline.runtime import sealed
+    from pipeline.runtime.reading import Extraction
+
+    old_module = types.ModuleType("pipeline.reading")
+    old_module.Extraction = Extraction
+    with monkeypatch.context() as m:  # pickled as the code before the move named it
+        m.setitem(sys.modules, "pipeline.reading", old_module)
+        m.setattr(Extraction, "__module__", "pipeline.reading")
+        old = pickle.dumps(Extraction("a" * 64, b"payload"))
+    assert b"pipeline.reading" in old and b"pipeline.runtime.reading" not in old
+    assert sealed.loads(tmp_path, sealed.seal(tmp_path, old)) == Extraction("a" * 64, b"payload")
+    gone = old.replace(b"pipeline.reading", b"pipeline.nowhere")
+    with pytest.raises(sealed.Damaged, match="cannot be read by this code"):
+        sealed.loads(tmp_path, sealed.seal(tmp_path, gone))
 
 
 def test_a_library_that_is_not_installed_is_the_machine_s_failure():

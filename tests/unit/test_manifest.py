@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.manifest as manifest_module
+import pipeline.runtime.manifest as manifest_module
 from extractors.pdf import sha256_file
-from pipeline.manifest import scan
+from pipeline.runtime.manifest import scan
 from tests.conftest import RAW
 from tests.fixtures import hostile
 from tests.fixtures.hostile import time_limit
@@ -119,7 +119,7 @@ def test_an_nfd_name_is_shown_in_nfc_and_read_by_its_real_name(tmp_path):
 
 
 def test_control_characters_in_names_are_escaped():
-    from pipeline.manifest import display_name
+    from pipeline.runtime.manifest import display_name
 
     assert display_name("a\nb\tc.pdf") == "a\\x0ab\\x09c.pdf"
     assert display_name(os.fsdecode(b"d\xe9\xe9p/x.pdf")) == "d\\xe9\\xe9p/x.pdf"

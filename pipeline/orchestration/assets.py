@@ -30,18 +30,16 @@ from normalizers.crosschecks import stated_count_problems
 from normalizers.records import DocRecords, document_records, failed_document
 from normalizers.schema import TABLES, Table
 
-from . import headstart
+from ..runtime import headstart
 from .dagster_internals import add_partition_metadata
-from .isolation import Failure, run_isolated
+from ..runtime.isolation import Failure, run_isolated
 from .partitions import PDF_PARTITIONS
-from .parts import PARTS_FILE, curated_tables
-from .paths import stored, tracked_on
-# Extraction stays importable here: extractions stored before it moved to reading.py name it
-# pipeline.assets.Extraction in their pickles
-from .reading import WARM_UP_MIN_DOCS, Extraction, progress_bar, read_document, reading_tasks, warm_up
-from .store import file_digest, write_curated
+from ..runtime.parts import curated_tables
+from ..runtime.state import tracked_on
+from ..runtime.reading import WARM_UP_MIN_DOCS, Extraction, progress_bar, read_document, reading_tasks, warm_up
+from ..runtime.store import file_digest, file_stamp, write_curated
 from .resources import Folders
-from .versions import curated_version, extract_version, manifest_digest, pipeline_version, records_version
+from ..runtime.versions import curated_version, extract_version, manifest_digest, pipeline_version, records_version
 
 DOC_GROUP = "per_document"
 CURATED_GROUP = "curated"
@@ -270,8 +268,7 @@ def curated(context: AssetExecutionContext, folders: Folders):
     Reads the stored records itself (`parts.py`), and only those of documents whose rows
     changed since the last run: the others' rows are kept from it."""
     manifest = folders.manifest()
-    result = curated_tables(dict(manifest), stored(folders.state, pdf_records.key.to_python_identifier()),
-                            folders.state / PARTS_FILE, pipeline_version(), tracked_on())
+    result = curated_tables(dict(manifest), folders.state, pipeline_version(), tracked_on())
     context.log.info(f"curated tables: {result.made} of {len(manifest)} document(s) made again")
     written = write_curated(folders.curated, result.tables)
     digest = manifest_digest(manifest)
@@ -283,6 +280,7 @@ def curated(context: AssetExecutionContext, folders: Folders):
             "path": MetadataValue.path(str(folders.curated / f"{name}.parquet")),
             "manifest_digest": digest,
             "sha256": file_digest(folders.curated / f"{name}.parquet"),  # the plan checks the file is still this one
+            "file_stamp": file_stamp(folders.curated / f"{name}.parquet"),  # cheaply, when the stamp is the same
         })
     parts = result.parts
     problems = stated_count_problems({k: p.stated_counts for k, p in parts.items() if p.stated_counts}, result.rows)

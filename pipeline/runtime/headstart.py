@@ -28,14 +28,14 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from . import sealed
-from .files import atomic_write_bytes
+from .state import HEADSTART, atomic_write_bytes, headstart_folder
 from .isolation import Limits, die_with_parent, run_isolated
 from .reading import WARM_UP_MIN_DOCS, progress_bar, read_document, reading_tasks, warm_up
 from .versions import extract_version
 
 log = logging.getLogger(__name__)
 
-FOLDER = "headstart"
+FOLDER = HEADSTART  # `runtime.state.headstart_folder`
 LOCK = ".lock"
 STOPPED = ".stopped"  # the head start was stopped by Ctrl-C: so is the run
 
@@ -62,7 +62,7 @@ class HeadStart:
 
 def clear(state: Path) -> Path:
     """Remove what a run killed before it could clean up left behind; returns the folder."""
-    folder = Path(state) / FOLDER
+    folder = headstart_folder(state)
     shutil.rmtree(folder, ignore_errors=True)
     return folder
 
@@ -111,7 +111,7 @@ def take(state: Path, keys: Iterable[str]) -> dict[str, Any]:
     each is removed from its folder when taken. Empty when there was no head start.
     Raises KeyboardInterrupt when the head start was stopped by one (Ctrl-C reaches the
     terminal's whole process group), so that the run stops rather than reading on alone."""
-    folder = Path(state) / FOLDER
+    folder = headstart_folder(state)
     try:
         lock = os.open(folder / LOCK, os.O_RDONLY)
     except FileNotFoundError:

@@ -18,10 +18,10 @@ from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from . import __version__
-from .paths import tracked_on
+from .. import __version__
+from .state import tracked_on
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE_SUFFIXES = {".py", ".csv", ".json", ".yaml", ".txt"}
 # The libraries whose version can change what reading a PDF gives, each where it acts: every
 # document (its text layer; pikepdf turns sideways pages upright; pyHanko reads signatures), or only those with scanned
@@ -91,7 +91,7 @@ def records_version() -> str:
     return fingerprint("extractors", "normalizers")
 
 
-CURATED_FILES = ("pipeline/parts.py", "pipeline/store.py")
+CURATED_FILES = ("pipeline/runtime/parts.py", "pipeline/runtime/store.py")
 
 
 @lru_cache(maxsize=None)
@@ -113,7 +113,7 @@ def pipeline_version() -> str:
 
 def manifest_digest(manifest: dict[str, str]) -> str:
     """Identity of a raw folder's content, of the code (and OCR engine) that read it and of the
-    date the tasks are tracked on (`paths.tracked_on`)."""
+    date the tasks are tracked on (`state.tracked_on`)."""
     payload = json.dumps([sorted(manifest.items()), pipeline_version(), ocr_version(), tracked_on().isoformat()],
                          ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import logging
 import os
 import pickle
@@ -24,9 +25,10 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from .state import KEY_FILE, key_file  # noqa: F401 - KEY_FILE named here for readers of this module
+
 log = logging.getLogger(__name__)
 
-KEY_FILE = "state.key"
 MAGIC = b"NHVSEAL1"
 KEY_BYTES = 32
 HEADER = len(MAGIC) + 8 + hashlib.sha256().digest_size
@@ -40,7 +42,7 @@ class Damaged(ValueError):
 
 def key(state: Path) -> bytes:
     """The state folder's key, made on first use (by whichever process comes first)."""
-    path = Path(state) / KEY_FILE
+    path = key_file(state)
     try:  # the file read once per process, unless it was replaced or removed since
         st = path.stat()
         cached = _keys.get((str(path), st.st_dev, st.st_ino, st.st_mtime_ns))
@@ -102,7 +104,21 @@ def dumps(state: Path, value: Any) -> bytes:
 
 def loads(state: Path, blob: bytes) -> Any:
     """The value of sealed bytes; raises `Damaged` (before unpickling anything) unless they are ours."""
-    return pickle.loads(unseal(state, blob))
+    payload = unseal(state, blob)
+    try:
+        return _Unpickler(io.BytesIO(payload)).load()
+    except Exception as e:  # ours, but of classes that moved or changed since: made again
+        raise Damaged(f"cannot be read by this code ({type(e).__name__}: {e})") from e
+
+
+# Classes that moved since values were stored (pipeline/ split into runtime/, orchestration/,
+# tools/): a state folder kept across the upgrade keeps its extractions (no document read again).
+MOVED = {"pipeline.reading": "pipeline.runtime.reading", "pipeline.assets": "pipeline.runtime.reading"}
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str):
+        return super().find_class(MOVED.get(module, module), name)
 
 
 def load(state: Path, path: Path) -> Any:

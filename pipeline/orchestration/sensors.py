@@ -18,9 +18,8 @@ from dagster import (
 )
 
 from .assets import DOC_ASSETS, curated
-from .partitions import PDF_PARTITIONS, range_tags
-from .paths import stored
-from .plan import make_plan
+from .partitions import PDF_PARTITIONS
+from .plan import CURATED, DOCUMENT, RECORDS, Run, make_plan
 from .resources import Folders
 
 INGEST_JOB = define_asset_job("ingest", selection=AssetSelection.all())
@@ -31,37 +30,34 @@ DOC_KEYS = [a.key for a in DOC_ASSETS]
 CURATED_KEYS = list(curated.keys)
 
 
+def selection_of(run: Run) -> list:
+    """The asset keys of a run's steps."""
+    keys = {DOCUMENT: DOC_KEYS[:1], RECORDS: DOC_KEYS[1:], CURATED: CURATED_KEYS}
+    return [k for step in run.steps for k in keys[step]]
+
+
 def run_requests(plan) -> list[RunRequest]:
-    """The runs a plan needs, each holding the documents of one range and, when one range
-    holds them all, the curated rebuild after them; else the rebuild comes at the next tick."""
-    ranges = plan.records_ranges()
-    if not ranges:
-        return [RunRequest(run_key=f"curated-{plan.digest}", job_name=INGEST_JOB.name, asset_selection=CURATED_KEYS)] \
-            if plan.curated_stale else []
-    with_curated = len(ranges) == 1
+    """The runs a plan needs as the sensor asks for them (`Plan.runs`: they may start at once)."""
     return [
         RunRequest(
-            run_key=f"docs-{plan.digest}-{first[:12]}-{last[:12]}", job_name=INGEST_JOB.name,
-            asset_selection=DOC_KEYS + (CURATED_KEYS if with_curated else []), tags=range_tags(first, last),
+            run_key=f"docs-{plan.digest}-{run.first[:12]}-{run.last[:12]}" if run.first else f"curated-{plan.digest}",
+            job_name=INGEST_JOB.name, asset_selection=selection_of(run), tags=run.tags(),
         )
-        for first, last in ranges
+        for run in plan.runs(one_after_another=False)
     ]
 
 
 @sensor(job=INGEST_JOB, minimum_interval_seconds=SENSOR_SECONDS, default_status=SENSOR_STATUS)
 def raw_folder_sensor(context: SensorEvaluationContext, folders: Folders):
     manifest = folders.manifest()
-    known = context.instance.get_dynamic_partitions(PDF_PARTITIONS.name)
-    new = sorted(set(manifest) - set(known), key=lambda k: (manifest[k], k))
-    gone = [k for k in known if k not in manifest]
-    plan = make_plan(context.instance, manifest, folders.curated, dry_run=True, stored=stored(folders.state))
+    plan = make_plan(context.instance, manifest, folders.curated, dry_run=True, state=folders.state)
     runs = run_requests(plan)
-    if not runs and not new and not gone:
+    if not runs and not plan.new and not plan.gone:
         return SkipReason("the curated tables are up to date")
     return SensorResult(
         run_requests=runs,
         dynamic_partitions_requests=[
-            AddDynamicPartitionsRequest(PDF_PARTITIONS.name, new),
-            DeleteDynamicPartitionsRequest(PDF_PARTITIONS.name, gone),
+            AddDynamicPartitionsRequest(PDF_PARTITIONS.name, list(plan.new)),
+            DeleteDynamicPartitionsRequest(PDF_PARTITIONS.name, list(plan.gone)),
         ],
     )

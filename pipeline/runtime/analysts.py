@@ -15,7 +15,7 @@
 
 Both are deterministic: the descriptor is the same JSON for the same code, and the DuckDB file
 (whose bytes DuckDB does not keep stable) is kept as it was when its views are the same.
-`python -m pipeline.analysts FOLDER` writes the DuckDB file of a curated folder.
+`python -m pipeline.runtime.analysts FOLDER` writes the DuckDB file of a curated folder.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from pathlib import Path
 from normalizers.schema import TABLES, datapackage_descriptor
 from normalizers.tracking import sql_macros
 
-from .paths import PROJECT_ROOT
+from .state import PROJECT_ROOT
 
 DATAPACKAGE = "datapackage.json"
 DUCKDB_FILE = "nhiemvu.duckdb"
@@ -126,7 +126,7 @@ def write_analyst_files(staging: Path, current: Path) -> None:
         shutil.copyfile(old_db, staging / DUCKDB_FILE)
         return
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
-    done = subprocess.run([sys.executable, "-m", "pipeline.analysts", str(staging)], env=env, cwd=PROJECT_ROOT,
+    done = subprocess.run([sys.executable, "-m", "pipeline.runtime.analysts", str(staging)], env=env, cwd=PROJECT_ROOT,
                           capture_output=True, text=True, timeout=300)
     if done.returncode != 0:
         raise RuntimeError(f"writing {DUCKDB_FILE} failed: {done.stderr.strip()[-2000:]}")

@@ -8,10 +8,10 @@ from pathlib import Path
 from dagster import ConfigurableResource, DagsterInstance
 from pydantic import Field
 
-from . import remote
-from .isolation import Limits
-from .manifest import Manifest, scan
-from .paths import PROJECT_ROOT, home  # noqa: F401 - re-exported
+from ..runtime import remote
+from ..runtime.isolation import Limits
+from ..runtime.manifest import Manifest, scan
+from ..runtime.state import default_curated, default_raw, home, instance_config_dir, manifest_cache
 from .dagster_internals import pooled_instance_ref
 
 def _sqlite_without_fsync_per_event() -> None:
@@ -19,7 +19,7 @@ def _sqlite_without_fsync_per_event() -> None:
     mode each commit waits for the disk (several fsyncs), which is most of a run's bookkeeping
     for thousands of short documents. Write-ahead logging with `synchronous=NORMAL` keeps the
     databases consistent after a crash and only syncs at checkpoints (SQLite's own advice for
-    WAL). The curated tables do not depend on it: they are written and synced by `io.py`."""
+    WAL). The curated tables do not depend on it: they are written and synced by `runtime/store.py`."""
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
@@ -39,56 +39,21 @@ def _wal_pragmas(dbapi_connection, _record) -> None:
         cursor.close()
 
 
-SQLITE_FOLDERS = ("history", "schedules")  # where the default instance keeps its SQLite databases
-
-
-def damaged_databases(state: Path) -> list[Path]:
-    """The SQLite databases of the state folder's Dagster instance that are damaged: cut short,
-    overwritten, or without a table (which Dagster never leaves). Reads each whole: only asked
-    when the instance failed."""
-    import sqlite3
-
-    bad = []
-    for folder in SQLITE_FOLDERS:
-        for path in sorted((Path(state) / folder).rglob("*.db")):
-            try:
-                with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-                    ok = db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-                    ok = ok and db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
-                db.close()
-            except sqlite3.DatabaseError:
-                ok = False
-            if not ok:
-                bad.append(path)
-    return bad
-
-
-def set_aside(path: Path) -> Path:
-    """Move a damaged database (and its WAL files) out of Dagster's way, kept for a look; Dagster
-    makes a new one, and the plan reads again what it no longer remembers."""
-    target = path.with_name(f"{path.name}.damaged")
-    for suffix in ("", "-wal", "-shm"):
-        part = Path(f"{path}{suffix}")
-        if part.exists():
-            part.replace(Path(f"{target}{suffix}"))
-    return target
-
-
 def instance_for(state: Path) -> DagsterInstance:
     """The Dagster instance kept in `state`, configured by its own dagster.yaml if it has one,
     else by the repository's (which names no paths: everything lands under `state`); its
     default SQLite storage keeps its connections open (`dagster_internals.py`)."""
     _sqlite_without_fsync_per_event()
     state.mkdir(parents=True, exist_ok=True)
-    config_dir = state if (state / "dagster.yaml").exists() else PROJECT_ROOT
+    config_dir = instance_config_dir(state)
     return DagsterInstance.from_ref(pooled_instance_ref(str(state), str(config_dir)))
 
 
 class Folders(ConfigurableResource):
     """The folders the pipeline reads and writes, and the bounds of one document's work."""
 
-    raw_dir: str = Field(default=str(PROJECT_ROOT / "raw"), description="Folder of input PDFs (subfolders too), or an fsspec URL.")
-    curated_dir: str = Field(default=str(PROJECT_ROOT / "curated"), description="Folder of the curated Parquet tables, or an fsspec URL.")
+    raw_dir: str = Field(default=default_raw(), description="Folder of input PDFs (subfolders too), or an fsspec URL.")
+    curated_dir: str = Field(default=default_curated(), description="Folder of the curated Parquet tables, or an fsspec URL.")
     state_dir: str = Field(default="", description="Folder of per-document state and caches (default: DAGSTER_HOME).")
     workers: int = Field(default=2, ge=1, description="Processes reading documents at once, in all (each document's child and its page or OCR helpers; `isolation.py`).")
     doc_seconds: float = Field(default=Limits.seconds, gt=0, description="Time limit of one document.")
@@ -116,7 +81,7 @@ class Folders(ConfigurableResource):
 
     def manifest(self) -> Manifest:
         """{doc_id: source_file} of the raw folder now, with the real paths and the entries skipped."""
-        return scan(self.raw, self.state / "manifest-cache.json", state=self.state, curated=self.curated)
+        return scan(self.raw, manifest_cache(self.state), state=self.state, curated=self.curated)
 
     def path_of(self, doc_id: str, manifest: Manifest | None = None) -> Path:
         """The file to open for a document (its real name, which source_file may only show)."""

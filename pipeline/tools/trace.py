@@ -250,7 +250,7 @@ def source_path(raw: Path, source_file: str, doc_id: str) -> Path:
     path = raw / source_file
     if path.is_file():
         return path
-    from .manifest import scan
+    from ..runtime.manifest import scan
 
     try:
         return scan(raw).path_of(doc_id)

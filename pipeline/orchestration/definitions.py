@@ -1,4 +1,4 @@
-"""The Dagster Definitions of nhiemvu (what `dagster dev -m pipeline.definitions` loads).
+"""The Dagster Definitions of nhiemvu (what `dagster dev -m pipeline.orchestration.definitions` loads).
 
 The executor is chosen by configuration only (`NHIEMVU_EXECUTOR`): `in_process` (the
 default: a step's documents already run in child processes on every core), `multiprocess`,
@@ -16,10 +16,10 @@ from dagster import Definitions, in_process_executor, multiprocess_executor
 
 from .assets import DOC_ASSETS, curated
 from .checks import CHECKS
-from .io import DocStateIOManager
-from .isolation import Limits
-from .paths import executor_name, stored
-from .resources import PROJECT_ROOT, Folders, home
+from .io_manager import DocStateIOManager
+from ..runtime.isolation import Limits
+from ..runtime.state import default_curated, default_raw, executor_name, home
+from .resources import Folders
 from .sensors import INGEST_JOB, raw_folder_sensor
 
 def executor_from_env():
@@ -38,8 +38,8 @@ def build_definitions(
     raw_dir: str | None = None, curated_dir: str | None = None, workers: int = 2, *,
     state_dir: str | None = None, limits: Limits = Limits(), progress: bool = False,
 ) -> Definitions:
-    raw_dir = raw_dir or os.environ.get("NHIEMVU_RAW") or str(PROJECT_ROOT / "raw")
-    curated_dir = curated_dir or os.environ.get("NHIEMVU_CURATED") or str(PROJECT_ROOT / "curated")
+    raw_dir = raw_dir or default_raw()
+    curated_dir = curated_dir or default_curated()
     state = Path(state_dir) if state_dir else home()
     folders = Folders(
         raw_dir=str(raw_dir), curated_dir=str(curated_dir), state_dir=str(state), workers=workers,
@@ -51,7 +51,7 @@ def build_definitions(
         jobs=[INGEST_JOB],
         sensors=[raw_folder_sensor],
         executor=executor_from_env(),
-        resources={"folders": folders, "doc_io_manager": DocStateIOManager(base_dir=str(stored(state)))},
+        resources={"folders": folders, "doc_io_manager": DocStateIOManager(state_dir=str(state))},
     )
 
 

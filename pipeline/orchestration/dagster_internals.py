@@ -15,12 +15,12 @@ Dagster's public API covers what nhiemvu needs but for three things, kept here a
    these connections never uses them (`os.register_at_fork`). `pooled_instance_ref` puts them in
    place of Dagster's default SQLite storage only; another configured storage (PostgreSQL) is left
    as it is.
-2. **The dask executor's helpers** (`pipeline/dask_executor.py`): the requirements of a
+2. **The dask executor's helpers** (`pipeline/orchestration/dask_executor.py`): the requirements of a
    multi-process executor and the interrupt handling of dagster-dask's own `execute`.
 3. **A job reconstructed from the definitions module**, for executors whose steps run in other
-   processes (`pipeline/cli.py`).
+   processes (`pipeline/orchestration/runner.py`).
 4. **Metadata of many partitions added to a step at once** (`add_partition_metadata`, used by
-   `pipeline/assets.py`): the public `add_asset_metadata(..., partition_key=k)` lists the step's
+   `pipeline/orchestration/assets.py`): the public `add_asset_metadata(..., partition_key=k)` lists the step's
    whole partition range from the instance on every call, a cost that grows with the square of
    the documents (11 s of a 107 s run of 400 letters; 0.05 s this way).
 
@@ -35,7 +35,7 @@ import dagster
 WRITTEN_FOR = "1.13.27"
 if dagster.__version__ != WRITTEN_FOR:
     raise ImportError(
-        f"pipeline/dagster_internals.py uses Dagster internals checked against Dagster {WRITTEN_FOR}, "
+        f"pipeline/orchestration/dagster_internals.py uses Dagster internals checked against Dagster {WRITTEN_FOR}, "
         f"and Dagster {dagster.__version__} is installed: check them against it and update WRITTEN_FOR"
     )
 

@@ -31,19 +31,18 @@ import pyarrow as pa
 from normalizers.corpus import (
     LOCAL_TABLES, DocPart, SimilarPairs, corpus_rows, doc_part, document_order, duplicate_candidates, similar_pairs,
 )
-from normalizers.records import Row
+from normalizers.records import DocRecords, Row
 from normalizers.schema import TABLES
 
 from . import sealed
-from .files import atomic_write_bytes
-from .io import load_stored
+from .state import atomic_write_bytes, load_value, parts_file as parts_file_of, value_identity
 from .store import arrow_table
 from .versions import fingerprint
 
 log = logging.getLogger(__name__)
 
-PARTS_FILE = "curated-parts.pkl"
 FORMAT = 4
+RECORDS = "pdf_records"  # the asset whose stored values are the documents' records
 
 
 @lru_cache(maxsize=None)
@@ -61,20 +60,16 @@ class Curated:
     rows: dict[str, list[Row]]  # rows of documents and of the tasks (for the stated-counts check)
     parts: dict[str, DocPart]  # without their local rows (`DocPart.local` empty)
     made: int  # parts made in this run
+    # every table's rows as they went into its Arrow table, when every part was made in this
+    # build (none kept); None otherwise
+    made_rows: dict[str, list[Row]] | None = None
 
 
-def _records_key(records: Path, source_file: str) -> tuple | None:
-    """What identifies a document's stored records and path (None: no records stored)."""
-    try:
-        st = records.stat()
-    except FileNotFoundError:
-        return None
-    return (source_file, st.st_ino, st.st_size, st.st_mtime_ns)
-
-
-def _load(path: Path) -> dict:
+def _load(path: Path | None) -> dict:
     """The parts kept by the last run (empty when none, unreadable or of other code)."""
     try:
+        if path is None:
+            raise FileNotFoundError
         kept = sealed.load(path.parent, path)  # unpickled only when this state folder wrote it
         if isinstance(kept, dict) and kept.get("version") == parts_version():
             return kept
@@ -89,12 +84,56 @@ def _empty(name: str) -> pa.Table:
     return arrow_table(TABLES[name], [])
 
 
-def curated_tables(manifest: Mapping[str, str], records_dir: Path, parts_file: Path, version: str,
+class StoredRecords:
+    """The documents' records as the `pdf_records` step stored them in a state folder, read
+    through `runtime.state` (the IO manager's own functions)."""
+
+    def __init__(self, state: Path):
+        self.state = Path(state)
+
+    def identity(self, doc_id: str) -> tuple | None:
+        return value_identity(self.state, RECORDS, doc_id)
+
+    def load(self, doc_id: str, what: str) -> DocRecords:
+        return load_value(self.state, RECORDS, doc_id, what)
+
+
+class GivenRecords:
+    """Records held in memory ({doc_id: DocRecords}), for a build with no parts kept."""
+
+    def __init__(self, records: Mapping[str, DocRecords]):
+        self.records = records
+
+    def identity(self, doc_id: str) -> tuple | None:
+        return ("given",) if doc_id in self.records else None
+
+    def load(self, doc_id: str, what: str) -> DocRecords:
+        return self.records[doc_id]
+
+
+def curated_tables(manifest: Mapping[str, str], state: Path, version: str,
                    tracked_on: datetime.date | None = None) -> Curated:
     """The curated tables of the documents of `manifest` ({doc_id: source_file}), whose records
-    are stored in `records_dir` (`<doc_id>.pkl`, sealed with the key of the state folder that
-    holds `parts_file`); keeps the parts in `parts_file` for the next run.
-    `tracked_on`: the date of the task tracking (default: today)."""
+    are stored in the state folder `state`; keeps the parts there for the next run
+    (`runtime.state.parts_file`). `tracked_on`: the date of the task tracking (default: today)."""
+    return build(manifest, StoredRecords(state), version, tracked_on, parts_file_of(state))
+
+
+def curated_rows(manifest: Mapping[str, str], records: Mapping[str, DocRecords], version: str,
+                 tracked_on: datetime.date | None = None) -> dict[str, list[Row]]:
+    """The rows of every curated table of these records, made by the very code of a run (`build`,
+    every part made, none kept): the rows it turns into the tables' Arrow columns (Parquet keeps
+    floats as float32)."""
+    result = build(manifest, GivenRecords(records), version, tracked_on)
+    assert result.made_rows is not None
+    return result.made_rows
+
+
+def build(manifest: Mapping[str, str], records, version: str, tracked_on: datetime.date | None = None,
+          parts_file: Path | None = None) -> Curated:
+    """The curated tables: each document's part made from its records (`records.load`) unless
+    the part kept in `parts_file` was made from the very same records (`records.identity`), then
+    the corpus-wide tables; the parts kept for the next run (none without `parts_file`)."""
     kept = _load(parts_file)
     old_docs, old_tables, old_pairs = kept["docs"], kept["tables"], kept["pairs"]
     docs = document_order(manifest)
@@ -104,21 +143,24 @@ def curated_tables(manifest: Mapping[str, str], records_dir: Path, parts_file: P
     offsets = dict.fromkeys(LOCAL_TABLES, 0)
     made = 0
     reused = set()
+    made_rows: dict[str, list[Row]] = {name: [] for name in LOCAL_TABLES}
     for d in docs:
-        path = records_dir / f"{d}.pkl"
-        key = _records_key(path, manifest[d])
-        if key is None:
-            raise RuntimeError(f"document {d} ({manifest[d]}) not processed yet: its records are not stored in {records_dir}")
+        identity = records.identity(d)
+        if identity is None:
+            raise RuntimeError(f"document {d} ({manifest[d]}) not processed yet: its records are not stored")
+        key = (manifest[d], *identity)
         old = old_docs.get(d)
         if old is not None and old[0] == key:
             summary, spans = old[1], old[2]
             local = {name: old_tables[name].slice(*spans[name]) for name in LOCAL_TABLES}
             reused.add(d)
         else:
-            part = doc_part(d, manifest[d], load_stored(parts_file.parent, path, f"the records of {manifest[d]}"))
+            part = doc_part(d, manifest[d], records.load(d, f"the records of {manifest[d]}"))
             local = {name: arrow_table(TABLES[name], part.local[name]) for name in LOCAL_TABLES}
             summary = replace(part, local={})  # its local rows are kept as Arrow, in the tables
             made += 1
+            for name in LOCAL_TABLES:
+                made_rows[name] += part.local[name]
         spans = {}
         for name in LOCAL_TABLES:
             n = local[name].num_rows
@@ -137,12 +179,13 @@ def curated_tables(manifest: Mapping[str, str], records_dir: Path, parts_file: P
     corpus = corpus_rows(manifest, summaries, version, pairs, tracked_on=tracked_on)
     for name, rows in corpus.items():
         tables[name] = arrow_table(TABLES[name], rows)
-    if made or index.keys() != old_docs.keys() or pairs != old_pairs:
+    if parts_file is not None and (made or index.keys() != old_docs.keys() or pairs != old_pairs):
         atomic_write_bytes(parts_file, sealed.dumps(
             parts_file.parent,
             {"version": parts_version(), "docs": index, "tables": {n: tables[n] for n in LOCAL_TABLES}, "pairs": pairs},
         ))
     tasks = [t for d in docs for t in summaries[d].tasks]
+    every = {name: made_rows[name] if name in made_rows else corpus[name] for name in TABLES} if not reused else None
     return Curated({name: tables[name] for name in TABLES}, {"documents": corpus["documents"], "tasks": tasks},
-                   summaries, made)
+                   summaries, made, every)
 

@@ -24,7 +24,7 @@ import logging
 import os
 from pathlib import Path
 
-from .files import atomic_write_bytes
+from .state import atomic_write_bytes, mirror_folder
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def local_folder(state: Path, kind: str, location) -> Path:
     tables are written in before publishing, in the state folder."""
     if not is_url(location):
         return Path(location)
-    return Path(state) / "mirror" / f"{kind}-{hashlib.sha256(location.rstrip('/').encode()).hexdigest()[:16]}"
+    return mirror_folder(state, kind, location)
 
 
 def _version(info: dict) -> list:

@@ -17,9 +17,8 @@ from pathlib import Path
 
 from normalizers.schema import TABLES
 
-from .files import atomic_write_bytes
+from .state import atomic_write_bytes, last_run_file
 
-FILE = "last-run.json"
 
 
 def _files(curated: Path) -> dict[str, list[int]] | None:
@@ -39,7 +38,7 @@ def _files(curated: Path) -> dict[str, list[int]] | None:
 def save(state: Path, digest: str, curated: Path, checks: list[tuple[str, bool, str]]) -> None:
     """Record a finished run (atomically: a killed run leaves the previous record or none)."""
     files = _files(curated)
-    path = state / FILE
+    path = last_run_file(state)
     if files is None:
         path.unlink(missing_ok=True)
         return
@@ -49,14 +48,14 @@ def save(state: Path, digest: str, curated: Path, checks: list[tuple[str, bool, 
 
 def forget(state: Path) -> None:
     """Drop the record (before a run changes anything)."""
-    (state / FILE).unlink(missing_ok=True)
+    last_run_file(state).unlink(missing_ok=True)
 
 
 def unchanged(state: Path, digest: str, curated: Path) -> list[tuple[str, bool, str]] | None:
     """The checks of the last run when it was made for this manifest digest and these very
     curated files; None when the run has work to do."""
     try:
-        record = json.loads((state / FILE).read_text())
+        record = json.loads(last_run_file(state).read_text())
     except (OSError, ValueError):
         return None
     try:  # a record of another shape (damaged, hand-edited) is no record: the run plans
@@ -71,7 +70,7 @@ def wrote(state: Path, curated: Path) -> bool:
     """Whether the last run recorded in `state` wrote the curated folder `curated` and its
     files are still the ones it wrote (so the check results it recorded are this folder's)."""
     try:
-        record = json.loads((state / FILE).read_text())
+        record = json.loads(last_run_file(state).read_text())
     except (OSError, ValueError):
         return False
     try:  # a record of another shape is no record

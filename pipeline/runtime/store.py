@@ -11,7 +11,6 @@ are never left side by side. The same rows give the same bytes (no timestamps an
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import json
 import os
@@ -25,51 +24,10 @@ import pyarrow.parquet as pq
 from normalizers.schema import TABLES, Table, to_arrow
 
 from .analysts import write_analyst_files
-from .files import atomic_write_bytes
+from .state import atomic_write_bytes, write_all  # noqa: F401 - write_all: the curated files' writer too
 
 STAGING = ".next"
 COMPLETE = "COMPLETE"
-
-
-def write_all(files: Mapping[Path, bytes]) -> None:
-    """Write many files, each replaced atomically, with two flushes of the file system in all
-    rather than one per file: every temporary file is written, the file system is synced, the
-    files are renamed into place, and it is synced again. A crash leaves each file old or new."""
-    if not files:
-        return
-    temps = []
-    for path, data in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        temps.append((tmp, path))
-    folder = next(iter(files)).parent
-    _syncfs(folder)
-    for tmp, path in temps:
-        os.replace(tmp, path)
-    _syncfs(folder)
-
-
-def _syncfs(folder: Path) -> None:
-    """Flush the file system holding `folder` (Linux syncfs; elsewhere every file's own fsync
-    was not done, so sync everything)."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        if _LIBC is not None and _LIBC.syncfs(fd) == 0:
-            return
-        os.sync()
-    finally:
-        os.close(fd)
-
-
-def _libc():
-    try:
-        return ctypes.CDLL("libc.so.6", use_errno=True)
-    except OSError:
-        return None
-
-
-_LIBC = _libc()
 
 
 def arrow_table(table: Table, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
@@ -127,6 +85,17 @@ def write_curated(curated: Path, tables: Mapping[str, Sequence[Mapping[str, Any]
     recover_curated(curated)
     _fsync_dir(curated)
     return written
+
+
+def file_stamp(path: Path) -> str | None:
+    """What identifies a curated file as written, without reading it: size, modification and
+    change times, inode (a byte changed in place with its size and modification time put back
+    still changes the change time, which no one can set); None when there is none."""
+    try:
+        st = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
 def file_digest(path: Path) -> str | None:

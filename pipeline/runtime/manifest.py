@@ -35,7 +35,7 @@ from pathlib import Path
 
 from extractors.pdf import file_kind, sha256_file
 
-from .files import atomic_write_bytes
+from .state import atomic_write_bytes
 
 log = logging.getLogger(__name__)
 

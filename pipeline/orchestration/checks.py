@@ -161,7 +161,7 @@ CHECKS = [curated_checks]
 
 
 def evaluate(curated: Path, state: Path) -> list[dict]:
-    """Every check of this module evaluated now on a curated folder, as `cli.last_checks` gives
+    """Every check of this module evaluated now on a curated folder, as `runner.last_checks` gives
     the recorded ones (check, passed, severity, metadata as text): what `nhiemvu checks` prints
     for a folder the last run did not write. `state` is the state folder (never the curated one:
     a check that reads state must not write into the analysts' folder)."""
