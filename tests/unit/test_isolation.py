@@ -120,4 +120,5 @@ def test_pooled_tasks_are_given_their_share_and_the_documents_memory():
     assert out == {"a": {"workers": 2, "memory_mb": 3000}, "b": {"workers": 1, "memory_mb": 3000},
                    "c": {"workers": 1, "memory_mb": 3000}}
     out = dict(run_isolated(t.given, tasks, workers=2, pooled=True))
-    assert {k: v["workers"] for k, v in out.items()} == {"a": 1, "b": 1, "c": 1}
+    # a and b start together, one process each; c when one or both have ended: what is free then
+    assert out["a"]["workers"] == out["b"]["workers"] == 1 and out["c"]["workers"] in (1, 2)
