@@ -31,8 +31,10 @@ LONG = RAW / "07_CT-TTg.pdf"  # 25 text pages: up to 3 processes (one per 8 page
 SCAN = RAW / "552_TB-VPCP_PL2_scan.pdf"  # 6 scanned pages (their OCR results seeded)
 MB = 1024 * 1024
 # what else a run starts: Tesseract asked once for its models' folder (before any document),
-# Dagster's capture of a step's output (`tail -F` and a watcher, idle), the DuckDB writer
-OTHERS = ("tesseract", "tail", "watch_orphans", "pipeline.runtime.analysts")
+# `file -b python` (Dagster's vendored croniter asks for the interpreter's architecture when
+# Dagster is imported), Dagster's capture of a step's output (`tail -F` and a watcher, idle),
+# the DuckDB writer
+OTHERS = ("tesseract", "file -b", "tail", "watch_orphans", "pipeline.runtime.analysts")
 
 
 def _soft_address_limit(pid: int) -> int | None:
@@ -60,6 +62,7 @@ class Watch:
         self.parents: dict[int, int] = {}
         self.limits: dict[int, set] = {}
         self.commands: dict[int, set[str]] = {}
+        self.times: dict[int, int] = {}  # samples a process was seen in with the run's command line
         self.samples: list[list[int]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
@@ -81,15 +84,19 @@ class Watch:
                     continue
                 if command:  # empty while a program is being started
                     self.commands.setdefault(p.pid, set()).add(command)
+                if command == " ".join(self.command):
+                    self.times[p.pid] = self.times.get(p.pid, 0) + 1
                 alive.append(p.pid)
                 self.limits.setdefault(p.pid, set()).add(_soft_address_limit(p.pid))
             self.samples.append(alive)
             self._stop.wait(0.003)
 
     def forked(self, pid: int) -> bool:
-        """Whether a process was forked from the run (always seen with the run's command line;
-        a program started by the run shows it only until it is loaded)."""
-        return self.commands.get(pid, set()) == {" ".join(self.command)}
+        """Whether a process was forked from the run: always seen with the run's command line,
+        and in two samples at least (a program the run starts shows the run's command line
+        only for the instant before it is loaded: seen then and gone, as `file -b` is, it is
+        no process of the run's)."""
+        return self.commands.get(pid, set()) == {" ".join(self.command)} and self.times.get(pid, 0) >= 2
 
     @property
     def most(self) -> int:
