@@ -71,6 +71,8 @@ NARROW_GUTTER = 1.5  # points: ... unless the next column's text starts at its e
 GUTTER_DISSENT = 8  # one row in this many may run text across a gutter
 PROSE_WIDTH = 0.6  # of a rule stack's width: lines running whole this wide between two rules are prose
 CUT_GAP = 6.0  # points: the first line of a cut row is this close to the rule (a cell padding)
+BODY_LINE_GAP = 2.2  # line heights: a wider gap under a header's rule ends its rows
+BODY_MIN_LINES = 6  # lines under a header's rule that are rows, not one row the page cut
 CUT_LINE_GAP = 0.8  # line heights: the lines of a cut row follow each other this closely
 CUT_PAD = 3.0  # points: the open edge stands this far beyond the cut row's text
 
@@ -203,6 +205,10 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word]) -> CellBoxes |
     rule (just above the first) that keep to the columns are that row, closed by an
     open edge. A cell under which a rule stops short is merged with the one below;
     a row whose text runs across a gutter (a section heading) gets one cell there.
+    A stack of two rules around a header with its rows under it and no rule closing them
+    on the page (rules around the header only): the columns come from those rows
+    (`_body_under`), a section row running across them stands alone, rows start where
+    `row_breaks` says, and the table ends at the last of them.
     """
     x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
     ys = _cluster(sorted(e["top"] for e in stack))
@@ -224,6 +230,12 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word]) -> CellBoxes |
     by_line = columns([[l] for band in bands for l in band])
     if any(row_breaks(band, e) for band in bands if len(band) > 1 for e in (edges, by_line)):
         edges = by_line
+    body = _body_under(_body_lines(group_lines(w for w in inside if w.yc > ys[-1]), ys[-1]), x0, x1) \
+        if len(bands) == 1 else None
+    if body is not None and len(body[0]) < len(edges):
+        body = None  # the rows merge columns the header keeps apart (a narrow gutter beside justified text)
+    if body is not None:  # rows under a rule under the header only, no rule closing them on this page
+        edges, under = body
     if len(edges) < 3 + 1:
         return None
     ruled_at = {y: [(e["x0"], e["x1"]) for e in stack if abs(e["top"] - y) <= EDGE_TOL] for y in ys}
@@ -232,7 +244,17 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word]) -> CellBoxes |
             ruled_at[y] = [(x0, x1)]
     ys = sorted(ruled_at)
     open_edges = []
-    below = _rows_beyond(under, ys[-1], edges, down=True)
+    if body is not None:  # a section row running across the columns stands alone
+        lines = body[1]
+        for k, line in enumerate(lines):
+            if any(_runs_across(line, e) for e in edges[1:-1]):
+                for a, b in ((lines[k - 1] if k else None, line), (line, lines[k + 1] if k + 1 < len(lines) else None)):
+                    if a is not None and b is not None:
+                        ruled_at[(a.box[3] + b.box[1]) / 2] = [(x0, x1)]
+        for y in row_breaks(lines, edges):
+            ruled_at[y] = [(x0, x1)]
+        ys = sorted(ruled_at)
+    below = _rows_beyond(under, ys[-1], edges, down=True) if body is None else under[-1].box[3] + CUT_PAD
     if below is not None:
         ys.append(below)
         ruled_at[below] = [(x0, x1)]
@@ -252,6 +274,43 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word]) -> CellBoxes |
     boxes.open_edges = open_edges
     boxes.ruled = False
     return boxes
+
+
+def _body_lines(lines: Sequence[Line], y: float) -> list[Line]:
+    """The lines under a header's rule at `y`, one after the other (no gap wider than
+    BODY_LINE_GAP line heights: the white between two rows of cells), the first next to the rule."""
+    out: list[Line] = []
+    last = y
+    for line in sorted(lines, key=lambda l: l.box[1]):
+        gap = line.box[1] - last
+        if gap > (CUT_GAP if last == y else BODY_LINE_GAP * (line.box[3] - line.box[1])):
+            break
+        out.append(line)
+        last = line.box[3]
+    return out
+
+
+def _body_under(under: Sequence[Line], x0: float, x1: float) -> tuple[list[float], list[Line]] | None:
+    """The rows of a table ruled around its header only, under the header's lower rule with
+    no rule closing them on the page: column edges from those lines (a white run in every
+    line but one in GUTTER_DISSENT, narrow ones where the next column's text starts at its
+    edge) and the lines down to the first two running across them over most of the width
+    (prose; one such line is a section row). None when fewer than BODY_MIN_LINES lines follow (a row the page cut)."""
+    if len(under) < BODY_MIN_LINES:
+        return None
+    found = text_columns([[l] for l in under], x0, x1, narrow=True)
+    if len(found) < 3 + 1:
+        return None
+    across = [any(_runs_across(l, e) for e in found[1:-1]) and l.box[2] - l.box[0] >= PROSE_WIDTH * (x1 - x0)
+              for l in under]
+    lines = []
+    for k, line in enumerate(under):
+        if across[k] and (k + 1 == len(under) or across[k + 1]):
+            break  # prose under the table (two wide lines running across the columns), not a section row
+        lines.append(line)
+    if len(lines) < BODY_MIN_LINES:
+        return None
+    return found, lines
 
 
 _CLOSING = ",.;:!?)]}”’…%"

@@ -80,11 +80,11 @@ def image_dpi(page) -> float | None:
 
 
 def page_source(path: str, page_no: int) -> tuple:
-    """(pixels that key the page, what keys them besides the pixels, the pixels OCR reads made
-    from them): a page scanned at a low resolution is rendered at its own and prepared
-    (`scan_prep.prepare`: upsampled, faint rules restored) only when it is read, its key the
-    image as scanned with the preparation's settings and version; any other page is rendered
-    at the OCR's resolution."""
+    """(pixels that key the page, what keys them besides the pixels, the resolution of a page
+    scanned at a low one, else None): such a page is rendered at its own resolution and
+    prepared (`scan_prep.prepare`: upsampled, faint rules restored) only when it is read, its
+    key the image as scanned with the preparation's settings; any other page is rendered at
+    the OCR's resolution."""
     import pypdfium2 as pdfium
 
     from . import scan_prep
@@ -95,25 +95,33 @@ def page_source(path: str, page_no: int) -> tuple:
         page = pdf[page_no - 1]
         native = image_dpi(page)
         if scan_prep.needs_prep(native):
-            return (_render(page, native), (SETTINGS, scan_prep.SETTINGS, scan_prep.VERSION),
-                    lambda pixels: scan_prep.prepare(pixels, native))
-        return _render(page, SETTINGS.dpi), SETTINGS, lambda pixels: pixels
+            return _render(page, native), (SETTINGS, scan_prep.SETTINGS), native
+        return _render(page, SETTINGS.dpi), SETTINGS, None
     finally:
         pdf.close()
 
 
-def ocr_page(path: str, page_no: int) -> tuple[int, dict | None, str | None, bool]:
-    """(page, result, error, read by Tesseract?) for one page; the cache is used both ways."""
+def read_page(pixels, low_dpi: float | None, reader) -> dict:
+    """The OCR result of a page's pixels (`page_source`): a low-resolution page prepared first,
+    and its item numbers read again in its grey (`ocr_cells.ocr_page_image`, `upsampled`)."""
+    from . import scan_prep
     from .ocr_cells import ocr_page_image
 
+    if low_dpi is None:
+        return ocr_page_image(pixels, reader)
+    return ocr_page_image(scan_prep.prepare(pixels, low_dpi), reader, upsampled=True)
+
+
+def ocr_page(path: str, page_no: int) -> tuple[int, dict | None, str | None, bool]:
+    """(page, result, error, read by Tesseract?) for one page; the cache is used both ways."""
     engine = ocr_cache.engine()  # raises EnvironmentFailure, for the run, when a model is missing
     try:
-        pixels, keyed, prepare = page_source(path, page_no)
+        pixels, keyed, low_dpi = page_source(path, page_no)
         key = ocr_cache.page_key(pixels.tobytes(), pixels.shape, keyed, engine)
         found = ocr_cache.get(key)
         if found is not None:
             return page_no, found, None, False
-        result = ocr_page_image(prepare(pixels), _get_reader())
+        result = read_page(pixels, low_dpi, _get_reader())
         ocr_cache.put(key, result)
         return page_no, result, None, True
     except Exception as e:  # a page that cannot be read must not stop the others

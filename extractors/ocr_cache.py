@@ -1,7 +1,7 @@
 """OCR results kept on disk, keyed by the page image: a page is never OCR'd twice.
 
-The key is the sha256 of the rendered page's pixels, its size, the OCR settings, the
-version of the OCR code (`ocr_cells`, `scan_grid`) and the OCR engine (Tesseract's and
+The key is one sha256 of the rendered page's pixels, its size, the OCR settings, the
+version of the code that reads a page (`CODE`: rendering, preparation, grid, cells) and the OCR engine (Tesseract's and
 tesserocr's versions, the digest of each traineddata file: `engine`): a rerun, a renamed
 file, the same page in another PDF or a new version of the normalizers finds the result;
 a change to how pages are read does not (it would hide the change). An entry that is not
@@ -26,7 +26,9 @@ log = logging.getLogger(__name__)
 
 ENV = "NHIEMVU_OCR_CACHE"
 ROOT = Path(__file__).resolve().parents[1]
-CODE = ("ocr_cells.py", "scan_grid.py")
+# The modules whose code makes what a page reads as (pipeline/runtime/versions.py fingerprints the same
+# modules, and this one, for the documents' OCR version): one list, one fingerprint of each page's code.
+CODE = ("ocr.py", "ocr_cells.py", "scan_grid.py", "scan_prep.py")
 
 
 def cache_dir() -> Path | None:
@@ -124,14 +126,9 @@ def page_key(pixels: bytes, shape: tuple[int, ...], settings: object, engine_id:
     """Key of one rendered page under the given OCR settings (a dataclass repr is stable) and
     OCR engine (`engine()`): a new Tesseract, tesserocr or model finds no entry."""
     h = hashlib.sha256()
-    h.update(repr((shape, settings, code_version())).encode())
+    h.update(repr((shape, settings, code_version(), engine_id)).encode())
     h.update(pixels)
-    return with_engine(h.hexdigest(), engine_id)
-
-
-def with_engine(image_key: str, engine_id: str) -> str:
-    """The key of an image's entry read by a given engine."""
-    return hashlib.sha256(f"{image_key}|{engine_id}".encode()).hexdigest()
+    return h.hexdigest()
 
 
 def valid_entry(value: object) -> bool:

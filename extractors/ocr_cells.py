@@ -142,7 +142,8 @@ def _to_page(words, dx: float, dy: float, pad: int) -> list[list]:
     return [[t, x0 - pad + dx, y0 - pad + dy, x1 - pad + dx, y1 - pad + dy, c] for t, x0, y0, x1, y1, c in words]
 
 
-def _cell_words(reader: Reader, grey: np.ndarray, mask: np.ndarray, box, item: bool) -> list[list]:
+def _cell_words(reader: Reader, grey: np.ndarray, mask: np.ndarray, box, item: bool,
+                soft: np.ndarray | None = None) -> list[list]:
     s = reader.s
     x0, y0, x1, y1 = (int(round(v)) for v in box)
     x0, y0, x1, y1 = x0 + s.inset, y0 + s.inset, x1 - s.inset, y1 - s.inset
@@ -151,9 +152,12 @@ def _cell_words(reader: Reader, grey: np.ndarray, mask: np.ndarray, box, item: b
     raw = mask[y0:y1, x0:x1]
     sub = _without_edge_rules(raw, s)
     cell = grey[y0:y1, x0:x1]
+    soft_cell = None if soft is None else soft[y0:y1, x0:x1]
     if sub is not raw:  # pieces of rules whited out of the image too
-        removed = (raw > 0) & (sub == 0)
-        cell = np.where(cv2.dilate(removed.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0, 255, cell).astype(np.uint8)
+        removed = cv2.dilate(((raw > 0) & (sub == 0)).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        cell = np.where(removed, 255, cell).astype(np.uint8)
+        if soft_cell is not None:
+            soft_cell = np.where(removed, 255, soft_cell).astype(np.uint8)
     if int(np.count_nonzero(sub)) < s.min_ink:
         return []
     rows = np.flatnonzero(sub.any(axis=1))
@@ -172,6 +176,8 @@ def _cell_words(reader: Reader, grey: np.ndarray, mask: np.ndarray, box, item: b
     elif not item:
         words = _lone_letters_in_context(reader, padded, words)
     if item and one_line:
+        if soft_cell is not None:
+            words = _item_in_soft_ink(reader, soft_cell[ty0:ty1, tx0:tx1], words)
         words = _roman_by_stems(words, sub[ty0:ty1, tx0:tx1], s)
     return _to_page(_without_specks(words), x0 + tx0, y0 + ty0, s.pad)
 
@@ -244,6 +250,31 @@ def _best_reading(reader: Reader, image: np.ndarray, first: list, item: bool) ->
     if item and any(all(ITEM.match(w[0]) for w in r) for r in readings):
         readings = [r for r in readings if all(ITEM.match(w[0]) for w in r)]
     return max(readings, key=_confidence)
+
+
+def _item_in_soft_ink(reader: Reader, crop: np.ndarray, words: list) -> list:
+    """An item number read again in the cell's grey as scanned (not whited out where the ink
+    threshold ends): the thin, pale strokes of a small number scanned at a low resolution fall
+    under the threshold, and what is left reads as another digit or a letter ("3" as "4", "2"
+    as "F", "6" as "Á"). Read as one word by the text model and as one line by the model for
+    item numbers among their characters; the reading that is an item number with the best
+    confidence wins. The first reading stays when none is, when it is a word ("STT") or a
+    Roman numeral of two letters or more (a section), and a lone "I" (a section, or a thin
+    "1") when no reading is more confident."""
+    if any(_is_text(w[0]) or re.fullmatch(r"[IVX]{2,}\.?", w[0]) for w in words):
+        return words
+    s = reader.s
+    psm = reader.tesserocr.PSM
+    padded = cv2.copyMakeBorder(crop, s.pad, s.pad, s.pad, s.pad, cv2.BORDER_CONSTANT, value=255)
+    readings = [reader.words(padded, psm.SINGLE_WORD), reader.words(padded, psm.SINGLE_LINE),
+                reader.words(padded, psm.SINGLE_LINE, s.item_chars, numbers=True)]
+    items = [r for r in readings if r and all(ITEM.match(w[0]) for w in r)]
+    if not items:
+        return words
+    best = max(items, key=_confidence)
+    if len(words) == 1 and words[0][0].rstrip(".") == "I" and _confidence(best) <= words[0][5]:
+        return words
+    return best
 
 
 def _confidence(words: list) -> float:
@@ -337,8 +368,10 @@ def orientation(mask: np.ndarray, grey: np.ndarray, reader: Reader, s: OcrSettin
     return turn if turn in (90, 270) else 90
 
 
-def ocr_page_image(pixels: np.ndarray, reader: Reader, s: OcrSettings = SETTINGS) -> dict:
-    """Read one rendered page (at s.dpi); see the module docstring for what comes back."""
+def ocr_page_image(pixels: np.ndarray, reader: Reader, s: OcrSettings = SETTINGS, *, upsampled: bool = False) -> dict:
+    """Read one rendered page (at s.dpi); see the module docstring for what comes back.
+    `upsampled`: a page scanned at a low resolution and brought to s.dpi (`scan_prep`), whose
+    item numbers are read again in its grey (`_item_in_soft_ink`)."""
     grey = scan_grid.grey_of(pixels)
     mask = scan_grid.ink(grey)
     turn = orientation(mask, grey, reader, s)
@@ -351,11 +384,14 @@ def ocr_page_image(pixels: np.ndarray, reader: Reader, s: OcrSettings = SETTINGS
         mask = scan_grid.ink(grey)
     else:
         angle, back = 0.0, np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    soft = grey if upsampled else None  # the grey as scanned, for what the threshold breaks (`_item_in_soft_ink`)
     # paper noise and JPEG ringing whited out: Tesseract reads clean ink faster and better
     grey = np.where(cv2.dilate(mask, np.ones((3, 3), np.uint8)) > 0, grey, 255).astype(np.uint8)
     hs, vs = scan_grid.find_rules(mask, s.dpi)
     tables = scan_grid.table_cells(hs, vs, s.dpi)
     grey = scan_grid.erase_rules(grey, hs, vs, s.dpi)
+    if soft is not None:
+        soft = scan_grid.erase_rules(soft, hs, vs, s.dpi)
     mask = scan_grid.erase_rules(mask, hs, vs, s.dpi, value=0)
     words: list[list] = []
     outside = grey.copy()
@@ -363,7 +399,7 @@ def ocr_page_image(pixels: np.ndarray, reader: Reader, s: OcrSettings = SETTINGS
         edge = _item_column(boxes)
         for b in boxes:
             item = edge is not None and b[2] <= edge + 3
-            words += _cell_words(reader, grey, mask, b, item)
+            words += _cell_words(reader, grey, mask, b, item, soft)
         x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
         x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
         outside[int(y0) - 3:int(y1) + 4, int(x0) - 3:int(x1) + 4] = 255

@@ -42,6 +42,9 @@ class GridSettings:
     rule_merge: int = 10  # pixels: rule pieces this close across are one rule
     min_cell: int = 14  # pixels: grid rows/columns thinner than this are a double rule
     coverage: float = 0.5  # share of a cell side a rule must cover to separate two cells
+    end_tol: int = 20  # pixels (at 300 dpi): a column rule ends this close to a row rule (a seal's
+    #                    ring, a letter's stroke ends anywhere)
+    long_share: float = 0.5  # ... unless it runs this share of the rules it crosses (an end lost)
     ink_contrast: float = 60.0  # grey levels: ink is at least this much darker than the paper
     min_letters: int = 50  # fewer letter-sized blobs than this: too little text to tell the orientation
     aspect_margin: float = 0.15  # log(height / width) beyond which a blob stands up or lies down
@@ -247,6 +250,8 @@ def table_cells(hs: list[Rule], vs: list[Rule], dpi: float, s: GridSettings = SE
     tol = s.rule_merge * dpi / 300
     min_cell = s.min_cell * dpi / 300
     out = []
+    vs = column_rules(hs, vs, dpi, s)
+    hs = row_rules(hs, vs, dpi, s)
     for th, tv in _tables(hs, vs, 2 * tol):
         ys = _thin_out(_cluster([r.pos for r in th], tol), min_cell)
         xs = _thin_out(_cluster([r.pos for r in tv], tol), min_cell)
@@ -255,6 +260,48 @@ def table_cells(hs: list[Rule], vs: list[Rule], dpi: float, s: GridSettings = SE
         boxes = _merged(xs, ys, th, tv, 2 * tol, s.coverage)
         if boxes:
             out.append(boxes)
+    return out
+
+
+def column_rules(hs: list[Rule], vs: list[Rule], dpi: float, s: GridSettings = SETTINGS) -> list[Rule]:
+    """The vertical rules of a grid: the pieces at one position (within `rule_merge`), taken
+    together, start and end within `end_tol` of horizontal rules that reach them, or run at
+    least `long_share` of the height of those rules. A seal's ring or star, a signature's
+    stroke over a table make straight runs that start and end between the rules, and would
+    cut the cells into false columns."""
+    return _framed(vs, hs, dpi, s)
+
+
+def row_rules(hs: list[Rule], vs: list[Rule], dpi: float, s: GridSettings = SETTINGS) -> list[Rule]:
+    """The horizontal rules of a grid, as `column_rules` (across: ends on column rules, or
+    `long_share` of their width)."""
+    return _framed(hs, vs, dpi, s)
+
+
+def _framed(rules: list[Rule], across: list[Rule], dpi: float, s: GridSettings) -> list[Rule]:
+    k = dpi / 300
+    tol, end = s.rule_merge * k, s.end_tol * k
+    out: list[Rule] = []
+    for group in _groups(rules, tol):
+        pos = sum(r.pos for r in group) / len(group)
+        lo, hi = min(r.lo for r in group), max(r.hi for r in group)
+        crossing = [c.pos for c in across if c.lo - 2 * tol <= pos <= c.hi + 2 * tol]
+        if not crossing:
+            continue
+        framed = any(abs(y - lo) <= end for y in crossing) and any(abs(y - hi) <= end for y in crossing)
+        if framed or hi - lo >= s.long_share * (max(crossing) - min(crossing)):
+            out += group
+    return out
+
+
+def _groups(rules: list[Rule], tol: float) -> list[list[Rule]]:
+    """Rules grouped by position (consecutive positions within tol)."""
+    out: list[list[Rule]] = []
+    for r in sorted(rules, key=lambda r: r.pos):
+        if out and r.pos - out[-1][-1].pos <= tol:
+            out[-1].append(r)
+        else:
+            out.append([r])
     return out
 
 

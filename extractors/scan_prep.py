@@ -20,14 +20,13 @@ scanned at `PrepSettings.dpi` would look:
 
 Pages scanned at `min_dpi` or more are left as they are (the renderer's resampling
 serves them). Pure functions over numpy arrays; `ocr.ocr_page` decides when to call
-them and keys its cache by their result and by this module's version.
+them, and keys its cache by the image as scanned and the preparation's settings (this
+module's code is in the OCR code's fingerprint, `ocr_cache.CODE`).
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -62,7 +61,6 @@ class PrepSettings:
 SETTINGS = PrepSettings()
 if SETTINGS.dpi != ocr_cells.SETTINGS.dpi:  # a prepared page is read, and mapped back, at the OCR's resolution
     raise ImportError(f"scan_prep upsamples to {SETTINGS.dpi} dpi, OCR reads at {ocr_cells.SETTINGS.dpi}")
-VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]  # keys the OCR cache of prepared pages
 
 
 def needs_prep(native_dpi: float | None, s: PrepSettings = SETTINGS) -> bool:

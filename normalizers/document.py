@@ -48,6 +48,7 @@ from datetime import date, timedelta
 from typing import Sequence
 
 from extractors.layout import Line
+from extractors.lookalikes import as_digits
 
 from .agencies import agency, match_agency, names_in_text, registry, resolve_agencies
 from .dates import find_period_date, make_date
@@ -88,7 +89,6 @@ _DATE_PARTS = re.compile(r"ngày\s*(?P<d>\S*?)\s*tháng\s*(?P<m>\S*?)\s*,?\s*nă
 _SPACED_DIGITS = re.compile(r"(?<![\d.,/])\d(?: \d(?![\d.,]))+(?![\d.,])")
 # the number slot of a "Số" line holding only digits one space apart
 _SPACED_NUMBER = re.compile(r"^(\d{1,4}(?: \d{1,4})+)\s*[/⁄]")
-_DIGIT_LOOKALIKES = str.maketrans({"l": "1", "I": "1", "|": "1", "i": "1", "O": "0", "o": "0"})
 
 
 @dataclass(frozen=True)
@@ -436,7 +436,7 @@ def _date_part(token: str, width: int) -> int | None:
     token = token.strip(".,;:")
     if not token or not any(ch.isdigit() for ch in token):
         return None
-    token = token.translate(_DIGIT_LOOKALIKES)
+    token = as_digits(token)
     return int(token) if token.isdigit() and len(token) <= width else None
 
 

@@ -41,13 +41,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Sequence
 
+from extractors.lookalikes import as_digits
+
 DATA = Path(__file__).parent / "data"
 
 # --------------------------------------------------------------------------- item numbers
 
-DIGIT_LOOKALIKES = {"l": "1", "I": "1", "|": "1", "i": "1", "!": "1", "]": "1", "O": "0", "o": "0", "Q": "0",
-                    "D": "0", "S": "5", "s": "5", "Z": "2", "z": "2", "B": "8", "G": "6", "g": "9", "q": "9",
-                    "T": "7", "?": "7"}
 _NUMBER = re.compile(r"^(\d{1,3})\.?$")
 _SUB = re.compile(r"^\((\d{1,2})\)$")
 _ROMAN = re.compile(r"^(?=[IVX])X{0,3}(IX|IV|V?I{0,3})\.?$")
@@ -62,7 +61,7 @@ def _as_number(token: str) -> int | None:
 def _digitised(token: str) -> str:
     """The token with look-alike letters read as digits ('l2' -> '12'); '' if it is not then a number."""
     body = token.rstrip(".")
-    out = "".join(DIGIT_LOOKALIKES.get(ch, ch) for ch in body)
+    out = as_digits(body)
     return out if out.isdigit() and len(out) <= 3 else ""
 
 
@@ -469,9 +468,9 @@ def repair_doc_number(raw: str) -> str:
         code = _mend_code(m.group("type"))
         if code is None:
             return m.group(0)
-        num = "".join(DIGIT_LOOKALIKES.get(ch, ch) for ch in m.group("num"))
+        num = as_digits(m.group("num"))
         year = m.group("year")
-        year = "".join(DIGIT_LOOKALIKES.get(ch, ch) for ch in year) + "/" if year else ""
+        year = as_digits(year) + "/" if year else ""
         return f"{num}/{year}{code}{m.group('rest')}"
 
     return _DOC_NUMBER.sub(fix, _nfc(raw))

@@ -18,6 +18,8 @@ from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from extractors import ocr_cache
+
 from .. import __version__
 from .state import tracked_on
 
@@ -31,8 +33,9 @@ EXTRACT_LIBRARIES = ("pdfplumber", "pdfminer.six", "pikepdf", "pyhanko")
 OCR_LIBRARIES = ("pypdfium2", "opencv-python-headless", "numpy", "pillow", "tesserocr", "img2pdf")
 # The extractors' modules that act on scanned pages only: a change to them (their settings
 # included, `ocr_cells.OcrSettings`, `scan_grid.GridSettings`) reads the scans again, not the rest.
-OCR_MODULES = ("extractors/ocr.py", "extractors/ocr_cells.py", "extractors/scan_grid.py", "extractors/ocr_cache.py",
-               "extractors/scan_prep.py")
+# The code that reads a page is the list the OCR cache keys its pages by (`ocr_cache.CODE`), and the
+# cache's own module.
+OCR_MODULES = tuple(f"extractors/{name}" for name in (*ocr_cache.CODE, "ocr_cache.py"))
 
 
 def _library_versions(names: tuple[str, ...]) -> str:
@@ -75,7 +78,6 @@ def ocr_version() -> str:
     traineddata file: `extractors.ocr_cache.engine`). A change re-reads exactly the documents
     with scanned pages (`reading.Extraction.ocr_version` says which). On a machine without the
     models it says so, and those documents are read again, which fails the run on the machine."""
-    from extractors import ocr_cache
     from extractors.pdf import EnvironmentFailure
 
     try:

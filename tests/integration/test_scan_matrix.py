@@ -23,7 +23,7 @@ from tests.fixtures.scan_score import ScanScores, as_curated, curated_tasks, exp
 # The issue's targets for scans at any of the matrix's resolutions.
 TARGET = {"recall": 0.98, "precision": 0.98, "item_no": 0.98, "section": 0.98, "name exact": 0.80,
           "cut rows whole": 0.90}
-HELD = ("precision", "cut rows whole")  # reached on the selection (see test_targets)
+HELD = ("recall", "precision", "item_no", "section", "cut rows whole")  # reached on the selection (see test_targets)
 
 
 @pytest.fixture(scope="module")
@@ -92,10 +92,9 @@ def one_table_share(docs, extracted) -> float:
 
 def test_targets(docs, extracted, scores):
     """Every figure goes into the ratchet; the issue's targets that the matrix reaches are
-    asserted (HELD). The others are below target and recorded so they cannot fall: item
-    numbers and names of 100-dpi print in 11-12 pt (Tesseract reads the digits of a narrow
-    STT cell as letters), and a colour seal over a 200-dpi, quality-44 page whose strokes are
-    taken for column rules."""
+    asserted (HELD). Names exact is below target and recorded so it cannot fall: 100-dpi
+    print in 11-12 pt (v08) reads with Tesseract's slips of diacritics and punctuation in
+    nearly every long name ("dữ" as "đữ", "100%" as "10095")."""
     figures = {m: scores.rate(m) for m in (*TARGET, "name ratio", "lead", "deadline", "pages")}
     figures["one table per table"] = one_table_share(docs, extracted)
     record("scan-matrix", figures)

@@ -104,3 +104,16 @@ def test_a_model_is_hashed_again_only_when_its_file_changed(tmp_path, monkeypatc
     assert ocr_cache._model_digest(model) == first and reads == []  # known by its size and time
     model.write_bytes(b"model two, longer")
     assert ocr_cache._model_digest(model) != first and reads == [model]
+
+
+def test_the_key_follows_the_code_that_reads_the_page(monkeypatch):
+    """One fingerprint of the code that reads a page (rendering, low-resolution preparation, grid,
+    cells) keys the cache, and the documents' OCR version fingerprints the same modules."""
+    from pipeline.runtime.versions import OCR_MODULES
+
+    assert {"ocr.py", "ocr_cells.py", "scan_grid.py", "scan_prep.py"} <= set(ocr_cache.CODE)
+    assert {f"extractors/{name}" for name in ocr_cache.CODE} < set(OCR_MODULES)
+    a = np.zeros((4, 5, 3), np.uint8)
+    key = ocr_cache.page_key(a.tobytes(), a.shape, SETTINGS, "engine")
+    monkeypatch.setattr(ocr_cache, "CODE_VERSION", "another")
+    assert ocr_cache.page_key(a.tobytes(), a.shape, SETTINGS, "engine") != key

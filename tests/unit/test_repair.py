@@ -22,6 +22,17 @@ def test_lookalike_letters_in_an_item_cell_are_digits():
     assert repair_item_numbers(["4", "S", "6"]) == ["4", "5", "6"]
     assert repair_item_numbers(["9", "1O", "l1", "12"]) == ["9", "10", "11", "12"]
     assert repair_item_numbers(["", "S"]) == ["", "5"]
+    assert repair_item_numbers(["C", "Ì", "2", "3"]) == ["C", "1", "2", "3"]  # a 1 with a speck over it
+
+
+def test_one_table_of_digit_lookalikes():
+    """The normalizers read OCR's look-alikes of digits through the extractors' one table."""
+    import normalizers.document as document
+    import normalizers.repair as repair
+    from extractors import lookalikes
+
+    assert document.as_digits is repair.as_digits is lookalikes.as_digits
+    assert not [n for n in (*vars(document), *vars(repair)) if "LOOKALIKE" in n.upper() and "ROMAN" not in n.upper()]
 
 
 def test_a_roman_numeral_is_a_number_only_where_the_sequence_wants_it():

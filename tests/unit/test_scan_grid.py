@@ -113,3 +113,18 @@ def test_a_thick_double_frame_is_erased_whole():
     mask = scan_grid.ink(img)
     erased = scan_grid.erase_rules(mask, *scan_grid.find_rules(mask, DPI), DPI, value=0)
     assert np.count_nonzero(erased[rows[1] + 10:rows[2] - 10, cols[0] + 10:cols[1] - 10]) > 100
+
+
+def test_a_seal_inside_the_cells_cuts_no_false_columns_or_rows():
+    """Issue 17: a grey scan's seal over a table (a ring, an inner ring, a star: straight runs as
+    long as a rule piece that start and end between the rules) cut a cell into false columns and
+    rows; a column rule runs from a row rule to a row rule, a row rule from a column rule to one."""
+    img = page_with_table(rows=(300, 420, 1100, 1300), text=False)
+    cv2.circle(img, (900, 760), 230, 90, 9)  # dark enough to be ink: a grey scan of a red seal
+    cv2.circle(img, (900, 760), 150, 90, 5)
+    star = np.array([[900, 640], [930, 730], [1020, 730], [950, 780], [980, 870], [900, 815], [820, 870],
+                     [850, 780], [780, 730], [870, 730]], np.int32)
+    cv2.fillPoly(img, [star], 90)
+    cv2.rectangle(img, (760, 690), (1040, 700), 90, -1)  # the star's arms drawn straight across
+    cells = scan_grid.table_cells(*scan_grid.find_rules(scan_grid.ink(img), DPI), DPI)
+    assert len(cells) == 1 and len(cells[0]) == 9, sorted(cells[0])

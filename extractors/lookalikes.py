@@ -1,0 +1,22 @@
+"""Characters OCR reads in place of digits: the one table of them.
+
+Tesseract reads a thin "1" as "l", "I", "|" or (with a speck above it) "Ì"; "0" as "O" or
+"D"; "5" as "S", and so on. Where a digit is expected (an item number in the numbering
+of its column, a day, month or year of a printed date), a token made of digits and these
+look-alikes is read as the number (`normalizers.repair`, `normalizers.document`).
+"""
+
+from __future__ import annotations
+
+DIGIT_LOOKALIKES = {
+    "l": "1", "I": "1", "|": "1", "i": "1", "!": "1", "]": "1",
+    "Ì": "1", "Í": "1", "Ỉ": "1", "ì": "1", "í": "1", "ỉ": "1",  # a "1" with a speck over it
+    "O": "0", "o": "0", "Q": "0", "D": "0",
+    "S": "5", "s": "5", "Z": "2", "z": "2", "B": "8", "G": "6", "g": "9", "q": "9", "T": "7", "?": "7",
+}
+DIGITS = str.maketrans(DIGIT_LOOKALIKES)
+
+
+def as_digits(token: str) -> str:
+    """The token with its look-alikes read as digits ("l2" -> "12", "O1" -> "01")."""
+    return token.translate(DIGITS)
