@@ -1,8 +1,8 @@
 """One PDF (or image file) -> its pages (prose lines and table fragments), its logical tables
 and its signatures.
 
-`read_pages` reads the text layer page by page (in worker processes for long
-documents, since pdfplumber is CPU-bound); a page that fails is recorded with its
+`read_pages` reads the text layer page by page (long documents over several processes, the
+caller's among them, since pdfplumber is CPU-bound: `pool.py`); a page that fails is recorded with its
 error and the others go on. Pages without text but with images are OCR'd
 (`ocr.ocr_scanned_pages`: each page image turned upright and deskewed, its grid
 found from the rules in the image, its text read cell by cell; once: results are
@@ -13,8 +13,6 @@ stitched into logical tables.
 from __future__ import annotations
 
 import logging
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
@@ -24,6 +22,7 @@ from .grid import build_fragments, pdfplumber_cell_boxes, prose_lines
 from .images import image_kind, image_pdf
 from .layout import POINTS_PER_INCH, PageContent, Word
 from .letters import nfc
+from .pool import default_workers, map_shared
 from .pdf import (INTERNAL_ERROR, DocumentError, close_pdf, error_text, iter_pages, open_pdf, opened, page_count,
                   sideways_rotation, write_rotated_page)
 from .settings import TEXT, ExtractSettings, TextTableSettings, default
@@ -38,6 +37,9 @@ log = logging.getLogger(__name__)
 # How the pages are shared among processes (no tolerance: the pages read the same either way)
 PAGES_PER_WORKER_MIN = 8  # below this many pages, one process is faster
 PAGES_PER_TASK = 16  # pages a worker reads and sends back at a time (its memory: a few pages' results)
+# address space a process reading pages is to have beyond what it maps when the pages are handed
+# out (a 300-page task table: the helpers' peak was what they inherited; a margin for heavy pages)
+PAGE_WORKER_MB = 512
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def is_scan(page, n_chars: int, s: TextTableSettings = TEXT) -> bool:
 
 @dataclass(frozen=True)
 class _TextParts:
-    """The settings of reading a text layer, as a worker process gets them (the OCR's stay home)."""
+    """The settings of reading a text layer, as a process reading pages gets them (the OCR's stay home)."""
     text: TextTableSettings = TEXT
     unruled: UnruledSettings = UNRULED
 
@@ -132,49 +134,61 @@ def _read_open(pdf, path: str, first: int, last: int, parts: _TextParts) -> list
     ]
 
 
-_worker_pdf: tuple[str, object] | None = None  # the document a worker process has open: (path, pdf)
+_worker_pdf: tuple[str, object] | None = None  # the document a process reading pages has open: (path, pdf)
 
 
 def _read_task(path: str, first: int, last: int, parts: _TextParts) -> list[tuple[PageContent, bool]]:
-    """Pages first..last, in a worker process that opens the document once for all its tasks."""
+    """Pages first..last, in a process that opens the document once for all its tasks."""
     global _worker_pdf
     if _worker_pdf is None or _worker_pdf[0] != path:
-        if _worker_pdf is not None:
-            close_pdf(_worker_pdf[1])
-            _worker_pdf = None
+        _close_worker_pdf()
         _worker_pdf = (path, open_pdf(path))
     return _read_open(_worker_pdf[1], path, first, last, parts)
+
+
+def _close_worker_pdf() -> None:
+    global _worker_pdf
+    if _worker_pdf is not None:
+        close_pdf(_worker_pdf[1])
+        _worker_pdf = None
 
 
 def _ranges(n_pages: int, size: int) -> list[tuple[int, int]]:
     return [(a, min(a + size - 1, n_pages)) for a in range(1, n_pages + 1, size)]
 
 
-def read_pages(path: str | Path, *, workers: int | None = None,
+def read_pages(path: str | Path, *, workers: int | None = None, memory_mb: int | None = None,
                settings: ExtractSettings | None = None) -> list[tuple[PageContent, bool]]:
     """Every page's content read from the text layer, with a needs-OCR flag (the text
     layer's parts of `settings`, `settings.DEFAULT` if None).
 
-    With several workers, pages go out in tasks of PAGES_PER_TASK (taken in turn by
-    whichever worker is free) and come back task by task: a worker holds the results
-    of a few pages at a time, not those of its half of the document."""
+    `workers` processes at most read the pages, this one among them (`pool.map_shared`; one
+    per PAGES_PER_WORKER_MIN pages at most), within `memory_mb` in all. With several, pages go
+    out in tasks of PAGES_PER_TASK (taken in turn by whichever process is free) and come back
+    task by task: a process holds the results of a few pages at a time, not those of its
+    half of the document."""
     path = str(path)
     parts = _text_parts(settings)
     with opened(path) as pdf:
         n_pages = page_count(pdf)
-    workers = workers or min(os.cpu_count() or 1, 2)
+    workers = workers or default_workers()
     workers = max(1, min(workers, n_pages // PAGES_PER_WORKER_MIN))
     if workers == 1:
         return _read_range(path, 1, n_pages, parts)
     tasks = _ranges(n_pages, min(PAGES_PER_TASK, -(-n_pages // workers)))
-    with ProcessPoolExecutor(workers) as pool:
-        done = pool.map(_read_task, [path] * len(tasks), *zip(*tasks), [parts] * len(tasks))
-        return [item for part in done for item in part]
+    try:
+        done = map_shared(_read_task, [(path, a, b, parts) for a, b in tasks], workers=workers, memory_mb=memory_mb,
+                          need_mb=PAGE_WORKER_MB)
+    finally:
+        _close_worker_pdf()  # this process read some of the tasks itself
+    return [item for part in done for item in part]
 
 
-def _ocr(path: str, pages: Sequence[PageContent], settings: ExtractSettings) -> dict[int, PageContent]:
+def _ocr(path: str, pages: Sequence[PageContent], settings: ExtractSettings, workers: int | None = None,
+         memory_mb: int | None = None) -> dict[int, PageContent]:
     """OCR the given pages once each (`ocr.ocr_scanned_pages`: upright, deskewed, grid
-    from the image, text cell by cell, cached); returns their content ('ocr' or 'failed')."""
+    from the image, text cell by cell, cached; `workers` processes within `memory_mb`);
+    returns their content ('ocr' or 'failed')."""
     from . import ocr_cells, scan_grid, scan_prep
     from .ocr import ocr_scanned_pages
 
@@ -182,7 +196,7 @@ def _ocr(path: str, pages: Sequence[PageContent], settings: ExtractSettings) -> 
                                                                   scan_prep.SETTINGS):
         raise ValueError("the OCR reads with its modules' settings (ocr_cells, scan_grid, scan_prep.SETTINGS); "
                          "other OCR settings are not passed to it")
-    results = ocr_scanned_pages(path, [p.page for p in pages])
+    results = ocr_scanned_pages(path, [p.page for p in pages], workers=workers, memory_mb=memory_mb)
     out = {}
     for n, result in results.items():
         if isinstance(result, str):
@@ -228,15 +242,16 @@ def ocr_content(page_no: int, result: dict, settings: ExtractSettings | None = N
 
 
 def extract_pages(path: str | Path, *, workers: int | None = None, ocr: bool = True,
-                  settings: ExtractSettings | None = None) -> tuple[PageContent, ...]:
-    """Every page read (OCR'd where it is a scan), furniture set aside. Raises DocumentError.
-    `settings`: `settings.DEFAULT` if None."""
+                  memory_mb: int | None = None, settings: ExtractSettings | None = None) -> tuple[PageContent, ...]:
+    """Every page read (OCR'd where it is a scan), furniture set aside, by at most `workers`
+    processes at once (this one among them) within `memory_mb` in all, with `settings`
+    (`settings.DEFAULT` if None). Raises DocumentError."""
     settings = settings if settings is not None else default()
-    read = read_pages(path, workers=workers, settings=settings)
+    read = read_pages(path, workers=workers, memory_mb=memory_mb, settings=settings)
     pages = [c for c, _ in read]
     scans = [c for c, needs in read if needs]
     if scans and ocr:
-        redone = _ocr(str(path), scans, settings)
+        redone = _ocr(str(path), scans, settings, workers, memory_mb)
         pages = [redone.get(p.page, p) for p in pages]
     split = split_furniture([(p.lines, p.height) for p in pages], s=settings.text)
     return tuple(
@@ -256,11 +271,13 @@ def document_signatures(path: str | Path) -> tuple[Signature, ...]:
 
 
 def extract_document(path: str | Path, *, workers: int | None = None, ocr: bool = True,
-                     settings: ExtractSettings | None = None) -> ExtractedDocument:
+                     memory_mb: int | None = None, settings: ExtractSettings | None = None) -> ExtractedDocument:
     """Pages, logical tables and signatures of one PDF, or the pages and tables of an image
-    file (TIFF, JPEG, PNG, PGM: a page per frame, read as a scanned PDF, `images.py`), read
-    with `settings` (`settings.DEFAULT` if None: what `pipeline.runtime.versions` fingerprints).
-    Raises DocumentError."""
+    file (TIFF, JPEG, PNG, PGM: a page per frame, read as a scanned PDF, `images.py`).
+    At most `workers` processes read its pages at once, this one among them (default: two,
+    or one on a one-core machine); `memory_mb`, when given, is the address space of all of
+    them together (`pool.py`). Read with `settings` (`settings.DEFAULT` if None: what
+    `pipeline.runtime.versions` fingerprints). Raises DocumentError."""
     settings = settings if settings is not None else default()
     try:
         kind = image_kind(path)
@@ -270,9 +287,9 @@ def extract_document(path: str | Path, *, workers: int | None = None, ocr: bool 
         with temp_dir("img-") as tmp:
             pdf = tmp / "pages.pdf"
             image_pdf(path, pdf)
-            pages = extract_pages(pdf, workers=workers, ocr=ocr, settings=settings)
+            pages = extract_pages(pdf, workers=workers, ocr=ocr, memory_mb=memory_mb, settings=settings)
             return ExtractedDocument(len(pages), pages, _tables(pages, settings))
-    pages = extract_pages(path, workers=workers, ocr=ocr, settings=settings)
+    pages = extract_pages(path, workers=workers, ocr=ocr, memory_mb=memory_mb, settings=settings)
     return ExtractedDocument(len(pages), pages, _tables(pages, settings), document_signatures(path))
 
 

@@ -2,8 +2,9 @@
 
 `ocr_scanned_pages` renders every scanned page of a PDF (pypdfium2, OCR_DPI) and
 reads it with `ocr_cells.ocr_page_image` (turned upright, deskewed, the grid from the
-rules in the image, Tesseract's Vietnamese model cell by cell) in worker processes
-(both cores; Tesseract with one OpenMP thread each). A page whose image was read
+rules in the image, Tesseract's Vietnamese model cell by cell), over as many processes as the
+caller gives the document (`workers`, this one among them, within `memory_mb` in all:
+`pool.map_shared`), Tesseract with one OpenMP thread in each: a process is one core. A page whose image was read
 before (`ocr_cache`, keyed by the pixels) is not read again. `STATS` counts pages
 read and pages found in the cache in this process, for tests and benchmarks.
 """
@@ -14,17 +15,23 @@ import logging
 import math
 import os
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Sequence
 
 from . import ocr_cache
+from .pool import default_workers, map_shared, mapped_mb, out_of_memory
 
 log = logging.getLogger(__name__)
 
-# Tesseract is faster on these machines with one OpenMP thread per process.
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-MAX_WORKERS = 2
+# One OpenMP thread per process (read when Tesseract is loaded, after this): a process of the
+# budget is one core, and Tesseract is faster on these machines so.
+os.environ["OMP_THREAD_LIMIT"] = "1"
+# address space a process OCRing pages is to have beyond what it maps when the pages are handed
+# out (measured: a helper OCRing a scan peaked 600 MB above its parent, Tesseract's models loaded)
+OCR_WORKER_MB = 1024
+# what loading Tesseract's engine and models adds to a process's address space (measured: 390 MB);
+# under a memory limit that leaves less, the OCR cannot start (a library fails to map, or worse)
+OCR_LOAD_MB = 400
 STATS: Counter = Counter()  # "ocr": pages read by Tesseract, "cached": pages found in the cache
 
 _reader = None  # one Tesseract engine per process, loaded on first use
@@ -118,20 +125,23 @@ def ocr_page(path: str, page_no: int) -> tuple[int, dict | None, str | None, boo
         ocr_cache.put(key, result)
         return page_no, result, None, True
     except Exception as e:  # a page that cannot be read must not stop the others
+        if not isinstance(e, MemoryError) and out_of_memory(e) is not None:
+            raise  # a library that cannot be mapped under the memory limit: the document's limit, not the page
         log.debug("OCR of page %d of %s failed", page_no, path, exc_info=True)
         return page_no, None, f"{OCR_FAILED}: {type(e).__name__}: {e}", False
 
 
-def ocr_scanned_pages(path: str | Path, pages: Sequence[int], *, workers: int | None = None) -> dict[int, dict | str]:
-    """{page: OCR result (`ocr_cells.ocr_page_image`) or an error message} for `pages`."""
+def ocr_scanned_pages(path: str | Path, pages: Sequence[int], *, workers: int | None = None,
+                      memory_mb: int | None = None) -> dict[int, dict | str]:
+    """{page: OCR result (`ocr_cells.ocr_page_image`) or an error message} for `pages`, read
+    by at most `workers` processes (this one among them; default `pool.default_workers`)
+    within `memory_mb` in all."""
     path = str(path)
     ocr_cache.engine()  # once, before the workers are forked (they inherit it); a missing model stops here
-    workers = max(1, min(workers or MAX_WORKERS, len(pages)))
-    if workers == 1:
-        done = [ocr_page(path, n) for n in pages]
-    else:
-        with ProcessPoolExecutor(workers) as pool:
-            done = list(pool.map(ocr_page, [path] * len(pages), pages))
+    if memory_mb is not None and (mapped := mapped_mb()) + OCR_LOAD_MB > memory_mb:
+        raise MemoryError(f"OCR needs about {OCR_LOAD_MB} MB more than the {mapped} MB this process maps")
+    done = map_shared(ocr_page, [(path, n) for n in pages], workers=workers or default_workers(),
+                      memory_mb=memory_mb, need_mb=OCR_WORKER_MB)
     out: dict[int, dict | str] = {}
     for n, result, error, read in done:
         STATS["ocr" if read else ("cached" if result is not None else "failed")] += 1

@@ -111,9 +111,9 @@ def _parser() -> argparse.ArgumentParser:
     p_run.add_argument("--curated", type=_location, default=curated_default,
                        help="output folder, or an fsspec URL such as s3://bucket/curated (env NHIEMVU_CURATED)")
     p_run.add_argument("--force", action="store_true", help="read every file again")
-    p_run.add_argument("--workers", type=_positive_int, default=2, help="documents processed at once")
+    p_run.add_argument("--workers", type=_positive_int, default=2, help="processes reading documents at once, in all (a document's child and its page or OCR helpers)")
     p_run.add_argument("--doc-timeout", type=_positive_float, default=Limits.seconds, help="seconds one document may take")
-    p_run.add_argument("--doc-memory", type=_positive_int, default=Limits.memory_mb, help="MB of memory one document may take")
+    p_run.add_argument("--doc-memory", type=_positive_int, default=Limits.memory_mb, help="MB of memory (address space) one document may take, its child and helpers together")
     p_run.add_argument("--json", action="store_true", help="print the summary as JSON (for scripts)")
     p_checks = sub.add_parser(
         "checks", help="the result of every check of a curated folder, with the names a failing one lists",

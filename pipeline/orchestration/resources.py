@@ -55,9 +55,9 @@ class Folders(ConfigurableResource):
     raw_dir: str = Field(default=default_raw(), description="Folder of input PDFs (subfolders too), or an fsspec URL.")
     curated_dir: str = Field(default=default_curated(), description="Folder of the curated Parquet tables, or an fsspec URL.")
     state_dir: str = Field(default="", description="Folder of per-document state and caches (default: DAGSTER_HOME).")
-    workers: int = Field(default=2, ge=1, description="Documents processed at once (child processes).")
+    workers: int = Field(default=2, ge=1, description="Processes reading documents at once, in all (each document's child and its page or OCR helpers; `isolation.py`).")
     doc_seconds: float = Field(default=Limits.seconds, gt=0, description="Time limit of one document.")
-    doc_memory_mb: int = Field(default=Limits.memory_mb, gt=0, description="Memory (address space) limit of one document.")
+    doc_memory_mb: int = Field(default=Limits.memory_mb, gt=0, description="Memory (address space) limit of one document, its child and helpers together.")
     progress: bool = Field(default=False, description="Show a progress bar on the terminal.")
 
     @property

@@ -10,13 +10,21 @@ memory limit, a signal, or the exception's type and first line with its tracebac
 for the log.
 
 Children die with their parent (`PR_SET_PDEATHSIG`), so a killed run leaves no worker
-blocked on a pipe; up to `workers` children run at once.
+blocked on a pipe.
+
+**The process budget.** `workers` bounds the processes working at once, in all: a child
+reading a document counts one, and a document may read its pages over several processes of
+its own (its child and helpers it forks: `extractors.pool`). Each child is given a share of
+the processes free when it starts (`share`: the free ones spread over the documents waiting,
+the largest first): with as many documents as workers each has one process, a document alone
+has them all; the shares of the children running never add up to more than `workers`. The
+memory limit is the document's, whatever its share: its child and helpers split it
+(`extractors.pool`), so one document never maps more than `Limits.memory_mb` in all.
 """
 
 from __future__ import annotations
 
 import ctypes
-import errno
 import multiprocessing as mp
 import os
 import resource
@@ -26,6 +34,8 @@ import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Iterable, Iterator
+
+from extractors.pool import out_of_memory
 
 _PR_SET_PDEATHSIG = 1
 
@@ -64,13 +74,22 @@ def die_with_parent() -> None:
         pass
 
 
-def _child(conn: Connection, fn: Callable, args: tuple, memory_mb: int) -> None:
+def share(free: int, waiting: int) -> int:
+    """The processes of the next document to start: the `free` ones spread over the `waiting`
+    documents (itself included), rounded up, so that the first, the largest, gets the odd one;
+    one when there are more documents waiting than processes free."""
+    if free < 1 or waiting < 1:
+        raise ValueError(f"no process to share: {free} free, {waiting} waiting")
+    return -(-free // waiting)
+
+
+def _child(conn: Connection, fn: Callable, args: tuple, kwargs: dict, memory_mb: int) -> None:
     os.setpgid(0, 0)  # its own process group: a timeout stops the page workers it started too
     die_with_parent()
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        outcome: Any = ("ok", fn(*args))
+        outcome: Any = ("ok", fn(*args, **kwargs))
     except MemoryError:
         outcome = ("err", Failure("limit", f"exceeded the memory limit of {memory_mb} MB"))
     except BaseException as e:  # noqa: BLE001 - sent to the parent, which logs the traceback
@@ -81,26 +100,6 @@ def _child(conn: Connection, fn: Callable, args: tuple, memory_mb: int) -> None:
         message = (str(e).splitlines() or [""])[0][:500]
         outcome = ("err", Failure(type(e).__name__, message, traceback.format_exc()))
     _send(conn, outcome, memory_mb)
-
-
-# What a process under an address-space limit meets instead of a MemoryError: a shared library
-# that cannot be mapped when first imported, a semaphore or a pool worker that cannot be made.
-_NO_MEMORY = ("failed to map segment", "cannot allocate memory", "out of memory", "std::bad_alloc")
-
-
-def out_of_memory(error: BaseException) -> str | None:
-    """The first failure among `error` and its causes that says memory could not be had, in
-    one line (None when there is none)."""
-    seen = set()
-    found = None
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        text = str(error)
-        if isinstance(error, MemoryError) or (isinstance(error, OSError) and error.errno == errno.ENOMEM) \
-                or any(s in text.lower() for s in _NO_MEMORY):
-            found = f"{type(error).__name__}: {(text.splitlines() or [''])[0][:200]}"
-        error = error.__cause__ or error.__context__
-    return found
 
 
 def _send(conn: Connection, outcome: Any, memory_mb: int) -> None:
@@ -126,13 +125,20 @@ class _Running:
     process: Any
     conn: Connection
     deadline: float
+    share: int  # processes of the budget it holds: its own and its helpers'
 
 
 def run_isolated(
     fn: Callable, tasks: Iterable[tuple[str, tuple]], *, workers: int, limits: Limits = Limits(),
+    pooled: bool = False,
 ) -> Iterator[tuple[str, Any]]:
-    """Run `fn(*args)` for each `(key, args)` in its own child process, up to `workers` at
-    once; yields `(key, result)` as they finish, `result` being a `Failure` when there is none."""
+    """Run `fn(*args)` for each `(key, args)` in its own child process, up to `workers`
+    processes at once; yields `(key, result)` as they finish, `result` being a `Failure` when
+    there is none.
+
+    With `pooled`, `fn` may start processes of its own: it is called as
+    `fn(*args, workers=k, memory_mb=M)`, `k` its share of the processes (`share`, counting
+    its child) and `M` the memory limit of the document, which its processes are to split."""
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
     if mp.current_process().daemon:
@@ -143,13 +149,15 @@ def run_isolated(
     running: list[_Running] = []
     try:
         while pending or running:
-            while pending and len(running) < workers:
+            while pending and (free := workers - sum(r.share for r in running)) > 0:
+                k = share(free, len(pending)) if pooled else 1
+                kwargs = {"workers": k, "memory_mb": limits.memory_mb} if pooled else {}
                 key, args = pending.pop()
                 recv, send = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_child, args=(send, fn, args, limits.memory_mb), daemon=False)
+                proc = ctx.Process(target=_child, args=(send, fn, args, kwargs, limits.memory_mb), daemon=False)
                 proc.start()
                 send.close()
-                running.append(_Running(key, proc, recv, time.monotonic() + limits.seconds))
+                running.append(_Running(key, proc, recv, time.monotonic() + limits.seconds, k))
             timeout = max(0.0, min(r.deadline for r in running) - time.monotonic())
             ready = wait([r.conn for r in running] + [r.process.sentinel for r in running], timeout=timeout)
             now = time.monotonic()

@@ -50,12 +50,14 @@ class Extraction:
         return None if self.payload is None else pickle.loads(self.payload)
 
 
-def read_document(doc_id: str, path: str, workers: int) -> Extraction:
-    """Read one PDF and build its rows (in the child process that `run_isolated` starts).
-    A failure the document causes (a library choking on its bytes, its nesting) is raised as
-    a `DocumentError`; our own bugs and the machine's failures (`EnvironmentFailure`) as they are."""
+def read_document(doc_id: str, path: str, *, workers: int, memory_mb: int | None = None) -> Extraction:
+    """Read one PDF and build its rows (in the child process that `run_isolated` starts, which
+    gives it its share of the run's processes, `workers`, and the document's memory limit,
+    `memory_mb`, for its pages' processes to split). A failure the document causes (a library
+    choking on its bytes, its nesting) is raised as a `DocumentError`; our own bugs and the
+    machine's failures (`EnvironmentFailure`) as they are."""
     try:
-        document = extract_document(path, workers=workers)
+        document = extract_document(path, workers=workers, memory_mb=memory_mb)
     except Exception as e:
         problem = as_document_error(e)
         if problem is e:
@@ -72,13 +74,12 @@ def read_document(doc_id: str, path: str, workers: int) -> Extraction:
     return Extraction(doc_id, payload, None, records, records_version(), ocr)
 
 
-def reading_tasks(paths: Mapping[str, Path], workers: int) -> list[tuple[str, tuple]]:
-    """The `run_isolated` tasks of reading these documents ({doc_id: path}): few documents may
-    each use the cores for their pages, many use one core each; the largest files go first,
-    so that no long document is left to run alone at the end."""
-    page_workers = workers if len(paths) < workers else 1
+def reading_tasks(paths: Mapping[str, Path]) -> list[tuple[str, tuple]]:
+    """The `run_isolated` tasks of reading these documents ({doc_id: path}), the largest files
+    first, so that no long document is left to run alone at the end (and the first documents
+    started, given the odd process of the budget, are the long ones: `isolation.share`)."""
     order = sorted(paths, key=lambda k: -_size(paths[k]))
-    return [(k, (k, str(paths[k]), page_workers)) for k in order]
+    return [(k, (k, str(paths[k]))) for k in order]
 
 
 def _size(path) -> int:
@@ -96,7 +97,7 @@ def warm_up() -> None:
     patterns read on first use. A child forked from a warmed process inherits all of it
     (measured: a one-page letter costs a child 0.07 s of CPU instead of 0.54 s)."""
     try:
-        read_document("warm-up", str(WARM_UP_PDF), 1)
+        read_document("warm-up", str(WARM_UP_PDF), workers=1)
         signatures.preload()  # the warm-up PDF is not signed; most offices' documents are
     except Exception:  # noqa: BLE001 - only a loss of speed; the documents themselves will tell
         log.exception("warming up on %s failed", WARM_UP_PDF)

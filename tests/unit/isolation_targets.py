@@ -52,3 +52,22 @@ def cannot_map(what: str):
     import errno
 
     raise OSError(errno.ENOMEM, "Cannot allocate memory")
+
+
+def given(**kwargs) -> dict:
+    """What `run_isolated(..., pooled=True)` gave the task: its share of processes and memory."""
+    return kwargs
+
+
+def who(i: int, seconds: float) -> tuple[int, int, int]:
+    """(the call, the process that made it, that process's soft address-space limit)."""
+    import resource
+
+    time.sleep(seconds)
+    return i, os.getpid(), resource.getrlimit(resource.RLIMIT_AS)[0]
+
+
+def fails_at(i: int, bad: int) -> int:
+    if i == bad:
+        raise ValueError(f"call {i} failed")
+    return i

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from pipeline.runtime.isolation import Failure, Limits, run_isolated
+from pipeline.runtime.isolation import Failure, Limits, run_isolated, share
 from tests.unit import isolation_targets as t
 
 
@@ -94,3 +94,31 @@ def test_a_library_that_cannot_get_memory_is_the_memory_limit(what):
     (key, result), = run_isolated(t.cannot_map, [("x", (what,))], workers=1, limits=Limits(memory_mb=2048))
     assert isinstance(result, Failure) and result.kind == "limit"
     assert result.message.startswith("exceeded the memory limit of 2048 MB (")
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3, 4, 6])
+@pytest.mark.parametrize("documents", [1, 2, 3, 5, 8])
+def test_shares_of_the_processes_never_exceed_the_workers(workers, documents):
+    """Documents started one after another, each taking its share of what is free: together
+    never more than `workers`; each at least one; a document alone gets them all; with as many
+    documents as workers, one each."""
+    free, shares = workers, []
+    while free > 0 and len(shares) < documents:
+        shares.append(share(free, documents - len(shares)))
+        free -= shares[-1]
+    assert sum(shares) <= workers and min(shares) >= 1
+    assert shares == sorted(shares, reverse=True)  # the first started (the largest file) gets the most
+    if documents == 1:
+        assert shares == [workers]
+    if documents >= workers:
+        assert shares == [1] * workers
+
+
+def test_pooled_tasks_are_given_their_share_and_the_documents_memory():
+    tasks = [(k, ()) for k in "abc"]
+    out = dict(run_isolated(t.given, tasks, workers=4, limits=Limits(memory_mb=3000), pooled=True))
+    assert out == {"a": {"workers": 2, "memory_mb": 3000}, "b": {"workers": 1, "memory_mb": 3000},
+                   "c": {"workers": 1, "memory_mb": 3000}}
+    out = dict(run_isolated(t.given, tasks, workers=2, pooled=True))
+    # a and b start together, one process each; c when one or both have ended: what is free then
+    assert out["a"]["workers"] == out["b"]["workers"] == 1 and out["c"]["workers"] in (1, 2)
