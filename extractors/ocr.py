@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import ocr_cache
+from .layout import POINTS_PER_INCH
 from .pool import default_workers, map_shared, mapped_mb, out_of_memory
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ def render_page(path: str | Path, page_no: int, dpi: int):
 def _render(page, dpi: float):
     import numpy as np
 
-    bitmap = page.render(scale=dpi / 72, rev_byteorder=True)
+    bitmap = page.render(scale=dpi / POINTS_PER_INCH, rev_byteorder=True)
     return np.ascontiguousarray(bitmap.to_numpy()[:, :, :3])
 
 

@@ -29,6 +29,7 @@ import cv2
 import numpy as np
 
 from . import scan_grid
+from .layout import POINTS_PER_INCH
 
 log = logging.getLogger(__name__)
 
@@ -169,9 +170,9 @@ def _cell_words(reader: Reader, grey: np.ndarray, mask: np.ndarray, box, item: b
     crop = cell[ty0:ty1, tx0:tx1]
     padded = cv2.copyMakeBorder(crop, s.pad, s.pad, s.pad, s.pad, cv2.BORDER_CONSTANT, value=255)
     psm = reader.tesserocr.PSM
-    one_line = (ty1 - ty0) < s.single_line * s.dpi / 72 * 12  # one short line: a number, a unit, "(3)"
+    one_line = (ty1 - ty0) < s.single_line * s.dpi / POINTS_PER_INCH * 12  # one short line: a number, a unit, "(3)"
     words = reader.words(padded, psm.SINGLE_LINE if one_line else psm.SINGLE_BLOCK)
-    if one_line and (tx1 - tx0) < s.short_width * s.dpi / 72 and _doubtful(words, item, s):
+    if one_line and (tx1 - tx0) < s.short_width * s.dpi / POINTS_PER_INCH and _doubtful(words, item, s):
         words = _best_reading(reader, padded, words, item)
     elif not item:
         words = _lone_letters_in_context(reader, padded, words)
@@ -405,7 +406,7 @@ def ocr_page_image(pixels: np.ndarray, reader: Reader, s: OcrSettings = SETTINGS
         outside[int(y0) - 3:int(y1) + 4, int(x0) - 3:int(x1) + 4] = 255
     if np.count_nonzero(outside < 128) > s.min_ink:
         words += reader.words(outside, reader.tesserocr.PSM.AUTO)
-    k = 72.0 / s.dpi
+    k = POINTS_PER_INCH / s.dpi
     h, w = grey.shape
     return {
         "width": w * k, "height": h * k, "turn": turn, "angle": angle,
