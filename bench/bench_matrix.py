@@ -4,7 +4,7 @@
 
 Layouts come from tests/fixtures/matrix.py (`draw` with the row rules fixed, every other
 dimension drawn from the seed), PDFs are read back with `extract_document` and scored with
-tests/fixtures/taskscore.py, as tests/integration/test_matrix.py does for three fully ruled
+tests/fixtures/taskscore.py, as tests/tables/test_matrix.py does for three fully ruled
 layouts per producer. Prints one line of figures per (producer, row rules), then the whole
 sweep per producer, and writes every document's misses to bench/out/matrix.txt.
 """

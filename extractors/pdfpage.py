@@ -11,7 +11,7 @@ pdfminer would have built its `LTChar`, with the same keys and the same values
 (the same arithmetic in the same order, so the same floats); the few other objects
 (rules, rectangles, curves, images) still go through pdfplumber's own
 `process_object`. Everything else (words, tables, filters, crops) is pdfplumber's,
-working on those dicts. `tests/unit/test_pdfpage.py` checks, on real files, that
+working on those dicts. `tests/pdf/test_pdfpage.py` checks, on real files, that
 every object dict equals the one pdfplumber makes.
 
 Neither pdfminer nor pdfplumber draws annotations. `annotation_chars` interprets, with the

@@ -23,7 +23,7 @@ are linked one to one (best score first: a task is linked to one task of each ot
 document; on equal scores the closer whole name wins, then the closer lead cell, so that of
 two tasks printed alike the one with the same lead is taken). Names shorter than SAME_TASK_MIN_CHARS ("Báo cáo", "Tổ chức thực hiện") match
 by chance and are never linked. Measured on labelled pairs in
-tests/integration/test_same_task.py.
+tests/tasks/test_same_task_pairs.py.
 """
 
 from __future__ import annotations

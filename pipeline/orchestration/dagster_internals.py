@@ -1,7 +1,7 @@
 """Every use of Dagster that is not its public API, in one module, for one Dagster version.
 
 Dagster's public API covers what nhiemvu needs but for three things, kept here and nowhere else
-(`tests/unit/test_architecture.py` checks that no other module names `dagster._`):
+(`tests/architecture/test_architecture.py` checks that no other module names `dagster._`):
 
 1. **Kept SQLite connections.** Dagster's SQLite storages make a new SQLAlchemy engine, and open
    a new connection, for every call (`poolclass=NullPool`). Each event of a run (a step starting,

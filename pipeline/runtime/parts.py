@@ -14,7 +14,7 @@ when its stored records changed (a new `pdf_records` file, a renamed file, anoth
 version); every other document's rows are slices of the previous run's tables. The curated
 tables are then the parts concatenated in document order, and the corpus-wide tables
 (`normalizers.corpus.corpus_rows`). A full rebuild is the same code with every part made,
-so the two cannot differ (tests/integration/test_parts.py checks it, byte for byte).
+so the two cannot differ (tests/runtime/test_parts.py checks it, byte for byte).
 """
 
 from __future__ import annotations

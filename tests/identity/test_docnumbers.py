@@ -23,7 +23,7 @@ from normalizers.docnumbers import (
 )
 from tests.fixtures.ratchet import record
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "fixtures" / "labelled"
 REGISTRIES = Path(__file__).parents[2] / "normalizers" / "data"
 
 

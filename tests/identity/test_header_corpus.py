@@ -19,6 +19,8 @@ from tests.fixtures import headers_corpus as hc
 from tests.fixtures import render_docx
 from tests.fixtures.ratchet import record
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 TEXT_CASES, DOCX_CASES = 48, 12
 SCAN_DPIS = (150, 200, 300)
 SCAN_CASES_PER_DPI = 2

@@ -14,6 +14,8 @@ from extractors.document import extract_document
 from normalizers.records import document_records
 from tests.fixtures.ratchet import record
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 TRUTH = {  # file: (number, date, issuer, type, title)
     "bc329-ubnd-cchc-2025.pdf": ("329/BC-UBND", dt.date(2025, 12, 19), "Ủy ban nhân dân tỉnh Lâm Đồng", "Báo cáo",
                                  "Công tác cải cách hành chính năm 2025 và phương hướng, nhiệm vụ năm 2026 của tỉnh Lâm Đồng"),

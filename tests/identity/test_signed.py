@@ -21,6 +21,8 @@ from normalizers.records import document_records
 from normalizers.schema import DOCUMENTS, check_table, to_arrow
 from tests.fixtures.signed import DAY_GAP, NUMBER_GAP, PAGE_H, append_update, header_page, signed_header_document
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 UTC = dt.timezone.utc
 
 

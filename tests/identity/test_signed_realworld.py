@@ -16,6 +16,8 @@ from extractors.pdfpage import page_appearances
 from extractors.words import group_lines, page_words
 from normalizers.records import document_records
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 NAME = "vn-lamdong/bc329-ubnd-cchc-2025.pdf"
 
 

@@ -1,4 +1,4 @@
-"""Functions run in child processes by tests/unit/test_isolation.py (importable by the fork server)."""
+"""Functions run in child processes by tests/runtime/test_isolation.py (importable by the fork server)."""
 
 from __future__ import annotations
 

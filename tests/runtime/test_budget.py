@@ -27,6 +27,8 @@ from pipeline.runtime.isolation import Limits
 from pipeline.tools import commands
 from tests.conftest import RAW
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 LONG = RAW / "07_CT-TTg.pdf"  # 25 text pages: up to 3 processes (one per 8 pages)
 SCAN = RAW / "552_TB-VPCP_PL2_scan.pdf"  # 6 scanned pages (their OCR results seeded)
 MB = 1024 * 1024

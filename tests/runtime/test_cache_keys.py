@@ -21,6 +21,8 @@ from pipeline.runtime.versions import EXTRACT_LIBRARIES, OCR_LIBRARIES
 from tests.conftest import RAW, ROOT
 from tests.fixtures.scan import make_scanned_twin
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 PROBE = r"""
 import json, sys
 import importlib.metadata as md

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 from dagster import AssetKey
+import pytest
 
 from pipeline.tools import commands
 from pipeline.runtime import headstart
@@ -22,7 +23,9 @@ from pipeline.runtime.isolation import Failure, Limits
 from pipeline.runtime.reading import Extraction
 from pipeline.orchestration.resources import instance_for
 from tests.conftest import RAW, ROOT
-from tests.integration.test_dev import _alive, _descendants, as_in_a_terminal
+from tests.tools.test_dev import _alive, _descendants, as_in_a_terminal
+
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
 
 SMALL = ["929_BCA-VPB.pdf", "bao_cao_02-KH_BCDTW.pdf", "07_CT-TTg.pdf"]
 

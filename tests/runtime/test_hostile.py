@@ -21,6 +21,8 @@ from pipeline.runtime.manifest import scan
 from tests.conftest import RAW, ROOT
 from tests.fixtures import hostile
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 GOOD = {"good.pdf": RAW / "929_BCA-VPB.pdf", "other.pdf": RAW / "bao_cao_02-KH_BCDTW.pdf"}
 RUN_TIMEOUT = 600  # seconds: a hang (a FIFO read, a quadratic loop) fails the test instead of blocking it
 NON_UTF8 = "names/r\\xe9sum\\xe9.pdf"

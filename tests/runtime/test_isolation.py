@@ -13,7 +13,7 @@ import time
 import pytest
 
 from pipeline.runtime.isolation import Failure, Limits, run_isolated, share
-from tests.unit import isolation_targets as t
+from tests.runtime import isolation_targets as t
 
 
 def test_results_come_back_keyed():
@@ -62,7 +62,7 @@ def test_workers_die_with_a_killed_parent(tmp_path):
         import sys
         sys.path.insert(0, {os.getcwd()!r})
         from pipeline.runtime.isolation import run_isolated
-        from tests.unit import isolation_targets as t
+        from tests.runtime import isolation_targets as t
         for _ in run_isolated(t.report_pid_and_sleep, [("a", ({str(tmp_path)!r},)), ("b", ({str(tmp_path)!r},))], workers=2):
             pass
     """)

@@ -15,11 +15,14 @@ import sys
 
 import fsspec
 import pyarrow.parquet as pq
+import pytest
 
 from normalizers.schema import TABLES
 from pipeline.tools.commands import run
 from pipeline.runtime.remote import PUBLISHED
 from tests.conftest import RAW, ROOT
+
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
 
 FILES = {"929_BCA-VPB.pdf": "929_BCA-VPB.pdf", "sub/bao_cao.pdf": "bao_cao_02-KH_BCDTW.pdf"}
 

@@ -15,6 +15,8 @@ from pipeline.runtime.parts import curated_rows, curated_tables
 from pipeline.runtime.store import write_curated
 from tests.fixtures import sample_corpus as sc
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 VERSION = sc.VERSION
 
 

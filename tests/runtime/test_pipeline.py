@@ -20,6 +20,8 @@ from tests.conftest import RAW, ROOT
 from tests.fixtures import bad_inputs
 from tests.fixtures.render import render_pdf
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 BAD = {
     "bad/not_a_pdf.pdf": "not a PDF",
     "bad/empty.pdf": "empty file",

@@ -10,7 +10,7 @@ import resource
 import pytest
 
 from extractors.pool import map_shared, mapped_mb, pool_size
-from tests.unit import isolation_targets as t
+from tests.runtime import isolation_targets as t
 
 MB = 1024 * 1024
 

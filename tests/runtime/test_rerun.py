@@ -9,9 +9,12 @@ import subprocess
 import sys
 
 import pyarrow.parquet as pq
+import pytest
 
 from pipeline.tools.commands import run
 from tests.conftest import RAW, ROOT
+
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
 
 PROBE = (
     "import sys, json\n"

@@ -16,6 +16,8 @@ import pytest
 from normalizers.schema import TABLES
 from tests.conftest import RAW, ROOT
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 DOCS = ["07_CT-TTg.pdf", "929_BCA-VPB.pdf", "71_NQ-CP_BCA.pdf", "552_TB-VPCP_PL2.pdf"]
 
 

@@ -5,10 +5,13 @@ are split by the first column's numbers alone."""
 from __future__ import annotations
 
 import dataclasses
+import pytest
 
 from extractors import settings
 from extractors.document import extract_document
 from tests.conftest import RAW
+
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
 
 
 def test_settings_passed_in_reach_the_workers_pages_and_tables():

@@ -8,11 +8,14 @@ import os
 import shutil
 
 from dagster import AssetKey, DagsterInstance
+import pytest
 
 from pipeline.tools.commands import run
 from pipeline.orchestration.resources import instance_for
 from pipeline.orchestration.dagster_internals import RUN_ENGINES_KEPT, InstanceRef, PooledSqliteEventLogStorage, PooledSqliteStorage
 from tests.conftest import RAW
+
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
 
 
 def test_a_run_stored_with_kept_connections_reads_the_same_with_dagsters_default_storage(tmp_path):

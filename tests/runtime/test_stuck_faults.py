@@ -9,7 +9,7 @@ the input or the machine is right, without `--force`.
 4. damaged state heals: last-run.json of another JSON type, a truncated Dagster index, a
    curated file truncated, replaced, or changed in place with its size and time put back;
 5. the pipeline's own folders are never input, and a link out of the raw folder is skipped.
-(6, pages that vanished quietly, is in tests/unit/test_pdf_open.py.)
+(6, pages that vanished quietly, is in tests/pdf/test_pdf_open.py.)
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ from pipeline.tools.commands import EXIT_MACHINE, run
 from pipeline.runtime.isolation import Limits
 from pipeline.runtime.state import PARTS as PARTS_FILE
 from tests.conftest import OCR_SEED, RAW, ROOT
+
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
 
 GOOD = RAW / "929_BCA-VPB.pdf"
 OTHER = RAW / "bao_cao_02-KH_BCDTW.pdf"

@@ -22,6 +22,8 @@ from pipeline.tools.commands import run
 from pipeline.runtime.store import STAGING, recover_curated, write_curated
 from tests.conftest import RAW, ROOT
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 SMALL = ["929_BCA-VPB.pdf", "bao_cao_02-KH_BCDTW.pdf", "07_CT-TTg.pdf"]  # text PDFs, no OCR
 NHIEMVU = [sys.executable, "-m", "pipeline.cli"]
 

@@ -17,6 +17,8 @@ from tests.fixtures.ratchet import record
 from tests.fixtures.runs import run_into
 from tests.fixtures.scan_score import expected_tasks, norm
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 TASK_FIELDS = ("item_no", "name", "lead_agency_raw", "deadline_raw", "deadline_kind", "deadline_due",
                "page_start", "page_end", "spans", "extraction_method")
 

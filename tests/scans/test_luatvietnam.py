@@ -27,6 +27,8 @@ from normalizers.records import document_records
 from tests.fixtures.pages import realworld_pages
 from tests.fixtures.ratchet import record
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 DIR = "vn-luatvietnam"
 
 # 10209597.pdf p. 8, row by row as printed (the "(1)…(6)" row left out, see above); None marks a

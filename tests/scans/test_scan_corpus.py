@@ -31,6 +31,8 @@ from tests.fixtures.scan_score import (
 )
 from tests.fixtures.ratchet import record
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 ROOT = Path(__file__).resolve().parents[2]
 REAL_DOC = "v24_plan6_reportlab"  # 3 pages, one fed sideways: OCR'd for real in every run
 # The targets. Deadlines as curated: (kind, due) of `repair.repair_deadline_text` of

@@ -20,6 +20,8 @@ from tests.fixtures.ratchet import record
 from tests.fixtures.scan_matrix import DPIS, matrix
 from tests.fixtures.scan_score import ScanScores, as_curated, curated_tasks, expected_tasks, pair, score
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 # The targets for scans at any of the matrix's resolutions.
 TARGET = {"recall": 0.98, "precision": 0.98, "item_no": 0.98, "section": 0.98, "name exact": 0.80,
           "cut rows whole": 0.90}

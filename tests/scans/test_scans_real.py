@@ -23,6 +23,8 @@ from rapidfuzz import fuzz
 from extractors.document import extract_document
 from tests.fixtures.ratchet import record
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 TRUTH = Path(__file__).resolve().parents[1] / "fixtures" / "groundtruth-real" / "ttr409.json"
 PAIR_RATIO = 80.0
 # The scan targets for the rows of such a list; names and numbers are recorded.

@@ -1,6 +1,6 @@
 """Rows of a chart of accounts with no rules between them (synthetic geometry, as the
 Công báo prints Phụ lục II of Thông tư 99/2025/TT-BTC; see
-tests/integration/test_congbao_tables.py for the real pages): sub-accounts that happen
+tests/tables/test_congbao_tables.py for the real pages): sub-accounts that happen
 to be as many as the accounts beside them, a sub-account number centred beside its
 name's two lines, a heading standing alone between accounts, a numbering going on over
 a page break."""

@@ -22,6 +22,8 @@ from tests.fixtures import browser
 from tests.fixtures.ratchet import record
 from tests.fixtures.taskscore import METRICS, Scores
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 TARGET = 0.99
 
 

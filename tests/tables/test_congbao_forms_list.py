@@ -28,6 +28,8 @@ from extractors.document import extract_document
 from tests.fixtures.pages import realworld_pages
 from tests.fixtures.ratchet import record
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 FILE = "vn-congbao/congbao-1575-1576-2025-tt99-phuluc3.pdf"
 FIRST, LAST = 1, 5  # file pages read: the table's four, and the form page after it (an image)
 

@@ -23,6 +23,8 @@ import pytest
 from extractors.document import extract_document
 from tests.fixtures.pages import realworld_pages
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 FILE = "vn-congbao/congbao-1565-1566-2025-tt99-phuluc2.pdf"
 HEADERS = ("Số TT", "SỐ HIỆU TK / Cấp 1", "SỐ HIỆU TK / Cấp 2", "TÊN TÀI KHOẢN")
 # (file page where the row starts, Số TT, Cấp 1, Cấp 2, Tên tài khoản), in order, across the break after page 33

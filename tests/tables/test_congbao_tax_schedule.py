@@ -21,6 +21,8 @@ import pytest
 from extractors.document import extract_document
 from tests.fixtures.ratchet import record
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 FILE = "vn-congbao/luat-thue-tncn-109-2025-QH15.pdf"
 PAGE = 8
 HEADERS = ("Bậc thuế", "Phần thu nhập tính thuế/năm (triệu đồng)", "Phần thu nhập tính thuế/tháng (triệu đồng)",

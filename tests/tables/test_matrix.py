@@ -32,6 +32,8 @@ from tests.fixtures import matrix
 from tests.fixtures.ratchet import record
 from tests.fixtures.taskscore import Scores
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 SEEDS = (0, 1, 2)
 TARGET = {"recall": 0.99, "precision": 0.99, "item_no": 0.99, "section": 0.99, "name exact": 0.99,
           "cut rows exact": 0.95}

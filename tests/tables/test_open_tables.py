@@ -1,6 +1,6 @@
 """Tables whose rules are not all there: boxes a page cut open, tables ruled between rows
 only, merged cells and their rows, browser furniture. Synthetic geometry, as Chromium
-draws it (see tests/integration/test_browser_prints.py for the real prints)."""
+draws it (see tests/tables/test_browser_prints.py for the real prints)."""
 
 from extractors.furniture import split_furniture
 from extractors.grid import (

@@ -39,6 +39,8 @@ from normalizers.records import cell_rows
 from tests.fixtures.pages import pages_pdf
 from tests.fixtures.ratchet import record
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 _BREAK_AFTER_JOINER = re.compile(r"(?<=\w[-/])\s+(?=\w)")
 _DATE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
 

@@ -34,6 +34,8 @@ from extractors.document import ExtractedDocument, extract_document
 from normalizers.records import document_records
 from tests.fixtures.ratchet import record
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 TARGET = 0.99
 CUT_TARGET = 0.95
 FOLDER = "vn-lamdong"

@@ -21,6 +21,8 @@ from normalizers.records import document_records
 from tests.fixtures import spreadsheet
 from tests.fixtures.ratchet import record
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 N_ROWS = 150
 TARGET = 0.99
 

@@ -22,6 +22,8 @@ from normalizers.records import document_records
 from tests.fixtures import statements
 from tests.fixtures.ratchet import record
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 N_TXNS = 160
 # seeds 2 of `unruled`: blocks left open at the band; 3: closed, no balance column (one amount a row)
 SPECS = [("ruled", 1), ("ruled", 2), ("unruled", 1), ("unruled", 2), ("unruled", 3)]

@@ -12,6 +12,8 @@ from extractors.document import extract_document
 from tests.conftest import RAW, load_spec, table_specs
 from tests.fixtures.ratchet import record
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 
 def _norm(text: str) -> str:
     return " ".join(text.split())

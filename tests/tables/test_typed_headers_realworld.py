@@ -14,6 +14,8 @@ import pytest
 
 from extractors.document import extract_document
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 FILE = "pdfplumber/issue-140-example.pdf"
 HEADERS = ("Line no", "UPC code", "Location", "Item Description", "Item Quantity", "Bill Amount", "Accrued Amount",
            "Handling Rate", "PO number")

@@ -33,6 +33,8 @@ from tests.fixtures.ratchet import record
 from tests.fixtures.taskscore import Scores
 from tests.fixtures.variety import CUT_DEADLINES, RenderedDoc, corpus, render_corpus
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 TARGET = {"recall": 0.995, "precision": 0.995, "name exact": 0.99, "cut rows exact": 0.99,
           "item_no": 0.99, "section": 0.99, "pages": 0.99, "column roles": 0.99}
 

@@ -24,7 +24,7 @@ from normalizers.agencies import (
 from normalizers.schema import AGENCY_KINDS
 from tests.fixtures.ratchet import record
 
-LABELLED = Path(__file__).parent / "data" / "labelled_agencies.csv"
+LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "labelled" / "labelled_agencies.csv"
 MINISTRY_MERGER_END = datetime.date(2025, 2, 28)
 PROVINCE_MERGER_END = datetime.date(2025, 6, 30)
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from normalizers.dates import MAX_YEAR, MIN_YEAR, find_dates, parse_date
 from tests.fixtures.ratchet import record
 
-LABELLED = Path(__file__).parent / "data" / "labelled_dates.csv"
+LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "labelled" / "labelled_dates.csv"
 
 
 def _rows() -> list[dict[str, str]]:

@@ -15,7 +15,7 @@ from normalizers.deadlines import KINDS, Deadline, parse_deadline
 from normalizers.repair import repair_deadline_text
 from tests.fixtures.ratchet import record
 
-LABELLED = Path(__file__).parent / "data" / "labelled_deadlines.csv"
+LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "labelled" / "labelled_deadlines.csv"
 D = dt.date
 
 

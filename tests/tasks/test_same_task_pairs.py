@@ -19,7 +19,9 @@ from tests.fixtures import sample_corpus as sc
 from tests.fixtures.render import render_pdf
 from tests.fixtures.ratchet import record
 
-LABELS = Path(__file__).parent / "data" / "same_task_pairs.csv"
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
+LABELS = Path(__file__).resolve().parents[1] / "fixtures" / "labelled" / "same_task_pairs.csv"
 DIRECTIVE = "07_CT-TTg.pdf"
 GENERATED = {  # file -> (seed, how many of each kind)
     "bc_101_BC-BCA.pdf": (101, {"copied": 10, "reworded": 14, "truncated": 12, "distractor": 14}),

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from normalizers.statuses import PHRASES, STATUSES, infer_status, status_from_column
 from tests.fixtures.ratchet import record
 
-LABELLED = Path(__file__).parent / "data" / "labelled_statuses.csv"
+LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "labelled" / "labelled_statuses.csv"
 FUNCTIONS = {"column": status_from_column, "infer": infer_status}
 
 

@@ -25,8 +25,10 @@ from tests.fixtures import sample_corpus as sc
 from tests.fixtures.ratchet import record
 from tests.fixtures.render import render_pdf
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 ON = dt.date(2025, 7, 1)  # the date the sample's tasks are tracked on
-LABELS = ROOT / "tests" / "integration" / "data" / "same_task_pairs.csv"
+LABELS = ROOT / "tests" / "fixtures" / "labelled" / "same_task_pairs.csv"
 CHAIN_SEEDS = (11, 12)
 MIN_CHAIN_ACCURACY = 0.98
 
@@ -62,7 +64,7 @@ def _printed_07() -> dict[tuple[str, str], dict]:
 
 def _printed_71_results() -> dict[tuple[str, str], str]:
     """(section, item) of a 07/CT-TTg task -> the result the 71/NQ-CP appendix prints for the task
-    labelled by hand as the same (tests/integration/data/same_task_pairs.csv)."""
+    labelled by hand as the same (tests/fixtures/labelled/same_task_pairs.csv)."""
     spec = load_spec("71_NQ-CP_BCA")
     with LABELS.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
@@ -189,7 +191,7 @@ def test_duplicates_are_copies_of_one_document_never_documents_sharing_tasks(tmp
     40 of its tasks word for word and cites it, and a notice of VPCP that reports on 30 of them."""
     from tests.fixtures import reports
     from tests.fixtures.scan import make_scanned_twin
-    from tests.integration.test_same_task import GENERATED, _labelled_rows, _ref
+    from tests.tasks.test_same_task_pairs import GENERATED, _labelled_rows, _ref
 
     exclude = [("71_NQ-CP_BCA" if r["other"].startswith("71") else "552_TB-VPCP_PL2", _ref(r["other"])[5])
                for r in _labelled_rows()]

@@ -23,6 +23,8 @@ from tests.fixtures import sample_corpus as sc
 from tests.fixtures.render import RenderOptions, render_pdf
 from tests.fixtures.ratchet import record
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 
 @pytest.fixture(scope="module")
 def cur():

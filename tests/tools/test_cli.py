@@ -19,6 +19,8 @@ from tests.conftest import RAW, ROOT
 from tests.fixtures import bad_inputs
 from tests.fixtures.runs import state_folder
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 NHIEMVU = [sys.executable, "-m", "pipeline.cli"]
 
 

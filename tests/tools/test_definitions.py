@@ -8,12 +8,15 @@ import shutil
 
 import pyarrow.parquet as pq
 from dagster import build_sensor_context
+import pytest
 
 from pipeline.orchestration.definitions import build_definitions, defs
 from pipeline.orchestration.partitions import PDF_PARTITIONS, contiguous_ranges
 from pipeline.orchestration.resources import Folders, instance_for
 from pipeline.orchestration.sensors import raw_folder_sensor
 from tests.conftest import RAW
+
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
 
 
 def test_definitions_load_with_assets_checks_jobs_and_sensor():

@@ -19,6 +19,8 @@ import pytest
 
 from tests.conftest import RAW, ROOT
 
+pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
+
 NHIEMVU = [sys.executable, "-m", "pipeline.cli"]
 
 

@@ -23,7 +23,7 @@ from tests.fixtures.runs import run_into
 AS_OF = dt.date(2025, 12, 31)
 MAX_BYTES = 10 * 1024 * 1024
 
-pytestmark = pytest.mark.skipif(chromium() is None, reason="Chromium is not installed (Debian: chromium)")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(chromium() is None, reason="Chromium is not installed (Debian: chromium)")]
 
 
 @pytest.fixture(scope="module")
