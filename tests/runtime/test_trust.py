@@ -188,10 +188,10 @@ def test_a_bug_of_ours_is_not_a_damaged_page_it_fails_the_run(tmp_path, monkeypa
 
     real = document.build_fragments
 
-    def buggy(page_no, boxes, words):
+    def buggy(page_no, boxes, words, **settings):
         if page_no == 2:
-            return real(page_no, None, words)  # our own code fails on bad input: a TypeError in extractors/
-        return real(page_no, boxes, words)
+            return real(page_no, None, words, **settings)  # our own code fails on bad input: a TypeError in extractors/
+        return real(page_no, boxes, words, **settings)
 
     monkeypatch.setattr(document, "build_fragments", buggy)
     raw = tmp_path / "raw"
