@@ -112,11 +112,14 @@ def test_data_dictionary_is_generated_from_the_schema():
     assert doc == data_dictionary_markdown(), "run `make docs` to regenerate docs/data-dictionary.md"
 
 
+PRIVATE = "dagster" + "._"  # spelled in two pieces, so that this file is not a hit of the grep itself
+
+
 def test_dagster_internals_are_named_in_one_module_only():
     """`grep -rn "dagster\\._" --include=*.py` finds pipeline/orchestration/dagster_internals.py and nothing else."""
     named = sorted(str(p.relative_to(ROOT)) for folder in ("pipeline", "extractors", "normalizers", "tests", "bench")
                    for p in (ROOT / folder).rglob("*.py")
-                   if "dagster._" in p.read_text(encoding="utf-8") and p.name not in ("dagster_internals.py", "test_architecture.py"))
+                   if PRIVATE in p.read_text(encoding="utf-8") and p.name != "dagster_internals.py")
     assert named == []
 
 
@@ -124,7 +127,7 @@ def test_dagster_internals_refuse_another_dagster_version():
     """An upgrade of Dagster fails at import, loudly, until the internals are checked against it."""
     code = (
         "import dagster\n"
-        "dagster.__version__ = '1.99.0'\n"
+        "setattr(dagster, '__version__', '1.99.0')\n"
         "import pipeline.orchestration.dagster_internals\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
