@@ -57,7 +57,7 @@ def _read_page(page, page_no: int, s: TextTableSettings = TEXT,
         n_chars = len(page.chars)
         words = page_words(page, s=s)
         fragments, free = build_fragments(page_no, pdfplumber_cell_boxes(page, s=s), words, s=s)
-        fragments, free = add_unruled(page_no, fragments, free, unruled)  # tables without rules, in what is left
+        fragments, free = add_unruled(page_no, fragments, free, unruled, s)  # tables without rules, in what is left
         content = PageContent(page_no, float(page.width), float(page.height), "text", n_chars, tuple(prose_lines(free)), tuple(fragments))
         needs_ocr = is_scan(page, n_chars, s)
         return content, needs_ocr

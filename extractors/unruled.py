@@ -35,7 +35,7 @@ from typing import Sequence
 
 from .grid import CellBoxes, _cells, _runs_across, build_fragments, is_anchor, text_columns
 from .layout import Fragment, Line, Word
-from .settings import TEXT
+from .settings import TEXT, TextTableSettings
 from .words import group_lines
 
 
@@ -56,18 +56,19 @@ SETTINGS = UnruledSettings()
 
 
 def add_unruled(page_no: int, fragments: list[Fragment], free: list[Word],
-                settings: UnruledSettings = SETTINGS) -> tuple[list[Fragment], list[Word]]:
+                settings: UnruledSettings = SETTINGS, text: TextTableSettings = TEXT) -> tuple[list[Fragment], list[Word]]:
     """Fragments of the unruled tables among the free words (those outside every ruled
-    table) added to the ruled ones; the words they take leave the prose."""
+    table) added to the ruled ones; the words they take leave the prose. `text`: the text
+    path's settings, for the grid steps the unruled tables share with it."""
     if not free:
         return fragments, free
     lines = group_lines(free)
     if not plausible(lines, settings):
         return fragments, free
-    tables = unruled_tables(lines, settings)
+    tables = unruled_tables(lines, settings, text)
     if not tables:
         return fragments, free
-    more, free = build_fragments(page_no, tables, free)
+    more, free = build_fragments(page_no, tables, free, s=text)
     return sorted([*fragments, *more], key=lambda f: (f.box[1], f.box[0])), free
 
 
@@ -134,15 +135,16 @@ def _seeds(lines: Sequence[Line], settings: UnruledSettings) -> list[tuple[int, 
     return out
 
 
-def _fits(line: Line, edges: Sequence[float]) -> bool:
+def _fits(line: Line, edges: Sequence[float], text: TextTableSettings = TEXT) -> bool:
     """Does the line keep to the columns (no text across an inner edge, inside the table's width)?"""
     x0, _, x1, _ = line.box
     if x0 < edges[0] - 2 or x1 > edges[-1] + 2:
         return False
-    return not any(_runs_across(line, e) for e in edges[1:-1])
+    return not any(_runs_across(line, e, s=text) for e in edges[1:-1])
 
 
-def unruled_tables(lines: Sequence[Line], settings: UnruledSettings = SETTINGS) -> list[CellBoxes]:
+def unruled_tables(lines: Sequence[Line], settings: UnruledSettings = SETTINGS,
+                   text: TextTableSettings = TEXT) -> list[CellBoxes]:
     """Cell boxes of each unruled table among the lines (top to bottom)."""
     out: list[CellBoxes] = []
     taken = -1  # last line index used by a table
@@ -151,23 +153,23 @@ def unruled_tables(lines: Sequence[Line], settings: UnruledSettings = SETTINGS) 
             continue
         body = lines[first:last + 1]
         x0, x1 = min(l.box[0] for l in body), max(l.box[2] for l in body)
-        edges = text_columns([[l] for l in body], x0, x1, narrow=True)
+        edges = text_columns([[l] for l in body], x0, x1, narrow=True, s=text)
         if len(edges) - 1 < settings.min_cols:
             continue
         # keep only the lines that fit, from the ends inwards
-        while first <= last and not _fits(lines[first], edges):
+        while first <= last and not _fits(lines[first], edges, text):
             first += 1
-        while last >= first and not _fits(lines[last], edges):
+        while last >= first and not _fits(lines[last], edges, text):
             last -= 1
         if last - first + 1 < settings.min_voters:
             continue
-        while first - 1 > taken and _near(lines[first - 1], lines[first], settings) and _fits(lines[first - 1], edges):
+        while first - 1 > taken and _near(lines[first - 1], lines[first], settings) and _fits(lines[first - 1], edges, text):
             first -= 1
-        while last + 1 < len(lines) and _fits(lines[last + 1], edges) and (
+        while last + 1 < len(lines) and _fits(lines[last + 1], edges, text) and (
                 _near(lines[last], lines[last + 1], settings) or _row_after_gap(lines[last], lines[last + 1], settings)):
             last += 1
         table = lines[first:last + 1]
-        boxes = _boxes(table, edges, settings)
+        boxes = _boxes(table, edges, settings, text)
         if boxes is not None:
             out.append(boxes)
             taken = last
@@ -192,7 +194,8 @@ def _continues(prev: Line, line: Line, usual_gap: float, edges: Sequence[float],
     return 0 not in _filled(line, edges)
 
 
-def _anchor_starts(table: Sequence[Line], edges: Sequence[float], settings: UnruledSettings) -> list[int] | None:
+def _anchor_starts(table: Sequence[Line], edges: Sequence[float], settings: UnruledSettings,
+                   text: TextTableSettings = TEXT) -> list[int] | None:
     """Indices of the lines where rows start when an anchor column numbers them: one of the
     first `anchor_cols` columns whose every entry from its first anchor on is an item number or
     a date, with lines between its entries (rows of several lines). Of anchor columns with as
@@ -200,7 +203,7 @@ def _anchor_starts(table: Sequence[Line], edges: Sequence[float], settings: Unru
     when no column does (every line its own row, `_continues`)."""
     n_cols = len(edges) - 1
     best: tuple[int, int, list[int]] | None = None
-    for c in range(min(TEXT.anchor_cols, n_cols)):
+    for c in range(min(text.anchor_cols, n_cols)):
         entries = [k for k, l in enumerate(table) if c in _filled(l, edges)]
         texts = [" ".join(w.text for w in table[k].words if _col(w, edges) == c) for k in entries]
         first = next((i for i, t in enumerate(texts) if is_anchor(t)), None)
@@ -221,12 +224,13 @@ def _col(w: Word, edges: Sequence[float]) -> int:
     return max(0, min(len(edges) - 2, sum(e <= w.xc for e in edges[1:-1])))
 
 
-def _boxes(table: Sequence[Line], edges: Sequence[float], settings: UnruledSettings) -> CellBoxes | None:
+def _boxes(table: Sequence[Line], edges: Sequence[float], settings: UnruledSettings,
+           text: TextTableSettings = TEXT) -> CellBoxes | None:
     """The grid's cell boxes: rows from the lines (an anchor column's entries, or
     `_continues`), columns from the edges."""
     gaps = [_gap(a, b) for a, b in zip(table, table[1:])]
     usual = median(gaps) if gaps else 0.0
-    starts = _anchor_starts(table, edges, settings)
+    starts = _anchor_starts(table, edges, settings, text)
     rows: list[list[Line]] = [[table[0]]]
     for k, (prev, line) in enumerate(zip(table, table[1:]), start=1):
         if starts is not None:
@@ -246,7 +250,7 @@ def _boxes(table: Sequence[Line], edges: Sequence[float], settings: UnruledSetti
     edges = [edges[0] - settings.pad, *edges[1:-1], edges[-1] + settings.pad]
     ruled_at = {y: [(edges[0], edges[-1])] for y in ys}
     words = [w for l in table for w in l.words]
-    boxes = CellBoxes(_cells(ys, edges, ruled_at, words))
+    boxes = CellBoxes(_cells(ys, edges, ruled_at, words, s=text))
     boxes.open_edges = []
     boxes.ruled = False
     return boxes
