@@ -12,7 +12,6 @@ scored against the spec (tests/fixtures/taskscore.py). Targets >= 0.99 on every 
 from __future__ import annotations
 
 import re
-import time
 from collections import Counter
 
 import pytest
@@ -20,7 +19,7 @@ import pytest
 from extractors.document import extract_document
 from tests.fixtures import browser
 from tests.fixtures.ratchet import record
-from tests.fixtures.taskscore import METRICS, Scores
+from tests.fixtures.taskscore import METRICS, Scores, score_all
 
 pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
 
@@ -31,29 +30,21 @@ TARGET = 0.99
 def printed(tmp_path_factory):
     if browser.chromium() is None:
         pytest.skip("Chromium is not installed (Debian: chromium)")
-    t0 = time.perf_counter()
-    rendered = browser.render_corpus(browser.corpus(), tmp_path_factory.mktemp("browser"))
-    return rendered, time.perf_counter() - t0
+    return browser.render_corpus(browser.corpus(), tmp_path_factory.mktemp("browser"))
 
 
 @pytest.fixture(scope="module")
 def extracted(printed):
-    rendered, _ = printed
-    t0 = time.perf_counter()
-    docs = [extract_document(r.pdf) for r in rendered]
-    return docs, time.perf_counter() - t0
+    return [extract_document(r.pdf) for r in printed]
 
 
 @pytest.fixture(scope="module")
 def scores(printed, extracted) -> Scores:
-    s = Scores()
-    for r, doc in zip(printed[0], extracted[0]):
-        s.add(r.doc.name, r.doc.spec, r.row_pages, doc)
-    return s
+    return score_all(printed, extracted)
 
 
 def test_corpus_has_the_variety_it_claims(printed):
-    rendered, _ = printed
+    rendered = printed
     features = Counter(f for r in rendered for f in r.doc.features)
     for f in (*browser.STYLES, *browser.SEED_LAYOUTS, "thead", "header once", "rows split", "rows whole",
               "browser furniture", "no furniture", "portrait", "landscape", "rowspan deadlines"):
@@ -75,7 +66,7 @@ def test_target(scores, metric):
 
 def test_merged_cells_appear_once_with_their_span(printed, extracted):
     """A deadline merged over n rows is one cell with row_span n (the rows it covers inherit it)."""
-    for r, doc in zip(printed[0], extracted[0]):
+    for r, doc in zip(printed, extracted):
         for t, (table, merges) in enumerate(zip(r.doc.spec["appendix"]["tables"], r.doc.merges)):
             want = Counter((" ".join(table["rows"][row]["cells"][col].split()), n) for row, col, n in merges)
             got = Counter((" ".join(c.text.split()), c.row_span) for row in doc.tables[t].rows for c in row.cells
@@ -87,7 +78,7 @@ _BROWSER_LINE = re.compile(r"file://|\d{1,2}/\d{1,2}/\d{2}, \d{1,2}:\d{2}")
 
 
 def test_browser_header_and_footer_are_furniture(printed, extracted):
-    for r, doc in zip(printed[0], extracted[0]):
+    for r, doc in zip(printed, extracted):
         if not r.doc.header_footer:
             continue
         for page in doc.pages:

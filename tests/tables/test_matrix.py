@@ -30,7 +30,7 @@ import pytest
 from extractors.document import extract_document
 from tests.fixtures import matrix
 from tests.fixtures.ratchet import record
-from tests.fixtures.taskscore import Scores
+from tests.fixtures.taskscore import score_all
 
 pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
 
@@ -66,11 +66,8 @@ def scored(tmp_path_factory):
         docs = [d for rules in kinds for d in _layouts(producer, rules)]
         rendered = matrix.render(docs, tmp_path_factory.mktemp(f"matrix-{producer}"))
         for rules in kinds:
-            s = Scores()
             mine = [r for r in rendered if r.doc.layout.rules == rules]
-            for r in mine:
-                s.add(r.doc.name, r.doc.spec, r.row_pages, extract_document(r.pdf))
-            out[(producer, rules)] = (s, mine)
+            out[(producer, rules)] = (score_all(mine, [extract_document(r.pdf) for r in mine]), mine)
     return out
 
 

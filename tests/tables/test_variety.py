@@ -22,7 +22,6 @@ A failing target prints every document's misses.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 
 import pytest
@@ -30,7 +29,7 @@ import pytest
 from extractors.document import extract_document
 from tests.fixtures import render_docx
 from tests.fixtures.ratchet import record
-from tests.fixtures.taskscore import Scores
+from tests.fixtures.taskscore import Scores, score_all
 from tests.fixtures.variety import CUT_DEADLINES, RenderedDoc, corpus, render_corpus
 
 pytestmark = pytest.mark.slow  # reads whole documents, OCRs or runs the pipeline
@@ -43,29 +42,21 @@ TARGET = {"recall": 0.995, "precision": 0.995, "name exact": 0.99, "cut rows exa
 
 
 @pytest.fixture(scope="session")
-def generated(tmp_path_factory) -> tuple[list[RenderedDoc], float]:
-    t0 = time.perf_counter()
+def generated(tmp_path_factory) -> list[RenderedDoc]:
     docs = corpus()
     if render_docx.missing_tools():
         docs = [d for d in docs if d.producer != "libreoffice"]
-    rendered = render_corpus(docs, tmp_path_factory.mktemp("variety"))
-    return rendered, time.perf_counter() - t0
+    return render_corpus(docs, tmp_path_factory.mktemp("variety"))
 
 
 @pytest.fixture(scope="session")
-def extracted(generated) -> tuple[list, float]:
-    rendered, _ = generated
-    t0 = time.perf_counter()
-    docs = [extract_document(r.pdf) for r in rendered]
-    return docs, time.perf_counter() - t0
+def extracted(generated) -> list:
+    return [extract_document(r.pdf) for r in generated]
 
 
 @pytest.fixture(scope="session")
 def scores(generated, extracted) -> Scores:
-    s = Scores()
-    for r, doc in zip(generated[0], extracted[0]):
-        s.add(r.doc.name, r.doc.spec, r.row_pages, doc)
-    return s
+    return score_all(generated, extracted)
 
 
 # --------------------------------------------------------------------------- the corpus itself
@@ -76,7 +67,7 @@ def test_corpus_is_deterministic():
 
 
 def test_corpus_has_the_variety_it_claims(generated):
-    rendered, _ = generated
+    rendered = generated
     features = Counter(f for r in rendered for f in r.doc.features)
     assert len(rendered) >= 30
     for f in ("portrait", "landscape", "header not repeated", "narrow deadline", "narrow item", "intro", "prose",
@@ -96,7 +87,7 @@ def test_libreoffice_documents_are_in_the_corpus(generated):
     missing = render_docx.missing_tools()
     if missing:
         pytest.skip(f"the Word/LibreOffice producer is left out, missing: {', '.join(missing)}")
-    assert sum(r.doc.producer == "libreoffice" for r in generated[0]) >= 6
+    assert sum(r.doc.producer == "libreoffice" for r in generated) >= 6
 
 
 # --------------------------------------------------------------------------- the targets
