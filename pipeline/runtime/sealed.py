@@ -25,7 +25,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from .state import KEY_FILE, key_file  # noqa: F401 - KEY_FILE named here for readers of this module
+from .state import key_file
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 from normalizers.schema import TABLES, Table, to_arrow
 
 from .analysts import write_analyst_files
-from .state import atomic_write_bytes, write_all  # noqa: F401 - write_all: the curated files' writer too
+from .state import atomic_write_bytes
 
 STAGING = ".next"
 COMPLETE = "COMPLETE"

@@ -69,11 +69,11 @@ def test_a_sealed_value_is_unpickled_only_when_whole_and_ours(tmp_path):
     """Issue 20: pickles of the state folder ran their code when loaded."""
     import pickle
 
-    from pipeline.runtime import sealed
+    from pipeline.runtime import sealed, state
 
     blob = sealed.dumps(tmp_path, {"rows": [1, 2]})
     assert sealed.loads(tmp_path, blob) == {"rows": [1, 2]}
-    assert (tmp_path / sealed.KEY_FILE).stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / state.KEY_FILE).stat().st_mode & 0o777 == 0o600
     path = tmp_path / "v.pkl"
     path.write_bytes(blob)
     assert sealed.intact(path)
