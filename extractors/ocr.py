@@ -103,14 +103,16 @@ def page_source(path: str, page_no: int) -> tuple:
 
 
 def read_page(pixels, low_dpi: float | None, reader) -> dict:
-    """The OCR result of a page's pixels (`page_source`): a low-resolution page prepared first,
+    """The OCR result of a page's pixels (`page_source`): a low-resolution page prepared first
+    (`scan_prep.prepare_text`: the image its grid is found in, the one its cells are read in),
     and its item numbers read again in its grey (`ocr_cells.ocr_page_image`, `upsampled`)."""
     from . import scan_prep
     from .ocr_cells import ocr_page_image
 
     if low_dpi is None:
         return ocr_page_image(pixels, reader)
-    return ocr_page_image(scan_prep.prepare(pixels, low_dpi), reader, upsampled=True)
+    grid, text = scan_prep.prepare_text(pixels, low_dpi)
+    return ocr_page_image(grid, reader, upsampled=True, text=text)
 
 
 def ocr_page(path: str, page_no: int) -> tuple[int, dict | None, str | None, bool]:

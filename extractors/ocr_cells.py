@@ -369,20 +369,30 @@ def orientation(mask: np.ndarray, grey: np.ndarray, reader: Reader, s: OcrSettin
     return turn if turn in (90, 270) else 90
 
 
-def ocr_page_image(pixels: np.ndarray, reader: Reader, s: OcrSettings = SETTINGS, *, upsampled: bool = False) -> dict:
+def ocr_page_image(pixels: np.ndarray, reader: Reader, s: OcrSettings = SETTINGS, *, upsampled: bool = False,
+                   text: np.ndarray | None = None) -> dict:
     """Read one rendered page (at s.dpi); see the module docstring for what comes back.
     `upsampled`: a page scanned at a low resolution and brought to s.dpi (`scan_prep`), whose
-    item numbers are read again in its grey (`_item_in_soft_ink`)."""
+    item numbers are read again in its grey (`_item_in_soft_ink`). `text`: the same page as
+    an image whose cells read better than the one the grid is found in (`scan_prep.prepare_text`):
+    turned and deskewed as the page, its rules erased, its cells are read in it as they are
+    (not whited out around the grid image's ink: the thinner ink of the grid's image would cut
+    the strokes and marks of the letters)."""
     grey = scan_grid.grey_of(pixels)
     mask = scan_grid.ink(grey)
+    cells_grey = None if text is None else scan_grid.grey_of(text)
     turn = orientation(mask, grey, reader, s)
     if turn:
         k = turn // 90  # np.rot90 turns counter-clockwise
         grey, mask = np.ascontiguousarray(np.rot90(grey, k)), np.ascontiguousarray(np.rot90(mask, k))
+        if cells_grey is not None:
+            cells_grey = np.ascontiguousarray(np.rot90(cells_grey, k))
     angle = scan_grid.skew_angle(mask)
     if abs(angle) >= scan_grid.SETTINGS.min_skew:
         grey, back = scan_grid.rotate(grey, angle)
         mask = scan_grid.ink(grey)
+        if cells_grey is not None:
+            cells_grey, _ = scan_grid.rotate(cells_grey, angle)
     else:
         angle, back = 0.0, np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
     soft = grey if upsampled else None  # the grey as scanned, for what the threshold breaks (`_item_in_soft_ink`)
@@ -394,13 +404,14 @@ def ocr_page_image(pixels: np.ndarray, reader: Reader, s: OcrSettings = SETTINGS
     if soft is not None:
         soft = scan_grid.erase_rules(soft, hs, vs, s.dpi)
     mask = scan_grid.erase_rules(mask, hs, vs, s.dpi, value=0)
+    cells_grey = grey if cells_grey is None else scan_grid.erase_rules(cells_grey, hs, vs, s.dpi)
     words: list[list] = []
     outside = grey.copy()
     for boxes in tables:
         edge = _item_column(boxes)
         for b in boxes:
             item = edge is not None and b[2] <= edge + 3
-            words += _cell_words(reader, grey, mask, b, item, soft)
+            words += _cell_words(reader, cells_grey, mask, b, item, soft)
         x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
         x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
         outside[int(y0) - 3:int(y1) + 4, int(x0) - 3:int(x1) + 4] = 255
