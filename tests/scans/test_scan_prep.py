@@ -73,3 +73,20 @@ def test_pieces_of_a_scanned_table_have_the_same_shape_wherever_the_scan_put_the
     other = _frag([68.0, 150.0, 215.0, 328.0, 441.0, 553.0], 2)
     assert not same_shape(a, other)
     assert not same_shape(a, _frag([68.0, 103.0, 215.0, 328.0, 553.0], 2))
+
+
+def test_cells_are_read_in_an_image_no_thinner_than_text_gamma():
+    """The grid may be found in strokes thinned apart (gamma < 1), but the cells' text is read
+    at `text_gamma` at least, sharpened, its rules not darkened (thinned strokes lose letters
+    and tone marks at 100 dpi: the scan matrix's 100-dpi print read 1/12 names exact so)."""
+    from dataclasses import replace
+
+    page = faint_grid()
+    thin = replace(scan_prep.SETTINGS, gammas=(0.3,), upright_min=0.0, extra_rules=99)
+    grid, text = scan_prep.prepare_text(page, 100, thin)
+    up = scan_prep.upsample(page, 100, thin)
+    assert np.array_equal(text, scan_prep.sharpen(scan_prep.stretch(up, 1.0, thin), thin))
+    assert np.array_equal(grid, scan_prep.prepare(page, 100, thin)) and not np.array_equal(grid, text)
+    dark = replace(thin, gammas=(3.0,))  # pale print: the text is darkened as the grid is
+    _, text = scan_prep.prepare_text(page, 100, dark)
+    assert np.array_equal(text, scan_prep.sharpen(scan_prep.stretch(up, 3.0, dark), dark))
