@@ -189,14 +189,10 @@ def _ocr(path: str, pages: Sequence[PageContent], settings: ExtractSettings, wor
     """OCR the given pages once each (`ocr.ocr_scanned_pages`: upright, deskewed, grid
     from the image, text cell by cell, cached; `workers` processes within `memory_mb`);
     returns their content ('ocr' or 'failed')."""
-    from . import ocr_cells, scan_grid, scan_prep
     from .ocr import ocr_scanned_pages
 
-    if (settings.ocr, settings.scan_grid, settings.scan_prep) != (ocr_cells.SETTINGS, scan_grid.SETTINGS,
-                                                                  scan_prep.SETTINGS):
-        raise ValueError("the OCR reads with its modules' settings (ocr_cells, scan_grid, scan_prep.SETTINGS); "
-                         "other OCR settings are not passed to it")
-    results = ocr_scanned_pages(path, [p.page for p in pages], workers=workers, memory_mb=memory_mb)
+    results = ocr_scanned_pages(path, [p.page for p in pages], workers=workers, memory_mb=memory_mb,
+                                settings=settings)
     out = {}
     for n, result in results.items():
         if isinstance(result, str):

@@ -21,6 +21,10 @@ import os
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .ocr_cells import OcrSettings
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +58,16 @@ def code_version() -> str:
     return CODE_VERSION
 
 
-def engine() -> str:
-    """The identity of the OCR engine that reads a page: Tesseract's version (the library
-    tesserocr runs, which may not be the `tesseract` program's), tesserocr's version, and the
-    sha256 of every traineddata file the reader loads (`ocr_cells.OcrSettings`: the text and
-    the numbers models, and orientation detection). Raises `EnvironmentFailure` when a model is
-    not installed: the machine's fault, not the page's."""
-    from .ocr_cells import SETTINGS
+def engine(settings: OcrSettings | None = None) -> str:
+    """The identity of the OCR engine that reads a page with `settings` (`ocr_cells.SETTINGS`
+    if None): Tesseract's version (the library tesserocr runs, which may not be the `tesseract`
+    program's), tesserocr's version, and the sha256 of every traineddata file the reader loads
+    (the settings' text and numbers models, and orientation detection). Raises
+    `EnvironmentFailure` when a model is not installed: the machine's fault, not the page's."""
+    if settings is None:
+        from .ocr_cells import SETTINGS as settings
 
-    return _engine((SETTINGS.language, SETTINGS.numbers_language, "osd"))
+    return _engine((settings.language, settings.numbers_language, "osd"))
 
 
 @lru_cache(maxsize=None)

@@ -90,7 +90,7 @@ def ocr_version() -> str:
     from extractors.pdf import EnvironmentFailure
 
     try:
-        engine = ocr_cache.engine()
+        engine = ocr_cache.engine(settings.default().ocr)
     except EnvironmentFailure as e:
         engine = f"unavailable: {e}"
     return fingerprint(*OCR_MODULES, libraries=OCR_LIBRARIES, extra=engine + settings.default().ocr_key())

@@ -136,12 +136,22 @@ def test_a_changed_setting_rereads_exactly_the_documents_it_affects(corpus, file
     assert _reread(corpus, "none") == set()
 
 
-@pytest.mark.parametrize("change,affected", [
-    ("setting:text.edge_tol=2.1", {"text.pdf", "scan.pdf"}),  # the scans' grids are built by the same code
-    ("setting:scans.glyph_advance=1.25", {"scan.pdf"}),  # the OCR'd words laid into the page
+def _ocr_entries(ws) -> set[Path]:
+    return set((ws["tmp"] / "ocr-cache").glob("*/*.json"))
+
+
+@pytest.mark.parametrize("change,affected,ocr_read", [
+    ("setting:text.edge_tol=2.1", {"text.pdf", "scan.pdf"}, False),  # the scans' grids are built by the same code
+    ("setting:scans.glyph_advance=1.25", {"scan.pdf"}, False),  # the OCR'd words laid into the page
+    ("setting:ocr.min_ink=13", {"scan.pdf"}, True),  # what the OCR reads a page with
+    ("setting:scan_grid.min_cell=15", {"scan.pdf"}, True),
 ])
-def test_settings_passed_in_reread_exactly_the_documents_they_affect(corpus, change, affected):
+def test_settings_passed_in_reread_exactly_the_documents_they_affect(corpus, change, affected, ocr_read):
     """A run whose settings object differs from the default (`extractors.settings.DEFAULT`, as
-    the run reads it) re-reads the documents that stage reads, and back."""
+    the run reads it) re-reads the documents that stage reads, and back; a setting the OCR reads
+    with reaches it (its page is keyed anew: one more entry in the OCR cache), one that acts on
+    the OCR's result finds the page in the cache."""
+    before = _ocr_entries(corpus)
     assert _reread(corpus, change) == affected
+    assert len(_ocr_entries(corpus) - before) == (1 if ocr_read else 0)
     assert _reread(corpus, "none") == affected
