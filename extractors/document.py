@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from .furniture import split_furniture
 from .grid import build_fragments, pdfplumber_cell_boxes, prose_lines
@@ -31,6 +31,9 @@ from .stitch import LogicalTable, stitch
 from .tempdirs import temp_dir
 from .unruled import SETTINGS as UNRULED, UnruledSettings, add_unruled
 from .words import _rejoin_split_syllables, _without_rules, page_words
+
+if TYPE_CHECKING:
+    from . import ocr_cache
 
 log = logging.getLogger(__name__)
 
@@ -185,14 +188,14 @@ def read_pages(path: str | Path, *, workers: int | None = None, memory_mb: int |
 
 
 def _ocr(path: str, pages: Sequence[PageContent], settings: ExtractSettings, workers: int | None = None,
-         memory_mb: int | None = None) -> dict[int, PageContent]:
+         memory_mb: int | None = None, ocr_store: ocr_cache.Store | None = None) -> dict[int, PageContent]:
     """OCR the given pages once each (`ocr.ocr_scanned_pages`: upright, deskewed, grid
     from the image, text cell by cell, cached; `workers` processes within `memory_mb`);
     returns their content ('ocr' or 'failed')."""
     from .ocr import ocr_scanned_pages
 
     results = ocr_scanned_pages(path, [p.page for p in pages], workers=workers, memory_mb=memory_mb,
-                                settings=settings)
+                                settings=settings, store=ocr_store)
     out = {}
     for n, result in results.items():
         if isinstance(result, str):
@@ -238,16 +241,17 @@ def ocr_content(page_no: int, result: dict, settings: ExtractSettings | None = N
 
 
 def extract_pages(path: str | Path, *, workers: int | None = None, ocr: bool = True,
-                  memory_mb: int | None = None, settings: ExtractSettings | None = None) -> tuple[PageContent, ...]:
-    """Every page read (OCR'd where it is a scan), furniture set aside, by at most `workers`
-    processes at once (this one among them) within `memory_mb` in all, with `settings`
-    (`settings.DEFAULT` if None). Raises DocumentError."""
+                  memory_mb: int | None = None, settings: ExtractSettings | None = None,
+                  ocr_store: ocr_cache.Store | None = None) -> tuple[PageContent, ...]:
+    """Every page read (OCR'd where it is a scan, the OCR kept in `ocr_store`: `ocr_cache`),
+    furniture set aside, by at most `workers` processes at once (this one among them) within
+    `memory_mb` in all, with `settings` (`settings.DEFAULT` if None). Raises DocumentError."""
     settings = settings if settings is not None else default()
     read = read_pages(path, workers=workers, memory_mb=memory_mb, settings=settings)
     pages = [c for c, _ in read]
     scans = [c for c, needs in read if needs]
     if scans and ocr:
-        redone = _ocr(str(path), scans, settings, workers, memory_mb)
+        redone = _ocr(str(path), scans, settings, workers, memory_mb, ocr_store)
         pages = [redone.get(p.page, p) for p in pages]
     split = split_furniture([(p.lines, p.height) for p in pages], s=settings.text)
     return tuple(
@@ -267,13 +271,15 @@ def document_signatures(path: str | Path) -> tuple[Signature, ...]:
 
 
 def extract_document(path: str | Path, *, workers: int | None = None, ocr: bool = True,
-                     memory_mb: int | None = None, settings: ExtractSettings | None = None) -> ExtractedDocument:
+                     memory_mb: int | None = None, settings: ExtractSettings | None = None,
+                     ocr_store: ocr_cache.Store | None = None) -> ExtractedDocument:
     """Pages, logical tables and signatures of one PDF, or the pages and tables of an image
     file (TIFF, JPEG, PNG, PGM: a page per frame, read as a scanned PDF, `images.py`).
     At most `workers` processes read its pages at once, this one among them (default: two,
     or one on a one-core machine); `memory_mb`, when given, is the address space of all of
     them together (`pool.py`). Read with `settings` (`settings.DEFAULT` if None: what
-    `pipeline.runtime.versions` fingerprints). Raises DocumentError."""
+    `pipeline.runtime.versions` fingerprints); scanned pages' OCR kept in `ocr_store`
+    (`ocr_cache.Store`; the process's default store if None: `ocr_cache.use`). Raises DocumentError."""
     settings = settings if settings is not None else default()
     try:
         kind = image_kind(path)
@@ -283,9 +289,10 @@ def extract_document(path: str | Path, *, workers: int | None = None, ocr: bool 
         with temp_dir("img-") as tmp:
             pdf = tmp / "pages.pdf"
             image_pdf(path, pdf)
-            pages = extract_pages(pdf, workers=workers, ocr=ocr, memory_mb=memory_mb, settings=settings)
+            pages = extract_pages(pdf, workers=workers, ocr=ocr, memory_mb=memory_mb, settings=settings,
+                                  ocr_store=ocr_store)
             return ExtractedDocument(len(pages), pages, _tables(pages, settings))
-    pages = extract_pages(path, workers=workers, ocr=ocr, memory_mb=memory_mb, settings=settings)
+    pages = extract_pages(path, workers=workers, ocr=ocr, memory_mb=memory_mb, settings=settings, ocr_store=ocr_store)
     return ExtractedDocument(len(pages), pages, _tables(pages, settings), document_signatures(path))
 
 

@@ -7,7 +7,7 @@ and the preparation's settings passed in (`settings.ExtractSettings`: `ocr`, `sc
 `scan_prep`; `settings.DEFAULT` when none are), over as many processes as the
 caller gives the document (`workers`, this one among them, within `memory_mb` in all:
 `pool.map_shared`), Tesseract with one OpenMP thread in each: a process is one core. A page whose image was read
-before (`ocr_cache`, keyed by the pixels) is not read again. `STATS` counts pages
+before (`ocr_cache`, keyed by the pixels, in the store the caller passes) is not read again. `STATS` counts pages
 read and pages found in the cache in this process, for tests and benchmarks.
 """
 
@@ -146,25 +146,27 @@ def read_page(pixels, low_dpi: float | None, reader, parts: OcrParts | None = No
     return ocr_page_image(scan_prep.prepare(pixels, low_dpi, prep, grid), reader, ocr, upsampled=True, grid=grid)
 
 
-def keyed_page(path: str, page_no: int, parts: OcrParts) -> tuple[str, object, float | None]:
+def keyed_page(path: str, page_no: int, parts: OcrParts,
+               store: ocr_cache.Store | None = None) -> tuple[str, object, float | None]:
     """(the page's OCR cache key, its pixels, its resolution when it is prepared): the key is
     the pixels and what changes what they read as (`page_source`), the OCR code and the engine
     of `parts.ocr` (`ocr_cache.page_key`)."""
-    engine = ocr_cache.engine(parts.ocr)
+    engine = ocr_cache.engine(parts.ocr, store)
     pixels, keyed, low_dpi = page_source(path, page_no, parts)
     return ocr_cache.page_key(pixels.tobytes(), pixels.shape, keyed, engine), pixels, low_dpi
 
 
-def ocr_page(path: str, page_no: int, parts: OcrParts) -> tuple[int, dict | None, str | None, bool]:
-    """(page, result, error, read by Tesseract?) for one page; the cache is used both ways."""
-    ocr_cache.engine(parts.ocr)  # raises EnvironmentFailure, for the run, when a model is missing
+def ocr_page(path: str, page_no: int, parts: OcrParts,
+             store: ocr_cache.Store | None = None) -> tuple[int, dict | None, str | None, bool]:
+    """(page, result, error, read by Tesseract?) for one page; the cache (`store`) is used both ways."""
+    ocr_cache.engine(parts.ocr, store)  # raises EnvironmentFailure, for the run, when a model is missing
     try:
-        key, pixels, low_dpi = keyed_page(path, page_no, parts)
-        found = ocr_cache.get(key)
+        key, pixels, low_dpi = keyed_page(path, page_no, parts, store)
+        found = ocr_cache.get(key, store)
         if found is not None:
             return page_no, found, None, False
         result = read_page(pixels, low_dpi, _get_reader(parts.ocr), parts)
-        ocr_cache.put(key, result)
+        ocr_cache.put(key, result, store)
         return page_no, result, None, True
     except Exception as e:  # a page that cannot be read must not stop the others
         if not isinstance(e, MemoryError) and out_of_memory(e) is not None:
@@ -174,16 +176,19 @@ def ocr_page(path: str, page_no: int, parts: OcrParts) -> tuple[int, dict | None
 
 
 def ocr_scanned_pages(path: str | Path, pages: Sequence[int], *, workers: int | None = None,
-                      memory_mb: int | None = None, settings: ExtractSettings | None = None) -> dict[int, dict | str]:
+                      memory_mb: int | None = None, settings: ExtractSettings | None = None,
+                      store: ocr_cache.Store | None = None) -> dict[int, dict | str]:
     """{page: OCR result (`ocr_cells.ocr_page_image`) or an error message} for `pages`, read
     with the OCR parts of `settings` (`settings.DEFAULT` if None) by at most `workers` processes
-    (this one among them; default `pool.default_workers`) within `memory_mb` in all."""
+    (this one among them; default `pool.default_workers`) within `memory_mb` in all, the
+    results kept in `store` (`ocr_cache.Store`; the process's default store if None)."""
     path = str(path)
     parts = OcrParts.of(settings)
-    ocr_cache.engine(parts.ocr)  # once, before the workers are forked (they inherit it); a missing model stops here
+    store = ocr_cache.chosen(store)
+    ocr_cache.engine(parts.ocr, store)  # once, before the workers are forked (they inherit it); a missing model stops here
     if memory_mb is not None and (mapped := mapped_mb()) + OCR_LOAD_MB > memory_mb:
         raise MemoryError(f"OCR needs about {OCR_LOAD_MB} MB more than the {mapped} MB this process maps")
-    done = map_shared(ocr_page, [(path, n, parts) for n in pages], workers=workers or default_workers(),
+    done = map_shared(ocr_page, [(path, n, parts, store) for n in pages], workers=workers or default_workers(),
                       memory_mb=memory_mb, need_mb=OCR_WORKER_MB)
     out: dict[int, dict | str] = {}
     for n, result, error, read in done:

@@ -70,7 +70,8 @@ def _extract_all(context: AssetExecutionContext, folders: Folders, keys: list[st
     if len(rest) >= WARM_UP_MIN_DOCS:
         warm_up()
     bar = progress_bar(len(rest)) if folders.progress and rest else None
-    read_here = run_isolated(read_document, reading_tasks(rest), workers=folders.workers, limits=folders.limits,
+    read_here = run_isolated(read_document, reading_tasks(rest, folders.state), workers=folders.workers,
+                             limits=folders.limits,
                              pooled=True)  # the run's processes shared out between the documents
     out: dict[str, Extraction] = {}
     machine: list[str] = []  # failures of the machine: never stored as a document's result

@@ -92,7 +92,8 @@ def _read_all(folder: Path, paths: dict[str, Path], workers: int, limits: Limits
         if len(paths) >= WARM_UP_MIN_DOCS:
             warm_up()
         bar = progress_bar(len(paths)) if progress else None
-        for doc_id, outcome in run_isolated(read_document, reading_tasks(paths), workers=workers, limits=limits,
+        for doc_id, outcome in run_isolated(read_document, reading_tasks(paths, folder.parent), workers=workers,
+                                            limits=limits,
                                             pooled=True):
             # not synced: the folder lives for one run
             atomic_write_bytes(_outcome_file(folder, doc_id), sealed.dumps(folder.parent, outcome), sync=False)

@@ -23,6 +23,7 @@ from extractors.ocr import OCR_FAILED
 from extractors.pdf import as_document_error
 from normalizers.records import DocRecords, document_records
 
+from .state import FolderStore, ocr_store
 from .versions import ocr_version, records_version
 
 log = logging.getLogger(__name__)
@@ -50,14 +51,16 @@ class Extraction:
         return None if self.payload is None else pickle.loads(self.payload)
 
 
-def read_document(doc_id: str, path: str, *, workers: int, memory_mb: int | None = None) -> Extraction:
+def read_document(doc_id: str, path: str, ocr_store: FolderStore | None = None, *, workers: int,
+                  memory_mb: int | None = None) -> Extraction:
     """Read one PDF and build its rows (in the child process that `run_isolated` starts, which
     gives it its share of the run's processes, `workers`, and the document's memory limit,
-    `memory_mb`, for its pages' processes to split). A failure the document causes (a library
+    `memory_mb`, for its pages' processes to split), its scanned pages' OCR kept in `ocr_store`
+    (the state folder's: `state.ocr_store`). A failure the document causes (a library
     choking on its bytes, its nesting) is raised as a `DocumentError`; our own bugs and the
     machine's failures (`EnvironmentFailure`) as they are."""
     try:
-        document = extract_document(path, workers=workers, memory_mb=memory_mb)
+        document = extract_document(path, workers=workers, memory_mb=memory_mb, ocr_store=ocr_store)
     except Exception as e:
         problem = as_document_error(e)
         if problem is e:
@@ -74,12 +77,14 @@ def read_document(doc_id: str, path: str, *, workers: int, memory_mb: int | None
     return Extraction(doc_id, payload, None, records, records_version(), ocr)
 
 
-def reading_tasks(paths: Mapping[str, Path]) -> list[tuple[str, tuple]]:
-    """The `run_isolated` tasks of reading these documents ({doc_id: path}), the largest files
+def reading_tasks(paths: Mapping[str, Path], state: Path) -> list[tuple[str, tuple]]:
+    """The `run_isolated` tasks of reading these documents ({doc_id: path}) for the state folder
+    `state` (its OCR cache), the largest files
     first, so that no long document is left to run alone at the end (and the first documents
     started, given the odd process of the budget, are the long ones: `isolation.share`)."""
     order = sorted(paths, key=lambda k: -_size(paths[k]))
-    return [(k, (k, str(paths[k]))) for k in order]
+    store = ocr_store(state)
+    return [(k, (k, str(paths[k]), store)) for k in order]
 
 
 def _size(path) -> int:

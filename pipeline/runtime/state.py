@@ -19,7 +19,7 @@ The state folder is $DAGSTER_HOME (`home`, default `.dagster/` in the repository
 | `run.lock` | one run at a time | `run_lock` | - |
 | `headstart/` | outcomes read ahead of a run | `headstart.start` | removed when the run ends, or by the next run |
 | `mirror/` | object-storage mirrors (`remote.py`) | `remote.mirror_raw` | an object's size or version changed: fetched again |
-| `ocr-cache/` | OCR text by image hash | `extractors.ocr_cache` (finds it from $DAGSTER_HOME itself) | keyed by the OCR engine's version |
+| `ocr-cache/` | OCR results by page key (`extractors.ocr_cache`), and the models' digests | `ocr_store` (`FolderStore`), passed to the extractors; `$NHIEMVU_OCR_CACHE` names another folder, empty: none | keyed by the page's pixels, OCR settings, code and engine; an entry not shaped like a result is removed |
 
 Every file is replaced whole (`atomic_write_bytes`, `write_all`): a reader finds the old file or
 the new one, never a part. Pickles are never loaded unless sealed with this folder's key
@@ -36,6 +36,7 @@ import json
 import logging
 import os
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -71,6 +72,8 @@ HEADSTART = "headstart"
 MIRROR = "mirror"
 INSTANCE_CONFIG = "dagster.yaml"
 KEY_FILE = "state.key"
+OCR_CACHE = "ocr-cache"
+OCR_CACHE_ENV = "NHIEMVU_OCR_CACHE"  # another folder for the OCR cache; empty: no OCR cache
 SQLITE_FOLDERS = ("history", "schedules")  # where the default instance keeps its SQLite databases
 
 
@@ -177,6 +180,47 @@ def _libc():
 
 
 _LIBC = _libc()
+
+
+# -- blobs the extractors keep: the OCR cache --------------------------------------------------
+
+@dataclass(frozen=True)
+class FolderStore:
+    """Blobs by name under a folder, each replaced whole (`atomic_write_bytes`, not synced: a
+    cache a crash may lose but never tear). The extractors' `ocr_cache.Store`: they name the
+    entries, this module says where they live and how they are written."""
+
+    folder: Path
+
+    def read(self, name: str) -> bytes | None:
+        try:
+            return self._path(name).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def write(self, name: str, data: bytes) -> None:
+        atomic_write_bytes(self._path(name), data, sync=False)
+
+    def remove(self, name: str) -> None:
+        self._path(name).unlink(missing_ok=True)
+
+    def _path(self, name: str) -> Path:
+        path = self.folder / name
+        if ".." in Path(name).parts or Path(name).is_absolute():
+            raise ValueError(f"{name!r} is not a name inside {self.folder}")
+        return path
+
+    def __str__(self) -> str:
+        return str(self.folder)
+
+
+def ocr_store(state: Path) -> FolderStore | None:
+    """The OCR cache of a state folder (`ocr-cache/` in it), or the folder `$NHIEMVU_OCR_CACHE`
+    names; None (no cache) when that is empty."""
+    value = os.environ.get(OCR_CACHE_ENV)
+    if value is not None:
+        return FolderStore(Path(value)) if value.strip() else None
+    return FolderStore(Path(state) / OCR_CACHE)
 
 
 # -- the per-document store: one sealed pickle per document and asset -------------------------

@@ -21,7 +21,7 @@ from pathlib import Path
 from extractors import ocr_cache
 
 from .. import __version__
-from .state import tracked_on
+from .state import home, ocr_store, tracked_on
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_SUFFIXES = {".py", ".csv", ".json", ".yaml", ".txt"}
@@ -90,7 +90,7 @@ def ocr_version() -> str:
     from extractors.pdf import EnvironmentFailure
 
     try:
-        engine = ocr_cache.engine(settings.default().ocr)
+        engine = ocr_cache.engine(settings.default().ocr, ocr_store(home()))
     except EnvironmentFailure as e:
         engine = f"unavailable: {e}"
     return fingerprint(*OCR_MODULES, libraries=OCR_LIBRARIES, extra=engine + settings.default().ocr_key())

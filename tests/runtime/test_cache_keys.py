@@ -42,7 +42,7 @@ from extractors import ocr_cache
 if change in ("tesseract", "traineddata"):  # another Tesseract, or another vie.traineddata
     real_engine = ocr_cache._engine
     old = "tesseract=" if change == "tesseract" else "vie="
-    ocr_cache._engine = lambda languages: real_engine(languages).replace(old, old + "0")
+    ocr_cache._engine = lambda *args: real_engine(*args).replace(old, old + "0")
 from pipeline.tools.commands import run
 s = run(sys.argv[1], sys.argv[2], quiet=True)
 print(json.dumps({"processed": s["processed"], "failed": s["checks_failed"], "ocr": s["pages_ocr"]}))
