@@ -7,7 +7,7 @@ The state folder is $DAGSTER_HOME (`home`, default `.dagster/` in the repository
 
 | entry | what | written by | stale when / clean-up |
 |---|---|---|---|
-| `dagster.yaml` | the instance's configuration (copied by `nhiemvu dev`) | `instance_config` | - |
+| `dagster.yaml` | the instance's configuration (copied by `nhiemvu dev`; no capture of step output: `compute_logs` is Dagster's no-op manager) | `instance_config` | - |
 | `history/`, `schedules/`, `storage/` | Dagster's SQLite databases | Dagster | a damaged one is set aside (`damaged_databases`, `set_aside`) |
 | `docs/<asset>/<doc_id>.pkl` | per-document values, sealed | `save_values` (the IO manager) | code version in the instance; a damaged one is removed (`load_value`) |
 | `docs/<asset>.stamps.json` | OCR version of each stored extraction | `save_values` | missing or damaged: every value unvouched (`read_stamps`) |
