@@ -1,9 +1,10 @@
 """OCR results kept on disk, keyed by the page image: a page is never OCR'd twice.
 
 The key is one sha256 of the rendered page's pixels, its size, the OCR settings that change
-what it reads as (`ocr.page_source`), the version of the code that reads a page (`CODE`:
-rendering, preparation, grid, cells) and the OCR engine (Tesseract's and tesserocr's
-versions, the digest of each traineddata file: `engine`): a rerun, a renamed file, the same
+what it reads as (`ocr.page_source`), the version of the code that reads a page
+(`CODE_VERSION`: the fingerprint, `fingerprint.py`, of the modules in `CODE` — rendering,
+preparation, grid, cells — and of the libraries in `LIBRARIES`) and the OCR engine
+(Tesseract's and tesserocr's versions, the digest of each traineddata file: `engine`): a rerun, a renamed file, the same
 page in another PDF or a new version of the normalizers finds the result; a change to how
 pages are read does not (it would hide the change). An entry that is not the shape of an OCR
 result is removed and the page read again.
@@ -23,6 +24,8 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
+
+from .fingerprint import fingerprint
 
 if TYPE_CHECKING:
     from .ocr_cells import OcrSettings
@@ -62,14 +65,11 @@ def chosen(store: Store | None) -> Store | None:
     return store if store is not None else _default
 
 
-def _code_version() -> str:
-    h = hashlib.sha256()
-    for name in CODE:
-        h.update((Path(__file__).parent / name).read_bytes())
-    return h.hexdigest()[:16]
-
-
-CODE_VERSION = _code_version()  # at import: worker processes forked later share it with the code they run
+# The libraries that render and read a page's image (the documents' OCR version lists the same:
+# `pipeline.runtime.versions.OCR_LIBRARIES`); tesserocr and Tesseract are in `engine` too.
+LIBRARIES = ("pypdfium2", "opencv-python-headless", "numpy", "pillow", "tesserocr", "img2pdf")
+# at import: worker processes forked later share it with the code they run
+CODE_VERSION = fingerprint(*(f"extractors/{name}" for name in CODE), libraries=LIBRARIES)
 
 
 def code_version() -> str:
@@ -114,14 +114,16 @@ def _engine(languages: tuple[str, ...], store: Store | None = None) -> str:
     return ";".join(parts)
 
 
-MODELS = "models.json"  # in the store: {path: [size, mtime_ns, digest]} of the traineddata files
+MODELS = "models.json"  # in the store: {path: [size, mtime_ns, ctime_ns, inode, digest]} of the traineddata files
 
 
 def _model_digest(path: Path, store: Store | None = None) -> str:
-    """The sha256 (16 hex digits) of a traineddata file, hashed again only when its size or
-    modification time changed since it was last hashed (kept in the OCR cache's store: a run
-    with nothing new does not read tens of MB of models)."""
+    """The sha256 (16 hex digits) of a traineddata file, hashed again only when its stamp (size,
+    modification and change times, inode: the state folder's one file stamp,
+    `pipeline.runtime.state.file_stamp`) changed since it was last hashed (kept in the OCR
+    cache's store: a run with nothing new does not read tens of MB of models)."""
     st = path.stat()
+    stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
     known: dict = {}
     if store is not None:
         try:
@@ -129,11 +131,11 @@ def _model_digest(path: Path, store: Store | None = None) -> str:
         except (OSError, ValueError):
             known = {}
     entry = known.get(str(path)) if isinstance(known, dict) else None
-    if isinstance(entry, list) and len(entry) == 3 and entry[:2] == [st.st_size, st.st_mtime_ns] and isinstance(entry[2], str):
-        return entry[2]
+    if isinstance(entry, list) and len(entry) == 5 and entry[:4] == stamp and isinstance(entry[4], str):
+        return entry[4]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     if store is not None:
-        known = {**(known if isinstance(known, dict) else {}), str(path): [st.st_size, st.st_mtime_ns, digest]}
+        known = {**(known if isinstance(known, dict) else {}), str(path): [*stamp, digest]}
         try:
             store.write(MODELS, json.dumps(known).encode())
         except OSError:

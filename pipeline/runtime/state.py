@@ -21,6 +21,31 @@ The state folder is $DAGSTER_HOME (`home`, default `.dagster/` in the repository
 | `mirror/` | object-storage mirrors (`remote.py`) | `remote.mirror_raw` | an object's size or version changed: fetched again |
 | `ocr-cache/` | OCR results by page key (`extractors.ocr_cache`), and the models' digests | `ocr_store` (`FolderStore`), passed to the extractors; `$NHIEMVU_OCR_CACHE` names another folder, empty: none | keyed by the page's pixels, OCR settings, code and engine; an entry not shaped like a result is removed |
 
+Staleness is decided in one scheme of three parts, whatever the entry:
+
+- *Code* by a fingerprint (`extractors.fingerprint.fingerprint`: sha256 of the source files'
+  paths and bytes, the versions of the libraries that change the output, and an extra text,
+  12 hex digits): the steps' code versions (`versions.extract_version`, `ocr_version`,
+  `records_version`, `curated_version`), the curated parts' version (`parts.parts_version`) and
+  the OCR cache's code version (`ocr_cache.CODE_VERSION`: the same OCR modules and libraries as
+  `ocr_version`). What is not source enters the extra text by value: settings as canonical JSON
+  (`ExtractSettings.text_key`, `.ocr_key`), the OCR engine's identity (Tesseract, tesserocr, the
+  traineddata digests: `ocr_cache.engine`), the tracking date. A stored value is stale when the
+  fingerprint it was made under is not today's: per document in Dagster's event log (code
+  version) and `docs/<asset>.stamps.json` (OCR version), per page in the OCR cache key, per
+  folder in `last-run.json` (`versions.manifest_digest`) and the curated parts.
+- *Content* by sha256: a raw file is its sha256 (the document id), a curated file is known by
+  the sha256 recorded in its materialization.
+- *Files trusted without reading them* by one stamp (`file_stamp`: size, modification and change
+  times, inode), each standing for what reading the file gave when it was taken: the raw files'
+  sha256 (`manifest-cache.json`), the curated files' (`last-run.json`, their materializations),
+  the OCR models' (`models.json` in the OCR cache), and the stored records a curated part was
+  made from (the curated parts' index). Only the object-storage mirrors use the store's own
+  version stamp (ETag, generation), and Dagster's event log its storage ids
+  (`code-versions.json`, per event log): theirs to give.
+
+A damaged entry of any kind is made again, never trusted.
+
 Every file is replaced whole (`atomic_write_bytes`, `write_all`): a reader finds the old file or
 the new one, never a part. Pickles are never loaded unless sealed with this folder's key
 (`sealed.py`). Temporary folders of the extractors live outside it (`extractors.tempdirs`).
@@ -119,6 +144,26 @@ def instance_config(state: Path) -> Path:
     if not path.exists():
         atomic_write_bytes(path, (PROJECT_ROOT / INSTANCE_CONFIG).read_bytes(), sync=False)
     return path
+
+
+# -- what identifies a file without reading it --------------------------------------------------
+
+def stat_stamp(st: os.stat_result) -> list[int]:
+    """The stamp of a file's status (`file_stamp`)."""
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def file_stamp(path: Path) -> list[int] | None:
+    """What tells a file as it was from the same file changed, without reading it: size,
+    modification and change times, inode (a byte changed in place with its size and
+    modification time put back still changes the change time, which no one can set; a file
+    replaced whole has another inode). None when there is none. The one stamp of every file
+    the state folder trusts by its status: raw files (their sha256 kept), curated files, stored
+    values, the OCR models (`extractors.ocr_cache`, which keeps the same four)."""
+    try:
+        return stat_stamp(Path(path).stat())
+    except (FileNotFoundError, NotADirectoryError):
+        return None
 
 
 # -- files written whole ---------------------------------------------------------------------
@@ -246,13 +291,10 @@ def stored_keys(state: Path, asset: str) -> set[str]:
 
 
 def value_identity(state: Path, asset: str, doc_id: str) -> tuple | None:
-    """What identifies a stored value as written (inode, size, modification time); None when
-    none is stored. A value is rewritten whole, so a new one has another identity."""
-    try:
-        st = value_file(state, asset, doc_id).stat()
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
+    """What identifies a stored value as written (its `file_stamp`); None when none is stored.
+    A value is rewritten whole, so a new one has another identity."""
+    stamp = file_stamp(value_file(state, asset, doc_id))
+    return None if stamp is None else tuple(stamp)
 
 
 class StoredValueDamaged(ValueError):

@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 from normalizers.schema import TABLES, Table, to_arrow
 
 from .analysts import write_analyst_files
-from .state import atomic_write_bytes
+from .state import atomic_write_bytes, file_stamp as state_file_stamp
 
 STAGING = ".next"
 COMPLETE = "COMPLETE"
@@ -88,14 +88,10 @@ def write_curated(curated: Path, tables: Mapping[str, Sequence[Mapping[str, Any]
 
 
 def file_stamp(path: Path) -> str | None:
-    """What identifies a curated file as written, without reading it: size, modification and
-    change times, inode (a byte changed in place with its size and modification time put back
-    still changes the change time, which no one can set); None when there is none."""
-    try:
-        st = path.stat()
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+    """What identifies a curated file as written, without reading it (`state.file_stamp`), as
+    text for its materialization's metadata; None when there is none."""
+    stamp = state_file_stamp(path)
+    return None if stamp is None else ":".join(map(str, stamp))
 
 
 def file_digest(path: Path) -> str | None:
