@@ -81,7 +81,7 @@ def engine(settings: OcrSettings | None = None, store: Store | None = None) -> s
     if None): Tesseract's version (the library tesserocr runs, which may not be the `tesseract`
     program's), tesserocr's version, and the sha256 of every traineddata file the reader loads
     (the settings' text and numbers models, and orientation detection; kept in `store` by the
-    files' size and time, `MODELS`). Raises `EnvironmentFailure` when a model is not installed:
+    files' stamps, `MODELS`). Raises `EnvironmentFailure` when a model is not installed:
     the machine's fault, not the page's."""
     if settings is None:
         from .ocr_cells import SETTINGS as settings
