@@ -245,8 +245,9 @@ def _is_repeated_header(row: Row, header_keys: Sequence[str], header_roles: Sequ
     if is_column_number_row([t for t in _cell_texts(row) if t]):
         return True
     # a header printed again may carry a clipped piece of a cut cell drawn under it: all
-    # of the header's words and a few more are the header still
-    if any(fuzz.ratio(key, h) >= s.repeat_ratio or (len(key) <= 1.5 * len(h) and fuzz.token_set_ratio(key, h) >= 98)
+    # of the header's words and a few more are the header still (a few of its words alone,
+    # the rest of a cut cell such as "vụ", are not)
+    if any(fuzz.ratio(key, h) >= s.repeat_ratio or (len(h) <= len(key) <= 1.5 * len(h) and fuzz.token_set_ratio(key, h) >= 98)
            for h in header_keys):
         return True
     near = [h for h in header_keys if len(key) <= 1.5 * len(h)]  # a body row is longer than the header
