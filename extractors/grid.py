@@ -970,7 +970,8 @@ def _label_line(row: Row) -> Line | None:
 def _centred(row: Row) -> bool:
     """Does the first number of the box stand in its middle (a centred number)?"""
     line = _label_line(row)
-    return abs((line.box[1] + line.box[3]) / 2 - (row.box[1] + row.box[3]) / 2) <= line.box[3] - line.box[1]
+    height = min(w.bottom - w.top for w in line.words)  # one line's, for a label rejoined from two
+    return abs((line.box[1] + line.box[3]) / 2 - (row.box[1] + row.box[3]) / 2) <= height
 
 
 def _lead_in(row: Row, *, s: TextTableSettings = TEXT) -> tuple[Row, Row] | None:
