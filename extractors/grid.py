@@ -924,8 +924,9 @@ def _numbers_centred(rows: Sequence[Row], *, s: TextTableSettings = TEXT) -> boo
     across them between the number above and itself, more than twice as wide as the white
     between two lines of a cell, that ends a line height or more above it (a row's text starts
     higher than its number; in a print whose rows are that far apart a top-aligned number
-    stands level with the first line under the band). Centred when the centred ones
-    outnumber the others twice over."""
+    stands level with the first line under the band), unless the number stands level with a
+    line right under a white band wider than a cell's (a heading alone in a blank band above a
+    top-aligned row). Centred when the centred ones outnumber the others twice over."""
     centred = aligned = 0
     for row in rows:
         found = _number_lines(row, s=s)
@@ -940,14 +941,14 @@ def _numbers_centred(rows: Sequence[Row], *, s: TextTableSettings = TEXT) -> boo
             top, height = n.box[1], n.box[3] - n.box[1]
             level = any(abs(o.box[1] - top) <= s.level_tol for o in others)
             beside = [r for r in runs if r[0].box[1] - s.level_tol <= top <= r[-1].box[3]]
-            wide = [b for b in bands if above is not None and above < b[0] and b[1] <= top - height
+            wide = [b for b in bands if above is not None and above < b[1] <= top - height
                     and b[1] - b[0] >= s.row_band * tight + s.run_slack]
             if any(abs(r[0].box[1] - top) <= s.level_tol for r in beside):
                 aligned += 1
             elif not level and any(top - r[0].box[1] >= height for r in beside):
                 centred += 1
-            elif wide:
-                centred += 1
+            elif wide and not any(abs(b[1] - top) <= s.level_tol and b[1] - b[0] > tight + s.run_slack for b in bands):
+                centred += 1  # (a number level with a line under a white band starts a block: a heading's band above it)
             above = (n.box[1] + n.box[3]) / 2
     return centred > 2 * aligned
 
@@ -1273,7 +1274,7 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
                 return _cut(row, [y for y in cuts if y > row.box[1] + s.anchor_pad])
             tops = [_snap(cell.lines[k].box[1] - s.anchor_pad, row, s=s) for k in starts[1:]]
             return _cut(row, [y for y in tops if y > row.box[1] + s.anchor_pad])
-    elif strict:
+    elif strict and not _sub_items_go_on(row):
         return [row]
     pitch = _line_pitch(row)
     read = _numbers(row, s=s)[0] if starts is not None else None  # the numbering read its pieces already
@@ -1305,6 +1306,17 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
     tol = min(l.box[3] - l.box[1] for c in anchors for l in c.lines) / 2
     cuts = [y for y in _cluster(sorted(starts), tol, s=s) if y > row.box[1] + tol]
     return _cut(row, cuts)
+
+
+def _sub_items_go_on(row: Row) -> bool:
+    """Does the box's first cell hold two sub-items or more, one after the other ("(1)" over
+    "(2)"): the numbers of as many rows that no rule parts?"""
+    lines = _rejoined(row.cells[0]).lines if row.cells else ()
+    found = [_SUB_ITEM.match(l.text.replace(" ", "")) for l in lines]
+    if len(found) < 2 or not all(found):
+        return False
+    numbers = [int(l.text.replace(" ", "")[1:-1]) for l in lines]
+    return all(b == a + 1 for a, b in zip(numbers, numbers[1:]))
 
 
 def _rejoined(cell: Cell) -> Cell:
