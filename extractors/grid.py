@@ -1132,15 +1132,17 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, s: TextTableSettings =
     options: list[list[tuple[int, list[int]]] | None] = []
     cells: list[Cell | None] = []
     sizes: list[int] = []  # pieces in each row's numbering cell
+    pitches: list[float | None] = []  # each box's line pitch
     for row in rows:
         found = _numbers(row, s=s)
+        pitch = _line_pitch(row)
+        pitches.append(pitch)
         if found is None:
             options.append(None)
             cells.append(row.cells[0] if row.cells and row.cells[0].lines else None)
             sizes.append(0)
             continue
         cell, pieces = found
-        pitch = _line_pitch(row)
         apart = [_roomy(replace(cell, lines=pair), pitch, s=s) for pair in zip(cell.lines, cell.lines[1:])]
         options.append(_readings(pieces, apart) or None)
         cells.append(cell)
@@ -1160,7 +1162,7 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, s: TextTableSettings =
         row_best, row_back, row_last = [], [], []
         for first, starts in opts:
             n = first + len(starts) - 1
-            tie = (len(starts) == 1) if strict else (len(starts) > 1) == _roomy(cells[k], s=s)
+            tie = (len(starts) == 1) if strict else (len(starts) > 1) == _roomy(cells[k], pitches[k], s=s)
             # an item number of four digits glued from pieces ("96" over "97" as 9697) is two rows' numbers
             glued_big = any(first + i > s.glued_max and b - a >= 2 for i, (a, b) in enumerate(zip(starts, [*starts[1:], sizes[k]])))
             scores = [prev_score[j] + (2.0 if pl is not None and first == pl + 1 else 1.0 if first == 1 and pl is None
@@ -1262,7 +1264,7 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
     `starts` are the lines of the numbering cell that start a number, as the table's numbering
     reads them (`_read_numbering`): one start is one row (a number a narrow column wrapped);
     numbers glued from pieces cut the box at their first pieces. With `strict` (a grid ruled
-    between its rows) nothing else splits a box.
+    between its rows) nothing else splits a box but several whole labels (`_several_labels`).
 
     With `centred` (the table's numbers stand in the middle of their rows: `_numbers_centred`)
     a row starts where the other cells' text starts above its number (`_centred_cuts`), and a
@@ -1282,7 +1284,7 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
                 return _cut(row, [y for y in cuts if y > row.box[1] + s.anchor_pad])
             tops = [_snap(cell.lines[k].box[1] - s.anchor_pad, row, s=s) for k in starts[1:]]
             return _cut(row, [y for y in tops if y > row.box[1] + s.anchor_pad])
-    elif strict and not _sub_items_go_on(row):
+    elif strict and not _several_labels(row):
         return [row]
     pitch = _line_pitch(row)
     read = _numbers(row, s=s)[0] if starts is not None else None  # the numbering read its pieces already
@@ -1316,15 +1318,15 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
     return _cut(row, cuts)
 
 
-def _sub_items_go_on(row: Row) -> bool:
-    """Does the box's first cell hold two sub-items or more, one after the other ("(1)" over
-    "(2)"): the numbers of as many rows that no rule parts?"""
-    lines = _rejoined(row.cells[0]).lines if row.cells else ()
-    found = [_SUB_ITEM.match(l.text.replace(" ", "")) for l in lines]
-    if len(found) < 2 or not all(found):
+def _several_labels(row: Row) -> bool:
+    """Does the box's first cell hold several whole labels, not one a narrow column wrapped: a
+    sub-item "(1)" over an item number "2", "(2)" over "(3)"? Then its numbers say the box
+    holds several rows, whatever the rules (a row rule left out where most are drawn)."""
+    if not row.cells or not row.cells[0].lines:
         return False
-    numbers = [int(l.text.replace(" ", "")[1:-1]) for l in lines]
-    return all(b == a + 1 for a, b in zip(numbers, numbers[1:]))
+    texts = [l.text.replace(" ", "") for l in _rejoined(row.cells[0]).lines]
+    return (len(texts) >= 2 and all(is_anchor(t) and not _DATE.match(t) for t in texts)
+            and not is_anchor("".join(texts)))
 
 
 def _rejoined(cell: Cell) -> Cell:
