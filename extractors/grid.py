@@ -1041,7 +1041,16 @@ def _top_aligned(rows: Sequence[Row], row: Row) -> bool:
                 aligned += any(abs(t - line.box[1]) <= 2.0 for t in others)
     if total:
         return 5 * aligned >= 4 * total
-    return not _centred(row)
+    return _heads_a_run(row) or not _centred(row)
+
+
+def _heads_a_run(row: Row, *, s: TextTableSettings = TEXT) -> bool:
+    """Does the box's first number stand level with the first line of a run of three lines or
+    more of another cell that starts below the box's top (`_runs_of`)? A number at its row's
+    top stands so; a centred one would only by chance."""
+    line = _label_line(row)
+    return any(abs(r[0].box[1] - line.box[1]) <= s.level_tol and r[0].box[1] > row.box[1] + s.level_tol
+               for c in row.cells[1:] for r in _runs_of(c.lines, s=s) if len(r) >= 3)
 
 
 def _blank_above(row: Row, *, s: TextTableSettings = TEXT) -> bool:
