@@ -71,7 +71,7 @@ def _extract_all(context: AssetExecutionContext, folders: Folders, keys: list[st
     ahead = headstart.take(folders.state, keys, while_waiting=preload)
     rest = {k: folders.path_of(k, manifest) for k in keys if k not in ahead}
     if len(rest) >= WARM_UP_MIN_DOCS:
-        warm_up()
+        warm_up(rest.values())
     bar = progress_bar(len(rest)) if folders.progress and rest else None
     read_here = run_isolated(read_document, reading_tasks(rest), workers=folders.workers, limits=folders.limits,
                              pooled=True)  # the run's processes shared out between the documents

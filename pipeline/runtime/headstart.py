@@ -90,7 +90,7 @@ def _read_all(folder: Path, paths: dict[str, Path], workers: int, limits: Limits
     die_with_parent()
     try:
         if len(paths) >= WARM_UP_MIN_DOCS:
-            warm_up()
+            warm_up(paths.values())
         bar = progress_bar(len(paths)) if progress else None
         for doc_id, outcome in run_isolated(read_document, reading_tasks(paths), workers=workers, limits=limits,
                                             pooled=True):
