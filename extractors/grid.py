@@ -674,7 +674,8 @@ def open_end_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSettings
     are long) and end at the same height, with no horizontal rule there between two
     neighbours (no other rule passing between them), end at the page's content edge: a
     rule there closes the open boxes. Four vertical rules or more side by side with the same ends are a
-    table's column rules too, however short (a few rows between two bands of page furniture),
+    table's column rules too, however short (a few rows between two bands of page furniture; down to
+    one line of text where they take up column rules that a heading row across them stopped),
     and so are two or more inside a frame whose side rules run on past their ends (rows
     between two heading rows that span the columns). Where column rules end open, the rule
     closing them reaches out to the frame (`_to_sides`).
@@ -690,8 +691,11 @@ def open_end_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSettings
                             and w["bottom"] - w["top"] > v["bottom"] - v["top"] + s.snap for w in vs)
     side_by_side = lambda v: same_ends(v) >= s.min_column_rules or (  # noqa: E731
         same_ends(v) >= 2 and same_ends(v) + min(framing(v), 2) >= s.min_column_rules)
+    resumes = lambda v: any(abs(w["x0"] - v["x0"]) <= s.snap and 0.0 < v["top"] - w["bottom"] <= s.heading_gap  # noqa: E731
+                            for w in vs)
     inside = [v for v in vs if v["bottom"] - v["top"] >= s.min_open_rule or meets(v, v["top"]) or meets(v, v["bottom"])
               or (v["bottom"] - v["top"] >= s.min_rule_length and side_by_side(v))
+              or (v["bottom"] - v["top"] >= s.min_row_height and side_by_side(v) and resumes(v))
               or any(h["x0"] - s.snap <= v["x0"] <= h["x1"] + s.snap and v["top"] + s.snap < h["top"] < v["bottom"] - s.snap
                      for h in hs)]
     out = []
@@ -951,12 +955,16 @@ def _blank_above(row: Row, *, s: TextTableSettings = TEXT) -> bool:
 
 def _label_line(row: Row) -> Line | None:
     """The first line of the box's first cell when it is an item number, a sub-item "(2)" or a
-    label (`is_anchor`), else None."""
+    label (`is_anchor`), else None. Lines of closing punctuation alone above it are passed
+    over: the end of the number of the row above, which the page cut ("(2" over ")")."""
     cell = row.cells[0] if row.cells else None
     if cell is None or not cell.lines or cell.col_span > 1:
         return None
-    line = _rejoined(cell).lines[0]
-    return line if is_anchor(line.text) else None
+    lines = _rejoined(cell).lines
+    k = 0
+    while k < len(lines) - 1 and all(ch in CLOSING for ch in lines[k].text.replace(" ", "")):
+        k += 1
+    return lines[k] if is_anchor(lines[k].text) else None
 
 
 def _centred(row: Row) -> bool:
@@ -973,7 +981,7 @@ def _lead_in(row: Row, *, s: TextTableSettings = TEXT) -> tuple[Row, Row] | None
     if len(row.cells) < 2 or any(c.col_span > 1 or c.row_span > 1 for c in row.cells):
         return None
     line = _label_line(row)
-    height = line.box[3] - line.box[1]
+    height = min(w.bottom - w.top for w in line.words)  # one line's, for a label rejoined from two ("(1" over ")")
     above = [l for c in row.cells for l in c.lines if l.box[3] <= line.box[1] + 1]
     if line.box[1] - row.box[1] < s.lead_in_min * height or not above:
         return None
