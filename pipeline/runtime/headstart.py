@@ -30,7 +30,7 @@ from typing import Any, Callable, Iterable, Mapping
 from . import sealed
 from .state import HEADSTART, atomic_write_bytes, headstart_folder
 from .isolation import Limits, die_with_parent, run_isolated
-from .reading import WARM_UP_MIN_DOCS, progress_bar, read_document, reading_tasks, warm_up
+from .reading import WARM_UP_MIN_DOCS, load_text_tools, progress_bar, read_document, reading_tasks, warm_up
 from .versions import extract_version
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,9 @@ def start(state: Path, paths: Mapping[str, Path], workers: int, limits: Limits, 
     folder = clear(state)
     if not paths:
         return None
+    # Loaded once, here, rather than in the head start and again in this process (whose curated
+    # step and checks fold agency names): the head start and its children inherit them.
+    load_text_tools()
     folder.mkdir(parents=True)
     lock = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:

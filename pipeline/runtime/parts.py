@@ -55,7 +55,7 @@ def preload() -> None:
 
     from normalizers.text import fold
 
-    fold("hoá")
+    fold("hoá")  # loaded already when the head start was started from this process
 
 
 @lru_cache(maxsize=None)
