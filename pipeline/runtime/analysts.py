@@ -120,7 +120,7 @@ def write_duckdb(folder: Path) -> None:
 class DuckdbAhead:
     """The DuckDB file of today's views, written by a child process over empty tables of the
     declared schema (in a temporary folder of its own) while the caller goes on; `take` waits
-    for it and moves it into a staging folder, `close` stops it if it is not taken."""
+    for it and copies it into a staging folder, `close` stops it if it is not taken."""
 
     def __init__(self) -> None:
         import pyarrow.parquet as pq
@@ -138,7 +138,7 @@ class DuckdbAhead:
             raise
 
     def take(self, staging: Path) -> None:
-        """Wait for the file and move it to `staging/nhiemvu.duckdb`."""
+        """Wait for the file and copy it to `staging/nhiemvu.duckdb`; the temporary folder is removed."""
         try:
             _, err = self.process.communicate(timeout=WRITER_TIMEOUT)
             if self.process.returncode != 0:
