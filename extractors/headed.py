@@ -1,0 +1,242 @@
+"""Tables ruled around their header only: the header gives the columns, the body and later pages take them.
+
+Some prints rule a table's header above and below (and maybe the table's end) and nothing
+else: no column rule, no rule between rows; the header may be printed on the first page only.
+One mechanism reads them, on the header's page and on the pages after it:
+
+1. `headed_table`: a stack of two rules (three with one closing the table) whose first band
+   holds a header and whose rows follow under its lower rule. The columns come from the
+   header and the body together (`header_columns`): each white run down the header's lines
+   is a gutter between two header cells, and the edge stands inside it where the body's
+   lines leave it white (a body gutter inside it, or its least covered point); a gutter of
+   the body under a header cell's text is no column edge (a wide cell's justified text).
+2. `body_lines`: the lines under the header's rule (or from the top of a later page) that
+   are the table's rows, down to the closing rule, a gap wider than rows leave, or prose (two
+   lines in a row running across the columns over most of the width); one line running
+   across (a section row) stays in.
+3. `banded_boxes`: the grid, one box per column over each band of rows, a section row
+   running across the columns a band of its own. The boxes are `banded`: the rows inside a
+   band are cut where a column-ruled table's rows are (`grid.split_rows_of`: the numbering,
+   wrapped numbers, the rest of a row the page cut), and the page's cut is an open edge.
+4. `carry_columns`: a page after a page whose headed table runs to its foot, with no ruled
+   table at its head, takes that table's columns for the lines at its head (the rows the
+   page goes on with, without a header or under a header printed again without rules);
+   the lines after them are read as before (`unruled.add_unruled`). Page furniture (a page
+   number, a browser's print line) is not a row (`furniture.split_furniture` on every line).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Sequence
+
+from .furniture import split_furniture
+from .grid import CellBoxes, _cells, _cluster, _runs_across, _white_runs, build_fragments, prose_lines, text_columns
+from .layout import Fragment, Line, PageContent, Word
+from .settings import TEXT, TextTableSettings
+from .unruled import SETTINGS as UNRULED, UnruledSettings, add_unruled
+from .words import group_lines
+
+MAX_HEADER_LINES = 20  # a header band holding more lines is a row of a table ruled between rows
+MAX_SECTION_LINES = 4  # a longer run of lines running across the columns is prose, not a section row's heading
+ROW_GAP = 6.0  # line heights: a wider gap between two lines that keep to the columns ends the table
+
+
+def headed_table(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableSettings = TEXT) -> CellBoxes | None:
+    """Cell boxes of a table ruled around its header only (see the module's docstring), or
+    None when the stack frames no header over rows."""
+    x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
+    ys = _cluster(sorted(e["top"] for e in stack), s=s)
+    if len(ys) not in (2, 3):
+        return None
+    inside = [w for w in words if x0 - s.snap <= w.xc <= x1 + s.snap]
+    header = group_lines(w for w in inside if ys[0] < w.yc < ys[1])
+    if not header or len(header) > MAX_HEADER_LINES:
+        return None
+    closed = len(ys) == 3
+    under = group_lines(w for w in inside if w.yc > ys[1] and (not closed or w.yc < ys[2]))
+    body = body_lines(under, ys[1], None, x0, x1, s=s)
+    if len(body) < (2 if closed else s.body_min_lines):
+        return None
+    edges = header_columns(header, body, x0, x1, s=s)
+    if len(edges) < 3 + 1:
+        return None
+    if not closed:  # the lines that keep to the columns found (prose under them stops the table)
+        body = body_lines(under, ys[1], edges, x0, x1, s=s)
+        if len(body) < s.body_min_lines:
+            return None
+    bottom = ys[2] if closed else body[-1].box[3] + s.cut_pad
+    return banded_boxes(edges, [ys[0], ys[1]], body, bottom, open_bottom=not closed, words=inside, s=s)
+
+
+def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: float,
+                   *, s: TextTableSettings = TEXT) -> list[float]:
+    """Column edges (x0, ..., x1) of a header's lines over body lines: one edge in each white run
+    down the whole header (narrow_gutter wide at least), where the body leaves it white: the
+    edge of a body gutter inside it (`grid.text_columns`), else, in a gutter min_gutter wide or
+    more, its point the fewest body lines cover (the rightmost of those: text is left-aligned)."""
+    gutters = [(a, b) for a, b in _white_runs(header, x0, x1) if a > x0 + 1 and b < x1 - 1 and b - a >= s.narrow_gutter]
+    found = text_columns([[l] for l in body], x0, x1, narrow=True, s=s)[1:-1]
+    edges = [x0]
+    for a, b in gutters:
+        mine = [e for e in found if a - 1 <= e <= b + 1]
+        if mine:
+            edges.append(max(mine, key=lambda e: _white_width(body, e)))
+        elif b - a >= s.min_gutter and body:
+            edges.append(_least_covered(body, a, b))
+    return [*edges, x1]
+
+
+def _white_width(lines: Sequence[Line], x: float) -> float:
+    """How wide the white run around x is that every line leaves (0 when a line covers x)."""
+    lo, hi = float("-inf"), float("inf")
+    for l in lines:
+        for w in l.words:
+            if w.x0 <= x <= w.x1:
+                return 0.0
+            if w.x1 < x:
+                lo = max(lo, w.x1)
+            else:
+                hi = min(hi, w.x0)
+    return hi - lo
+
+
+def _least_covered(lines: Sequence[Line], a: float, b: float) -> float:
+    step = 0.5
+    best, at = None, b
+    x = b
+    while x >= a:
+        n = sum(any(w.x0 <= x <= w.x1 for w in l.words) for l in lines)
+        if best is None or n < best:
+            best, at = n, x
+        x -= step
+    return at
+
+
+def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] | None, x0: float, x1: float,
+               *, s: TextTableSettings = TEXT) -> list[Line]:
+    """The lines, top to bottom from `top` (a header's rule; None: the page's head), that are a
+    table's rows: one after the other (no gap over body_line_gap line heights, or ROW_GAP for a
+    line that keeps to the columns: a tall row's empty bottom), inside the table's width, down
+    to prose (two lines in a row running across the columns over most of the width)."""
+    out: list[Line] = []
+    last = top
+    wide: list[bool] = []  # lines running across the columns over most of the width
+    for line in sorted(lines, key=lambda l: l.box[1]):
+        lx0, _, lx1, _ = line.box
+        if lx0 < x0 - s.snap or lx1 > x1 + s.snap:
+            break
+        h = line.box[3] - line.box[1]
+        across = edges is not None and any(_runs_across(line, e, s=s) for e in edges[1:-1])
+        if last is not None:
+            gap = line.box[1] - last
+            if gap > s.body_line_gap * h and (across or edges is None or gap > ROW_GAP * h):
+                break
+        out.append(line)
+        wide.append(across and lx1 - lx0 >= s.prose_width * (x1 - x0))
+        last = line.box[3]
+    # prose under the table: the wide lines at its end when two or more, or a run of more than
+    # MAX_SECTION_LINES of them (a section row's heading is shorter, with rows under it)
+    k = len(out)
+    while k and wide[k - 1]:
+        k -= 1
+    if len(out) - k >= 2:
+        out = out[:k]
+    run = 0
+    for j, w in enumerate(wide[:len(out)]):
+        run = run + 1 if w else 0
+        if run > MAX_SECTION_LINES:
+            return out[:j + 1 - run]
+    return out
+
+
+def banded_boxes(edges: Sequence[float], header_ys: Sequence[float], body: Sequence[Line], bottom: float,
+                 *, open_bottom: bool, words: Sequence[Word], s: TextTableSettings = TEXT) -> CellBoxes:
+    """The grid of a headed table (or its part on a later page, `header_ys` empty): the header's
+    band between its rules, then the body as one band per run of rows, a line running across the
+    columns (a section row) a band of its own; `banded` (rows cut inside each band as in a
+    column-ruled table), the bottom an open edge when the page cut the table."""
+    x0, x1 = edges[0], edges[-1]
+    top = body[0].box[1] - s.cut_pad if not header_ys else header_ys[-1]
+    ys = {*header_ys, top, bottom}
+    for k, line in enumerate(body):
+        if any(_runs_across(line, e, s=s) for e in edges[1:-1]):
+            if k and not any(_runs_across(body[k - 1], e, s=s) for e in edges[1:-1]):
+                ys.add((body[k - 1].box[3] + line.box[1]) / 2)
+            if k + 1 < len(body) and not any(_runs_across(body[k + 1], e, s=s) for e in edges[1:-1]):
+                ys.add((line.box[3] + body[k + 1].box[1]) / 2)
+    ys = sorted(ys)
+    ruled_at = {y: [(x0, x1)] for y in ys}
+    boxes = CellBoxes(_cells(ys, edges, ruled_at, [w for w in words if ys[0] < w.yc < ys[-1]], s=s))
+    boxes.open_edges = [(bottom, x0, x1, "bottom")] if open_bottom else []
+    if not header_ys:
+        boxes.open_edges.append((ys[0], x0, x1, "top"))
+    boxes.ruled = False
+    boxes.banded = True
+    return boxes
+
+
+# ---------------------------------------------------------------- pages after the header's page
+
+
+def _runs_to_foot(page: PageContent, furniture: set) -> Fragment | None:
+    """The page's last fragment when it is a headed table's (or a carried part) that the page cut."""
+    if not page.fragments:
+        return None
+    last = page.fragments[-1]
+    if not last.banded or not last.rows:
+        return None
+    if not any(c.open_bottom for c in last.rows[-1].cells):
+        return None
+    if any(l.box[1] >= last.box[3] - 1 and l.box not in furniture for l in page.lines):
+        return None  # text under it: the table ended on this page
+    return last
+
+
+def _fragment_words(frag: Fragment) -> list[Word]:
+    return [w for r in frag.rows for c in r.cells for l in c.lines for w in l.words]
+
+
+def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
+                  unruled: UnruledSettings = UNRULED) -> list[PageContent]:
+    """The pages, each page after one whose headed table runs to its foot read again with that
+    table's columns (see the module's docstring). Pages with no such table above are unchanged."""
+    out = list(pages)
+    if not any(f.banded for p in pages for f in p.fragments):
+        return out
+    loose = [[*p.lines, *(l for f in p.fragments if not f.ruled and not f.banded
+                          for l in group_lines(_fragment_words(f)))] for p in pages]
+    furniture = [{l.box for l in furn} for _, furn in split_furniture([(ls, p.height) for ls, p in zip(loose, pages)], s=s)]
+    for k in range(1, len(out)):
+        above = _runs_to_foot(out[k - 1], furniture[k - 1])
+        page = out[k]
+        if above is None or page.method != "text":
+            continue
+        carried = _carried(page, above, loose[k], furniture[k], s=s, unruled=unruled)
+        if carried is not None:
+            out[k] = carried
+    return out
+
+
+def _carried(page: PageContent, above: Fragment, loose: Sequence[Line], furniture: set, *,
+             s: TextTableSettings, unruled: UnruledSettings) -> PageContent | None:
+    edges = list(above.col_edges)
+    x0, x1 = edges[0], edges[-1]
+    kept = [f for f in page.fragments if f.ruled or f.banded]
+    head = min((f.box[1] for f in kept), default=page.height)
+    free = [w for l in loose for w in l.words]
+    candidates = [l for l in loose if l.box not in furniture and l.box[3] <= head]
+    body = body_lines(candidates, None, edges, x0, x1, s=s)
+    if not body:
+        return None
+    bottom = body[-1].box[3] + s.cut_pad
+    ends_here = head < page.height or any(l.box[1] >= bottom for l in candidates)
+    boxes = banded_boxes(edges, [], body, bottom, open_bottom=not ends_here, words=free, s=s)
+    frags, rest = build_fragments(page.page, [boxes], free, s=s)
+    if not frags:
+        return None
+    frags, rest = add_unruled(page.page, [*kept, *frags], rest, unruled, s)
+    return replace(page, lines=tuple(prose_lines(rest)), fragments=tuple(frags))
+
+
+__all__ = ["banded_boxes", "body_lines", "carry_columns", "header_columns", "headed_table"]
