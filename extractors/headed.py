@@ -39,6 +39,8 @@ from .words import group_lines
 
 MAX_HEADER_LINES = 20  # a header band holding more lines is a row of a table ruled between rows
 MAX_SECTION_LINES = 4  # a longer run of lines running across the columns is prose, not a section row's heading
+SECTION_PITCH = 0.6  # line heights: a line this close under a section row's heading, its first column empty, wraps it
+MAX_EVIDENCE = 600  # body lines of a table over several pages that give its columns (the first ones)
 ROW_GAP = 6.0  # line heights: a wider gap between two lines that keep to the columns ends the table
 
 
@@ -75,7 +77,7 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
     down the whole header (narrow_gutter wide at least), where the body leaves it white: the
     edge of a body gutter inside it (`grid.text_columns`), else, in a gutter min_gutter wide or
     more, its point the fewest body lines cover (the rightmost of those: text is left-aligned)."""
-    gutters = [(a, b) for a, b in _white_runs(header, x0, x1) if a > x0 + 1 and b < x1 - 1 and b - a >= s.narrow_gutter]
+    gutters = [(a, b) for a, b in _white_runs(header, x0, x1) if a > x0 + 1 and b < x1 - 1 and b - a >= s.min_gutter]
     found = text_columns([[l] for l in body], x0, x1, narrow=True, s=s)[1:-1]
     edges = [x0]
     for a, b in gutters:
@@ -159,11 +161,12 @@ def banded_boxes(edges: Sequence[float], header_ys: Sequence[float], body: Seque
     x0, x1 = edges[0], edges[-1]
     top = body[0].box[1] - s.cut_pad if not header_ys else header_ys[-1]
     ys = {*header_ys, top, bottom}
+    across = _section_lines(body, edges, s=s)
     for k, line in enumerate(body):
-        if any(_runs_across(line, e, s=s) for e in edges[1:-1]):
-            if k and not any(_runs_across(body[k - 1], e, s=s) for e in edges[1:-1]):
+        if across[k]:
+            if k and not across[k - 1]:
                 ys.add((body[k - 1].box[3] + line.box[1]) / 2)
-            if k + 1 < len(body) and not any(_runs_across(body[k + 1], e, s=s) for e in edges[1:-1]):
+            if k + 1 < len(body) and not across[k + 1]:
                 ys.add((line.box[3] + body[k + 1].box[1]) / 2)
     ys = sorted(ys)
     ruled_at = {y: [(x0, x1)] for y in ys}
@@ -174,6 +177,20 @@ def banded_boxes(edges: Sequence[float], header_ys: Sequence[float], body: Seque
     boxes.ruled = False
     boxes.banded = True
     return boxes
+
+
+def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTableSettings = TEXT) -> list[bool]:
+    """Which lines are a section row's: a line running across the columns, and the lines under
+    it that wrap its heading (nothing in the first column, at the heading's own line pitch)."""
+    out = []
+    for k, line in enumerate(body):
+        if any(_runs_across(line, e, s=s) for e in edges[1:-1]):
+            out.append(True)
+            continue
+        prev = body[k - 1] if k else None
+        out.append(bool(out) and out[-1] and prev is not None and line.box[0] >= edges[1] - 1
+                   and line.box[1] - prev.box[3] < SECTION_PITCH * (line.box[3] - line.box[1]))
+    return out
 
 
 # ---------------------------------------------------------------- pages after the header's page
@@ -200,27 +217,125 @@ def _fragment_words(frag: Fragment) -> list[Word]:
 def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
                   unruled: UnruledSettings = UNRULED) -> list[PageContent]:
     """The pages, each page after one whose headed table runs to its foot read again with that
-    table's columns (see the module's docstring). Pages with no such table above are unchanged."""
+    table's columns (see the module's docstring). Pages with no such table above are unchanged.
+
+    The columns of one table are the same on every page: once the pages are carried, the body
+    lines of every page of the table (and its header, printed again or not) give its edges once
+    (`header_columns`), and each of its pages is laid out again on them."""
     out = list(pages)
     if not any(f.banded for p in pages for f in p.fragments):
         return out
     loose = [[*p.lines, *(l for f in p.fragments if not f.ruled and not f.banded
                           for l in group_lines(_fragment_words(f)))] for p in pages]
     furniture = [{l.box for l in furn} for _, furn in split_furniture([(ls, p.height) for ls, p in zip(loose, pages)], s=s)]
-    for k in range(1, len(out)):
-        above = _runs_to_foot(out[k - 1], furniture[k - 1])
-        page = out[k]
-        if above is None or page.method != "text":
+    evidence: tuple[list[Line], list[Line], Fragment] | None = None  # header, body lines, last fragment
+    for k in range(len(out)):
+        above = _runs_to_foot(out[k - 1], furniture[k - 1]) if k else None
+        if above is not None and evidence is not None and out[k].method == "text":
+            carried = _carried(out[k], _edges_with(evidence, above, loose[k], furniture[k], s=s), loose[k],
+                               furniture[k], s=s, unruled=unruled)
+            if carried is not None:
+                out[k] = carried
+        evidence = _evidence(evidence, out[k], above)
+    for chain in _chains(out, furniture):
+        edges = _chain_edges(out, chain, s=s)
+        if edges is None:
             continue
-        carried = _carried(page, above, loose[k], furniture[k], s=s, unruled=unruled)
-        if carried is not None:
-            out[k] = carried
+        for k, i in chain:
+            frag = out[k].fragments[i]
+            if _header_row(frag) is None:
+                out[k] = _carried(pages[k], edges, loose[k], furniture[k], s=s, unruled=unruled) or out[k]
+            else:
+                again = _laid_again(out[k].page, frag, edges, s=s)
+                if again is not None:
+                    frags = list(out[k].fragments)
+                    frags[i] = again
+                    out[k] = replace(out[k], fragments=tuple(frags))
     return out
 
 
-def _carried(page: PageContent, above: Fragment, loose: Sequence[Line], furniture: set, *,
+def _evidence(evidence, page: PageContent, above: Fragment | None):
+    """What the table running over the pages so far gives its columns: (header lines, body
+    lines, its fragment last seen), once `page` is read; None when no headed table runs on."""
+    for i, frag in enumerate(page.fragments):
+        if not frag.banded:
+            continue
+        words = _body_words(frag)
+        head = _header_row(frag)
+        if i == 0 and evidence is not None and above is not None and frag.n_cols == above.n_cols:
+            evidence = (evidence[0], [*evidence[1], *group_lines(words)][:MAX_EVIDENCE], frag)
+        elif head is not None:
+            evidence = (group_lines(w for c in head.cells for l in c.lines for w in l.words), group_lines(words), frag)
+    return evidence
+
+
+def _body_words(frag: Fragment) -> list[Word]:
+    rows = frag.rows[1:] if _header_row(frag) is not None else frag.rows
+    return [w for r in rows for c in r.cells for l in c.lines for w in l.words]
+
+
+def _edges_with(evidence, above: Fragment, loose: Sequence[Line], furniture: set, *, s: TextTableSettings) -> list[float]:
+    """The columns of the table running on, from its header and its body so far with the lines of
+    the next page; the columns of the fragment above when they do not give as many."""
+    header, body, _ = evidence
+    more = [l for l in loose if l.box not in furniture]
+    edges = header_columns(header, [*body, *more][:MAX_EVIDENCE], above.col_edges[0], above.col_edges[-1], s=s)
+    return edges if len(edges) == len(above.col_edges) else list(above.col_edges)
+
+
+def _header_row(frag: Fragment):
+    """The header band of a headed table's fragment (its first row, closed above by a rule), or None."""
+    first = frag.rows[0] if frag.rows else None
+    return None if first is None or any(c.open_top for c in first.cells) else first
+
+
+def _chains(pages: Sequence[PageContent], furniture: Sequence[set]) -> list[list[tuple[int, int]]]:
+    """(page index, fragment index) of the fragments of each headed table over several pages: a
+    headed fragment, then on each next page the first fragment when it is banded with as many
+    columns (carried, or under its header printed again) while the one above runs to its foot."""
+    chains: list[list[tuple[int, int]]] = []
+    for k, page in enumerate(pages):
+        for i, frag in enumerate(page.fragments):
+            if not frag.banded:
+                continue
+            last = chains[-1][-1] if chains else None
+            if (last is not None and i == 0 and last[0] == k - 1
+                    and _runs_to_foot(pages[k - 1], furniture[k - 1]) is pages[k - 1].fragments[last[1]]
+                    and pages[k - 1].fragments[last[1]].n_cols == frag.n_cols):
+                chains[-1].append((k, i))
+            elif _header_row(frag) is not None:
+                chains.append([(k, i)])
+    return [c for c in chains if len(c) >= 2]
+
+
+def _chain_edges(pages: Sequence[PageContent], chain: Sequence[tuple[int, int]], *,
+                 s: TextTableSettings) -> list[float] | None:
+    first = pages[chain[0][0]].fragments[chain[0][1]]
+    head = _header_row(first)
+    header = group_lines(w for c in head.cells for l in c.lines for w in l.words)
+    body: list[Line] = []
+    for k, i in chain:
+        body += group_lines(_body_words(pages[k].fragments[i]))
+    edges = header_columns(header, body[:MAX_EVIDENCE], first.col_edges[0], first.col_edges[-1], s=s)
+    return edges if len(edges) == len(first.col_edges) else None
+
+
+def _laid_again(page_no: int, frag: Fragment, edges: Sequence[float], *, s: TextTableSettings) -> Fragment | None:
+    """A headed table's fragment laid out again on `edges` (its header band, its body lines)."""
+    head = _header_row(frag)
+    words = _fragment_words(frag)
+    body = group_lines(w for w in words if w.yc > head.box[3])
+    if not body:
+        return None
+    open_bottom = any(c.open_bottom for c in frag.rows[-1].cells)
+    boxes = banded_boxes(edges, [frag.box[1], head.box[3]], body, frag.box[3], open_bottom=open_bottom, words=words, s=s)
+    frags, _ = build_fragments(page_no, [boxes], words, s=s)
+    return frags[0] if len(frags) == 1 else None
+
+
+def _carried(page: PageContent, edges: Sequence[float], loose: Sequence[Line], furniture: set, *,
              s: TextTableSettings, unruled: UnruledSettings) -> PageContent | None:
-    edges = list(above.col_edges)
+    edges = list(edges)
     x0, x1 = edges[0], edges[-1]
     kept = [f for f in page.fragments if f.ruled or f.banded]
     head = min((f.box[1] for f in kept), default=page.height)
