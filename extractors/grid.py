@@ -72,10 +72,11 @@ def pdfplumber_cell_boxes(page, *, s: TextTableSettings = TEXT) -> list[list[Box
     if stacks:
         words = page_words(page, s=s)
         stacks = [part for st in stacks for part in split_at_prose(st, words, s=s)]
-        from .headed import headed_table  # it builds on this module's grid steps
+        from .headed import headed_tables  # it builds on this module's grid steps
 
-        tables += [t for t in (headed_table(st, words, s=s) or rule_only_table(st, words, s=s) for st in stacks)
-                   if t is not None]
+        for st in stacks:  # rules around a header only, else rules between rows
+            headed = headed_tables(st, words, s=s)
+            tables += headed or [t for t in (rule_only_table(st, words, s=s),) if t is not None]
     return tables
 
 

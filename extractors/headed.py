@@ -4,7 +4,7 @@ Some prints rule a table's header above and below (and maybe the table's end) an
 else: no column rule, no rule between rows; the header may be printed on the first page only.
 One mechanism reads them, on the header's page and on the pages after it:
 
-1. `headed_table`: a stack of two rules (three with one closing the table) whose first band
+1. `headed_tables`: a stack of two rules (three with one closing the table) whose first band
    holds a header and whose rows follow under its lower rule. The columns come from the
    header and the body together (`header_columns`): each white run down the header's lines
    is a gutter between two header cells, and the edge stands inside it where the body's
@@ -31,6 +31,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from .furniture import split_furniture
+from .headers import looks_like_header
 from .grid import CellBoxes, _cells, _cluster, _runs_across, _white_runs, build_fragments, prose_lines, text_columns
 from .layout import Fragment, Line, PageContent, Word
 from .settings import TEXT, TextTableSettings
@@ -44,31 +45,62 @@ MAX_EVIDENCE = 600  # body lines of a table over several pages that give its col
 ROW_GAP = 6.0  # line heights: a wider gap between two lines that keep to the columns ends the table
 
 
-def headed_table(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableSettings = TEXT) -> CellBoxes | None:
-    """Cell boxes of a table ruled around its header only (see the module's docstring), or
-    None when the stack frames no header over rows."""
+def headed_tables(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableSettings = TEXT) -> list[CellBoxes]:
+    """Cell boxes of each table ruled around its header only in a stack of rules (see the
+    module's docstring): two rules around a header, or three with one closing its rows; in a
+    longer stack (two such tables one under the other, with a heading between them), each band
+    whose text names the columns of a task table (`headers.looks_like_header`) over the band
+    under it. Empty when the stack frames no header over rows."""
     x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
     ys = _cluster(sorted(e["top"] for e in stack), s=s)
-    if len(ys) not in (2, 3):
-        return None
     inside = [w for w in words if x0 - s.snap <= w.xc <= x1 + s.snap]
-    header = group_lines(w for w in inside if ys[0] < w.yc < ys[1])
+    if len(ys) in (2, 3):
+        one = _headed(ys[0], ys[1], ys[2] if len(ys) == 3 else None, x0, x1, inside, s=s)
+        return [one] if one is not None else []
+    heads = [_names_columns(group_lines(w for w in inside if a < w.yc < b), x0, x1, s=s) for a, b in zip(ys, ys[1:])]
+    out, k = [], 0
+    while k < len(heads):
+        if heads[k]:
+            closing = ys[k + 2] if k + 2 < len(ys) and not heads[k + 1] else None
+            one = _headed(ys[k], ys[k + 1], closing, x0, x1, inside, s=s)
+            if one is not None:
+                out.append(one)
+                k += 2
+                continue
+        k += 1
+    return out
+
+
+def _names_columns(lines: Sequence[Line], x0: float, x1: float, *, s: TextTableSettings) -> bool:
+    """Do the lines of a band name a table's columns (each run of text between its gutters a cell)?"""
+    if not lines:
+        return False
+    edges = text_columns([lines], x0, x1, s=s)
+    texts = [" ".join(w.text for l in lines for w in l.words if a <= w.xc < b) for a, b in zip(edges, edges[1:])]
+    return looks_like_header(texts, s=s)
+
+
+def _headed(top: float, under_header: float, closing: float | None, x0: float, x1: float, inside: Sequence[Word],
+            *, s: TextTableSettings) -> CellBoxes | None:
+    """The table whose header stands between the rules at `top` and `under_header`, its rows under
+    it down to the rule at `closing` (None: no rule closes them on the page)."""
+    header = group_lines(w for w in inside if top < w.yc < under_header)
     if not header or len(header) > MAX_HEADER_LINES:
         return None
-    closed = len(ys) == 3
-    under = group_lines(w for w in inside if w.yc > ys[1] and (not closed or w.yc < ys[2]))
-    body = body_lines(under, ys[1], None, x0, x1, s=s)
+    closed = closing is not None
+    under = group_lines(w for w in inside if w.yc > under_header and (not closed or w.yc < closing))
+    body = body_lines(under, under_header, None, x0, x1, s=s)
     if len(body) < (2 if closed else s.body_min_lines):
         return None
     edges = header_columns(header, body, x0, x1, s=s)
     if len(edges) < 3 + 1:
         return None
     if not closed:  # the lines that keep to the columns found (prose under them stops the table)
-        body = body_lines(under, ys[1], edges, x0, x1, s=s)
+        body = body_lines(under, under_header, edges, x0, x1, s=s)
         if len(body) < s.body_min_lines:
             return None
-    bottom = ys[2] if closed else body[-1].box[3] + s.cut_pad
-    return banded_boxes(edges, [ys[0], ys[1]], body, bottom, open_bottom=not closed, words=inside, s=s)
+    bottom = closing if closed else body[-1].box[3] + s.cut_pad
+    return banded_boxes(edges, [top, under_header], body, bottom, open_bottom=not closed, words=inside, s=s)
 
 
 def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: float,
@@ -354,4 +386,4 @@ def _carried(page: PageContent, edges: Sequence[float], loose: Sequence[Line], f
     return replace(page, lines=tuple(prose_lines(rest)), fragments=tuple(frags))
 
 
-__all__ = ["banded_boxes", "body_lines", "carry_columns", "header_columns", "headed_table"]
+__all__ = ["banded_boxes", "body_lines", "carry_columns", "header_columns", "headed_tables"]
