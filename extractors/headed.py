@@ -42,22 +42,23 @@ MAX_HEADER_LINES = 20  # a header band holding more lines is a row of a table ru
 MAX_SECTION_LINES = 4  # a longer run of lines running across the columns is prose, not a section row's heading
 SECTION_PITCH = 0.6  # line heights: a line this close under a section row's heading, its first column empty, wraps it
 MAX_EVIDENCE = 600  # body lines of a table over several pages that give its columns (the first ones)
+FLUSH = 1.0  # points: a line starting this close to the table's left edge (or left of it) is prose, not a cell's
 ROW_GAP = 6.0  # line heights: a wider gap between two lines that keep to the columns ends the table
 
 
 def headed_tables(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableSettings = TEXT) -> list[CellBoxes]:
     """Cell boxes of each table ruled around its header only in a stack of rules (see the
     module's docstring): two rules around a header, or three with one closing its rows; in a
-    longer stack (two such tables one under the other, with a heading between them), each band
-    whose text names the columns of a task table (`headers.looks_like_header`) over the band
-    under it. Empty when the stack frames no header over rows."""
+    stack whose bands name a table's columns (`headers.looks_like_header`), each such band over
+    the band under it (two tables one under the other, a heading between them; the rule closing
+    the rows of the page above, then a header). Empty when the stack frames no header over rows."""
     x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
     ys = _cluster(sorted(e["top"] for e in stack), s=s)
     inside = [w for w in words if x0 - s.snap <= w.xc <= x1 + s.snap]
-    if len(ys) in (2, 3):
+    heads = [_names_columns(group_lines(w for w in inside if a < w.yc < b), x0, x1, s=s) for a, b in zip(ys, ys[1:])]
+    if len(ys) in (2, 3) and not any(heads):  # a header in other words than a task table's
         one = _headed(ys[0], ys[1], ys[2] if len(ys) == 3 else None, x0, x1, inside, s=s)
         return [one] if one is not None else []
-    heads = [_names_columns(group_lines(w for w in inside if a < w.yc < b), x0, x1, s=s) for a, b in zip(ys, ys[1:])]
     out, k = [], 0
     while k < len(heads):
         if heads[k]:
@@ -158,8 +159,8 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
     wide: list[bool] = []  # lines running across the columns over most of the width
     for line in sorted(lines, key=lambda l: l.box[1]):
         lx0, _, lx1, _ = line.box
-        if lx0 < x0 - s.snap or lx1 > x1 + s.snap:
-            break
+        if lx0 < x0 + FLUSH or lx1 > x1 + s.snap:
+            break  # text flush with the table's edge or beyond it: no cell's (a cell pads its text)
         h = line.box[3] - line.box[1]
         across = edges is not None and any(_runs_across(line, e, s=s) for e in edges[1:-1])
         if last is not None:
