@@ -384,6 +384,7 @@ def _carried(page: PageContent, edges: Sequence[float], loose: Sequence[Line], f
     if not frags:
         return None
     frags, rest = add_unruled(page.page, [*kept, *frags], rest, unruled, s)
+    frags = sorted(frags, key=lambda f: (f.box[1], f.box[0]))
     return replace(page, lines=tuple(prose_lines(rest)), fragments=tuple(frags))
 
 
