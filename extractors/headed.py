@@ -230,13 +230,13 @@ def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTable
 
 
 def _runs_to_foot(page: PageContent, furniture: set) -> Fragment | None:
-    """The page's last fragment when it is a headed table's (or a carried part) that the page cut."""
+    """The page's last fragment when it is a headed table's (or a carried part) with nothing but page
+    furniture under it: the table may go on over the page (a rule under it says little: a writer
+    draws the bottom rule of a table's last row on each page the row is cut by)."""
     if not page.fragments:
         return None
     last = page.fragments[-1]
     if not last.banded or not last.rows:
-        return None
-    if not any(c.open_bottom for c in last.rows[-1].cells):
         return None
     if any(l.box[1] >= last.box[3] - 1 and l.box not in furniture for l in page.lines):
         return None  # text under it: the table ended on this page
