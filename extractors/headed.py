@@ -203,13 +203,34 @@ def banded_boxes(edges: Sequence[float], header_ys: Sequence[float], body: Seque
                 ys.add((line.box[3] + body[k + 1].box[1]) / 2)
     ys = sorted(ys)
     ruled_at = {y: [(x0, x1)] for y in ys}
-    boxes = CellBoxes(_cells(ys, edges, ruled_at, [w for w in words if ys[0] < w.yc < ys[-1]], s=s))
+    inside = [w for w in words if ys[0] < w.yc < ys[-1]]
+    sections = {k for k, (a, b) in enumerate(zip(ys, ys[1:]))
+                if any(across[j] for j, l in enumerate(body) if a < (l.box[1] + l.box[3]) / 2 < b)}
+    boxes = CellBoxes(b for b in _cells(ys, edges, ruled_at, inside, s=s) if ys.index(b[1]) not in sections)
+    for k in sorted(sections):
+        boxes += _section_boxes(ys[k], ys[k + 1], edges, [w for w in inside if ys[k] < w.yc < ys[k + 1]], s=s)
     boxes.open_edges = [(bottom, x0, x1, "bottom")] if open_bottom else []
     if not header_ys:
         boxes.open_edges.append((ys[0], x0, x1, "top"))
     boxes.ruled = False
     boxes.banded = True
     return boxes
+
+
+def _section_boxes(top: float, bottom: float, edges: Sequence[float], words: Sequence[Word],
+                   *, s: TextTableSettings) -> list[tuple[float, float, float, float]]:
+    """The cells of a section row's band: one across each edge its heading runs over (a word over
+    it, or a word space around it, even where a word starts just after it) and on to the row's end."""
+    words = sorted(words, key=lambda w: w.x0)
+    cuts = [edges[0]]
+    for e in edges[1:-1]:
+        over = any(w.x0 < e - 1.0 and w.x1 > e + 1.0 for w in words)
+        spaced = any(a.x1 <= e + 1.0 and b.x0 >= e - 1.0 and b.x0 - a.x1 < s.min_gutter
+                     for a, b in zip(words, words[1:]) if abs(a.yc - b.yc) < 0.5 * (a.bottom - a.top))
+        if not (over or spaced) and any(w.x0 > e for w in words):
+            cuts.append(e)  # empty cells after the heading are its own (a heading across the row)
+    cuts.append(edges[-1])
+    return [(a, top, b, bottom) for a, b in zip(cuts, cuts[1:])]
 
 
 def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTableSettings = TEXT) -> list[bool]:
