@@ -57,13 +57,13 @@ def headed_tables(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableS
     inside = [w for w in words if x0 - s.snap <= w.xc <= x1 + s.snap]
     heads = [_names_columns(group_lines(w for w in inside if a < w.yc < b), x0, x1, s=s) for a, b in zip(ys, ys[1:])]
     if len(ys) in (2, 3) and not any(heads):  # a header in other words than a task table's
-        one = _headed(ys[0], ys[1], ys[2] if len(ys) == 3 else None, x0, x1, inside, s=s)
+        one = _headed(ys[0], ys[1], ys[2] if len(ys) == 3 else None, x0, x1, inside, named=False, s=s)
         return [one] if one is not None else []
     out, k = [], 0
     while k < len(heads):
         if heads[k]:
             closing = ys[k + 2] if k + 2 < len(ys) and not heads[k + 1] else None
-            one = _headed(ys[k], ys[k + 1], closing, x0, x1, inside, s=s)
+            one = _headed(ys[k], ys[k + 1], closing, x0, x1, inside, named=True, s=s)
             if one is not None:
                 out.append(one)
                 k += 2
@@ -82,23 +82,26 @@ def _names_columns(lines: Sequence[Line], x0: float, x1: float, *, s: TextTableS
 
 
 def _headed(top: float, under_header: float, closing: float | None, x0: float, x1: float, inside: Sequence[Word],
-            *, s: TextTableSettings) -> CellBoxes | None:
+            *, named: bool, s: TextTableSettings) -> CellBoxes | None:
     """The table whose header stands between the rules at `top` and `under_header`, its rows under
-    it down to the rule at `closing` (None: no rule closes them on the page)."""
+    it down to the rule at `closing` (None: no rule closes them on the page). Unless the header
+    names a table's columns (`named`), body_min_lines lines at least must follow when no rule
+    closes them (fewer are a row the page cut under a rule, no header's)."""
     header = group_lines(w for w in inside if top < w.yc < under_header)
     if not header or len(header) > MAX_HEADER_LINES:
         return None
     closed = closing is not None
     under = group_lines(w for w in inside if w.yc > under_header and (not closed or w.yc < closing))
     body = body_lines(under, under_header, None, x0, x1, s=s)
-    if len(body) < (2 if closed else s.body_min_lines):
+    least = 1 if named else 2 if closed else s.body_min_lines
+    if len(body) < least:
         return None
     edges = header_columns(header, body, x0, x1, s=s)
     if len(edges) < 3 + 1:
         return None
     if not closed:  # the lines that keep to the columns found (prose under them stops the table)
         body = body_lines(under, under_header, edges, x0, x1, s=s)
-        if len(body) < s.body_min_lines:
+        if len(body) < least:
             return None
     bottom = closing if closed else body[-1].box[3] + s.cut_pad
     return banded_boxes(edges, [top, under_header], body, bottom, open_bottom=not closed, words=inside, s=s)
