@@ -43,6 +43,8 @@ MAX_SECTION_LINES = 4  # a longer run of lines running across the columns is pro
 SECTION_PITCH = 0.6  # line heights: a line this close under a section row's heading, its first column empty, wraps it
 MAX_EVIDENCE = 600  # body lines of a table over several pages that give its columns (the first ones)
 FLUSH = 1.0  # points: a line starting this close to the table's left edge (or left of it) is prose, not a cell's
+PAD_SEARCH = 12.0  # points: a column's text starts this close after its edge found in the gutters
+REPEAT_SHARE = 0.8  # of the words of two headers: shared this much, one header printed again
 ROW_GAP = 6.0  # line heights: a wider gap between two lines that keep to the columns ends the table
 
 
@@ -122,7 +124,31 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
             edges.append(max(mine, key=lambda e: _white_width(body, e)))
         elif b - a >= s.min_gutter and body:
             edges.append(_least_covered(body, a, b))
-    return [*edges, x1]
+    return _padded([*edges, x1], body, s=s)
+
+
+def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSettings = TEXT) -> list[float]:
+    """The inner edges moved to where the cell borders stand: a cell pads its text alike on both
+    sides, so the border is half the narrowest gutter (the white between a full line's end and
+    the next column's text; min_gutter wide at least, a narrower one is a line that ran over its
+    cell) before the next column's text. Cell text is measured against its box (`celltext`: does
+    a word cut at a line's end fit the line?)."""
+    starts, gaps = [], []
+    for e in edges[1:-1]:
+        near = [w.x0 for l in body for w in l.words if e - 0.5 <= w.x0 <= e + PAD_SEARCH]
+        if not near:
+            starts.append(None)
+            continue
+        hi = min(near)
+        white = [b.x0 - a.x1 for l in body for a, b in zip(l.words, l.words[1:]) if a.x1 < hi - 0.5 <= b.x0 <= hi + 0.5]
+        starts.append(hi)
+        if white and min(white) >= s.min_gutter:  # narrower: a line ran over its cell
+            gaps.append(min(white))
+    if not gaps:
+        return list(edges)
+    pad = min(gaps) / 2
+    return [edges[0], *(e if hi is None or abs(hi - pad - e) > pad else hi - pad for e, hi in zip(edges[1:-1], starts)),
+            edges[-1]]
 
 
 def _white_width(lines: Sequence[Line], x: float) -> float:
@@ -282,33 +308,41 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
     out = list(pages)
     if not any(f.banded for p in pages for f in p.fragments):
         return out
-    loose = [[*p.lines, *(l for f in p.fragments if not f.ruled and not f.banded
-                          for l in group_lines(_fragment_words(f)))] for p in pages]
+    loose = [_loose(p) for p in pages]
     furniture = [{l.box for l in furn} for _, furn in split_furniture([(ls, p.height) for ls, p in zip(loose, pages)], s=s)]
     evidence: tuple[list[Line], list[Line], Fragment] | None = None  # header, body lines, last fragment
     for k in range(len(out)):
         above = _runs_to_foot(out[k - 1], furniture[k - 1]) if k else None
         if above is not None and evidence is not None and out[k].method == "text":
-            carried = _carried(out[k], _edges_with(evidence, above, loose[k], furniture[k], s=s), loose[k],
-                               furniture[k], s=s, unruled=unruled)
+            again = _repeated(out[k], evidence, above)
+            carried = _carried(out[k], _edges_with(evidence, above, loose[k], furniture[k], again, s=s),
+                               furniture[k], s=s, unruled=unruled, headed=again)
             if carried is not None:
                 out[k] = carried
         evidence = _evidence(evidence, out[k], above)
-    for chain in _chains(out, furniture):
-        edges = _chain_edges(out, chain, s=s)
+    chains = [[(k, out[k].fragments[i].box) for k, i in chain] for chain in _chains(out, furniture)]
+    for chain in chains:
+        members = [(k, _at(out[k], box)) for k, box in chain]
+        if any(f is None for _, f in members):
+            continue  # laid out again with another table of its page
+        edges = _chain_edges(out, [(k, out[k].fragments.index(f)) for k, f in members], s=s)
         if edges is None:
             continue
-        for k, i in chain:
-            frag = out[k].fragments[i]
-            if _header_row(frag) is None:
-                out[k] = _carried(pages[k], edges, loose[k], furniture[k], s=s, unruled=unruled) or out[k]
-            else:
-                again = _laid_again(out[k].page, frag, edges, s=s)
-                if again is not None:
-                    frags = list(out[k].fragments)
-                    frags[i] = again
-                    out[k] = replace(out[k], fragments=tuple(frags))
+        for k, box in chain:
+            frag = _at(out[k], box)
+            if frag is None:
+                continue
+            headed = frag if _header_row(frag) is not None else None
+            if headed is None:  # the carried part, read again from the page as it was before
+                out[k] = replace(out[k], fragments=tuple(f for f in out[k].fragments if f is not frag),
+                                 lines=tuple(prose_lines([*(w for l in out[k].lines for w in l.words), *_fragment_words(frag)])))
+            out[k] = _carried(out[k], edges, furniture[k], s=s, unruled=unruled, headed=headed) or out[k]
     return out
+
+
+def _at(page: PageContent, box) -> Fragment | None:
+    """The page's banded fragment at the top of `box` (as laid out again since)."""
+    return next((f for f in page.fragments if f.banded and abs(f.box[1] - box[1]) <= 1), None)
 
 
 def _evidence(evidence, page: PageContent, above: Fragment | None):
@@ -331,11 +365,28 @@ def _body_words(frag: Fragment) -> list[Word]:
     return [w for r in rows for c in r.cells for l in c.lines for w in l.words]
 
 
-def _edges_with(evidence, above: Fragment, loose: Sequence[Line], furniture: set, *, s: TextTableSettings) -> list[float]:
+def _repeated(page: PageContent, evidence, above: Fragment) -> Fragment | None:
+    """The page's first fragment when it is the table going on under its header printed again
+    (a headed fragment whose header's words are those of the table's header)."""
+    first = page.fragments[0] if page.fragments else None
+    if first is None or not first.banded:
+        return None  # (its columns may differ: found on this page alone)
+    head = _header_row(first)
+    if head is None:
+        return None
+    mine = {w.text for c in head.cells for l in c.lines for w in l.words}
+    theirs = {w.text for l in evidence[0] for w in l.words}
+    return first if len(mine & theirs) >= REPEAT_SHARE * len(mine | theirs) else None
+
+
+def _edges_with(evidence, above: Fragment, loose: Sequence[Line], furniture: set, again: Fragment | None = None,
+                *, s: TextTableSettings) -> list[float]:
     """The columns of the table running on, from its header and its body so far with the lines of
     the next page; the columns of the fragment above when they do not give as many."""
     header, body, _ = evidence
     more = [l for l in loose if l.box not in furniture]
+    if again is not None:
+        more += group_lines(_body_words(again))
     edges = header_columns(header, [*body, *more][:MAX_EVIDENCE], above.col_edges[0], above.col_edges[-1], s=s)
     return edges if len(edges) == len(above.col_edges) else list(above.col_edges)
 
@@ -377,33 +428,34 @@ def _chain_edges(pages: Sequence[PageContent], chain: Sequence[tuple[int, int]],
     return edges if len(edges) == len(first.col_edges) else None
 
 
-def _laid_again(page_no: int, frag: Fragment, edges: Sequence[float], *, s: TextTableSettings) -> Fragment | None:
-    """A headed table's fragment laid out again on `edges` (its header band, its body lines)."""
-    head = _header_row(frag)
-    words = _fragment_words(frag)
-    body = group_lines(w for w in words if w.yc > head.box[3])
-    if not body:
-        return None
-    open_bottom = any(c.open_bottom for c in frag.rows[-1].cells)
-    boxes = banded_boxes(edges, [frag.box[1], head.box[3]], body, frag.box[3], open_bottom=open_bottom, words=words, s=s)
-    frags, _ = build_fragments(page_no, [boxes], words, s=s)
-    return frags[0] if len(frags) == 1 else None
+def _loose(page: PageContent) -> list[Line]:
+    """The page's lines that no ruled or headed table holds: its prose and its unruled tables'."""
+    return [*page.lines, *(l for f in page.fragments if not f.ruled and not f.banded
+                           for l in group_lines(_fragment_words(f)))]
 
 
-def _carried(page: PageContent, edges: Sequence[float], loose: Sequence[Line], furniture: set, *,
-             s: TextTableSettings, unruled: UnruledSettings) -> PageContent | None:
+def _carried(page: PageContent, edges: Sequence[float], furniture: set, *,
+             s: TextTableSettings, unruled: UnruledSettings, headed: Fragment | None = None) -> PageContent | None:
+    """The page read again with the table's columns: the lines at its head (or under the header
+    band of `headed`, its fragment printed under its own header) are the table's rows, down to
+    the next table or to what is no row of it (`body_lines`); the rest is read as before."""
     edges = list(edges)
     x0, x1 = edges[0], edges[-1]
-    kept = [f for f in page.fragments if f.ruled or f.banded]
-    head = min((f.box[1] for f in kept), default=page.height)
-    free = [w for l in loose for w in l.words]
-    candidates = [l for l in loose if l.box not in furniture and l.box[3] <= head]
-    body = body_lines(candidates, None, edges, x0, x1, s=s)
+    head = _header_row(headed) if headed is not None else None
+    top = head.box[3] if head is not None else None
+    kept = [f for f in page.fragments if (f.ruled or f.banded) and f is not headed]
+    below = [f.box[1] for f in kept if top is None or f.box[1] >= top]
+    limit = min(below, default=page.height)
+    lines = [*_loose(page), *(group_lines(_fragment_words(headed)) if headed is not None else ())]
+    free = [w for l in lines for w in l.words]
+    candidates = [l for l in lines if l.box not in furniture and l.box[3] <= limit and (top is None or l.box[1] >= top)]
+    body = body_lines(candidates, top, edges, x0, x1, s=s)
     if not body:
         return None
     bottom = body[-1].box[3] + s.cut_pad
-    ends_here = head < page.height or any(l.box[1] >= bottom for l in candidates)
-    boxes = banded_boxes(edges, [], body, bottom, open_bottom=not ends_here, words=free, s=s)
+    ends_here = limit < page.height or any(l.box[1] >= bottom for l in candidates)
+    header_ys = [headed.box[1], top] if headed is not None else []
+    boxes = banded_boxes(edges, header_ys, body, bottom, open_bottom=not ends_here, words=free, s=s)
     frags, rest = build_fragments(page.page, [boxes], free, s=s)
     if not frags:
         return None
