@@ -448,7 +448,7 @@ def _carried(page: PageContent, edges: Sequence[float], furniture: set, *,
     limit = min(below, default=page.height)
     lines = [*_loose(page), *(group_lines(_fragment_words(headed)) if headed is not None else ())]
     free = [w for l in lines for w in l.words]
-    candidates = [l for l in lines if l.box not in furniture and l.box[3] <= limit and (top is None or l.box[1] >= top)]
+    candidates = [l for l in lines if l.box not in furniture and l.box[3] <= limit and (top is None or (l.box[1] + l.box[3]) / 2 > top)]
     body = body_lines(candidates, top, edges, x0, x1, s=s)
     if not body:
         return None
