@@ -50,16 +50,18 @@ ROW_GAP = 6.0  # line heights: a wider gap between two lines that keep to the co
 
 def headed_tables(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableSettings = TEXT) -> list[CellBoxes]:
     """Cell boxes of each table ruled around its header only in a stack of rules (see the
-    module's docstring): two rules around a header, or three with one closing its rows; in a
-    stack whose bands name a table's columns (`headers.looks_like_header`), each such band over
+    module's docstring): two rules around a header with rows under them; in a stack whose bands name a table's columns (`headers.looks_like_header`), each such band over
     the band under it (two tables one under the other, a heading between them; the rule closing
-    the rows of the page above, then a header). Empty when the stack frames no header over rows."""
+    the rows of the page above, then a header), every other band after the first header just above
+    a header. Empty when
+    the stack frames no header over rows (a band of its own between two rules is a row: a table
+    ruled between its rows)."""
     x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
     ys = _cluster(sorted(e["top"] for e in stack), s=s)
     inside = [w for w in words if x0 - s.snap <= w.xc <= x1 + s.snap]
     heads = [_names_columns(group_lines(w for w in inside if a < w.yc < b), x0, x1, s=s) for a, b in zip(ys, ys[1:])]
-    if len(ys) in (2, 3) and not any(heads):  # a header in other words than a task table's
-        one = _headed(ys[0], ys[1], ys[2] if len(ys) == 3 else None, x0, x1, inside, named=False, s=s)
+    if len(ys) == 2 and not any(heads):  # a header in other words than a task table's, over its rows
+        one = _headed(ys[0], ys[1], None, x0, x1, inside, named=False, s=s)
         return [one] if one is not None else []
     out, k = [], 0
     while k < len(heads):
@@ -70,7 +72,9 @@ def headed_tables(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableS
                 out.append(one)
                 k += 2
                 continue
-        k += 1
+        if out and not (k + 1 < len(heads) and heads[k + 1]):
+            return []  # a band of rows of its own: a table ruled between its rows (`grid.rule_only_table`)
+        k += 1  # a heading between two tables, or the end of a table from the page above
     return out
 
 
