@@ -115,6 +115,7 @@ class CellBoxes(list):
     open_edges: list[tuple[float, float, float, str]] = []
     ruled: bool = True
     banded: bool = False
+    framed: bool = False
 
 
 def _bbox(boxes: Sequence[Box]) -> Box:
@@ -254,6 +255,7 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word], *, s: TextTabl
                 open_edges.append((y, b[0], b[2], end))
     boxes.open_edges = open_edges
     boxes.ruled = False
+    boxes.framed = True
     return boxes
 
 
@@ -863,7 +865,7 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows:
         rows = [sub for row in rows for part in split_by_anchor(row, s=s) for sub in split_by_lines(part, s=s)]
     if not ruled and not banded and _sparse(rows):
         return None, words
-    return Fragment(page_no, box, tuple(xs), tuple(rows), ruled, banded), outside
+    return Fragment(page_no, box, tuple(xs), tuple(rows), ruled, banded, getattr(boxes, "framed", False)), outside
 
 
 def _sparse(rows: Sequence[Row]) -> bool:

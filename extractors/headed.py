@@ -27,12 +27,13 @@ One mechanism reads them, on the header's page and on the pages after it:
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Sequence
 
 from .furniture import split_furniture
 from .headers import looks_like_header
-from .grid import CellBoxes, _cells, _cluster, _runs_across, _white_runs, build_fragments, prose_lines, text_columns
+from .grid import CellBoxes, is_anchor, _cells, _cluster, _runs_across, _white_runs, build_fragments, prose_lines, text_columns
 from .layout import Fragment, Line, PageContent, Word
 from .settings import TEXT, TextTableSettings
 from .unruled import SETTINGS as UNRULED, UnruledSettings, add_unruled
@@ -45,6 +46,7 @@ MAX_EVIDENCE = 600  # body lines of a table over several pages that give its col
 FLUSH = 1.0  # points: a line starting this close to the table's left edge (or left of it) is prose, not a cell's
 PAD_SEARCH = 12.0  # points: a column's text starts this close after its edge found in the gutters
 REPEAT_SHARE = 0.8  # of the words of two headers: shared this much, one header printed again
+HEADER_SPACE_EVIDENCE = 40  # body lines that tell a gutter narrower than min_gutter in the header from a word space
 ROW_GAP = 6.0  # line heights: a wider gap between two lines that keep to the columns ends the table
 
 
@@ -105,6 +107,8 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
     edges = header_columns(header, body, x0, x1, s=s)
     if len(edges) < 3 + 1:
         return None
+    if _one_row(body, edges, closed, header, x0, x1, s=s):
+        return None  # a row under a header's rule: maybe a table ruled between its rows (`grid.rule_only_table`)
     if not closed:  # the lines that keep to the columns found (prose under them stops the table)
         body = body_lines(under, under_header, edges, x0, x1, s=s)
         if len(body) < least:
@@ -113,18 +117,41 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
     return banded_boxes(edges, [top, under_header], body, bottom, open_bottom=not closed, words=inside, s=s)
 
 
+def _labels(text: str) -> bool:
+    """An item number, a date or a section's label ("A", "II.") standing first in a row."""
+    return is_anchor(text) or _LETTER.match(text.replace(" ", "")) is not None
+
+
+_LETTER = re.compile(r"^[A-ZĐ][.)]?$")
+
+
+def _one_row(body: Sequence[Line], edges: Sequence[float], closed: bool, header: Sequence[Line], x0: float, x1: float,
+             *, s: TextTableSettings) -> bool:
+    """Are the lines under the header one row (then the rules may rule every row, the header's
+    page shows no more): closed by a rule over one item number, or, open, fewer than
+    body_min_lines lines, or lines that merge columns the header keeps apart."""
+    anchors = sum(_labels(" ".join(w.text for w in l.words if w.xc < edges[1])) for l in body)
+    if closed:
+        return anchors == 1
+    if anchors >= 2:
+        return False
+    return len(body) < s.body_min_lines or len(text_columns([[l] for l in body], x0, x1, narrow=True, s=s)) < len(
+        text_columns([header], x0, x1, s=s))
+
+
 def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: float,
                    *, s: TextTableSettings = TEXT) -> list[float]:
     """Column edges (x0, ..., x1) of a header's lines over body lines: one edge in each white run
     down the whole header (narrow_gutter wide at least), where the body leaves it white: the
     edge of a body gutter inside it (`grid.text_columns`), else, in a gutter min_gutter wide or
     more, its point the fewest body lines cover (the rightmost of those: text is left-aligned)."""
-    gutters = [(a, b) for a, b in _white_runs(header, x0, x1) if a > x0 + 1 and b < x1 - 1 and b - a >= s.min_gutter]
+    gutters = [(a, b) for a, b in _white_runs(header, x0, x1) if a > x0 + 1 and b < x1 - 1 and b - a >= s.narrow_gutter]
     found = text_columns([[l] for l in body], x0, x1, narrow=True, s=s)[1:-1]
     edges = [x0]
     for a, b in gutters:
         mine = [e for e in found if a - 1 <= e <= b + 1]
-        if mine:
+        if mine and (b - a >= s.min_gutter or len(body) >= HEADER_SPACE_EVIDENCE):  # a narrow one: header cells
+            # that nearly touch, or a word space of one cell (told apart by many body lines)
             edges.append(max(mine, key=lambda e: _white_width(body, e)))
         elif b - a >= s.min_gutter and body:
             edges.append(_least_covered(body, a, b))
@@ -434,7 +461,7 @@ def _chain_edges(pages: Sequence[PageContent], chain: Sequence[tuple[int, int]],
 
 def _loose(page: PageContent) -> list[Line]:
     """The page's lines that no ruled or headed table holds: its prose and its unruled tables'."""
-    return [*page.lines, *(l for f in page.fragments if not f.ruled and not f.banded
+    return [*page.lines, *(l for f in page.fragments if not f.ruled and not f.banded and not f.framed
                            for l in group_lines(_fragment_words(f)))]
 
 
@@ -447,7 +474,7 @@ def _carried(page: PageContent, edges: Sequence[float], furniture: set, *,
     x0, x1 = edges[0], edges[-1]
     head = _header_row(headed) if headed is not None else None
     top = head.box[3] if head is not None else None
-    kept = [f for f in page.fragments if (f.ruled or f.banded) and f is not headed]
+    kept = [f for f in page.fragments if (f.ruled or f.banded or f.framed) and f is not headed]
     below = [f.box[1] for f in kept if top is None or f.box[1] >= top]
     limit = min(below, default=page.height)
     lines = [*_loose(page), *(group_lines(_fragment_words(headed)) if headed is not None else ())]
