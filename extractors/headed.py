@@ -133,10 +133,7 @@ def _one_row(body: Sequence[Line], edges: Sequence[float], closed: bool, header:
     anchors = sum(_labels(" ".join(w.text for w in l.words if w.xc < edges[1])) for l in body)
     if closed:
         return anchors == 1
-    if anchors >= 2:
-        return False
-    return len(body) < s.body_min_lines or len(text_columns([[l] for l in body], x0, x1, narrow=True, s=s)) < len(
-        text_columns([header], x0, x1, s=s))
+    return anchors == 1 and len(body) < s.body_min_lines
 
 
 def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: float,
