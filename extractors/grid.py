@@ -76,7 +76,11 @@ def pdfplumber_cell_boxes(page, *, s: TextTableSettings = TEXT) -> list[list[Box
     if stacks:
         words = page_words(page, s=s)
         stacks = [part for st in stacks for part in split_at_prose(st, words, s=s)]
-        tables += [t for t in (rule_only_table(st, words, s=s) for st in stacks) if t is not None]
+        from .headed import headed_tables  # it builds on this module's grid steps
+
+        for st in stacks:  # rules around a header only, else rules between rows
+            headed = headed_tables(st, words, s=s)
+            tables += headed or [t for t in (rule_only_table(st, words, s=s),) if t is not None]
     return tables
 
 
@@ -108,10 +112,14 @@ def _continued_under_spans(tables: list["CellBoxes"], *, s: TextTableSettings = 
 class CellBoxes(list):
     """Cell boxes of one table, and the rules that close boxes the page cut open:
     `open_edges` holds (y, x0, x1, "top" | "bottom") of each (see `open_end_rules`);
-    `ruled` is False for a table whose columns come from its text, not from rules."""
+    `ruled` is False for a table whose columns come from its text, not from rules; `banded`
+    is True for a table ruled around its header only (`headed`): bands of rows with no rule
+    between them, cut into rows as a column-ruled table's are."""
 
     open_edges: list[tuple[float, float, float, str]] = []
     ruled: bool = True
+    banded: bool = False
+    framed: bool = False
 
 
 def _bbox(boxes: Sequence[Box]) -> Box:
@@ -251,6 +259,7 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word], *, s: TextTabl
                 open_edges.append((y, b[0], b[2], end))
     boxes.open_edges = open_edges
     boxes.ruled = False
+    boxes.framed = True
     return boxes
 
 
@@ -857,14 +866,14 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows:
         top = min(b[1] for b, _, _, _ in cells)
         bottom = min(b[3] for b, _, _, _ in cells)  # a merged cell reaches further down than its row
         rows.append(Row((xs[0], top, xs[-1], bottom), row_cells))
-    ruled = getattr(boxes, "ruled", True)
-    if split_rows and ruled:
+    ruled, banded = getattr(boxes, "ruled", True), getattr(boxes, "banded", False)
+    if split_rows and (ruled or banded):
         rows = split_rows_of(rows, s=s)
     elif split_rows:  # columns from the text: its rows came from `row_breaks` already
         rows = [sub for row in rows for part in split_by_anchor(row, s=s) for sub in split_by_lines(part, s=s)]
-    if not ruled and _sparse(rows):
+    if not ruled and not banded and _sparse(rows):
         return None, words
-    return Fragment(page_no, box, tuple(xs), tuple(rows), ruled), outside
+    return Fragment(page_no, box, tuple(xs), tuple(rows), ruled, banded, getattr(boxes, "framed", False)), outside
 
 
 def _sparse(rows: Sequence[Row]) -> bool:
