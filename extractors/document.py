@@ -29,6 +29,7 @@ from .settings import TEXT, ExtractSettings, TextTableSettings, default
 from .signatures import Signature, read_signatures
 from .stitch import LogicalTable, stitch
 from .tempdirs import temp_dir
+from .headed import carry_columns
 from .unruled import SETTINGS as UNRULED, UnruledSettings, add_unruled
 from .words import _rejoin_split_syllables, _without_rules, page_words
 
@@ -253,6 +254,7 @@ def extract_pages(path: str | Path, *, workers: int | None = None, ocr: bool = T
     if scans and ocr:
         redone = _ocr(str(path), scans, settings, workers, memory_mb, ocr_store)
         pages = [redone.get(p.page, p) for p in pages]
+    pages = carry_columns(pages, s=settings.text, unruled=settings.unruled)  # a header's columns on the pages after it
     split = split_furniture([(p.lines, p.height) for p in pages], s=settings.text)
     return tuple(
         replace(p, lines=tuple(body), furniture=tuple(l.text for l in furn), furniture_boxes=tuple(l.box for l in furn))
