@@ -139,10 +139,17 @@ def instance_config_dir(state: Path) -> Path:
 
 def instance_config(state: Path) -> Path:
     """The Dagster configuration of the state folder's instance: its own dagster.yaml, copied
-    from the repository's when missing (`nhiemvu dev` reads it from there)."""
+    from the repository's when missing (`nhiemvu dev` reads it from there), and copied again
+    when it is an older copy of ours (it starts with our file's first line) that the code's
+    own has moved on from; a file of the user's own is kept as it is."""
     path = Path(state) / INSTANCE_CONFIG
-    if not path.exists():
-        atomic_write_bytes(path, (PROJECT_ROOT / INSTANCE_CONFIG).read_bytes(), sync=False)
+    ours = (PROJECT_ROOT / INSTANCE_CONFIG).read_bytes()
+    try:
+        current = path.read_bytes()
+    except FileNotFoundError:
+        current = None
+    if current is None or (current != ours and current.split(b"\n", 1)[0] == ours.split(b"\n", 1)[0]):
+        atomic_write_bytes(path, ours, sync=False)
     return path
 
 
