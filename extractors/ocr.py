@@ -102,15 +102,16 @@ def page_source(path: str, page_no: int) -> tuple:
         pdf.close()
 
 
-def read_page(pixels, low_dpi: float | None, reader) -> dict:
+def read_page(pixels, low_dpi: float | None, reader, *, first: bool = False) -> dict:
     """The OCR result of a page's pixels (`page_source`): a low-resolution page prepared first,
-    and its item numbers read again in its grey (`ocr_cells.ocr_page_image`, `upsampled`)."""
-    from . import scan_prep
+    and its item numbers read again in its grey (`ocr_cells.ocr_page_image`, `upsampled`); the
+    `first` page of a document its header band read again as printed (`ocr_header`)."""
+    from . import ocr_header, scan_prep
     from .ocr_cells import ocr_page_image
 
-    if low_dpi is None:
-        return ocr_page_image(pixels, reader)
-    return ocr_page_image(scan_prep.prepare(pixels, low_dpi), reader, upsampled=True)
+    prepared = pixels if low_dpi is None else scan_prep.prepare(pixels, low_dpi)
+    result = ocr_page_image(prepared, reader, upsampled=low_dpi is not None)
+    return ocr_header.with_header_band(prepared, result, reader) if first else result
 
 
 def ocr_page(path: str, page_no: int) -> tuple[int, dict | None, str | None, bool]:
@@ -118,11 +119,12 @@ def ocr_page(path: str, page_no: int) -> tuple[int, dict | None, str | None, boo
     engine = ocr_cache.engine()  # raises EnvironmentFailure, for the run, when a model is missing
     try:
         pixels, keyed, low_dpi = page_source(path, page_no)
-        key = ocr_cache.page_key(pixels.tobytes(), pixels.shape, keyed, engine)
+        first = page_no == 1  # the page whose header band is read again (`read_page`): keyed so
+        key = ocr_cache.page_key(pixels.tobytes(), pixels.shape, (keyed, "first page") if first else keyed, engine)
         found = ocr_cache.get(key)
         if found is not None:
             return page_no, found, None, False
-        result = read_page(pixels, low_dpi, _get_reader())
+        result = read_page(pixels, low_dpi, _get_reader(), first=first)
         ocr_cache.put(key, result)
         return page_no, result, None, True
     except Exception as e:  # a page that cannot be read must not stop the others
