@@ -262,7 +262,8 @@ def verify_ocr_number(dn: DocNumber, prefer: str | None = None) -> tuple[DocNumb
     - "known": its type code (if any) and its issuer code are in the registries;
     - "repaired": its first code is in neither registry but exactly one type code is near it
       (`_near_type_codes`), or several are and `prefer` (the type code of the type word printed
-      in the same header: "BÁO CÁO" -> "BC") is one of them, and an issuer code follows
+      in the same header: "BÁO CÁO" -> "BC") is one of them, and an issuer code follows (any
+      code, when the type word names it: "35/TR-SNV" under "THÔNG BÁO" -> "35/TB-SNV")
       ("1039/TTTr-CP" -> "1039/TTr-CP", "5/QD-TTg" -> "5/QĐ-TTg", "3600/RC-VPCP" under
       "BÁO CÁO" -> "3600/BC-VPCP"); the repaired number;
     - "unverified": anything else (kept as read; the caller gives it a low score).
@@ -274,7 +275,7 @@ def verify_ocr_number(dn: DocNumber, prefer: str | None = None) -> tuple[DocNumb
         if len(near) > 1 and prefer in near:
             near = [prefer]
         rest = dn.unit.split("-")
-        if len(near) == 1 and rest[0].lower() in _ISSUER_BY_KEY:
+        if len(near) == 1 and (rest[0].lower() in _ISSUER_BY_KEY or near[0] == prefer):
             code = near[0]
             normalized = dn.normalized.replace(f"/{dn.issuer}-", f"/{code}-", 1)
             fixed = DocNumber(normalized, dn.number, dn.year, code, _canonical(rest[0]), "-".join(rest[1:]) or None, False)

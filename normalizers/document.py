@@ -78,8 +78,8 @@ _MOTTO = ("cộng hòa xã hội chủ nghĩa việt nam", "cộng hoà xã hộ
 _MOTTO_START = re.compile(r"\bcộng\s+ho[àa]\s+xã\s+hội\b", re.I)
 HEADER_SEGMENTS = 16  # without a type word, the header block is at most this many segments
 SUBJECT_REACH = 3  # segments after a công văn's "V/v" line that may still be its place-and-date line
-# "Số:" as printed or as OCR reads it ("Sô", "Sé", "S6"), then the rest of the segment
-_NUMBER_LINE = re.compile(r"^S[ốôốồổỗộóòỏõọoơớờởỡợéèẻẽẹêếềểễệ6ãáàảạöø0]\s*[:.;,]?\s*(?P<rest>.*)$", re.I)
+# "Số:" as printed or as OCR reads it ("Sô", "Sé", "S6", "S0", with its colon "56:"), then the rest of the segment
+_NUMBER_LINE = re.compile(r"^(?:S[ốôốồổỗộóòỏõọoơớờởỡợéèẻẽẹêếềểễệ6ãáàảạöø0]\s*[:.;,]?|5[6ốôóòo0]\s*:)\s*(?P<rest>.*)$", re.I)
 # the code printed after the number (and year): "/QĐ-UBND", "/2010/TT-UBDT", "/BCA-VPB"
 _CODE_TAIL = re.compile(r"[/⁄]\s*(?P<code>[A-ZĐÐ][A-Za-zĐđÐ]*(?:\s*[-–]\s*[A-Za-zĐđÐ0-9]+)*)\s*\.?\s*$")
 _CLEAN_NUMBER = re.compile(r"^\d{1,6}\s*[/-]")  # the number part read as digits
@@ -430,12 +430,13 @@ def _header_number(block: Sequence[str]) -> tuple[str | None, str | None, str | 
 # slash lost or read as a space ("3152 KH-STC")
 _LOOKALIKE_NUMBER = re.compile(r"^(?P<num>[\d%s]{1,6})(?=\s*[/⁄])" % re.escape("".join(DIGIT_LOOKALIKES)))
 _LOOKALIKE_YEAR = re.compile(r"(?<=[/⁄])(?P<year>[12][\dOoDlI]{3})(?=\s*[/⁄])")
-_LOST_SLASH = re.compile(r"^(?P<num>\d{1,6})\s+(?=[A-ZĐ][A-Za-zĐđ]{0,4}\s*-\s*[A-ZĐ])")
+_LOST_SLASH = re.compile(r"^(?P<num>\d{1,6})\s*(?:[“”\"'‘’|]\s*|\s+)(?=[A-ZĐ][A-Za-zĐđ]{0,4}\s*-\s*[A-ZĐ])")
 
 
 def _mended_number(rest: str) -> str:
     """The rest of a "Số" line with the usual OCR damage to a number mended: look-alikes of
-    digits in the number and its year (when the number holds a digit), a slash read as a space."""
+    digits in the number and its year (when the number holds a digit), a slash read as a space
+    or a quote ("35 “TB-SNV")."""
     if (m := _LOOKALIKE_NUMBER.match(rest)) and any(c.isdigit() for c in m.group("num")):
         rest = as_digits(m.group("num")) + rest[m.end():]
     rest = _LOOKALIKE_YEAR.sub(lambda y: as_digits(y.group("year")), rest)
@@ -514,7 +515,13 @@ def _date_part(token: str, width: int, valid=range(0, 10**4)) -> int | None:
     if any(ch in _OTHER_DIGITS for ch in token):
         readings.add(as_digits(token.translate(str.maketrans(_OTHER_DIGITS))))
     values = {int(r) for r in readings if r.isdigit() and len(r) <= width and int(r) in valid}
+    if not values and width == 4 and (r := as_digits(token)).isdigit() and len(r) == 5:
+        # a year read with a digit too many ("23026"): the one way to drop a digit that gives a year
+        values = {int(y) for i in range(5) if YEARS[0] <= int(y := r[:i] + r[i + 1:]) <= YEARS[1]}
     return values.pop() if len(values) == 1 else None
+
+
+YEARS = (1945, 2100)  # years a Vietnamese administrative document may be dated
 
 
 def header_date(line: str | None) -> HeaderDate:
