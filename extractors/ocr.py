@@ -111,7 +111,10 @@ def read_page(pixels, low_dpi: float | None, reader, *, first: bool = False) -> 
 
     prepared = pixels if low_dpi is None else scan_prep.prepare(pixels, low_dpi)
     result = ocr_page_image(prepared, reader, upsampled=low_dpi is not None)
-    return ocr_header.with_header_band(prepared, result, reader) if first else result
+    if not first:
+        return result
+    plain = None if low_dpi is None else scan_prep.upsample(pixels, low_dpi)
+    return ocr_header.with_header_band(prepared, result, reader, plain=plain)
 
 
 def ocr_page(path: str, page_no: int) -> tuple[int, dict | None, str | None, bool]:

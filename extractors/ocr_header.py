@@ -38,6 +38,7 @@ class HeaderBandSettings:
     black_share: float = 1.0  # percent of the band's pixels darkest: the print's own black
     dark_cut: float = 0.45  # share of the way from that black to the paper above which grey is no print
     sure: float = 50.0  # Tesseract's confidence above which a word's letters count for its line, below against
+    speck_chars: int = 2  # a word this short read with less than `sure` confidence is a speck of the scan
 
 
 SETTINGS = HeaderBandSettings()
@@ -116,10 +117,19 @@ def merged(first: list, second: list, s: HeaderBandSettings = SETTINGS) -> list:
     return out
 
 
-def with_header_band(pixels: np.ndarray, result: dict, reader, s: HeaderBandSettings = SETTINGS) -> dict:
+def without_specks(words: list, s: HeaderBandSettings = SETTINGS) -> list:
+    """Words of a band read without the page pass's whitening, less the specks of the scan it
+    reads as marks ("^", "`", "ˆ") or as a letter or two read with little confidence."""
+    return [w for w in words if any(c.isalnum() for c in w[0]) and (len(w[0]) > s.speck_chars or w[5] >= s.sure)]
+
+
+def with_header_band(pixels: np.ndarray, result: dict, reader, s: HeaderBandSettings = SETTINGS,
+                     plain: np.ndarray | None = None) -> dict:
     """`result` (the page pass over `pixels`, at the reader's resolution) with the words of the
-    header band read again in the page's grey, and in its dark print alone (`dark_only`), line by
-    line the surer reading (`merged`; see the module docstring)."""
+    header band read again in the page's grey, in its dark print alone (`dark_only`) and, for a
+    page scanned at a low resolution, in `plain` (the scan only upsampled, `scan_prep.upsample`:
+    the preparation's levels and strokes serve the rules and cells, and can cost the header's
+    small print its shapes), line by line the surest reading (`merged`; see the module docstring)."""
     dpi = reader.s.dpi
     k = POINTS_PER_INCH / dpi
     grey = upright_grey(pixels, result)
@@ -131,10 +141,13 @@ def with_header_band(pixels: np.ndarray, result: dict, reader, s: HeaderBandSett
         return result
     band = np.ascontiguousarray(grey[:bottom])
     auto = reader.tesserocr.PSM.AUTO
-    words = reader.words(band, auto)
+    words = without_specks(reader.words(band, auto), s)
     dark = dark_only(band, s)
     if dark is not band:
-        words = merged(words, reader.words(dark, auto), s)
+        words = merged(words, without_specks(reader.words(dark, auto), s), s)
+    if plain is not None and plain.shape[:2] == pixels.shape[:2]:
+        soft = np.ascontiguousarray(upright_grey(plain, result)[:bottom])
+        words = merged(words, without_specks(reader.words(soft, auto), s), s)
     edge = bottom * k
     kept = [w for w in result["words"] if (w[2] + w[4]) / 2 > edge]
     band = [[t, round(x0 * k, 2), round(y0 * k, 2), round(x1 * k, 2), round(y1 * k, 2), round(c, 1)]

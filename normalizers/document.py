@@ -460,9 +460,9 @@ def _near_word(token: str, word: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(1, len(long_)))
 
 
-# after "ngày": [day] <a word of t…> <month> <a word of n…> <year>, the words read past mending
-# ("thöag", "nim"): the parts where they stand, each holding a digit, tell the words
-_DATE_SHAPE = re.compile(r"^(?P<d>\s+\S{1,3})?\s+(?P<t>[tT][^\s\d]{2,5})\s+(?P<m>\S{1,3})\s+(?P<n>[nN][^\s\d]{1,3})\s+(?P<y>\S{4})\b")
+# after "ngày": [day] <a word> <month> <a word of n…> <year>, the words read past mending
+# ("thöag", "\"Hồ" for "tháng"): the parts where they stand, each holding a digit, tell the words
+_DATE_SHAPE = re.compile(r"^(?P<d>\s+\S{1,3})?\s+(?P<t>[^\s\d]{2,6})\s+(?P<m>\S{1,3})\s+(?P<n>[nN][^\s\d]{1,3})\s+(?P<y>\S{4})\b")
 
 
 def _mended_date_words(seg: str) -> str:
