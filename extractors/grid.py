@@ -674,7 +674,8 @@ def open_end_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSettings
     are long) and end at the same height, with no horizontal rule there between two
     neighbours (no other rule passing between them), end at the page's content edge: a
     rule there closes the open boxes. Four vertical rules or more side by side with the same ends are a
-    table's column rules too, however short (a few rows between two bands of page furniture),
+    table's column rules too, however short (a few rows between two bands of page furniture; down to
+    one line of text where they take up column rules that a heading row across them stopped),
     and so are two or more inside a frame whose side rules run on past their ends (rows
     between two heading rows that span the columns). Where column rules end open, the rule
     closing them reaches out to the frame (`_to_sides`).
@@ -690,8 +691,11 @@ def open_end_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSettings
                             and w["bottom"] - w["top"] > v["bottom"] - v["top"] + s.snap for w in vs)
     side_by_side = lambda v: same_ends(v) >= s.min_column_rules or (  # noqa: E731
         same_ends(v) >= 2 and same_ends(v) + min(framing(v), 2) >= s.min_column_rules)
+    resumes = lambda v: any(abs(w["x0"] - v["x0"]) <= s.snap and 0.0 < v["top"] - w["bottom"] <= s.heading_gap  # noqa: E731
+                            for w in vs)
     inside = [v for v in vs if v["bottom"] - v["top"] >= s.min_open_rule or meets(v, v["top"]) or meets(v, v["bottom"])
               or (v["bottom"] - v["top"] >= s.min_rule_length and side_by_side(v))
+              or (v["bottom"] - v["top"] >= s.min_row_height and side_by_side(v) and resumes(v))
               or any(h["x0"] - s.snap <= v["x0"] <= h["x1"] + s.snap and v["top"] + s.snap < h["top"] < v["bottom"] - s.snap
                      for h in hs)]
     out = []
@@ -951,12 +955,16 @@ def _blank_above(row: Row, *, s: TextTableSettings = TEXT) -> bool:
 
 def _label_line(row: Row) -> Line | None:
     """The first line of the box's first cell when it is an item number, a sub-item "(2)" or a
-    label (`is_anchor`), else None."""
+    label (`is_anchor`), else None. Lines of closing punctuation alone above it are passed
+    over: the end of the number of the row above, which the page cut ("(2" over ")")."""
     cell = row.cells[0] if row.cells else None
     if cell is None or not cell.lines or cell.col_span > 1:
         return None
-    line = _rejoined(cell).lines[0]
-    return line if is_anchor(line.text) else None
+    lines = _rejoined(cell).lines
+    k = 0
+    while k < len(lines) - 1 and all(ch in CLOSING for ch in lines[k].text.replace(" ", "")):
+        k += 1
+    return lines[k] if is_anchor(lines[k].text) else None
 
 
 def _centred(row: Row) -> bool:
@@ -973,7 +981,7 @@ def _lead_in(row: Row, *, s: TextTableSettings = TEXT) -> tuple[Row, Row] | None
     if len(row.cells) < 2 or any(c.col_span > 1 or c.row_span > 1 for c in row.cells):
         return None
     line = _label_line(row)
-    height = line.box[3] - line.box[1]
+    height = min(w.bottom - w.top for w in line.words)  # one line's, for a label rejoined from two ("(1" over ")")
     above = [l for c in row.cells for l in c.lines if l.box[3] <= line.box[1] + 1]
     if line.box[1] - row.box[1] < s.lead_in_min * height or not above:
         return None
@@ -1015,15 +1023,17 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, s: TextTableSettings =
     options: list[list[tuple[int, list[int]]] | None] = []
     cells: list[Cell | None] = []
     sizes: list[int] = []  # pieces in each row's numbering cell
+    pitches: list[float | None] = []  # each box's line pitch
     for row in rows:
         found = _numbers(row, s=s)
+        pitch = _line_pitch(row)
+        pitches.append(pitch)
         if found is None:
             options.append(None)
             cells.append(row.cells[0] if row.cells and row.cells[0].lines else None)
             sizes.append(0)
             continue
         cell, pieces = found
-        pitch = _line_pitch(row)
         apart = [_roomy(replace(cell, lines=pair), pitch, s=s) for pair in zip(cell.lines, cell.lines[1:])]
         options.append(_readings(pieces, apart) or None)
         cells.append(cell)
@@ -1043,7 +1053,7 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, s: TextTableSettings =
         row_best, row_back, row_last = [], [], []
         for first, starts in opts:
             n = first + len(starts) - 1
-            tie = (len(starts) == 1) if strict else (len(starts) > 1) == _roomy(cells[k], s=s)
+            tie = (len(starts) == 1) if strict else (len(starts) > 1) == _roomy(cells[k], pitches[k], s=s)
             # an item number of four digits glued from pieces ("96" over "97" as 9697) is two rows' numbers
             glued_big = any(first + i > s.glued_max and b - a >= 2 for i, (a, b) in enumerate(zip(starts, [*starts[1:], sizes[k]])))
             scores = [prev_score[j] + (2.0 if pl is not None and first == pl + 1 else 1.0 if first == 1 and pl is None
@@ -1145,7 +1155,7 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
     `starts` are the lines of the numbering cell that start a number, as the table's numbering
     reads them (`_read_numbering`): one start is one row (a number a narrow column wrapped);
     numbers glued from pieces cut the box at their first pieces. With `strict` (a grid ruled
-    between its rows) nothing else splits a box.
+    between its rows) nothing else splits a box but several whole labels (`_several_labels`).
     """
     if len(row.cells) < 2 or any(c.col_span > 1 or c.row_span > 1 for c in row.cells):
         return [row]
@@ -1156,7 +1166,7 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
         if strict or len(starts) < len(pieces):
             tops = [_snap(cell.lines[k].box[1] - s.anchor_pad, row, s=s) for k in starts[1:]]
             return _cut(row, [y for y in tops if y > row.box[1] + s.anchor_pad])
-    elif strict:
+    elif strict and not _several_labels(row):
         return [row]
     pitch = _line_pitch(row)
     read = _numbers(row, s=s)[0] if starts is not None else None  # the numbering read its pieces already
@@ -1180,6 +1190,17 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
     tol = min(l.box[3] - l.box[1] for c in anchors for l in c.lines) / 2
     cuts = [y for y in _cluster(sorted(starts), tol, s=s) if y > row.box[1] + tol]
     return _cut(row, cuts)
+
+
+def _several_labels(row: Row) -> bool:
+    """Does the box's first cell hold several whole labels, not one a narrow column wrapped: a
+    sub-item "(1)" over an item number "2", "(2)" over "(3)"? Then its numbers say the box
+    holds several rows, whatever the rules (a row rule left out where most are drawn)."""
+    if not row.cells or not row.cells[0].lines:
+        return False
+    texts = [l.text.replace(" ", "") for l in _rejoined(row.cells[0]).lines]
+    return (len(texts) >= 2 and all(is_anchor(t) and not _DATE.match(t) for t in texts)
+            and not is_anchor("".join(texts)))
 
 
 def _rejoined(cell: Cell) -> Cell:
