@@ -119,8 +119,10 @@ def merged(first: list, second: list, s: HeaderBandSettings = SETTINGS) -> list:
 
 def without_specks(words: list, s: HeaderBandSettings = SETTINGS) -> list:
     """Words of a band read without the page pass's whitening, less the specks of the scan it
-    reads as marks ("^", "`", "ˆ") or as a letter or two read with little confidence."""
-    return [w for w in words if any(c.isalnum() for c in w[0]) and (len(w[0]) > s.speck_chars or w[5] >= s.sure)]
+    reads as marks ("^", "`", "ˆ") or as a letter or two read with little confidence (a digit or
+    two stay: a day or a month, "01", is short and often read unsure)."""
+    return [w for w in words if any(c.isalnum() for c in w[0])
+            and (len(w[0]) > s.speck_chars or w[5] >= s.sure or any(c.isdigit() for c in w[0]))]
 
 
 def with_header_band(pixels: np.ndarray, result: dict, reader, s: HeaderBandSettings = SETTINGS,
