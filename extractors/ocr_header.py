@@ -119,10 +119,9 @@ def merged(first: list, second: list, s: HeaderBandSettings = SETTINGS) -> list:
 
 def without_specks(words: list, s: HeaderBandSettings = SETTINGS) -> list:
     """Words of a band read without the page pass's whitening, less the specks of the scan it
-    reads as marks ("^", "`", "ˆ") or as a letter or two read with little confidence (a digit or
-    two stay: a day or a month, "01", is short and often read unsure)."""
-    return [w for w in words if any(c.isalnum() for c in w[0])
-            and (len(w[0]) > s.speck_chars or w[5] >= s.sure or any(c.isdigit() for c in w[0]))]
+    reads as marks ("^", "`", "ˆ") or as a letter or two read with little confidence (a month
+    "01" read unsure goes too: kept, a number written by hand read in part stood as a number)."""
+    return [w for w in words if any(c.isalnum() for c in w[0]) and (len(w[0]) > s.speck_chars or w[5] >= s.sure)]
 
 
 def with_header_band(pixels: np.ndarray, result: dict, reader, s: HeaderBandSettings = SETTINGS,
