@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from .furniture import split_furniture
 from .grid import build_fragments, pdfplumber_cell_boxes, prose_lines
@@ -29,8 +29,12 @@ from .settings import TEXT, ExtractSettings, TextTableSettings, default
 from .signatures import Signature, read_signatures
 from .stitch import LogicalTable, stitch
 from .tempdirs import temp_dir
+from .headed import carry_columns
 from .unruled import SETTINGS as UNRULED, UnruledSettings, add_unruled
 from .words import _rejoin_split_syllables, _without_rules, page_words
+
+if TYPE_CHECKING:
+    from . import ocr_cache
 
 log = logging.getLogger(__name__)
 
@@ -185,18 +189,14 @@ def read_pages(path: str | Path, *, workers: int | None = None, memory_mb: int |
 
 
 def _ocr(path: str, pages: Sequence[PageContent], settings: ExtractSettings, workers: int | None = None,
-         memory_mb: int | None = None) -> dict[int, PageContent]:
+         memory_mb: int | None = None, ocr_store: ocr_cache.Store | None = None) -> dict[int, PageContent]:
     """OCR the given pages once each (`ocr.ocr_scanned_pages`: upright, deskewed, grid
     from the image, text cell by cell, cached; `workers` processes within `memory_mb`);
     returns their content ('ocr' or 'failed')."""
-    from . import ocr_cells, scan_grid, scan_prep
     from .ocr import ocr_scanned_pages
 
-    if (settings.ocr, settings.scan_grid, settings.scan_prep) != (ocr_cells.SETTINGS, scan_grid.SETTINGS,
-                                                                  scan_prep.SETTINGS):
-        raise ValueError("the OCR reads with its modules' settings (ocr_cells, scan_grid, scan_prep.SETTINGS); "
-                         "other OCR settings are not passed to it")
-    results = ocr_scanned_pages(path, [p.page for p in pages], workers=workers, memory_mb=memory_mb)
+    results = ocr_scanned_pages(path, [p.page for p in pages], workers=workers, memory_mb=memory_mb,
+                                settings=settings, store=ocr_store)
     out = {}
     for n, result in results.items():
         if isinstance(result, str):
@@ -242,17 +242,19 @@ def ocr_content(page_no: int, result: dict, settings: ExtractSettings | None = N
 
 
 def extract_pages(path: str | Path, *, workers: int | None = None, ocr: bool = True,
-                  memory_mb: int | None = None, settings: ExtractSettings | None = None) -> tuple[PageContent, ...]:
-    """Every page read (OCR'd where it is a scan), furniture set aside, by at most `workers`
-    processes at once (this one among them) within `memory_mb` in all, with `settings`
-    (`settings.DEFAULT` if None). Raises DocumentError."""
+                  memory_mb: int | None = None, settings: ExtractSettings | None = None,
+                  ocr_store: ocr_cache.Store | None = None) -> tuple[PageContent, ...]:
+    """Every page read (OCR'd where it is a scan, the OCR kept in `ocr_store`: `ocr_cache`),
+    furniture set aside, by at most `workers` processes at once (this one among them) within
+    `memory_mb` in all, with `settings` (`settings.DEFAULT` if None). Raises DocumentError."""
     settings = settings if settings is not None else default()
     read = read_pages(path, workers=workers, memory_mb=memory_mb, settings=settings)
     pages = [c for c, _ in read]
     scans = [c for c, needs in read if needs]
     if scans and ocr:
-        redone = _ocr(str(path), scans, settings, workers, memory_mb)
+        redone = _ocr(str(path), scans, settings, workers, memory_mb, ocr_store)
         pages = [redone.get(p.page, p) for p in pages]
+    pages = carry_columns(pages, s=settings.text, unruled=settings.unruled)  # a header's columns on the pages after it
     split = split_furniture([(p.lines, p.height) for p in pages], s=settings.text)
     return tuple(
         replace(p, lines=tuple(body), furniture=tuple(l.text for l in furn), furniture_boxes=tuple(l.box for l in furn))
@@ -271,13 +273,15 @@ def document_signatures(path: str | Path) -> tuple[Signature, ...]:
 
 
 def extract_document(path: str | Path, *, workers: int | None = None, ocr: bool = True,
-                     memory_mb: int | None = None, settings: ExtractSettings | None = None) -> ExtractedDocument:
+                     memory_mb: int | None = None, settings: ExtractSettings | None = None,
+                     ocr_store: ocr_cache.Store | None = None) -> ExtractedDocument:
     """Pages, logical tables and signatures of one PDF, or the pages and tables of an image
     file (TIFF, JPEG, PNG, PGM: a page per frame, read as a scanned PDF, `images.py`).
     At most `workers` processes read its pages at once, this one among them (default: two,
     or one on a one-core machine); `memory_mb`, when given, is the address space of all of
     them together (`pool.py`). Read with `settings` (`settings.DEFAULT` if None: what
-    `pipeline.runtime.versions` fingerprints). Raises DocumentError."""
+    `pipeline.runtime.versions` fingerprints); scanned pages' OCR kept in `ocr_store`
+    (`ocr_cache.Store`; the process's default store if None: `ocr_cache.use`). Raises DocumentError."""
     settings = settings if settings is not None else default()
     try:
         kind = image_kind(path)
@@ -287,9 +291,10 @@ def extract_document(path: str | Path, *, workers: int | None = None, ocr: bool 
         with temp_dir("img-") as tmp:
             pdf = tmp / "pages.pdf"
             image_pdf(path, pdf)
-            pages = extract_pages(pdf, workers=workers, ocr=ocr, memory_mb=memory_mb, settings=settings)
+            pages = extract_pages(pdf, workers=workers, ocr=ocr, memory_mb=memory_mb, settings=settings,
+                                  ocr_store=ocr_store)
             return ExtractedDocument(len(pages), pages, _tables(pages, settings))
-    pages = extract_pages(path, workers=workers, ocr=ocr, memory_mb=memory_mb, settings=settings)
+    pages = extract_pages(path, workers=workers, ocr=ocr, memory_mb=memory_mb, settings=settings, ocr_store=ocr_store)
     return ExtractedDocument(len(pages), pages, _tables(pages, settings), document_signatures(path))
 
 

@@ -32,7 +32,11 @@ Rules that are not there are made up for where other software leaves them out:
   one box across (`split_spans`);
 - in a box holding several rows, the rest of a row the page cut above the first number is
   that row's (`_lead_in`), and the pieces of a number a narrow column wrapped stay one
-  number at the box's own line pitch (`_unwrapped`, `_wrap_of`).
+  number at the box's own line pitch (`_unwrapped`, `_wrap_of`);
+- where the numbers stand in the middle of their rows (a sheet centres its cells vertically:
+  `_numbers_centred`), a row starts where the other cells' text starts above its number, under
+  the widest white band they leave between two numbers (`_centred_cuts`), and text above a
+  box's first number is that row's.
 """
 
 from __future__ import annotations
@@ -72,7 +76,11 @@ def pdfplumber_cell_boxes(page, *, s: TextTableSettings = TEXT) -> list[list[Box
     if stacks:
         words = page_words(page, s=s)
         stacks = [part for st in stacks for part in split_at_prose(st, words, s=s)]
-        tables += [t for t in (rule_only_table(st, words, s=s) for st in stacks) if t is not None]
+        from .headed import headed_tables  # it builds on this module's grid steps
+
+        for st in stacks:  # rules around a header only, else rules between rows
+            headed = headed_tables(st, words, s=s)
+            tables += headed or [t for t in (rule_only_table(st, words, s=s),) if t is not None]
     return tables
 
 
@@ -104,10 +112,14 @@ def _continued_under_spans(tables: list["CellBoxes"], *, s: TextTableSettings = 
 class CellBoxes(list):
     """Cell boxes of one table, and the rules that close boxes the page cut open:
     `open_edges` holds (y, x0, x1, "top" | "bottom") of each (see `open_end_rules`);
-    `ruled` is False for a table whose columns come from its text, not from rules."""
+    `ruled` is False for a table whose columns come from its text, not from rules; `banded`
+    is True for a table ruled around its header only (`headed`): bands of rows with no rule
+    between them, cut into rows as a column-ruled table's are."""
 
     open_edges: list[tuple[float, float, float, str]] = []
     ruled: bool = True
+    banded: bool = False
+    framed: bool = False
 
 
 def _bbox(boxes: Sequence[Box]) -> Box:
@@ -247,6 +259,7 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word], *, s: TextTabl
                 open_edges.append((y, b[0], b[2], end))
     boxes.open_edges = open_edges
     boxes.ruled = False
+    boxes.framed = True
     return boxes
 
 
@@ -853,14 +866,14 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows:
         top = min(b[1] for b, _, _, _ in cells)
         bottom = min(b[3] for b, _, _, _ in cells)  # a merged cell reaches further down than its row
         rows.append(Row((xs[0], top, xs[-1], bottom), row_cells))
-    ruled = getattr(boxes, "ruled", True)
-    if split_rows and ruled:
+    ruled, banded = getattr(boxes, "ruled", True), getattr(boxes, "banded", False)
+    if split_rows and (ruled or banded):
         rows = split_rows_of(rows, s=s)
     elif split_rows:  # columns from the text: its rows came from `row_breaks` already
         rows = [sub for row in rows for part in split_by_anchor(row, s=s) for sub in split_by_lines(part, s=s)]
-    if not ruled and _sparse(rows):
+    if not ruled and not banded and _sparse(rows):
         return None, words
-    return Fragment(page_no, box, tuple(xs), tuple(rows), ruled), outside
+    return Fragment(page_no, box, tuple(xs), tuple(rows), ruled, banded, getattr(boxes, "framed", False)), outside
 
 
 def _sparse(rows: Sequence[Row]) -> bool:
@@ -892,19 +905,124 @@ def split_rows_of(rows: Sequence[Row], *, s: TextTableSettings = TEXT) -> list[R
     """
     ruled = rows_ruled(rows, s=s)
     chosen = _read_numbering(rows, strict=ruled, s=s)
+    centred = _numbers_centred(rows, s=s)
     first = next((k for k, r in enumerate(rows) if _label_line(r) is not None), None)
     out: list[Row] = []
     for k, (row, starts) in enumerate(zip(rows, chosen)):
-        if k == first and (_top_aligned(rows, row) or _blank_above(row, s=s)):
+        if k == first and not centred and (_top_aligned(rows, row) or _blank_above(row, s=s)):
             head = _lead_in(row, s=s)
             if head is not None:  # the rest of a row the page cut, over the first numbered row
                 out.append(head[0])
                 row = head[1]
-        parts = split_by_anchor(row, starts=starts, strict=ruled, s=s)
+        parts = split_by_anchor(row, starts=starts, strict=ruled, centred=centred, s=s)
         if not ruled and (starts is None or len(starts) > 1):
             parts = [sub for part in parts for sub in split_by_lines(part, s=s)]
         out += parts
     return out
+
+
+# ---------------------------------------------------------------- numbers centred in their rows
+
+
+def _numbers_centred(rows: Sequence[Row], *, s: TextTableSettings = TEXT) -> bool:
+    """Do the item numbers of a fragment stand in the middle of their rows (a sheet centres a
+    cell's text vertically), not level with the first line of their rows' other cells?
+
+    Votes of the numbers that tell. Beside a run of three lines or more of another cell (lines
+    at the cell's tightest pitch, `_runs_of`), a number stands at its row's top when it is
+    level with the run's first line, and is centred when it stands a line height or more below
+    it, level with none of the other cells' lines (the lines of two rows that follow each other
+    as closely as a cell's lines make one run, and a number at the top of the second row is
+    level with a line of it). A number is centred, too, when the other cells leave a white band
+    across them between the number above and itself, more than twice as wide as the white
+    between two lines of a cell, that ends a line height or more above it (a row's text starts
+    higher than its number; in a print whose rows are that far apart a top-aligned number
+    stands level with the first line under the band), unless the number stands level with a
+    line right under a white band wider than a cell's (a heading alone in a blank band above a
+    top-aligned row). Centred when the centred ones outnumber the others twice over."""
+    centred = aligned = 0
+    for row in rows:
+        found = _number_lines(row, s=s)
+        if found is None:
+            continue
+        numbers, others = found
+        runs = [r for c in row.cells[1:] for r in _runs_of(c.lines, s=s) if len(r) >= 3]
+        tight = min((b.box[1] - a.box[3] for c in row.cells[1:] for a, b in zip(c.lines, c.lines[1:])), default=0.0)
+        bands = _bands(others)
+        above = None  # the middle of the number above in the box
+        for n in numbers:
+            top, height = n.box[1], n.box[3] - n.box[1]
+            level = any(abs(o.box[1] - top) <= s.level_tol for o in others)
+            beside = [r for r in runs if r[0].box[1] - s.level_tol <= top <= r[-1].box[3]]
+            wide = [b for b in bands if above is not None and above < b[1] <= top - height
+                    and b[1] - b[0] >= s.row_band * tight + s.run_slack]
+            if any(abs(r[0].box[1] - top) <= s.level_tol for r in beside):
+                aligned += 1
+            elif not level and any(top - r[0].box[1] >= height for r in beside):
+                centred += 1
+            elif wide and not any(abs(b[1] - top) <= s.level_tol and b[1] - b[0] > tight + s.run_slack for b in bands):
+                centred += 1  # (a number level with a line under a white band starts a block: a heading's band above it)
+            above = (n.box[1] + n.box[3]) / 2
+    return centred > 2 * aligned
+
+
+def _runs_of(lines: Sequence[Line], *, s: TextTableSettings = TEXT) -> list[list[Line]]:
+    """The lines of a cell in runs that follow each other at the cell's tightest pitch (white
+    between two lines at most run_slack wider than the narrowest such white)."""
+    gaps = [b.box[1] - a.box[3] for a, b in zip(lines, lines[1:])]
+    if not gaps:
+        return [list(lines)] if lines else []
+    tight = min(gaps) + s.run_slack
+    out = [[lines[0]]]
+    for gap, line in zip(gaps, lines[1:]):
+        if gap <= tight:
+            out[-1].append(line)
+        else:
+            out.append([line])
+    return out
+
+
+def _number_lines(row: Row, *, s: TextTableSettings = TEXT) -> tuple[list[Line], list[Line]] | None:
+    """The numbers of a box's first cell (pieces of one a narrow column wrapped joined) and
+    the lines of its other cells; None when the box is no plain row of numbered rows."""
+    if len(row.cells) < 2 or any(c.col_span > 1 or c.row_span > 1 for c in row.cells):
+        return None
+    cell = _unwrapped(_rejoined(row.cells[0]), _line_pitch(row), s=s)
+    if not cell.lines or not all(is_anchor(l.text) for l in cell.lines):
+        return None
+    others = sorted((l for c in row.cells[1:] for l in c.lines), key=lambda l: l.box[1])
+    return (list(cell.lines), others) if others else None
+
+
+def _bands(lines: Sequence[Line]) -> list[tuple[float, float]]:
+    """(top, bottom) of each white band between the lines (sorted by top), across them all."""
+    out, bottom = [], None
+    for l in lines:
+        if bottom is not None and l.box[1] > bottom:
+            out.append((bottom, l.box[1]))
+        bottom = l.box[3] if bottom is None else max(bottom, l.box[3])
+    return out
+
+
+def _centred_cuts(row: Row, numbers: Sequence[tuple[float, float]], skip: Cell, *,
+                  s: TextTableSettings = TEXT) -> list[float]:
+    """Where the rows of a box start when its numbers (top, bottom each) stand in the middle of
+    their rows: each row after the first starts under the widest white band the other cells'
+    lines leave between the number above and its own number (at its number's top when they
+    leave none)."""
+    others = sorted((l for c in row.cells if c is not skip and c.col != skip.col for l in c.lines),
+                    key=lambda l: l.box[1])
+    bands = _bands(others)
+    cuts = []
+    for (top0, bottom0), (top, _) in zip(numbers, numbers[1:]):
+        mid0 = (top0 + bottom0) / 2
+        between = [b for b in bands if b[1] - s.anchor_pad > mid0 and b[1] <= top + s.level_tol]
+        if between:
+            a, b = max(between, key=lambda b: b[1] - b[0])
+            cuts.append(b - min(s.anchor_pad, (b - a) / 2))
+        else:
+            cuts.append(top - s.anchor_pad)
+    return cuts
 
 
 def _top_aligned(rows: Sequence[Row], row: Row) -> bool:
@@ -932,7 +1050,16 @@ def _top_aligned(rows: Sequence[Row], row: Row) -> bool:
                 aligned += any(abs(t - line.box[1]) <= 2.0 for t in others)
     if total:
         return 5 * aligned >= 4 * total
-    return not _centred(row)
+    return _heads_a_run(row) or not _centred(row)
+
+
+def _heads_a_run(row: Row, *, s: TextTableSettings = TEXT) -> bool:
+    """Does the box's first number stand level with the first line of a run of three lines or
+    more of another cell that starts below the box's top (`_runs_of`)? A number at its row's
+    top stands so; a centred one would only by chance."""
+    line = _label_line(row)
+    return any(abs(r[0].box[1] - line.box[1]) <= s.level_tol and r[0].box[1] > row.box[1] + s.level_tol
+               for c in row.cells[1:] for r in _runs_of(c.lines, s=s) if len(r) >= 3)
 
 
 def _blank_above(row: Row, *, s: TextTableSettings = TEXT) -> bool:
@@ -970,7 +1097,8 @@ def _label_line(row: Row) -> Line | None:
 def _centred(row: Row) -> bool:
     """Does the first number of the box stand in its middle (a centred number)?"""
     line = _label_line(row)
-    return abs((line.box[1] + line.box[3]) / 2 - (row.box[1] + row.box[3]) / 2) <= line.box[3] - line.box[1]
+    height = min(w.bottom - w.top for w in line.words)  # one line's, for a label rejoined from two
+    return abs((line.box[1] + line.box[3]) / 2 - (row.box[1] + row.box[3]) / 2) <= height
 
 
 def _lead_in(row: Row, *, s: TextTableSettings = TEXT) -> tuple[Row, Row] | None:
@@ -1138,7 +1266,7 @@ def rows_ruled(rows: Sequence[Row], *, s: TextTableSettings = TEXT) -> bool:
 
 
 def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bool = False,
-                    s: TextTableSettings = TEXT) -> list[Row]:
+                    centred: bool = False, s: TextTableSettings = TEXT) -> list[Row]:
     """A ruled box holding several rows (no rule between them: column rules only, or a
     row rule left out) split where an anchor column starts a line with an item number
     or a date; every cell's lines go to the row whose band holds them.
@@ -1156,6 +1284,10 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
     reads them (`_read_numbering`): one start is one row (a number a narrow column wrapped);
     numbers glued from pieces cut the box at their first pieces. With `strict` (a grid ruled
     between its rows) nothing else splits a box but several whole labels (`_several_labels`).
+
+    With `centred` (the table's numbers stand in the middle of their rows: `_numbers_centred`)
+    a row starts where the other cells' text starts above its number (`_centred_cuts`), and a
+    blank band between a row's start and its number starts no row.
     """
     if len(row.cells) < 2 or any(c.col_span > 1 or c.row_span > 1 for c in row.cells):
         return [row]
@@ -1164,6 +1296,11 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
         if len(starts) == 1:
             return [row]
         if strict or len(starts) < len(pieces):
+            if centred:
+                ends = [*starts[1:], len(cell.lines)]
+                numbers = [(cell.lines[a].box[1], cell.lines[b - 1].box[3]) for a, b in zip(starts, ends)]
+                cuts = _centred_cuts(row, numbers, cell, s=s)
+                return _cut(row, [y for y in cuts if y > row.box[1] + s.anchor_pad])
             tops = [_snap(cell.lines[k].box[1] - s.anchor_pad, row, s=s) for k in starts[1:]]
             return _cut(row, [y for y in tops if y > row.box[1] + s.anchor_pad])
     elif strict and not _several_labels(row):
@@ -1183,10 +1320,18 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
         else:
             same.append(c)
     starts: list[float] = []
+    centred_starts: list[float] = []
+    below: list[tuple[float, float]] = []  # (row start, number top): no blank band between them starts a row
     for same in (g for groups in by_count.values() for g in groups):  # the top-aligned one says where they start
         first = min(same, key=lambda c: c.lines[0].box[1] - c.box[1])
-        starts += [l.box[1] - s.anchor_pad for l in first.lines]
-    starts = [_snap(y, row, s=s) for y in starts] + _after_blank(row, s=s)
+        if centred:
+            cuts = _centred_cuts(row, [(l.box[1], l.box[3]) for l in first.lines], first, s=s)
+            centred_starts += cuts
+            below += list(zip([row.box[1], *cuts], [l.box[1] for l in first.lines]))
+        else:
+            starts += [l.box[1] - s.anchor_pad for l in first.lines]
+    blank = [y for y in _after_blank(row, s=s) if not any(a < y < b for a, b in below)]
+    starts = [_snap(y, row, s=s) for y in starts] + centred_starts + blank
     tol = min(l.box[3] - l.box[1] for c in anchors for l in c.lines) / 2
     cuts = [y for y in _cluster(sorted(starts), tol, s=s) if y > row.box[1] + tol]
     return _cut(row, cuts)

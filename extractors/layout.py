@@ -116,6 +116,8 @@ class Fragment:
     col_edges: tuple[float, ...]  # x of the vertical rules, left to right (n_cols + 1)
     rows: tuple[Row, ...]
     ruled: bool = True  # False: no vertical rules, the column edges come from the text's gutters
+    banded: bool = False  # a table ruled around its header only (or its part on a later page): `headed`
+    framed: bool = False  # a table ruled between its rows only (`grid.rule_only_table`): no page carries over it
 
     @property
     def n_cols(self) -> int:

@@ -1,11 +1,13 @@
 """OCR of scanned pages, offline: each page rendered, read once, the result cached.
 
-`ocr_scanned_pages` renders every scanned page of a PDF (pypdfium2, OCR_DPI) and
+`ocr_scanned_pages` renders every scanned page of a PDF (pypdfium2, at the OCR's resolution) and
 reads it with `ocr_cells.ocr_page_image` (turned upright, deskewed, the grid from the
-rules in the image, Tesseract's Vietnamese model cell by cell), over as many processes as the
+rules in the image, Tesseract's Vietnamese model cell by cell), with the OCR's, the scan grid's
+and the preparation's settings passed in (`settings.ExtractSettings`: `ocr`, `scan_grid`,
+`scan_prep`; `settings.DEFAULT` when none are), over as many processes as the
 caller gives the document (`workers`, this one among them, within `memory_mb` in all:
 `pool.map_shared`), Tesseract with one OpenMP thread in each: a process is one core. A page whose image was read
-before (`ocr_cache`, keyed by the pixels) is not read again. `STATS` counts pages
+before (`ocr_cache`, keyed by the pixels, in the store the caller passes) is not read again. `STATS` counts pages
 read and pages found in the cache in this process, for tests and benchmarks.
 """
 
@@ -18,9 +20,17 @@ from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
+from typing import TYPE_CHECKING, NamedTuple
+
 from . import ocr_cache
 from .layout import POINTS_PER_INCH
 from .pool import default_workers, map_shared, mapped_mb, out_of_memory
+
+if TYPE_CHECKING:
+    from .ocr_cells import OcrSettings
+    from .scan_grid import GridSettings
+    from .scan_prep import PrepSettings
+    from .settings import ExtractSettings
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +49,33 @@ _reader = None  # one Tesseract engine per process, loaded on first use
 OCR_FAILED = "OCR failed"  # how the error of a page whose OCR failed begins
 
 
-def _get_reader():
+class OcrParts(NamedTuple):
+    """The settings that change what a scanned page reads as (the parts of `ExtractSettings`
+    the OCR takes; the scanned tables' `scans` act after it, on its result)."""
+
+    ocr: OcrSettings
+    grid: GridSettings
+    prep: PrepSettings
+
+    @classmethod
+    def of(cls, settings: ExtractSettings | None = None) -> OcrParts:
+        from .settings import default
+
+        s = settings if settings is not None else default()
+        return cls(s.ocr, s.scan_grid, s.scan_prep)
+
+
+def _get_reader(s: OcrSettings):
+    """This process's Tesseract engines, reading with `s` (loaded again only for other models)."""
     global _reader
+    if _reader is not None and (_reader.s.language, _reader.s.numbers_language) != (s.language, s.numbers_language):
+        _reader.close()
+        _reader = None
     if _reader is None:
         from .ocr_cells import Reader
 
-        _reader = Reader()
+        _reader = Reader(s)
+    _reader.s = s
     return _reader
 
 
@@ -80,55 +111,72 @@ def image_dpi(page) -> float | None:
     return best[1] if best else None
 
 
-def page_source(path: str, page_no: int) -> tuple:
+def page_source(path: str, page_no: int, parts: OcrParts | None = None) -> tuple:
     """(pixels that key the page, what keys them besides the pixels, the resolution of a page
     scanned at a low one, else None): such a page is rendered at its own resolution and
     prepared (`scan_prep.prepare`: upsampled, faint rules restored) only when it is read, its
-    key the image as scanned with the preparation's settings; any other page is rendered at
-    the OCR's resolution."""
+    key the image as scanned with the OCR's, the grid's and the preparation's settings; any
+    other page is rendered at the OCR's resolution, its key the OCR's and the grid's settings
+    (what the preparation's are does not change what it reads as)."""
     import pypdfium2 as pdfium
 
     from . import scan_prep
-    from .ocr_cells import SETTINGS
 
+    ocr, grid, prep = parts if parts is not None else OcrParts.of()
     pdf = pdfium.PdfDocument(str(path))  # opened once for the page's resolution and its pixels
     try:
         page = pdf[page_no - 1]
         native = image_dpi(page)
-        if scan_prep.needs_prep(native):
-            return _render(page, native), (SETTINGS, scan_prep.SETTINGS), native
-        return _render(page, SETTINGS.dpi), SETTINGS, None
+        if scan_prep.needs_prep(native, prep):
+            return _render(page, native), (ocr, grid, prep), native
+        return _render(page, ocr.dpi), (ocr, grid), None
     finally:
         pdf.close()
 
 
-def read_page(pixels, low_dpi: float | None, reader, *, first: bool = False) -> dict:
+def read_page(pixels, low_dpi: float | None, reader, parts: OcrParts | None = None, *, first: bool = False) -> dict:
     """The OCR result of a page's pixels (`page_source`): a low-resolution page prepared first,
     and its item numbers read again in its grey (`ocr_cells.ocr_page_image`, `upsampled`); the
     `first` page of a document its header band read again as printed (`ocr_header`)."""
     from . import ocr_header, scan_prep
     from .ocr_cells import ocr_page_image
 
-    prepared = pixels if low_dpi is None else scan_prep.prepare(pixels, low_dpi)
-    result = ocr_page_image(prepared, reader, upsampled=low_dpi is not None)
+    ocr, grid, prep = parts if parts is not None else OcrParts.of()
+    if low_dpi is None:
+        prepared = pixels
+        result = ocr_page_image(pixels, reader, ocr, grid=grid)
+    else:
+        prepared = scan_prep.prepare(pixels, low_dpi, prep, grid)
+        result = ocr_page_image(prepared, reader, ocr, upsampled=True, grid=grid)
     if not first:
         return result
-    plain = None if low_dpi is None else scan_prep.upsample(pixels, low_dpi)
+    plain = None if low_dpi is None else scan_prep.upsample(pixels, low_dpi, prep)
     return ocr_header.with_header_band(prepared, result, reader, plain=plain)
 
 
-def ocr_page(path: str, page_no: int) -> tuple[int, dict | None, str | None, bool]:
-    """(page, result, error, read by Tesseract?) for one page; the cache is used both ways."""
-    engine = ocr_cache.engine()  # raises EnvironmentFailure, for the run, when a model is missing
+def keyed_page(path: str, page_no: int, parts: OcrParts,
+               store: ocr_cache.Store | None = None) -> tuple[str, object, float | None]:
+    """(the page's OCR cache key, its pixels, its resolution when it is prepared): the key is
+    the pixels and what changes what they read as (`page_source`), the OCR code and the engine
+    of `parts.ocr` (`ocr_cache.page_key`)."""
+    engine = ocr_cache.engine(parts.ocr, store)
+    pixels, keyed, low_dpi = page_source(path, page_no, parts)
+    if page_no == 1:  # the page whose header band is read again (`read_page`): keyed so
+        keyed = (keyed, "first page")
+    return ocr_cache.page_key(pixels.tobytes(), pixels.shape, keyed, engine), pixels, low_dpi
+
+
+def ocr_page(path: str, page_no: int, parts: OcrParts,
+             store: ocr_cache.Store | None = None) -> tuple[int, dict | None, str | None, bool]:
+    """(page, result, error, read by Tesseract?) for one page; the cache (`store`) is used both ways."""
+    ocr_cache.engine(parts.ocr, store)  # raises EnvironmentFailure, for the run, when a model is missing
     try:
-        pixels, keyed, low_dpi = page_source(path, page_no)
-        first = page_no == 1  # the page whose header band is read again (`read_page`): keyed so
-        key = ocr_cache.page_key(pixels.tobytes(), pixels.shape, (keyed, "first page") if first else keyed, engine)
-        found = ocr_cache.get(key)
+        key, pixels, low_dpi = keyed_page(path, page_no, parts, store)
+        found = ocr_cache.get(key, store)
         if found is not None:
             return page_no, found, None, False
-        result = read_page(pixels, low_dpi, _get_reader(), first=first)
-        ocr_cache.put(key, result)
+        result = read_page(pixels, low_dpi, _get_reader(parts.ocr), parts, first=page_no == 1)
+        ocr_cache.put(key, result, store)
         return page_no, result, None, True
     except Exception as e:  # a page that cannot be read must not stop the others
         if not isinstance(e, MemoryError) and out_of_memory(e) is not None:
@@ -138,15 +186,19 @@ def ocr_page(path: str, page_no: int) -> tuple[int, dict | None, str | None, boo
 
 
 def ocr_scanned_pages(path: str | Path, pages: Sequence[int], *, workers: int | None = None,
-                      memory_mb: int | None = None) -> dict[int, dict | str]:
+                      memory_mb: int | None = None, settings: ExtractSettings | None = None,
+                      store: ocr_cache.Store | None = None) -> dict[int, dict | str]:
     """{page: OCR result (`ocr_cells.ocr_page_image`) or an error message} for `pages`, read
-    by at most `workers` processes (this one among them; default `pool.default_workers`)
-    within `memory_mb` in all."""
+    with the OCR parts of `settings` (`settings.DEFAULT` if None) by at most `workers` processes
+    (this one among them; default `pool.default_workers`) within `memory_mb` in all, the
+    results kept in `store` (`ocr_cache.Store`; the process's default store if None)."""
     path = str(path)
-    ocr_cache.engine()  # once, before the workers are forked (they inherit it); a missing model stops here
+    parts = OcrParts.of(settings)
+    store = ocr_cache.chosen(store)
+    ocr_cache.engine(parts.ocr, store)  # once, before the workers are forked (they inherit it); a missing model stops here
     if memory_mb is not None and (mapped := mapped_mb()) + OCR_LOAD_MB > memory_mb:
         raise MemoryError(f"OCR needs about {OCR_LOAD_MB} MB more than the {mapped} MB this process maps")
-    done = map_shared(ocr_page, [(path, n) for n in pages], workers=workers or default_workers(),
+    done = map_shared(ocr_page, [(path, n, parts, store) for n in pages], workers=workers or default_workers(),
                       memory_mb=memory_mb, need_mb=OCR_WORKER_MB)
     out: dict[int, dict | str] = {}
     for n, result, error, read in done:

@@ -1,15 +1,19 @@
 """OCR results kept on disk, keyed by the page image: a page is never OCR'd twice.
 
-The key is one sha256 of the rendered page's pixels, its size, the OCR settings, the
-version of the code that reads a page (`CODE`: rendering, preparation, grid, cells) and the OCR engine (Tesseract's and
-tesserocr's versions, the digest of each traineddata file: `engine`): a rerun, a renamed
-file, the same page in another PDF or a new version of the normalizers finds the result;
-a change to how pages are read does not (it would hide the change). An entry that is not
-the shape of an OCR result is removed and the page read again. Entries are JSON
-files under `cache_dir()`: the folder in NHIEMVU_OCR_CACHE, else
-$DAGSTER_HOME/ocr-cache (the state folder; `.dagster/ocr-cache` in the repository when
-DAGSTER_HOME is not set), outside the curated tables.
-An empty NHIEMVU_OCR_CACHE ("") turns the cache off.
+The key is one sha256 of the rendered page's pixels, its size, the OCR settings that change
+what it reads as (`ocr.page_source`), the version of the code that reads a page
+(`CODE_VERSION`: the fingerprint, `fingerprint.py`, of the modules in `CODE` — rendering,
+preparation, grid, cells — and of the libraries in `LIBRARIES`) and the OCR engine
+(Tesseract's and tesserocr's versions, the digest of each traineddata file: `engine`): a rerun, a renamed file, the same
+page in another PDF or a new version of the normalizers finds the result; a change to how
+pages are read does not (it would hide the change). An entry that is not the shape of an OCR
+result is removed and the page read again.
+
+Where entries live is not this module's business: they are JSON blobs named
+`<key[:2]>/<key>.json` in a `Store` the caller passes in (read, write whole, remove by name).
+The pipeline passes the state folder's (`pipeline.runtime.state.ocr_store`: its path, its
+atomic writes); a process may name a default store for calls that pass none (`use`: the test
+session does). With no store the cache is off.
 """
 
 from __future__ import annotations
@@ -17,56 +21,76 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from .fingerprint import fingerprint
+
+if TYPE_CHECKING:
+    from .ocr_cells import OcrSettings
 
 log = logging.getLogger(__name__)
 
-ENV = "NHIEMVU_OCR_CACHE"
-ROOT = Path(__file__).resolve().parents[1]
 # The modules whose code makes what a page reads as (pipeline/runtime/versions.py fingerprints the same
 # modules, and this one, for the documents' OCR version): one list, one fingerprint of each page's code.
 CODE = ("ocr.py", "ocr_cells.py", "ocr_header.py", "scan_grid.py", "scan_prep.py")
 
 
-def cache_dir() -> Path | None:
-    """Where entries live; None when the cache is turned off."""
-    value = os.environ.get(ENV)
-    if value is not None:
-        return Path(value) if value.strip() else None
-    home = os.environ.get("DAGSTER_HOME")
-    return Path(home) / "ocr-cache" if home else ROOT / ".dagster" / "ocr-cache"
+class Store(Protocol):
+    """Blobs by name (a relative path), each written whole: a reader finds the old blob or
+    the new one. `read` gives None when there is none and raises OSError when it cannot be read.
+    Hashable (the engine's identity is remembered per store) and picklable (it goes to helper
+    processes with the pages)."""
+
+    def read(self, name: str) -> bytes | None: ...
+
+    def write(self, name: str, data: bytes) -> None: ...
+
+    def remove(self, name: str) -> None: ...
 
 
-def _code_version() -> str:
-    h = hashlib.sha256()
-    for name in CODE:
-        h.update((Path(__file__).parent / name).read_bytes())
-    return h.hexdigest()[:16]
+_default: Store | None = None
 
 
-CODE_VERSION = _code_version()  # at import: worker processes forked later share it with the code they run
+def use(store: Store | None) -> Store | None:
+    """Make `store` the one of calls that pass none (None: the cache off); returns the one before."""
+    global _default
+    previous, _default = _default, store
+    return previous
+
+
+def chosen(store: Store | None) -> Store | None:
+    """`store`, or the default store when it is None."""
+    return store if store is not None else _default
+
+
+# The libraries that render and read a page's image (the documents' OCR version lists the same:
+# `pipeline.runtime.versions.OCR_LIBRARIES`); tesserocr and Tesseract are in `engine` too.
+LIBRARIES = ("pypdfium2", "opencv-python-headless", "numpy", "pillow", "tesserocr", "img2pdf")
+# at import: worker processes forked later share it with the code they run
+CODE_VERSION = fingerprint(*(f"extractors/{name}" for name in CODE), libraries=LIBRARIES)
 
 
 def code_version() -> str:
     return CODE_VERSION
 
 
-def engine() -> str:
-    """The identity of the OCR engine that reads a page: Tesseract's version (the library
-    tesserocr runs, which may not be the `tesseract` program's), tesserocr's version, and the
-    sha256 of every traineddata file the reader loads (`ocr_cells.OcrSettings`: the text and
-    the numbers models, and orientation detection). Raises `EnvironmentFailure` when a model is
-    not installed: the machine's fault, not the page's."""
-    from .ocr_cells import SETTINGS
+def engine(settings: OcrSettings | None = None, store: Store | None = None) -> str:
+    """The identity of the OCR engine that reads a page with `settings` (`ocr_cells.SETTINGS`
+    if None): Tesseract's version (the library tesserocr runs, which may not be the `tesseract`
+    program's), tesserocr's version, and the sha256 of every traineddata file the reader loads
+    (the settings' text and numbers models, and orientation detection; kept in `store` by the
+    files' stamps, `MODELS`). Raises `EnvironmentFailure` when a model is not installed:
+    the machine's fault, not the page's."""
+    if settings is None:
+        from .ocr_cells import SETTINGS as settings
 
-    return _engine((SETTINGS.language, SETTINGS.numbers_language, "osd"))
+    return _engine((settings.language, settings.numbers_language, "osd"), chosen(store))
 
 
 @lru_cache(maxsize=None)
-def _engine(languages: tuple[str, ...]) -> str:
+def _engine(languages: tuple[str, ...], store: Store | None = None) -> str:
     from importlib.metadata import version
 
     import tesserocr
@@ -79,7 +103,7 @@ def _engine(languages: tuple[str, ...]) -> str:
     for lang in languages:
         path = Path(folder) / f"{lang}.traineddata"
         try:
-            digest = _model_digest(path)
+            digest = _model_digest(path, store)
         except OSError as e:
             raise EnvironmentFailure(
                 f"Tesseract's '{lang}' model is not installed: cannot read {path} ({e.strerror or e}); "
@@ -90,35 +114,32 @@ def _engine(languages: tuple[str, ...]) -> str:
     return ";".join(parts)
 
 
-MODELS_FILE = "models.json"  # in the cache folder: {path: [size, mtime_ns, digest]} of the traineddata files
+MODELS = "models.json"  # in the store: {path: [size, mtime_ns, ctime_ns, inode, digest]} of the traineddata files
 
 
-def _model_digest(path: Path) -> str:
-    """The sha256 (16 hex digits) of a traineddata file, hashed again only when its size or
-    modification time changed since it was last hashed (kept beside the OCR cache: a run with
-    nothing new does not read tens of MB of models)."""
+def _model_digest(path: Path, store: Store | None = None) -> str:
+    """The sha256 (16 hex digits) of a traineddata file, hashed again only when its stamp (size,
+    modification and change times, inode: the state folder's one file stamp,
+    `pipeline.runtime.state.file_stamp`) changed since it was last hashed (kept in the OCR
+    cache's store: a run with nothing new does not read tens of MB of models)."""
     st = path.stat()
-    folder = cache_dir()
+    stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
     known: dict = {}
-    if folder is not None:
+    if store is not None:
         try:
-            known = json.loads((folder / MODELS_FILE).read_text())
+            known = json.loads(store.read(MODELS) or b"{}")
         except (OSError, ValueError):
             known = {}
     entry = known.get(str(path)) if isinstance(known, dict) else None
-    if isinstance(entry, list) and len(entry) == 3 and entry[:2] == [st.st_size, st.st_mtime_ns] and isinstance(entry[2], str):
-        return entry[2]
+    if isinstance(entry, list) and len(entry) == 5 and entry[:4] == stamp and isinstance(entry[4], str):
+        return entry[4]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    if folder is not None:
-        known = {**(known if isinstance(known, dict) else {}), str(path): [st.st_size, st.st_mtime_ns, digest]}
+    if store is not None:
+        known = {**(known if isinstance(known, dict) else {}), str(path): [*stamp, digest]}
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".models.")
-            with os.fdopen(fd, "w") as f:
-                json.dump(known, f)
-            os.replace(tmp, folder / MODELS_FILE)
+            store.write(MODELS, json.dumps(known).encode())
         except OSError:
-            log.debug("the digests of the OCR models could not be kept in %s", folder, exc_info=True)
+            log.debug("the digests of the OCR models could not be kept in %s", store, exc_info=True)
     return digest
 
 
@@ -150,43 +171,44 @@ def valid_entry(value: object) -> bool:
         return False
 
 
-def _path(folder: Path, key: str) -> Path:
-    return folder / key[:2] / f"{key}.json"
+def entry_name(key: str) -> str:
+    """The name of a key's entry in the store (a folder per two hex digits)."""
+    return f"{key[:2]}/{key}.json"
 
 
-def get(key: str) -> dict | None:
-    folder = cache_dir()
-    if folder is None:
+def get(key: str, store: Store | None = None) -> dict | None:
+    """The OCR result of a page key in `store` (the default store if None), or None."""
+    store = chosen(store)
+    if store is None:
         return None
-    path = _path(folder, key)
+    name = entry_name(key)
     try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
+        data = store.read(name)
+        if data is None:
+            return None
+        value = json.loads(data.decode("utf-8"))
     except (OSError, ValueError):  # a torn or unreadable entry is read again from the page
-        log.warning("OCR cache entry %s unreadable; the page is OCR'd again", path)
+        log.warning("OCR cache entry %s in %s unreadable; the page is OCR'd again", name, store)
         log.debug("OCR cache read", exc_info=True)
         return None
     if not valid_entry(value):  # not what the OCR gives: never trusted, replaced by a new reading
-        log.warning("OCR cache entry %s is not an OCR result; the page is OCR'd again", path)
+        log.warning("OCR cache entry %s in %s is not an OCR result; the page is OCR'd again", name, store)
         try:
-            path.unlink()
+            store.remove(name)
         except OSError:
-            log.debug("OCR cache: cannot remove %s", path, exc_info=True)
+            log.debug("OCR cache: cannot remove %s", name, exc_info=True)
         return None
     return value
 
 
-def put(key: str, value: dict) -> None:
-    folder = cache_dir()
-    if folder is None:
+def put(key: str, value: dict, store: Store | None = None) -> None:
+    """Keep a page's OCR result in `store` (the default store if None); a store that cannot
+    take it costs a reading next time, nothing else."""
+    store = chosen(store)
+    if store is None:
         return
-    path = _path(folder, key)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False) as f:
-            json.dump(value, f, ensure_ascii=False)
-        os.replace(f.name, path)  # atomic: a reader never sees half an entry
+        store.write(entry_name(key), json.dumps(value, ensure_ascii=False).encode("utf-8"))
     except OSError:
-        log.warning("OCR cache: cannot write %s", path)
+        log.warning("OCR cache: cannot write %s in %s", entry_name(key), store)
         log.debug("OCR cache write", exc_info=True)

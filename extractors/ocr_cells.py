@@ -348,7 +348,7 @@ def _crop(image: np.ndarray, w) -> np.ndarray:
     return image[max(int(y0), 0):int(y1) + 1, max(int(x0), 0):int(x1) + 1]
 
 
-def _item_column(boxes) -> float | None:
+def _item_column(boxes, s: OcrSettings = SETTINGS) -> float | None:
     """Right edge of a narrow first column (item numbers), or None."""
     x_left = min(b[0] for b in boxes)
     x_right = max(b[2] for b in boxes)
@@ -356,48 +356,53 @@ def _item_column(boxes) -> float | None:
     if not firsts:
         return None
     edge = min(firsts)
-    return edge if edge - x_left < SETTINGS.item_width * (x_right - x_left) else None
+    return edge if edge - x_left < s.item_width * (x_right - x_left) else None
 
 
-def orientation(mask: np.ndarray, grey: np.ndarray, reader: Reader, s: OcrSettings = SETTINGS) -> int:
+def orientation(mask: np.ndarray, grey: np.ndarray, reader: Reader, s: OcrSettings = SETTINGS,
+                grid: scan_grid.GridSettings = scan_grid.SETTINGS) -> int:
     """0, 90 or 270: the quarter turns (counter-clockwise) that make the page upright.
     Letters lying on their side show a page fed sideways; Tesseract's orientation
     detection tells which way."""
-    if scan_grid.glyph_uprightness(mask, s.dpi) >= scan_grid.SETTINGS.sideways_below:
+    if scan_grid.glyph_uprightness(mask, s.dpi, grid) >= grid.sideways_below:
         return 0
     turn = reader.orientation(grey)
     return turn if turn in (90, 270) else 90
 
 
-def ocr_page_image(pixels: np.ndarray, reader: Reader, s: OcrSettings = SETTINGS, *, upsampled: bool = False) -> dict:
-    """Read one rendered page (at s.dpi); see the module docstring for what comes back.
+def ocr_page_image(pixels: np.ndarray, reader: Reader, s: OcrSettings = SETTINGS, *, upsampled: bool = False,
+                   grid: scan_grid.GridSettings = scan_grid.SETTINGS) -> dict:
+    """Read one rendered page (at s.dpi) with the OCR's settings `s` (the reader's, `Reader.s`)
+    and the scan grid's `grid`; see the module docstring for what comes back.
     `upsampled`: a page scanned at a low resolution and brought to s.dpi (`scan_prep`), whose
     item numbers are read again in its grey (`_item_in_soft_ink`)."""
+    if reader.s != s:
+        raise ValueError("the reader was made with other OCR settings than the page is read with")
     grey = scan_grid.grey_of(pixels)
-    mask = scan_grid.ink(grey)
-    turn = orientation(mask, grey, reader, s)
+    mask = scan_grid.ink(grey, grid)
+    turn = orientation(mask, grey, reader, s, grid)
     if turn:
         k = turn // 90  # np.rot90 turns counter-clockwise
         grey, mask = np.ascontiguousarray(np.rot90(grey, k)), np.ascontiguousarray(np.rot90(mask, k))
-    angle = scan_grid.skew_angle(mask)
-    if abs(angle) >= scan_grid.SETTINGS.min_skew:
+    angle = scan_grid.skew_angle(mask, grid)
+    if abs(angle) >= grid.min_skew:
         grey, back = scan_grid.rotate(grey, angle)
-        mask = scan_grid.ink(grey)
+        mask = scan_grid.ink(grey, grid)
     else:
         angle, back = 0.0, np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
     soft = grey if upsampled else None  # the grey as scanned, for what the threshold breaks (`_item_in_soft_ink`)
     # paper noise and JPEG ringing whited out: Tesseract reads clean ink faster and better
     grey = np.where(cv2.dilate(mask, np.ones((3, 3), np.uint8)) > 0, grey, 255).astype(np.uint8)
-    hs, vs = scan_grid.find_rules(mask, s.dpi)
-    tables = scan_grid.table_cells(hs, vs, s.dpi)
-    grey = scan_grid.erase_rules(grey, hs, vs, s.dpi)
+    hs, vs = scan_grid.find_rules(mask, s.dpi, grid)
+    tables = scan_grid.table_cells(hs, vs, s.dpi, grid)
+    grey = scan_grid.erase_rules(grey, hs, vs, s.dpi, s=grid)
     if soft is not None:
-        soft = scan_grid.erase_rules(soft, hs, vs, s.dpi)
-    mask = scan_grid.erase_rules(mask, hs, vs, s.dpi, value=0)
+        soft = scan_grid.erase_rules(soft, hs, vs, s.dpi, s=grid)
+    mask = scan_grid.erase_rules(mask, hs, vs, s.dpi, value=0, s=grid)
     words: list[list] = []
     outside = grey.copy()
     for boxes in tables:
-        edge = _item_column(boxes)
+        edge = _item_column(boxes, s)
         for b in boxes:
             item = edge is not None and b[2] <= edge + 3
             words += _cell_words(reader, grey, mask, b, item, soft)

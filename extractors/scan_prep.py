@@ -88,7 +88,7 @@ def rule_mask(pixels: np.ndarray, s: PrepSettings = SETTINGS) -> np.ndarray:
     grey = cv2.GaussianBlur(_lightest(pixels), (3, 3), 0)
     paper = float(np.median(grey[::8, ::8]))
     _, faint = cv2.threshold(grey, paper - s.rule_contrast, 255, cv2.THRESH_BINARY_INV)
-    faint[_coloured(pixels)] = 0  # a seal's rings and a signature are no rules
+    faint[_coloured(pixels, s)] = 0  # a seal's rings and a signature are no rules
     out = np.zeros_like(faint)
     for length, horizontal in ((s.horizontal_piece, True), (s.vertical_piece, False)):
         across = cv2.getStructuringElement(cv2.MORPH_RECT, (1, s.across) if horizontal else (s.across, 1))
@@ -100,7 +100,8 @@ def rule_mask(pixels: np.ndarray, s: PrepSettings = SETTINGS) -> np.ndarray:
     return out
 
 
-def complete_rules(mask: np.ndarray, s: PrepSettings = SETTINGS) -> np.ndarray:
+def complete_rules(mask: np.ndarray, s: PrepSettings = SETTINGS,
+                   grid: scan_grid.GridSettings = scan_grid.SETTINGS) -> np.ndarray:
     """The rule mask with the vertical rules the scan lost drawn in: turned upright (the page's
     tilt, from its rules), each vertical rule (its pieces, `scan_grid.find_rules`) is drawn
     over every row, between two consecutive horizontal rules that cross it, where its pieces
@@ -108,12 +109,12 @@ def complete_rules(mask: np.ndarray, s: PrepSettings = SETTINGS) -> np.ndarray:
     columns) stays open, and so does a column whose pieces cover less than `column_share` of
     the height of the rules crossing it (strokes of letters in two lines one over the other).
     Turned back to the page's tilt."""
-    angle = scan_grid.skew_angle(mask)
+    angle = scan_grid.skew_angle(mask, grid)
     upright, back = 255 - mask, None
-    if abs(angle) >= scan_grid.SETTINGS.min_skew:
+    if abs(angle) >= grid.min_skew:
         upright, back = scan_grid.rotate(upright, angle)  # white (255) fills the corners: the mask inverted
     upright = 255 - upright
-    hs, vs = scan_grid.find_rules(upright, s.dpi)
+    hs, vs = scan_grid.find_rules(upright, s.dpi, grid)
     drawn = np.zeros_like(upright)
     tol = s.merge_tol
     for pos, pieces in _columns(vs, tol):
@@ -143,10 +144,11 @@ def _columns(vs, tol: float) -> list[tuple[float, list]]:
     return out
 
 
-def restore_rules(pixels: np.ndarray, s: PrepSettings = SETTINGS) -> np.ndarray:
+def restore_rules(pixels: np.ndarray, s: PrepSettings = SETTINGS,
+                  grid: scan_grid.GridSettings = scan_grid.SETTINGS) -> np.ndarray:
     """The image with the pixels of its faint rules darkened to at most `rule_grey` (every
     channel), and the vertical rules the scan lost drawn in (`complete_rules`)."""
-    return darken(pixels, complete_rules(rule_mask(pixels, s), s), s)
+    return darken(pixels, complete_rules(rule_mask(pixels, s), s, grid), s)
 
 
 def darken(pixels: np.ndarray, mask: np.ndarray, s: PrepSettings = SETTINGS) -> np.ndarray:
@@ -167,7 +169,7 @@ def stretch(pixels: np.ndarray, gamma: float, s: PrepSettings = SETTINGS) -> np.
         return pixels
     levels = np.clip((np.arange(256, dtype=np.float64) - black) / (white - black), 0.0, 1.0)
     out = cv2.LUT(pixels, (255 * levels ** gamma).round().astype(np.uint8))
-    coloured = _coloured(pixels)
+    coloured = _coloured(pixels, s)
     out[coloured] = pixels[coloured]  # red seals and blue signatures stay as pale as they were
     return out
 
@@ -180,16 +182,17 @@ def _coloured(pixels: np.ndarray, s: PrepSettings = SETTINGS) -> np.ndarray:
     return spread > s.chroma
 
 
-def _n_rules(pixels: np.ndarray, s: PrepSettings) -> int:
-    hs, vs = scan_grid.find_rules(scan_grid.ink(_lightest(pixels)), s.dpi)
+def _n_rules(pixels: np.ndarray, s: PrepSettings, grid: scan_grid.GridSettings) -> int:
+    hs, vs = scan_grid.find_rules(scan_grid.ink(_lightest(pixels), grid), s.dpi, grid)
     return len(hs) + len(vs)
 
 
-def _upright(pixels: np.ndarray, s: PrepSettings) -> float:
-    return scan_grid.glyph_uprightness(scan_grid.ink(_lightest(pixels)), s.dpi)
+def _upright(pixels: np.ndarray, s: PrepSettings, grid: scan_grid.GridSettings) -> float:
+    return scan_grid.glyph_uprightness(scan_grid.ink(_lightest(pixels), grid), s.dpi, grid)
 
 
-def prepare(pixels: np.ndarray, native_dpi: float, s: PrepSettings = SETTINGS) -> np.ndarray:
+def prepare(pixels: np.ndarray, native_dpi: float, s: PrepSettings = SETTINGS,
+            grid: scan_grid.GridSettings = scan_grid.SETTINGS) -> np.ndarray:
     """A low-resolution page image as OCR reads it: at s.dpi, its faint rules restored, its
     strokes darkened or thinned (`gammas`, strongest first) as far as its letters stand apart:
     the first whose letters stand up (`scan_grid.glyph_uprightness` at least `upright_min`;
@@ -198,15 +201,15 @@ def prepare(pixels: np.ndarray, native_dpi: float, s: PrepSettings = SETTINGS) -
     most upright. Pale, airy print (an office scan) gets darker; small, close print blurred
     at 100 dpi gets thinner."""
     up = upsample(pixels, native_dpi, s)
-    rules = complete_rules(rule_mask(up, s), s)
+    rules = complete_rules(rule_mask(up, s), s, grid)
     base = darken(stretch(up, 1.0, s), rules, s)
-    most = _n_rules(base, s) + s.extra_rules
-    best = (_upright(base, s), base)
+    most = _n_rules(base, s, grid) + s.extra_rules
+    best = (_upright(base, s, grid), base)
     for gamma in s.gammas:
         candidate = base if gamma == 1.0 else darken(stretch(up, gamma, s), rules, s)
-        if gamma != 1.0 and _n_rules(candidate, s) > most:
+        if gamma != 1.0 and _n_rules(candidate, s, grid) > most:
             continue
-        upright = best[0] if candidate is base else _upright(candidate, s)
+        upright = best[0] if candidate is base else _upright(candidate, s, grid)
         if upright >= s.upright_min:
             return np.ascontiguousarray(candidate)
         if upright > best[0]:

@@ -42,6 +42,7 @@ heading in capitals alone in its row is a section (`row_kind`).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import takewhile
 from statistics import median
@@ -234,11 +235,14 @@ def _bare(key: str) -> str:
 
 
 def _is_repeated_header(row: Row, header_keys: Sequence[str], header_roles: Sequence[str | None] = (),
-                        *, s: TextTableSettings = TEXT) -> bool:
+                        *, seen: Counter | None = None, s: TextTableSettings = TEXT) -> bool:
     """The header printed again: the same text, or on a scan nearly (spaces and marks left
     out), or a row that gives at least repeat_min_roles columns the roles the header gives
     them, all but one of those the header names, and no named column another role (a column
-    the damaged header leaves unnamed may be named by the repeat)."""
+    the damaged header leaves unnamed may be named by the repeat). A row holding only some of
+    the header's words is a piece of it printed over two rows, if the header still has those
+    words after the pieces of it `seen` above on the page: the rest of a cut cell under the
+    whole header ("vụ" under "... Tên nhiệm vụ ...") is not."""
     key = _row_key(row)
     if not key:
         return False
@@ -246,7 +250,8 @@ def _is_repeated_header(row: Row, header_keys: Sequence[str], header_roles: Sequ
         return True
     # a header printed again may carry a clipped piece of a cut cell drawn under it: all
     # of the header's words and a few more are the header still
-    if any(fuzz.ratio(key, h) >= s.repeat_ratio or (len(key) <= 1.5 * len(h) and fuzz.token_set_ratio(key, h) >= 98)
+    if any(fuzz.ratio(key, h) >= s.repeat_ratio or (len(key) <= 1.5 * len(h) and fuzz.token_set_ratio(key, h) >= 98
+                                                     and (len(key) >= len(h) or _left_in(key, h, seen)))
            for h in header_keys):
         return True
     near = [h for h in header_keys if len(key) <= 1.5 * len(h)]  # a body row is longer than the header
@@ -256,6 +261,11 @@ def _is_repeated_header(row: Row, header_keys: Sequence[str], header_roles: Sequ
     if any(fuzz.ratio(bare, _bare(h)) >= s.repeat_ratio_bare for h in near):
         return True
     return bool(header_roles) and _names_columns_alike(row, header_roles, s=s)
+
+
+def _left_in(key: str, header: str, seen: Counter | None) -> bool:
+    """Are the words of `key` among those of `header` that the pieces `seen` left?"""
+    return not Counter(key.split()) - (Counter(header.split()) - (seen or Counter()))
 
 
 def _names_columns_alike(row: Row, header_roles: Sequence[str | None], *, s: TextTableSettings = TEXT) -> bool:
@@ -561,10 +571,12 @@ def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[f
     placed: list[tuple[Row, _PendingRow]] = []
     slivers: list[Row] = []  # empty rows at the top: the padding of a cut row pushed over the break
     header_roles = _header_roles(b, s=s)
+    seen: Counter = Counter()  # words of the header's repeats on this page
     for k, row in enumerate(rows):
         texts = [(c.col, c.col_span, c.text) for c in row.cells]
-        if any(t for _, _, t in texts) and _is_repeated_header(row, b.header_keys, header_roles, s=s):
+        if any(t for _, _, t in texts) and _is_repeated_header(row, b.header_keys, header_roles, seen=seen, s=s):
             b.header_repeats.append(texts)
+            seen.update(_row_key(row).split())
             continue  # the header printed again inside the table
         if not any(t for _, _, t in texts):
             if not placed:

@@ -81,8 +81,18 @@ def _whole_suite(config) -> bool:
     return whole and not config.option.keyword and not config.option.markexpr
 
 
+def _session_ocr_cache() -> None:
+    """Scans read by a test keep their OCR in the session state folder's cache (seeded), as a
+    run keeps it in its own: the default store of extractor calls that pass none."""
+    from extractors import ocr_cache
+    from pipeline.runtime import state
+
+    ocr_cache.use(state.ocr_store(state.home()))
+
+
 def pytest_configure(config):
     if hasattr(config, "workerinput"):
+        _session_ocr_cache()
         return  # an xdist worker: the controller set the folder in the environment it inherited
     import tempfile
 
@@ -90,6 +100,7 @@ def pytest_configure(config):
 
     session = Path(tempfile.mkdtemp(prefix="nhiemvu-tests-"))
     _session_state(session)
+    _session_ocr_cache()
     folder = session / "ratchet"
     folder.mkdir()
     os.environ[ratchet.MEASURED_ENV] = str(folder)

@@ -34,9 +34,10 @@ from ..runtime import headstart
 from .dagster_internals import add_partition_metadata
 from ..runtime.isolation import Failure, run_isolated
 from .partitions import PDF_PARTITIONS
-from ..runtime.parts import curated_tables
+from ..runtime.parts import curated_tables, preload
 from ..runtime.state import tracked_on
 from ..runtime.reading import WARM_UP_MIN_DOCS, Extraction, progress_bar, read_document, reading_tasks, warm_up
+from ..runtime.analysts import start_duckdb
 from ..runtime.store import file_digest, file_stamp, write_curated
 from .resources import Folders
 from ..runtime.versions import curated_version, extract_version, manifest_digest, pipeline_version, records_version
@@ -65,12 +66,15 @@ def _extract_all(context: AssetExecutionContext, folders: Folders, keys: list[st
     missing = [k for k in keys if k not in manifest]
     if missing:
         raise FileNotFoundError(f"{len(missing)} document(s) no longer in {folders.raw}: {missing[:3]}")
-    ahead = headstart.take(folders.state, keys)  # read by the command line while Dagster started
+    # read by the command line while Dagster started; while it reads, this process loads what the
+    # curated step will need (it would only wait)
+    ahead = headstart.take(folders.state, keys, while_waiting=preload)
     rest = {k: folders.path_of(k, manifest) for k in keys if k not in ahead}
     if len(rest) >= WARM_UP_MIN_DOCS:
-        warm_up()
+        warm_up(rest.values())
     bar = progress_bar(len(rest)) if folders.progress and rest else None
-    read_here = run_isolated(read_document, reading_tasks(rest), workers=folders.workers, limits=folders.limits,
+    read_here = run_isolated(read_document, reading_tasks(rest, folders.state), workers=folders.workers,
+                             limits=folders.limits,
                              pooled=True)  # the run's processes shared out between the documents
     out: dict[str, Extraction] = {}
     machine: list[str] = []  # failures of the machine: never stored as a document's result
@@ -268,9 +272,15 @@ def curated(context: AssetExecutionContext, folders: Folders):
     Reads the stored records itself (`parts.py`), and only those of documents whose rows
     changed since the last run: the others' rows are kept from it."""
     manifest = folders.manifest()
-    result = curated_tables(dict(manifest), folders.state, pipeline_version(), tracked_on())
+    duckdb = start_duckdb(folders.curated)  # written by a child process while the tables are built
+    try:
+        result = curated_tables(dict(manifest), folders.state, pipeline_version(), tracked_on())
+    except BaseException:
+        if duckdb is not None:
+            duckdb.close()
+        raise
     context.log.info(f"curated tables: {result.made} of {len(manifest)} document(s) made again")
-    written = write_curated(folders.curated, result.tables)
+    written = write_curated(folders.curated, result.tables, duckdb)
     digest = manifest_digest(manifest)
     for name, data in written.items():
         yield MaterializeResult(asset_key=name, metadata={

@@ -16,6 +16,11 @@
 Both are deterministic: the descriptor is the same JSON for the same code, and the DuckDB file
 (whose bytes DuckDB does not keep stable) is kept as it was when its views are the same.
 `python -m pipeline.runtime.analysts FOLDER` writes the DuckDB file of a curated folder.
+
+A view holds its SQL and the columns it gives, which depend on the tables' declared schema only,
+never on their rows: the run's `curated` step starts the DuckDB file (`start_duckdb`) over empty
+tables of that schema when it begins, and a child process writes it while the step builds the
+tables; `write_analyst_files` then takes it as it is.
 """
 
 from __future__ import annotations
@@ -112,24 +117,94 @@ def write_duckdb(folder: Path) -> None:
     target.with_name(target.name + ".wal").unlink(missing_ok=True)
 
 
-def write_analyst_files(staging: Path, current: Path) -> None:
+class DuckdbAhead:
+    """The DuckDB file of today's views, written by a child process over empty tables of the
+    declared schema (in a temporary folder of its own) while the caller goes on; `take` waits
+    for it and copies it into a staging folder, `close` stops it if it is not taken."""
+
+    def __init__(self) -> None:
+        import pyarrow.parquet as pq
+        from extractors.tempdirs import temp_dir
+
+        self._closed = False
+        self._folder_cm = temp_dir("duckdb-")
+        self.folder = self._folder_cm.__enter__()
+        try:
+            for name, table in TABLES.items():
+                pq.write_table(table.arrow_schema().empty_table(), self.folder / f"{name}.parquet")
+            self.process = _writer(self.folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        except BaseException:
+            self._folder_cm.__exit__(None, None, None)
+            raise
+
+    def take(self, staging: Path) -> None:
+        """Wait for the file and copy it to `staging/nhiemvu.duckdb`; the temporary folder is removed."""
+        try:
+            _, err = self.process.communicate(timeout=WRITER_TIMEOUT)
+            if self.process.returncode != 0:
+                raise RuntimeError(f"writing {DUCKDB_FILE} failed: {err.decode('utf-8', 'replace').strip()[-2000:]}")
+            shutil.copyfile(self.folder / DUCKDB_FILE, staging / DUCKDB_FILE)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate()
+        self._folder_cm.__exit__(None, None, None)
+
+
+WRITER_TIMEOUT = 300  # seconds the child writing the DuckDB file may take
+
+
+def _writer(folder: Path, **streams) -> subprocess.Popen:
+    """The child process writing `folder/nhiemvu.duckdb` (`write_duckdb`)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
+    return subprocess.Popen([sys.executable, "-m", "pipeline.runtime.analysts", str(folder)], env=env, cwd=PROJECT_ROOT,
+                            **streams)
+
+
+def _reusable(current: Path, package: bytes) -> bool:
+    """Whether the curated folder's DuckDB file has today's views (the same descriptor)."""
+    old_package, old_db = current / DATAPACKAGE, current / DUCKDB_FILE
+    return old_db.is_file() and old_package.is_file() and old_package.read_bytes() == package
+
+
+def start_duckdb(current: Path) -> DuckdbAhead | None:
+    """Start writing the DuckDB file of a replacement of the curated folder `current`; None when
+    the folder's own file has today's views and is taken as it is."""
+    return None if _reusable(current, datapackage_bytes()) else DuckdbAhead()
+
+
+def write_analyst_files(staging: Path, current: Path, ahead: DuckdbAhead | None = None) -> None:
     """`datapackage.json` and `nhiemvu.duckdb` into the staging folder of a replacement of the
     curated tables (`current`: the curated folder). The DuckDB file of `current` is taken as it is
     when its views are today's (the same descriptor, which holds their fingerprint); otherwise it
-    is written by a child process, so that DuckDB is never loaded in the process of the run (its
-    bindings complain of leaks at the exit of a process whose objects are frozen, as the command
-    line's are)."""
+    is the one `ahead` wrote (`start_duckdb`), or one written now by a child process, so that
+    DuckDB is never loaded in the process of the run (its bindings complain of leaks at the exit
+    of a process whose objects are frozen, as the command line's are)."""
     package = datapackage_bytes()
     (staging / DATAPACKAGE).write_bytes(package)
-    old_package, old_db = current / DATAPACKAGE, current / DUCKDB_FILE
-    if old_db.is_file() and old_package.is_file() and old_package.read_bytes() == package:
-        shutil.copyfile(old_db, staging / DUCKDB_FILE)
+    if _reusable(current, package):
+        if ahead is not None:
+            ahead.close()
+        shutil.copyfile(current / DUCKDB_FILE, staging / DUCKDB_FILE)
         return
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
-    done = subprocess.run([sys.executable, "-m", "pipeline.runtime.analysts", str(staging)], env=env, cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=300)
-    if done.returncode != 0:
-        raise RuntimeError(f"writing {DUCKDB_FILE} failed: {done.stderr.strip()[-2000:]}")
+    if ahead is not None:
+        ahead.take(staging)
+        return
+    process = _writer(staging, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        _, err = process.communicate(timeout=WRITER_TIMEOUT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"writing {DUCKDB_FILE} failed: {err.decode('utf-8', 'replace').strip()[-2000:]}")
 
 
 if __name__ == "__main__":

@@ -25,12 +25,12 @@ import multiprocessing as mp
 import os
 import shutil
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from . import sealed
 from .state import HEADSTART, atomic_write_bytes, headstart_folder
 from .isolation import Limits, die_with_parent, run_isolated
-from .reading import WARM_UP_MIN_DOCS, progress_bar, read_document, reading_tasks, warm_up
+from .reading import WARM_UP_MIN_DOCS, load_text_tools, progress_bar, read_document, reading_tasks, warm_up
 from .versions import extract_version
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,9 @@ def start(state: Path, paths: Mapping[str, Path], workers: int, limits: Limits, 
     folder = clear(state)
     if not paths:
         return None
+    # Loaded once, here, rather than in the head start and again in this process (whose curated
+    # step and checks fold agency names): the head start and its children inherit them.
+    load_text_tools()
     folder.mkdir(parents=True)
     lock = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -90,9 +93,10 @@ def _read_all(folder: Path, paths: dict[str, Path], workers: int, limits: Limits
     die_with_parent()
     try:
         if len(paths) >= WARM_UP_MIN_DOCS:
-            warm_up()
+            warm_up(paths.values())
         bar = progress_bar(len(paths)) if progress else None
-        for doc_id, outcome in run_isolated(read_document, reading_tasks(paths), workers=workers, limits=limits,
+        for doc_id, outcome in run_isolated(read_document, reading_tasks(paths, folder.parent), workers=workers,
+                                            limits=limits,
                                             pooled=True):
             # not synced: the folder lives for one run
             atomic_write_bytes(_outcome_file(folder, doc_id), sealed.dumps(folder.parent, outcome), sync=False)
@@ -106,9 +110,11 @@ def _read_all(folder: Path, paths: dict[str, Path], workers: int, limits: Limits
         log.exception("the head start stopped; the run reads the remaining documents itself")
 
 
-def take(state: Path, keys: Iterable[str]) -> dict[str, Any]:
+def take(state: Path, keys: Iterable[str], while_waiting: Callable[[], None] | None = None) -> dict[str, Any]:
     """The outcomes the head start made for these documents, waiting for it to end first;
     each is removed from its folder when taken. Empty when there was no head start.
+    `while_waiting` is called first when the head start is still reading (work the caller
+    would otherwise do after it, such as loading modules).
     Raises KeyboardInterrupt when the head start was stopped by one (Ctrl-C reaches the
     terminal's whole process group), so that the run stops rather than reading on alone."""
     folder = headstart_folder(state)
@@ -117,7 +123,12 @@ def take(state: Path, keys: Iterable[str]) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     try:
-        fcntl.flock(lock, fcntl.LOCK_SH)  # returns when the head start has ended
+        try:
+            fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:  # still reading
+            if while_waiting is not None:
+                while_waiting()
+            fcntl.flock(lock, fcntl.LOCK_SH)  # returns when the head start has ended
     finally:
         os.close(lock)
     if (folder / STOPPED).exists():  # the terminal's Ctrl-C reached the head start first

@@ -17,21 +17,18 @@ from pathlib import Path
 
 from normalizers.schema import TABLES
 
-from .state import atomic_write_bytes, last_run_file
+from .state import atomic_write_bytes, file_stamp, last_run_file
 
 
 
 def _files(curated: Path) -> dict[str, list[int]] | None:
-    """Identity of each curated file: size, modification and change times, inode (a byte
-    changed in place with its size and modification time put back still changes the change
-    time, which no one can set)."""
+    """Identity of each curated file (`state.file_stamp`); None when one is missing."""
     out = {}
     for name in TABLES:
-        try:
-            st = (curated / f"{name}.parquet").stat()
-        except FileNotFoundError:
+        stamp = file_stamp(curated / f"{name}.parquet")
+        if stamp is None:
             return None
-        out[name] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        out[name] = stamp
     return out
 
 

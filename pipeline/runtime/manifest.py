@@ -35,7 +35,7 @@ from pathlib import Path
 
 from extractors.pdf import file_kind, sha256_file
 
-from .state import atomic_write_bytes
+from .state import atomic_write_bytes, stat_stamp
 
 log = logging.getLogger(__name__)
 
@@ -167,10 +167,6 @@ def _stat_error(e: OSError, is_link: bool) -> str:
     return f"cannot be read: {e.strerror or e}"
 
 
-def _stamp(st: os.stat_result) -> list[int]:
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-
-
 def _load_cache(cache_file: Path | None) -> dict[str, list]:
     if not cache_file or not cache_file.exists():
         return {}
@@ -196,7 +192,7 @@ def scan(raw_dir: Path, cache_file: Path | None = None, *, state: Path | None = 
     paths: dict[str, Path] = {}
     fresh: dict[str, list] = {}
     for rel, path, st in files:
-        stamp = _stamp(st)
+        stamp = stat_stamp(st)
         cached = cache.get(rel)
         if cached and cached[:-1] == stamp:
             digest = cached[-1]

@@ -7,7 +7,7 @@ The state folder is $DAGSTER_HOME (`home`, default `.dagster/` in the repository
 
 | entry | what | written by | stale when / clean-up |
 |---|---|---|---|
-| `dagster.yaml` | the instance's configuration (copied by `nhiemvu dev`) | `instance_config` | - |
+| `dagster.yaml` | the instance's configuration (copied by `nhiemvu dev`; no capture of step output: `compute_logs` is Dagster's no-op manager) | `instance_config` | - |
 | `history/`, `schedules/`, `storage/` | Dagster's SQLite databases | Dagster | a damaged one is set aside (`damaged_databases`, `set_aside`) |
 | `docs/<asset>/<doc_id>.pkl` | per-document values, sealed | `save_values` (the IO manager) | code version in the instance; a damaged one is removed (`load_value`) |
 | `docs/<asset>.stamps.json` | OCR version of each stored extraction | `save_values` | missing or damaged: every value unvouched (`read_stamps`) |
@@ -19,7 +19,32 @@ The state folder is $DAGSTER_HOME (`home`, default `.dagster/` in the repository
 | `run.lock` | one run at a time | `run_lock` | - |
 | `headstart/` | outcomes read ahead of a run | `headstart.start` | removed when the run ends, or by the next run |
 | `mirror/` | object-storage mirrors (`remote.py`) | `remote.mirror_raw` | an object's size or version changed: fetched again |
-| `ocr-cache/` | OCR text by image hash | `extractors.ocr_cache` (finds it from $DAGSTER_HOME itself) | keyed by the OCR engine's version |
+| `ocr-cache/` | OCR results by page key (`extractors.ocr_cache`), and the models' digests | `ocr_store` (`FolderStore`), passed to the extractors; `$NHIEMVU_OCR_CACHE` names another folder, empty: none | keyed by the page's pixels, OCR settings, code and engine; an entry not shaped like a result is removed |
+
+Staleness is decided in one scheme of three parts, whatever the entry:
+
+- *Code* by a fingerprint (`extractors.fingerprint.fingerprint`: sha256 of the source files'
+  paths and bytes, the versions of the libraries that change the output, and an extra text,
+  12 hex digits): the steps' code versions (`versions.extract_version`, `ocr_version`,
+  `records_version`, `curated_version`), the curated parts' version (`parts.parts_version`) and
+  the OCR cache's code version (`ocr_cache.CODE_VERSION`: the same OCR modules and libraries as
+  `ocr_version`). What is not source enters the extra text by value: settings as canonical JSON
+  (`ExtractSettings.text_key`, `.ocr_key`), the OCR engine's identity (Tesseract, tesserocr, the
+  traineddata digests: `ocr_cache.engine`), the tracking date. A stored value is stale when the
+  fingerprint it was made under is not today's: per document in Dagster's event log (code
+  version) and `docs/<asset>.stamps.json` (OCR version), per page in the OCR cache key, per
+  folder in `last-run.json` (`versions.manifest_digest`) and the curated parts.
+- *Content* by sha256: a raw file is its sha256 (the document id), a curated file is known by
+  the sha256 recorded in its materialization.
+- *Files trusted without reading them* by one stamp (`file_stamp`: size, modification and change
+  times, inode), each standing for what reading the file gave when it was taken: the raw files'
+  sha256 (`manifest-cache.json`), the curated files' (`last-run.json`, their materializations),
+  the OCR models' (`models.json` in the OCR cache), and the stored records a curated part was
+  made from (the curated parts' index). Only the object-storage mirrors use the store's own
+  version stamp (ETag, generation), and Dagster's event log its storage ids
+  (`code-versions.json`, per event log): theirs to give.
+
+A damaged entry of any kind is made again, never trusted.
 
 Every file is replaced whole (`atomic_write_bytes`, `write_all`): a reader finds the old file or
 the new one, never a part. Pickles are never loaded unless sealed with this folder's key
@@ -36,6 +61,7 @@ import json
 import logging
 import os
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -71,6 +97,8 @@ HEADSTART = "headstart"
 MIRROR = "mirror"
 INSTANCE_CONFIG = "dagster.yaml"
 KEY_FILE = "state.key"
+OCR_CACHE = "ocr-cache"
+OCR_CACHE_ENV = "NHIEMVU_OCR_CACHE"  # another folder for the OCR cache; empty: no OCR cache
 SQLITE_FOLDERS = ("history", "schedules")  # where the default instance keeps its SQLite databases
 
 
@@ -111,11 +139,38 @@ def instance_config_dir(state: Path) -> Path:
 
 def instance_config(state: Path) -> Path:
     """The Dagster configuration of the state folder's instance: its own dagster.yaml, copied
-    from the repository's when missing (`nhiemvu dev` reads it from there)."""
+    from the repository's when missing (`nhiemvu dev` reads it from there), and copied again
+    when it is an older copy of ours (it starts with our file's first line) that the code's
+    own has moved on from; a file of the user's own is kept as it is."""
     path = Path(state) / INSTANCE_CONFIG
-    if not path.exists():
-        atomic_write_bytes(path, (PROJECT_ROOT / INSTANCE_CONFIG).read_bytes(), sync=False)
+    ours = (PROJECT_ROOT / INSTANCE_CONFIG).read_bytes()
+    try:
+        current = path.read_bytes()
+    except FileNotFoundError:
+        current = None
+    if current is None or (current != ours and current.split(b"\n", 1)[0] == ours.split(b"\n", 1)[0]):
+        atomic_write_bytes(path, ours, sync=False)
     return path
+
+
+# -- what identifies a file without reading it --------------------------------------------------
+
+def stat_stamp(st: os.stat_result) -> list[int]:
+    """The stamp of a file's status (`file_stamp`)."""
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def file_stamp(path: Path) -> list[int] | None:
+    """What tells a file as it was from the same file changed, without reading it: size,
+    modification and change times, inode (a byte changed in place with its size and
+    modification time put back still changes the change time, which no one can set; a file
+    replaced whole has another inode). None when there is none. The one stamp of every file
+    the state folder trusts by its status: raw files (their sha256 kept), curated files, stored
+    values, the OCR models (`extractors.ocr_cache`, which keeps the same four)."""
+    try:
+        return stat_stamp(Path(path).stat())
+    except (FileNotFoundError, NotADirectoryError):
+        return None
 
 
 # -- files written whole ---------------------------------------------------------------------
@@ -179,6 +234,47 @@ def _libc():
 _LIBC = _libc()
 
 
+# -- blobs the extractors keep: the OCR cache --------------------------------------------------
+
+@dataclass(frozen=True)
+class FolderStore:
+    """Blobs by name under a folder, each replaced whole (`atomic_write_bytes`, not synced: a
+    cache a crash may lose but never tear). The extractors' `ocr_cache.Store`: they name the
+    entries, this module says where they live and how they are written."""
+
+    folder: Path
+
+    def read(self, name: str) -> bytes | None:
+        try:
+            return self._path(name).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def write(self, name: str, data: bytes) -> None:
+        atomic_write_bytes(self._path(name), data, sync=False)
+
+    def remove(self, name: str) -> None:
+        self._path(name).unlink(missing_ok=True)
+
+    def _path(self, name: str) -> Path:
+        path = self.folder / name
+        if ".." in Path(name).parts or Path(name).is_absolute():
+            raise ValueError(f"{name!r} is not a name inside {self.folder}")
+        return path
+
+    def __str__(self) -> str:
+        return str(self.folder)
+
+
+def ocr_store(state: Path) -> FolderStore | None:
+    """The OCR cache of a state folder (`ocr-cache/` in it), or the folder `$NHIEMVU_OCR_CACHE`
+    names; None (no cache) when that is empty."""
+    value = os.environ.get(OCR_CACHE_ENV)
+    if value is not None:
+        return FolderStore(Path(value)) if value.strip() else None
+    return FolderStore(Path(state) / OCR_CACHE)
+
+
 # -- the per-document store: one sealed pickle per document and asset -------------------------
 
 def stored(state: Path, asset: str | None = None) -> Path:
@@ -202,13 +298,10 @@ def stored_keys(state: Path, asset: str) -> set[str]:
 
 
 def value_identity(state: Path, asset: str, doc_id: str) -> tuple | None:
-    """What identifies a stored value as written (inode, size, modification time); None when
-    none is stored. A value is rewritten whole, so a new one has another identity."""
-    try:
-        st = value_file(state, asset, doc_id).stat()
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
+    """What identifies a stored value as written (its `file_stamp`); None when none is stored.
+    A value is rewritten whole, so a new one has another identity."""
+    stamp = file_stamp(value_file(state, asset, doc_id))
+    return None if stamp is None else tuple(stamp)
 
 
 class StoredValueDamaged(ValueError):

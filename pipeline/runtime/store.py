@@ -23,8 +23,8 @@ import pyarrow.parquet as pq
 
 from normalizers.schema import TABLES, Table, to_arrow
 
-from .analysts import write_analyst_files
-from .state import atomic_write_bytes
+from .analysts import DuckdbAhead, write_analyst_files
+from .state import atomic_write_bytes, file_stamp as state_file_stamp
 
 STAGING = ".next"
 COMPLETE = "COMPLETE"
@@ -54,13 +54,21 @@ def recover_curated(curated: Path) -> str | None:
     return "rolled back"
 
 
-def write_curated(curated: Path, tables: Mapping[str, Sequence[Mapping[str, Any]] | pa.Table]) -> dict[str, pa.Table]:
+def write_curated(curated: Path, tables: Mapping[str, Sequence[Mapping[str, Any]] | pa.Table],
+                  duckdb: DuckdbAhead | None = None) -> dict[str, pa.Table]:
     """Write every curated table, replacing the old set all at once; returns the Arrow tables.
-    A table is given as its rows, or as the Arrow table `arrow_table` made (of its schema)."""
-    curated.mkdir(parents=True, exist_ok=True)
-    recover_curated(curated)
-    staging = curated / STAGING
-    staging.mkdir()
+    A table is given as its rows, or as the Arrow table `arrow_table` made (of its schema).
+    `duckdb`: the DuckDB file started ahead for this replacement (`analysts.start_duckdb`), taken
+    with the whole set (and stopped otherwise)."""
+    try:
+        curated.mkdir(parents=True, exist_ok=True)
+        recover_curated(curated)
+        staging = curated / STAGING
+        staging.mkdir()
+    except BaseException:
+        if duckdb is not None:
+            duckdb.close()
+        raise
     written = {}
     try:
         for name, rows in tables.items():
@@ -73,11 +81,16 @@ def write_curated(curated: Path, tables: Mapping[str, Sequence[Mapping[str, Any]
             pq.write_table(data, staging / f"{name}.parquet", compression="zstd")
             written[name] = data
         if set(written) == set(TABLES):  # the whole set: its data package and DuckDB views with it
-            write_analyst_files(staging, curated)
+            write_analyst_files(staging, curated, duckdb)
+        elif duckdb is not None:
+            duckdb.close()
+        duckdb = None  # taken or stopped
         for path in staging.iterdir():
             with open(path, "rb") as f:
                 os.fsync(f.fileno())
     except BaseException:  # a bad row, a full disk: the old tables stay as they were
+        if duckdb is not None:
+            duckdb.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     atomic_write_bytes(staging / COMPLETE, b"")
@@ -88,14 +101,10 @@ def write_curated(curated: Path, tables: Mapping[str, Sequence[Mapping[str, Any]
 
 
 def file_stamp(path: Path) -> str | None:
-    """What identifies a curated file as written, without reading it: size, modification and
-    change times, inode (a byte changed in place with its size and modification time put back
-    still changes the change time, which no one can set); None when there is none."""
-    try:
-        st = path.stat()
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+    """What identifies a curated file as written, without reading it (`state.file_stamp`), as
+    text for its materialization's metadata; None when there is none."""
+    stamp = state_file_stamp(path)
+    return None if stamp is None else ":".join(map(str, stamp))
 
 
 def file_digest(path: Path) -> str | None:

@@ -8,6 +8,8 @@ a version of its own (`ocr_version`: the OCR code and settings, its libraries an
 engine), kept with each document that has scanned pages, so that a new Tesseract model
 re-reads those documents and no other. The fingerprints are the
 Dagster `code_version` of the assets and are written into every row (`pipeline_version`).
+Every one is `extractors.fingerprint.fingerprint`, the scheme the OCR cache keys its pages by
+too (`state.py`'s docstring lists how each kind of state is judged stale).
 """
 
 from __future__ import annotations
@@ -15,22 +17,20 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 
 from extractors import ocr_cache
+from extractors.fingerprint import fingerprint
 
 from .. import __version__
-from .state import tracked_on
+from .state import home, ocr_store, tracked_on
 
-ROOT = Path(__file__).resolve().parents[2]
-SOURCE_SUFFIXES = {".py", ".csv", ".json", ".yaml", ".txt"}
 # The libraries whose version can change what reading a PDF gives, each where it acts: every
 # document (its text layer; pikepdf turns sideways pages upright; pyHanko reads signatures), or only those with scanned
-# pages (rendering, image processing, Tesseract; img2pdf lays image files out as pages). The product imports no other library that
+# pages (rendering, image processing, Tesseract; img2pdf lays image files out as pages: `ocr_cache.LIBRARIES`,
+# which key the OCR cache too). The product imports no other library that
 # reads PDFs or images (camelot and OCRmyPDF are benchmarks' and nothing else's).
 EXTRACT_LIBRARIES = ("pdfplumber", "pdfminer.six", "pikepdf", "pyhanko")
-OCR_LIBRARIES = ("pypdfium2", "opencv-python-headless", "numpy", "pillow", "tesserocr", "img2pdf")
+OCR_LIBRARIES = ocr_cache.LIBRARIES
 # The extractors' modules that act on scanned pages only: a change to them (their settings
 # included, `ocr_cells.OcrSettings`, `scan_grid.GridSettings`) reads the scans again, not the rest.
 # The code that reads a page is the list the OCR cache keys its pages by (`ocr_cache.CODE`), and the
@@ -39,32 +39,6 @@ OCR_MODULES = tuple(f"extractors/{name}" for name in (*ocr_cache.CODE, "ocr_cach
 # The settings of every stage (`extractors.settings`): not fingerprinted as source but by their
 # values, each stage's in the version it changes (`ExtractSettings.text_key`, `.ocr_key`).
 SETTINGS_MODULE = "extractors/settings.py"
-
-
-def _library_versions(names: tuple[str, ...]) -> str:
-    out = []
-    for name in names:
-        try:
-            out.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            out.append(f"{name}=none")
-    return ";".join(out)
-
-
-def fingerprint(*packages: str, libraries: tuple[str, ...] = (), without: tuple[str, ...] = (),
-                extra: str = "") -> str:
-    """Short hash of every source/data file under the given top-level packages or files (sorted
-    paths; `without` some of them), the versions of `libraries` and `extra`."""
-    h = hashlib.sha256(_library_versions(libraries).encode())
-    h.update(extra.encode())
-    for package in packages:
-        root = ROOT / package
-        for path in sorted(root.rglob("*")) if root.is_dir() else [root]:
-            rel = path.relative_to(ROOT).as_posix()
-            if path.suffix in SOURCE_SUFFIXES and "__pycache__" not in path.parts and rel not in without:
-                h.update(rel.encode())
-                h.update(path.read_bytes())
-    return h.hexdigest()[:12]
 
 
 @lru_cache(maxsize=None)
@@ -90,7 +64,7 @@ def ocr_version() -> str:
     from extractors.pdf import EnvironmentFailure
 
     try:
-        engine = ocr_cache.engine()
+        engine = ocr_cache.engine(settings.default().ocr, ocr_store(home()))
     except EnvironmentFailure as e:
         engine = f"unavailable: {e}"
     return fingerprint(*OCR_MODULES, libraries=OCR_LIBRARIES, extra=engine + settings.default().ocr_key())
@@ -109,11 +83,7 @@ CURATED_FILES = ("pipeline/runtime/parts.py", "pipeline/runtime/store.py")
 def curated_version() -> str:
     """Version of the curated tables: the rows (records_version) and the code that puts every
     document's rows together and writes the tables (normalizers.corpus is in records_version)."""
-    h = hashlib.sha256(records_version().encode())
-    for name in CURATED_FILES:
-        h.update(name.encode())
-        h.update((ROOT / name).read_bytes())
-    return h.hexdigest()[:12]
+    return fingerprint(*CURATED_FILES, extra=records_version())
 
 
 def pipeline_version() -> str:

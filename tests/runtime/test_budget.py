@@ -6,7 +6,8 @@ Each run is watched from a thread of this process (the run is this process: `com
 process): every few milliseconds the run's process tree, and the address-space limit of each
 process in it (/proc/<pid>/limits). The processes the run forks (their command line is the
 run's) read documents, and the budget bounds them, but the head start, which only hands out
-documents and waits for them; besides them the run starts only the programs OTHERS names.
+documents and waits for them; besides them the run starts only the programs OTHERS names
+(no `tail -F`, no `watch_orphans`: what the steps say are events, not captured output).
 """
 
 from __future__ import annotations
@@ -34,9 +35,9 @@ SCAN = RAW / "552_TB-VPCP_PL2_scan.pdf"  # 6 scanned pages (their OCR results se
 MB = 1024 * 1024
 # what else a run starts: Tesseract asked once for its models' folder (before any document),
 # `file -b python` (Dagster's vendored croniter asks for the interpreter's architecture when
-# Dagster is imported), Dagster's capture of a step's output (`tail -F` and a watcher, idle),
-# the DuckDB writer
-OTHERS = ("tesseract", "file -b", "tail", "watch_orphans", "pipeline.runtime.analysts")
+# Dagster is imported: not ours, gone in milliseconds), the DuckDB writer. Nothing else: no
+# capture of a step's output (`tail -F` and `watch_orphans` per stream), which dagster.yaml turns off.
+OTHERS = ("tesseract", "file -b", "pipeline.runtime.analysts")
 
 
 def _soft_address_limit(pid: int) -> int | None:
@@ -219,3 +220,20 @@ def test_a_low_memory_limit_reads_a_long_document_in_one_process(tmp_path, watch
     watch = watched(tmp_path, [LONG], workers=2, memory_mb=memory)
     assert watch.most <= 2
     assert not watch.helpers()
+
+
+def test_no_output_is_captured_and_the_steps_logs_are_events(tmp_path, watched):
+    """The instance captures no step output (no `tail -F`, no orphan watcher, no log files): what
+    the steps say is in the event log, which the Dagster UI shows."""
+    from pipeline.orchestration.resources import instance_for
+
+    watch = watched(tmp_path, [RAW / "929_BCA-VPB.pdf"], workers=1)
+    assert not [c for c in watch.others if "tail" in c or "watch_orphans" in c]
+    assert not list((tmp_path / "state").rglob("compute_logs"))
+    instance = instance_for(tmp_path / "state")
+    try:
+        messages = [e.user_message for run in instance.get_runs() for e in instance.all_logs(run.run_id)]
+    finally:
+        instance.dispose()
+    assert any("1 document(s) read, 0 failed" in m for m in messages), messages[-20:]
+    assert any("curated tables:" in m for m in messages)

@@ -42,7 +42,7 @@ from extractors import ocr_cache
 if change in ("tesseract", "traineddata"):  # another Tesseract, or another vie.traineddata
     real_engine = ocr_cache._engine
     old = "tesseract=" if change == "tesseract" else "vie="
-    ocr_cache._engine = lambda languages: real_engine(languages).replace(old, old + "0")
+    ocr_cache._engine = lambda *args: real_engine(*args).replace(old, old + "0")
 from pipeline.tools.commands import run
 s = run(sys.argv[1], sys.argv[2], quiet=True)
 print(json.dumps({"processed": s["processed"], "failed": s["checks_failed"], "ocr": s["pages_ocr"]}))
@@ -112,14 +112,23 @@ def test_the_fingerprints_list_what_the_product_imports():
     assert not {"camelot-py", "ocrmypdf", "pytesseract"} & set(EXTRACT_LIBRARIES + OCR_LIBRARIES)
 
 
-@pytest.mark.parametrize("change,affected", [
-    ("library:pdfplumber", {"text.pdf", "scan.pdf"}),  # as pdfminer.six, pikepdf
-    ("library:tesserocr", {"scan.pdf"}),  # as pypdfium2, opencv, numpy, pillow
-    ("tesseract", {"scan.pdf"}),
-    ("traineddata", {"scan.pdf"}),
+def _ocr_entries(ws) -> set[Path]:
+    return set((ws["tmp"] / "ocr-cache").glob("*/*.json"))
+
+
+@pytest.mark.parametrize("change,affected,ocr_read", [
+    ("library:pdfplumber", {"text.pdf", "scan.pdf"}, False),  # as pdfminer.six, pikepdf: the scan's OCR is kept
+    ("library:tesserocr", {"scan.pdf"}, True),  # as pypdfium2, numpy, pillow
+    ("library:opencv-python-headless", {"scan.pdf"}, True),
+    ("tesseract", {"scan.pdf"}, True),
+    ("traineddata", {"scan.pdf"}, True),
 ])
-def test_a_new_library_or_engine_rereads_exactly_the_documents_it_affects(corpus, change, affected):
+def test_a_new_library_or_engine_rereads_exactly_the_documents_it_affects(corpus, change, affected, ocr_read):
+    """... and a library or engine of the OCR keys the scan's page anew in the OCR cache (one more
+    entry: the page read by it, not found as the old one read it)."""
+    before = _ocr_entries(corpus)
     assert _reread(corpus, change) == affected
+    assert len(_ocr_entries(corpus) - before) == (1 if ocr_read else 0)
     assert _reread(corpus, "none") == affected  # and back (the OCR cache has the old engine's pages)
 
 
@@ -136,12 +145,18 @@ def test_a_changed_setting_rereads_exactly_the_documents_it_affects(corpus, file
     assert _reread(corpus, "none") == set()
 
 
-@pytest.mark.parametrize("change,affected", [
-    ("setting:text.edge_tol=2.1", {"text.pdf", "scan.pdf"}),  # the scans' grids are built by the same code
-    ("setting:scans.glyph_advance=1.25", {"scan.pdf"}),  # the OCR'd words laid into the page
+@pytest.mark.parametrize("change,affected,ocr_read", [
+    ("setting:text.edge_tol=2.1", {"text.pdf", "scan.pdf"}, False),  # the scans' grids are built by the same code
+    ("setting:scans.glyph_advance=1.25", {"scan.pdf"}, False),  # the OCR'd words laid into the page
+    ("setting:ocr.min_ink=13", {"scan.pdf"}, True),  # what the OCR reads a page with (the scan grid's and the
+    # preparation's settings key the page too: tests/runtime/test_settings.py)
 ])
-def test_settings_passed_in_reread_exactly_the_documents_they_affect(corpus, change, affected):
+def test_settings_passed_in_reread_exactly_the_documents_they_affect(corpus, change, affected, ocr_read):
     """A run whose settings object differs from the default (`extractors.settings.DEFAULT`, as
-    the run reads it) re-reads the documents that stage reads, and back."""
+    the run reads it) re-reads the documents that stage reads, and back; a setting the OCR reads
+    with reaches it (its page is keyed anew: one more entry in the OCR cache), one that acts on
+    the OCR's result finds the page in the cache."""
+    before = _ocr_entries(corpus)
     assert _reread(corpus, change) == affected
+    assert len(_ocr_entries(corpus) - before) == (1 if ocr_read else 0)
     assert _reread(corpus, "none") == affected

@@ -77,7 +77,10 @@ def test_take_waits_for_the_head_start_and_gives_each_outcome_once(tmp_path):
     paths = {_doc_id(good): good, _doc_id(bad): bad}
     started = headstart.start(tmp_path, paths, workers=2, limits=Limits())
     try:
-        got = headstart.take(tmp_path, [*paths, "someone-else"])  # at once: it waits for the head start to end
+        waited = []  # what the caller does meanwhile: called while the head start still reads
+        got = headstart.take(tmp_path, [*paths, "someone-else"],  # at once: it waits for the head start to end
+                             while_waiting=lambda: waited.append(started.process.is_alive()))
+        assert waited == [True]
         assert set(got) == set(paths)  # both, though the second one was still being read when asked
         assert isinstance(got[_doc_id(good)], Extraction) and got[_doc_id(good)].records.document["doc_number"] == "929/BCA-VPB"
         assert isinstance(got[_doc_id(bad)], Failure) and got[_doc_id(bad)].kind == "DocumentError"
@@ -91,7 +94,8 @@ def test_take_waits_for_the_head_start_and_gives_each_outcome_once(tmp_path):
     (left / next(iter(paths))).with_suffix(".pkl").write_bytes(b"half-written")
     assert headstart.start(tmp_path, {}, workers=2, limits=Limits()) is None
     assert not left.exists()
-    assert headstart.take(tmp_path, list(paths)) == {}  # no head start: nothing to wait for
+    assert headstart.take(tmp_path, list(paths), while_waiting=waited.append) == {}  # no head start: nothing to wait for
+    assert waited == [True]  # nor anything done while waiting
 
 
 def test_a_run_stopped_while_reading_ahead_leaves_nothing_behind(tmp_path):
@@ -129,3 +133,18 @@ def test_a_run_stopped_while_reading_ahead_leaves_nothing_behind(tmp_path):
     summary = commands.run(raw, out, quiet=True, state=state)
     assert summary["processed"] == 6 and summary["ok"] == 6
     assert len(pq.read_table(out / "documents.parquet")) == 6
+
+
+def test_the_warm_up_loads_pyhanko_only_for_signed_files(tmp_path):
+    """The children forked after the warm-up inherit what it loaded: pyHanko when one of the
+    files to read holds a signature dictionary's bytes, and not otherwise (no child would load it)."""
+    marked = tmp_path / "marked.pdf"
+    marked.write_bytes((RAW / SMALL[0]).read_bytes() + b"\n% /ByteRange\n")
+    code = ("import sys; from pipeline.runtime.reading import warm_up; warm_up(sys.argv[1:]); "
+            "print(any(m.split('.')[0] == 'pyhanko' for m in sys.modules))")
+    loaded = {}
+    for name, paths in {"unsigned": [RAW / n for n in SMALL], "one signed": [RAW / SMALL[1], marked]}.items():
+        done = subprocess.run([sys.executable, "-c", code, *map(str, paths)], cwd=ROOT, capture_output=True, text=True,
+                              check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        loaded[name] = done.stdout.split()[-1]
+    assert loaded == {"unsigned": "False", "one signed": "True"}

@@ -91,11 +91,41 @@ def test_a_setting_changes_the_version_of_its_step_only(monkeypatch, fresh_versi
     assert (before[0] != after[0], before[1] != after[1]) == (text_changes, ocr_changes)
 
 
-def test_ocr_settings_the_ocr_cannot_take_are_refused_not_ignored(tmp_path):
-    """The OCR modules read with their own settings: a run asked to use others says so."""
-    from extractors.document import _ocr
-    from extractors.layout import PageContent
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory):
+    """One page scanned at 300 dpi (read as rendered) and at 100 dpi (prepared before it is read)."""
+    from tests.conftest import RAW
+    from tests.fixtures.scan import make_scanned_twin
 
-    other = dataclasses.replace(settings.DEFAULT, ocr=dataclasses.replace(ocr_cells.SETTINGS, min_ink=13))
-    with pytest.raises(ValueError, match="OCR"):
-        _ocr(str(tmp_path / "none.pdf"), [PageContent(1, 0.0, 0.0, "text", 0)], other)
+    folder = tmp_path_factory.mktemp("scanned")
+    for dpi in (300, 100):
+        make_scanned_twin(RAW / "929_BCA-VPB.pdf", folder / f"{dpi}.pdf", pages=[1], dpi=dpi)
+    return folder
+
+
+def _changed(stage: str, **values) -> ExtractSettings:
+    return dataclasses.replace(settings.DEFAULT, **{stage: dataclasses.replace(getattr(settings.DEFAULT, stage), **values)})
+
+
+@pytest.mark.parametrize("stage,values,at_300,at_100", [
+    ("text", {"edge_tol": 2.5}, False, False),  # acts on the OCR's result, which stays cached
+    ("unruled", {"min_rows": 4}, False, False),
+    ("scans", {"glyph_advance": 1.25}, False, False),
+    ("ocr", {"min_ink": 13}, True, True),
+    ("scan_grid", {"min_cell": 15}, True, True),
+    ("scan_prep", {"rule_grey": 60}, False, True),  # only a page that is prepared reads otherwise
+    ("scan_prep", {"min_dpi": 90.0}, False, True),  # ... and the 100-dpi page is no longer prepared
+])
+def test_the_ocr_keys_a_page_by_the_settings_passed_in_that_change_its_reading(scanned, stage, values, at_300,
+                                                                                at_100):
+    """The OCR cache key of a page (what `ocr.ocr_page` looks up) under the OCR parts of the
+    settings passed in: another value of a setting the OCR reads with is another key, and a
+    text setting finds the page's reading cached."""
+    from extractors import ocr
+
+    def key(dpi: int, s: ExtractSettings) -> str:
+        return ocr.keyed_page(str(scanned / f"{dpi}.pdf"), 1, ocr.OcrParts.of(s))[0]
+
+    other = _changed(stage, **values)
+    assert (key(300, other) != key(300, settings.DEFAULT), key(100, other) != key(100, settings.DEFAULT)) == (at_300,
+                                                                                                            at_100)

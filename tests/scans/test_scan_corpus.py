@@ -15,7 +15,6 @@ cache), then a second extraction of it must read nothing.
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 
 import cv2
@@ -25,6 +24,7 @@ import pytest
 from extractors import ocr
 from extractors.document import extract_document
 from extractors.headers import column_roles
+from pipeline.runtime.state import FolderStore
 from tests.fixtures.scan_corpus import scan_corpus
 from tests.fixtures.scan_score import (
     METRICS, ScanScores, Task, as_curated, curated_tasks, expected_tasks, extracted_tasks, pair, score,
@@ -53,24 +53,16 @@ def corpus():
 @pytest.fixture(scope="session")
 def extracted(corpus, tmp_path_factory):
     """{name: ExtractedDocument}, and the OCR counts of REAL_DOC's two runs."""
-    saved = os.environ.get("NHIEMVU_OCR_CACHE")
     out, counts = {}, []
-    try:
-        os.environ["NHIEMVU_OCR_CACHE"] = str(tmp_path_factory.mktemp("ocr-cache"))
-        real = next(d for d in corpus if d.name == REAL_DOC)
-        for _ in range(2):
-            before = ocr.STATS.copy()
-            out[REAL_DOC] = extract_document(real.scan_pdf)
-            counts.append(ocr.STATS - before)
-        os.environ["NHIEMVU_OCR_CACHE"] = str(Path(os.environ["DAGSTER_HOME"]) / "ocr-cache")  # the seeded one
-        for d in corpus:
-            if d.name != REAL_DOC:
-                out[d.name] = extract_document(d.scan_pdf)
-    finally:
-        if saved is None:
-            os.environ.pop("NHIEMVU_OCR_CACHE", None)
-        else:
-            os.environ["NHIEMVU_OCR_CACHE"] = saved
+    empty = FolderStore(tmp_path_factory.mktemp("ocr-cache"))
+    real = next(d for d in corpus if d.name == REAL_DOC)
+    for _ in range(2):
+        before = ocr.STATS.copy()
+        out[REAL_DOC] = extract_document(real.scan_pdf, ocr_store=empty)
+        counts.append(ocr.STATS - before)
+    for d in corpus:
+        if d.name != REAL_DOC:
+            out[d.name] = extract_document(d.scan_pdf)  # the session's cache, seeded
     return out, counts
 
 

@@ -1,0 +1,495 @@
+"""Tables ruled around their header only: the header gives the columns, the body and later pages take them.
+
+Some prints rule a table's header above and below (and maybe the table's end) and nothing
+else: no column rule, no rule between rows; the header may be printed on the first page only.
+One mechanism reads them, on the header's page and on the pages after it:
+
+1. `headed_tables`: a stack of two rules (three with one closing the table) whose first band
+   holds a header and whose rows follow under its lower rule. The columns come from the
+   header and the body together (`header_columns`): each white run down the header's lines
+   is a gutter between two header cells, and the edge stands inside it where the body's
+   lines leave it white (a body gutter inside it, or its least covered point); a gutter of
+   the body under a header cell's text is no column edge (a wide cell's justified text).
+2. `body_lines`: the lines under the header's rule (or from the top of a later page) that
+   are the table's rows, down to the closing rule, a gap wider than rows leave, or prose (two
+   lines in a row running across the columns over most of the width); one line running
+   across (a section row) stays in.
+3. `banded_boxes`: the grid, one box per column over each band of rows, a section row
+   running across the columns a band of its own. The boxes are `banded`: the rows inside a
+   band are cut where a column-ruled table's rows are (`grid.split_rows_of`: the numbering,
+   wrapped numbers, the rest of a row the page cut), and the page's cut is an open edge.
+4. `carry_columns`: a page after a page whose headed table runs to its foot, with no ruled
+   table at its head, takes that table's columns for the lines at its head (the rows the
+   page goes on with, without a header or under a header printed again without rules);
+   the lines after them are read as before (`unruled.add_unruled`). Page furniture (a page
+   number, a browser's print line) is not a row (`furniture.split_furniture` on every line).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Sequence
+
+from .furniture import split_furniture
+from .headers import looks_like_header
+from .grid import CellBoxes, is_anchor, _cells, _cluster, _runs_across, _white_runs, build_fragments, prose_lines, text_columns
+from .layout import Fragment, Line, PageContent, Word
+from .settings import TEXT, TextTableSettings
+from .unruled import SETTINGS as UNRULED, UnruledSettings, add_unruled
+from .words import group_lines
+
+MAX_HEADER_LINES = 20  # a header band holding more lines is a row of a table ruled between rows
+MAX_SECTION_LINES = 4  # a longer run of lines running across the columns is prose, not a section row's heading
+SECTION_PITCH = 0.6  # line heights: a line this close under a section row's heading, its first column empty, wraps it
+MAX_EVIDENCE = 600  # body lines of a table over several pages that give its columns (the first ones)
+FLUSH = 1.0  # points: a line starting this close to the table's left edge (or left of it) is prose, not a cell's
+PAD_SEARCH = 12.0  # points: a column's text starts this close after its edge found in the gutters
+REPEAT_SHARE = 0.8  # of the words of two headers: shared this much, one header printed again
+HEADER_SPACE_EVIDENCE = 40  # body lines that tell a gutter narrower than min_gutter in the header from a word space
+ROW_GAP = 6.0  # line heights: a wider gap between two lines that keep to the columns ends the table
+
+
+def headed_tables(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableSettings = TEXT) -> list[CellBoxes]:
+    """Cell boxes of each table ruled around its header only in a stack of rules (see the
+    module's docstring): two rules around a header with rows under them; in a stack whose bands name a table's columns (`headers.looks_like_header`), each such band over
+    the band under it (two tables one under the other, a heading between them; the rule closing
+    the rows of the page above, then a header), every other band after the first header just above
+    a header. Empty when
+    the stack frames no header over rows (a band of its own between two rules is a row: a table
+    ruled between its rows)."""
+    x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
+    ys = _cluster(sorted(e["top"] for e in stack), s=s)
+    inside = [w for w in words if x0 - s.snap <= w.xc <= x1 + s.snap]
+    heads = [_names_columns(group_lines(w for w in inside if a < w.yc < b), x0, x1, s=s) for a, b in zip(ys, ys[1:])]
+    if len(ys) == 2 and not any(heads):  # a header in other words than a task table's, over its rows
+        one = _headed(ys[0], ys[1], None, x0, x1, inside, named=False, s=s)
+        return [one] if one is not None else []
+    out, k = [], 0
+    while k < len(heads):
+        if heads[k]:
+            closing = ys[k + 2] if k + 2 < len(ys) and not heads[k + 1] else None
+            one = _headed(ys[k], ys[k + 1], closing, x0, x1, inside, named=True, s=s)
+            if one is not None:
+                out.append(one)
+                k += 2
+                continue
+        if out and not (k + 1 < len(heads) and heads[k + 1]):
+            return []  # a band of rows of its own: a table ruled between its rows (`grid.rule_only_table`)
+        k += 1  # a heading between two tables, or the end of a table from the page above
+    return out
+
+
+def _names_columns(lines: Sequence[Line], x0: float, x1: float, *, s: TextTableSettings) -> bool:
+    """Do the lines of a band name a table's columns (each run of text between its gutters a cell)?"""
+    if not lines:
+        return False
+    edges = text_columns([lines], x0, x1, s=s)
+    texts = [" ".join(w.text for l in lines for w in l.words if a <= w.xc < b) for a, b in zip(edges, edges[1:])]
+    return looks_like_header(texts, s=s)
+
+
+def _headed(top: float, under_header: float, closing: float | None, x0: float, x1: float, inside: Sequence[Word],
+            *, named: bool, s: TextTableSettings) -> CellBoxes | None:
+    """The table whose header stands between the rules at `top` and `under_header`, its rows under
+    it down to the rule at `closing` (None: no rule closes them on the page). Unless the header
+    names a table's columns (`named`), body_min_lines lines at least must follow when no rule
+    closes them (fewer are a row the page cut under a rule, no header's)."""
+    header = group_lines(w for w in inside if top < w.yc < under_header)
+    if not header or len(header) > MAX_HEADER_LINES:
+        return None
+    closed = closing is not None
+    under = group_lines(w for w in inside if w.yc > under_header and (not closed or w.yc < closing))
+    body = body_lines(under, under_header, None, x0, x1, s=s)
+    least = 1 if named else 2 if closed else s.body_min_lines
+    if len(body) < least:
+        return None
+    edges = header_columns(header, body, x0, x1, s=s)
+    if len(edges) < 3 + 1:
+        return None
+    if _one_row(body, edges, closed, header, x0, x1, s=s):
+        return None  # a row under a header's rule: maybe a table ruled between its rows (`grid.rule_only_table`)
+    if not closed:  # the lines that keep to the columns found (prose under them stops the table)
+        body = body_lines(under, under_header, edges, x0, x1, s=s)
+        if len(body) < least:
+            return None
+    bottom = closing if closed else body[-1].box[3] + s.cut_pad
+    return banded_boxes(edges, [top, under_header], body, bottom, open_bottom=not closed, words=inside, s=s)
+
+
+def _labels(text: str) -> bool:
+    """An item number, a date or a section's label ("A", "II.") standing first in a row."""
+    return is_anchor(text) or _LETTER.match(text.replace(" ", "")) is not None
+
+
+_LETTER = re.compile(r"^[A-ZĐ][.)]?$")
+
+
+def _one_row(body: Sequence[Line], edges: Sequence[float], closed: bool, header: Sequence[Line], x0: float, x1: float,
+             *, s: TextTableSettings) -> bool:
+    """Are the lines under the header one row (then the rules may rule every row, the header's
+    page shows no more): closed by a rule over one item number, or, open, fewer than
+    body_min_lines lines, or lines that merge columns the header keeps apart."""
+    anchors = sum(_labels(" ".join(w.text for w in l.words if w.xc < edges[1])) for l in body)
+    if closed:
+        return anchors == 1
+    return anchors == 1 and len(body) < s.body_min_lines
+
+
+def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: float,
+                   *, s: TextTableSettings = TEXT) -> list[float]:
+    """Column edges (x0, ..., x1) of a header's lines over body lines: one edge in each white run
+    down the whole header (narrow_gutter wide at least), where the body leaves it white: the
+    edge of a body gutter inside it (`grid.text_columns`), else, in a gutter min_gutter wide or
+    more, its point the fewest body lines cover (the rightmost of those: text is left-aligned)."""
+    gutters = [(a, b) for a, b in _white_runs(header, x0, x1) if a > x0 + 1 and b < x1 - 1 and b - a >= s.narrow_gutter]
+    found = text_columns([[l] for l in body], x0, x1, narrow=True, s=s)[1:-1]
+    edges = [x0]
+    for a, b in gutters:
+        mine = [e for e in found if a - 1 <= e <= b + 1]
+        if mine and (b - a >= s.min_gutter or len(body) >= HEADER_SPACE_EVIDENCE):  # a narrow one: header cells
+            # that nearly touch, or a word space of one cell (told apart by many body lines)
+            edges.append(max(mine, key=lambda e: _white_width(body, e)))
+        elif b - a >= s.min_gutter and body:
+            edges.append(_least_covered(body, a, b))
+    return _padded([*edges, x1], body, s=s)
+
+
+def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSettings = TEXT) -> list[float]:
+    """The inner edges moved to where the cell borders stand: a cell pads its text alike on both
+    sides, so the border is half the narrowest gutter (the white between a full line's end and
+    the next column's text; min_gutter wide at least, a narrower one is a line that ran over its
+    cell) before the next column's text. Cell text is measured against its box (`celltext`: does
+    a word cut at a line's end fit the line?)."""
+    starts, gaps = [], []
+    for e in edges[1:-1]:
+        near = [w.x0 for l in body for w in l.words if e - 0.5 <= w.x0 <= e + PAD_SEARCH]
+        if not near:
+            starts.append(None)
+            continue
+        hi = min(near)
+        white = [b.x0 - a.x1 for l in body for a, b in zip(l.words, l.words[1:]) if a.x1 < hi - 0.5 <= b.x0 <= hi + 0.5]
+        starts.append(hi)
+        if white and min(white) >= s.min_gutter:  # narrower: a line ran over its cell
+            gaps.append(min(white))
+    if not gaps:
+        return list(edges)
+    pad = min(gaps) / 2
+    return [edges[0], *(e if hi is None or abs(hi - pad - e) > pad else hi - pad for e, hi in zip(edges[1:-1], starts)),
+            edges[-1]]
+
+
+def _white_width(lines: Sequence[Line], x: float) -> float:
+    """How wide the white run around x is that every line leaves (0 when a line covers x)."""
+    lo, hi = float("-inf"), float("inf")
+    for l in lines:
+        for w in l.words:
+            if w.x0 <= x <= w.x1:
+                return 0.0
+            if w.x1 < x:
+                lo = max(lo, w.x1)
+            else:
+                hi = min(hi, w.x0)
+    return hi - lo
+
+
+def _least_covered(lines: Sequence[Line], a: float, b: float) -> float:
+    step = 0.5
+    best, at = None, b
+    x = b
+    while x >= a:
+        n = sum(any(w.x0 <= x <= w.x1 for w in l.words) for l in lines)
+        if best is None or n < best:
+            best, at = n, x
+        x -= step
+    return at
+
+
+def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] | None, x0: float, x1: float,
+               *, s: TextTableSettings = TEXT) -> list[Line]:
+    """The lines, top to bottom from `top` (a header's rule; None: the page's head), that are a
+    table's rows: one after the other (no gap over body_line_gap line heights, or ROW_GAP for a
+    line that keeps to the columns: a tall row's empty bottom), inside the table's width, down
+    to prose (two lines in a row running across the columns over most of the width)."""
+    out: list[Line] = []
+    last = top
+    wide: list[bool] = []  # lines running across the columns over most of the width
+    for line in sorted(lines, key=lambda l: l.box[1]):
+        lx0, _, lx1, _ = line.box
+        if lx0 < x0 + FLUSH or lx1 > x1 + s.snap:
+            break  # text flush with the table's edge or beyond it: no cell's (a cell pads its text)
+        h = line.box[3] - line.box[1]
+        across = edges is not None and any(_runs_across(line, e, s=s) for e in edges[1:-1])
+        if last is not None:
+            gap = line.box[1] - last
+            if gap > s.body_line_gap * h and (across or edges is None or gap > ROW_GAP * h):
+                break
+        out.append(line)
+        wide.append(across and lx1 - lx0 >= s.prose_width * (x1 - x0))
+        last = line.box[3]
+    # prose under the table: the wide lines at its end when two or more, or a run of more than
+    # MAX_SECTION_LINES of them (a section row's heading is shorter, with rows under it)
+    k = len(out)
+    while k and wide[k - 1]:
+        k -= 1
+    if len(out) - k >= 2:
+        out = out[:k]
+    run = 0
+    for j, w in enumerate(wide[:len(out)]):
+        run = run + 1 if w else 0
+        if run > MAX_SECTION_LINES:
+            return out[:j + 1 - run]
+    return out
+
+
+def banded_boxes(edges: Sequence[float], header_ys: Sequence[float], body: Sequence[Line], bottom: float,
+                 *, open_bottom: bool, words: Sequence[Word], s: TextTableSettings = TEXT) -> CellBoxes:
+    """The grid of a headed table (or its part on a later page, `header_ys` empty): the header's
+    band between its rules, then the body as one band per run of rows, a line running across the
+    columns (a section row) a band of its own; `banded` (rows cut inside each band as in a
+    column-ruled table), the bottom an open edge when the page cut the table."""
+    x0, x1 = edges[0], edges[-1]
+    top = body[0].box[1] - s.cut_pad if not header_ys else header_ys[-1]
+    ys = {*header_ys, top, bottom}
+    across = _section_lines(body, edges, s=s)
+    for k, line in enumerate(body):
+        if across[k]:
+            if k and not across[k - 1]:
+                ys.add((body[k - 1].box[3] + line.box[1]) / 2)
+            if k + 1 < len(body) and not across[k + 1]:
+                ys.add((line.box[3] + body[k + 1].box[1]) / 2)
+    ys = sorted(ys)
+    ruled_at = {y: [(x0, x1)] for y in ys}
+    inside = [w for w in words if ys[0] < w.yc < ys[-1]]
+    sections = {k for k, (a, b) in enumerate(zip(ys, ys[1:]))
+                if any(across[j] for j, l in enumerate(body) if a < (l.box[1] + l.box[3]) / 2 < b)}
+    boxes = CellBoxes(b for b in _cells(ys, edges, ruled_at, inside, s=s) if ys.index(b[1]) not in sections)
+    for k in sorted(sections):
+        boxes += _section_boxes(ys[k], ys[k + 1], edges, [w for w in inside if ys[k] < w.yc < ys[k + 1]], s=s)
+    boxes.open_edges = [(bottom, x0, x1, "bottom")] if open_bottom else []
+    if not header_ys:
+        boxes.open_edges.append((ys[0], x0, x1, "top"))
+    boxes.ruled = False
+    boxes.banded = True
+    return boxes
+
+
+def _section_boxes(top: float, bottom: float, edges: Sequence[float], words: Sequence[Word],
+                   *, s: TextTableSettings) -> list[tuple[float, float, float, float]]:
+    """The cells of a section row's band: one across each edge its heading runs over (a word over
+    it, or a word space around it, even where a word starts just after it) and on to the row's end."""
+    words = sorted(words, key=lambda w: w.x0)
+    cuts = [edges[0]]
+    for e in edges[1:-1]:
+        over = any(w.x0 < e - 1.0 and w.x1 > e + 1.0 for w in words)
+        spaced = any(a.x1 <= e + 1.0 and b.x0 >= e - 1.0 and b.x0 - a.x1 < s.min_gutter
+                     for a, b in zip(words, words[1:]) if abs(a.yc - b.yc) < 0.5 * (a.bottom - a.top))
+        if not (over or spaced) and any(w.x0 > e for w in words):
+            cuts.append(e)  # empty cells after the heading are its own (a heading across the row)
+    cuts.append(edges[-1])
+    return [(a, top, b, bottom) for a, b in zip(cuts, cuts[1:])]
+
+
+def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTableSettings = TEXT) -> list[bool]:
+    """Which lines are a section row's: a line running across the columns, and the lines under
+    it that wrap its heading (nothing in the first column, at the heading's own line pitch)."""
+    out = []
+    for k, line in enumerate(body):
+        if any(_runs_across(line, e, s=s) for e in edges[1:-1]):
+            out.append(True)
+            continue
+        prev = body[k - 1] if k else None
+        out.append(bool(out) and out[-1] and prev is not None and line.box[0] >= edges[1] - 1
+                   and line.box[1] - prev.box[3] < SECTION_PITCH * (line.box[3] - line.box[1]))
+    return out
+
+
+# ---------------------------------------------------------------- pages after the header's page
+
+
+def _runs_to_foot(page: PageContent, furniture: set) -> Fragment | None:
+    """The page's last fragment when it is a headed table's (or a carried part) with nothing but page
+    furniture under it: the table may go on over the page (a rule under it says little: a writer
+    draws the bottom rule of a table's last row on each page the row is cut by)."""
+    if not page.fragments:
+        return None
+    last = page.fragments[-1]
+    if not last.banded or not last.rows:
+        return None
+    if any(l.box[1] >= last.box[3] - 1 and l.box not in furniture for l in page.lines):
+        return None  # text under it: the table ended on this page
+    return last
+
+
+def _fragment_words(frag: Fragment) -> list[Word]:
+    return [w for r in frag.rows for c in r.cells for l in c.lines for w in l.words]
+
+
+def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
+                  unruled: UnruledSettings = UNRULED) -> list[PageContent]:
+    """The pages, each page after one whose headed table runs to its foot read again with that
+    table's columns (see the module's docstring). Pages with no such table above are unchanged.
+
+    The columns of one table are the same on every page: once the pages are carried, the body
+    lines of every page of the table (and its header, printed again or not) give its edges once
+    (`header_columns`), and each of its pages is laid out again on them."""
+    out = list(pages)
+    if not any(f.banded for p in pages for f in p.fragments):
+        return out
+    loose = [_loose(p) for p in pages]
+    furniture = [{l.box for l in furn} for _, furn in split_furniture([(ls, p.height) for ls, p in zip(loose, pages)], s=s)]
+    evidence: tuple[list[Line], list[Line], Fragment] | None = None  # header, body lines, last fragment
+    for k in range(len(out)):
+        above = _runs_to_foot(out[k - 1], furniture[k - 1]) if k else None
+        if above is not None and evidence is not None and out[k].method == "text":
+            again = _repeated(out[k], evidence, above)
+            carried = _carried(out[k], _edges_with(evidence, above, loose[k], furniture[k], again, s=s),
+                               furniture[k], s=s, unruled=unruled, headed=again)
+            if carried is not None:
+                out[k] = carried
+        evidence = _evidence(evidence, out[k], above)
+    chains = [[(k, out[k].fragments[i].box) for k, i in chain] for chain in _chains(out, furniture)]
+    for chain in chains:
+        members = [(k, _at(out[k], box)) for k, box in chain]
+        if any(f is None for _, f in members):
+            continue  # laid out again with another table of its page
+        edges = _chain_edges(out, [(k, out[k].fragments.index(f)) for k, f in members], s=s)
+        if edges is None:
+            continue
+        for k, box in chain:
+            frag = _at(out[k], box)
+            if frag is None:
+                continue
+            headed = frag if _header_row(frag) is not None else None
+            if headed is None:  # the carried part, read again from the page as it was before
+                out[k] = replace(out[k], fragments=tuple(f for f in out[k].fragments if f is not frag),
+                                 lines=tuple(prose_lines([*(w for l in out[k].lines for w in l.words), *_fragment_words(frag)])))
+            out[k] = _carried(out[k], edges, furniture[k], s=s, unruled=unruled, headed=headed) or out[k]
+    return out
+
+
+def _at(page: PageContent, box) -> Fragment | None:
+    """The page's banded fragment at the top of `box` (as laid out again since)."""
+    return next((f for f in page.fragments if f.banded and abs(f.box[1] - box[1]) <= 1), None)
+
+
+def _evidence(evidence, page: PageContent, above: Fragment | None):
+    """What the table running over the pages so far gives its columns: (header lines, body
+    lines, its fragment last seen), once `page` is read; None when no headed table runs on."""
+    for i, frag in enumerate(page.fragments):
+        if not frag.banded:
+            continue
+        words = _body_words(frag)
+        head = _header_row(frag)
+        if i == 0 and evidence is not None and above is not None and frag.n_cols == above.n_cols:
+            evidence = (evidence[0], [*evidence[1], *group_lines(words)][:MAX_EVIDENCE], frag)
+        elif head is not None:
+            evidence = (group_lines(w for c in head.cells for l in c.lines for w in l.words), group_lines(words), frag)
+    return evidence
+
+
+def _body_words(frag: Fragment) -> list[Word]:
+    rows = frag.rows[1:] if _header_row(frag) is not None else frag.rows
+    return [w for r in rows for c in r.cells for l in c.lines for w in l.words]
+
+
+def _repeated(page: PageContent, evidence, above: Fragment) -> Fragment | None:
+    """The page's first fragment when it is the table going on under its header printed again
+    (a headed fragment whose header's words are those of the table's header)."""
+    first = page.fragments[0] if page.fragments else None
+    if first is None or not first.banded:
+        return None  # (its columns may differ: found on this page alone)
+    head = _header_row(first)
+    if head is None:
+        return None
+    mine = {w.text for c in head.cells for l in c.lines for w in l.words}
+    theirs = {w.text for l in evidence[0] for w in l.words}
+    return first if len(mine & theirs) >= REPEAT_SHARE * len(mine | theirs) else None
+
+
+def _edges_with(evidence, above: Fragment, loose: Sequence[Line], furniture: set, again: Fragment | None = None,
+                *, s: TextTableSettings) -> list[float]:
+    """The columns of the table running on, from its header and its body so far with the lines of
+    the next page; the columns of the fragment above when they do not give as many."""
+    header, body, _ = evidence
+    more = [l for l in loose if l.box not in furniture]
+    if again is not None:
+        more += group_lines(_body_words(again))
+    edges = header_columns(header, [*body, *more][:MAX_EVIDENCE], above.col_edges[0], above.col_edges[-1], s=s)
+    return edges if len(edges) == len(above.col_edges) else list(above.col_edges)
+
+
+def _header_row(frag: Fragment):
+    """The header band of a headed table's fragment (its first row, closed above by a rule), or None."""
+    first = frag.rows[0] if frag.rows else None
+    return None if first is None or any(c.open_top for c in first.cells) else first
+
+
+def _chains(pages: Sequence[PageContent], furniture: Sequence[set]) -> list[list[tuple[int, int]]]:
+    """(page index, fragment index) of the fragments of each headed table over several pages: a
+    headed fragment, then on each next page the first fragment when it is banded with as many
+    columns (carried, or under its header printed again) while the one above runs to its foot."""
+    chains: list[list[tuple[int, int]]] = []
+    for k, page in enumerate(pages):
+        for i, frag in enumerate(page.fragments):
+            if not frag.banded:
+                continue
+            last = chains[-1][-1] if chains else None
+            if (last is not None and i == 0 and last[0] == k - 1
+                    and _runs_to_foot(pages[k - 1], furniture[k - 1]) is pages[k - 1].fragments[last[1]]
+                    and pages[k - 1].fragments[last[1]].n_cols == frag.n_cols):
+                chains[-1].append((k, i))
+            elif _header_row(frag) is not None:
+                chains.append([(k, i)])
+    return [c for c in chains if len(c) >= 2]
+
+
+def _chain_edges(pages: Sequence[PageContent], chain: Sequence[tuple[int, int]], *,
+                 s: TextTableSettings) -> list[float] | None:
+    first = pages[chain[0][0]].fragments[chain[0][1]]
+    head = _header_row(first)
+    header = group_lines(w for c in head.cells for l in c.lines for w in l.words)
+    body: list[Line] = []
+    for k, i in chain:
+        body += group_lines(_body_words(pages[k].fragments[i]))
+    edges = header_columns(header, body[:MAX_EVIDENCE], first.col_edges[0], first.col_edges[-1], s=s)
+    return edges if len(edges) == len(first.col_edges) else None
+
+
+def _loose(page: PageContent) -> list[Line]:
+    """The page's lines that no ruled or headed table holds: its prose and its unruled tables'."""
+    return [*page.lines, *(l for f in page.fragments if not f.ruled and not f.banded and not f.framed
+                           for l in group_lines(_fragment_words(f)))]
+
+
+def _carried(page: PageContent, edges: Sequence[float], furniture: set, *,
+             s: TextTableSettings, unruled: UnruledSettings, headed: Fragment | None = None) -> PageContent | None:
+    """The page read again with the table's columns: the lines at its head (or under the header
+    band of `headed`, its fragment printed under its own header) are the table's rows, down to
+    the next table or to what is no row of it (`body_lines`); the rest is read as before."""
+    edges = list(edges)
+    x0, x1 = edges[0], edges[-1]
+    head = _header_row(headed) if headed is not None else None
+    top = head.box[3] if head is not None else None
+    kept = [f for f in page.fragments if (f.ruled or f.banded or f.framed) and f is not headed]
+    below = [f.box[1] for f in kept if top is None or f.box[1] >= top]
+    limit = min(below, default=page.height)
+    lines = [*_loose(page), *(group_lines(_fragment_words(headed)) if headed is not None else ())]
+    free = [w for l in lines for w in l.words]
+    candidates = [l for l in lines if l.box not in furniture and l.box[3] <= limit and (top is None or (l.box[1] + l.box[3]) / 2 > top)]
+    body = body_lines(candidates, top, edges, x0, x1, s=s)
+    if not body:
+        return None
+    bottom = body[-1].box[3] + s.cut_pad
+    ends_here = limit < page.height or any(l.box[1] >= bottom for l in candidates)
+    header_ys = [headed.box[1], top] if headed is not None else []
+    boxes = banded_boxes(edges, header_ys, body, bottom, open_bottom=not ends_here, words=free, s=s)
+    frags, rest = build_fragments(page.page, [boxes], free, s=s)
+    if not frags:
+        return None
+    frags, rest = add_unruled(page.page, [*kept, *frags], rest, unruled, s)
+    frags = sorted(frags, key=lambda f: (f.box[1], f.box[0]))
+    return replace(page, lines=tuple(prose_lines(rest)), fragments=tuple(frags))
+
+
+__all__ = ["banded_boxes", "body_lines", "carry_columns", "header_columns", "headed_tables"]
