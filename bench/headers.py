@@ -32,6 +32,17 @@ def _score(pairs, *, scanned: bool) -> dict:
     return {"pages": len(pairs), "rates": hc.rates(scores), "wrong": wrong}
 
 
+def _first_page(src: Path, out: Path) -> dict:
+    """The documents row of page 1 of `src` alone (the header is there)."""
+    import pikepdf
+
+    one = out / f"{src.stem}-p1.pdf"
+    with pikepdf.open(src) as pdf:
+        del pdf.pages[1:]
+        pdf.save(one)
+    return hc.read_document(one)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--text", type=int, default=120, help="reportlab pages")
@@ -39,16 +50,54 @@ def main() -> None:
     ap.add_argument("--scan", type=int, default=8, help="scanned pages per dpi")
     ap.add_argument("--dpis", default="100,150,200,300")
     ap.add_argument("--seed", type=int, default=100)
+    ap.add_argument("--lowres", type=int, default=0, help="scans per dpi with the scan matrix's damage "
+                    "(JPEG 30-90, colour/grey, tilt to 2 degrees, a seal over the header on every other pair)")
+    ap.add_argument("--lowres-seed", type=int, default=7, help="seed of the --lowres scans (the test's: its pages come first)")
+    ap.add_argument("--only-lowres", action="store_true", help="the --lowres scans alone")
+    ap.add_argument("--real", type=Path, help="the realworld folder: measure its scans' first pages "
+                    "(headers_corpus.REAL_SCANS) as scanned and resampled to each of --dpis below their own")
+    ap.add_argument("--keep", type=Path, help="write the pages here (kept) instead of a temporary folder")
     args = ap.parse_args()
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp)
+        out = args.keep or Path(tmp)
+        out.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
+        if args.lowres:
+            by_dpi: dict[int, list] = {}
+            dpis = [int(d) for d in args.dpis.split(",")]
+            for case, damage in hc.lowres_cases(args.lowres, seed=args.lowres_seed, dpis=dpis):
+                pdf, scan = out / f"{case.name}.pdf", out / f"{case.name}_{damage.dpi}_lowres.pdf"
+                hc.render_reportlab(case, pdf)
+                hc.scan_case(case, pdf, scan, dpi=damage.dpi, damage=damage)
+                by_dpi.setdefault(damage.dpi, []).append((case, hc.read_document(scan)))
+            for dpi in dpis:
+                results[f"lowres-{dpi}dpi"] = _score(by_dpi[dpi], scanned=True)
+        if args.real:
+            for dpi in [None, *(int(d) for d in args.dpis.split(","))]:
+                pairs = []
+                for scan in hc.REAL_SCANS:
+                    src = args.real / scan.path
+                    if dpi is not None and dpi >= scan.native_dpi:
+                        continue
+                    if dpi is not None:
+                        src, dst = out / f"{Path(scan.path).stem}_{dpi}.pdf", src
+                        hc.rescan_first_page(dst, src, dpi)
+                    pairs.append((scan, hc.read_document(src) if dpi is not None else _first_page(src, out)))
+                if pairs:
+                    results[f"real-{dpi or 'native'}"] = {
+                        "pages": len(pairs), "rates": hc.rates([hc.score_real(s, d) for s, d in pairs]),
+                        "read": {s.path: {k: d[k] for k in ("doc_number", "issued_date", "issuer", "doc_type", "title")}
+                                 for s, d in pairs}}
+        if args.only_lowres:
+            args.text = args.docx = 0
+            args.dpis = ""
         pairs = []
         for case in hc.cases(args.text, seed=args.seed):
             hc.render_reportlab(case, out / f"{case.name}.pdf")
             pairs.append((case, hc.read_document(out / f"{case.name}.pdf")))
-        results["reportlab"] = _score(pairs, scanned=False)
+        if pairs:
+            results["reportlab"] = _score(pairs, scanned=False)
         if args.docx and not render_docx.missing_tools():
             cases = hc.cases(args.docx, seed=args.seed + 1)
             paths = []
@@ -63,7 +112,7 @@ def main() -> None:
                 hc.scan_case(case, pdf, scan, dpi=200)
                 pairs.append((case, hc.read_document(scan)))
             results["scan-libreoffice-200dpi"] = _score(pairs, scanned=True)
-        for k, dpi in enumerate(int(d) for d in args.dpis.split(",")):
+        for k, dpi in enumerate(int(d) for d in args.dpis.split(",") if d):
             pairs = []
             for i, case in enumerate(hc.cases(args.scan, seed=args.seed + 10 + k)):
                 if i % 4 == 3:

@@ -134,18 +134,25 @@ def page_source(path: str, page_no: int, parts: OcrParts | None = None) -> tuple
         pdf.close()
 
 
-def read_page(pixels, low_dpi: float | None, reader, parts: OcrParts | None = None) -> dict:
+def read_page(pixels, low_dpi: float | None, reader, parts: OcrParts | None = None, *, first: bool = False) -> dict:
     """The OCR result of a page's pixels (`page_source`): a low-resolution page prepared first
     (`scan_prep.prepare_text`: the image its grid is found in, the one its cells are read in),
-    and its item numbers read again in its grey (`ocr_cells.ocr_page_image`, `upsampled`)."""
-    from . import scan_prep
+    and its item numbers read again in its grey (`ocr_cells.ocr_page_image`, `upsampled`); the
+    `first` page of a document its header band read again as printed (`ocr_header`)."""
+    from . import ocr_header, scan_prep
     from .ocr_cells import ocr_page_image
 
     ocr, grid, prep = parts if parts is not None else OcrParts.of()
     if low_dpi is None:
-        return ocr_page_image(pixels, reader, ocr, grid=grid)
-    found, text = scan_prep.prepare_text(pixels, low_dpi, prep, grid)
-    return ocr_page_image(found, reader, ocr, upsampled=True, grid=grid, text=text)
+        prepared = pixels
+        result = ocr_page_image(pixels, reader, ocr, grid=grid)
+    else:
+        prepared, text = scan_prep.prepare_text(pixels, low_dpi, prep, grid)
+        result = ocr_page_image(prepared, reader, ocr, upsampled=True, grid=grid, text=text)
+    if not first:
+        return result
+    plain = None if low_dpi is None else scan_prep.upsample(pixels, low_dpi, prep)
+    return ocr_header.with_header_band(prepared, result, reader, plain=plain)
 
 
 def keyed_page(path: str, page_no: int, parts: OcrParts,
@@ -155,6 +162,8 @@ def keyed_page(path: str, page_no: int, parts: OcrParts,
     of `parts.ocr` (`ocr_cache.page_key`)."""
     engine = ocr_cache.engine(parts.ocr, store)
     pixels, keyed, low_dpi = page_source(path, page_no, parts)
+    if page_no == 1:  # the page whose header band is read again (`read_page`): keyed so
+        keyed = (keyed, "first page")
     return ocr_cache.page_key(pixels.tobytes(), pixels.shape, keyed, engine), pixels, low_dpi
 
 
@@ -167,7 +176,7 @@ def ocr_page(path: str, page_no: int, parts: OcrParts,
         found = ocr_cache.get(key, store)
         if found is not None:
             return page_no, found, None, False
-        result = read_page(pixels, low_dpi, _get_reader(parts.ocr), parts)
+        result = read_page(pixels, low_dpi, _get_reader(parts.ocr), parts, first=page_no == 1)
         ocr_cache.put(key, result, store)
         return page_no, result, None, True
     except Exception as e:  # a page that cannot be read must not stop the others

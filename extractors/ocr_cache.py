@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 # The modules whose code makes what a page reads as (pipeline/runtime/versions.py fingerprints the same
 # modules, and this one, for the documents' OCR version): one list, one fingerprint of each page's code.
-CODE = ("ocr.py", "ocr_cells.py", "scan_grid.py", "scan_prep.py")
+CODE = ("ocr.py", "ocr_cells.py", "ocr_header.py", "scan_grid.py", "scan_prep.py")
 
 
 class Store(Protocol):

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from extractors.letters import unmarked
 from normalizers.text import clean, nfc, unify_dashes
 
 _DATA = Path(__file__).parent / "data"
@@ -200,11 +201,17 @@ def issuer_name(issuer_code: str | None) -> str | None:
 _WORD_CLEAN = re.compile(r"[^\w\s]")
 
 
+def type_codes_of(doc_type: str | None) -> tuple[str, ...]:
+    """The registry's type codes of a document type: "Báo cáo" -> ("BC",)."""
+    return tuple(code for code, name in TYPE_NAMES.items() if name == doc_type) if doc_type else ()
+
+
 def doc_type_from_word(word: str | None) -> str | None:
     """Document type named by a type word as printed in a header: "CHỈ THỊ" -> "Chỉ thị".
 
     Case and spacing do not matter; a longer heading starting with a type word is read as
-    that type ("THÔNG BÁO KẾT LUẬN" -> "Thông báo", "PHỤ LỤC II" -> "Phụ lục").
+    that type ("THÔNG BÁO KẾT LUẬN" -> "Thông báo", "PHỤ LỤC II" -> "Phụ lục"); a heading whose
+    letters are those of one type word with a mark read wrong (OCR: "BẢO CÁO") is that type.
     """
     if not word:
         return None
@@ -212,7 +219,11 @@ def doc_type_from_word(word: str | None) -> str | None:
     if key in _TYPE_WORDS:
         return _TYPE_WORDS[key]
     prefixes = [name for name in _TYPE_WORDS if key.startswith(name + " ")]
-    return _TYPE_WORDS[max(prefixes, key=len)] if prefixes else None
+    if prefixes:
+        return _TYPE_WORDS[max(prefixes, key=len)]
+    # a mark OCR read wrong ("BẢO CÁO", "QUYÉT ĐỊNH"): the one type word with the same letters
+    bare = [name for name in _TYPE_WORDS if unmarked(name) == unmarked(key)]
+    return _TYPE_WORDS[bare[0]] if len(bare) == 1 else None
 
 
 # ---------------------------------------------------------------- numbers read by OCR
@@ -245,21 +256,26 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
-def verify_ocr_number(dn: DocNumber) -> tuple[DocNumber, str]:
+def verify_ocr_number(dn: DocNumber, prefer: str | None = None) -> tuple[DocNumber, str]:
     """Check a number read by OCR against the code registries: (number, verdict).
 
     - "known": its type code (if any) and its issuer code are in the registries;
     - "repaired": its first code is in neither registry but exactly one type code is near it
-      (`_near_type_codes`) and an issuer code follows ("1039/TTTr-CP" -> "1039/TTr-CP",
-      "5/QD-TTg" -> "5/QĐ-TTg"); the repaired number;
+      (`_near_type_codes`), or several are and `prefer` (the type code of the type word printed
+      in the same header: "BÁO CÁO" -> "BC") is one of them, and an issuer code follows (any
+      code, when the type word names it: "35/TR-SNV" under "THÔNG BÁO" -> "35/TB-SNV")
+      ("1039/TTTr-CP" -> "1039/TTr-CP", "5/QD-TTg" -> "5/QĐ-TTg", "3600/RC-VPCP" under
+      "BÁO CÁO" -> "3600/BC-VPCP"); the repaired number;
     - "unverified": anything else (kept as read; the caller gives it a low score).
     """
     if dn.issuer and (dn.issuer.lower() in _ISSUER_BY_KEY) and (dn.type_code is None or _is_type(dn.type_code)):
         return dn, "known"
     if not dn.party and dn.type_code is None and dn.issuer and dn.unit:
         near = _near_type_codes(dn.issuer)
+        if len(near) > 1 and prefer in near:
+            near = [prefer]
         rest = dn.unit.split("-")
-        if len(near) == 1 and rest[0].lower() in _ISSUER_BY_KEY:
+        if len(near) == 1 and (rest[0].lower() in _ISSUER_BY_KEY or near[0] == prefer):
             code = near[0]
             normalized = dn.normalized.replace(f"/{dn.issuer}-", f"/{code}-", 1)
             fixed = DocNumber(normalized, dn.number, dn.year, code, _canonical(rest[0]), "-".join(rest[1:]) or None, False)

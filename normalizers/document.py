@@ -48,11 +48,13 @@ from datetime import date, timedelta
 from typing import Sequence
 
 from extractors.layout import Line
-from extractors.lookalikes import as_digits
+from extractors.letters import unmarked
+from extractors.lookalikes import DIGIT_LOOKALIKES, as_digits
 
 from .agencies import agency, match_agency, names_in_text, registry, resolve_agencies
 from .dates import find_period_date, make_date
-from .docnumbers import doc_type_from_word, find_doc_numbers, normalize_doc_number, parse_doc_number, verify_ocr_number
+from .docnumbers import (doc_type_from_word, find_doc_numbers, normalize_doc_number, parse_doc_number, type_codes_of,
+                         verify_ocr_number)
 from .header import header_columns, line_pieces, stamp_identity, without_stamps
 from .text import clean
 
@@ -76,8 +78,8 @@ _MOTTO = ("cộng hòa xã hội chủ nghĩa việt nam", "cộng hoà xã hộ
 _MOTTO_START = re.compile(r"\bcộng\s+ho[àa]\s+xã\s+hội\b", re.I)
 HEADER_SEGMENTS = 16  # without a type word, the header block is at most this many segments
 SUBJECT_REACH = 3  # segments after a công văn's "V/v" line that may still be its place-and-date line
-# "Số:" as printed or as OCR reads it ("Sô", "Sé", "S6"), then the rest of the segment
-_NUMBER_LINE = re.compile(r"^S[ốôốồổỗộóòỏõọoơớờởỡợéèẻẽẹêếềểễệ6ãáàảạ]\s*[:.;,]?\s*(?P<rest>.*)$", re.I)
+# "Số:" as printed or as OCR reads it ("Sô", "Sé", "S6", "S0", with its colon "56:"), then the rest of the segment
+_NUMBER_LINE = re.compile(r"^(?:S[ốôốồổỗộóòỏõọoơớờởỡợéèẻẽẹêếềểễệ6ãáàảạöø0]\s*[:.;,]?|5[6ốôóòo0]\s*:)\s*(?P<rest>.*)$", re.I)
 # the code printed after the number (and year): "/QĐ-UBND", "/2010/TT-UBDT", "/BCA-VPB"
 _CODE_TAIL = re.compile(r"[/⁄]\s*(?P<code>[A-ZĐÐ][A-Za-zĐđÐ]*(?:\s*[-–]\s*[A-Za-zĐđÐ0-9]+)*)\s*\.?\s*$")
 _CLEAN_NUMBER = re.compile(r"^\d{1,6}\s*[/-]")  # the number part read as digits
@@ -183,7 +185,7 @@ def document_facts(first_page_lines: Sequence[Line], *, ocr: bool = False) -> Do
         if number is not None and not _digits_fill_their_ink(columns.left[number_row].words):
             number = None  # OCR read fewer digits than the ink holds (a number written by hand): not a guess
         if number is not None and ocr and (parsed := parse_doc_number(number)) is not None:
-            fixed, verdict = verify_ocr_number(parsed)
+            fixed, verdict = verify_ocr_number(parsed, _own_type_code(doc_type))
             if verdict == "repaired":
                 number, type_code = fixed.normalized, _code_of(fixed.normalized)
         if number_row is None:  # a "Số" line whose code does not read still ends the issuer block
@@ -226,11 +228,17 @@ def document_facts(first_page_lines: Sequence[Line], *, ocr: bool = False) -> Do
         type_code = _code_of(attached) or (m.group("code") if attached_line and (m := _ATTACHED_CODE.search(attached_line)) else None)
         if issued is None and dated and dated[1] == "day":
             issued = dated[0]
-    place = m.group("place").strip(" ,") if date_raw and (m := _PLACE_DATE_LINE.match(date_raw)) else None
+    place = m.group("place").strip(" ,") if date_raw and (m := _PLACE_DATE_LINE.match(_mended_date_words(date_raw))) else None
     return DocumentFacts(number, doc_type, issuer, issued, title, attached, *(dated or (None, None)),
                          doc_number_raw=number_raw, doc_type_code=type_code, issued_date_raw=date_raw,
                          issuer_raw=" / ".join(issuer_block) or None, parent_body=parent, issued_place=place,
                          addressees=addressees(lines))
+
+
+def _own_type_code(doc_type: str | None) -> str | None:
+    """The type code of the document's own type word, when the registry has one code for it."""
+    codes = type_codes_of(doc_type)
+    return codes[0] if len(codes) == 1 else None
 
 
 INK_PER_DIGIT = 1.8  # a number's ink wider than this many times the line's width per character lost digits
@@ -406,9 +414,8 @@ def _header_number(block: Sequence[str]) -> tuple[str | None, str | None, str | 
     block; the number only when it reads as digits before the code, else None."""
     for s in block:
         m = _NUMBER_LINE.match(s)
-        if not m or not (code_m := _CODE_TAIL.search(m.group("rest"))):
+        if not m or not (code_m := _CODE_TAIL.search(rest := _mended_number(m.group("rest")))):
             continue
-        rest = m.group("rest")
         if spaced := _SPACED_NUMBER.match(rest):  # "1 5 6 /TTr-SNV", "55 37/KH-STC": glyphs spaced apart
             rest = spaced.group(1).replace(" ", "") + rest[spaced.end(1):]
         number = normalize_doc_number(rest) if _CLEAN_NUMBER.match(rest) else None
@@ -419,7 +426,70 @@ def _header_number(block: Sequence[str]) -> tuple[str | None, str | None, str | 
     return None, None, None
 
 
+# the number slot as OCR reads it: look-alikes of digits ("O7/CT-TTg", "47/2O20/NĐ-CP"), and the
+# slash lost or read as a space ("3152 KH-STC")
+_LOOKALIKE_NUMBER = re.compile(r"^(?P<num>[\d%s]{1,6})(?=\s*[/⁄])" % re.escape("".join(DIGIT_LOOKALIKES)))
+_LOOKALIKE_YEAR = re.compile(r"(?<=[/⁄])(?P<year>[12][\dOoDlI]{3})(?=\s*[/⁄])")
+_LOST_SLASH = re.compile(r"^(?P<num>\d{1,6})\s*(?:[“”\"'‘’|]\s*|\s+)(?=[A-ZĐ][A-Za-zĐđ]{0,4}\s*-\s*[A-ZĐ])")
+
+
+def _mended_number(rest: str) -> str:
+    """The rest of a "Số" line with the usual OCR damage to a number mended: look-alikes of
+    digits in the number and its year (when the number holds a digit), a slash read as a space
+    or a quote ("35 “TB-SNV")."""
+    if (m := _LOOKALIKE_NUMBER.match(rest)) and any(c.isdigit() for c in m.group("num")):
+        rest = as_digits(m.group("num")) + rest[m.end():]
+    rest = _LOOKALIKE_YEAR.sub(lambda y: as_digits(y.group("year")), rest)
+    return _LOST_SLASH.sub(lambda n: n.group("num") + "/", rest, count=1)
+
+
+# the words of a place-and-date line as OCR reads them ("ngủy", "thủng", "thán2", "nàm"), compared
+# without their marks: those within one letter of "ngay", "thang", "nam" are read as those words
+_DATE_WORDS = (("ngay", "ngày"), ("thang", "tháng"), ("nam", "năm"))
+
+
+def _near_word(token: str, word: str) -> bool:
+    t = unmarked(token).lower()
+    if t == word:
+        return True
+    if abs(len(t) - len(word)) > 1 or len(t) < 3:
+        return False
+    if len(t) == len(word):
+        return sum(a != b for a, b in zip(t, word)) == 1 and t[0] == word[0]
+    long_, short = (t, word) if len(t) > len(word) else (word, t)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(1, len(long_)))
+
+
+# after "ngày": [day] <a word> <month> <a word of n…> <year>, the words read past mending
+# ("thöag", "\"Hồ" for "tháng"): the parts where they stand, each holding a digit, tell the words
+_DATE_SHAPE = re.compile(r"^(?P<d>\s+\S{1,3})?\s+(?P<t>[^\s\d]{2,6})\s+(?P<m>\S{1,3})\s+(?P<n>[nN][^\s\d]{1,3})\s+(?P<y>\S{4})\b")
+
+
+def _mended_date_words(seg: str) -> str:
+    """`seg` with its date words as printed, when it reads as "… ngày … tháng … năm …" within one
+    letter a word (only after the first "ngày": "Quảng Nam" before it is a place), or when after
+    that "ngày" the day, month and year stand where they are printed (`_DATE_SHAPE`)."""
+    tokens = seg.split(" ")
+    want = 0
+    for i, tok in enumerate(tokens):
+        core = tok.rstrip(":.,")
+        if want < 3 and core and _near_word(core, _DATE_WORDS[want][0]):
+            tokens[i] = _DATE_WORDS[want][1] + tok[len(core):]
+            want += 1
+    if want == 3:
+        return " ".join(tokens)
+    if want >= 1:
+        at = next(i for i, tok in enumerate(tokens) if tok.startswith("ngày"))
+        head, tail = " ".join(tokens[:at + 1]), " " + " ".join(tokens[at + 1:])
+        m = _DATE_SHAPE.match(tail)
+        if m and any(c.isdigit() for c in m.group("m")) and sum(c.isdigit() for c in m.group("y")) >= 2 \
+                and (m.group("d") is None or any(c.isdigit() for c in m.group("d"))):
+            return head + (m.group("d") or "") + " tháng " + m.group("m") + " năm " + m.group("y") + tail[m.end():]
+    return seg
+
+
 def _is_place_date(seg: str) -> bool:
+    seg = _mended_date_words(seg)
     m = _PLACE_DATE_LINE.match(seg)
     return bool(m) and m.group("place")[0].isupper() and not _NOT_A_PLACE.match(m.group("place")) \
         and len(m.group("place").split()) <= 7
@@ -430,14 +500,28 @@ def _place_date_line(block: Sequence[str]) -> str | None:
     return next((s for s in block if _is_place_date(s)), None)
 
 
-def _date_part(token: str, width: int) -> int | None:
+# letters OCR reads for more than one digit in a date part ("T1", "L1" for 11; "T" for 7 too)
+_OTHER_DIGITS = {"T": "1", "L": "1", "J": "1", "t": "1"}
+
+
+def _date_part(token: str, width: int, valid=range(0, 10**4)) -> int | None:
     """A day, month or year as printed, the usual OCR confusions of digits mended when the
-    token holds a digit ("0l" -> 1); None when it is blank or does not read as a number."""
+    token holds a digit ("0l" -> 1, "1O" -> 10, "T1" -> 11 as a month); None when it is blank or
+    does not read as a number in `valid`, or reads as more than one."""
     token = token.strip(".,;:")
     if not token or not any(ch.isdigit() for ch in token):
         return None
-    token = as_digits(token)
-    return int(token) if token.isdigit() and len(token) <= width else None
+    readings = {as_digits(token)}
+    if any(ch in _OTHER_DIGITS for ch in token):
+        readings.add(as_digits(token.translate(str.maketrans(_OTHER_DIGITS))))
+    values = {int(r) for r in readings if r.isdigit() and len(r) <= width and int(r) in valid}
+    if not values and width == 4 and (r := as_digits(token)).isdigit() and len(r) == 5:
+        # a year read with a digit too many ("23026"): the one way to drop a digit that gives a year
+        values = {int(y) for i in range(5) if YEARS[0] <= int(y := r[:i] + r[i + 1:]) <= YEARS[1]}
+    return values.pop() if len(values) == 1 else None
+
+
+YEARS = (1945, 2100)  # years a Vietnamese administrative document may be dated
 
 
 def header_date(line: str | None) -> HeaderDate:
@@ -445,11 +529,13 @@ def header_date(line: str | None) -> HeaderDate:
     a day written by hand that OCR reads as "/2", give no issued date but the month)."""
     if not line:
         return HeaderDate(None, None, None)
+    line = _mended_date_words(line)
     m = _DATE_PARTS.search(_SPACED_DIGITS.sub(lambda d: d.group().replace(" ", ""), line))
     if not m:
         found = find_period_date(line)
         return HeaderDate(found[0] if found and found[1] == "day" else None, *(found or (None, None)))
-    day, month, year = _date_part(m.group("d"), 2), _date_part(m.group("m"), 2), _date_part(m.group("y"), 4)
+    day, month, year = _date_part(m.group("d"), 2, range(1, 32)), _date_part(m.group("m"), 2, range(1, 13)), \
+        _date_part(m.group("y"), 4)
     if year is None or make_date(year, 12, 31) is None:
         return HeaderDate(None, None, None)
     if month is None or not 1 <= month <= 12:

@@ -1,0 +1,156 @@
+"""The header band of a scanned first page read again, whole, as printed.
+
+The page pass (`ocr_cells.ocr_page_image`) whitens everything around the ink mask before it
+reads the page (paper noise and JPEG ringing gone: prose and table cells read faster and
+better). On a page scanned at 100-150 dpi and brought to 300 (`scan_prep`), the soft grey
+edges of the letters are what tells "ngày" from "ngủy", "tháng" from "thủng", a "/" from an
+"R" and "2025" from "2035"; cut at the mask, the header block (issuer, "Số: …", the place and
+date, the type word and title) reads wrong where it matters most: the document's identity.
+
+`with_header_band` reads the band from the top of the page down to the first table of more
+than one cell (at most
+`HeaderBandSettings.share` of the page, cut at the emptiest row near there) again in the
+page's grey, upright and deskewed as the page pass left it but not whitened, with
+Tesseract's automatic layout analysis, and puts its words in place of the page pass's words
+of the band. A seal stamped over the header and scanned in grey lies over the print in a
+middle grey: the band is read a second time with that grey lifted to paper (`dark_only`), and
+line by line the reading Tesseract is surer of is kept (`merged`).
+Pure function over the page's pixels and the page pass's result; `ocr.read_page`
+calls it for the first page of a document (the one whose header gives the identity).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from . import scan_grid
+from .layout import POINTS_PER_INCH
+
+
+@dataclass(frozen=True)
+class HeaderBandSettings:
+    share: float = 0.42  # the band reaches at most this share of the page's height down
+    slack: float = 0.06  # ... cut at the emptiest pixel row within this share of the height above that
+    table_gap: float = 6.0  # points kept clear above the first table
+    black_share: float = 1.0  # percent of the band's pixels darkest: the print's own black
+    dark_cut: float = 0.45  # share of the way from that black to the paper above which grey is no print
+    sure: float = 50.0  # Tesseract's confidence above which a word's letters count for its line, below against
+    speck_chars: int = 2  # a word this short read with less than `sure` confidence is a speck of the scan
+
+
+SETTINGS = HeaderBandSettings()
+
+
+def band_bottom(mask: np.ndarray, tables_top: float | None, s: HeaderBandSettings = SETTINGS) -> int:
+    """Pixel row where the header band ends: `share` of the page down or the first table's top
+    (pixels), whichever is higher, moved up to the row with the least ink within `slack`."""
+    h = mask.shape[0]
+    limit = int(h * s.share)
+    if tables_top is not None:
+        limit = min(limit, int(tables_top))
+    lo = max(limit - int(h * s.slack), 0)
+    if limit <= lo:
+        return max(limit, 0)
+    ink = np.count_nonzero(mask[lo:limit], axis=1)
+    return lo + int(np.flatnonzero(ink == ink.min())[-1])
+
+
+def upright_grey(pixels: np.ndarray, result: dict) -> np.ndarray:
+    """The page's grey in the frame of the page pass's words: turned and deskewed as it was."""
+    grey = scan_grid.grey_of(pixels)
+    if result.get("turn"):
+        grey = np.ascontiguousarray(np.rot90(grey, result["turn"] // 90))
+    if result.get("angle"):
+        grey, _ = scan_grid.rotate(grey, result["angle"])
+    return grey
+
+
+def dark_only(grey: np.ndarray, s: HeaderBandSettings = SETTINGS) -> np.ndarray:
+    """The band with its pale ink lifted to paper: levels stretched so that grey lighter than
+    `dark_cut` of the way from the print's black to the paper is white. A seal scanned in grey
+    (its rings and star a middle grey laid over the print) fades; the print under it stays."""
+    black = float(np.percentile(grey[::2, ::2], s.black_share))
+    paper = float(np.median(grey[::8, ::8]))
+    cut = black + s.dark_cut * (paper - black)
+    if cut - black < 16:
+        return grey
+    levels = np.clip((np.arange(256, dtype=np.float64) - black) / (cut - black), 0.0, 1.0)
+    return cv2.LUT(grey, (255 * levels).round().astype(np.uint8))
+
+
+def _lines(words: list) -> list[list]:
+    """Words grouped into lines: a word whose middle lies within the height of the line so far joins it."""
+    out: list[list] = []
+    for w in sorted(words, key=lambda w: (w[2] + w[4]) / 2):
+        mid = (w[2] + w[4]) / 2
+        if out and min(v[2] for v in out[-1]) <= mid <= max(v[4] for v in out[-1]):
+            out[-1].append(w)
+        else:
+            out.append([w])
+    return out
+
+
+def _sureness(words: list, s: HeaderBandSettings) -> float:
+    """Letters read with confidence above `sure` count for a reading, letters below against it."""
+    return sum(len(w[0]) * (w[5] - s.sure) / s.sure for w in words)
+
+
+def merged(first: list, second: list, s: HeaderBandSettings = SETTINGS) -> list:
+    """Line by line, the reading Tesseract is surer of (`_sureness`): each line of `first` with
+    the words of `second` whose middles fall within its height, whichever is surer; lines of
+    `second` that meet no line of `first` are taken when sure."""
+    out: list = []
+    used: set[int] = set()
+    for line in _lines(first):
+        top, bottom = min(w[2] for w in line), max(w[4] for w in line)
+        other = [(i, w) for i, w in enumerate(second) if i not in used and top <= (w[2] + w[4]) / 2 <= bottom]
+        used |= {i for i, _ in other}
+        alt = [w for _, w in other]
+        out += alt if alt and _sureness(alt, s) > _sureness(line, s) else line
+    rest = [w for i, w in enumerate(second) if i not in used]
+    for line in _lines(rest):
+        if _sureness(line, s) > 0:
+            out += line
+    return out
+
+
+def without_specks(words: list, s: HeaderBandSettings = SETTINGS) -> list:
+    """Words of a band read without the page pass's whitening, less the specks of the scan it
+    reads as marks ("^", "`", "ˆ") or as a letter or two read with little confidence (a month
+    "01" read unsure goes too: kept, a number written by hand read in part stood as a number)."""
+    return [w for w in words if any(c.isalnum() for c in w[0]) and (len(w[0]) > s.speck_chars or w[5] >= s.sure)]
+
+
+def with_header_band(pixels: np.ndarray, result: dict, reader, s: HeaderBandSettings = SETTINGS,
+                     plain: np.ndarray | None = None) -> dict:
+    """`result` (the page pass over `pixels`, at the reader's resolution) with the words of the
+    header band read again in the page's grey, in its dark print alone (`dark_only`) and, for a
+    page scanned at a low resolution, in `plain` (the scan only upsampled, `scan_prep.upsample`:
+    the preparation's levels and strokes serve the rules and cells, and can cost the header's
+    small print its shapes), line by line the surest reading (`merged`; see the module docstring)."""
+    dpi = reader.s.dpi
+    k = POINTS_PER_INCH / dpi
+    grey = upright_grey(pixels, result)
+    mask = scan_grid.ink(grey)
+    # a box of one cell (a signing system's stamp, a framed note) is read with the band
+    tables_top = min((b[1] for boxes in result["tables"] if len(boxes) > 1 for b in boxes), default=None)
+    bottom = band_bottom(mask, None if tables_top is None else tables_top / k - s.table_gap / k, s)
+    if bottom <= 0 or np.count_nonzero(mask[:bottom]) == 0:
+        return result
+    band = np.ascontiguousarray(grey[:bottom])
+    auto = reader.tesserocr.PSM.AUTO
+    words = without_specks(reader.words(band, auto), s)
+    dark = dark_only(band, s)
+    if dark is not band:
+        words = merged(words, without_specks(reader.words(dark, auto), s), s)
+    if plain is not None and plain.shape[:2] == pixels.shape[:2]:
+        soft = np.ascontiguousarray(upright_grey(plain, result)[:bottom])
+        words = merged(words, without_specks(reader.words(soft, auto), s), s)
+    edge = bottom * k
+    kept = [w for w in result["words"] if (w[2] + w[4]) / 2 > edge]
+    band = [[t, round(x0 * k, 2), round(y0 * k, 2), round(x1 * k, 2), round(y1 * k, 2), round(c, 1)]
+            for t, x0, y0, x1, y1, c in words]
+    return {**result, "words": band + kept}
