@@ -15,6 +15,9 @@ DIGIT_LOOKALIKES = {
     "S": "5", "s": "5", "Z": "2", "z": "2", "B": "8", "G": "6", "g": "9", "q": "9", "T": "7", "?": "7",
 }
 DIGITS = str.maketrans(DIGIT_LOOKALIKES)
+#: those read as digits inside a year between two slashes of a document number ("47/2O20/NĐ-CP"),
+#: where a wider set would make years of codes
+YEAR_LOOKALIKES = "OoDlI"
 
 
 def as_digits(token: str) -> str:

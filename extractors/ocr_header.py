@@ -125,20 +125,22 @@ def without_specks(words: list, s: HeaderBandSettings = SETTINGS) -> list:
 
 
 def with_header_band(pixels: np.ndarray, result: dict, reader, s: HeaderBandSettings = SETTINGS,
-                     plain: np.ndarray | None = None) -> dict:
+                     plain: np.ndarray | None = None, grid: scan_grid.GridSettings = scan_grid.SETTINGS) -> dict:
     """`result` (the page pass over `pixels`, at the reader's resolution) with the words of the
     header band read again in the page's grey, in its dark print alone (`dark_only`) and, for a
     page scanned at a low resolution, in `plain` (the scan only upsampled, `scan_prep.upsample`:
     the preparation's levels and strokes serve the rules and cells, and can cost the header's
-    small print its shapes), line by line the surest reading (`merged`; see the module docstring)."""
+    small print its shapes), line by line the surest reading (`merged`; see the module docstring).
+    Ink is found with the scan grid's settings `grid`; a band with no more ink than the OCR's
+    `min_ink` (the reader's settings) is not read, as the page pass reads no such text."""
     dpi = reader.s.dpi
     k = POINTS_PER_INCH / dpi
     grey = upright_grey(pixels, result)
-    mask = scan_grid.ink(grey)
+    mask = scan_grid.ink(grey, grid)
     # a box of one cell (a signing system's stamp, a framed note) is read with the band
     tables_top = min((b[1] for boxes in result["tables"] if len(boxes) > 1 for b in boxes), default=None)
     bottom = band_bottom(mask, None if tables_top is None else tables_top / k - s.table_gap / k, s)
-    if bottom <= 0 or np.count_nonzero(mask[:bottom]) == 0:
+    if bottom <= 0 or np.count_nonzero(mask[:bottom]) <= reader.s.min_ink:
         return result
     band = np.ascontiguousarray(grey[:bottom])
     auto = reader.tesserocr.PSM.AUTO

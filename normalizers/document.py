@@ -49,7 +49,7 @@ from typing import Sequence
 
 from extractors.layout import Line
 from extractors.letters import unmarked
-from extractors.lookalikes import DIGIT_LOOKALIKES, as_digits
+from extractors.lookalikes import DIGIT_LOOKALIKES, YEAR_LOOKALIKES, as_digits
 
 from .agencies import agency, match_agency, names_in_text, registry, resolve_agencies
 from .dates import find_period_date, make_date
@@ -429,7 +429,7 @@ def _header_number(block: Sequence[str]) -> tuple[str | None, str | None, str | 
 # the number slot as OCR reads it: look-alikes of digits ("O7/CT-TTg", "47/2O20/NĐ-CP"), and the
 # slash lost or read as a space ("3152 KH-STC")
 _LOOKALIKE_NUMBER = re.compile(r"^(?P<num>[\d%s]{1,6})(?=\s*[/⁄])" % re.escape("".join(DIGIT_LOOKALIKES)))
-_LOOKALIKE_YEAR = re.compile(r"(?<=[/⁄])(?P<year>[12][\dOoDlI]{3})(?=\s*[/⁄])")
+_LOOKALIKE_YEAR = re.compile(r"(?<=[/⁄])(?P<year>[12][\d%s]{3})(?=\s*[/⁄])" % re.escape(YEAR_LOOKALIKES))
 _LOST_SLASH = re.compile(r"^(?P<num>\d{1,6})\s*(?:[“”\"'‘’|]\s*|\s+)(?=[A-ZĐ][A-Za-zĐđ]{0,4}\s*-\s*[A-ZĐ])")
 
 
