@@ -1094,10 +1094,16 @@ def _label_line(row: Row) -> Line | None:
     return lines[k] if is_anchor(lines[k].text) else None
 
 
+def _line_height(line: Line) -> float:
+    """The height of one line of `line`'s words: a label rejoined from two lines ("(1" over ")")
+    is measured by one of them, not by both."""
+    return min(w.bottom - w.top for w in line.words)
+
+
 def _centred(row: Row) -> bool:
     """Does the first number of the box stand in its middle (a centred number)?"""
     line = _label_line(row)
-    height = min(w.bottom - w.top for w in line.words)  # one line's, for a label rejoined from two
+    height = _line_height(line)
     return abs((line.box[1] + line.box[3]) / 2 - (row.box[1] + row.box[3]) / 2) <= height
 
 
@@ -1109,7 +1115,7 @@ def _lead_in(row: Row, *, s: TextTableSettings = TEXT) -> tuple[Row, Row] | None
     if len(row.cells) < 2 or any(c.col_span > 1 or c.row_span > 1 for c in row.cells):
         return None
     line = _label_line(row)
-    height = min(w.bottom - w.top for w in line.words)  # one line's, for a label rejoined from two ("(1" over ")")
+    height = _line_height(line)
     above = [l for c in row.cells for l in c.lines if l.box[3] <= line.box[1] + 1]
     if line.box[1] - row.box[1] < s.lead_in_min * height or not above:
         return None

@@ -54,7 +54,7 @@ from .celltext import join_lines
 from .grid import PLAIN_NUMBER, is_anchor
 from .headers import (ITEM_NUMBER, column_roles, heads_by_type, heads_numbered_list, is_column_number_row,
                       looks_like_header)
-from .layout import Box, Fragment, Line, PageContent, Row
+from .layout import Box, Cell, Fragment, Line, PageContent, Row
 from .letters import unmarked
 from .settings import SCANS, TEXT, ScanTableSettings, TextTableSettings
 

@@ -12,7 +12,6 @@ documents and waits for them; besides them the run starts only the programs OTHE
 
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 from pathlib import Path
