@@ -34,6 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from .agencies import registry
@@ -86,11 +87,20 @@ def leads_agree(a: Task, b: Task) -> bool:
 
 def name_score(a: Task, b: Task) -> float:
     """Similarity of two tasks' names in [0, 100] (see the module docstring)."""
-    best = _score(a, b, a["name"], b["name"])
+    return _name_score(a, b, 0.0)
+
+
+def _name_score(a: Task, b: Task, cutoff: float) -> float:
+    """`name_score`, exact when it is at least `cutoff`; below it, some score below `cutoff`
+    (rapidfuzz skips what cannot reach it)."""
+    best = _score(a, b, a["name"], b["name"], cutoff)
     for x, y, swap in ((a, b, False), (b, a, True)):
+        if best >= 100.0:
+            break
         bare = _without_remarks(x["name"], y["name"])
-        if bare is not None and best < 100.0:
-            best = max(best, _score(a, b, y["name"], bare) if swap else _score(a, b, bare, y["name"]))
+        if bare is not None:
+            floor = max(best, cutoff)
+            best = max(best, _score(a, b, y["name"], bare, floor) if swap else _score(a, b, bare, y["name"], floor))
     return best
 
 
@@ -106,19 +116,21 @@ def _without_remarks(name: str, other: str) -> str | None:
     return out
 
 
-def _score(a: Task, b: Task, name_a: str, name_b: str) -> float:
-    """`name_score` of tasks `a` and `b` on the names given."""
+def _score(a: Task, b: Task, name_a: str, name_b: str, cutoff: float = 0.0) -> float:
+    """`name_score` of tasks `a` and `b` on the names given (exact when at least `cutoff`)."""
     ka, kb = _key(name_a), _key(name_b)
     if not ka or not kb:
         return 0.0
     sa, sb = " ".join(ka), " ".join(kb)
-    best = fuzz.token_sort_ratio(sa, sb)
+    best = fuzz.token_sort_ratio(sa, sb, score_cutoff=cutoff)
+    if best >= 100.0:  # neither of the others can score more
+        return float(best)
     short, long_, short_name = (ka, kb, name_a) if len(ka) <= len(kb) else (kb, ka, name_b)
     truncated = _ELLIPSIS.search(short_name) or len(long_) - len(short) >= PREFIX_LENGTH_GAP
     if truncated and len(short) >= TRUNCATED_MIN_WORDS:
-        best = max(best, fuzz.ratio(" ".join(short), " ".join(long_[: len(short)])))
-    if len(short) >= CONTAINED_MIN_WORDS and leads_agree(a, b):
-        best = max(best, fuzz.partial_ratio(" ".join(short), " ".join(long_)))
+        best = max(best, fuzz.ratio(" ".join(short), " ".join(long_[: len(short)]), score_cutoff=max(best, cutoff)))
+    if best < 100.0 and len(short) >= CONTAINED_MIN_WORDS and leads_agree(a, b):
+        best = max(best, fuzz.partial_ratio(" ".join(short), " ".join(long_), score_cutoff=max(best, cutoff)))
     return float(best)
 
 
@@ -134,43 +146,65 @@ def same_task_pairs(tasks: Sequence[Task], related: Callable[[str, str], bool] |
         if len(t["name"]) >= SAME_TASK_MIN_CHARS:
             by_doc.setdefault(t["doc_id"], []).append(t)
     docs = sorted(by_doc, key=lambda d: (by_doc[d][0]["source_file"], d))
+    names: dict[str, _Names] = {}
     pairs = []
     for i, a in enumerate(docs):
         for b in docs[i + 1 :]:
             if related is None or related(a, b):
-                pairs += _match(by_doc[a], by_doc[b])
+                for d in (a, b):
+                    if d not in names:
+                        names[d] = _Names(by_doc[d])
+                pairs += _match(names[a], names[b])
     return pairs
 
 
-def _match(left: Sequence[Task], right: Sequence[Task]) -> list[tuple[Task, Task, float]]:
+class _Names:
+    """One document's task names as `_match` compares them: their keys and their sets of words."""
+
+    def __init__(self, tasks: Sequence[Task]):
+        self.tasks = tasks
+        keys = [_key(t["name"]) for t in tasks]
+        self.keys = [" ".join(k) for k in keys]
+        self.words = [frozenset(k) for k in keys]
+        self.sizes = np.array([len(w) for w in self.words], dtype=np.int64)
+        self.vocabulary = frozenset().union(*self.words)
+
+    def matrix(self, columns: dict[str, int]) -> np.ndarray:
+        """A 0/1 matrix: task by word of `columns` ({word: column}; words not there left out)."""
+        out = np.zeros((len(self.tasks), len(columns)), dtype=np.float32)
+        for i, words in enumerate(self.words):
+            out[i, [columns[w] for w in words if w in columns]] = 1.0
+        return out
+
+
+def _match(left: _Names, right: _Names) -> list[tuple[Task, Task, float]]:
     """One-to-one pairs between two documents' tasks, best score first.
 
     Only pairs that can pass are scored: `whole` at the threshold already (computed for all
     pairs at once by rapidfuzz), or names where most of the shorter one's words are in the
-    other (PREFILTER_WORDS; a passing `prefix` or `contained` score implies it)."""
-    keys_l = [" ".join(_key(t["name"])) for t in left]
-    keys_r = [" ".join(_key(t["name"])) for t in right]
+    other (PREFILTER_WORDS; a passing `prefix` or `contained` score implies it; the words in
+    common counted for all pairs at once, as a product of word matrices)."""
+    keys_l, keys_r = left.keys, right.keys
     whole = process.cdist(keys_l, keys_r, scorer=fuzz.token_sort_ratio, score_cutoff=SAME_TASK_MIN_SCORE)
-    words_l, words_r = [frozenset(_key(t["name"])) for t in left], [frozenset(_key(t["name"])) for t in right]
-    shared = {
-        (i, j)
-        for i, a in enumerate(words_l)
-        for j, b in enumerate(words_r)
-        if a and b and len(a & b) >= PREFILTER_WORDS * min(len(a), len(b))
-    }
-    candidates = sorted({*((int(i), int(j)) for i, j in zip(*whole.nonzero())), *shared})
+    columns = {w: k for k, w in enumerate(sorted(left.vocabulary & right.vocabulary))}
+    # words in common, for every pair at once (whole numbers, exact in float32 below 2**24)
+    common = (left.matrix(columns) @ right.matrix(columns).T).astype(np.float64)
+    smaller = np.minimum(left.sizes[:, None], right.sizes[None, :])
+    shared = (smaller > 0) & (common >= PREFILTER_WORDS * smaller)
+    candidates = sorted({*((int(i), int(j)) for i, j in zip(*whole.nonzero())),
+                         *((int(i), int(j)) for i, j in zip(*shared.nonzero()))})
     scored = []
     for i, j in candidates:
-        a, b = left[i], right[j]
-        s = name_score(a, b)
+        a, b = left.tasks[i], right.tasks[j]
+        s = _name_score(a, b, SAME_TASK_MIN_SCORE)
         if s >= SAME_TASK_MIN_SCORE:
             lead = fuzz.ratio(a.get("lead_agency_raw") or "", b.get("lead_agency_raw") or "")
-            scored.append((-s, -fuzz.token_sort_ratio(keys_l[i], keys_r[j]), -lead, int(i), int(j)))
+            scored.append((-s, -fuzz.token_sort_ratio(keys_l[i], keys_r[j]), -lead, i, j))
     used_l, used_r, out = set(), set(), []
     for neg, _, _, i, j in sorted(scored):
         if i in used_l or j in used_r:
             continue
         used_l.add(i)
         used_r.add(j)
-        out.append((left[i], right[j], round(-neg / 100, 4)))
+        out.append((left.tasks[i], right.tasks[j], round(-neg / 100, 4)))
     return sorted(out, key=lambda p: (p[0]["table_no"], p[0]["row_no"]))
