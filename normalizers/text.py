@@ -37,16 +37,83 @@ _WORD = re.compile(r"\w+")
 
 @lru_cache(maxsize=65536)
 def _normalize_word(word: str) -> str:
-    from underthesea import text_normalize  # heavy import, only when needed
+    plain = _accent_rules().normalize(word)
+    if plain is not None:
+        return plain
+    from underthesea import text_normalize  # heavy import (0.3 s), only for words `_AccentRules` leaves to it
 
     return nfc(text_normalize(word)).strip() or word
+
+
+class _AccentRules:
+    """underthesea's `text_normalize` of one word that does not start with a digit, or is only
+    digits, without importing underthesea (0.3-0.4 s, most of it modules of its taggers and models
+    that `text_normalize` never calls): its own rule tables, read from the file its
+    `text_normalizer` module reads, applied as its `token_normalize` applies them.
+
+    Such a word is one token of underthesea's tokenizer (its `word` pattern, or its `number` one),
+    except a word it splits or marks apart (one starting with "ʺ", its punctuation, or with
+    "Th.S", its abbreviation pattern whose dot matches any letter): those, words that start with
+    digits and go on with letters ("2025abc", "4K": its `number`, `name` or `special` patterns
+    cut them), and every word when the rule file is not where underthesea keeps it, go to
+    underthesea itself (`normalize` returns None).
+    tests/tasks/test_text.py checks the two agree on every word of the rule tables and more."""
+
+    RULES = ("pipeline", "text_normalize", "tn_rules_2023_07_14.bin")  # underthesea 9's text_normalizer.rule_file
+    PLAIN = re.compile(r"(?!\d)\w+|\d+")
+    SPLIT = re.compile(r"Th.[Ss]|ʺ")
+
+    def __init__(self):
+        import importlib.util
+        import pickle
+        from pathlib import Path
+
+        self.characters: dict[str, str] = {}
+        self.tokens: dict[str, str] | None = None
+        spec = importlib.util.find_spec("underthesea")  # finds the package without importing it
+        if spec is None or not spec.submodule_search_locations:
+            return
+        path = Path(list(spec.submodule_search_locations)[0]).joinpath(*self.RULES)
+        try:
+            with open(path, "rb") as f:  # the installed package's own data (a pickle, as joblib wrote it)
+                rules = pickle.load(f)
+            self.characters, self.tokens = dict(rules["character"]), dict(rules["token"])
+        except (OSError, KeyError, TypeError, pickle.UnpicklingError, EOFError):
+            self.tokens = None
+
+    def _characters(self, text: str) -> str:
+        text = nfc(text)
+        for odd, standard in self.characters.items():
+            text = text.replace(odd, standard)
+        return text
+
+    def _token(self, token: str) -> str:
+        if len(token) > 6:
+            return token
+        token = self._characters(token)
+        return self.tokens.get(token, token)
+
+    def normalize(self, word: str) -> str | None:
+        """`nfc(text_normalize(word)).strip() or word`, or None when underthesea must say."""
+        if self.tokens is None:
+            return None
+        text = self._characters(word)  # the tokenizer's own clean-up
+        if not self.PLAIN.fullmatch(text) or self.SPLIT.match(text):
+            return None
+        return nfc(self._token(self._token(text))).strip() or word  # by the tokenizer, then by text_normalize
+
+
+@lru_cache(maxsize=1)
+def _accent_rules() -> _AccentRules:
+    return _AccentRules()
 
 
 def new_style_accents(text: str) -> str:
     """Put tone marks where modern orthography puts them ("hoá" -> "hóa").
 
     Uses underthesea's offline `text_normalize` word by word: on a whole string it
-    would also re-tokenise ("KH&CN," -> "KH&CN ,"), which we do not want.
+    would also re-tokenise ("KH&CN," -> "KH&CN ,"), which we do not want. Its rules are
+    applied here for the words it does not split (`_AccentRules`), the rest by underthesea.
     """
     return _WORD.sub(lambda m: _normalize_word(m.group()), text)
 

@@ -48,8 +48,8 @@ RECORDS = "pdf_records"  # the asset whose stored values are the documents' reco
 def preload() -> None:
     """Load what building, writing and checking the curated tables needs that a run's own process
     has not loaded yet: pandas (pyarrow loads it on its first conversion of Python values,
-    `schema.to_arrow`) and underthesea (the matching keys of agency names, `normalizers.text.fold`,
-    which the agencies check computes). The run calls it while it only waits for the documents
+    `schema.to_arrow`) and the accent rules of the matching keys of agency names
+    (`normalizers.text.fold`, which the agencies check computes). The run calls it while it only waits for the documents
     read ahead (`headstart.take`), so that the cost is not paid after them."""
     import pandas  # noqa: F401 - what pyarrow would load on the first table
 

@@ -114,8 +114,9 @@ def warm_up(paths: Iterable[str | Path] = ()) -> None:
 
 
 def load_text_tools() -> None:
-    """Load the Vietnamese text tools (underthesea, about 0.3 s of imports, on the first use of
-    `normalizers.text.fold`), which reading every document and checking the curated tables need."""
+    """Load the Vietnamese text tools (the accent rules `normalizers.text.fold` reads on its first
+    use; underthesea itself only for the rare word they leave to it), which reading every document
+    and checking the curated tables need."""
     from normalizers.text import fold
 
     fold("hoá")
