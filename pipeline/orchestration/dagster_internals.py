@@ -10,7 +10,8 @@ Dagster's public API covers what nhiemvu needs but for three things, kept here a
    subclasses below keep one engine per database, pooled, for the life of the instance: 1.5 ms
    per event. The files, tables and locking are Dagster's own, so other processes on the same
    state folder (`dagster dev`, its daemon) keep using the default classes. They override the
-   private `_connect` of Dagster's SQLite storages. Every run has a database of its own; the
+   private `_connect` of Dagster's SQLite storages (and remember the index's tables found, which
+   Dagster looks up with a new engine of its own before storing many events). Every run has a database of its own; the
    engines of the last `RUN_ENGINES_KEPT` runs are kept. A process forked from one holding
    these connections never uses them (`os.register_at_fork`). `pooled_instance_ref` puts them in
    place of Dagster's default SQLite storage only; another configured storage (PostgreSQL) is left
@@ -98,8 +99,21 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data=None):
         self._index = _Engines()  # before Dagster's __init__, which may already connect
         self._runs = _Engines(keep=RUN_ENGINES_KEPT)
+        self._tables: set[str] = set()
         super().__init__(base_dir, inst_data)
         _LIVE.add(self)
+
+    def has_table(self, table_name: str) -> bool:
+        """Whether the index database has a table. Dagster asks before storing every
+        materialization with tags and every partition, each time with a new engine and
+        connection; a table once found is remembered (Dagster adds tables when it migrates a
+        database, never drops one; a damaged database is set aside, and a new instance made)."""
+        if table_name in self._tables:
+            return True
+        found = super().has_table(table_name)
+        if found:
+            self._tables.add(table_name)
+        return found
 
     @contextmanager
     def _connect(self, shard: str) -> Iterator[sa.Connection]:
