@@ -49,7 +49,7 @@ from typing import Sequence
 
 from extractors.layout import Line
 from extractors.letters import unmarked
-from extractors.lookalikes import DIGIT_LOOKALIKES, YEAR_LOOKALIKES, as_digits
+from extractors.lookalikes import CODE_LETTERS, DIGIT_LOOKALIKES, YEAR_LOOKALIKES, as_digits
 
 from .agencies import agency, match_agency, names_in_text, registry, resolve_agencies
 from .dates import find_period_date, make_date
@@ -435,11 +435,14 @@ _LOST_SLASH = re.compile(r"^(?P<num>\d{1,6})\s*(?:[“”\"'‘’|]\s*|\s+)(?=[
 
 def _mended_number(rest: str) -> str:
     """The rest of a "Số" line with the usual OCR damage to a number mended: look-alikes of
-    digits in the number and its year (when the number holds a digit), a slash read as a space
+    digits in the number and its year (when the number holds a digit), letters outside Vietnamese
+    in its code (`CODE_LETTER_LOOKALIKES`), a slash read as a space
     or a quote ("35 “TB-SNV")."""
     if (m := _LOOKALIKE_NUMBER.match(rest)) and any(c.isdigit() for c in m.group("num")):
         rest = as_digits(m.group("num")) + rest[m.end():]
     rest = _LOOKALIKE_YEAR.sub(lambda y: as_digits(y.group("year")), rest)
+    if (slash := re.search(r"[/⁄]", rest)) is not None:  # the code's letters: "19/ƑTr-UBND" -> "19/FTr-UBND"
+        rest = rest[:slash.end()] + rest[slash.end():].translate(CODE_LETTERS)
     return _LOST_SLASH.sub(lambda n: n.group("num") + "/", rest, count=1)
 
 
