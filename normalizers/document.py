@@ -182,6 +182,8 @@ def document_facts(first_page_lines: Sequence[Line], *, ocr: bool = False) -> Do
         number_row = next((i for i, r in enumerate(columns.left) if _number_of(r.text)[1] is not None), None)
         number, number_raw, type_code = _number_of(columns.left[number_row].text) if number_row is not None \
             else (None, None, None)
+        if number_row is None and ocr:
+            number_row, number, number_raw, type_code = _number_without_anchor(columns.left, doc_type)
         if number is not None and not _digits_fill_their_ink(columns.left[number_row].words):
             number = None  # OCR read fewer digits than the ink holds (a number written by hand): not a guess
         if number is not None and ocr and (parsed := parse_doc_number(number)) is not None:
@@ -233,6 +235,24 @@ def document_facts(first_page_lines: Sequence[Line], *, ocr: bool = False) -> Do
                          doc_number_raw=number_raw, doc_type_code=type_code, issued_date_raw=date_raw,
                          issuer_raw=" / ".join(issuer_block) or None, parent_body=parent, issued_place=place,
                          addressees=addressees(lines))
+
+
+# a left-column line that reads as a number whose "Số:" OCR lost to a speck or two ("ï.8279/KH-UBND")
+_ANCHOR_LOST = re.compile(r"^[^\d\s]{1,3}\s*(?P<rest>\d{1,6}\s*[/⁄].*)$")
+
+
+def _number_without_anchor(left, doc_type: str | None) -> tuple[int | None, str | None, str | None, str | None]:
+    """(row, number, line as read, code) of the left column's line that is a document number with
+    its "Số:" read as a speck or two, taken only when the registries know its codes (`verify_ocr_number`
+    "known"); else all None."""
+    for i, row in enumerate(left):
+        if (m := _ANCHOR_LOST.match(row.text)) is None:
+            continue
+        number, _raw, code = _header_number([f"Số: {m.group('rest')}"])
+        if number is not None and (parsed := parse_doc_number(number)) is not None \
+                and verify_ocr_number(parsed, _own_type_code(doc_type))[1] == "known":
+            return i, number, row.text, code
+    return None, None, None, None
 
 
 def _own_type_code(doc_type: str | None) -> str | None:
@@ -323,6 +343,22 @@ def _as_issuer(name: str) -> str:
     return name
 
 
+_KIND_RUN_ON = re.compile(r"^(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG)(?=[^\W\d_])")
+
+
+def _locality_at_end(line: str) -> str | None:
+    """The locality a line of the issuer block ends with, when the words before it do not read
+    (OCR of "UBND" under a seal: "UB.ID TỈNH LÂM ĐỒNG"): the locality alone, never a guess at
+    the words lost."""
+    words = line.split()
+    for i in range(1, len(words)):
+        # "TỈNHLÂM ĐỒNG": the space after the locality's kind lost
+        body = agency(match_agency(_KIND_RUN_ON.sub(r"\1 ", " ".join(words[i:]))))
+        if body is not None and body.kind == "locality":
+            return body.name
+    return None
+
+
 def header_issuer(block: Sequence[str]) -> tuple[str | None, str | None]:
     """(issuer, parent body) of the issuer block's lines: the lowest lines that name one body
     (alone, or under the locality or the body named above them: "SỞ NỘI VỤ" under "UBND TỈNH
@@ -331,7 +367,7 @@ def header_issuer(block: Sequence[str]) -> tuple[str | None, str | None]:
     for k in range(len(block)):
         own = " ".join(block[k:])
         above = " ".join(block[:k])
-        parent = match_agency(above) if above else None
+        parent = (match_agency(above) or _locality_at_end(above)) if above else None
         candidates = [own]
         if parent is not None:
             if (phrase := _locality_phrase(parent)) is not None:
@@ -412,10 +448,22 @@ def _header_block(segs: Sequence[str], type_at: int | None, doc_type: str | None
 def _header_number(block: Sequence[str]) -> tuple[str | None, str | None, str | None]:
     """(number, the "Số: …" segment as read, the printed code after the number) of the header
     block; the number only when it reads as digits before the code, else None."""
-    for s in block:
+    for k, s in enumerate(block):
         m = _NUMBER_LINE.match(s)
-        if not m or not (code_m := _CODE_TAIL.search(rest := _mended_number(m.group("rest")))):
+        if not m:
             continue
+        if re.fullmatch(r"\d{1,6}", m.group("rest").strip()) and k + 1 < len(block) and re.match(r"[/⁄]", block[k + 1]):
+            # "Số: 72" and "/QĐ-UBND" segments apart: the number printed with a gap before its slash
+            s = f"{s} {block[k + 1]}"
+            m = _NUMBER_LINE.match(s)
+        rest = _mended_number(m.group("rest"))
+        words = rest.split(" ")
+        # the words after the number ("72 /QĐ-UBND Ehon Thiết, igày …": the date line beside it in
+        # one segment) are no part of it: the longest run of words from the start that ends in a code
+        code_m = next((c for j in range(len(words), 0, -1) if (c := _CODE_TAIL.search(" ".join(words[:j])))), None)
+        if code_m is None:
+            continue
+        rest = rest[:code_m.end()]
         if spaced := _SPACED_NUMBER.match(rest):  # "1 5 6 /TTr-SNV", "55 37/KH-STC": glyphs spaced apart
             rest = spaced.group(1).replace(" ", "") + rest[spaced.end(1):]
         number = normalize_doc_number(rest) if _CLEAN_NUMBER.match(rest) else None
@@ -468,6 +516,9 @@ def _near_word(token: str, word: str) -> bool:
 _DATE_SHAPE = re.compile(r"^(?P<d>\s+\S{1,3})?\s+(?P<t>[^\s\d]{2,6})\s+(?P<m>\S{1,3})\s+(?P<n>[nN][^\s\d]{1,3})\s+(?P<y>\S{4})\b")
 
 
+_DAY_WORD_LOST = re.compile(r"^[^\W\d_][^\d,;:()/]{1,45}?,\s*(?P<junk>[^\s\d]{1,5})\s+\d{1,2}\s+\S{4,6}\s+\d{1,2}\s+\S{2,4}\s+\d{4}\b")
+
+
 def _mended_date_words(seg: str) -> str:
     """`seg` with its date words as printed, when it reads as "… ngày … tháng … năm …" within one
     letter a word (only after the first "ngày": "Quảng Nam" before it is a place), or when after
@@ -481,6 +532,11 @@ def _mended_date_words(seg: str) -> str:
             want += 1
     if want == 3:
         return " ".join(tokens)
+    if want == 0 and (lost := _DAY_WORD_LOST.match(seg)) is not None:
+        # "Thành phố Hồ Chí Minh, \",nờy 13 tháng 6 năm 2024": the word between the place's comma
+        # and a day of digits before "tháng … năm …" can only be "ngày" (a seal over it)
+        mended = seg[:lost.start("junk")] + "ngày" + seg[lost.end("junk"):]
+        return _mended_date_words(mended) if _near_word(mended.split(" ngày ", 1)[1].split()[1].rstrip(":.,"), "thang") else seg
     if want >= 1:
         at = next(i for i, tok in enumerate(tokens) if tok.startswith("ngày"))
         head, tail = " ".join(tokens[:at + 1]), " " + " ".join(tokens[at + 1:])
