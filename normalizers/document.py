@@ -182,6 +182,9 @@ def document_facts(first_page_lines: Sequence[Line], *, ocr: bool = False) -> Do
         number_row = next((i for i, r in enumerate(columns.left) if _number_of(r.text)[1] is not None), None)
         number, number_raw, type_code = _number_of(columns.left[number_row].text) if number_row is not None \
             else (None, None, None)
+        if number_row is not None and number is None and ocr and (text := _without_gap_speck(columns.left[number_row].words)):
+            number = _number_of(text)[0]  # "Số: 61 Ð /QĐ-UBND": a speck of the scan read in the gap before the slash
+            type_code = _code_of(number) or type_code
         if number_row is None and ocr:
             number_row, number, number_raw, type_code = _number_without_anchor(columns.left, doc_type)
         if number is not None and not _digits_fill_their_ink(columns.left[number_row].words):
@@ -235,6 +238,20 @@ def document_facts(first_page_lines: Sequence[Line], *, ocr: bool = False) -> Do
                          doc_number_raw=number_raw, doc_type_code=type_code, issued_date_raw=date_raw,
                          issuer_raw=" / ".join(issuer_block) or None, parent_body=parent, issued_place=place,
                          addressees=addressees(lines))
+
+
+def _without_gap_speck(words) -> str | None:
+    """The "Số" line without a lone letter read in the gap between the number and its "/code"
+    ("Số: 61 Ð /QĐ-UBND"), when that letter stands apart from the number by more than a digit's
+    width (a digit of the number is printed against the others); None when there is no such letter."""
+    texts = [w.text for w in words]
+    for i in range(1, len(words) - 1):
+        number, speck, code = words[i - 1], words[i], words[i + 1]
+        if len(speck.text) == 1 and speck.text.isalpha() and speck.text not in DIGIT_LOOKALIKES \
+                and number.text.isdigit() and code.text[:1] in "/⁄" \
+                and speck.x0 - number.x1 > (number.x1 - number.x0) / len(number.text):
+            return " ".join(texts[:i] + texts[i + 1:])
+    return None
 
 
 # a left-column line that reads as a number whose "Số:" OCR lost to a speck or two ("ï.8279/KH-UBND")
