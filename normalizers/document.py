@@ -197,6 +197,9 @@ def document_facts(first_page_lines: Sequence[Line], *, ocr: bool = False) -> Do
             number_row = next((i for i, r in enumerate(columns.left) if (m := _NUMBER_LINE.match(r.text))
                                and re.search(r"[\d/⁄]", m.group("rest"))), None)
         date_raw = _place_date_line(_rejoined([r.text for r in columns.right]) + [r.text for r in columns.left])
+        if date_raw is None and ocr:  # the place under a seal ("dội ngày 12 tiếng 10 năm 2025"): the right column's date line
+            date_raw = next((r for r in _rejoined([r.text for r in columns.right])
+                             if _DATE_LINE_WITHOUT_PLACE.search(_mended_date_words(r))), None)
         issuer_block = _issuer_rows([r.text for r in columns.left], number_row)
     else:
         header = _header_block(segs, type_at, doc_type)
@@ -233,7 +236,8 @@ def document_facts(first_page_lines: Sequence[Line], *, ocr: bool = False) -> Do
         type_code = _code_of(attached) or (m.group("code") if attached_line and (m := _ATTACHED_CODE.search(attached_line)) else None)
         if issued is None and dated and dated[1] == "day":
             issued = dated[0]
-    place = m.group("place").strip(" ,") if date_raw and (m := _PLACE_DATE_LINE.match(_mended_date_words(date_raw))) else None
+    place = m.group("place").strip(" ,") if date_raw and _is_place_date(date_raw) and \
+        (m := _PLACE_DATE_LINE.match(_mended_date_words(date_raw))) else None
     return DocumentFacts(number, doc_type, issuer, issued, title, attached, *(dated or (None, None)),
                          doc_number_raw=number_raw, doc_type_code=type_code, issued_date_raw=date_raw,
                          issuer_raw=" / ".join(issuer_block) or None, parent_body=parent, issued_place=place,
@@ -562,6 +566,9 @@ def _mended_date_words(seg: str) -> str:
                 and (m.group("d") is None or any(c.isdigit() for c in m.group("d"))):
             return head + (m.group("d") or "") + " tháng " + m.group("m") + " năm " + m.group("y") + tail[m.end():]
     return seg
+
+
+_DATE_LINE_WITHOUT_PLACE = re.compile(r"\bngày\s+\S{1,3}\s+tháng\s+\S{1,3}\s+năm\s+\d{4}\s*$")
 
 
 def _is_place_date(seg: str) -> bool:
