@@ -161,9 +161,10 @@ def header_columns(lines: Sequence[Line], bottom: float | None) -> HeaderColumns
         if i > motto_at and any(not _DAY.search(" ".join(w.text for w in r)) for r in across if r not in numbered):
             break  # a line across both columns (the title, "Kính gửi", the body): the header block has ended
         for run in runs:
-            if run in numbered:  # the number line run into the date line: cut at the motto's edge
-                left += [w for w in run if w.x0 < edge - EDGE_SLACK]
-                right += [w for w in run if w.x0 >= edge - EDGE_SLACK]
+            if run in numbered:  # the number line run into the date line: cut after the number's code
+                cut = next(j for j, w in enumerate(run) if "/" in w.text or "⁄" in w.text) + 1
+                left += run[:cut]
+                right += run[cut:]
             elif run in across or run[0].x0 >= edge - EDGE_SLACK:  # a long place-and-date line may start left of the edge
                 right += run
             else:
