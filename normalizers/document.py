@@ -195,7 +195,7 @@ def document_facts(first_page_lines: Sequence[Line], *, ocr: bool = False) -> Do
                 number, type_code = fixed.normalized, _code_of(fixed.normalized)
         if number_row is None:  # a "Số" line whose code does not read still ends the issuer block
             number_row = next((i for i, r in enumerate(columns.left) if (m := _NUMBER_LINE.match(r.text))
-                               and re.search(r"[\d/⁄]", m.group("rest"))), None)
+                               and re.search(r"[\d/⁄]", m.group("rest")) or _CODE_ALONE.match(r.text)), None)
         date_raw = _place_date_line(_rejoined([r.text for r in columns.right]) + [r.text for r in columns.left])
         if date_raw is None and ocr:  # the place under a seal ("dội ngày 12 tiếng 10 năm 2025"): the right column's date line
             date_raw = next((r for r in _rejoined([r.text for r in columns.right])
@@ -324,6 +324,11 @@ def _rejoined(rows: Sequence[str]) -> list[str]:
     return out
 
 
+# a left-column line that is a number's "/code" alone: "Số:" and the number under a seal
+_CODE_ALONE = re.compile(r"^[/⁄]\s*[A-ZĐ][A-Za-zĐđ]*\s*-\s*[A-ZĐ]")
+SPECK_ROW_LETTERS = 2  # a line of the issuer block with no more letters than this is a piece of a seal, no name
+
+
 def _issuer_rows(left: Sequence[str], number_row: int | None) -> list[str]:
     """The lines of the issuer block: the left column's lines in capitals above the "Số: …" line
     (or from the top, when there is none), rules ("-----") left out."""
@@ -332,7 +337,7 @@ def _issuer_rows(left: Sequence[str], number_row: int | None) -> list[str]:
     for r in rows:
         # specks OCR reads as marks ("ˆ", "'", "|") are no words of a name
         r = " ".join(t for t in r.split() if any(c.isalnum() and unicodedata.category(c) != "Lm" for c in t))
-        if not any(c.isalpha() for c in r):
+        if sum(c.isalpha() for c in r) <= SPECK_ROW_LETTERS:
             continue
         if not _is_upper(r):
             if number_row is None and out:
