@@ -37,12 +37,13 @@ import csv
 import re
 import unicodedata
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Sequence
 
 from extractors.letters import nfc
 from extractors.lookalikes import as_digits
+
+from .text import underthesea_file
 
 DATA = Path(__file__).parent / "data"
 
@@ -150,10 +151,13 @@ def dictionary() -> tuple[frozenset[str], frozenset[str]]:
     """(syllables, two-syllable words), lower case NFC, from underthesea's Viet74K word
     list and the seeds' syllables and syllable pairs (data/seed_words.csv)."""
     words: set[str] = set()
+    path = underthesea_file("corpus", "data", "Viet74K.txt")  # read without importing underthesea (0.3 s)
     try:
-        text = resources.files("underthesea").joinpath("corpus/data/Viet74K.txt").read_text(encoding="utf-8")
+        if path is None:
+            raise FileNotFoundError("underthesea")
+        text = path.read_text(encoding="utf-8")
         words.update(nfc(line.strip().lower()) for line in text.splitlines() if line.strip())
-    except (ModuleNotFoundError, FileNotFoundError):  # underthesea is a dependency; without it, seeds only
+    except FileNotFoundError:  # underthesea is a dependency; without it, seeds only
         pass
     with open(DATA / "seed_words.csv", encoding="utf-8", newline="") as f:
         words.update(nfc(row["word"].lower()) for row in csv.DictReader(f))

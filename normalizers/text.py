@@ -64,16 +64,13 @@ class _AccentRules:
     SPLIT = re.compile(r"Th.[Ss]|ʺ")
 
     def __init__(self):
-        import importlib.util
         import pickle
-        from pathlib import Path
 
         self.characters: dict[str, str] = {}
         self.tokens: dict[str, str] | None = None
-        spec = importlib.util.find_spec("underthesea")  # finds the package without importing it
-        if spec is None or not spec.submodule_search_locations:
+        path = underthesea_file(*self.RULES)
+        if path is None:
             return
-        path = Path(list(spec.submodule_search_locations)[0]).joinpath(*self.RULES)
         try:
             with open(path, "rb") as f:  # the installed package's own data (a pickle, as joblib wrote it)
                 rules = pickle.load(f)
@@ -101,6 +98,18 @@ class _AccentRules:
         if not self.PLAIN.fullmatch(text) or self.SPLIT.match(text):
             return None
         return nfc(self._token(self._token(text))).strip() or word  # by the tokenizer, then by text_normalize
+
+
+def underthesea_file(*parts: str):
+    """The path of a data file of the installed underthesea package, found without importing it
+    (its package imports its taggers and models); None when underthesea is not installed."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("underthesea")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0]).joinpath(*parts)
 
 
 @lru_cache(maxsize=1)
