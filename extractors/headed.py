@@ -144,12 +144,13 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
     more, its point the fewest body lines cover (the rightmost of those: text is left-aligned)."""
     gutters = [(a, b) for a, b in _white_runs(header, x0, x1) if a > x0 + 1 and b < x1 - 1 and b - a >= s.narrow_gutter]
     found = text_columns([[l] for l in body], x0, x1, narrow=True, s=s)[1:-1]
+    white = _white_runs(body, x0, x1)
     edges = [x0]
     for a, b in gutters:
         mine = [e for e in found if a - 1 <= e <= b + 1]
         if mine and (b - a >= s.min_gutter or len(body) >= HEADER_SPACE_EVIDENCE):  # a narrow one: header cells
             # that nearly touch, or a word space of one cell (told apart by many body lines)
-            edges.append(max(mine, key=lambda e: _white_width(body, e)))
+            edges.append(max(mine, key=lambda e: _white_width(white, e)))
         elif b - a >= s.min_gutter and body:
             edges.append(_least_covered(body, a, b))
     return _padded([*edges, x1], body, s=s)
@@ -179,29 +180,44 @@ def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSetting
             edges[-1]]
 
 
-def _white_width(lines: Sequence[Line], x: float) -> float:
-    """How wide the white run around x is that every line leaves (0 when a line covers x)."""
-    lo, hi = float("-inf"), float("inf")
-    for l in lines:
-        for w in l.words:
-            if w.x0 <= x <= w.x1:
-                return 0.0
-            if w.x1 < x:
-                lo = max(lo, w.x1)
+def _white_width(runs: Sequence[tuple[float, float]], x: float) -> float:
+    """How wide the white run around x is in `runs` (`grid._white_runs` of the lines: what every
+    line leaves white); 0 when a line covers x."""
+    return next((b - a for a, b in runs if a < x < b), 0.0)
+
+
+def _least_covered(lines: Sequence[Line], a: float, b: float, *, step: float = 0.5) -> float:
+    """The point of [a, b] the fewest lines cover (a word of theirs over it), the rightmost of
+    those on a `step` grid down from b: one walk over the lines' word intervals."""
+    starts: dict[float, int] = {}
+    ends: dict[float, int] = {}
+    for line in lines:
+        spans: list[list[float]] = []  # a line counts once where its words touch
+        for w in sorted(line.words, key=lambda w: w.x0):
+            if w.x1 < a or w.x0 > b:
+                continue
+            if spans and w.x0 <= spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], w.x1)
             else:
-                hi = min(hi, w.x0)
-    return hi - lo
-
-
-def _least_covered(lines: Sequence[Line], a: float, b: float) -> float:
-    step = 0.5
-    best, at = None, b
-    x = b
-    while x >= a:
-        n = sum(any(w.x0 <= x <= w.x1 for w in l.words) for l in lines)
-        if best is None or n < best:
-            best, at = n, x
-        x -= step
+                spans.append([w.x0, w.x1])
+        for x0, x1 in spans:
+            starts[max(x0, a)] = starts.get(max(x0, a), 0) + 1
+            ends[min(x1, b)] = ends.get(min(x1, b), 0) + 1
+    cuts = sorted({a, b, *starts, *ends})
+    inside, n = [], 0  # lines over the open segment after each cut, and over the cut itself
+    at_cut = []
+    for c in cuts:
+        at_cut.append(n + starts.get(c, 0))
+        n += starts.get(c, 0) - ends.get(c, 0)
+        inside.append(n)
+    best, at, j = None, b, len(cuts) - 1
+    for k in range(int((b - a) / step) + 1):
+        x = b - k * step
+        while j > 0 and cuts[j] > x:
+            j -= 1
+        covered = at_cut[j] if x == cuts[j] else inside[j]
+        if best is None or covered < best:
+            best, at = covered, x
     return at
 
 
@@ -321,8 +337,10 @@ def _runs_to_foot(page: PageContent, furniture: set) -> Fragment | None:
     return last
 
 
-def _fragment_words(frag: Fragment) -> list[Word]:
-    return [w for r in frag.rows for c in r.cells for l in c.lines for w in l.words]
+def _fragment_words(frag: Fragment, *, body: bool = False) -> list[Word]:
+    """The words of a fragment's cells; with `body`, without its header band (`_header_row`)."""
+    rows = frag.rows[1:] if body and _header_row(frag) is not None else frag.rows
+    return [w for r in rows for c in r.cells for l in c.lines for w in l.words]
 
 
 def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
@@ -379,18 +397,13 @@ def _evidence(evidence, page: PageContent, above: Fragment | None):
     for i, frag in enumerate(page.fragments):
         if not frag.banded:
             continue
-        words = _body_words(frag)
+        words = _fragment_words(frag, body=True)
         head = _header_row(frag)
         if i == 0 and evidence is not None and above is not None and frag.n_cols == above.n_cols:
             evidence = (evidence[0], [*evidence[1], *group_lines(words)][:MAX_EVIDENCE], frag)
         elif head is not None:
             evidence = (group_lines(w for c in head.cells for l in c.lines for w in l.words), group_lines(words), frag)
     return evidence
-
-
-def _body_words(frag: Fragment) -> list[Word]:
-    rows = frag.rows[1:] if _header_row(frag) is not None else frag.rows
-    return [w for r in rows for c in r.cells for l in c.lines for w in l.words]
 
 
 def _repeated(page: PageContent, evidence, above: Fragment) -> Fragment | None:
@@ -414,7 +427,7 @@ def _edges_with(evidence, above: Fragment, loose: Sequence[Line], furniture: set
     header, body, _ = evidence
     more = [l for l in loose if l.box not in furniture]
     if again is not None:
-        more += group_lines(_body_words(again))
+        more += group_lines(_fragment_words(again, body=True))
     edges = header_columns(header, [*body, *more][:MAX_EVIDENCE], above.col_edges[0], above.col_edges[-1], s=s)
     return edges if len(edges) == len(above.col_edges) else list(above.col_edges)
 
@@ -451,7 +464,7 @@ def _chain_edges(pages: Sequence[PageContent], chain: Sequence[tuple[int, int]],
     header = group_lines(w for c in head.cells for l in c.lines for w in l.words)
     body: list[Line] = []
     for k, i in chain:
-        body += group_lines(_body_words(pages[k].fragments[i]))
+        body += group_lines(_fragment_words(pages[k].fragments[i], body=True))
     edges = header_columns(header, body[:MAX_EVIDENCE], first.col_edges[0], first.col_edges[-1], s=s)
     return edges if len(edges) == len(first.col_edges) else None
 
