@@ -120,6 +120,7 @@ class CellBoxes(list):
     ruled: bool = True
     banded: bool = False
     framed: bool = False
+    one_row: bool = False
 
 
 def _bbox(boxes: Sequence[Box]) -> Box:
@@ -873,7 +874,8 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows:
         rows = [sub for row in rows for part in split_by_anchor(row, s=s) for sub in split_by_lines(part, s=s)]
     if not ruled and not banded and _sparse(rows):
         return None, words
-    return Fragment(page_no, box, tuple(xs), tuple(rows), ruled, banded, getattr(boxes, "framed", False)), outside
+    return Fragment(page_no, box, tuple(xs), tuple(rows), ruled, banded, getattr(boxes, "framed", False),
+                    getattr(boxes, "one_row", False)), outside
 
 
 def _sparse(rows: Sequence[Row]) -> bool:

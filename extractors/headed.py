@@ -33,7 +33,8 @@ from typing import Sequence
 
 from .furniture import split_furniture
 from .headers import looks_like_header
-from .grid import CellBoxes, is_anchor, _cells, _cluster, _runs_across, _white_runs, build_fragments, prose_lines, text_columns
+from .grid import (CellBoxes, is_anchor, _cells, _cluster, _runs_across, _white_runs, build_fragments, prose_lines,
+                   rule_only_table, text_columns)
 from .layout import Fragment, Line, PageContent, Word
 from .settings import TEXT, TextTableSettings
 from .unruled import SETTINGS as UNRULED, UnruledSettings, add_unruled
@@ -63,13 +64,14 @@ def headed_tables(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableS
     inside = [w for w in words if x0 - s.snap <= w.xc <= x1 + s.snap]
     heads = [_names_columns(group_lines(w for w in inside if a < w.yc < b), x0, x1, s=s) for a, b in zip(ys, ys[1:])]
     if len(ys) == 2 and not any(heads):  # a header in other words than a task table's, over its rows
-        one = _headed(ys[0], ys[1], None, x0, x1, inside, named=False, s=s)
-        return [one] if one is not None else []
-    out, k = [], 0
+        one, single = _headed(ys[0], ys[1], None, x0, x1, inside, named=False, s=s)
+        return [one] if one is not None else _ruled_between(stack, words, single, s=s)
+    out, k, single = [], 0, False
     while k < len(heads):
         if heads[k]:
             closing = ys[k + 2] if k + 2 < len(ys) and not heads[k + 1] else None
-            one = _headed(ys[k], ys[k + 1], closing, x0, x1, inside, named=True, s=s)
+            one, alone = _headed(ys[k], ys[k + 1], closing, x0, x1, inside, named=True, s=s)
+            single = single or alone
             if one is not None:
                 out.append(one)
                 k += 2
@@ -77,7 +79,20 @@ def headed_tables(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableS
         if out and not (k + 1 < len(heads) and heads[k + 1]):
             return []  # a band of rows of its own: a table ruled between its rows (`grid.rule_only_table`)
         k += 1  # a heading between two tables, or the end of a table from the page above
-    return out
+    return out or _ruled_between(stack, words, single, s=s)
+
+
+def _ruled_between(stack: Sequence[dict], words: Sequence[Word], one_row: bool, *, s: TextTableSettings) -> list[CellBoxes]:
+    """The stack read as a table ruled between its rows (`grid.rule_only_table`) when its header
+    stands over one row: marked `one_row` (the document tells whether its rows are ruled:
+    `carry_columns`); empty otherwise (the caller reads it so)."""
+    if not one_row:
+        return []
+    boxes = rule_only_table(stack, words, s=s)
+    if boxes is None:
+        return []
+    boxes.one_row = True
+    return [boxes]
 
 
 def _names_columns(lines: Sequence[Line], x0: float, x1: float, *, s: TextTableSettings) -> bool:
@@ -90,31 +105,32 @@ def _names_columns(lines: Sequence[Line], x0: float, x1: float, *, s: TextTableS
 
 
 def _headed(top: float, under_header: float, closing: float | None, x0: float, x1: float, inside: Sequence[Word],
-            *, named: bool, s: TextTableSettings) -> CellBoxes | None:
+            *, named: bool, s: TextTableSettings) -> tuple[CellBoxes | None, bool]:
     """The table whose header stands between the rules at `top` and `under_header`, its rows under
-    it down to the rule at `closing` (None: no rule closes them on the page). Unless the header
-    names a table's columns (`named`), body_min_lines lines at least must follow when no rule
-    closes them (fewer are a row the page cut under a rule, no header's)."""
+    it down to the rule at `closing` (None: no rule closes them on the page), and whether it was
+    left for a header over a single row (`_one_row`: the rules may rule every row). Unless the
+    header names a table's columns (`named`), body_min_lines lines at least must follow when no
+    rule closes them (fewer are a row the page cut under a rule, no header's)."""
     header = group_lines(w for w in inside if top < w.yc < under_header)
     if not header or len(header) > MAX_HEADER_LINES:
-        return None
+        return None, False
     closed = closing is not None
     under = group_lines(w for w in inside if w.yc > under_header and (not closed or w.yc < closing))
     body = body_lines(under, under_header, None, x0, x1, s=s)
     least = 1 if named else 2 if closed else s.body_min_lines
     if len(body) < least:
-        return None
+        return None, False
     edges = header_columns(header, body, x0, x1, s=s)
     if len(edges) < 3 + 1:
-        return None
+        return None, False
     if _one_row(body, edges, closed, header, x0, x1, s=s):
-        return None  # a row under a header's rule: maybe a table ruled between its rows (`grid.rule_only_table`)
+        return None, True  # a row under a header's rule: maybe a table ruled between its rows (`_ruled_between`)
     if not closed:  # the lines that keep to the columns found (prose under them stops the table)
         body = body_lines(under, under_header, edges, x0, x1, s=s)
         if len(body) < least:
-            return None
+            return None, False
     bottom = closing if closed else body[-1].box[3] + s.cut_pad
-    return banded_boxes(edges, [top, under_header], body, bottom, open_bottom=not closed, words=inside, s=s)
+    return banded_boxes(edges, [top, under_header], body, bottom, open_bottom=not closed, words=inside, s=s), False
 
 
 def _labels(text: str) -> bool:
@@ -123,6 +139,7 @@ def _labels(text: str) -> bool:
 
 
 _LETTER = re.compile(r"^[A-ZĐ][.)]?$")
+_SECTION_LABEL = re.compile(r"^([A-ZĐ]|[IVXLC]{1,6})[.)]?$")  # a section's label: a letter or a Roman numeral
 
 
 def _one_row(body: Sequence[Line], edges: Sequence[float], closed: bool, header: Sequence[Line], x0: float, x1: float,
@@ -294,12 +311,12 @@ def _section_boxes(top: float, bottom: float, edges: Sequence[float], words: Seq
                    *, s: TextTableSettings) -> list[tuple[float, float, float, float]]:
     """The cells of a section row's band: one across each edge its heading runs over (a word over
     it, or a word space around it, even where a word starts just after it) and on to the row's end."""
-    words = sorted(words, key=lambda w: w.x0)
+    lines = group_lines(words)  # word spaces are between two words of one line
     cuts = [edges[0]]
     for e in edges[1:-1]:
         over = any(w.x0 < e - 1.0 and w.x1 > e + 1.0 for w in words)
         spaced = any(a.x1 <= e + 1.0 and b.x0 >= e - 1.0 and b.x0 - a.x1 < s.min_gutter
-                     for a, b in zip(words, words[1:]) if abs(a.yc - b.yc) < 0.5 * (a.bottom - a.top))
+                     for l in lines for a, b in zip(l.words, l.words[1:]))
         if not (over or spaced) and any(w.x0 > e for w in words):
             cuts.append(e)  # empty cells after the heading are its own (a heading across the row)
     cuts.append(edges[-1])
@@ -307,16 +324,24 @@ def _section_boxes(top: float, bottom: float, edges: Sequence[float], words: Seq
 
 
 def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTableSettings = TEXT) -> list[bool]:
-    """Which lines are a section row's: a line running across the columns, and the lines under
-    it that wrap its heading (nothing in the first column, at the heading's own line pitch)."""
-    out = []
+    """Which lines are a section row's: a line running across the columns, or a section's label
+    ("B", "II.") with its heading beside it in the next column only (a heading shorter than that
+    column), and the lines under it at the heading's own line pitch that wrap it: nothing in the
+    first column, or there the rest of its label a narrow column wrapped ("II" over "I": "III")."""
+    out: list[bool] = []
+    label = ""  # the first column's text of the section row so far
     for k, line in enumerate(body):
-        if any(_runs_across(line, e, s=s) for e in edges[1:-1]):
+        first = " ".join(w.text for w in line.words if w.xc < edges[1]).replace(" ", "")
+        short = _SECTION_LABEL.match(first) is not None and len(edges) > 3 and all(w.xc < edges[2] for w in line.words)
+        if short or any(_runs_across(line, e, s=s) for e in edges[1:-1]):
             out.append(True)
+            label = first
             continue
         prev = body[k - 1] if k else None
-        out.append(bool(out) and out[-1] and prev is not None and line.box[0] >= edges[1] - 1
-                   and line.box[1] - prev.box[3] < SECTION_PITCH * (line.box[3] - line.box[1]))
+        close = prev is not None and line.box[1] - prev.box[3] < SECTION_PITCH * (line.box[3] - line.box[1])
+        wraps = not first or (label and _labels(label + first))
+        out.append(bool(out) and out[-1] and close and bool(wraps))
+        label = label + first if out[-1] else ""
     return out
 
 
@@ -352,16 +377,23 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
     lines of every page of the table (and its header, printed again or not) give its edges once
     (`header_columns`), and each of its pages is laid out again on them."""
     out = list(pages)
-    if not any(f.banded for p in pages for f in p.fragments):
+    if not any(f.banded or f.one_row for p in pages for f in p.fragments):
         return out
     loose = [_loose(p) for p in pages]
     furniture = [{l.box for l in furn} for _, furn in split_furniture([(ls, p.height) for ls, p in zip(loose, pages)], s=s)]
+    if not _rows_ruled(out):  # a header over one row is a table ruled around its header only
+        for k, page in enumerate(out):
+            for frag in [f for f in page.fragments if f.one_row]:
+                out[k] = _as_headed(out[k], frag, furniture[k], s=s, unruled=unruled)
+        loose = [_loose(p) for p in out]
     evidence: tuple[list[Line], list[Line], Fragment] | None = None  # header, body lines, last fragment
     for k in range(len(out)):
         above = _runs_to_foot(out[k - 1], furniture[k - 1]) if k else None
         if above is not None and evidence is not None and out[k].method == "text":
-            again = _repeated(out[k], evidence, above)
-            carried = _carried(out[k], _edges_with(evidence, above, loose[k], furniture[k], again, s=s),
+            page = _rest_released(out[k], furniture[k])
+            again = _repeated(page, evidence, above)
+            more = _loose(page) if page is not out[k] else loose[k]
+            carried = _carried(page, _edges_with(evidence, above, more, furniture[k], again, s=s),
                                furniture[k], s=s, unruled=unruled, headed=again)
             if carried is not None:
                 out[k] = carried
@@ -384,6 +416,48 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
                                  lines=tuple(prose_lines([*(w for l in out[k].lines for w in l.words), *_fragment_words(frag)])))
             out[k] = _carried(out[k], edges, furniture[k], s=s, unruled=unruled, headed=headed) or out[k]
     return out
+
+
+def _rows_ruled(pages: Sequence[PageContent]) -> bool:
+    """Does the document rule the rows of a table anywhere: a table ruled between its rows that
+    shows two rows or more closed by rules on both sides (its header not counted)? Then a header
+    over one row under rules (`one_row`) is such a table's page too; else it is a table ruled
+    around its header only."""
+    for f in (f for p in pages for f in p.fragments if f.framed and not f.one_row):
+        rows = f.rows[1:] if f.rows and looks_like_header([c.text for c in f.rows[0].cells]) else f.rows
+        if sum(not any(c.open_top or c.open_bottom for c in r.cells) for r in rows) >= 2:
+            return True
+    return False
+
+
+def _rest_released(page: PageContent, furniture: set) -> PageContent:
+    """The page with a band of one row between two rules at its head (the rest of a row the page
+    cut, and the rule that closes the table or that row) given back to its lines, to be read with
+    the columns of the table above; the page itself otherwise."""
+    first = page.fragments[0] if page.fragments else None
+    if first is None or not first.framed or first.one_row or len(first.rows) != 1:
+        return page
+    if any(l.box[3] <= first.box[1] + 1 and l.box not in furniture for l in page.lines):
+        return page  # text above it: not the page's head
+    words = [*(w for l in page.lines for w in l.words), *_fragment_words(first)]
+    return replace(page, fragments=page.fragments[1:], lines=tuple(prose_lines(words)))
+
+
+def _as_headed(page: PageContent, frag: Fragment, furniture: set, *, s: TextTableSettings,
+               unruled: UnruledSettings) -> PageContent:
+    """The page with a header over one row (`one_row`) read as a table ruled around its header:
+    its header band gives the columns over the lines under it (`header_columns`), and the lines
+    under it down to what is no row of it are its rows (`_carried`)."""
+    head = _header_row(frag)
+    if head is None:
+        return page
+    header = group_lines(w for c in head.cells for l in c.lines for w in l.words)
+    below = [l for l in _loose(page) if l.box not in furniture and l.box[1] >= head.box[3]]
+    body = sorted([*group_lines(_fragment_words(frag, body=True)), *below], key=lambda l: l.box[1])
+    edges = header_columns(header, body[:MAX_EVIDENCE], frag.col_edges[0], frag.col_edges[-1], s=s)
+    if len(edges) < 3 + 1:
+        return page
+    return _carried(page, edges, furniture, s=s, unruled=unruled, headed=frag) or page
 
 
 def _at(page: PageContent, box) -> Fragment | None:
