@@ -121,6 +121,7 @@ class CellBoxes(list):
     banded: bool = False
     framed: bool = False
     one_row: bool = False
+    headed: bool = False  # banded: its first band is the table's header (between two rules)
 
 
 def _bbox(boxes: Sequence[Box]) -> Box:
@@ -869,7 +870,8 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows:
         rows.append(Row((xs[0], top, xs[-1], bottom), row_cells))
     ruled, banded = getattr(boxes, "ruled", True), getattr(boxes, "banded", False)
     if split_rows and (ruled or banded):
-        rows = split_rows_of(rows, s=s)
+        head = rows[:1] if banded and getattr(boxes, "headed", False) else []  # a header band is one row
+        rows = [*head, *split_rows_of(rows[len(head):], s=s)]
     elif split_rows:  # columns from the text: its rows came from `row_breaks` already
         rows = [sub for row in rows for part in split_by_anchor(row, s=s) for sub in split_by_lines(part, s=s)]
     if not ruled and not banded and _sparse(rows):

@@ -304,6 +304,7 @@ def banded_boxes(edges: Sequence[float], header_ys: Sequence[float], body: Seque
         boxes.open_edges.append((ys[0], x0, x1, "top"))
     boxes.ruled = False
     boxes.banded = True
+    boxes.headed = bool(header_ys)
     return boxes
 
 
