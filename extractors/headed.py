@@ -66,20 +66,27 @@ def headed_tables(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableS
     if len(ys) == 2 and not any(heads):  # a header in other words than a task table's, over its rows
         one, single = _headed(ys[0], ys[1], None, x0, x1, inside, named=False, s=s)
         return [one] if one is not None else _ruled_between(stack, words, single, s=s)
-    out, k, single = [], 0, False
+    out: list[CellBoxes] = []
+    singles: list[CellBoxes] = []  # headers over one row, read as tables ruled between rows for now
+    k = 0
     while k < len(heads):
         if heads[k]:
             closing = ys[k + 2] if k + 2 < len(ys) and not heads[k + 1] else None
             one, alone = _headed(ys[k], ys[k + 1], closing, x0, x1, inside, named=True, s=s)
-            single = single or alone
             if one is not None:
                 out.append(one)
                 k += 2
                 continue
+            if alone:
+                last = closing if closing is not None else ys[k + 1]
+                part = [e for e in stack if ys[k] - s.edge_tol <= e["top"] <= last + s.edge_tol]
+                singles += _ruled_between(part, words, True, s=s)
+                k += 2 if closing is not None else 1
+                continue
         if out and not (k + 1 < len(heads) and heads[k + 1]):
             return []  # a band of rows of its own: a table ruled between its rows (`grid.rule_only_table`)
         k += 1  # a heading between two tables, or the end of a table from the page above
-    return out or _ruled_between(stack, words, single, s=s)
+    return [*out, *singles]
 
 
 def _ruled_between(stack: Sequence[dict], words: Sequence[Word], one_row: bool, *, s: TextTableSettings) -> list[CellBoxes]:
