@@ -399,7 +399,7 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
         above = _runs_to_foot(out[k - 1], furniture[k - 1]) if k else None
         if above is not None and evidence is not None and out[k].method == "text":
             page = _rest_released(out[k], furniture[k])
-            again = _repeated(page, evidence, above)
+            again = _repeated(page, evidence, above, furniture[k])
             more = _loose(page) if page is not out[k] else loose[k]
             carried = _carried(page, _edges_with(evidence, above, more, furniture[k], again, s=s),
                                furniture[k], s=s, unruled=unruled, headed=again)
@@ -488,12 +488,15 @@ def _evidence(evidence, page: PageContent, above: Fragment | None):
     return evidence
 
 
-def _repeated(page: PageContent, evidence, above: Fragment) -> Fragment | None:
+def _repeated(page: PageContent, evidence, above: Fragment, furniture: set) -> Fragment | None:
     """The page's first fragment when it is the table going on under its header printed again
-    (a headed fragment whose header's words are those of the table's header)."""
+    (a headed fragment at the page's head whose header's words are those of the table's header;
+    text above it is the table going on, and the header another table's of the same columns)."""
     first = page.fragments[0] if page.fragments else None
     if first is None or not first.banded:
         return None  # (its columns may differ: found on this page alone)
+    if any(l.box[3] <= first.box[1] + 1 and l.box not in furniture for l in page.lines):
+        return None
     head = _header_row(first)
     if head is None:
         return None
