@@ -130,12 +130,12 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
     edges = header_columns(header, body, x0, x1, s=s)
     if len(edges) < 3 + 1:
         return None, False
-    if _one_row(body, edges, closed, header, x0, x1, s=s):
-        return None, True  # a row under a header's rule: maybe a table ruled between its rows (`_ruled_between`)
     if not closed:  # the lines that keep to the columns found (prose under them stops the table)
         body = body_lines(under, under_header, edges, x0, x1, s=s)
         if len(body) < least:
             return None, False
+    if _one_row(body, edges, closed, header, x0, x1, s=s):
+        return None, True  # a row under a header's rule: maybe a table ruled between its rows (`_ruled_between`)
     bottom = closing if closed else body[-1].box[3] + s.cut_pad
     return banded_boxes(edges, [top, under_header], body, bottom, open_bottom=not closed, words=inside, s=s), False
 
