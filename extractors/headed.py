@@ -67,7 +67,7 @@ def headed_tables(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableS
         one, single = _headed(ys[0], ys[1], None, x0, x1, inside, named=False, s=s)
         return [one] if one is not None else _ruled_between(stack, words, single, s=s)
     out: list[CellBoxes] = []
-    singles: list[CellBoxes] = []  # headers over one row, read as tables ruled between rows for now
+    singles: list[list[dict]] = []  # the rules around headers over one row (tables ruled between rows for now)
     k = 0
     while k < len(heads):
         if heads[k]:
@@ -79,14 +79,15 @@ def headed_tables(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableS
                 continue
             if alone:
                 last = closing if closing is not None else ys[k + 1]
-                part = [e for e in stack if ys[k] - s.edge_tol <= e["top"] <= last + s.edge_tol]
-                singles += _ruled_between(part, words, True, s=s)
+                singles.append([e for e in stack if ys[k] - s.edge_tol <= e["top"] <= last + s.edge_tol])
                 k += 2 if closing is not None else 1
                 continue
         if out and not (k + 1 < len(heads) and heads[k + 1]):
             return []  # a band of rows of its own: a table ruled between its rows (`grid.rule_only_table`)
         k += 1  # a heading between two tables, or the end of a table from the page above
-    return [*out, *singles]
+    if not out:  # the whole stack, a table ruled between its rows (over one row: marked so)
+        return _ruled_between(stack, words, bool(singles), s=s)
+    return [*out, *(t for part in singles for t in _ruled_between(part, words, True, s=s))]
 
 
 def _ruled_between(stack: Sequence[dict], words: Sequence[Word], one_row: bool, *, s: TextTableSettings) -> list[CellBoxes]:
