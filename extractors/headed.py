@@ -129,6 +129,8 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
     if len(body) < least:
         return None, False
     edges = header_columns(header, body, x0, x1, s=s)
+    if len(edges) < 3 + 1 and len(body) >= s.body_min_lines:  # a header whose cells leave no white run
+        edges = text_columns([[l] for l in body], x0, x1, narrow=True, s=s)  # down it: the body's own gutters
     if len(edges) < 3 + 1:
         return None, False
     if not closed:  # the lines that keep to the columns found (prose under them stops the table)
