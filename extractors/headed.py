@@ -189,22 +189,27 @@ def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSetting
     the next column's text; min_gutter wide at least, a narrower one is a line that ran over its
     cell) before the next column's text. Cell text is measured against its box (`celltext`: does
     a word cut at a line's end fit the line?)."""
-    starts, gaps = [], []
+    starts, gaps, reach = [], [], []
     for e in edges[1:-1]:
         near = [w.x0 for l in body for w in l.words if e - 0.5 <= w.x0 <= e + PAD_SEARCH]
         if not near:
             starts.append(None)
+            reach.append(None)
             continue
-        hi = min(near)
-        white = [b.x0 - a.x1 for l in body for a, b in zip(l.words, l.words[1:]) if a.x1 < hi - 0.5 <= b.x0 <= hi + 0.5]
+        shared = [x for x in near if sum(abs(y - x) <= 0.5 for y in near) >= 2]
+        hi = min(shared or near)  # where the column's text starts: on two lines at least (not a heading's word)
+        ends = [a.x1 for l in body for a, b in zip(l.words, l.words[1:]) if a.x1 < hi - 0.5 <= b.x0 <= hi + 0.5]
+        white = [hi - x for x in ends]
         starts.append(hi)
+        reach.append(max(ends, default=None))
         if white and min(white) >= s.min_gutter:  # narrower: a line ran over its cell
             gaps.append(min(white))
     if not gaps:
         return list(edges)
     pad = min(gaps) / 2
-    return [edges[0], *(e if hi is None or abs(hi - pad - e) > pad else hi - pad for e, hi in zip(edges[1:-1], starts)),
-            edges[-1]]
+    # (an edge stays where it is when the border there would cut the text of the column before it)
+    return [edges[0], *(e if hi is None or abs(hi - pad - e) > pad or (end is not None and end > hi - pad) else hi - pad
+                        for e, hi, end in zip(edges[1:-1], starts, reach)), edges[-1]]
 
 
 def _white_width(runs: Sequence[tuple[float, float]], x: float) -> float:
