@@ -275,12 +275,15 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
         out.append(line)
         wide.append(across and lx1 - lx0 >= s.prose_width * (x1 - x0))
         last = line.box[3]
-    # prose under the table: the wide lines at its end when two or more, or a run of more than
-    # MAX_SECTION_LINES of them (a section row's heading is shorter, with rows under it)
+    # prose under the table: the wide lines at its end when two or more (unless they are a section
+    # row's heading of MAX_SECTION_LINES at most, its label first), or a run of more than MAX_SECTION_LINES
+    # of them (a section row's heading is shorter, with rows under it)
     k = len(out)
     while k and wide[k - 1]:
         k -= 1
-    if len(out) - k >= 2:
+    labelled = edges is not None and k < len(out) and _SECTION_LABEL.match(
+        "".join(w.text for w in out[k].words if w.xc < edges[1])) is not None
+    if len(out) - k >= 2 and not (labelled and len(out) - k <= MAX_SECTION_LINES):
         out = out[:k]
     run = 0
     for j, w in enumerate(wide[:len(out)]):
