@@ -23,6 +23,10 @@ One mechanism reads them, on the header's page and on the pages after it:
    page goes on with, without a header or under a header printed again without rules);
    the lines after them are read as before (`unruled.add_unruled`). Page furniture (a page
    number, a browser's print line) is not a row (`furniture.split_furniture` on every line).
+5. A header over a single row shows what a print with a rule under every row shows: the page
+   reads it as a table ruled between its rows, marked `one_row`, and the document decides
+   (`carry_columns`): when none of its tables shows two rows closed by rules, it is a table
+   ruled around its header only, read as in 1-3, and its later pages are carried.
 """
 
 from __future__ import annotations
