@@ -13,8 +13,10 @@ Pure functions, each returning the repaired value (the caller stores the raw one
   not a syllable and the joined token is one ("thự c" -> "thực"); a space put one
   letter off is moved ("hiệuq uả" -> "hiệu quả"); two syllables that form no word are
   given other tone or vowel marks when that makes more dictionary words of them and
-  their neighbours than any other choice ("chuyến đối số" -> "chuyển đổi số"; "tống
-  đạt", a real word, stays).
+  their neighbours than any other choice ("xuất nhập khãu" -> "xuất nhập khẩu"; "tống
+  đạt", a real word, stays). A syllable that is itself one of the language is changed
+  only on strong evidence: two words more ("chuyến đỗi số" -> "chuyển đổi số"), not one
+  ("thì điểm", "tỉnh Lâm Đồng" of real text stay, and so does a misread "đối mới").
   The syllables and words are underthesea's Viet74K dictionary (shipped with the
   package, read offline), the names and phrases of the registries in data/, and the
   syllable pairs of underthesea's VLSP 2013 sentences (data/lexicon_pairs.csv): no
@@ -302,8 +304,10 @@ def _remarked(syllable: str) -> tuple[str, ...]:
 def _mend_pairs(tokens: list[str]) -> list[str]:
     """Two syllables that make no word given other marks above their letters (tone marks,
     circumflex, breve: the dot below, the horn and đ are kept) when exactly one such choice
-    makes more dictionary words of the two and their neighbours; no word runs across
-    punctuation. Twice over (a syllable mended makes a word with the next one)."""
+    makes more dictionary words of the two and their neighbours (two more when a syllable of
+    the language is changed; a tie goes to the choice the word lists know, not the pairs the
+    VLSP sentences saw); no word runs across punctuation. Twice over (a syllable mended makes
+    a word with the next one)."""
     out = list(tokens)
     for _ in range(2):
         out = _mend_pass(out)
