@@ -278,7 +278,7 @@ def _fuzzy(query: str) -> str | None:
 
 # Parenthesised notes about where a task came from; they name no lead.
 _PAREN = re.compile(r"\([^()]*(?:\)|$)")
-_NOTE_MARKERS = ("chuyển sang", "nay là", "trước đây là", "trước là", "chuyển giao")
+NOTE_MARKERS = ("chuyển sang", "nay là", "trước đây là", "trước là", "chuyển giao")
 # The same note without parentheses: "Nhiệm vụ (của) Bộ … chuyển sang".
 _BARE_NOTE = re.compile(r"\bnhiệm vụ\b[^,;()]*?\bchuyển sang\b", re.IGNORECASE)
 
@@ -310,7 +310,7 @@ _LIST_SPLIT = re.compile(r",|;|\bvà\b", re.IGNORECASE)
 
 def _strip_notes(text: str) -> str:
     def drop(m: re.Match) -> str:
-        return " ; " if any(mark in fold(m.group()) for mark in _NOTE_MARKERS) else m.group()
+        return " ; " if any(mark in fold(m.group()) for mark in NOTE_MARKERS) else m.group()
 
     return _BARE_NOTE.sub(" ; ", _PAREN.sub(drop, text))
 

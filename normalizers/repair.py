@@ -13,10 +13,15 @@ Pure functions, each returning the repaired value (the caller stores the raw one
   not a syllable and the joined token is one ("thự c" -> "thực"); a space put one
   letter off is moved ("hiệuq uả" -> "hiệu quả"); two syllables that form no word are
   given other tone or vowel marks when that makes more dictionary words of them and
-  their neighbours than any other choice ("chuyến đối số" -> "chuyển đổi số"; "tống
-  đạt", a real word, stays).
+  their neighbours than any other choice ("xuất nhập khãu" -> "xuất nhập khẩu"; "tống
+  đạt", a real word, stays). A syllable that is itself one of the language is changed
+  only on strong evidence: two words more ("chuyến đỗi số" -> "chuyển đổi số"), not one
+  ("thì điểm", "tỉnh Lâm Đồng" of real text stay, and so does a misread "đối mới").
   The syllables and words are underthesea's Viet74K dictionary (shipped with the
-  package, read offline) plus the words of the ground-truth seeds.
+  package, read offline), the names and phrases of the registries in data/, and the
+  syllable pairs of underthesea's VLSP 2013 sentences (data/lexicon_pairs.csv): no
+  text the tests score the repair on (tests/tasks/test_repair_held_out.py measures
+  it on real text it was not made from).
 - `repair_date_text`: a deadline or date cell: odd slashes ("⁄"), a date cut by a narrow
   column and read with a space inside ("31/1 0/2025"), then `repair_text`.
 - `repair_deadline_text`: a deadline cell mended against the deadline vocabulary, then as
@@ -42,6 +47,7 @@ from typing import Sequence
 
 from extractors.letters import nfc
 from extractors.lookalikes import as_digits
+from normalizers.agencies import NOTE_MARKERS
 
 from .text import underthesea_file
 
@@ -146,10 +152,22 @@ def _base(syllable: str) -> str:
 _LETTERS = re.compile(r"^[^\W\d_]+$")
 
 
+# The registries whose names and phrases are words of the domain (table, column).
+_REGISTRY_WORDS = (
+    ("agencies.csv", "name"), ("agency_aliases.csv", "name"), ("task_abbreviations.csv", "expansion"),
+    ("status_phrases.csv", "phrase"),
+)
+LEXICON_PAIRS = DATA / "lexicon_pairs.csv"
+
+
+def _phrases(text: str) -> list[list[str]]:
+    """The runs of letter syllables of a text, lower case NFC, broken at punctuation and numbers."""
+    return [p.split() for p in re.split(r"[^\w\s]|[\d_]", nfc(text.lower())) if p.split()]
+
+
 @lru_cache(maxsize=1)
-def dictionary() -> tuple[frozenset[str], frozenset[str]]:
-    """(syllables, two-syllable words), lower case NFC, from underthesea's Viet74K word
-    list and the seeds' syllables and syllable pairs (data/seed_words.csv)."""
+def _lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(syllables, two-syllable words of the word lists, syllable pairs of the sentences)."""
     words: set[str] = set()
     path = underthesea_file("corpus", "data", "Viet74K.txt")  # read without importing underthesea (0.3 s)
     try:
@@ -157,17 +175,33 @@ def dictionary() -> tuple[frozenset[str], frozenset[str]]:
             raise FileNotFoundError("underthesea")
         text = path.read_text(encoding="utf-8")
         words.update(nfc(line.strip().lower()) for line in text.splitlines() if line.strip())
-    except FileNotFoundError:  # underthesea is a dependency; without it, seeds only
+    except FileNotFoundError:  # underthesea is a dependency; without it, the registries only
         pass
-    with open(DATA / "seed_words.csv", encoding="utf-8", newline="") as f:
-        words.update(nfc(row["word"].lower()) for row in csv.DictReader(f))
+    for name, column in _REGISTRY_WORDS:
+        with open(DATA / name, encoding="utf-8", newline="") as f:
+            words.update(" ".join(p) for row in csv.DictReader(f) for p in _phrases(row[column]))
+    words.update(NOTE_MARKERS)  # the notes of a lead cell the agency reader knows ("chuyển sang")
     # no Vietnamese syllable is a lone consonant: Viet74K lists the letters of the alphabet
     syllables = {s for w in words for s in w.split() if _LETTERS.match(s) and (len(s) > 1 or _base(s) in "aeiouy")}
-    pairs = set()
+    word_pairs = set()
     for w in words:
         parts = w.split()
-        pairs.update(f"{a} {b}" for a, b in zip(parts, parts[1:]))
-    return frozenset(syllables), frozenset(pairs)
+        word_pairs.update(f"{a} {b}" for a, b in zip(parts, parts[1:]))
+    with open(LEXICON_PAIRS, encoding="utf-8", newline="") as f:
+        seen = {nfc(row["pair"]) for row in csv.DictReader(f)}
+    return frozenset(syllables), frozenset(word_pairs), frozenset(seen)
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> tuple[frozenset[str], frozenset[str]]:
+    """(syllables, two-syllable words), lower case NFC: underthesea's Viet74K word list (shipped
+    with the package, read offline), the names and phrases of the registries in data/ (agencies,
+    aliases, abbreviations' expansions, status phrases), the notes the agency reader knows
+    (`agencies.NOTE_MARKERS`); the two-syllable words also the syllable pairs of
+    data/lexicon_pairs.csv (two syllables that follow each other in underthesea's VLSP 2013
+    sentences, see `build_lexicon_pairs`). No text a test scores the repair on is among them."""
+    syllables, word_pairs, seen = _lexicon()
+    return syllables, word_pairs | seen
 
 
 @lru_cache(maxsize=1)
@@ -274,8 +308,10 @@ def _remarked(syllable: str) -> tuple[str, ...]:
 def _mend_pairs(tokens: list[str]) -> list[str]:
     """Two syllables that make no word given other marks above their letters (tone marks,
     circumflex, breve: the dot below, the horn and đ are kept) when exactly one such choice
-    makes more dictionary words of the two and their neighbours; no word runs across
-    punctuation. Twice over (a syllable mended makes a word with the next one)."""
+    makes more dictionary words of the two and their neighbours (two more when a syllable of
+    the language is changed; a tie goes to the choice the word lists know, not the pairs the
+    VLSP sentences saw); no word runs across punctuation. Twice over (a syllable mended makes
+    a word with the next one)."""
     out = list(tokens)
     for _ in range(2):
         out = _mend_pass(out)
@@ -283,7 +319,8 @@ def _mend_pairs(tokens: list[str]) -> list[str]:
 
 
 def _mend_pass(tokens: list[str]) -> list[str]:
-    _, pairs = dictionary()
+    syllables, pairs = dictionary()
+    strong = _lexicon()[1]
     out = list(tokens)
     for k in range(len(out) - 1):
         a_pre, a, a_post = _split(out[k])
@@ -304,14 +341,20 @@ def _mend_pass(tokens: list[str]) -> list[str]:
             pre, word, _ = _split(out[k + 2])
             right = None if pre else word.lower()
 
-        def covered(x: str, y: str) -> int:  # dictionary pairs around and across the two syllables
-            return sum(f"{p} {q}" in pairs for p, q in ((left, x), (x, y), (y, right)) if p and q)
+        def covered(x: str, y: str) -> tuple[int, int]:  # dictionary pairs around and across the two
+            around = [f"{p} {q}" for p, q in ((left, x), (x, y), (y, right)) if p and q]
+            return sum(w in pairs for w in around), sum(w in strong for w in around)
 
-        base_score = covered(la, lb)
+        base = covered(la, lb)
         scored = sorted(((covered(x, y), x, y) for x, y in found), reverse=True)
-        if scored[0][0] <= base_score or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        score, x, y = scored[0]
+        if len(scored) > 1 and scored[1][0] == score:  # a tie of words goes to the word lists' word
             continue
-        _, x, y = scored[0]
+        # a syllable that is itself a word of the language is traded only on strong evidence:
+        # two words more, not one ("thì điểm" stays, though "thí điểm" is a word)
+        valid_changed = (x != la and la in syllables) or (y != lb and lb in syllables)
+        if score[0] < base[0] + 1 + valid_changed:
+            continue
         out[k] = out[k].replace(a, _recase(a, x), 1)
         out[k + 1] = out[k + 1].replace(b, _recase(b, y), 1)
     return out
@@ -519,35 +562,31 @@ def repair_doc_number(raw: str) -> str:
     return _DOC_NUMBER.sub(fix, nfc(raw))
 
 
-def build_seed_words(out: Path = DATA / "seed_words.csv") -> int:
-    """Write data/seed_words.csv: every syllable of the ground-truth seeds (tests/fixtures/groundtruth)
-    and every two syllables that follow each other there (the domain's own phrases)."""
-    import json
-
-    root = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "groundtruth"
-    words: set[str] = set()
-
-    def walk(v) -> None:
-        if isinstance(v, str):
-            for phrase in re.split(r"[^\w\s]|\d", nfc(v.lower())):
-                syl = phrase.split()
-                words.update(syl)
-                words.update(f"{a} {b}" for a, b in zip(syl, syl[1:]))
-        elif isinstance(v, dict):
-            for x in v.values():
-                walk(x)
-        elif isinstance(v, list):
-            for x in v:
-                walk(x)
-
-    for p in sorted(root.glob("*.json")):
-        walk(json.loads(p.read_text(encoding="utf-8")))
+def build_lexicon_pairs(source: Path, out: Path = LEXICON_PAIRS) -> int:
+    """Write data/lexicon_pairs.csv from the VLSP 2013 sentences underthesea ships (`source`: the
+    `test_output.txt` of underthesea/pipeline/pos_tag/models/pos_crf_vlsp2013_*/, one word and its
+    tags a line, a blank line between sentences): every two letter syllables that follow each other
+    in a sentence, not across punctuation or numbers. Run:
+    `python -m normalizers.repair .venv/lib/python3.11/site-packages/underthesea/pipeline/pos_tag/models/pos_crf_vlsp2013_20230303/test_output.txt`."""
+    pairs: set[str] = set()
+    for sentence in Path(source).read_text(encoding="utf-8").split("\n\n"):
+        words = [line.split("\t")[0].replace("_", " ") for line in sentence.splitlines() if line.strip()]
+        run: list[str] = []
+        for w in [*words, ","]:
+            syl = nfc(w.lower()).split()
+            if syl and all(_LETTERS.match(s) for s in syl):
+                run += syl
+                continue
+            pairs.update(f"{a} {b}" for a, b in zip(run, run[1:]))
+            run = []
     with open(out, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["word"])
-        w.writerows([x] for x in sorted(words))
-    return len(words)
+        w.writerow(["pair"])
+        w.writerows([x] for x in sorted(pairs))
+    return len(pairs)
 
 
 if __name__ == "__main__":
-    print(build_seed_words(), "words")
+    import sys
+
+    print(build_lexicon_pairs(Path(sys.argv[1])), "pairs")
