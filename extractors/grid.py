@@ -655,7 +655,9 @@ def open_side_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSetting
 
     Between two horizontal rules (consecutive among those ending at the same x) that a
     real vertical rule crosses, where the rules end beyond every crossing vertical
-    rule and no vertical rule stands at that end: a vertical rule at the end.
+    rule and no vertical rule stands at that end: a vertical rule at the end. Not where
+    the table goes on past that end between them (a rule between them reaches a vertical
+    rule further out: the two only stop short at a cell merged over the rows below them).
     """
     hs, vs = rules
     hs = sorted(hs, key=lambda e: e["top"])
@@ -671,10 +673,21 @@ def open_side_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSetting
             crossing = [v for v in vs if lo + s.snap < v["x0"] < hi - s.snap and spans(v)]
             at_end = any(abs(v["x0"] - x) <= s.snap and spans(v) for v in vs)
             beyond = all(x < v["x0"] - s.snap if side == "x0" else x > v["x0"] + s.snap for v in crossing)
-            if crossing and beyond and not at_end:
+            if crossing and beyond and not at_end and not _goes_on(hs, vs, top, bottom, x, side, s=s):
                 out.append({"object_type": "line", "x0": x, "x1": x, "top": top, "bottom": bottom,
                             "width": 0.0, "height": bottom - top})
     return out
+
+
+def _goes_on(hs: Sequence[dict], vs: Sequence[dict], top: float, bottom: float, x: float, side: str,
+             *, s: TextTableSettings = TEXT) -> bool:
+    """Does a horizontal rule between `top` and `bottom` run from `x` out to a vertical rule
+    past it (on `side`) that spans `top`..`bottom`: the table goes on past `x` there."""
+    out = 1 if side == "x1" else -1
+    frames = [v["x0"] for v in vs if (v["x0"] - x) * out > s.snap
+              and v["top"] <= top + s.snap and v["bottom"] >= bottom - s.snap]
+    return any(top + s.snap < h["top"] < bottom - s.snap and h["x0"] <= x + s.snap and h["x1"] >= x - s.snap
+               and any(h["x0"] - s.snap <= f <= h["x1"] + s.snap for f in frames) for h in hs)
 
 
 def open_end_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSettings = TEXT) -> list[dict]:
@@ -860,7 +873,7 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows:
         cells = sorted(by_row[r], key=lambda t: t[1])
         row_cells = tuple(
             Cell(b, c, span, tuple(group_lines(cell_words.get((r, c), ()))), rs,
-                 _is_open(b, edges, "top", s=s), _is_open(b, edges, "bottom", s=s))
+                 _is_open(b, edges, "top", boxes, s=s), _is_open(b, edges, "bottom", boxes, s=s))
             for b, c, span, rs in cells
         )
         top = min(b[1] for b, _, _, _ in cells)
@@ -1469,11 +1482,25 @@ def _yc(line: Line) -> float:
     return (line.box[1] + line.box[3]) / 2
 
 
-def _is_open(box: Box, edges, end: str, *, s: TextTableSettings = TEXT) -> bool:
-    """Is the box's top (or bottom) a rule drawn by `open_end_rules`, not by the document?"""
+def _is_open(box: Box, edges, end: str, boxes: Sequence[Box] = (), *, s: TextTableSettings = TEXT) -> bool:
+    """Is the box's top (or bottom) a rule drawn by `open_end_rules`, not by the document? Also
+    when that rule stands a little (`bridge`) beyond it with no box of `boxes` between them:
+    the box is closed short of it by its neighbours' rules (`border-collapse: separate`: the
+    cells beside a merged cell the page cut close their own boxes, a border's width and the
+    spacing before the page's edge where the merged cell's side rules end)."""
     y, x0, x1 = (box[1], box[0], box[2]) if end == "top" else (box[3], box[0], box[2])
-    return any(e == end and abs(ey - y) <= s.edge_tol and ex0 - s.edge_tol <= x0 and x1 <= ex1 + s.edge_tol
-               for ey, ex0, ex1, e in edges)
+    for ey, ex0, ex1, e in edges:
+        if e != end or not (ex0 - s.edge_tol <= x0 and x1 <= ex1 + s.edge_tol):
+            continue
+        if abs(ey - y) <= s.edge_tol:
+            return True
+        beyond = ey - y if end == "bottom" else y - ey
+        if 0 < beyond <= s.bridge and not any(
+                o is not box and o[0] < x1 - s.edge_tol and o[2] > x0 + s.edge_tol
+                and (o[1] >= y - s.edge_tol if end == "bottom" else o[3] <= y + s.edge_tol)
+                and (o[1] < ey if end == "bottom" else o[3] > ey) for o in boxes):
+            return True
+    return False
 
 
 def _assign(words: Iterable[Word], xs: Sequence[float], ys: Sequence[float],
