@@ -78,9 +78,11 @@ def pdfplumber_cell_boxes(page, *, s: TextTableSettings = TEXT) -> list[list[Box
         stacks = [part for st in stacks for part in split_at_prose(st, words, s=s)]
         from .headed import headed_tables  # it builds on this module's grid steps
 
+        pieces = [e for e in ruled.edges if e["orientation"] == "h"]
         for st in stacks:  # rules around a header only, else rules between rows
             headed = headed_tables(st, words, s=s)
-            tables += headed or [t for t in (rule_only_table(st, words, s=s),) if t is not None]
+            tables += headed or [t for t in (rule_only_table(st, words, rule_joints(st, pieces, s=s), s=s),)
+                                 if t is not None]
     return tables
 
 
@@ -143,15 +145,27 @@ def rule_stacks(hs: Sequence[dict], tables: Sequence[Box], page_width: float,
         at_y[round(h["top"])] = at_y.get(round(h["top"]), 0.0) + h["x1"] - h["x0"]
     free = [h for h in free if at_y[round(h["top"])] >= s.band_min_width * page_width]
     stacks: list[list[dict]] = []
-    for h in sorted(free, key=lambda e: e["top"]):
+    for group in _same_height(sorted(free, key=lambda e: e["top"]), s=s):  # a rule's pieces join a stack together
+        a, b = min(e["x0"] for e in group), max(e["x1"] for e in group)
         for st in stacks:
             x0, x1 = min(e["x0"] for e in st), max(e["x1"] for e in st)
-            if min(x1, h["x1"]) - max(x0, h["x0"]) >= s.band_overlap * min(x1 - x0, h["x1"] - h["x0"]):
-                st.append(h)
+            if min(x1, b) - max(x0, a) >= s.band_overlap * min(x1 - x0, b - a):
+                st.extend(group)
                 break
         else:
-            stacks.append([h])
+            stacks.append(list(group))
     return [st for st in stacks if len({round(e["top"]) for e in st}) >= 2 and not any(_holds(st, t, s=s) for t in tables)]
+
+
+def _same_height(hs: Sequence[dict], *, s: TextTableSettings = TEXT) -> list[list[dict]]:
+    """Rules sorted by height, in groups standing at one height (the pieces of one rule)."""
+    out: list[list[dict]] = []
+    for h in hs:
+        if out and abs(h["top"] - out[-1][0]["top"]) <= s.snap:
+            out[-1].append(h)
+        else:
+            out.append([h])
+    return out
 
 
 def split_at_prose(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableSettings = TEXT) -> list[list[dict]]:
@@ -183,7 +197,40 @@ def _holds(stack: Sequence[dict], table: Box, *, s: TextTableSettings = TEXT) ->
     return (min(x1, table[2]) - max(x0, table[0]) > s.snap and top + s.snap < (table[1] + table[3]) / 2 < bottom - s.snap)
 
 
-def rule_only_table(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableSettings = TEXT) -> CellBoxes | None:
+def rule_joints(stack: Sequence[dict], pieces: Sequence[dict], *, s: TextTableSettings = TEXT) -> list[float]:
+    """Where the pieces of a stack's rules meet or stop inside it, on half of its rules at least
+    (two at least): a writer that draws each cell's own border under it (a browser's
+    `border-bottom` on every cell) draws each rule in pieces, one a column, and leaves a gap
+    under a merged cell: the pieces' ends are the column edges. `pieces` are the page's
+    horizontal edges before they are joined (`merged_rules`)."""
+    x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
+    ys = _cluster(sorted(e["top"] for e in stack), s=s)
+    per_rule = []
+    for y in ys:
+        mine = [p for p in pieces if abs(p["top"] - y) <= s.snap and p["x0"] >= x0 - s.snap and p["x1"] <= x1 + s.snap]
+        ends = [x for p in mine for x in (p["x0"], p["x1"]) if x0 + s.snap < x < x1 - s.snap]
+        per_rule.append(_cluster(sorted(ends), s.snap, s=s))
+    found = _cluster(sorted(x for ends in per_rule for x in ends), s.snap, s=s)
+    need = max(2, (len(ys) + 1) // 2)
+    return [x for x in found if sum(any(abs(x - e) <= s.snap for e in ends) for ends in per_rule) >= need]
+
+
+def _joint_columns(joints: Sequence[float], lines: Sequence[Line], x0: float, x1: float,
+                   *, s: TextTableSettings = TEXT) -> list[float] | None:
+    """Column edges at the rules' joints (`rule_joints`) when they make three columns or more and
+    the text keeps to them: no word across one but on one line in gutter_dissent, among the
+    lines of three cells or more (a heading across the columns runs across them)."""
+    if len(joints) < 2:
+        return None
+    lines = [l for l in lines if _interior_gaps([l], x0, x1, s=s) >= 2]
+    crossed = [sum(any(w.x0 < j - 1.0 and w.x1 > j + 1.0 for w in l.words) for l in lines) for j in joints]
+    if any(n > len(lines) // s.gutter_dissent for n in crossed):
+        return None
+    return [x0, *joints, x1]
+
+
+def rule_only_table(stack: Sequence[dict], words: Sequence[Word], joints: Sequence[float] = (),
+                    *, s: TextTableSettings = TEXT) -> CellBoxes | None:
     """Cell boxes of a table ruled between rows only: rows between the rules, columns
     where the text leaves a vertical gutter on every line (`text_columns`).
 
@@ -222,6 +269,8 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word], *, s: TextTabl
         body = None  # the rows merge columns the header keeps apart (a narrow gutter beside justified text)
     if body is not None:  # rows under a rule under the header only, no rule closing them on this page
         edges, under = body
+    else:  # the pieces the rules are drawn in, one a column, say where the columns are
+        edges = _joint_columns(joints, [l for band in bands for l in band] + list(cut), x0, x1, s=s) or edges
     if len(edges) < 3 + 1:
         return None
     ruled_at = {y: [(e["x0"], e["x1"]) for e in stack if abs(e["top"] - y) <= s.edge_tol] for y in ys}

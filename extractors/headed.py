@@ -107,6 +107,8 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
     edges = header_columns(header, body, x0, x1, s=s)
     if len(edges) < 3 + 1:
         return None
+    if not named and is_anchor(" ".join(w.text for l in header for w in l.words if w.xc < edges[1])):
+        return None  # a band numbered as a row is one (a table ruled under every row, a page of it)
     if _one_row(body, edges, closed, header, x0, x1, s=s):
         return None  # a row under a header's rule: maybe a table ruled between its rows (`grid.rule_only_table`)
     if not closed:  # the lines that keep to the columns found (prose under them stops the table)
