@@ -72,10 +72,11 @@ def pdfplumber_cell_boxes(page, *, s: TextTableSettings = TEXT) -> list[list[Box
                                      for t in ruled.find_tables(settings)], s=s)
     for t in tables:
         t.open_edges = [(e["top"], e["x0"], e["x1"], e["end"]) for e in ends]
-    stacks = rule_stacks(rules[0], [_bbox(t) for t in tables], float(page.width), s=s)
+    stacks = rule_stacks(rules[0], [_bbox(t) for t in tables], float(page.width), min_rules=1, s=s)
     if stacks:
         words = page_words(page, s=s)
-        stacks = [part for st in stacks for part in split_at_prose(st, words, s=s)]
+        lone = [st for st in stacks if len(_cluster(sorted(e["top"] for e in st), s=s)) == 1]
+        stacks = [part for st in stacks if not any(st is o for o in lone) for part in split_at_prose(st, words, s=s)]
         from .headed import headed_tables  # it builds on this module's grid steps
 
         pieces = [e for e in ruled.edges if e["orientation"] == "h"]
@@ -83,6 +84,7 @@ def pdfplumber_cell_boxes(page, *, s: TextTableSettings = TEXT) -> list[list[Box
             headed = headed_tables(st, words, s=s)
             tables += headed or [t for t in (rule_only_table(st, words, rule_joints(st, pieces, s=s), s=s),)
                                  if t is not None]
+        tables += [t for st in lone if (t := lone_rule_table(st, words, rule_joints(st, pieces, s=s), s=s)) is not None]
     return tables
 
 
@@ -131,12 +133,12 @@ def _bbox(boxes: Sequence[Box]) -> Box:
 # ---------------------------------------------------------------- tables ruled between rows only
 
 
-def rule_stacks(hs: Sequence[dict], tables: Sequence[Box], page_width: float,
+def rule_stacks(hs: Sequence[dict], tables: Sequence[Box], page_width: float, min_rules: int = 2,
                 *, s: TextTableSettings = TEXT) -> list[list[dict]]:
-    """Stacks of long horizontal rules, outside every ruled table, over the same width:
-    tables ruled between their rows only (no vertical rule). Rules of a stack overlap
-    the stack's extent by most of their length (a rule stopping short leaves a merged
-    cell open)."""
+    """Stacks of long horizontal rules (`min_rules` at different heights at least), outside every
+    ruled table, over the same width: tables ruled between their rows only (no vertical rule).
+    Rules of a stack overlap the stack's extent by most of their length (a rule stopping short
+    leaves a merged cell open)."""
     free = [h for h in hs
             if not any(t[0] - s.snap <= h["x0"] and h["x1"] <= t[2] + s.snap and t[1] - s.snap <= h["top"] <= t[3] + s.snap
                        for t in tables)]
@@ -154,7 +156,7 @@ def rule_stacks(hs: Sequence[dict], tables: Sequence[Box], page_width: float,
                 break
         else:
             stacks.append(list(group))
-    return [st for st in stacks if len({round(e["top"]) for e in st}) >= 2 and not any(_holds(st, t, s=s) for t in tables)]
+    return [st for st in stacks if len({round(e["top"]) for e in st}) >= min_rules and not any(_holds(st, t, s=s) for t in tables)]
 
 
 def _same_height(hs: Sequence[dict], *, s: TextTableSettings = TEXT) -> list[list[dict]]:
@@ -211,7 +213,7 @@ def rule_joints(stack: Sequence[dict], pieces: Sequence[dict], *, s: TextTableSe
         ends = [x for p in mine for x in (p["x0"], p["x1"]) if x0 + s.snap < x < x1 - s.snap]
         per_rule.append(_cluster(sorted(ends), s.snap, s=s))
     found = _cluster(sorted(x for ends in per_rule for x in ends), s.snap, s=s)
-    need = max(2, (len(ys) + 1) // 2)
+    need = max(min(2, len(ys)), (len(ys) + 1) // 2)
     return [x for x in found if sum(any(abs(x - e) <= s.snap for e in ends) for ends in per_rule) >= need]
 
 
@@ -227,6 +229,26 @@ def _joint_columns(joints: Sequence[float], lines: Sequence[Line], x0: float, x1
     if any(n > len(lines) // s.gutter_dissent for n in crossed):
         return None
     return [x0, *joints, x1]
+
+
+def lone_rule_table(stack: Sequence[dict], words: Sequence[Word], joints: Sequence[float],
+                    *, s: TextTableSettings = TEXT) -> CellBoxes | None:
+    """A page of a table ruled between its rows that holds one rule only: the rest of a row the
+    page above cut over it, the start of a row the page cuts again under it (a row taller than
+    what is left of a page). One rule says where the columns are only when it is drawn in pieces,
+    one a cell (`rule_joints`: three columns at least); the lines over it are one row's (no item
+    number or label in the first column: rows of a table whose rules stand elsewhere, its
+    header's or its end's, are not read here). Then it is read as any table ruled between its
+    rows (`rule_only_table`), its rows cut open where the page cuts them."""
+    if len(joints) < 2:
+        return None
+    x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
+    y = min(e["top"] for e in stack)
+    inside = [w for w in words if x0 - s.snap <= w.xc <= x1 + s.snap]
+    over = _next_lines(group_lines(w for w in inside if w.yc < y), y, down=False, s=s)
+    if any(is_anchor(" ".join(w.text for w in l.words if w.xc < joints[0])) for l in over):
+        return None
+    return rule_only_table(stack, words, joints, s=s)
 
 
 def rule_only_table(stack: Sequence[dict], words: Sequence[Word], joints: Sequence[float] = (),
