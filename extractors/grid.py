@@ -75,11 +75,12 @@ def pdfplumber_cell_boxes(page, *, s: TextTableSettings = TEXT) -> list[list[Box
     stacks = rule_stacks(rules[0], [_bbox(t) for t in tables], float(page.width), min_rules=1, s=s)
     if stacks:
         words = page_words(page, s=s)
+        pieces = [e for e in ruled.edges if e["orientation"] == "h"]
+        stacks = [part for st in stacks for part in split_at_joints(st, pieces, s=s)]
         lone = [st for st in stacks if len(_cluster(sorted(e["top"] for e in st), s=s)) == 1]
         stacks = [part for st in stacks if not any(st is o for o in lone) for part in split_at_prose(st, words, s=s)]
         from .headed import headed_tables  # it builds on this module's grid steps
 
-        pieces = [e for e in ruled.edges if e["orientation"] == "h"]
         for st in stacks:  # rules around a header only, else rules between rows
             headed = headed_tables(st, words, s=s)
             tables += headed or [t for t in (rule_only_table(st, words, rule_joints(st, pieces, s=s), s=s),)
@@ -215,6 +216,27 @@ def rule_joints(stack: Sequence[dict], pieces: Sequence[dict], *, s: TextTableSe
     found = _cluster(sorted(x for ends in per_rule for x in ends), s.snap, s=s)
     need = max(min(2, len(ys)), (len(ys) + 1) // 2)
     return [x for x in found if sum(any(abs(x - e) <= s.snap for e in ends) for ends in per_rule) >= need]
+
+
+def split_at_joints(stack: Sequence[dict], pieces: Sequence[dict], *, s: TextTableSettings = TEXT) -> list[list[dict]]:
+    """A stack cut between two rules drawn in pieces (`rule_joints`) whose joints disagree (fewer
+    than half of either's shared): two tables one under the other, each rule a cell's border,
+    their columns elsewhere (a heading of one line between them is no prose to cut at). Rules in
+    one piece or two (under a section row spanning the columns) say nothing."""
+    groups = _same_height(sorted(stack, key=lambda e: e["top"]), s=s)
+    parts: list[list[dict]] = []
+    last: list[float] = []
+    for group in groups:
+        joints = rule_joints(group, pieces, s=s)
+        if len(joints) >= 2:
+            shared = sum(any(abs(a - b) <= s.snap for b in last) for a in joints)
+            if len(last) >= 2 and 2 * shared < min(len(joints), len(last)):
+                parts.append([])
+            last = joints
+        if not parts:
+            parts.append([])
+        parts[-1].extend(group)
+    return parts
 
 
 def _joint_columns(joints: Sequence[float], lines: Sequence[Line], x0: float, x1: float,
