@@ -175,7 +175,9 @@ def split_at_prose(stack: Sequence[dict], words: Sequence[Word], *, s: TextTable
     """A stack cut where the space between two of its rules holds prose (two lines or more
     each running whole over most of its width, or three lines or more running whole, one of
     them that wide: a caption or a paragraph between two tables, or under a rule at the
-    page's head), not rows. Parts keep two rules or more."""
+    page's head; or a line of words starting flush with the rules' left end, where no cell's
+    padded text starts: a heading between two tables), not rows, unless they are a section
+    row's (`_labelled_heading`). Parts keep two rules or more."""
     x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
     ys = _cluster(sorted(e["top"] for e in stack), s=s)
     inside = [w for w in words if x0 - s.snap <= w.xc <= x1 + s.snap]
@@ -184,13 +186,31 @@ def split_at_prose(stack: Sequence[dict], words: Sequence[Word], *, s: TextTable
         lines = group_lines(w for w in inside if a < w.yc < b)
         whole = [l for l in lines if len(_runs(l, s=s)) == 1]
         wide = [l for l in whole if l.box[2] - l.box[0] >= s.prose_width * (x1 - x0)]
-        if not any(len(_runs(l, s=s)) >= 3 for l in lines) and (
-                len(wide) >= 2 or (wide and len(whole) == len(lines) >= 3)):
+        flush = [l for l in whole if l.box[0] <= x0 + FLUSH and len(l.words) >= 3]  # no cell pads its text so
+        if not any(len(_runs(l, s=s)) >= 3 for l in lines) and not _labelled_heading(lines, s=s) and (
+                len(wide) >= 2 or (wide and len(whole) == len(lines) >= 3) or flush):
             parts.append((at, a))
             at = b
     parts.append((at, ys[-1]))
     out = [[e for e in stack if lo - s.edge_tol <= e["top"] <= hi + s.edge_tol] for lo, hi in parts]
     return [p for p in out if len({round(e["top"]) for e in p}) >= 2]
+
+
+FLUSH = 1.0  # points: a line starting this close to a table's left edge (or left of it) is no cell's text
+_HEADING_LABEL = re.compile(r"^([A-ZĐ]|[IVXLC]{1,6}|\d{1,3})[.)]?$")
+
+
+def _labelled_heading(lines: Sequence[Line], *, s: TextTableSettings = TEXT) -> bool:
+    """Lines of a section row, not prose: a label ("A", "II.", "3") in a column of its own on the
+    first line, every line's text starting where the first line's text after the label starts
+    (a heading spanning the columns right of the number column, wrapped under itself)."""
+    if len(lines) < 2:
+        return False
+    runs = _runs(lines[0], s=s)
+    first = " ".join(w.text for w in lines[0].words if w.x1 <= runs[0][1] + 0.5)
+    if len(runs) < 2 or not _HEADING_LABEL.match(first.replace(" ", "")):
+        return False
+    return all(l.box[0] >= runs[1][0] - s.snap for l in lines[1:])
 
 
 def _holds(stack: Sequence[dict], table: Box, *, s: TextTableSettings = TEXT) -> bool:
