@@ -276,10 +276,11 @@ def _joint_columns(joints: Sequence[float], lines: Sequence[Line], x0: float, x1
 def lone_rule_table(stack: Sequence[dict], words: Sequence[Word], joints: Sequence[float],
                     *, s: TextTableSettings = TEXT) -> CellBoxes | None:
     """A page of a table ruled between its rows that holds one rule only: the rest of a row the
-    page above cut over it, the start of a row the page cuts again under it (a row taller than
+    page above cut (or a row the page starts with) over it, the start of a row the page cuts
+    again under it (a row taller than
     what is left of a page). One rule says where the columns are only when it is drawn in pieces,
-    one a cell (`rule_joints`: three columns at least); the lines over it are one row's (no item
-    number or label in the first column: rows of a table whose rules stand elsewhere, its
+    one a cell (`rule_joints`: three columns at least); the lines over it are one row's (one item
+    number in the first column at most: rows of a table whose rules stand elsewhere, its
     header's or its end's, are not read here). Then it is read as any table ruled between its
     rows (`rule_only_table`), its rows cut open where the page cuts them."""
     if len(joints) < 2:
@@ -288,7 +289,7 @@ def lone_rule_table(stack: Sequence[dict], words: Sequence[Word], joints: Sequen
     y = min(e["top"] for e in stack)
     inside = [w for w in words if x0 - s.snap <= w.xc <= x1 + s.snap]
     over = _next_lines(group_lines(w for w in inside if w.yc < y), y, down=False, s=s)
-    if any(is_anchor(" ".join(w.text for w in l.words if w.xc < joints[0])) for l in over):
+    if sum(is_anchor(" ".join(w.text for w in l.words if w.xc < joints[0])) for l in over) > 1:
         return None
     return rule_only_table(stack, words, joints, s=s)
 
