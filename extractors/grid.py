@@ -82,9 +82,9 @@ def pdfplumber_cell_boxes(page, *, s: TextTableSettings = TEXT) -> list[list[Box
         from .headed import headed_tables  # it builds on this module's grid steps
 
         for st in stacks:  # rules around a header only, else rules between rows
-            headed = headed_tables(st, words, s=s)
-            tables += headed or [t for t in (rule_only_table(st, words, rule_joints(st, pieces, s=s), s=s),)
-                                 if t is not None]
+            joints = rule_joints(st, pieces, s=s)
+            headed = headed_tables(st, words, joints, s=s)
+            tables += headed or [t for t in (rule_only_table(st, words, joints, s=s),) if t is not None]
         tables += [t for st in lone if (t := lone_rule_table(st, words, rule_joints(st, pieces, s=s), s=s)) is not None]
     return tables
 

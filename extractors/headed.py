@@ -33,7 +33,7 @@ from typing import Sequence
 
 from .furniture import split_furniture
 from .headers import looks_like_header
-from .grid import CellBoxes, is_anchor, _cells, _cluster, _runs_across, _white_runs, build_fragments, prose_lines, text_columns
+from .grid import CellBoxes, is_anchor, _cells, _joint_columns, _cluster, _runs_across, _white_runs, build_fragments, prose_lines, text_columns
 from .layout import Fragment, Line, PageContent, Word
 from .settings import TEXT, TextTableSettings
 from .unruled import SETTINGS as UNRULED, UnruledSettings, add_unruled
@@ -50,7 +50,8 @@ HEADER_SPACE_EVIDENCE = 40  # body lines that tell a gutter narrower than min_gu
 ROW_GAP = 6.0  # line heights: a wider gap between two lines that keep to the columns ends the table
 
 
-def headed_tables(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableSettings = TEXT) -> list[CellBoxes]:
+def headed_tables(stack: Sequence[dict], words: Sequence[Word], joints: Sequence[float] = (),
+                  *, s: TextTableSettings = TEXT) -> list[CellBoxes]:
     """Cell boxes of each table ruled around its header only in a stack of rules (see the
     module's docstring): two rules around a header with rows under them; in a stack whose bands name a table's columns (`headers.looks_like_header`), each such band over
     the band under it (two tables one under the other, a heading between them; the rule closing
@@ -63,13 +64,13 @@ def headed_tables(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableS
     inside = [w for w in words if x0 - s.snap <= w.xc <= x1 + s.snap]
     heads = [_names_columns(group_lines(w for w in inside if a < w.yc < b), x0, x1, s=s) for a, b in zip(ys, ys[1:])]
     if len(ys) == 2 and not any(heads):  # a header in other words than a task table's, over its rows
-        one = _headed(ys[0], ys[1], None, x0, x1, inside, named=False, s=s)
+        one = _headed(ys[0], ys[1], None, x0, x1, inside, named=False, joints=joints, s=s)
         return [one] if one is not None else []
     out, k = [], 0
     while k < len(heads):
         if heads[k]:
             closing = ys[k + 2] if k + 2 < len(ys) and not heads[k + 1] else None
-            one = _headed(ys[k], ys[k + 1], closing, x0, x1, inside, named=True, s=s)
+            one = _headed(ys[k], ys[k + 1], closing, x0, x1, inside, named=True, joints=joints, s=s)
             if one is not None:
                 out.append(one)
                 k += 2
@@ -90,7 +91,7 @@ def _names_columns(lines: Sequence[Line], x0: float, x1: float, *, s: TextTableS
 
 
 def _headed(top: float, under_header: float, closing: float | None, x0: float, x1: float, inside: Sequence[Word],
-            *, named: bool, s: TextTableSettings) -> CellBoxes | None:
+            *, named: bool, joints: Sequence[float] = (), s: TextTableSettings) -> CellBoxes | None:
     """The table whose header stands between the rules at `top` and `under_header`, its rows under
     it down to the rule at `closing` (None: no rule closes them on the page). Unless the header
     names a table's columns (`named`), body_min_lines lines at least must follow when no rule
@@ -104,7 +105,7 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
     least = 1 if named else 2 if closed else s.body_min_lines
     if len(body) < least:
         return None
-    edges = header_columns(header, body, x0, x1, s=s)
+    edges = _joint_columns(joints, [*header, *body], x0, x1, s=s) or header_columns(header, body, x0, x1, s=s)
     if len(edges) < 3 + 1:
         return None
     if not named and is_anchor(" ".join(w.text for l in header for w in l.words if w.xc < edges[1])):
@@ -130,11 +131,11 @@ _LETTER = re.compile(r"^[A-ZĐ][.)]?$")
 def _one_row(body: Sequence[Line], edges: Sequence[float], closed: bool, header: Sequence[Line], x0: float, x1: float,
              *, s: TextTableSettings) -> bool:
     """Are the lines under the header one row (then the rules may rule every row, the header's
-    page shows no more): closed by a rule over one item number, or, open, fewer than
+    page shows no more): closed by a rule over one item number or none in the first column, or, open, fewer than
     body_min_lines lines, or lines that merge columns the header keeps apart."""
     anchors = sum(_labels(" ".join(w.text for w in l.words if w.xc < edges[1])) for l in body)
-    if closed:
-        return anchors == 1
+    if closed:  # (nothing in the first column: the rest of a row the page above cut, its number there)
+        return anchors == 1 or not any(w.xc < edges[1] for l in body for w in l.words)
     return anchors == 1 and len(body) < s.body_min_lines
 
 
