@@ -663,7 +663,7 @@ def _cells(ys: Sequence[float], edges: Sequence[float], ruled_at: dict[float, li
                 prev[2] = b[2]
             else:
                 merged.append(b)
-        boxes += [tuple(b) for b in _heading_across(merged, row, in_row)]
+        boxes += [tuple(b) for b in _heading_across(_labelled_across(merged, in_row, s=s), row, in_row)]
     return boxes
 
 
@@ -679,6 +679,36 @@ def _heading_across(merged: list[list[float]], row: Sequence[Sequence[float]], w
                        for b in rest):
         return merged
     return merged[:k] + [[merged[k][0], merged[k][1], rest[-1][2], merged[k][3]]]
+
+
+def _labelled_across(merged: list[list[float]], words: Sequence[Word], *, s: TextTableSettings = TEXT) -> list[list[float]]:
+    """A section row: a label alone in the first box ("II.", "B"), and right of it one run of words
+    at word spacing on each line, starting in the second box and running past it, is one cell from
+    the second box to the row's end (the heading's words may start right at an edge, where
+    `_runs_across` reads the next column's text)."""
+    if len(merged) < 3 or any(b[1] != merged[1][1] or b[3] != merged[1][3] for b in merged[1:]):
+        return merged
+    label = " ".join(w.text for w in words if merged[0][0] <= w.xc <= merged[0][2])
+    if not _HEADING_LABEL.match(label.replace(" ", "")):
+        return merged
+    lines = group_lines(w for w in words if w.xc > merged[1][0])
+    if not lines or any(len(_runs(l, s=s)) > 1 or not merged[1][0] <= l.box[0] < merged[1][2] for l in lines):
+        return merged
+    if not any(l.box[2] > merged[1][2] for l in lines):
+        return merged
+    return [merged[0], [merged[1][0], merged[1][1], merged[-1][2], merged[1][3]]]
+
+
+def _goes_on_across(heading: Sequence[float], rest: Sequence[Sequence[float]], words: Sequence[Word]) -> bool:
+    """Is the text in the boxes `rest`, right of a heading's box, the heading going on: each of
+    its lines the same line as the heading's, at word spacing all the way (an edge that happens to
+    fall in a word space, the next word starting at it, cuts no heading)?"""
+    x0, x1 = heading[0], rest[-1][2]
+    for line in group_lines(w for w in words if x0 <= w.xc <= x1 and heading[1] < w.yc < heading[3]):
+        if any(w.xc > heading[2] for w in line.words) and (
+                line.words[0].xc > heading[2] or len(_runs(line)) > 1):
+            return False
+    return True
 
 
 def _runs_across(line: Line, x: float, *, s: TextTableSettings = TEXT) -> bool:
