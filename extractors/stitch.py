@@ -667,7 +667,8 @@ def _across_break(c: Cell, pending: _PendingRow, above: _PendingRow) -> _Pending
     if it is the rest of a merged cell the break cut, `pending` (its row) shows that cell
     and it is returned. Its text may stand on this side (centred over all its rows):
     then it moves to the merged cell, unless the same text already spilled below the
-    previous page."""
+    previous page; so does text in lower case under a merged cell that holds text (the rest
+    of its sentence, which the page cut)."""
     up = above.cell_covering(c.col)
     merged = _merged_over(above, c.col)
     if c.lines:
@@ -676,9 +677,11 @@ def _across_break(c: Cell, pending: _PendingRow, above: _PendingRow) -> _Pending
         if pending is above or up is None or own is None or not up.merged_open:
             return None
         same = up.raw_text.split() == own.raw_text.split()
-        if up.raw_text and not same:
-            return None
+        if up.raw_text and not same and not own.raw_text[:1].islower():
+            return None  # (text in lower case goes on with the merged cell's sentence: its rest)
         if not same:
+            if up.raw_text and above.cell_covering(c.col) is up:  # its row goes on over the break there
+                above.spans.extend((part.page, part.box) for part in own.parts)
             up.parts.extend(own.parts)
         up.open_bottom = up.merged_open = own.open_bottom
         pending.cells.remove(own)
