@@ -6,8 +6,9 @@ caller's among them, since pdfplumber is CPU-bound: `pool.py`); a page that fail
 error and the others go on. Pages without text but with images are OCR'd
 (`ocr.ocr_scanned_pages`: each page image turned upright and deskewed, its grid
 found from the rules in the image, its text read cell by cell; once: results are
-cached by the page image). Then page furniture is set aside and fragments are
-stitched into logical tables.
+cached by the page image). Then page furniture is set aside, a page holding only the
+middle of a row two page breaks cut gets that row (`cutrows.carry_cut_rows`), and fragments
+are stitched into logical tables.
 """
 
 from __future__ import annotations

@@ -20,7 +20,11 @@ Rules that are not there are made up for where other software leaves them out:
 - `border-collapse: separate` side rules stopping just short of a rule meet it
   (`bridged_rules`); pieces drawn above or below the page (clipped) are no rules;
 - a table ruled between rows only gets its columns from the gutters its text leaves
-  (`rule_stacks`, `rule_only_table`, `text_columns`);
+  (`rule_stacks`, `rule_only_table`, `text_columns`), or from the joints of its rules where
+  each is drawn a cell a piece (a browser's `border-bottom` on every cell: `rule_joints`); a
+  stack whose pieces' joints change between two rules is two tables (`split_at_joints`), and a
+  page holding one such rule is a cut row's rest over it and the next row under it
+  (`lone_rule_table`);
 - a ruled box holding several rows (no rule between them) is split where an anchor
   column, the item number or a date, starts a line (`split_by_anchor`); the table's
   numbering decides first (`split_rows_of`): pieces of a number a narrow column wrapped
