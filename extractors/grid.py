@@ -190,7 +190,7 @@ def split_at_prose(stack: Sequence[dict], words: Sequence[Word], *, s: TextTable
         lines = group_lines(w for w in inside if a < w.yc < b)
         whole = [l for l in lines if len(_runs(l, s=s)) == 1]
         wide = [l for l in whole if l.box[2] - l.box[0] >= s.prose_width * (x1 - x0)]
-        flush = [l for l in whole if l.box[0] <= x0 + FLUSH and len(l.words) >= 3]  # no cell pads its text so
+        flush = [l for l in whole if l.box[0] <= x0 + s.flush and len(l.words) >= 3]  # no cell pads its text so
         if not any(len(_runs(l, s=s)) >= 3 for l in lines) and not _labelled_heading(lines, s=s) and (
                 len(wide) >= 2 or (wide and len(whole) == len(lines) >= 3) or flush):
             parts.append((at, a))
@@ -200,7 +200,6 @@ def split_at_prose(stack: Sequence[dict], words: Sequence[Word], *, s: TextTable
     return [p for p in out if len({round(e["top"]) for e in p}) >= 2]
 
 
-FLUSH = 1.0  # points: a line starting this close to a table's left edge (or left of it) is no cell's text
 _HEADING_LABEL = re.compile(r"^([A-ZĐ]|[IVXLC]{1,6}|\d{1,3})[.)]?$")
 
 
