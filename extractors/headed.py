@@ -110,7 +110,7 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
         return None
     if not named and is_anchor(" ".join(w.text for l in header for w in l.words if w.xc < edges[1])):
         return None  # a band numbered as a row is one (a table ruled under every row, a page of it)
-    if _one_row(body, edges, closed, header, x0, x1, s=s):
+    if _one_row(body, edges, closed, header, x0, x1, joints, s=s):
         return None  # a row under a header's rule: maybe a table ruled between its rows (`grid.rule_only_table`)
     if not closed:  # the lines that keep to the columns found (prose under them stops the table)
         body = body_lines(under, under_header, edges, x0, x1, s=s)
@@ -129,13 +129,15 @@ _LETTER = re.compile(r"^[A-ZĐ][.)]?$")
 
 
 def _one_row(body: Sequence[Line], edges: Sequence[float], closed: bool, header: Sequence[Line], x0: float, x1: float,
-             *, s: TextTableSettings) -> bool:
+             joints: Sequence[float] = (), *, s: TextTableSettings) -> bool:
     """Are the lines under the header one row (then the rules may rule every row, the header's
-    page shows no more): closed by a rule over one item number or none in the first column, or, open, fewer than
+    page shows no more): closed by a rule over one item number (or over nothing in the first column,
+    the rules drawn a cell a piece: `grid.rule_joints`), or, open, fewer than
     body_min_lines lines, or lines that merge columns the header keeps apart."""
     anchors = sum(_labels(" ".join(w.text for w in l.words if w.xc < edges[1])) for l in body)
-    if closed:  # (nothing in the first column: the rest of a row the page above cut, its number there)
-        return anchors == 1 or not any(w.xc < edges[1] for l in body for w in l.words)
+    if closed:  # (rules drawn a cell a piece, nothing in the first column: the rest of a row the page
+        # above cut, its number there, under the header printed again, in a table ruled under every row)
+        return anchors == 1 or (bool(joints) and not any(w.xc < edges[1] for l in body for w in l.words))
     return anchors == 1 and len(body) < s.body_min_lines
 
 
