@@ -145,7 +145,10 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
         body = body_lines(under, under_header, edges, x0, x1, s=s)
         if len(body) < least:
             return None, False
-    if _one_row(body, edges, closed, header, x0, x1, joints, s=s):
+    if closed and joints and not any(w.xc < edges[1] for l in body for w in l.words):
+        return None, False  # the rest of a row the page above cut (its number there) under the header printed
+        # again, the rules drawn a cell a piece (`grid.rule_joints`): a table ruled under every row
+    if _one_row(body, edges, closed, header, x0, x1, s=s):
         return None, True  # a row under a header's rule: maybe a table ruled between its rows (`_ruled_between`)
     bottom = closing if closed else body[-1].box[3] + s.cut_pad
     return banded_boxes(edges, [top, under_header], body, bottom, open_bottom=not closed, words=inside, s=s), False
@@ -161,15 +164,13 @@ _SECTION_LABEL = re.compile(r"^([A-ZĐ]|[IVXLC]{1,6})[.)]?$")  # a section's lab
 
 
 def _one_row(body: Sequence[Line], edges: Sequence[float], closed: bool, header: Sequence[Line], x0: float, x1: float,
-             joints: Sequence[float] = (), *, s: TextTableSettings) -> bool:
+             *, s: TextTableSettings) -> bool:
     """Are the lines under the header one row (then the rules may rule every row, the header's
-    page shows no more): closed by a rule over one item number (or over nothing in the first column,
-    the rules drawn a cell a piece: `grid.rule_joints`), or, open, fewer than
+    page shows no more): closed by a rule over one item number, or, open, fewer than
     body_min_lines lines, or lines that merge columns the header keeps apart."""
     anchors = sum(_labels(" ".join(w.text for w in l.words if w.xc < edges[1])) for l in body)
-    if closed:  # (rules drawn a cell a piece, nothing in the first column: the rest of a row the page
-        # above cut, its number there, under the header printed again, in a table ruled under every row)
-        return anchors == 1 or (bool(joints) and not any(w.xc < edges[1] for l in body for w in l.words))
+    if closed:
+        return anchors == 1
     return anchors == 1 and len(body) < s.body_min_lines
 
 
