@@ -6,8 +6,9 @@ caller's among them, since pdfplumber is CPU-bound: `pool.py`); a page that fail
 error and the others go on. Pages without text but with images are OCR'd
 (`ocr.ocr_scanned_pages`: each page image turned upright and deskewed, its grid
 found from the rules in the image, its text read cell by cell; once: results are
-cached by the page image). Then page furniture is set aside and fragments are
-stitched into logical tables.
+cached by the page image). Then page furniture is set aside, a page holding only the
+middle of a row two page breaks cut gets that row (`cutrows.carry_cut_rows`), and fragments
+are stitched into logical tables.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from .cutrows import carry_cut_rows
 from .furniture import split_furniture
 from .grid import build_fragments, pdfplumber_cell_boxes, prose_lines
 from .images import image_kind, image_pdf
@@ -256,10 +258,9 @@ def extract_pages(path: str | Path, *, workers: int | None = None, ocr: bool = T
         pages = [redone.get(p.page, p) for p in pages]
     pages = carry_columns(pages, s=settings.text, unruled=settings.unruled)  # a header's columns on the pages after it
     split = split_furniture([(p.lines, p.height) for p in pages], s=settings.text)
-    return tuple(
-        replace(p, lines=tuple(body), furniture=tuple(l.text for l in furn), furniture_boxes=tuple(l.box for l in furn))
-        for p, (body, furn) in zip(pages, split)
-    )
+    pages = [replace(p, lines=tuple(body), furniture=tuple(l.text for l in furn), furniture_boxes=tuple(l.box for l in furn))
+             for p, (body, furn) in zip(pages, split)]
+    return tuple(carry_cut_rows(pages, s=settings.text))  # a page holding only the middle of a cut row
 
 
 def document_signatures(path: str | Path) -> tuple[Signature, ...]:

@@ -20,7 +20,11 @@ Rules that are not there are made up for where other software leaves them out:
 - `border-collapse: separate` side rules stopping just short of a rule meet it
   (`bridged_rules`); pieces drawn above or below the page (clipped) are no rules;
 - a table ruled between rows only gets its columns from the gutters its text leaves
-  (`rule_stacks`, `rule_only_table`, `text_columns`);
+  (`rule_stacks`, `rule_only_table`, `text_columns`), or from the joints of its rules where
+  each is drawn a cell a piece (a browser's `border-bottom` on every cell: `rule_joints`); a
+  stack whose pieces' joints change between two rules is two tables (`split_at_joints`), and a
+  page holding one such rule is a cut row's rest over it and the next row under it
+  (`lone_rule_table`);
 - a ruled box holding several rows (no rule between them) is split where an anchor
   column, the item number or a date, starts a line (`split_by_anchor`); the table's
   numbering decides first (`split_rows_of`): pieces of a number a narrow column wrapped
@@ -72,15 +76,20 @@ def pdfplumber_cell_boxes(page, *, s: TextTableSettings = TEXT) -> list[list[Box
                                      for t in ruled.find_tables(settings)], s=s)
     for t in tables:
         t.open_edges = [(e["top"], e["x0"], e["x1"], e["end"]) for e in ends]
-    stacks = rule_stacks(rules[0], [_bbox(t) for t in tables], float(page.width), s=s)
+    stacks = rule_stacks(rules[0], [_bbox(t) for t in tables], float(page.width), min_rules=1, s=s)
     if stacks:
         words = page_words(page, s=s)
-        stacks = [part for st in stacks for part in split_at_prose(st, words, s=s)]
+        pieces = [e for e in ruled.edges if e["orientation"] == "h"]
+        stacks = [part for st in stacks for part in split_at_joints(st, pieces, s=s)]
+        lone = [st for st in stacks if len(_cluster(sorted(e["top"] for e in st), s=s)) == 1]
+        stacks = [part for st in stacks if not any(st is o for o in lone) for part in split_at_prose(st, words, s=s)]
         from .headed import headed_tables  # it builds on this module's grid steps
 
         for st in stacks:  # rules around a header only, else rules between rows
-            headed = headed_tables(st, words, s=s)
-            tables += headed or [t for t in (rule_only_table(st, words, s=s),) if t is not None]
+            joints = rule_joints(st, pieces, s=s)
+            headed = headed_tables(st, words, joints, s=s)
+            tables += headed or [t for t in (rule_only_table(st, words, joints, s=s),) if t is not None]
+        tables += [t for st in lone if (t := lone_rule_table(st, words, rule_joints(st, pieces, s=s), s=s)) is not None]
     return tables
 
 
@@ -131,12 +140,12 @@ def _bbox(boxes: Sequence[Box]) -> Box:
 # ---------------------------------------------------------------- tables ruled between rows only
 
 
-def rule_stacks(hs: Sequence[dict], tables: Sequence[Box], page_width: float,
+def rule_stacks(hs: Sequence[dict], tables: Sequence[Box], page_width: float, min_rules: int = 2,
                 *, s: TextTableSettings = TEXT) -> list[list[dict]]:
-    """Stacks of long horizontal rules, outside every ruled table, over the same width:
-    tables ruled between their rows only (no vertical rule). Rules of a stack overlap
-    the stack's extent by most of their length (a rule stopping short leaves a merged
-    cell open)."""
+    """Stacks of long horizontal rules (`min_rules` at different heights at least), outside every
+    ruled table, over the same width: tables ruled between their rows only (no vertical rule).
+    Rules of a stack overlap the stack's extent by most of their length (a rule stopping short
+    leaves a merged cell open)."""
     free = [h for h in hs
             if not any(t[0] - s.snap <= h["x0"] and h["x1"] <= t[2] + s.snap and t[1] - s.snap <= h["top"] <= t[3] + s.snap
                        for t in tables)]
@@ -145,22 +154,36 @@ def rule_stacks(hs: Sequence[dict], tables: Sequence[Box], page_width: float,
         at_y[round(h["top"])] = at_y.get(round(h["top"]), 0.0) + h["x1"] - h["x0"]
     free = [h for h in free if at_y[round(h["top"])] >= s.band_min_width * page_width]
     stacks: list[list[dict]] = []
-    for h in sorted(free, key=lambda e: e["top"]):
+    for group in _same_height(sorted(free, key=lambda e: e["top"]), s=s):  # a rule's pieces join a stack together
+        a, b = min(e["x0"] for e in group), max(e["x1"] for e in group)
         for st in stacks:
             x0, x1 = min(e["x0"] for e in st), max(e["x1"] for e in st)
-            if min(x1, h["x1"]) - max(x0, h["x0"]) >= s.band_overlap * min(x1 - x0, h["x1"] - h["x0"]):
-                st.append(h)
+            if min(x1, b) - max(x0, a) >= s.band_overlap * min(x1 - x0, b - a):
+                st.extend(group)
                 break
         else:
-            stacks.append([h])
-    return [st for st in stacks if len({round(e["top"]) for e in st}) >= 2 and not any(_holds(st, t, s=s) for t in tables)]
+            stacks.append(list(group))
+    return [st for st in stacks if len({round(e["top"]) for e in st}) >= min_rules and not any(_holds(st, t, s=s) for t in tables)]
+
+
+def _same_height(hs: Sequence[dict], *, s: TextTableSettings = TEXT) -> list[list[dict]]:
+    """Rules sorted by height, in groups standing at one height (the pieces of one rule)."""
+    out: list[list[dict]] = []
+    for h in hs:
+        if out and abs(h["top"] - out[-1][0]["top"]) <= s.snap:
+            out[-1].append(h)
+        else:
+            out.append([h])
+    return out
 
 
 def split_at_prose(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableSettings = TEXT) -> list[list[dict]]:
     """A stack cut where the space between two of its rules holds prose (two lines or more
     each running whole over most of its width, or three lines or more running whole, one of
     them that wide: a caption or a paragraph between two tables, or under a rule at the
-    page's head), not rows. Parts keep two rules or more."""
+    page's head; or a line of words starting flush with the rules' left end, where no cell's
+    padded text starts: a heading between two tables), not rows, unless they are a section
+    row's (`_labelled_heading`). Parts keep two rules or more."""
     x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
     ys = _cluster(sorted(e["top"] for e in stack), s=s)
     inside = [w for w in words if x0 - s.snap <= w.xc <= x1 + s.snap]
@@ -169,13 +192,30 @@ def split_at_prose(stack: Sequence[dict], words: Sequence[Word], *, s: TextTable
         lines = group_lines(w for w in inside if a < w.yc < b)
         whole = [l for l in lines if len(_runs(l, s=s)) == 1]
         wide = [l for l in whole if l.box[2] - l.box[0] >= s.prose_width * (x1 - x0)]
-        if not any(len(_runs(l, s=s)) >= 3 for l in lines) and (
-                len(wide) >= 2 or (wide and len(whole) == len(lines) >= 3)):
+        flush = [l for l in whole if l.box[0] <= x0 + s.flush and len(l.words) >= 3]  # no cell pads its text so
+        if not any(len(_runs(l, s=s)) >= 3 for l in lines) and not _labelled_heading(lines, s=s) and (
+                len(wide) >= 2 or (wide and len(whole) == len(lines) >= 3) or flush):
             parts.append((at, a))
             at = b
     parts.append((at, ys[-1]))
     out = [[e for e in stack if lo - s.edge_tol <= e["top"] <= hi + s.edge_tol] for lo, hi in parts]
     return [p for p in out if len({round(e["top"]) for e in p}) >= 2]
+
+
+_HEADING_LABEL = re.compile(r"^([A-ZĐ]|[IVXLC]{1,6}|\d{1,3})[.)]?$")
+
+
+def _labelled_heading(lines: Sequence[Line], *, s: TextTableSettings = TEXT) -> bool:
+    """Lines of a section row, not prose: a label ("A", "II.", "3") in a column of its own on the
+    first line, every line's text starting where the first line's text after the label starts
+    (a heading spanning the columns right of the number column, wrapped under itself)."""
+    if len(lines) < 2:
+        return False
+    runs = _runs(lines[0], s=s)
+    first = " ".join(w.text for w in lines[0].words if w.x1 <= runs[0][1] + 0.5)
+    if len(runs) < 2 or not _HEADING_LABEL.match(first.replace(" ", "")):
+        return False
+    return all(l.box[0] >= runs[1][0] - s.snap for l in lines[1:])
 
 
 def _holds(stack: Sequence[dict], table: Box, *, s: TextTableSettings = TEXT) -> bool:
@@ -185,7 +225,82 @@ def _holds(stack: Sequence[dict], table: Box, *, s: TextTableSettings = TEXT) ->
     return (min(x1, table[2]) - max(x0, table[0]) > s.snap and top + s.snap < (table[1] + table[3]) / 2 < bottom - s.snap)
 
 
-def rule_only_table(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableSettings = TEXT) -> CellBoxes | None:
+def rule_joints(stack: Sequence[dict], pieces: Sequence[dict], *, s: TextTableSettings = TEXT) -> list[float]:
+    """Where the pieces of a stack's rules meet or stop inside it, on half of its rules at least
+    (two at least): a writer that draws each cell's own border under it (a browser's
+    `border-bottom` on every cell) draws each rule in pieces, one a column, and leaves a gap
+    under a merged cell: the pieces' ends are the column edges. `pieces` are the page's
+    horizontal edges before they are joined (`merged_rules`)."""
+    x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
+    ys = _cluster(sorted(e["top"] for e in stack), s=s)
+    per_rule = []
+    for y in ys:
+        mine = [p for p in pieces if abs(p["top"] - y) <= s.snap and p["x0"] >= x0 - s.snap and p["x1"] <= x1 + s.snap]
+        ends = [x for p in mine for x in (p["x0"], p["x1"]) if x0 + s.snap < x < x1 - s.snap]
+        per_rule.append(_cluster(sorted(ends), s.snap, s=s))
+    found = _cluster(sorted(x for ends in per_rule for x in ends), s.snap, s=s)
+    need = max(min(2, len(ys)), (len(ys) + 1) // 2)
+    return [x for x in found if sum(any(abs(x - e) <= s.snap for e in ends) for ends in per_rule) >= need]
+
+
+def split_at_joints(stack: Sequence[dict], pieces: Sequence[dict], *, s: TextTableSettings = TEXT) -> list[list[dict]]:
+    """A stack cut between two rules drawn in pieces (`rule_joints`) whose joints disagree (fewer
+    than half of either's shared): two tables one under the other, each rule a cell's border,
+    their columns elsewhere (a heading of one line between them is no prose to cut at). Rules in
+    one piece or two (under a section row spanning the columns) say nothing."""
+    groups = _same_height(sorted(stack, key=lambda e: e["top"]), s=s)
+    parts: list[list[dict]] = []
+    last: list[float] = []
+    for group in groups:
+        joints = rule_joints(group, pieces, s=s)
+        if len(joints) >= 2:
+            shared = sum(any(abs(a - b) <= s.snap for b in last) for a in joints)
+            if len(last) >= 2 and 2 * shared < min(len(joints), len(last)):
+                parts.append([])
+            last = joints
+        if not parts:
+            parts.append([])
+        parts[-1].extend(group)
+    return parts
+
+
+def _joint_columns(joints: Sequence[float], lines: Sequence[Line], x0: float, x1: float,
+                   *, s: TextTableSettings = TEXT) -> list[float] | None:
+    """Column edges at the rules' joints (`rule_joints`) when they make three columns or more and
+    the text keeps to them: no word across one but on one line in gutter_dissent, among the
+    lines of three cells or more (a heading across the columns runs across them)."""
+    if len(joints) < 2:
+        return None
+    lines = [l for l in lines if _interior_gaps([l], x0, x1, s=s) >= 2]
+    crossed = [sum(any(w.x0 < j - 1.0 and w.x1 > j + 1.0 for w in l.words) for l in lines) for j in joints]
+    if any(n > len(lines) // s.gutter_dissent for n in crossed):
+        return None
+    return [x0, *joints, x1]
+
+
+def lone_rule_table(stack: Sequence[dict], words: Sequence[Word], joints: Sequence[float],
+                    *, s: TextTableSettings = TEXT) -> CellBoxes | None:
+    """A page of a table ruled between its rows that holds one rule only: the rest of a row the
+    page above cut (or a row the page starts with) over it, the start of a row the page cuts
+    again under it (a row taller than
+    what is left of a page). One rule says where the columns are only when it is drawn in pieces,
+    one a cell (`rule_joints`: three columns at least); the lines over it are one row's (one item
+    number in the first column at most: rows of a table whose rules stand elsewhere, its
+    header's or its end's, are not read here). Then it is read as any table ruled between its
+    rows (`rule_only_table`), its rows cut open where the page cuts them."""
+    if len(joints) < 2:
+        return None
+    x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
+    y = min(e["top"] for e in stack)
+    inside = [w for w in words if x0 - s.snap <= w.xc <= x1 + s.snap]
+    over = _next_lines(group_lines(w for w in inside if w.yc < y), y, down=False, s=s)
+    if sum(is_anchor(" ".join(w.text for w in l.words if w.xc < joints[0])) for l in over) > 1:
+        return None
+    return rule_only_table(stack, words, joints, s=s)
+
+
+def rule_only_table(stack: Sequence[dict], words: Sequence[Word], joints: Sequence[float] = (),
+                    *, s: TextTableSettings = TEXT) -> CellBoxes | None:
     """Cell boxes of a table ruled between rows only: rows between the rules, columns
     where the text leaves a vertical gutter on every line (`text_columns`).
 
@@ -215,6 +330,8 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word], *, s: TextTabl
     by_line = columns([[l] for band in bands for l in band])
     if any(row_breaks(band, e, s=s) for band in bands if len(band) > 1 for e in (edges, by_line)):
         edges = by_line
+    # the pieces the rules are drawn in, one a column, say where the columns are
+    edges = _joint_columns(joints, [l for band in bands for l in band] + list(cut), x0, x1, s=s) or edges
     if len(edges) < 3 + 1:
         return None
     ruled_at = {y: [(e["x0"], e["x1"]) for e in stack if abs(e["top"] - y) <= s.edge_tol] for y in ys}
@@ -494,7 +611,7 @@ def _cells(ys: Sequence[float], edges: Sequence[float], ruled_at: dict[float, li
                 prev[2] = b[2]
             else:
                 merged.append(b)
-        boxes += [tuple(b) for b in _heading_across(merged, row, in_row)]
+        boxes += [tuple(b) for b in _heading_across(_labelled_across(merged, in_row, s=s), row, in_row)]
     return boxes
 
 
@@ -510,6 +627,36 @@ def _heading_across(merged: list[list[float]], row: Sequence[Sequence[float]], w
                        for b in rest):
         return merged
     return merged[:k] + [[merged[k][0], merged[k][1], rest[-1][2], merged[k][3]]]
+
+
+def _labelled_across(merged: list[list[float]], words: Sequence[Word], *, s: TextTableSettings = TEXT) -> list[list[float]]:
+    """A section row: a label alone in the first box ("II.", "B"), and right of it one run of words
+    at word spacing on each line, starting in the second box and running past it, is one cell from
+    the second box to the row's end (the heading's words may start right at an edge, where
+    `_runs_across` reads the next column's text)."""
+    if len(merged) < 3 or any(b[1] != merged[1][1] or b[3] != merged[1][3] for b in merged[1:]):
+        return merged
+    label = " ".join(w.text for w in words if merged[0][0] <= w.xc <= merged[0][2])
+    if not _HEADING_LABEL.match(label.replace(" ", "")):
+        return merged
+    lines = group_lines(w for w in words if w.xc > merged[1][0])
+    if not lines or any(len(_runs(l, s=s)) > 1 or not merged[1][0] <= l.box[0] < merged[1][2] for l in lines):
+        return merged
+    if not any(l.box[2] > merged[1][2] for l in lines):
+        return merged
+    return [merged[0], [merged[1][0], merged[1][1], merged[-1][2], merged[1][3]]]
+
+
+def _goes_on_across(heading: Sequence[float], rest: Sequence[Sequence[float]], words: Sequence[Word]) -> bool:
+    """Is the text in the boxes `rest`, right of a heading's box, the heading going on: each of
+    its lines the same line as the heading's, at word spacing all the way (an edge that happens to
+    fall in a word space, the next word starting at it, cuts no heading)?"""
+    x0, x1 = heading[0], rest[-1][2]
+    for line in group_lines(w for w in words if x0 <= w.xc <= x1 and heading[1] < w.yc < heading[3]):
+        if any(w.xc > heading[2] for w in line.words) and (
+                line.words[0].xc > heading[2] or len(_runs(line)) > 1):
+            return False
+    return True
 
 
 def _runs_across(line: Line, x: float, *, s: TextTableSettings = TEXT) -> bool:
@@ -600,7 +747,9 @@ def open_side_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSetting
 
     Between two horizontal rules (consecutive among those ending at the same x) that a
     real vertical rule crosses, where the rules end beyond every crossing vertical
-    rule and no vertical rule stands at that end: a vertical rule at the end.
+    rule and no vertical rule stands at that end: a vertical rule at the end. Not where
+    the table goes on past that end between them (a rule between them reaches a vertical
+    rule further out: the two only stop short at a cell merged over the rows below them).
     """
     hs, vs = rules
     hs = sorted(hs, key=lambda e: e["top"])
@@ -616,10 +765,21 @@ def open_side_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSetting
             crossing = [v for v in vs if lo + s.snap < v["x0"] < hi - s.snap and spans(v)]
             at_end = any(abs(v["x0"] - x) <= s.snap and spans(v) for v in vs)
             beyond = all(x < v["x0"] - s.snap if side == "x0" else x > v["x0"] + s.snap for v in crossing)
-            if crossing and beyond and not at_end:
+            if crossing and beyond and not at_end and not _goes_on(hs, vs, top, bottom, x, side, s=s):
                 out.append({"object_type": "line", "x0": x, "x1": x, "top": top, "bottom": bottom,
                             "width": 0.0, "height": bottom - top})
     return out
+
+
+def _goes_on(hs: Sequence[dict], vs: Sequence[dict], top: float, bottom: float, x: float, side: str,
+             *, s: TextTableSettings = TEXT) -> bool:
+    """Does a horizontal rule between `top` and `bottom` run from `x` out to a vertical rule
+    past it (on `side`) that spans `top`..`bottom`: the table goes on past `x` there."""
+    out = 1 if side == "x1" else -1
+    frames = [v["x0"] for v in vs if (v["x0"] - x) * out > s.snap
+              and v["top"] <= top + s.snap and v["bottom"] >= bottom - s.snap]
+    return any(top + s.snap < h["top"] < bottom - s.snap and h["x0"] <= x + s.snap and h["x1"] >= x - s.snap
+               and any(h["x0"] - s.snap <= f <= h["x1"] + s.snap for f in frames) for h in hs)
 
 
 def open_end_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSettings = TEXT) -> list[dict]:
@@ -805,7 +965,7 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows:
         cells = sorted(by_row[r], key=lambda t: t[1])
         row_cells = tuple(
             Cell(b, c, span, tuple(group_lines(cell_words.get((r, c), ()))), rs,
-                 _is_open(b, edges, "top", s=s), _is_open(b, edges, "bottom", s=s))
+                 _is_open(b, edges, "top", boxes, s=s), _is_open(b, edges, "bottom", boxes, s=s))
             for b, c, span, rs in cells
         )
         top = min(b[1] for b, _, _, _ in cells)
@@ -1416,11 +1576,25 @@ def _yc(line: Line) -> float:
     return (line.box[1] + line.box[3]) / 2
 
 
-def _is_open(box: Box, edges, end: str, *, s: TextTableSettings = TEXT) -> bool:
-    """Is the box's top (or bottom) a rule drawn by `open_end_rules`, not by the document?"""
+def _is_open(box: Box, edges, end: str, boxes: Sequence[Box] = (), *, s: TextTableSettings = TEXT) -> bool:
+    """Is the box's top (or bottom) a rule drawn by `open_end_rules`, not by the document? Also
+    when that rule stands a little (`bridge`) beyond it with no box of `boxes` between them:
+    the box is closed short of it by its neighbours' rules (`border-collapse: separate`: the
+    cells beside a merged cell the page cut close their own boxes, a border's width and the
+    spacing before the page's edge where the merged cell's side rules end)."""
     y, x0, x1 = (box[1], box[0], box[2]) if end == "top" else (box[3], box[0], box[2])
-    return any(e == end and abs(ey - y) <= s.edge_tol and ex0 - s.edge_tol <= x0 and x1 <= ex1 + s.edge_tol
-               for ey, ex0, ex1, e in edges)
+    for ey, ex0, ex1, e in edges:
+        if e != end or not (ex0 - s.edge_tol <= x0 and x1 <= ex1 + s.edge_tol):
+            continue
+        if abs(ey - y) <= s.edge_tol:
+            return True
+        beyond = ey - y if end == "bottom" else y - ey
+        if 0 < beyond <= s.bridge and not any(
+                o is not box and o[0] < x1 - s.edge_tol and o[2] > x0 + s.edge_tol
+                and (o[1] >= y - s.edge_tol if end == "bottom" else o[3] <= y + s.edge_tol)
+                and (o[1] < ey if end == "bottom" else o[3] > ey) for o in boxes):
+            return True
+    return False
 
 
 def _assign(words: Iterable[Word], xs: Sequence[float], ys: Sequence[float],

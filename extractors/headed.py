@@ -37,8 +37,8 @@ from typing import Sequence
 
 from .furniture import split_furniture
 from .headers import looks_like_header
-from .grid import (CellBoxes, is_anchor, _cells, _cluster, _runs_across, _white_runs, build_fragments, prose_lines,
-                   rule_only_table, text_columns)
+from .grid import (CellBoxes, is_anchor, _cells, _cluster, _joint_columns, _runs_across, _white_runs, build_fragments,
+                   prose_lines, rule_only_table, text_columns)
 from .layout import Fragment, Line, PageContent, Word
 from .settings import TEXT, TextTableSettings
 from .unruled import SETTINGS as UNRULED, UnruledSettings, add_unruled
@@ -55,7 +55,8 @@ HEADER_SPACE_EVIDENCE = 40  # body lines that tell a gutter narrower than min_gu
 ROW_GAP = 6.0  # line heights: a wider gap between two lines that keep to the columns ends the table
 
 
-def headed_tables(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableSettings = TEXT) -> list[CellBoxes]:
+def headed_tables(stack: Sequence[dict], words: Sequence[Word], joints: Sequence[float] = (),
+                  *, s: TextTableSettings = TEXT) -> list[CellBoxes]:
     """Cell boxes of each table ruled around its header only in a stack of rules (see the
     module's docstring): two rules around a header with rows under them; in a stack whose bands name a table's columns (`headers.looks_like_header`), each such band over
     the band under it (two tables one under the other, a heading between them; the rule closing
@@ -68,15 +69,15 @@ def headed_tables(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableS
     inside = [w for w in words if x0 - s.snap <= w.xc <= x1 + s.snap]
     heads = [_names_columns(group_lines(w for w in inside if a < w.yc < b), x0, x1, s=s) for a, b in zip(ys, ys[1:])]
     if len(ys) == 2 and not any(heads):  # a header in other words than a task table's, over its rows
-        one, single = _headed(ys[0], ys[1], None, x0, x1, inside, named=False, s=s)
-        return [one] if one is not None else _ruled_between(stack, words, single, s=s)
+        one, single = _headed(ys[0], ys[1], None, x0, x1, inside, named=False, joints=joints, s=s)
+        return [one] if one is not None else _ruled_between(stack, words, single, joints, s=s)
     out: list[CellBoxes] = []
     singles: list[list[dict]] = []  # the rules around headers over one row (tables ruled between rows for now)
     k = 0
     while k < len(heads):
         if heads[k]:
             closing = ys[k + 2] if k + 2 < len(ys) and not heads[k + 1] else None
-            one, alone = _headed(ys[k], ys[k + 1], closing, x0, x1, inside, named=True, s=s)
+            one, alone = _headed(ys[k], ys[k + 1], closing, x0, x1, inside, named=True, joints=joints, s=s)
             if one is not None:
                 out.append(one)
                 k += 2
@@ -90,17 +91,18 @@ def headed_tables(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableS
             return []  # a band of rows of its own: a table ruled between its rows (`grid.rule_only_table`)
         k += 1  # a heading between two tables, or the end of a table from the page above
     if not out:  # the whole stack, a table ruled between its rows (over one row: marked so)
-        return _ruled_between(stack, words, bool(singles), s=s)
-    return [*out, *(t for part in singles for t in _ruled_between(part, words, True, s=s))]
+        return _ruled_between(stack, words, bool(singles), joints, s=s)
+    return [*out, *(t for part in singles for t in _ruled_between(part, words, True, joints, s=s))]
 
 
-def _ruled_between(stack: Sequence[dict], words: Sequence[Word], one_row: bool, *, s: TextTableSettings) -> list[CellBoxes]:
+def _ruled_between(stack: Sequence[dict], words: Sequence[Word], one_row: bool, joints: Sequence[float] = (),
+                   *, s: TextTableSettings) -> list[CellBoxes]:
     """The stack read as a table ruled between its rows (`grid.rule_only_table`) when its header
     stands over one row: marked `one_row` (the document tells whether its rows are ruled:
     `carry_columns`); empty otherwise (the caller reads it so)."""
     if not one_row:
         return []
-    boxes = rule_only_table(stack, words, s=s)
+    boxes = rule_only_table(stack, words, joints, s=s)
     if boxes is None:
         return []
     boxes.one_row = True
@@ -117,7 +119,7 @@ def _names_columns(lines: Sequence[Line], x0: float, x1: float, *, s: TextTableS
 
 
 def _headed(top: float, under_header: float, closing: float | None, x0: float, x1: float, inside: Sequence[Word],
-            *, named: bool, s: TextTableSettings) -> tuple[CellBoxes | None, bool]:
+            *, named: bool, joints: Sequence[float] = (), s: TextTableSettings) -> tuple[CellBoxes | None, bool]:
     """The table whose header stands between the rules at `top` and `under_header`, its rows under
     it down to the rule at `closing` (None: no rule closes them on the page), and whether it was
     left for a header over a single row (`_one_row`: the rules may rule every row). Unless the
@@ -132,15 +134,20 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
     least = 1 if named else 2 if closed else s.body_min_lines
     if len(body) < least:
         return None, False
-    edges = header_columns(header, body, x0, x1, s=s)
+    edges = _joint_columns(joints, [*header, *body], x0, x1, s=s) or header_columns(header, body, x0, x1, s=s)
     if len(edges) < 3 + 1 and len(body) >= s.body_min_lines:  # a header whose cells leave no white run
         edges = text_columns([[l] for l in body], x0, x1, narrow=True, s=s)  # down it: the body's own gutters
     if len(edges) < 3 + 1:
         return None, False
+    if not named and is_anchor(" ".join(w.text for l in header for w in l.words if w.xc < edges[1])):
+        return None, False  # a band numbered as a row is one (a table ruled under every row, a page of it)
     if not closed:  # the lines that keep to the columns found (prose under them stops the table)
         body = body_lines(under, under_header, edges, x0, x1, s=s)
         if len(body) < least:
             return None, False
+    if closed and joints and not any(w.xc < edges[1] for l in body for w in l.words):
+        return None, False  # the rest of a row the page above cut (its number there) under the header printed
+        # again, the rules drawn a cell a piece (`grid.rule_joints`): a table ruled under every row
     if _one_row(body, edges, closed, header, x0, x1, s=s):
         return None, True  # a row under a header's rule: maybe a table ruled between its rows (`_ruled_between`)
     bottom = closing if closed else body[-1].box[3] + s.cut_pad

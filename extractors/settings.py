@@ -114,6 +114,7 @@ class TextTableSettings:
     narrow_gutter: float = _setting(1.5)
     gutter_dissent: int = _setting(8, 1)  # one row in this many may run text across a gutter
     prose_width: float = _setting(0.6, 0.0, 1.0)  # of a rule stack's width: lines running whole this wide between two rules are prose
+    flush: float = _setting(1.0)  # a line starting this close to a rule stack's left end (or left of it) is no cell's padded text
     cut_gap: float = _setting(6.0)  # the first line of a cut row is this close to the rule (a cell padding)
     body_line_gap: float = _setting(2.2)  # line heights: a wider gap under a header's rule ends its rows
     body_min_lines: int = _setting(6, 1)  # lines under a header's rule that are rows, not one row the page cut

@@ -465,10 +465,15 @@ def _ghost(line: Line, builder: _Builder, frag: Fragment, *, s: TextTableSetting
 
 def _spilled(line: Line, frag: Fragment, *, s: TextTableSettings = TEXT) -> bool:
     """A line just below the table, inside an empty cell the page cut open at the bottom:
-    the text of a merged cell centred over rows on the next page, clipped away here."""
-    if not 0 <= line.box[1] - frag.box[3] <= s.spill_gap:
+    the text of a merged cell centred over rows on the next page, clipped away here; or
+    inside one that holds text, its next line (a browser prints the line a merged cell's text
+    goes on with across the page's cut, under the rules that stop there)."""
+    height = line.box[3] - line.box[1]
+    if not -height <= line.box[1] - frag.box[3] <= s.spill_gap:
         return False
-    return any(c.open_bottom and not c.lines and c.box[0] <= line.box[0] and line.box[2] <= c.box[2]
+    return any(c.open_bottom and c.box[0] <= line.box[0] and line.box[2] <= c.box[2] and (
+               (not c.lines and line.box[1] >= frag.box[3])
+               or (c.lines and line.box[1] - c.lines[-1].box[3] <= s.cut_line_gap * height))
                for row in frag.rows[-s.ghost_rows:] for c in row.cells)
 
 
@@ -632,7 +637,7 @@ def _inherit_merged(placed: Sequence[tuple[Row, _PendingRow]], above: _PendingRo
     """
     if sliver is not None and above is not None:  # what the page cut went on in the sliver, not below it
         for c in sliver.cells:
-            up = above.cell_covering(c.col)
+            up = above.cell_covering(c.col) or _merged_over(above, c.col)  # its own, or one merged over it
             if c.row_span > 1 and up is not None and up.merged_open and (source := _merged_source(above, c.col)):
                 for other, covered in placed:
                     if other.box[1] < c.box[3] - 1.0:
@@ -662,7 +667,8 @@ def _across_break(c: Cell, pending: _PendingRow, above: _PendingRow) -> _Pending
     if it is the rest of a merged cell the break cut, `pending` (its row) shows that cell
     and it is returned. Its text may stand on this side (centred over all its rows):
     then it moves to the merged cell, unless the same text already spilled below the
-    previous page."""
+    previous page; so does text in lower case under a merged cell that holds text (the rest
+    of its sentence, which the page cut)."""
     up = above.cell_covering(c.col)
     merged = _merged_over(above, c.col)
     if c.lines:
@@ -671,9 +677,11 @@ def _across_break(c: Cell, pending: _PendingRow, above: _PendingRow) -> _Pending
         if pending is above or up is None or own is None or not up.merged_open:
             return None
         same = up.raw_text.split() == own.raw_text.split()
-        if up.raw_text and not same:
-            return None
+        if up.raw_text and not same and not own.raw_text[:1].islower():
+            return None  # (text in lower case goes on with the merged cell's sentence: its rest)
         if not same:
+            if up.raw_text and above.cell_covering(c.col) is up:  # its row goes on over the break there
+                above.spans.extend((part.page, part.box) for part in own.parts)
             up.parts.extend(own.parts)
         up.open_bottom = up.merged_open = own.open_bottom
         pending.cells.remove(own)
