@@ -85,12 +85,21 @@ def pdfplumber_cell_boxes(page, *, s: TextTableSettings = TEXT) -> list[list[Box
         stacks = [part for st in stacks if not any(st is o for o in lone) for part in split_at_prose(st, words, s=s)]
         from .headed import headed_tables  # it builds on this module's grid steps
 
+        grids, tables = tables, list(tables)
         for st in stacks:  # rules around a header only, else rules between rows
             joints = rule_joints(st, pieces, s=s)
             headed = headed_tables(st, words, joints, s=s)
             tables += headed or [t for t in (rule_only_table(st, words, joints, s=s),) if t is not None]
         tables += [t for st in lone if (t := lone_rule_table(st, words, rule_joints(st, pieces, s=s), s=s)) is not None]
+        tables = grids + [t for t in tables[len(grids):] if not (t and any(g and _around(_bbox(t), _bbox(g), s=s) for g in grids))]
     return tables
+
+
+def _around(outer: Box, inner: Box, *, s: TextTableSettings = TEXT) -> bool:
+    """A box holds another (to `snap`): a table read from rules between rows around a ruled grid
+    is that grid's rows with the rules beside it, not a table of its own."""
+    return (outer[0] - s.snap <= inner[0] and outer[1] - s.snap <= inner[1]
+            and inner[2] <= outer[2] + s.snap and inner[3] <= outer[3] + s.snap)
 
 
 def _continued_under_spans(tables: list["CellBoxes"], *, s: TextTableSettings = TEXT) -> list["CellBoxes"]:
