@@ -3,12 +3,8 @@
 tests/scans/test_scan_matrix.py reads four documents of the scan matrix, drawn from the
 variety corpus's seed (tests/fixtures/variety.py `SEED`) and the matrix's damage seed
 (tests/fixtures/scan_matrix.py `SEED`). This sweep draws the same kind of documents from
-other seeds: the variety corpus's reportlab prints of `--variety-seed`, with the header on
-page 1 only and every other one keeping its rows whole over page breaks (as
-`scan_matrix._sources`), the prints of at most `--max-pages` pages, then scanned page by
-page with `scan_matrix.draw_damage` and `scan_matrix.scanned_page` from `--damage-seed`
-(resolution in turn 100/150/200/300 dpi, JPEG quality 30-90, colour and grey, tilt per page
-up to 2 degrees, a seal and a signature on every other document, pages fed out of order).
+other seeds (tests/fixtures/scan_sweep.py: `--variety-seed` for the prints, `--damage-seed`
+for the scans; 8-16 task rows, at most `--max-pages` pages each).
 Each scan is read with `extract_document` and scored with the test's own functions
 (tests/fixtures/scan_score.py `score`, the test's `section_score` and `one_table_share`).
 
@@ -23,79 +19,15 @@ from __future__ import annotations
 
 import argparse
 import time
-from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-import pypdfium2 as pdfium
-
-from tests.fixtures import scan, variety
-from tests.fixtures.scan_matrix import DPIS, MatrixDoc, draw_damage, scanned_page
+from tests.fixtures.scan_matrix import DPIS
+from tests.fixtures.scan_sweep import drawn
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".cache" / "bench-scan-sweep"
 OUT = Path(__file__).parent / "out"
 SHOWN = ("recall", "precision", "item_no", "section", "cut rows whole", "pages", "name exact", "name ratio")
-
-
-def sources(variety_seed: int, n_drawn: int) -> list[variety.VarietyDoc]:
-    """Reportlab prints of the variety corpus's generator (`variety.make_doc`) from
-    `variety_seed`, as the matrix takes them (header on page 1 only, every other one keeping
-    its rows whole over page breaks), with 8-16 task rows each (a few pages: OCR time) and no
-    row longer than a page where rows are kept whole (reportlab could not lay it out)."""
-    import random
-
-    rng, pools = random.Random(variety_seed), variety.seed_pools()
-    out = []
-    for k in range(n_drawn):
-        split = k % 2 == 0
-        plan = {"n_data": rng.randint(8, 16), **({} if split else {"n_very_long": 0})}
-        d = variety.make_doc(k, "reportlab", rng, pools, plan=plan)
-        out.append(replace(d, options=replace(d.options, repeat_header=False, record_row_pages=True,
-                                              split_rows=split)))
-    return out
-
-
-def generate(out: Path, variety_seed: int, damage_seed: int, n: int, max_pages: int) -> list[MatrixDoc]:
-    """Up to `n` scanned documents of at most `max_pages` pages (as scan_matrix.generate)."""
-    out.mkdir(parents=True, exist_ok=True)
-    docs: list[MatrixDoc] = []
-    for source in sources(variety_seed, 4 * n):
-        if len(docs) == n:
-            break
-        try:
-            r = variety.render_corpus([source], out)[0]
-        except RuntimeError as e:  # reportlab cannot lay the document out at any nudge of the font
-            print(f"left out: {e}")
-            continue
-        pdf = pdfium.PdfDocument(str(r.pdf))
-        try:
-            pages = len(pdf)
-            if pages > max_pages:
-                continue
-            index = len(docs)
-            rng = np.random.default_rng([damage_seed, index])
-            d = draw_damage(index, pages, r.row_pages, rng, shuffle=not r.doc.options.split_rows)
-            jpegs = [scanned_page(pdf[p - 1], d, p, rng) for p in d.order]
-        finally:
-            pdf.close()
-        where = {p: k + 1 for k, p in enumerate(d.order)}
-        row_pages = tuple(tuple((where[a], where[b]) for a, b in t) for t in r.row_pages)
-        scan_pdf = out / f"{r.doc.name}_m.pdf"
-        scan.write_image_pdf(jpegs, scan_pdf, d.dpi)
-        docs.append(MatrixDoc(r.doc.name, r.doc.spec, row_pages, d, r.pdf, scan_pdf))
-    scan.write_manifest(docs, out)
-    return docs
-
-
-def drawn(variety_seed: int, damage_seed: int, n: int, max_pages: int) -> list[MatrixDoc]:
-    """The sweep's documents, generated once per seeds (under .cache/bench-scan-sweep/)."""
-    from tests.fixtures.scan_matrix import load, sources_hash
-
-    folder = CACHE / f"{sources_hash()}-v{variety_seed}-d{damage_seed}-n{n}-p{max_pages}"
-    if not (folder / scan.MANIFEST).is_file():
-        generate(folder, variety_seed, damage_seed, n, max_pages)
-    return load(folder)
 
 
 def main() -> None:
