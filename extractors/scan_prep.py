@@ -141,16 +141,17 @@ def complete_rules(mask: np.ndarray, s: PrepSettings = SETTINGS,
 
 def _crossing(hs, pos: float, tol: float) -> list[tuple[int, float, float]]:
     """The horizontal rules crossing x = `pos`, top to bottom: (position, where their ink starts,
-    where it ends; pieces at one position taken together)."""
-    out: list[tuple[int, float, float]] = []
-    for h in sorted((h for h in hs if h.lo - tol <= pos <= h.hi + tol), key=lambda h: h.pos):
-        y = round(h.pos)
+    where it ends). The pieces at one position are one rule from the first to the last: a rule
+    that a seal or JPEG broke beside a column still bounds the rows on either side of its gap."""
+    out: list[tuple[float, float, float, float, float]] = []  # position, near, far, lo, hi
+    for h in sorted(hs, key=lambda h: h.pos):
         a, b = h.pos if h.near is None else h.near, h.pos if h.far is None else h.far
-        if out and y == out[-1][0]:
-            out[-1] = (y, min(out[-1][1], a), max(out[-1][2], b))
+        if out and h.pos - out[-1][0] <= tol:
+            y, near, far, lo, hi = out[-1]
+            out[-1] = (y, min(near, a), max(far, b), min(lo, h.lo), max(hi, h.hi))
         else:
-            out.append((y, a, b))
-    return out
+            out.append((h.pos, a, b, h.lo, h.hi))
+    return [(round(y), near, far) for y, near, far, lo, hi in out if lo - tol <= pos <= hi + tol]
 
 
 def _columns(vs, tol: float) -> list[tuple[float, list]]:
