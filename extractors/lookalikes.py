@@ -20,6 +20,13 @@ DIGITS = str.maketrans(DIGIT_LOOKALIKES)
 YEAR_LOOKALIKES = "OoDlI"
 
 
+#: letters outside Vietnamese that OCR reads for a capital of a document number's code (a "T" crossed
+#: by a seal's ring read as "Ƒ"): read as the plain letter, the registry's type codes then mend the code
+#: one letter off ("19/ƑTr-UBND" -> "19/FTr-UBND" -> "19/TTr-UBND", `normalizers.docnumbers.verify_ocr_number`)
+CODE_LETTER_LOOKALIKES = {"Ƒ": "F", "ƒ": "f", "Ŧ": "T", "ŧ": "t", "Ɓ": "B", "Ƈ": "C", "Ɗ": "D", "Ƙ": "K", "Ƥ": "P", "Ƭ": "T"}
+CODE_LETTERS = str.maketrans(CODE_LETTER_LOOKALIKES)
+
+
 def as_digits(token: str) -> str:
     """The token with its look-alikes read as digits ("l2" -> "12", "O1" -> "01")."""
     return token.translate(DIGITS)

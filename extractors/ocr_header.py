@@ -14,7 +14,10 @@ page's grey, upright and deskewed as the page pass left it but not whitened, wit
 Tesseract's automatic layout analysis, and puts its words in place of the page pass's words
 of the band. A seal stamped over the header and scanned in grey lies over the print in a
 middle grey: the band is read a second time with that grey lifted to paper (`dark_only`), and
-line by line the reading Tesseract is surer of is kept (`merged`).
+line by line the reading Tesseract is surer of is kept (`merged`). A page scanned at 100-150 dpi
+is read twice more in its scan only upsampled: as it is, and with its grey lifted (the
+preparation binarises a grey seal into the print; upsampled, its rings are lighter than the
+letters).
 Pure function over the page's pixels and the page pass's result; `ocr.read_page`
 calls it for the first page of a document (the one whose header gives the identity).
 """
@@ -130,7 +133,7 @@ def with_header_band(pixels: np.ndarray, result: dict, reader, s: HeaderBandSett
     header band read again in the page's grey, in its dark print alone (`dark_only`) and, for a
     page scanned at a low resolution, in `plain` (the scan only upsampled, `scan_prep.upsample`:
     the preparation's levels and strokes serve the rules and cells, and can cost the header's
-    small print its shapes), line by line the surest reading (`merged`; see the module docstring).
+    small print its shapes) as it is and in its dark print alone, line by line the surest reading (`merged`; see the module docstring).
     Ink is found with the scan grid's settings `grid`; a band with no more ink than the OCR's
     `min_ink` (the reader's settings) is not read, as the page pass reads no such text."""
     dpi = reader.s.dpi
@@ -151,6 +154,9 @@ def with_header_band(pixels: np.ndarray, result: dict, reader, s: HeaderBandSett
     if plain is not None and plain.shape[:2] == pixels.shape[:2]:
         soft = np.ascontiguousarray(upright_grey(plain, result)[:bottom])
         words = merged(words, without_specks(reader.words(soft, auto), s), s)
+        soft_dark = dark_only(soft, s)  # a grey seal over small print scanned at 100-150 dpi
+        if soft_dark is not soft:
+            words = merged(words, without_specks(reader.words(soft_dark, auto), s), s)
     edge = bottom * k
     kept = [w for w in result["words"] if (w[2] + w[4]) / 2 > edge]
     band = [[t, round(x0 * k, 2), round(y0 * k, 2), round(x1 * k, 2), round(y1 * k, 2), round(c, 1)]

@@ -49,7 +49,7 @@ from typing import Sequence
 
 from extractors.layout import Line
 from extractors.letters import unmarked
-from extractors.lookalikes import DIGIT_LOOKALIKES, YEAR_LOOKALIKES, as_digits
+from extractors.lookalikes import CODE_LETTERS, DIGIT_LOOKALIKES, YEAR_LOOKALIKES, as_digits
 
 from .agencies import agency, match_agency, names_in_text, registry, resolve_agencies
 from .dates import find_period_date, make_date
@@ -182,6 +182,11 @@ def document_facts(first_page_lines: Sequence[Line], *, ocr: bool = False) -> Do
         number_row = next((i for i, r in enumerate(columns.left) if _number_of(r.text)[1] is not None), None)
         number, number_raw, type_code = _number_of(columns.left[number_row].text) if number_row is not None \
             else (None, None, None)
+        if number_row is not None and number is None and ocr and (text := _without_gap_speck(columns.left[number_row].words)):
+            number = _number_of(text)[0]  # "Số: 61 Ð /QĐ-UBND": a speck of the scan read in the gap before the slash
+            type_code = _code_of(number) or type_code
+        if number_row is None and ocr:
+            number_row, number, number_raw, type_code = _number_without_anchor(columns.left, doc_type)
         if number is not None and not _digits_fill_their_ink(columns.left[number_row].words):
             number = None  # OCR read fewer digits than the ink holds (a number written by hand): not a guess
         if number is not None and ocr and (parsed := parse_doc_number(number)) is not None:
@@ -190,8 +195,11 @@ def document_facts(first_page_lines: Sequence[Line], *, ocr: bool = False) -> Do
                 number, type_code = fixed.normalized, _code_of(fixed.normalized)
         if number_row is None:  # a "Số" line whose code does not read still ends the issuer block
             number_row = next((i for i, r in enumerate(columns.left) if (m := _NUMBER_LINE.match(r.text))
-                               and re.search(r"[\d/⁄]", m.group("rest"))), None)
+                               and re.search(r"[\d/⁄]", m.group("rest")) or _CODE_ALONE.match(r.text)), None)
         date_raw = _place_date_line(_rejoined([r.text for r in columns.right]) + [r.text for r in columns.left])
+        if date_raw is None and ocr:  # the place under a seal ("dội ngày 12 tiếng 10 năm 2025"): the right column's date line
+            date_raw = next((r for r in _rejoined([r.text for r in columns.right])
+                             if _DATE_LINE_WITHOUT_PLACE.search(_mended_date_words(r))), None)
         issuer_block = _issuer_rows([r.text for r in columns.left], number_row)
     else:
         header = _header_block(segs, type_at, doc_type)
@@ -228,11 +236,44 @@ def document_facts(first_page_lines: Sequence[Line], *, ocr: bool = False) -> Do
         type_code = _code_of(attached) or (m.group("code") if attached_line and (m := _ATTACHED_CODE.search(attached_line)) else None)
         if issued is None and dated and dated[1] == "day":
             issued = dated[0]
-    place = m.group("place").strip(" ,") if date_raw and (m := _PLACE_DATE_LINE.match(_mended_date_words(date_raw))) else None
+    place = m.group("place").strip(" ,") if date_raw and _is_place_date(date_raw) and \
+        (m := _PLACE_DATE_LINE.match(_mended_date_words(date_raw))) else None
     return DocumentFacts(number, doc_type, issuer, issued, title, attached, *(dated or (None, None)),
                          doc_number_raw=number_raw, doc_type_code=type_code, issued_date_raw=date_raw,
                          issuer_raw=" / ".join(issuer_block) or None, parent_body=parent, issued_place=place,
                          addressees=addressees(lines))
+
+
+def _without_gap_speck(words) -> str | None:
+    """The "Số" line without a lone letter read in the gap between the number and its "/code"
+    ("Số: 61 Ð /QĐ-UBND"), when that letter stands apart from the number by more than a digit's
+    width (a digit of the number is printed against the others); None when there is no such letter."""
+    texts = [w.text for w in words]
+    for i in range(1, len(words) - 1):
+        number, speck, code = words[i - 1], words[i], words[i + 1]
+        if len(speck.text) == 1 and speck.text.isalpha() and speck.text not in DIGIT_LOOKALIKES \
+                and number.text.isdigit() and code.text[:1] in "/⁄" \
+                and speck.x0 - number.x1 > (number.x1 - number.x0) / len(number.text):
+            return " ".join(texts[:i] + texts[i + 1:])
+    return None
+
+
+# a left-column line that reads as a number whose "Số:" OCR lost to a speck or two ("ï.8279/KH-UBND")
+_ANCHOR_LOST = re.compile(r"^[^\d\s]{1,3}\s*(?P<rest>\d{1,6}\s*[/⁄].*)$")
+
+
+def _number_without_anchor(left, doc_type: str | None) -> tuple[int | None, str | None, str | None, str | None]:
+    """(row, number, line as read, code) of the left column's line that is a document number with
+    its "Số:" read as a speck or two, taken only when the registries know its codes (`verify_ocr_number`
+    "known"); else all None."""
+    for i, row in enumerate(left):
+        if (m := _ANCHOR_LOST.match(row.text)) is None:
+            continue
+        number, _raw, code = _header_number([f"Số: {m.group('rest')}"])
+        if number is not None and (parsed := parse_doc_number(number)) is not None \
+                and verify_ocr_number(parsed, _own_type_code(doc_type))[1] == "known":
+            return i, number, row.text, code
+    return None, None, None, None
 
 
 def _own_type_code(doc_type: str | None) -> str | None:
@@ -283,6 +324,11 @@ def _rejoined(rows: Sequence[str]) -> list[str]:
     return out
 
 
+# a left-column line that is a number's "/code" alone: "Số:" and the number under a seal
+_CODE_ALONE = re.compile(r"^[/⁄]\s*[A-ZĐ][A-Za-zĐđ]*\s*-\s*[A-ZĐ]")
+SPECK_ROW_LETTERS = 2  # a line of the issuer block with no more letters than this is a piece of a seal, no name
+
+
 def _issuer_rows(left: Sequence[str], number_row: int | None) -> list[str]:
     """The lines of the issuer block: the left column's lines in capitals above the "Số: …" line
     (or from the top, when there is none), rules ("-----") left out."""
@@ -291,7 +337,7 @@ def _issuer_rows(left: Sequence[str], number_row: int | None) -> list[str]:
     for r in rows:
         # specks OCR reads as marks ("ˆ", "'", "|") are no words of a name
         r = " ".join(t for t in r.split() if any(c.isalnum() and unicodedata.category(c) != "Lm" for c in t))
-        if not any(c.isalpha() for c in r):
+        if sum(c.isalpha() for c in r) <= SPECK_ROW_LETTERS:
             continue
         if not _is_upper(r):
             if number_row is None and out:
@@ -323,6 +369,22 @@ def _as_issuer(name: str) -> str:
     return name
 
 
+_KIND_RUN_ON = re.compile(r"^(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG)(?=[^\W\d_])")
+
+
+def _locality_at_end(line: str) -> str | None:
+    """The locality a line of the issuer block ends with, when the words before it do not read
+    (OCR of "UBND" under a seal: "UB.ID TỈNH LÂM ĐỒNG"): the locality alone, never a guess at
+    the words lost."""
+    words = line.split()
+    for i in range(1, len(words)):
+        # "TỈNHLÂM ĐỒNG": the space after the locality's kind lost
+        body = agency(match_agency(_KIND_RUN_ON.sub(r"\1 ", " ".join(words[i:]))))
+        if body is not None and body.kind == "locality":
+            return body.name
+    return None
+
+
 def header_issuer(block: Sequence[str]) -> tuple[str | None, str | None]:
     """(issuer, parent body) of the issuer block's lines: the lowest lines that name one body
     (alone, or under the locality or the body named above them: "SỞ NỘI VỤ" under "UBND TỈNH
@@ -331,7 +393,7 @@ def header_issuer(block: Sequence[str]) -> tuple[str | None, str | None]:
     for k in range(len(block)):
         own = " ".join(block[k:])
         above = " ".join(block[:k])
-        parent = match_agency(above) if above else None
+        parent = (match_agency(above) or _locality_at_end(above)) if above else None
         candidates = [own]
         if parent is not None:
             if (phrase := _locality_phrase(parent)) is not None:
@@ -412,10 +474,22 @@ def _header_block(segs: Sequence[str], type_at: int | None, doc_type: str | None
 def _header_number(block: Sequence[str]) -> tuple[str | None, str | None, str | None]:
     """(number, the "Số: …" segment as read, the printed code after the number) of the header
     block; the number only when it reads as digits before the code, else None."""
-    for s in block:
+    for k, s in enumerate(block):
         m = _NUMBER_LINE.match(s)
-        if not m or not (code_m := _CODE_TAIL.search(rest := _mended_number(m.group("rest")))):
+        if not m:
             continue
+        if re.fullmatch(r"\d{1,6}", m.group("rest").strip()) and k + 1 < len(block) and re.match(r"[/⁄]", block[k + 1]):
+            # "Số: 72" and "/QĐ-UBND" segments apart: the number printed with a gap before its slash
+            s = f"{s} {block[k + 1]}"
+            m = _NUMBER_LINE.match(s)
+        rest = _mended_number(m.group("rest"))
+        words = rest.split(" ")
+        # the words after the number ("72 /QĐ-UBND Ehon Thiết, igày …": the date line beside it in
+        # one segment) are no part of it: the longest run of words from the start that ends in a code
+        code_m = next((c for j in range(len(words), 0, -1) if (c := _CODE_TAIL.search(" ".join(words[:j])))), None)
+        if code_m is None:
+            continue
+        rest = rest[:code_m.end()]
         if spaced := _SPACED_NUMBER.match(rest):  # "1 5 6 /TTr-SNV", "55 37/KH-STC": glyphs spaced apart
             rest = spaced.group(1).replace(" ", "") + rest[spaced.end(1):]
         number = normalize_doc_number(rest) if _CLEAN_NUMBER.match(rest) else None
@@ -435,11 +509,14 @@ _LOST_SLASH = re.compile(r"^(?P<num>\d{1,6})\s*(?:[“”\"'‘’|]\s*|\s+)(?=[
 
 def _mended_number(rest: str) -> str:
     """The rest of a "Số" line with the usual OCR damage to a number mended: look-alikes of
-    digits in the number and its year (when the number holds a digit), a slash read as a space
+    digits in the number and its year (when the number holds a digit), letters outside Vietnamese
+    in its code (`CODE_LETTER_LOOKALIKES`), a slash read as a space
     or a quote ("35 “TB-SNV")."""
     if (m := _LOOKALIKE_NUMBER.match(rest)) and any(c.isdigit() for c in m.group("num")):
         rest = as_digits(m.group("num")) + rest[m.end():]
     rest = _LOOKALIKE_YEAR.sub(lambda y: as_digits(y.group("year")), rest)
+    if (slash := re.search(r"[/⁄]", rest)) is not None:  # the code's letters: "19/ƑTr-UBND" -> "19/FTr-UBND"
+        rest = rest[:slash.end()] + rest[slash.end():].translate(CODE_LETTERS)
     return _LOST_SLASH.sub(lambda n: n.group("num") + "/", rest, count=1)
 
 
@@ -465,6 +542,9 @@ def _near_word(token: str, word: str) -> bool:
 _DATE_SHAPE = re.compile(r"^(?P<d>\s+\S{1,3})?\s+(?P<t>[^\s\d]{2,6})\s+(?P<m>\S{1,3})\s+(?P<n>[nN][^\s\d]{1,3})\s+(?P<y>\S{4})\b")
 
 
+_DAY_WORD_LOST = re.compile(r"^[^\W\d_][^\d,;:()/]{1,45}?,\s*(?P<junk>[^\s\d]{1,5})\s+\d{1,2}\s+\S{4,6}\s+\d{1,2}\s+\S{2,4}\s+\d{4}\b")
+
+
 def _mended_date_words(seg: str) -> str:
     """`seg` with its date words as printed, when it reads as "… ngày … tháng … năm …" within one
     letter a word (only after the first "ngày": "Quảng Nam" before it is a place), or when after
@@ -478,6 +558,11 @@ def _mended_date_words(seg: str) -> str:
             want += 1
     if want == 3:
         return " ".join(tokens)
+    if want == 0 and (lost := _DAY_WORD_LOST.match(seg)) is not None:
+        # "Thành phố Hồ Chí Minh, \",nờy 13 tháng 6 năm 2024": the word between the place's comma
+        # and a day of digits before "tháng … năm …" can only be "ngày" (a seal over it)
+        mended = seg[:lost.start("junk")] + "ngày" + seg[lost.end("junk"):]
+        return _mended_date_words(mended) if _near_word(mended.split(" ngày ", 1)[1].split()[1].rstrip(":.,"), "thang") else seg
     if want >= 1:
         at = next(i for i, tok in enumerate(tokens) if tok.startswith("ngày"))
         head, tail = " ".join(tokens[:at + 1]), " " + " ".join(tokens[at + 1:])
@@ -486,6 +571,9 @@ def _mended_date_words(seg: str) -> str:
                 and (m.group("d") is None or any(c.isdigit() for c in m.group("d"))):
             return head + (m.group("d") or "") + " tháng " + m.group("m") + " năm " + m.group("y") + tail[m.end():]
     return seg
+
+
+_DATE_LINE_WITHOUT_PLACE = re.compile(r"\bngày\s+\S{1,3}\s+tháng\s+\S{1,3}\s+năm\s+\d{4}\s*$")
 
 
 def _is_place_date(seg: str) -> bool:

@@ -46,7 +46,10 @@ _STAMP = re.compile(
     r"date|reason|location)\s*:|\b\d{1,2}:\d{2}:\d{2}\b|@[\w-]+\.(?:gov|com|vn)",
     re.I,
 )
-_DAY = re.compile(r"\bngày\b", re.I)
+_DAY = re.compile(r"\bngày\b|\btháng\s+\S{1,3}\s+năm\s+\S{4}\s*$", re.I)  # a place-and-date line ("ngày" read or not)
+# a run that begins with the "Số: 25/TTr-BNV" of the left column: OCR may run the number line into
+# the place-and-date line beside it (a seal over the gap, "ngày" read as ",nờy")
+_NUMBER_HEAD = re.compile(r"^S\S{0,2}\s*[:.;]?\s*\d{1,6}\s*[/⁄]")
 ROW_TOLERANCE = 0.6  # words whose centres lie within this many word heights share a line
 EDGE_SLACK = 4.0  # points: a word starting this little left of the motto is still in the right column
 STAMP_GAP = 18.0  # points: words further apart than this on a line belong to different pieces (columns, stamps)
@@ -154,10 +157,15 @@ def header_columns(lines: Sequence[Line], bottom: float | None) -> HeaderColumns
         runs = line_pieces(line)
         across = [r for r in runs if r[0].x0 < edge - EDGE_SLACK < edge + EDGE_SLACK < r[-1].x1
                   and not _issuer_line(r, edge)]
-        if i > motto_at and any(not _DAY.search(" ".join(w.text for w in r)) for r in across):
+        numbered = [r for r in across if _NUMBER_HEAD.match(clean(" ".join(w.text for w in r)))]
+        if i > motto_at and any(not _DAY.search(" ".join(w.text for w in r)) for r in across if r not in numbered):
             break  # a line across both columns (the title, "Kính gửi", the body): the header block has ended
         for run in runs:
-            if run in across or run[0].x0 >= edge - EDGE_SLACK:  # a long place-and-date line may start left of the edge
+            if run in numbered:  # the number line run into the date line: cut after the number's code
+                cut = next(j for j, w in enumerate(run) if "/" in w.text or "⁄" in w.text) + 1
+                left += run[:cut]
+                right += run[cut:]
+            elif run in across or run[0].x0 >= edge - EDGE_SLACK:  # a long place-and-date line may start left of the edge
                 right += run
             else:
                 left += run

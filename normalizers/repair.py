@@ -239,26 +239,68 @@ def _move_boundary(a: str, b: str) -> tuple[str, str] | None:
     return options[0] if len(options) == 1 else None
 
 
+_ABOVE = frozenset("\u0300\u0301\u0303\u0309\u0302\u0306")  # marks above: huyền, sắc, ngã, hỏi, ^, breve
+
+
+def _below(syllable: str) -> str:
+    """The letters with the marks below and the horn (ơ, ư), without the marks above the
+    letters: the small marks OCR misreads ("đối" for "đổi", "khãu" for "khẩu")."""
+    return nfc("".join(ch for ch in unicodedata.normalize("NFD", syllable) if ch not in _ABOVE))
+
+
+def _above(syllable: str) -> frozenset[str]:
+    return frozenset(ch for ch in unicodedata.normalize("NFD", syllable) if ch in _ABOVE)
+
+
+@lru_cache(maxsize=1)
+def _by_below() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for s in dictionary()[0]:
+        out.setdefault(_below(s), []).append(s)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def _remarked(syllable: str) -> tuple[str, ...]:
+    """The syllable and the dictionary's syllables OCR reads as it when it misreads the marks
+    above the letters; the same marks on another vowel ("hóa", "hoá") is the same syllable."""
+    own = _above(syllable)
+    return (syllable, *(x for x in _by_below().get(_below(syllable), ()) if _above(x) != own))
+
+
 def _mend_pairs(tokens: list[str]) -> list[str]:
-    """Two syllables that make no word, re-marked when one choice of marks makes one."""
-    syllables, pairs = dictionary()
-    by_base = _by_base()
+    """Two syllables that make no word given other marks above their letters (tone marks,
+    circumflex, breve: the dot below, the horn and đ are kept) when exactly one such choice
+    makes more dictionary words of the two and their neighbours; no word runs across
+    punctuation. Twice over (a syllable mended makes a word with the next one)."""
+    out = list(tokens)
+    for _ in range(2):
+        out = _mend_pass(out)
+    return out
+
+
+def _mend_pass(tokens: list[str]) -> list[str]:
+    _, pairs = dictionary()
     out = list(tokens)
     for k in range(len(out) - 1):
-        _, a, a_post = _split(out[k])
-        b_pre, b, _ = _split(out[k + 1])
+        a_pre, a, a_post = _split(out[k])
+        b_pre, b, b_post = _split(out[k + 1])
         if a_post or b_pre or not (_checkable(a) and _checkable(b)):
             continue
         la, lb = a.lower(), b.lower()
         if f"{la} {lb}" in pairs:
             continue
-        found = {(x, y) for x in by_base.get(_base(la), ()) for y in by_base.get(_base(lb), ())
-                 if f"{x} {y}" in pairs}
+        found = [(x, y) for x in _remarked(la) for y in _remarked(lb) if f"{x} {y}" in pairs]
         if not found:
             continue
+        left = right = None  # the neighbours a word may run on to (no punctuation between)
+        if k > 0 and not a_pre:
+            _, word, post = _split(out[k - 1])
+            left = None if post else word.lower()
+        if k + 2 < len(out) and not b_post:
+            pre, word, _ = _split(out[k + 2])
+            right = None if pre else word.lower()
+
         def covered(x: str, y: str) -> int:  # dictionary pairs around and across the two syllables
-            left = _split(out[k - 1])[1].lower() if k > 0 else None
-            right = _split(out[k + 2])[1].lower() if k + 2 < len(out) else None
             return sum(f"{p} {q}" in pairs for p, q in ((left, x), (x, y), (y, right)) if p and q)
 
         base_score = covered(la, lb)

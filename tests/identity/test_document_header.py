@@ -267,3 +267,60 @@ def test_an_appendix_stamped_by_the_signing_system_takes_the_stamped_number():
     f = document_facts(page)
     assert (f.doc_number, f.attached_to, f.issued_date) == ("2775/SNV-CCHC&VTLT", "2775/SNV-CCHC&VTLT", dt.date(2025, 11, 10))
     assert f.title == "HƯỚNG DẪN CHẤM ĐIỂM XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH"
+
+
+# ---------------------------------------------------------------- OCR of 100-150 dpi scans (issue 17, point 3)
+
+
+def test_a_speck_read_in_the_gap_before_the_slash_is_no_digit():
+    # "Số: 61     /QĐ-UBND" at 100 dpi: a speck of the gap read as "Ð", far from the number
+    gap = [Word("Số:", LEFT, 100, LEFT + 15, 112, 5, 5), Word("61", LEFT + 22, 100, LEFT + 32, 112, 5, 5),
+           Word("Ð", LEFT + 50, 100, LEFT + 56, 112, 6, 6), Word("/QĐ-UBND", LEFT + 75, 100, LEFT + 125, 112, 6, 6)]
+    page = _block(("ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"), [], [(RIGHT + 10, "Lâm Đồng, ngày 19 tháng 12 năm 2025")])
+    page = [l if l.words[0].text != "Lâm" else Line(tuple(gap) + l.words) for l in page]
+    assert document_facts(page, ocr=True).doc_number == "61/QĐ-UBND"
+    # a letter against the digits may be one of them: not dropped, the number stays null
+    tight = list(gap)
+    tight[2] = Word("Ð", LEFT + 33, 100, LEFT + 39, 112, 6, 6)
+    page = [l if l.words[0].text not in ("Lâm", "Số:") else Line(tuple(tight) + l.words[len(gap):]) for l in page]
+    assert document_facts(page, ocr=True).doc_number is None
+
+
+def test_a_number_whose_anchor_reads_as_a_speck_is_taken_only_when_the_registries_know_it():
+    def facts(number_line: str):
+        return document_facts(_block(("ỦY BAN NHÂN DÂN", "THÀNH PHỐ HÀ NỘI"), [(LEFT + 10, number_line)],
+                                     [(RIGHT + 10, "Hà Nội, ngày 19 tháng 12 năm 2025")], type_word="KẾ HOẠCH"), ocr=True)
+    assert facts("ï.8279/KH-UBND").doc_number == "8279/KH-UBND"
+    assert facts("ï.8279/XYZ-QWE").doc_number is None  # codes no registry knows: no number
+
+
+def test_a_number_line_run_into_the_date_line_beside_it():
+    # a seal over "ngày": OCR reads "Số: 25/TTr-BNV" and the date line as one line across both columns
+    page = _block(("BỘ NỘI VỤ",), [(LEFT + 10, "Số: 25/TTr-BNV")],
+                  [(LEFT + 95, "Thành phố Hồ Chí Minh, \",nờy 13 tháng 6 năm 2024")])
+    f = document_facts(page, ocr=True)
+    assert (f.doc_number, f.issued_date) == ("25/TTr-BNV", dt.date(2024, 6, 13))
+
+
+def test_a_number_and_its_code_read_apart_and_the_date_after_them():
+    page = _page("Số: 72", "Hà Nội, ngày 13 tháng 6 năm 2024")
+    page = [Line(tuple(sorted(l.words + (Word("/QĐ-UBND", LEFT + 120, l.words[0].top, LEFT + 160, l.words[0].bottom, 5, 5),),
+                              key=lambda w: w.x0))) if l.words[0].text == "Số:" else l for l in page]
+    assert document_facts(page, ocr=True).doc_number == "72/QĐ-UBND"
+
+
+@pytest.mark.parametrize("parent", ["UB.ID TỈNH LÂM ĐỒNG", ".UỦBND TỈNHLÂM ĐỒNG"])
+def test_a_department_under_a_parent_line_read_in_part(parent):
+    from normalizers.document import header_issuer
+
+    assert header_issuer([parent, "SỞ NỘI VỤ"])[0] == "Sở Nội vụ tỉnh Lâm Đồng"
+    assert header_issuer(["UB.ID XYZ", "SỞ NỘI VỤ"]) == (None, None)  # no locality read: no guess
+
+
+def test_a_date_line_whose_place_or_day_word_is_under_a_seal():
+    assert header_date("Thành phố Hồ Chí Minh, \",nờy 13 tháng 6 năm 2024").issued == dt.date(2024, 6, 13)
+    assert header_date("Hà Nội, ab 13 giờ 6 năm 2024").issued is None  # no "tháng" there: not a date line
+    page = _page("Số: 18/TTr-BNV", "dội ngày 12 tiếng 10 năm 2025", type_word="TỜ TRÌNH")
+    f = document_facts(page, ocr=True)
+    assert (f.issued_date, f.issued_place) == (dt.date(2025, 10, 12), None)
+    assert document_facts(page).issued_date is None  # a text page prints its place

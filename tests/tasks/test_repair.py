@@ -71,6 +71,18 @@ def test_wrong_marks_are_mended_when_one_choice_makes_a_word():
     assert repair_text("Thúc đấy") == "Thúc đẩy"
 
 
+def test_marks_above_the_letters_are_chosen_again_and_no_word_runs_across_punctuation():
+    # Tesseract reads the hook above as an acute, circumflex and hook as a tilde (scans of issue 17)
+    assert repair_text("khoa học, đối mới sáng tạo") == "khoa học, đổi mới sáng tạo"
+    assert repair_text("xuất nhập khãu") == "xuất nhập khẩu"
+    assert repair_text("Báo hiếm xã hội") == "Bảo hiểm xã hội"
+    # "nhân tố" is a word, but not across the comma: "tố chức" is mended
+    assert repair_text("cá nhân, tố chức để bảo") == "cá nhân, tổ chức để bảo"
+    # the same tone on another vowel is the same syllable; the dot below and the horn are kept
+    assert repair_text("hệ thống hóa các văn bản") == "hệ thống hóa các văn bản"
+    assert repair_text("dữ liệu dân cư") == "dữ liệu dân cư"
+
+
 def test_right_text_acronyms_and_codes_are_left_alone():
     for text in ("tống đạt văn bản", "Bộ Khoa học và Công nghệ", "các tổ chức KHCN, CSDL quốc gia",
                  "Tờ trình số 209/TTr-BKHCN ngày 28/10/2025", "Các bộ, ngành, địa phương liên quan", ""):
