@@ -120,6 +120,8 @@ class CellBoxes(list):
     ruled: bool = True
     banded: bool = False
     framed: bool = False
+    one_row: bool = False
+    headed: bool = False  # banded: its first band is the table's header (between two rules)
 
 
 def _bbox(boxes: Sequence[Box]) -> Box:
@@ -191,10 +193,7 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word], *, s: TextTabl
     rule (just above the first) that keep to the columns are that row, closed by an
     open edge. A cell under which a rule stops short is merged with the one below;
     a row whose text runs across a gutter (a section heading) gets one cell there.
-    A stack of two rules around a header with its rows under it and no rule closing them
-    on the page (rules around the header only): the columns come from those rows
-    (`_body_under`), a section row running across them stands alone, rows start where
-    `row_breaks` says, and the table ends at the last of them.
+    (Rules around a header only, with the rows under it: `headed`.)
     """
     x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
     ys = _cluster(sorted(e["top"] for e in stack), s=s)
@@ -216,12 +215,6 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word], *, s: TextTabl
     by_line = columns([[l] for band in bands for l in band])
     if any(row_breaks(band, e, s=s) for band in bands if len(band) > 1 for e in (edges, by_line)):
         edges = by_line
-    body = _body_under(_body_lines(group_lines(w for w in inside if w.yc > ys[-1]), ys[-1], s=s), x0, x1, s=s) \
-        if len(bands) == 1 else None
-    if body is not None and len(body[0]) < len(edges):
-        body = None  # the rows merge columns the header keeps apart (a narrow gutter beside justified text)
-    if body is not None:  # rows under a rule under the header only, no rule closing them on this page
-        edges, under = body
     if len(edges) < 3 + 1:
         return None
     ruled_at = {y: [(e["x0"], e["x1"]) for e in stack if abs(e["top"] - y) <= s.edge_tol] for y in ys}
@@ -230,17 +223,7 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word], *, s: TextTabl
             ruled_at[y] = [(x0, x1)]
     ys = sorted(ruled_at)
     open_edges = []
-    if body is not None:  # a section row running across the columns stands alone
-        lines = body[1]
-        for k, line in enumerate(lines):
-            if any(_runs_across(line, e, s=s) for e in edges[1:-1]):
-                for a, b in ((lines[k - 1] if k else None, line), (line, lines[k + 1] if k + 1 < len(lines) else None)):
-                    if a is not None and b is not None:
-                        ruled_at[(a.box[3] + b.box[1]) / 2] = [(x0, x1)]
-        for y in row_breaks(lines, edges, s=s):
-            ruled_at[y] = [(x0, x1)]
-        ys = sorted(ruled_at)
-    below = _rows_beyond(under, ys[-1], edges, down=True, s=s) if body is None else under[-1].box[3] + s.cut_pad
+    below = _rows_beyond(under, ys[-1], edges, down=True, s=s)
     if below is not None:
         ys.append(below)
         ruled_at[below] = [(x0, x1)]
@@ -261,44 +244,6 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word], *, s: TextTabl
     boxes.ruled = False
     boxes.framed = True
     return boxes
-
-
-def _body_lines(lines: Sequence[Line], y: float, *, s: TextTableSettings = TEXT) -> list[Line]:
-    """The lines under a header's rule at `y`, one after the other (no gap wider than
-    body_line_gap line heights: the white between two rows of cells), the first next to the rule."""
-    out: list[Line] = []
-    last = y
-    for line in sorted(lines, key=lambda l: l.box[1]):
-        gap = line.box[1] - last
-        if gap > (s.cut_gap if last == y else s.body_line_gap * (line.box[3] - line.box[1])):
-            break
-        out.append(line)
-        last = line.box[3]
-    return out
-
-
-def _body_under(under: Sequence[Line], x0: float, x1: float,
-                *, s: TextTableSettings = TEXT) -> tuple[list[float], list[Line]] | None:
-    """The rows of a table ruled around its header only, under the header's lower rule with
-    no rule closing them on the page: column edges from those lines (a white run in every
-    line but one in gutter_dissent, narrow ones where the next column's text starts at its
-    edge) and the lines down to the first two running across them over most of the width
-    (prose; one such line is a section row). None when fewer than body_min_lines lines follow (a row the page cut)."""
-    if len(under) < s.body_min_lines:
-        return None
-    found = text_columns([[l] for l in under], x0, x1, narrow=True, s=s)
-    if len(found) < 3 + 1:
-        return None
-    across = [any(_runs_across(l, e, s=s) for e in found[1:-1]) and l.box[2] - l.box[0] >= s.prose_width * (x1 - x0)
-              for l in under]
-    lines = []
-    for k, line in enumerate(under):
-        if across[k] and (k + 1 == len(under) or across[k + 1]):
-            break  # prose under the table (two wide lines running across the columns), not a section row
-        lines.append(line)
-    if len(lines) < s.body_min_lines:
-        return None
-    return found, lines
 
 
 _FIGURE = re.compile(r"^[-+(]?[$€£]?\d[\d,.]*\d[%)]?$|^[-+(]?[$€£]?\d{2,}[%)]?$")
@@ -868,12 +813,14 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows:
         rows.append(Row((xs[0], top, xs[-1], bottom), row_cells))
     ruled, banded = getattr(boxes, "ruled", True), getattr(boxes, "banded", False)
     if split_rows and (ruled or banded):
-        rows = split_rows_of(rows, s=s)
+        head = rows[:1] if banded and getattr(boxes, "headed", False) else []  # a header band is one row
+        rows = [*head, *split_rows_of(rows[len(head):], s=s)]
     elif split_rows:  # columns from the text: its rows came from `row_breaks` already
         rows = [sub for row in rows for part in split_by_anchor(row, s=s) for sub in split_by_lines(part, s=s)]
     if not ruled and not banded and _sparse(rows):
         return None, words
-    return Fragment(page_no, box, tuple(xs), tuple(rows), ruled, banded, getattr(boxes, "framed", False)), outside
+    return Fragment(page_no, box, tuple(xs), tuple(rows), ruled, banded, getattr(boxes, "framed", False),
+                    getattr(boxes, "one_row", False)), outside
 
 
 def _sparse(rows: Sequence[Row]) -> bool:

@@ -23,6 +23,10 @@ One mechanism reads them, on the header's page and on the pages after it:
    page goes on with, without a header or under a header printed again without rules);
    the lines after them are read as before (`unruled.add_unruled`). Page furniture (a page
    number, a browser's print line) is not a row (`furniture.split_furniture` on every line).
+5. A header over a single row shows what a print with a rule under every row shows: the page
+   reads it as a table ruled between its rows, marked `one_row`, and the document decides
+   (`carry_columns`): when none of its tables shows two rows closed by rules, it is a table
+   ruled around its header only, read as in 1-3, and its later pages are carried.
 """
 
 from __future__ import annotations
@@ -33,7 +37,8 @@ from typing import Sequence
 
 from .furniture import split_furniture
 from .headers import looks_like_header
-from .grid import CellBoxes, is_anchor, _cells, _cluster, _runs_across, _white_runs, build_fragments, prose_lines, text_columns
+from .grid import (CellBoxes, is_anchor, _cells, _cluster, _runs_across, _white_runs, build_fragments, prose_lines,
+                   rule_only_table, text_columns)
 from .layout import Fragment, Line, PageContent, Word
 from .settings import TEXT, TextTableSettings
 from .unruled import SETTINGS as UNRULED, UnruledSettings, add_unruled
@@ -63,21 +68,43 @@ def headed_tables(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableS
     inside = [w for w in words if x0 - s.snap <= w.xc <= x1 + s.snap]
     heads = [_names_columns(group_lines(w for w in inside if a < w.yc < b), x0, x1, s=s) for a, b in zip(ys, ys[1:])]
     if len(ys) == 2 and not any(heads):  # a header in other words than a task table's, over its rows
-        one = _headed(ys[0], ys[1], None, x0, x1, inside, named=False, s=s)
-        return [one] if one is not None else []
-    out, k = [], 0
+        one, single = _headed(ys[0], ys[1], None, x0, x1, inside, named=False, s=s)
+        return [one] if one is not None else _ruled_between(stack, words, single, s=s)
+    out: list[CellBoxes] = []
+    singles: list[list[dict]] = []  # the rules around headers over one row (tables ruled between rows for now)
+    k = 0
     while k < len(heads):
         if heads[k]:
             closing = ys[k + 2] if k + 2 < len(ys) and not heads[k + 1] else None
-            one = _headed(ys[k], ys[k + 1], closing, x0, x1, inside, named=True, s=s)
+            one, alone = _headed(ys[k], ys[k + 1], closing, x0, x1, inside, named=True, s=s)
             if one is not None:
                 out.append(one)
                 k += 2
                 continue
+            if alone:
+                last = closing if closing is not None else ys[k + 1]
+                singles.append([e for e in stack if ys[k] - s.edge_tol <= e["top"] <= last + s.edge_tol])
+                k += 2 if closing is not None else 1
+                continue
         if out and not (k + 1 < len(heads) and heads[k + 1]):
             return []  # a band of rows of its own: a table ruled between its rows (`grid.rule_only_table`)
         k += 1  # a heading between two tables, or the end of a table from the page above
-    return out
+    if not out:  # the whole stack, a table ruled between its rows (over one row: marked so)
+        return _ruled_between(stack, words, bool(singles), s=s)
+    return [*out, *(t for part in singles for t in _ruled_between(part, words, True, s=s))]
+
+
+def _ruled_between(stack: Sequence[dict], words: Sequence[Word], one_row: bool, *, s: TextTableSettings) -> list[CellBoxes]:
+    """The stack read as a table ruled between its rows (`grid.rule_only_table`) when its header
+    stands over one row: marked `one_row` (the document tells whether its rows are ruled:
+    `carry_columns`); empty otherwise (the caller reads it so)."""
+    if not one_row:
+        return []
+    boxes = rule_only_table(stack, words, s=s)
+    if boxes is None:
+        return []
+    boxes.one_row = True
+    return [boxes]
 
 
 def _names_columns(lines: Sequence[Line], x0: float, x1: float, *, s: TextTableSettings) -> bool:
@@ -90,31 +117,34 @@ def _names_columns(lines: Sequence[Line], x0: float, x1: float, *, s: TextTableS
 
 
 def _headed(top: float, under_header: float, closing: float | None, x0: float, x1: float, inside: Sequence[Word],
-            *, named: bool, s: TextTableSettings) -> CellBoxes | None:
+            *, named: bool, s: TextTableSettings) -> tuple[CellBoxes | None, bool]:
     """The table whose header stands between the rules at `top` and `under_header`, its rows under
-    it down to the rule at `closing` (None: no rule closes them on the page). Unless the header
-    names a table's columns (`named`), body_min_lines lines at least must follow when no rule
-    closes them (fewer are a row the page cut under a rule, no header's)."""
+    it down to the rule at `closing` (None: no rule closes them on the page), and whether it was
+    left for a header over a single row (`_one_row`: the rules may rule every row). Unless the
+    header names a table's columns (`named`), body_min_lines lines at least must follow when no
+    rule closes them (fewer are a row the page cut under a rule, no header's)."""
     header = group_lines(w for w in inside if top < w.yc < under_header)
     if not header or len(header) > MAX_HEADER_LINES:
-        return None
+        return None, False
     closed = closing is not None
     under = group_lines(w for w in inside if w.yc > under_header and (not closed or w.yc < closing))
     body = body_lines(under, under_header, None, x0, x1, s=s)
     least = 1 if named else 2 if closed else s.body_min_lines
     if len(body) < least:
-        return None
+        return None, False
     edges = header_columns(header, body, x0, x1, s=s)
+    if len(edges) < 3 + 1 and len(body) >= s.body_min_lines:  # a header whose cells leave no white run
+        edges = text_columns([[l] for l in body], x0, x1, narrow=True, s=s)  # down it: the body's own gutters
     if len(edges) < 3 + 1:
-        return None
-    if _one_row(body, edges, closed, header, x0, x1, s=s):
-        return None  # a row under a header's rule: maybe a table ruled between its rows (`grid.rule_only_table`)
+        return None, False
     if not closed:  # the lines that keep to the columns found (prose under them stops the table)
         body = body_lines(under, under_header, edges, x0, x1, s=s)
         if len(body) < least:
-            return None
+            return None, False
+    if _one_row(body, edges, closed, header, x0, x1, s=s):
+        return None, True  # a row under a header's rule: maybe a table ruled between its rows (`_ruled_between`)
     bottom = closing if closed else body[-1].box[3] + s.cut_pad
-    return banded_boxes(edges, [top, under_header], body, bottom, open_bottom=not closed, words=inside, s=s)
+    return banded_boxes(edges, [top, under_header], body, bottom, open_bottom=not closed, words=inside, s=s), False
 
 
 def _labels(text: str) -> bool:
@@ -123,6 +153,7 @@ def _labels(text: str) -> bool:
 
 
 _LETTER = re.compile(r"^[A-ZĐ][.)]?$")
+_SECTION_LABEL = re.compile(r"^([A-ZĐ]|[IVXLC]{1,6})[.)]?$")  # a section's label: a letter or a Roman numeral
 
 
 def _one_row(body: Sequence[Line], edges: Sequence[float], closed: bool, header: Sequence[Line], x0: float, x1: float,
@@ -144,12 +175,13 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
     more, its point the fewest body lines cover (the rightmost of those: text is left-aligned)."""
     gutters = [(a, b) for a, b in _white_runs(header, x0, x1) if a > x0 + 1 and b < x1 - 1 and b - a >= s.narrow_gutter]
     found = text_columns([[l] for l in body], x0, x1, narrow=True, s=s)[1:-1]
+    white = _white_runs(body, x0, x1)
     edges = [x0]
     for a, b in gutters:
         mine = [e for e in found if a - 1 <= e <= b + 1]
         if mine and (b - a >= s.min_gutter or len(body) >= HEADER_SPACE_EVIDENCE):  # a narrow one: header cells
             # that nearly touch, or a word space of one cell (told apart by many body lines)
-            edges.append(max(mine, key=lambda e: _white_width(body, e)))
+            edges.append(max(mine, key=lambda e: _white_width(white, e)))
         elif b - a >= s.min_gutter and body:
             edges.append(_least_covered(body, a, b))
     return _padded([*edges, x1], body, s=s)
@@ -161,47 +193,67 @@ def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSetting
     the next column's text; min_gutter wide at least, a narrower one is a line that ran over its
     cell) before the next column's text. Cell text is measured against its box (`celltext`: does
     a word cut at a line's end fit the line?)."""
-    starts, gaps = [], []
+    starts, gaps, reach = [], [], []
     for e in edges[1:-1]:
         near = [w.x0 for l in body for w in l.words if e - 0.5 <= w.x0 <= e + PAD_SEARCH]
         if not near:
             starts.append(None)
+            reach.append(None)
             continue
-        hi = min(near)
-        white = [b.x0 - a.x1 for l in body for a, b in zip(l.words, l.words[1:]) if a.x1 < hi - 0.5 <= b.x0 <= hi + 0.5]
+        shared = [x for x in near if sum(abs(y - x) <= 0.5 for y in near) >= 2]
+        hi = min(shared or near)  # where the column's text starts: on two lines at least (not a heading's word)
+        ends = [a.x1 for l in body for a, b in zip(l.words, l.words[1:]) if a.x1 < hi - 0.5 <= b.x0 <= hi + 0.5]
+        white = [hi - x for x in ends]
         starts.append(hi)
+        reach.append(max(ends, default=None))
         if white and min(white) >= s.min_gutter:  # narrower: a line ran over its cell
             gaps.append(min(white))
     if not gaps:
         return list(edges)
     pad = min(gaps) / 2
-    return [edges[0], *(e if hi is None or abs(hi - pad - e) > pad else hi - pad for e, hi in zip(edges[1:-1], starts)),
-            edges[-1]]
+    # (an edge stays where it is when the border there would cut the text of the column before it)
+    return [edges[0], *(e if hi is None or abs(hi - pad - e) > pad or (end is not None and end > hi - pad) else hi - pad
+                        for e, hi, end in zip(edges[1:-1], starts, reach)), edges[-1]]
 
 
-def _white_width(lines: Sequence[Line], x: float) -> float:
-    """How wide the white run around x is that every line leaves (0 when a line covers x)."""
-    lo, hi = float("-inf"), float("inf")
-    for l in lines:
-        for w in l.words:
-            if w.x0 <= x <= w.x1:
-                return 0.0
-            if w.x1 < x:
-                lo = max(lo, w.x1)
+def _white_width(runs: Sequence[tuple[float, float]], x: float) -> float:
+    """How wide the white run around x is in `runs` (`grid._white_runs` of the lines: what every
+    line leaves white); 0 when a line covers x."""
+    return next((b - a for a, b in runs if a < x < b), 0.0)
+
+
+def _least_covered(lines: Sequence[Line], a: float, b: float, *, step: float = 0.5) -> float:
+    """The point of [a, b] the fewest lines cover (a word of theirs over it), the rightmost of
+    those on a `step` grid down from b: one walk over the lines' word intervals."""
+    starts: dict[float, int] = {}
+    ends: dict[float, int] = {}
+    for line in lines:
+        spans: list[list[float]] = []  # a line counts once where its words touch
+        for w in sorted(line.words, key=lambda w: w.x0):
+            if w.x1 < a or w.x0 > b:
+                continue
+            if spans and w.x0 <= spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], w.x1)
             else:
-                hi = min(hi, w.x0)
-    return hi - lo
-
-
-def _least_covered(lines: Sequence[Line], a: float, b: float) -> float:
-    step = 0.5
-    best, at = None, b
-    x = b
-    while x >= a:
-        n = sum(any(w.x0 <= x <= w.x1 for w in l.words) for l in lines)
-        if best is None or n < best:
-            best, at = n, x
-        x -= step
+                spans.append([w.x0, w.x1])
+        for x0, x1 in spans:
+            starts[max(x0, a)] = starts.get(max(x0, a), 0) + 1
+            ends[min(x1, b)] = ends.get(min(x1, b), 0) + 1
+    cuts = sorted({a, b, *starts, *ends})
+    inside, n = [], 0  # lines over the open segment after each cut, and over the cut itself
+    at_cut = []
+    for c in cuts:
+        at_cut.append(n + starts.get(c, 0))
+        n += starts.get(c, 0) - ends.get(c, 0)
+        inside.append(n)
+    best, at, j = None, b, len(cuts) - 1
+    for k in range(int((b - a) / step) + 1):
+        x = b - k * step
+        while j > 0 and cuts[j] > x:
+            j -= 1
+        covered = at_cut[j] if x == cuts[j] else inside[j]
+        if best is None or covered < best:
+            best, at = covered, x
     return at
 
 
@@ -227,12 +279,15 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
         out.append(line)
         wide.append(across and lx1 - lx0 >= s.prose_width * (x1 - x0))
         last = line.box[3]
-    # prose under the table: the wide lines at its end when two or more, or a run of more than
-    # MAX_SECTION_LINES of them (a section row's heading is shorter, with rows under it)
+    # prose under the table: the wide lines at its end when two or more (unless they are a section
+    # row's heading of MAX_SECTION_LINES at most, its label first), or a run of more than MAX_SECTION_LINES
+    # of them (a section row's heading is shorter, with rows under it)
     k = len(out)
     while k and wide[k - 1]:
         k -= 1
-    if len(out) - k >= 2:
+    labelled = edges is not None and k < len(out) and _SECTION_LABEL.match(
+        "".join(w.text for w in out[k].words if w.xc < edges[1])) is not None
+    if len(out) - k >= 2 and not (labelled and len(out) - k <= MAX_SECTION_LINES):
         out = out[:k]
     run = 0
     for j, w in enumerate(wide[:len(out)]):
@@ -271,6 +326,7 @@ def banded_boxes(edges: Sequence[float], header_ys: Sequence[float], body: Seque
         boxes.open_edges.append((ys[0], x0, x1, "top"))
     boxes.ruled = False
     boxes.banded = True
+    boxes.headed = bool(header_ys)
     return boxes
 
 
@@ -278,12 +334,12 @@ def _section_boxes(top: float, bottom: float, edges: Sequence[float], words: Seq
                    *, s: TextTableSettings) -> list[tuple[float, float, float, float]]:
     """The cells of a section row's band: one across each edge its heading runs over (a word over
     it, or a word space around it, even where a word starts just after it) and on to the row's end."""
-    words = sorted(words, key=lambda w: w.x0)
+    lines = group_lines(words)  # word spaces are between two words of one line
     cuts = [edges[0]]
     for e in edges[1:-1]:
         over = any(w.x0 < e - 1.0 and w.x1 > e + 1.0 for w in words)
         spaced = any(a.x1 <= e + 1.0 and b.x0 >= e - 1.0 and b.x0 - a.x1 < s.min_gutter
-                     for a, b in zip(words, words[1:]) if abs(a.yc - b.yc) < 0.5 * (a.bottom - a.top))
+                     for l in lines for a, b in zip(l.words, l.words[1:]))
         if not (over or spaced) and any(w.x0 > e for w in words):
             cuts.append(e)  # empty cells after the heading are its own (a heading across the row)
     cuts.append(edges[-1])
@@ -291,16 +347,24 @@ def _section_boxes(top: float, bottom: float, edges: Sequence[float], words: Seq
 
 
 def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTableSettings = TEXT) -> list[bool]:
-    """Which lines are a section row's: a line running across the columns, and the lines under
-    it that wrap its heading (nothing in the first column, at the heading's own line pitch)."""
-    out = []
+    """Which lines are a section row's: a line running across the columns, or a section's label
+    ("B", "II.") with its heading beside it in the next column only (a heading shorter than that
+    column), and the lines under it at the heading's own line pitch that wrap it: nothing in the
+    first column, or there the rest of its label a narrow column wrapped ("II" over "I": "III")."""
+    out: list[bool] = []
+    label = ""  # the first column's text of the section row so far
     for k, line in enumerate(body):
-        if any(_runs_across(line, e, s=s) for e in edges[1:-1]):
+        first = " ".join(w.text for w in line.words if w.xc < edges[1]).replace(" ", "")
+        short = _SECTION_LABEL.match(first) is not None and len(edges) > 3 and all(w.xc < edges[2] for w in line.words)
+        if short or any(_runs_across(line, e, s=s) for e in edges[1:-1]):
             out.append(True)
+            label = first
             continue
         prev = body[k - 1] if k else None
-        out.append(bool(out) and out[-1] and prev is not None and line.box[0] >= edges[1] - 1
-                   and line.box[1] - prev.box[3] < SECTION_PITCH * (line.box[3] - line.box[1]))
+        close = prev is not None and line.box[1] - prev.box[3] < SECTION_PITCH * (line.box[3] - line.box[1])
+        wraps = not first or (label and _labels(label + first))
+        out.append(bool(out) and out[-1] and close and bool(wraps))
+        label = label + first if out[-1] else ""
     return out
 
 
@@ -321,8 +385,10 @@ def _runs_to_foot(page: PageContent, furniture: set) -> Fragment | None:
     return last
 
 
-def _fragment_words(frag: Fragment) -> list[Word]:
-    return [w for r in frag.rows for c in r.cells for l in c.lines for w in l.words]
+def _fragment_words(frag: Fragment, *, body: bool = False) -> list[Word]:
+    """The words of a fragment's cells; with `body`, without its header band (`_header_row`)."""
+    rows = frag.rows[1:] if body and _header_row(frag) is not None else frag.rows
+    return [w for r in rows for c in r.cells for l in c.lines for w in l.words]
 
 
 def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
@@ -334,16 +400,23 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
     lines of every page of the table (and its header, printed again or not) give its edges once
     (`header_columns`), and each of its pages is laid out again on them."""
     out = list(pages)
-    if not any(f.banded for p in pages for f in p.fragments):
+    if not any(f.banded or f.one_row for p in pages for f in p.fragments):
         return out
     loose = [_loose(p) for p in pages]
     furniture = [{l.box for l in furn} for _, furn in split_furniture([(ls, p.height) for ls, p in zip(loose, pages)], s=s)]
+    if not _rows_ruled(out):  # a header over one row is a table ruled around its header only
+        for k, page in enumerate(out):
+            for frag in [f for f in page.fragments if f.one_row]:
+                out[k] = _as_headed(out[k], frag, furniture[k], s=s, unruled=unruled)
+        loose = [_loose(p) for p in out]
     evidence: tuple[list[Line], list[Line], Fragment] | None = None  # header, body lines, last fragment
     for k in range(len(out)):
         above = _runs_to_foot(out[k - 1], furniture[k - 1]) if k else None
         if above is not None and evidence is not None and out[k].method == "text":
-            again = _repeated(out[k], evidence, above)
-            carried = _carried(out[k], _edges_with(evidence, above, loose[k], furniture[k], again, s=s),
+            page = _rest_released(out[k], furniture[k])
+            again = _repeated(page, evidence, above, furniture[k])
+            more = _loose(page) if page is not out[k] else loose[k]
+            carried = _carried(page, _edges_with(evidence, above, more, furniture[k], again, s=s),
                                furniture[k], s=s, unruled=unruled, headed=again)
             if carried is not None:
                 out[k] = carried
@@ -368,6 +441,48 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
     return out
 
 
+def _rows_ruled(pages: Sequence[PageContent]) -> bool:
+    """Does the document rule the rows of a table anywhere: a table ruled between its rows that
+    shows two rows or more closed by rules on both sides (its header not counted)? Then a header
+    over one row under rules (`one_row`) is such a table's page too; else it is a table ruled
+    around its header only."""
+    for f in (f for p in pages for f in p.fragments if f.framed and not f.one_row):
+        rows = f.rows[1:] if f.rows and looks_like_header([c.text for c in f.rows[0].cells]) else f.rows
+        if sum(not any(c.open_top or c.open_bottom for c in r.cells) for r in rows) >= 2:
+            return True
+    return False
+
+
+def _rest_released(page: PageContent, furniture: set) -> PageContent:
+    """The page with a band of one row between two rules at its head (the rest of a row the page
+    cut, and the rule that closes the table or that row) given back to its lines, to be read with
+    the columns of the table above; the page itself otherwise."""
+    first = page.fragments[0] if page.fragments else None
+    if first is None or not first.framed or first.one_row or len(first.rows) != 1:
+        return page
+    if any(l.box[3] <= first.box[1] + 1 and l.box not in furniture for l in page.lines):
+        return page  # text above it: not the page's head
+    words = [*(w for l in page.lines for w in l.words), *_fragment_words(first)]
+    return replace(page, fragments=page.fragments[1:], lines=tuple(prose_lines(words)))
+
+
+def _as_headed(page: PageContent, frag: Fragment, furniture: set, *, s: TextTableSettings,
+               unruled: UnruledSettings) -> PageContent:
+    """The page with a header over one row (`one_row`) read as a table ruled around its header:
+    its header band gives the columns over the lines under it (`header_columns`), and the lines
+    under it down to what is no row of it are its rows (`_carried`)."""
+    head = _header_row(frag)
+    if head is None:
+        return page
+    header = group_lines(w for c in head.cells for l in c.lines for w in l.words)
+    below = [l for l in _loose(page) if l.box not in furniture and l.box[1] >= head.box[3]]
+    body = sorted([*group_lines(_fragment_words(frag, body=True)), *below], key=lambda l: l.box[1])
+    edges = header_columns(header, body[:MAX_EVIDENCE], frag.col_edges[0], frag.col_edges[-1], s=s)
+    if len(edges) < 3 + 1:
+        return page
+    return _carried(page, edges, furniture, s=s, unruled=unruled, headed=frag) or page
+
+
 def _at(page: PageContent, box) -> Fragment | None:
     """The page's banded fragment at the top of `box` (as laid out again since)."""
     return next((f for f in page.fragments if f.banded and abs(f.box[1] - box[1]) <= 1), None)
@@ -379,7 +494,7 @@ def _evidence(evidence, page: PageContent, above: Fragment | None):
     for i, frag in enumerate(page.fragments):
         if not frag.banded:
             continue
-        words = _body_words(frag)
+        words = _fragment_words(frag, body=True)
         head = _header_row(frag)
         if i == 0 and evidence is not None and above is not None and frag.n_cols == above.n_cols:
             evidence = (evidence[0], [*evidence[1], *group_lines(words)][:MAX_EVIDENCE], frag)
@@ -388,17 +503,15 @@ def _evidence(evidence, page: PageContent, above: Fragment | None):
     return evidence
 
 
-def _body_words(frag: Fragment) -> list[Word]:
-    rows = frag.rows[1:] if _header_row(frag) is not None else frag.rows
-    return [w for r in rows for c in r.cells for l in c.lines for w in l.words]
-
-
-def _repeated(page: PageContent, evidence, above: Fragment) -> Fragment | None:
+def _repeated(page: PageContent, evidence, above: Fragment, furniture: set) -> Fragment | None:
     """The page's first fragment when it is the table going on under its header printed again
-    (a headed fragment whose header's words are those of the table's header)."""
+    (a headed fragment at the page's head whose header's words are those of the table's header;
+    text above it is the table going on, and the header another table's of the same columns)."""
     first = page.fragments[0] if page.fragments else None
     if first is None or not first.banded:
         return None  # (its columns may differ: found on this page alone)
+    if any(l.box[3] <= first.box[1] + 1 and l.box not in furniture for l in page.lines):
+        return None
     head = _header_row(first)
     if head is None:
         return None
@@ -414,7 +527,7 @@ def _edges_with(evidence, above: Fragment, loose: Sequence[Line], furniture: set
     header, body, _ = evidence
     more = [l for l in loose if l.box not in furniture]
     if again is not None:
-        more += group_lines(_body_words(again))
+        more += group_lines(_fragment_words(again, body=True))
     edges = header_columns(header, [*body, *more][:MAX_EVIDENCE], above.col_edges[0], above.col_edges[-1], s=s)
     return edges if len(edges) == len(above.col_edges) else list(above.col_edges)
 
@@ -451,7 +564,7 @@ def _chain_edges(pages: Sequence[PageContent], chain: Sequence[tuple[int, int]],
     header = group_lines(w for c in head.cells for l in c.lines for w in l.words)
     body: list[Line] = []
     for k, i in chain:
-        body += group_lines(_body_words(pages[k].fragments[i]))
+        body += group_lines(_fragment_words(pages[k].fragments[i], body=True))
     edges = header_columns(header, body[:MAX_EVIDENCE], first.col_edges[0], first.col_edges[-1], s=s)
     return edges if len(edges) == len(first.col_edges) else None
 

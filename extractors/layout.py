@@ -118,6 +118,8 @@ class Fragment:
     ruled: bool = True  # False: no vertical rules, the column edges come from the text's gutters
     banded: bool = False  # a table ruled around its header only (or its part on a later page): `headed`
     framed: bool = False  # a table ruled between its rows only (`grid.rule_only_table`): no page carries over it
+    one_row: bool = False  # framed: a header over one row, as a table ruled around its header only shows it too
+    # (which of the two the document tells: `headed.carry_columns`)
 
     @property
     def n_cols(self) -> int:

@@ -1,6 +1,6 @@
 """A task table ruled around its header only (no column rule, no rule between rows): on the
 header's page, the rows under the header's lower rule are the table's body
-(`grid.rule_only_table`, `_body_under`): one row per task, names whole, the section row alone."""
+(`headed.headed_tables`): one row per task, names whole, the section row alone."""
 
 from __future__ import annotations
 
