@@ -180,7 +180,61 @@ def _cell_words(reader: Reader, grey: np.ndarray, mask: np.ndarray, box, item: b
         if soft_cell is not None:
             words = _item_in_soft_ink(reader, soft_cell[ty0:ty1, tx0:tx1], words)
         words = _roman_by_stems(words, sub[ty0:ty1, tx0:tx1], s)
+    elif item and (tx1 - tx0) < s.short_width * s.dpi / POINTS_PER_INCH:
+        words = _wrapped_number(reader, crop, None if soft_cell is None else soft_cell[ty0:ty1, tx0:tx1],
+                                sub[ty0:ty1, tx0:tx1], words)
     return _to_page(_without_specks(words), x0 + tx0, y0 + ty0, s.pad)
+
+
+def _line_bands(ink: np.ndarray) -> list[tuple[int, int]]:
+    """Rows of ink separated by blank rows: the lines of a cell, top to bottom."""
+    rows = ink.any(axis=1)
+    out: list[tuple[int, int]] = []
+    for y, on in enumerate(rows):
+        if on and (not out or out[-1][1] < y):
+            out.append((y, y + 1))
+        elif on:
+            out[-1] = (out[-1][0], y + 1)
+    return out
+
+
+def _side_by_side(image: np.ndarray, bands: list[tuple[int, int]], gap: int, fill: int) -> np.ndarray:
+    """The lines `bands` of `image` set on one line, left to right, centred on one another."""
+    height = max(b - a for a, b in bands)
+    pieces = []
+    for a, b in bands:
+        top = (height - (b - a)) // 2
+        piece = cv2.copyMakeBorder(image[a:b], top, height - (b - a) - top, 0, gap, cv2.BORDER_CONSTANT, value=fill)
+        pieces.append(piece)
+    return np.hstack(pieces)[:, :-gap] if gap else np.hstack(pieces)
+
+
+def _wrapped_number(reader: Reader, crop: np.ndarray, soft: np.ndarray | None, ink: np.ndarray,
+                    words: list) -> list:
+    """An item number that a narrow column wrapped ("(1" over ")", "1" over "0") read as the one
+    line it is: its lines set side by side and read as a one-line item cell is (a second look,
+    the grey as scanned, Roman stems). Kept when that reads as an item number; the first reading
+    stays otherwise (a word, a section label over two lines). Its box is the cell's ink."""
+    s = reader.s
+    bands = _line_bands(ink)
+    bands = [(a, b) for a, b in bands if 4 * (b - a) >= max(b - a for a, b in bands)]  # no speck is a line
+    line = s.single_line * s.dpi / POINTS_PER_INCH * 12
+    if not 2 <= len(bands) <= 3 or any(b - a >= line for a, b in bands):
+        return words
+    gap = max(2, int(round(0.05 * s.dpi / POINTS_PER_INCH * 12)))
+    joined = _side_by_side(crop, bands, gap, 255)
+    padded = cv2.copyMakeBorder(joined, s.pad, s.pad, s.pad, s.pad, cv2.BORDER_CONSTANT, value=255)
+    got = reader.words(padded, reader.tesserocr.PSM.SINGLE_LINE)
+    if _doubtful(got, True, s):
+        got = _best_reading(reader, padded, got, True)
+    if soft is not None:
+        got = _item_in_soft_ink(reader, _side_by_side(soft, bands, gap, 255), got)
+    got = _roman_by_stems(got, _side_by_side(ink, bands, gap, 0), s)
+    text = "".join(w[0] for w in got)
+    if not got or not ITEM.match(text):
+        return words
+    h, w = crop.shape[:2]
+    return [[text, s.pad, s.pad, s.pad + w, s.pad + h, min(w_[5] for w_ in got)]]
 
 
 def _without_specks(words: list) -> list:
@@ -404,6 +458,7 @@ def ocr_page_image(pixels: np.ndarray, reader: Reader, s: OcrSettings = SETTINGS
     grey = np.where(cv2.dilate(mask, np.ones((3, 3), np.uint8)) > 0, grey, 255).astype(np.uint8)
     hs, vs = scan_grid.find_rules(mask, s.dpi, grid)
     tables = scan_grid.table_cells(hs, vs, s.dpi, grid)
+    hs, vs = scan_grid.erasable(hs, vs, s.dpi, grid)
     grey = scan_grid.erase_rules(grey, hs, vs, s.dpi, s=grid)
     if soft is not None:
         soft = scan_grid.erase_rules(soft, hs, vs, s.dpi, s=grid)

@@ -201,6 +201,24 @@ def erase_rules(img: np.ndarray, hs: list[Rule], vs: list[Rule], dpi: float, val
     return out
 
 
+def erasable(hs: list[Rule], vs: list[Rule], dpi: float, s: GridSettings = SETTINGS) -> tuple[list[Rule], list[Rule]]:
+    """The rules to paint over before the text is read: every vertical run, and every horizontal
+    one but those inside a table that are none of its row rules (`row_rules`): there a
+    straight horizontal run is a line of text run together (bold print at a low resolution),
+    and painting it over would cut its letters through."""
+    tol = s.rule_merge * dpi / 300
+    columns = column_rules(hs, vs, dpi, s)
+    rows = row_rules(hs, columns, dpi, s)
+    boxes = [(min(r.lo for r in th), min(r.pos for r in th), max(r.hi for r in th), max(r.pos for r in th))
+             for th, _ in _tables(rows, columns, 2 * tol)]
+    kept = {id(r) for r in rows}
+
+    def inside(r: Rule) -> bool:
+        return any(x0 - tol <= r.lo and r.hi <= x1 + tol and top < r.pos < bottom for x0, top, x1, bottom in boxes)
+
+    return [r for r in hs if id(r) in kept or not inside(r)], vs
+
+
 def _cluster(values: list[float], tol: float) -> list[float]:
     out: list[list[float]] = []
     for v in sorted(values):
@@ -268,8 +286,24 @@ def column_rules(hs: list[Rule], vs: list[Rule], dpi: float, s: GridSettings = S
     together, start and end within `end_tol` of horizontal rules that reach them, or run at
     least `long_share` of the height of those rules. A seal's ring or star, a signature's
     stroke over a table make straight runs that start and end between the rules, and would
-    cut the cells into false columns."""
-    return _framed(vs, hs, dpi, s)
+    cut the cells into false columns. Nor does a rule stand in one row alone of a table's three
+    or more at its place (`_in_one_row`): the strokes of a seal's star, its ring and the text
+    under them run from rule to rule across a short row."""
+    rows = _framed(hs, vs, dpi, s)
+    tol = s.rule_merge * dpi / 300
+    return [r for group in _groups(_framed(vs, hs, dpi, s), tol) if not _in_one_row(group, rows, tol, s)
+            for r in group]
+
+
+def _in_one_row(group: list[Rule], rows: list[Rule], tol: float, s: GridSettings) -> bool:
+    """Do the pieces of a column rule cover (`coverage`) one row alone of the three or more
+    that the row rules crossing its place bound?"""
+    pos = sum(r.pos for r in group) / len(group)
+    ys = _cluster([h.pos for h in rows if h.lo - 2 * tol <= pos <= h.hi + 2 * tol], tol)
+    if len(ys) < 4:
+        return False
+    covered = sum(_covered(group, pos, top, bottom, 2 * tol, s.coverage) for top, bottom in zip(ys, ys[1:]))
+    return covered == 1
 
 
 def row_rules(hs: list[Rule], vs: list[Rule], dpi: float, s: GridSettings = SETTINGS) -> list[Rule]:

@@ -122,11 +122,14 @@ def complete_rules(mask: np.ndarray, s: PrepSettings = SETTINGS,
     drawn = np.zeros_like(upright)
     tol = s.merge_tol
     for pos, pieces in _columns(vs, tol):
-        ys = sorted({round(h.pos) for h in hs if h.lo - tol <= pos <= h.hi + tol})
+        crossing = _crossing(hs, pos, tol)
+        ys = [y for y, _, _ in crossing]
         if len(ys) < 2 or sum(r.hi - r.lo for r in pieces) < s.column_share * (ys[-1] - ys[0]):
             continue
-        for top, bottom in zip(ys, ys[1:]):
-            got = sum(max(0.0, min(r.hi, bottom) - max(r.lo, top)) for r in pieces)
+        for (top, _, inside_top), (bottom, inside_bottom, _) in zip(crossing, crossing[1:]):
+            # the pieces inside the row: the ends of the column rules above and below reach into
+            # the ink of the row rules that bound it, and no further
+            got = sum(max(0.0, min(r.hi, inside_bottom) - max(r.lo, inside_top)) for r in pieces)
             if got >= s.band_share * (bottom - top):
                 x = int(round(pos))
                 drawn[top:bottom + 1, max(x - s.rule_width // 2, 0):x + s.rule_width // 2 + 1] = 255
@@ -134,6 +137,21 @@ def complete_rules(mask: np.ndarray, s: PrepSettings = SETTINGS,
         h, w = drawn.shape
         drawn = cv2.warpAffine(drawn, back, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
     return cv2.bitwise_or(mask, drawn)
+
+
+def _crossing(hs, pos: float, tol: float) -> list[tuple[int, float, float]]:
+    """The horizontal rules crossing x = `pos`, top to bottom: (position, where their ink starts,
+    where it ends). The pieces at one position are one rule from the first to the last: a rule
+    that a seal or JPEG broke beside a column still bounds the rows on either side of its gap."""
+    out: list[tuple[float, float, float, float, float]] = []  # position, near, far, lo, hi
+    for h in sorted(hs, key=lambda h: h.pos):
+        a, b = h.pos if h.near is None else h.near, h.pos if h.far is None else h.far
+        if out and h.pos - out[-1][0] <= tol:
+            y, near, far, lo, hi = out[-1]
+            out[-1] = (y, min(near, a), max(far, b), min(lo, h.lo), max(hi, h.hi))
+        else:
+            out.append((h.pos, a, b, h.lo, h.hi))
+    return [(round(y), near, far) for y, near, far, lo, hi in out if lo - tol <= pos <= hi + tol]
 
 
 def _columns(vs, tol: float) -> list[tuple[float, list]]:
