@@ -204,14 +204,6 @@ def dictionary() -> tuple[frozenset[str], frozenset[str]]:
     return syllables, word_pairs | seen
 
 
-@lru_cache(maxsize=1)
-def _by_base() -> dict[str, tuple[str, ...]]:
-    out: dict[str, list[str]] = {}
-    for s in dictionary()[0]:
-        out.setdefault(_base(s), []).append(s)
-    return {k: tuple(sorted(v)) for k, v in out.items()}
-
-
 _TOKEN = re.compile(r"^([\"'“(\[]*)(.*?)([\"'”)\].,;:!?]*)$")
 
 
