@@ -27,8 +27,8 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 # OCR results of the pages the tests read, as the OCR code of this commit made them (their keys
 # hold the page image and a fingerprint of the OCR code, so a change to how pages are read finds
 # none of them and OCRs for real). They seed the OCR cache of the session's own state folder,
-# which keeps `make test` on a fresh clone within its time; tests/scans/test_scan_corpus.py and
-# tests/runtime/test_trust.py also OCR pages into empty caches. No test touches the repository's
+# which keeps `make test` on a fresh clone within its time; tests/scans/test_scan_corpus.py OCRs a page into
+# an empty cache, and tests/runtime/test_cache_keys.py one page per new engine. No test touches the repository's
 # state folder (.dagster/): the session runs with DAGSTER_HOME in a temporary folder of its own
 # (tests/architecture/test_state_folder.py checks it), and generated corpora are cached in .cache/.
 OCR_SEED = ROOT / "tests" / "fixtures" / "ocr-cache"
