@@ -164,14 +164,29 @@ class _Payload:
         return (Path.touch, (self.marker,))
 
 
-@pytest.fixture
-def corpus(tmp_path):
-    raw, out, state = tmp_path / "raw", tmp_path / "out", tmp_path / "state"
+@pytest.fixture(scope="module")
+def _first_run(tmp_path_factory) -> Path:
+    """Two documents run once; their folders kept as that run left them (`corpus` puts them back)."""
+    base = tmp_path_factory.mktemp("faults")
+    raw = base / "raw"
     raw.mkdir()
     shutil.copy(GOOD, raw / "a.pdf")
     shutil.copy(OTHER, raw / "b.pdf")
-    assert _ok(run(raw, out, quiet=True, state=state))
-    return {"raw": raw, "out": out, "state": state, "digests": _digests(out), "tmp": tmp_path}
+    assert _ok(run(raw, base / "out", quiet=True, state=base / "state"))
+    for name in ("raw", "out", "state"):
+        shutil.copytree(base / name, base / "first" / name, symlinks=True)
+    return base
+
+
+@pytest.fixture
+def corpus(_first_run, tmp_path):
+    """The folders of the first run, as it left them (in the same place: the state names them)."""
+    base = _first_run
+    for name in ("raw", "out", "state"):
+        shutil.rmtree(base / name)
+        shutil.copytree(base / "first" / name, base / name, symlinks=True)
+    return {"raw": base / "raw", "out": base / "out", "state": base / "state", "digests": _digests(base / "out"),
+            "tmp": tmp_path}
 
 
 def _rerun(corpus, **kw) -> dict:
