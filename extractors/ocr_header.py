@@ -24,6 +24,7 @@ calls it for the first page of a document (the one whose header gives the identi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import cv2
@@ -31,6 +32,7 @@ import numpy as np
 
 from . import scan_grid
 from .layout import POINTS_PER_INCH
+from .letters import nfc
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class HeaderBandSettings:
     dark_cut: float = 0.45  # share of the way from that black to the paper above which grey is no print
     sure: float = 50.0  # Tesseract's confidence above which a word's letters count for its line, below against
     speck_chars: int = 2  # a word this short read with less than `sure` confidence is a speck of the scan
+    slot_floor: float = 20.0  # ... unless it is a month in its slot ("tháng 01 năm") read with this much
 
 
 SETTINGS = HeaderBandSettings()
@@ -122,9 +125,35 @@ def merged(first: list, second: list, s: HeaderBandSettings = SETTINGS) -> list:
 
 def without_specks(words: list, s: HeaderBandSettings = SETTINGS) -> list:
     """Words of a band read without the page pass's whitening, less the specks of the scan it
-    reads as marks ("^", "`", "ˆ") or as a letter or two read with little confidence (a month
-    "01" read unsure goes too: kept, a number written by hand read in part stood as a number)."""
-    return [w for w in words if any(c.isalnum() for c in w[0]) and (len(w[0]) > s.speck_chars or w[5] >= s.sure)]
+    reads as marks ("^", "`", "ˆ") or as a letter or two read with little confidence (a number
+    written by hand read in part must not stand as a number). A month of digits in its slot of
+    a date line, right after "tháng" and right before "năm" (`month_in_slot`), read with at
+    least `slot_floor` is no speck: a printed "01" reads at a confidence of 25-45 at 100-150 dpi."""
+    slot = month_in_slot(words, s)
+    return [w for i, w in enumerate(words) if any(c.isalnum() for c in w[0])
+            and (len(w[0]) > s.speck_chars or w[5] >= s.sure or i in slot)]
+
+
+_MONTH = re.compile(r"^(0?[1-9]|1[0-2])$")
+
+
+def month_in_slot(words: list, s: HeaderBandSettings = SETTINGS) -> set[int]:
+    """Indices of the words that read as a month (1-12, digits) standing between "tháng" and
+    "năm" on their line, read with at least `slot_floor` confidence."""
+    out: set[int] = set()
+    for line in _lines(list(_indexed(words))):
+        line.sort(key=lambda w: w[1])
+        for before, w, after in zip(line, line[1:], line[2:]):
+            if (_MONTH.match(w[0]) and w[5] >= s.slot_floor and nfc(before[0]).lower() == "tháng"
+                    and nfc(after[0]).lower() == "năm"):
+                out.add(w[6])
+    return out
+
+
+def _indexed(words: list):
+    """Each word with its index appended (after its confidence)."""
+    for i, w in enumerate(words):
+        yield [*w[:6], i]
 
 
 def with_header_band(pixels: np.ndarray, result: dict, reader, s: HeaderBandSettings = SETTINGS,

@@ -53,3 +53,21 @@ def test_scans_no_matrix_test_draws(docs):
     misses = [m for ms in scores.misses.values() for m in ms]
     assert not [m for m in misses if m.startswith("item_no: '(")], scores.report("item_no")
     assert not [m for m in misses if m.startswith("section") and not m.endswith("-> None")], scores.report("section")
+
+
+def test_a_header_word_read_past_recognition_still_gives_the_name_column():
+    """The first document of another draw (variety seed 8, damage seed 13): v00 at 100 dpi,
+    colour, quality 34, a seal over the header on page 1. "NHIỆM VỤ" reads "NHII!M VỤ", so the
+    header names no column for the tasks and all 11 rows were lost; the widest column of long
+    text under a header with an item-number column is the name column
+    (`normalizers.columns.name_column`)."""
+    (d,) = drawn(8, 13, n=1)
+    assert d.name == "v00_ct07_reportlab" and d.damage.dpi == 100 and d.damage.seal_page == 1
+    doc = extract_document(d.scan_pdf)
+    scores = ScanScores()
+    score(scores, d.name, as_curated(expected_tasks(d.spec, d.row_pages)), curated_tasks(doc))
+    section_score(scores, d.name, d, doc)
+    figures = {m: scores.rate(m) for m in ("recall", "precision", "item_no", "section", "cut rows whole", "pages")}
+    figures["one table per table"] = one_table_share([d], {d.name: doc})
+    record("scan-sweep-100dpi", figures)
+    assert figures["recall"] >= 0.98 and figures["precision"] >= 0.98, scores.report()
