@@ -14,6 +14,7 @@ are stitched into logical tables.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
@@ -27,7 +28,7 @@ from .letters import nfc
 from .pool import default_workers, map_shared
 from .pdf import (INTERNAL_ERROR, DocumentError, close_pdf, error_text, iter_pages, open_pdf, opened, page_count,
                   sideways_rotation, write_rotated_page)
-from .settings import TEXT, ExtractSettings, TextTableSettings, default
+from .settings import TEXT, ExtractSettings, ScanTableSettings, TextTableSettings, default
 from .signatures import Signature, read_signatures
 from .stitch import LogicalTable, stitch
 from .tempdirs import temp_dir
@@ -222,7 +223,7 @@ def ocr_content(page_no: int, result: dict, settings: ExtractSettings | None = N
     words = []
     heights = sorted(w[4] - w[2] for w in result["words"]) or [0.0]
     half = heights[len(heights) // 2] / 2  # a dash or a word without ascenders still spans a line's height
-    for text, *box, _conf in result["words"]:
+    for text, *box, _conf in without_specks(result["words"], 2 * half, settings.scans):
         text = nfc(text)
         x0, top, x1, bottom = map(float, box)
         mid = (top + bottom) / 2
@@ -241,6 +242,34 @@ def ocr_content(page_no: int, result: dict, settings: ExtractSettings | None = N
     n_chars = sum(len(w.text) for w in words)
     return PageContent(page_no, float(result["width"]), float(result["height"]), "ocr", n_chars,
                        tuple(prose_lines(free)), tuple(fragments))
+
+
+def without_specks(words: list, median_height: float, s: ScanTableSettings) -> list:
+    """OCR words (text, x0, top, x1, bottom, confidence) less the strokes of a seal or specks of
+    the scan read as words, read with less than `speck_confidence`: ink no taller than
+    `speck_height` of the page's `median_height` ("lân" 2 pt tall at 38 over a 9-pt line), or a
+    word of letters no Vietnamese text prints ("V,ÏÍ" at 0: `_foreign`). A dash or a dot of the text
+    is read with confidence and stays."""
+    return [w for w in words if w[5] >= s.speck_confidence
+            or (w[4] - w[2] > s.speck_height * median_height and not _foreign(w[0]))]
+
+
+def _foreign(text: str) -> bool:
+    """Letters of a word no Vietnamese text prints, two letters or more: a lone one read unsure
+    may stand for a letter the next steps mend (a wrapped "g" of "Thán|g" read as "Š")."""
+    return sum(ch.isalpha() for ch in text) >= 2 and not all(map(printed_in_vietnamese, text))
+
+
+_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}  # tones, hats, horn
+
+
+def printed_in_vietnamese(ch: str) -> bool:
+    """Is `ch` no letter, or a letter of the Vietnamese alphabet (a Latin letter or đ with the
+    tone marks, circumflex, breve and horn only)? Signs are not judged: a date's "⁄" is one."""
+    if not ch.isalpha():
+        return True
+    base, *marks = unicodedata.normalize("NFD", ch)
+    return (base.isascii() or base in "đĐ") and all(m in _MARKS for m in marks)
 
 
 def extract_pages(path: str | Path, *, workers: int | None = None, ocr: bool = True,

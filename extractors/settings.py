@@ -180,6 +180,10 @@ class ScanTableSettings:
     # a line above a continuation holding at most this many characters is a page number or a
     # speck of the scan, not text between the pieces
     mark_chars: int = _setting(4)
+    # a word whose ink is this share of the page's median word height or less, read with less
+    # confidence than `speck_confidence`, is a stroke of a seal or a speck of the scan, not text
+    speck_height: float = _setting(0.45, 0.0, 1.0)
+    speck_confidence: float = _setting(50.0, 0.0, 100.0)
 
     def __post_init__(self) -> None:
         _check(self)
