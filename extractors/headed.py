@@ -199,7 +199,9 @@ def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSetting
     sides, so the border is half the narrowest gutter (the white between a full line's end and
     the next column's text; min_gutter wide at least, a narrower one is a line that ran over its
     cell) before the next column's text. Cell text is measured against its box (`celltext`: does
-    a word cut at a line's end fit the line?)."""
+    a word cut at a line's end fit the line?). A line running across the columns (a section row's
+    heading) is no cell's: its words start anywhere."""
+    body = [l for l in body if not any(_runs_across(l, e, s=s) for e in edges[1:-1])] or body
     starts, gaps, reach = [], [], []
     for e in edges[1:-1]:
         near = [w.x0 for l in body for w in l.words if e - 0.5 <= w.x0 <= e + PAD_SEARCH]
