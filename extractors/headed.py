@@ -271,15 +271,20 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
     """The lines, top to bottom from `top` (a header's rule; None: the page's head), that are a
     table's rows: one after the other (no gap over body_line_gap line heights, or ROW_GAP for a
     line that keeps to the columns: a tall row's empty bottom), inside the table's width, down
-    to prose (two lines in a row running across the columns over most of the width)."""
+    to prose (two lines in a row running across the columns over most of the width; a line
+    flush with the table's edge, and the lines running across just above it: its paragraph's)."""
     out: list[Line] = []
     last = top
     wide: list[bool] = []  # lines running across the columns over most of the width
     for line in sorted(lines, key=lambda l: l.box[1]):
         lx0, _, lx1, _ = line.box
-        if lx0 < x0 + FLUSH or lx1 > x1 + s.snap:
-            break  # text flush with the table's edge or beyond it: no cell's (a cell pads its text)
         h = line.box[3] - line.box[1]
+        if lx0 < x0 + FLUSH or lx1 > x1 + s.snap:  # text flush with the table's edge or beyond it: no cell's
+            if wide and wide[-1] and last is not None and line.box[1] - last <= s.body_line_gap * h:
+                while wide and wide[-1]:  # (a cell pads its text) and the wide lines just above it are
+                    out.pop()  # its paragraph's first ones (the first indented)
+                    wide.pop()
+            break
         across = edges is not None and any(_runs_across(line, e, s=s) for e in edges[1:-1])
         if last is not None:
             gap = line.box[1] - last
