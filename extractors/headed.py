@@ -178,7 +178,8 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
                    *, s: TextTableSettings = TEXT) -> list[float]:
     """Column edges (x0, ..., x1) of a header's lines over body lines: one edge in each white run
     down the whole header (narrow_gutter wide at least), where the body leaves it white: the
-    edge of a body gutter inside it (`grid.text_columns`), else, in a gutter min_gutter wide or
+    edge of a body gutter inside it (`grid.text_columns`; of several, the one the fewest lines
+    run over, then the widest white, then the rightmost), else, in a gutter min_gutter wide or
     more, its point the fewest body lines cover (the rightmost of those: text is left-aligned)."""
     gutters = [(a, b) for a, b in _white_runs(header, x0, x1) if a > x0 + 1 and b < x1 - 1 and b - a >= s.narrow_gutter]
     found = text_columns([[l] for l in body], x0, x1, narrow=True, s=s)[1:-1]
@@ -188,7 +189,7 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
         mine = [e for e in found if a - 1 <= e <= b + 1]
         if mine and (b - a >= s.min_gutter or len(body) >= HEADER_SPACE_EVIDENCE):  # a narrow one: header cells
             # that nearly touch, or a word space of one cell (told apart by many body lines)
-            edges.append(max(mine, key=lambda e: _white_width(white, e)))
+            edges.append(min(mine, key=lambda e: (_crossing(body, e), -_white_width(white, e), -e)))
         elif b - a >= s.min_gutter and body:
             edges.append(_least_covered(body, a, b))
     return _padded([*edges, x1], body, s=s)
@@ -223,6 +224,11 @@ def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSetting
     # (an edge stays where it is when the border there would cut the text of the column before it)
     return [edges[0], *(e if hi is None or abs(hi - pad - e) > pad or (end is not None and end > hi - pad) else hi - pad
                         for e, hi, end in zip(edges[1:-1], starts, reach)), edges[-1]]
+
+
+def _crossing(lines: Sequence[Line], x: float) -> int:
+    """How many of the lines a word runs over x in (a body gutter may let a few lines through)."""
+    return sum(any(w.x0 < x < w.x1 for w in l.words) for l in lines)
 
 
 def _white_width(runs: Sequence[tuple[float, float]], x: float) -> float:
