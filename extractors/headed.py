@@ -370,7 +370,8 @@ def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTable
     """Which lines are a section row's: a line running across the columns, or a section's label
     ("B", "II.") with its heading beside it in the next column only (a heading shorter than that
     column), and the lines under it at the heading's own line pitch that wrap it: nothing in the
-    first column, or there the rest of its label a narrow column wrapped ("II" over "I": "III")."""
+    first column, or there the rest of its label a narrow column wrapped ("II" over "I": "III"),
+    or a heading across the whole row going on where it starts (no item number or label there)."""
     out: list[bool] = []
     label = ""  # the first column's text of the section row so far
     for k, line in enumerate(body):
@@ -382,7 +383,8 @@ def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTable
             continue
         prev = body[k - 1] if k else None
         close = prev is not None and line.box[1] - prev.box[3] < SECTION_PITCH * (line.box[3] - line.box[1])
-        wraps = not first or (label and _labels(label + first))
+        wraps = not first or (label and _labels(label + first)) or (
+            prev is not None and abs(line.box[0] - prev.box[0]) <= 1.0 and not _labels(first))
         out.append(bool(out) and out[-1] and close and bool(wraps))
         label = label + first if out[-1] else ""
     return out
