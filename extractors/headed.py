@@ -52,6 +52,9 @@ FLUSH = 1.0  # points: a line starting this close to the table's left edge (or l
 PAD_SEARCH = 12.0  # points: a column's text starts this close after its edge found in the gutters
 REPEAT_SHARE = 0.8  # of the words of two headers: shared this much, one header printed again
 HEADER_SPACE_EVIDENCE = 40  # body lines that tell a gutter narrower than min_gutter in the header from a word space
+NARROW_STARTS = 0.15  # of the body lines: the next column's text starts at one x just after a header gutter narrower
+# than min_gutter on this share of them at least, or the gutter is a word space of one header cell (a sparse
+# column's short lines leave a body gutter under it by chance)
 ROW_GAP = 6.0  # line heights: a wider gap between two lines that keep to the columns ends the table
 
 
@@ -179,18 +182,22 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
     """Column edges (x0, ..., x1) of a header's lines over body lines: one edge in each white run
     down the whole header (narrow_gutter wide at least), where the body leaves it white: the
     edge of a body gutter inside it (`grid.text_columns`; of several, the one the fewest lines
-    run over, then the widest white, then the rightmost), else, in a gutter min_gutter wide or
-    more, its point the fewest body lines cover (the rightmost of those: text is left-aligned)."""
+    run over, then the widest white, then the rightmost; in a header gutter narrower than min_gutter,
+    only where the next column's text starts at one x on NARROW_STARTS of the lines: `_starts_after`),
+    else, in a gutter min_gutter wide or more, its point the fewest body lines cover (the rightmost
+    of those: text is left-aligned)."""
     gutters = [(a, b) for a, b in _white_runs(header, x0, x1) if a > x0 + 1 and b < x1 - 1 and b - a >= s.narrow_gutter]
     found = text_columns([[l] for l in body], x0, x1, narrow=True, s=s)[1:-1]
     white = _white_runs(body, x0, x1)
     edges = [x0]
     for a, b in gutters:
         mine = [e for e in found if a - 1 <= e <= b + 1]
-        if mine and (b - a >= s.min_gutter or len(body) >= HEADER_SPACE_EVIDENCE):  # a narrow one: header cells
-            # that nearly touch, or a word space of one cell (told apart by many body lines)
-            edges.append(min(mine, key=lambda e: (_crossing(body, e), -_white_width(white, e), -e)))
-        elif b - a >= s.min_gutter and body:
+        narrow = b - a < s.min_gutter  # header cells that nearly touch, or a word space of one cell: told
+        if mine and (not narrow or len(body) >= HEADER_SPACE_EVIDENCE):  # apart by many body lines
+            edge = min(mine, key=lambda e: (_crossing(body, e), -_white_width(white, e), -e))
+            if not narrow or _starts_after(body, edge) >= NARROW_STARTS * len(body):
+                edges.append(edge)
+        elif not narrow and body:
             edges.append(_least_covered(body, a, b))
     return _padded([*edges, x1], body, s=s)
 
@@ -224,6 +231,19 @@ def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSetting
     # (an edge stays where it is when the border there would cut the text of the column before it)
     return [edges[0], *(e if hi is None or abs(hi - pad - e) > pad or (end is not None and end > hi - pad) else hi - pad
                         for e, hi, end in zip(edges[1:-1], starts, reach)), edges[-1]]
+
+
+def _starts_after(lines: Sequence[Line], x: float, *, tol: float = 0.5) -> int:
+    """How many of the lines have a word starting at one point (within 2 * tol) just after x (up
+    to PAD_SEARCH): a column's left-aligned text starts there on every line it fills, a cell's
+    justified words after a chance gutter start anywhere."""
+    starts = sorted((w.x0, k) for k, l in enumerate(lines) for w in l.words if x - tol <= w.x0 <= x + PAD_SEARCH)
+    best, j = 0, 0
+    for i, (at, _) in enumerate(starts):
+        while starts[j][0] < at - 2 * tol:
+            j += 1
+        best = max(best, len({k for _, k in starts[j:i + 1]}))
+    return best
 
 
 def _crossing(lines: Sequence[Line], x: float) -> int:
