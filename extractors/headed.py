@@ -10,6 +10,8 @@ One mechanism reads them, on the header's page and on the pages after it:
    is a gutter between two header cells, and the edge stands inside it where the body's
    lines leave it white (a body gutter inside it, or its least covered point); a gutter of
    the body under a header cell's text is no column edge (a wide cell's justified text).
+   A header alone at a page's foot (nothing under its lower rule) is a table of its header
+   band only: its rows are the next page's, carried (4).
 2. `body_lines`: the lines under the header's rule (or from the top of a later page) that
    are the table's rows, down to the closing rule, a gap wider than rows leave, or prose (two
    lines in a row running across the columns over most of the width); one line running
@@ -134,6 +136,11 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
     closed = closing is not None
     under = group_lines(w for w in inside if w.yc > under_header and (not closed or w.yc < closing))
     body = body_lines(under, under_header, None, x0, x1, s=s)
+    if named and not closed and not body:  # a header alone at the page's foot: its rows are on the next page
+        edges = header_columns(header, (), x0, x1, s=s)  # (`carry_columns` lays them out)
+        if len(edges) < 3 + 1:
+            return None, False
+        return banded_boxes(edges, [top, under_header], (), under_header, open_bottom=False, words=inside, s=s), False
     least = 1 if named else 2 if closed else s.body_min_lines
     if len(body) < least:
         return None, False
@@ -185,7 +192,7 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
     run over, then the widest white, then the rightmost; in a header gutter narrower than min_gutter,
     only where the next column's text starts at one x on NARROW_STARTS of the lines: `_starts_after`),
     else, in a gutter min_gutter wide or more, its point the fewest body lines cover (the rightmost
-    of those: text is left-aligned)."""
+    of those: text is left-aligned; with no body lines, its middle)."""
     gutters = [(a, b) for a, b in _white_runs(header, x0, x1) if a > x0 + 1 and b < x1 - 1 and b - a >= s.narrow_gutter]
     found = text_columns([[l] for l in body], x0, x1, narrow=True, s=s)[1:-1]
     white = _white_runs(body, x0, x1)
@@ -197,8 +204,8 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
             edge = min(mine, key=lambda e: (_crossing(body, e), -_white_width(white, e), -e))
             if not narrow or _starts_after(body, edge) >= NARROW_STARTS * len(body):
                 edges.append(edge)
-        elif not narrow and body:
-            edges.append(_least_covered(body, a, b))
+        elif not narrow:  # (no body lines: a header alone at a page's foot, its middle)
+            edges.append(_least_covered(body, a, b) if body else (a + b) / 2)
     return _padded([*edges, x1], body, s=s)
 
 
@@ -633,10 +640,10 @@ def _carried(page: PageContent, edges: Sequence[float], furniture: set, *,
     free = [w for l in lines for w in l.words]
     candidates = [l for l in lines if l.box not in furniture and l.box[3] <= limit and (top is None or (l.box[1] + l.box[3]) / 2 > top)]
     body = body_lines(candidates, top, edges, x0, x1, s=s)
-    if not body:
+    if not body and head is None:
         return None
-    bottom = body[-1].box[3] + s.cut_pad
-    ends_here = limit < page.height or any(l.box[1] >= bottom for l in candidates)
+    bottom = body[-1].box[3] + s.cut_pad if body else top  # (no body: a header alone at the page's foot)
+    ends_here = not body or limit < page.height or any(l.box[1] >= bottom for l in candidates)
     header_ys = [headed.box[1], top] if headed is not None else []
     boxes = banded_boxes(edges, header_ys, body, bottom, open_bottom=not ends_here, words=free, s=s)
     frags, rest = build_fragments(page.page, [boxes], free, s=s)
