@@ -158,6 +158,19 @@ _REGISTRY_WORDS = (
     ("status_phrases.csv", "phrase"),
 )
 LEXICON_PAIRS = DATA / "lexicon_pairs.csv"
+DOMAIN_PAIRS = DATA / "domain_pairs.csv"
+# The real administrative prints the domain pairs are counted from (`build_domain_pairs`), from
+# page DOMAIN_FIRST_PAGE on: the first pages of every print are the held-out text of
+# tests/tasks/test_repair_held_out.py, and the prints with a hand-made truth (bc329, cv12094 of
+# vn-lamdong: *.expected.json), the scan ttr409 and every generated test document are not read.
+DOMAIN_SOURCES = (
+    "vn-congbao/congbao-1565-1566-2025-tt99-phuluc2.pdf",
+    "vn-congbao/congbao-1575-1576-2025-tt99-phuluc3.pdf",
+    "vn-congbao/luat-thue-tncn-109-2025-QH15.pdf",
+    "vn-lamdong/cv2775-snv-phuluc1.pdf",
+    "vn-lamdong/qd1187-bnv-bang2.pdf",
+)
+DOMAIN_FIRST_PAGE = 3
 
 
 def _phrases(text: str) -> list[list[str]]:
@@ -190,6 +203,14 @@ def _lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     with open(LEXICON_PAIRS, encoding="utf-8", newline="") as f:
         seen = {nfc(row["pair"]) for row in csv.DictReader(f)}
     return frozenset(syllables), frozenset(word_pairs), frozenset(seen)
+
+
+@lru_cache(maxsize=1)
+def domain_pairs() -> dict[str, int]:
+    """{"a b": n}: how often two letter syllables follow each other in the real administrative
+    text of data/domain_pairs.csv (see `build_domain_pairs`); lower case NFC."""
+    with open(DOMAIN_PAIRS, encoding="utf-8", newline="") as f:
+        return {nfc(row["pair"]): int(row["count"]) for row in csv.DictReader(f)}
 
 
 @lru_cache(maxsize=1)
@@ -310,9 +331,29 @@ def _mend_pairs(tokens: list[str]) -> list[str]:
     return out
 
 
+import os
+_MIN = int(os.environ.get("LM_MIN", "3"))
+_RATIO = float(os.environ.get("LM_RATIO", "3"))
+_EXT = os.environ.get("LM_EXT", "0") == "1"
+_PERSIDE = os.environ.get("LM_PERSIDE", "1") == "1"
+_DIR = os.environ.get("LM_DIR", "1") == "1"
+_SIDES = os.environ.get("LM_SIDES", "1") == "1"
+_HOOK, _ACUTE = "\u0309", "\u0301"
+
+
+def _slip(read: str, other: str) -> bool:
+    """Tesseract's slips of the marks above: a hook read as an acute ("đối" for "đổi", "tính" for
+    "tỉnh"), a hook read where there is none ("chỉ" for "chi")."""
+    r, o = _above(read), _above(other)
+    return (r - o == {_ACUTE} and o - r == {_HOOK}) or (r - o == {_HOOK} and not o - r)
+
+
 def _mend_pass(tokens: list[str]) -> list[str]:
     syllables, pairs = dictionary()
     strong = _lexicon()[1]
+    domain = domain_pairs()
+    if _EXT:
+        pairs = pairs | frozenset(domain)
     out = list(tokens)
     for k in range(len(out) - 1):
         a_pre, a, a_post = _split(out[k])
@@ -333,20 +374,54 @@ def _mend_pass(tokens: list[str]) -> list[str]:
             pre, word, _ = _split(out[k + 2])
             right = None if pre else word.lower()
 
+        def around(x: str, y: str) -> list[str | None]:
+            return [f"{p} {q}" if p and q else None for p, q in ((left, x), (x, y), (y, right))]
+
         def covered(x: str, y: str) -> tuple[int, int]:  # dictionary pairs around and across the two
-            around = [f"{p} {q}" for p, q in ((left, x), (x, y), (y, right)) if p and q]
-            return sum(w in pairs for w in around), sum(w in strong for w in around)
+            words = [w for w in around(x, y) if w]
+            return sum(w in pairs for w in words), sum(w in strong for w in words)
+
+        def seen(x: str, y: str) -> int:  # how often the domain text has the pairs around and across
+            return sum(domain.get(w, 0) for w in around(x, y) if w)
+
+        def kept(x: str, y: str) -> bool:  # every word the read syllables make stays a word
+            return all(not (u and u in pairs) or (v in pairs) for u, v in zip(around(la, lb), around(x, y)))
+
+        def domain_says(x: str, y: str, than: int) -> bool:
+            if _PERSIDE:
+                read, chosen = around(la, lb), around(x, y)
+                sides = ([0, 1] if x != la else []) + ([1, 2] if y != lb else [])
+                sides = [i for i in dict.fromkeys(sides) if chosen[i]]
+                got = [(domain.get(read[i], 0), domain.get(chosen[i], 0)) for i in sides]
+                if not got or any(r > c for r, c in got) or not any(r == 0 and c >= _MIN for r, c in got):
+                    return False
+            else:
+                n = seen(x, y)
+                if not (n >= _MIN and n >= _RATIO * (than + 1)):
+                    return False
+            if _DIR and not all(_slip(r, c) for r, c in ((la, x), (lb, y)) if r != c):
+                return False
+            if _SIDES:  # a syllable changed makes a word with each neighbour it has
+                words = around(x, y)
+                sides = ([words[0], words[1]] if x != la else []) + ([words[1], words[2]] if y != lb else [])
+                if not all(w in pairs or w in domain for w in sides if w):
+                    return False
+            return True
 
         base = covered(la, lb)
         scored = sorted(((covered(x, y), x, y) for x, y in found), reverse=True)
         score, x, y = scored[0]
         if len(scored) > 1 and scored[1][0] == score:  # a tie of words goes to the word lists' word
-            continue
+            tied = sorted(((seen(x2, y2), x2, y2) for s2, x2, y2 in scored if s2 == score), reverse=True)
+            if not domain_says(tied[0][1], tied[0][2], tied[1][0]):
+                continue
+            _, x, y = tied[0]
         # a syllable that is itself a word of the language is traded only on strong evidence:
         # two words more, not one ("thì điểm" stays, though "thí điểm" is a word)
         valid_changed = (x != la and la in syllables) or (y != lb and lb in syllables)
         if score[0] < base[0] + 1 + valid_changed:
-            continue
+            if not (valid_changed and score[0] == base[0] + 1 and kept(x, y) and domain_says(x, y, seen(la, lb))):
+                continue
         out[k] = out[k].replace(a, _recase(a, x), 1)
         out[k + 1] = out[k + 1].replace(b, _recase(b, y), 1)
     return out
@@ -578,7 +653,49 @@ def build_lexicon_pairs(source: Path, out: Path = LEXICON_PAIRS) -> int:
     return len(pairs)
 
 
+def count_domain_pairs(lines) -> dict[str, int]:
+    """{"a b": n}: two letter syllables that follow each other in a line, lower case NFC, not
+    across punctuation or numbers (`_phrases`)."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        for run in _phrases(line):
+            run = [s for s in run if _LETTERS.match(s)]
+            for a, b in zip(run, run[1:]):
+                counts[f"{a} {b}"] = counts.get(f"{a} {b}", 0) + 1
+    return counts
+
+
+def domain_lines(root: Path) -> list[str]:
+    """The lines of the text layers of DOMAIN_SOURCES (under `root`, the shared realworld
+    folder), from page DOMAIN_FIRST_PAGE on."""
+    from extractors.pdf import iter_pages, opened
+
+    out: list[str] = []
+    for name in DOMAIN_SOURCES:
+        with opened(Path(root) / name) as pdf:
+            for _, page in iter_pages(pdf, DOMAIN_FIRST_PAGE):
+                if isinstance(page, Exception):
+                    raise page
+                out += (page.extract_text() or "").splitlines()
+    return out
+
+
+def build_domain_pairs(root: Path, out: Path = DOMAIN_PAIRS) -> int:
+    """Write data/domain_pairs.csv (pair, count) from the real administrative prints of
+    DOMAIN_SOURCES under `root` (see `domain_lines`). Run:
+    `python -m normalizers.repair --domain ../shared/realworld`."""
+    counts = count_domain_pairs(domain_lines(root))
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["pair", "count"])
+        w.writerows(sorted(counts.items()))
+    return len(counts)
+
+
 if __name__ == "__main__":
     import sys
 
-    print(build_lexicon_pairs(Path(sys.argv[1])), "pairs")
+    if sys.argv[1] == "--domain":
+        print(build_domain_pairs(Path(sys.argv[2])), "domain pairs")
+    else:
+        print(build_lexicon_pairs(Path(sys.argv[1])), "pairs")
