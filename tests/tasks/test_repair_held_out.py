@@ -1,9 +1,10 @@
 """The OCR repair of the curated task names (`normalizers.repair.repair_text`, as
 normalizers/records.py applies it to OCR'd names, lead and coordinating units) run over text
 that is right: the text layers of real Vietnamese PDFs (../shared/realworld, vn-lamdong and
-vn-congbao, the prints with a text layer; no test document is made from them and no lexicon
-of the repair is built from them). Every line the repair changes there is a false repair:
-the share of lines it leaves whole is the repair's held-out figure."""
+vn-congbao, the prints with a text layer, their first PAGES pages; no test document is made
+from them, and the repair's administrative pairs (data/domain_pairs.csv) are counted from later
+pages only). Every line the repair changes there is a false repair: the share of lines it
+leaves whole is the repair's held-out figure."""
 
 from pathlib import Path
 
@@ -27,6 +28,16 @@ def _lines(root: Path) -> list[str]:
                 text = page.extract_text() or ""
                 out += [" ".join(line.split()) for line in text.splitlines() if len(line.strip()) >= 10]
     return out
+
+
+def test_domain_pairs_are_remade_by_their_builder_from_pages_the_held_out_text_is_not_on(realworld, tmp_path):
+    """data/domain_pairs.csv is what `build_domain_pairs` counts from the prints' later pages,
+    none of the first PAGES this module measures the repair on."""
+    from normalizers.repair import DOMAIN_PAIRS, DOMAIN_SOURCES, build_domain_pairs
+
+    assert all(first > PAGES for _, first, _ in DOMAIN_SOURCES)
+    build_domain_pairs(realworld, tmp_path / "pairs.csv")
+    assert (tmp_path / "pairs.csv").read_text(encoding="utf-8") == DOMAIN_PAIRS.read_text(encoding="utf-8")
 
 
 def test_repair_leaves_real_text_whole(realworld):
