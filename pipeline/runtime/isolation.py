@@ -2,8 +2,8 @@
 
 One document must not be able to take the run down: a deflate bomb that inflates to
 gigabytes, a page that makes a parser loop, a crash in a C library. Each document is
-processed in a child process of its own (forked: it starts with everything imported,
-in milliseconds), with an address-space limit
+processed in a child process (forked: it starts with everything imported, in milliseconds;
+one that read a document well may read the next, below), with an address-space limit
 (`RLIMIT_AS`) and a wall-clock deadline. What comes back is the function's result,
 or the reason it has none: `Failure("limit", "exceeded the time limit of 900 s")`, a
 memory limit, a signal, or the exception's type and first line with its traceback kept
