@@ -226,12 +226,14 @@ def _hand(waiting: list[_Child], ctx, fn: Callable, limits: Limits, task: tuple[
     """A child given this task: one waiting for another if it is still there, else a new one."""
     while waiting:
         child = waiting.pop()
-        try:
-            child.conn.send(task)
-            return child
-        except (BrokenPipeError, ConnectionResetError):  # it died while waiting: it read nothing of this one
-            _stop(child.process)
-            child.conn.close()
+        if child.process.is_alive():
+            try:
+                child.conn.send(task)
+                return child
+            except (BrokenPipeError, ConnectionResetError):  # it died meanwhile: it read nothing of this one
+                pass
+        _stop(child.process)  # died while waiting (killed from outside): the document gets a new child
+        child.conn.close()
     here, there = ctx.Pipe(duplex=True)
     process = ctx.Process(target=_child, args=(there, fn, limits.memory_mb, limits.reuse_growth_mb), daemon=False)
     process.start()

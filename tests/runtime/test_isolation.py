@@ -162,3 +162,17 @@ def test_no_child_is_left_when_the_documents_are_done(tmp_path):
 
     list(run_isolated(t.pid_of, [(str(i), (i,)) for i in range(5)], workers=2))
     assert mp.active_children() == []
+
+
+def test_a_waiting_child_killed_from_outside_is_replaced():
+    """The document after a child that died while waiting for it is read by a new child, not
+    reported as that document's crash."""
+    out = {}
+    for key, value in run_isolated(t.pid_of, [("a", (0,)), ("b", (1,))], workers=1):
+        out[key] = value
+        if key == "a":  # its child now waits for "b": killed before it gets it
+            os.kill(value[1], signal.SIGKILL)
+            deadline = time.monotonic() + 10
+            while _alive(value[1]) and time.monotonic() < deadline:
+                time.sleep(0.01)
+    assert not isinstance(out["b"], Failure) and out["b"][1] != out["a"][1]
