@@ -2,7 +2,7 @@
 `curated`, which writes the eight curated tables at once.
 
 `pdf_document` runs `extractors.document.extract_document` (the very function the accuracy
-tests and benchmarks measure) in a child process per document, with a time and memory
+tests and benchmarks measure) in child processes (`isolation.run_isolated`), with a time and memory
 limit, several documents at once (`reading.py`); documents `nhiemvu run` read ahead while
 Dagster started (`headstart.py`) are taken as they were read. One run may hold many
 partitions (a single-run backfill policy): the step's value is `{doc_id: value}`.

@@ -2,8 +2,8 @@
 
 One document must not be able to take the run down: a deflate bomb that inflates to
 gigabytes, a page that makes a parser loop, a crash in a C library. Each document is
-processed in a child process of its own (forked: it starts with everything imported,
-in milliseconds), with an address-space limit
+processed in a child process (forked: it starts with everything imported, in milliseconds;
+one that read a document well may read the next, below), with an address-space limit
 (`RLIMIT_AS`) and a wall-clock deadline. What comes back is the function's result,
 or the reason it has none: `Failure("limit", "exceeded the time limit of 900 s")`, a
 memory limit, a signal, or the exception's type and first line with its traceback kept
@@ -11,6 +11,18 @@ for the log.
 
 Children die with their parent (`PR_SET_PDEATHSIG`), so a killed run leaves no worker
 blocked on a pipe.
+
+**A reader goes on to the next document.** Forking a child and ending it costs a few
+milliseconds of CPU, and the child's first pages of memory are copied from the parent on first
+write: about 0.01 s a document, as much as reading a one-page letter. So a child that read a
+document well is handed the next one waiting, as a new child would be, with its own deadline
+and its share of the processes, when that document left it mapping at most
+`Limits.reuse_growth_mb` more than it mapped before its first (so that every document has, within
+that margin, the memory limit to itself). A child whose document failed, timed out, crashed or
+grew it more ends, and the next document gets a new child: no document is read by a process that
+one before it left broken or full. A child waiting for a document holds no share of the
+processes, and is ended when the shares of those at work and the children waiting would add up
+to more than `workers`, and when no document is left to start.
 
 **The process budget.** `workers` bounds the processes working at once, in all: a child
 reading a document counts one, and a document may read its pages over several processes of
@@ -35,7 +47,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Iterable, Iterator
 
-from extractors.pool import out_of_memory
+from extractors.pool import mapped_mb, out_of_memory
 
 _PR_SET_PDEATHSIG = 1
 
@@ -46,9 +58,12 @@ class Limits:
 
     seconds: float = 900.0
     memory_mb: int = 6144
+    # a child that read a document reads the next one only if its address space grew by at
+    # most this much since before its first (MB; 0: only when it did not grow at all)
+    reuse_growth_mb: int = 256
 
     def __post_init__(self):
-        if self.seconds <= 0 or self.memory_mb <= 0:
+        if self.seconds <= 0 or self.memory_mb <= 0 or self.reuse_growth_mb < 0:
             raise ValueError(f"limits must be positive: {self}")
 
 
@@ -83,34 +98,53 @@ def share(free: int, waiting: int) -> int:
     return -(-free // waiting)
 
 
-def _child(conn: Connection, fn: Callable, args: tuple, kwargs: dict, memory_mb: int) -> None:
+def _child(conn: Connection, fn: Callable, memory_mb: int, reuse_growth_mb: int) -> None:
+    """A child reading documents: `(args, kwargs)` from `conn`, one at a time, each outcome sent
+    back with whether it may be handed another (`_outcome`); it ends after one it may not, or when
+    the parent sends None (or its end of the pipe is closed everywhere)."""
     os.setpgid(0, 0)  # its own process group: a timeout stops the page workers it started too
     die_with_parent()
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    before = mapped_mb()
     try:
-        outcome: Any = ("ok", fn(*args, **kwargs))
-    except MemoryError:
-        outcome = ("err", Failure("limit", f"exceeded the memory limit of {memory_mb} MB"))
-    except BaseException as e:  # noqa: BLE001 - sent to the parent, which logs the traceback
-        if (cause := out_of_memory(e)) is not None:  # a library or a pool that could not get memory
-            outcome = ("err", Failure("limit", f"exceeded the memory limit of {memory_mb} MB ({cause})",
-                                      traceback.format_exc()))
-            return _send(conn, outcome, memory_mb)
-        message = (str(e).splitlines() or [""])[0][:500]
-        outcome = ("err", Failure(type(e).__name__, message, traceback.format_exc()))
-    _send(conn, outcome, memory_mb)
-
-
-def _send(conn: Connection, outcome: Any, memory_mb: int) -> None:
-    try:
-        conn.send(outcome)
-    except MemoryError:
-        conn.send(("err", Failure("limit", f"exceeded the memory limit of {memory_mb} MB")))
-    except Exception as e:  # noqa: BLE001 - e.g. a result that cannot be pickled
-        conn.send(("err", Failure("crash", f"result could not be returned: {type(e).__name__}: {e}", traceback.format_exc())))
+        while (task := conn.recv()) is not None:
+            args, kwargs = task
+            status, value = _outcome(fn, args, kwargs, memory_mb)
+            grown = mapped_mb() - before
+            again = status == "ok" and before > 0 and grown <= reuse_growth_mb
+            if not _send(conn, (status, value, again), memory_mb) or not again:
+                return
+    except EOFError:  # the parent closed the pipe: no more documents
+        pass
     finally:
         conn.close()
+
+
+def _outcome(fn: Callable, args: tuple, kwargs: dict, memory_mb: int) -> tuple[str, Any]:
+    """("ok", fn's result) or ("err", the `Failure` saying why there is none)."""
+    try:
+        return "ok", fn(*args, **kwargs)
+    except MemoryError:
+        return "err", Failure("limit", f"exceeded the memory limit of {memory_mb} MB")
+    except BaseException as e:  # noqa: BLE001 - sent to the parent, which logs the traceback
+        if (cause := out_of_memory(e)) is not None:  # a library or a pool that could not get memory
+            return "err", Failure("limit", f"exceeded the memory limit of {memory_mb} MB ({cause})", traceback.format_exc())
+        message = (str(e).splitlines() or [""])[0][:500]
+        return "err", Failure(type(e).__name__, message, traceback.format_exc())
+
+
+def _send(conn: Connection, outcome: tuple[str, Any, bool], memory_mb: int) -> bool:
+    """Send an outcome; False when it could not be sent as it was (a failure was sent instead)."""
+    try:
+        conn.send(outcome)
+        return True
+    except MemoryError:
+        conn.send(("err", Failure("limit", f"exceeded the memory limit of {memory_mb} MB"), False))
+    except Exception as e:  # noqa: BLE001 - e.g. a result that cannot be pickled
+        conn.send(("err", Failure("crash", f"result could not be returned: {type(e).__name__}: {e}", traceback.format_exc()),
+                   False))
+    return False
 
 
 def _context() -> mp.context.BaseContext:
@@ -120,10 +154,17 @@ def _context() -> mp.context.BaseContext:
 
 
 @dataclass
-class _Running:
-    key: str
+class _Child:
+    """A child process reading documents, and the parent's end of its pipe."""
+
     process: Any
     conn: Connection
+
+
+@dataclass
+class _Running:
+    key: str
+    child: _Child
     deadline: float
     share: int  # processes of the budget it holds: its own and its helpers'
 
@@ -132,9 +173,10 @@ def run_isolated(
     fn: Callable, tasks: Iterable[tuple[str, tuple]], *, workers: int, limits: Limits = Limits(),
     pooled: bool = False,
 ) -> Iterator[tuple[str, Any]]:
-    """Run `fn(*args)` for each `(key, args)` in its own child process, up to `workers`
+    """Run `fn(*args)` for each `(key, args)` in a child process, up to `workers`
     processes at once; yields `(key, result)` as they finish, `result` being a `Failure` when
-    there is none.
+    there is none. A child that read one well reads the next (see the module's docstring), so
+    `args` are sent to it pickled.
 
     With `pooled`, `fn` may start processes of its own: it is called as
     `fn(*args, workers=k, memory_mb=M)`, `k` its share of the processes (`share`, counting
@@ -147,51 +189,98 @@ def run_isolated(
     ctx = _context()
     pending = list(tasks)[::-1]
     running: list[_Running] = []
+    waiting: list[_Child] = []  # children that read a document well, ready for another
     try:
         while pending or running:
             while pending and (free := workers - sum(r.share for r in running)) > 0:
                 k = share(free, len(pending)) if pooled else 1
                 kwargs = {"workers": k, "memory_mb": limits.memory_mb} if pooled else {}
                 key, args = pending.pop()
-                recv, send = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_child, args=(send, fn, args, kwargs, limits.memory_mb), daemon=False)
-                proc.start()
-                send.close()
-                running.append(_Running(key, proc, recv, time.monotonic() + limits.seconds, k))
+                child = _hand(waiting, ctx, fn, limits, (args, kwargs))
+                running.append(_Running(key, child, time.monotonic() + limits.seconds, k))
+                # a waiting child holds no share, but is a process: never more than `workers` in all
+                while waiting and (not pending or sum(r.share for r in running) + len(waiting) > workers):
+                    _end(waiting.pop())
             timeout = max(0.0, min(r.deadline for r in running) - time.monotonic())
-            ready = wait([r.conn for r in running] + [r.process.sentinel for r in running], timeout=timeout)
+            ready = wait([r.child.conn for r in running] + [r.child.process.sentinel for r in running], timeout=timeout)
             now = time.monotonic()
             for r in list(running):
                 outcome = _collect(r, ready, now, limits)
                 if outcome is not None:
                     running.remove(r)
-                    yield r.key, outcome
+                    value, again = outcome
+                    if again and pending:
+                        waiting.append(r.child)
+                    elif again:
+                        _end(r.child)
+                    yield r.key, value
     finally:
         for r in running:  # the consumer stopped early, or we are being interrupted
-            _stop(r.process)
-            r.conn.close()
+            _stop(r.child.process)
+            r.child.conn.close()
+        for child in waiting:
+            _end(child)
 
 
-def _collect(r: _Running, ready: list, now: float, limits: Limits) -> Any | None:
-    """The outcome of a child if it has one now (result, failure, death or timeout), else None."""
-    if r.conn in ready:
+def _hand(waiting: list[_Child], ctx, fn: Callable, limits: Limits, task: tuple[tuple, dict]) -> _Child:
+    """A child given this task: one waiting for another if it is still there, else a new one."""
+    while waiting:
+        child = waiting.pop()
+        if child.process.is_alive():
+            try:
+                child.conn.send(task)
+                return child
+            except (BrokenPipeError, ConnectionResetError):  # it died meanwhile: it read nothing of this one
+                pass
+        _stop(child.process)  # died while waiting (killed from outside): the document gets a new child
+        child.conn.close()
+    here, there = ctx.Pipe(duplex=True)
+    process = ctx.Process(target=_child, args=(there, fn, limits.memory_mb, limits.reuse_growth_mb), daemon=False)
+    process.start()
+    there.close()
+    child = _Child(process, here)
+    child.conn.send(task)
+    return child
+
+
+def _end(child: _Child) -> None:
+    """End a child waiting for a document: None tells it there are no more (closing the pipe
+    would not: the children forked after it hold copies of this end)."""
+    try:
+        child.conn.send(None)
+    except OSError:  # it is gone already
+        pass
+    child.conn.close()
+    child.process.join(timeout=END_SECONDS)
+    if child.process.exitcode is None:
+        _stop(child.process)
+
+
+END_SECONDS = 5.0  # a child told there are no more documents ends at once; after this it is killed
+
+
+def _collect(r: _Running, ready: list, now: float, limits: Limits) -> tuple[Any, bool] | None:
+    """The outcome of a child if it has one now (result, failure, death or timeout) and whether
+    the child may read another document; else None."""
+    conn, process = r.child.conn, r.child.process
+    if conn in ready:
         try:
-            status, value = r.conn.recv()
+            status, value, again = conn.recv()
         except (EOFError, OSError):  # died without sending: killed by the kernel or a signal
-            r.process.join()
-            value = Failure("crash", _death_reason(r.process.exitcode, limits))
-        else:
-            r.process.join()
-        r.conn.close()
-        return value
-    if r.process.sentinel in ready and not r.conn.poll():
-        r.process.join()
-        r.conn.close()
-        return Failure("crash", _death_reason(r.process.exitcode, limits))
+            process.join()
+            value, again = Failure("crash", _death_reason(process.exitcode, limits)), False
+        if not again:
+            process.join()
+            conn.close()
+        return value, again
+    if process.sentinel in ready and not conn.poll():
+        process.join()
+        conn.close()
+        return Failure("crash", _death_reason(process.exitcode, limits)), False
     if now >= r.deadline:
-        _stop(r.process)
-        r.conn.close()
-        return Failure("limit", f"exceeded the time limit of {limits.seconds:g} s")
+        _stop(process)
+        conn.close()
+        return Failure("limit", f"exceeded the time limit of {limits.seconds:g} s"), False
     return None
 
 

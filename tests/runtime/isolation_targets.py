@@ -71,3 +71,18 @@ def fails_at(i: int, bad: int) -> int:
     if i == bad:
         raise ValueError(f"call {i} failed")
     return i
+
+
+_KEPT: list = []
+
+
+def pid_of(i: int, fail: bool = False, keep_mb: int = 0) -> tuple[int, int, int]:
+    """(the call, the process that made it, its soft address-space limit); keeps `keep_mb` MB
+    mapped after it returns (a document leaving its process larger), or fails."""
+    import resource
+
+    if keep_mb:
+        _KEPT.append(bytearray(keep_mb * 1024 * 1024))
+    if fail:
+        raise ValueError(f"call {i} failed")
+    return i, os.getpid(), resource.getrlimit(resource.RLIMIT_AS)[0]

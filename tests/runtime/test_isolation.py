@@ -53,6 +53,8 @@ def test_bad_settings_are_refused():
     with pytest.raises(ValueError):
         Limits(seconds=0)
     with pytest.raises(ValueError):
+        Limits(reuse_growth_mb=-1)
+    with pytest.raises(ValueError):
         list(run_isolated(t.slow_square, [("a", (1, 0))], workers=0))
 
 
@@ -122,3 +124,55 @@ def test_pooled_tasks_are_given_their_share_and_the_documents_memory():
     out = dict(run_isolated(t.given, tasks, workers=2, pooled=True))
     # a and b start together, one process each; c when one or both have ended: what is free then
     assert out["a"]["workers"] == out["b"]["workers"] == 1 and out["c"]["workers"] in (1, 2)
+
+
+def test_a_child_that_read_a_document_well_reads_the_next_with_its_whole_limit():
+    out = dict(run_isolated(t.pid_of, [(str(i), (i,)) for i in range(6)], workers=1, limits=Limits(memory_mb=3000)))
+    assert [v[0] for v in out.values()] == list(range(6))
+    assert len({pid for _, pid, _ in out.values()}) == 1  # one process read them all
+    assert {limit for _, _, limit in out.values()} == {3000 * 1024 * 1024}
+    two = dict(run_isolated(t.pid_of, [(str(i), (i,)) for i in range(8)], workers=2))
+    assert len({pid for _, pid, _ in two.values()}) == 2
+
+
+def test_a_failed_document_ends_its_child_and_the_next_gets_a_new_one():
+    out = dict(run_isolated(t.pid_of, [("a", (0,)), ("b", (1, True)), ("c", (2,)), ("d", (3,))], workers=1))
+    assert isinstance(out["b"], Failure) and out["b"].message == "call 1 failed"
+    assert out["a"][1] != out["c"][1] == out["d"][1]
+
+
+def test_a_document_that_leaves_its_child_larger_ends_it():
+    """A child grown by more than `reuse_growth_mb` since before its first document is not
+    given another: the next document has the memory limit to itself."""
+    limits = Limits(memory_mb=3000, reuse_growth_mb=100)
+    out = dict(run_isolated(t.pid_of, [("a", (0, False, 50)), ("b", (1, False, 80)), ("c", (2,)), ("d", (3,))],
+                            workers=1, limits=limits))
+    assert out["a"][1] == out["b"][1]  # 50 MB more: reused; then 130 MB more: ended
+    assert out["b"][1] != out["c"][1] == out["d"][1]
+
+
+def test_each_document_of_a_reused_child_has_its_own_deadline():
+    tasks = [("a", (1, 0.6)), ("b", (2, 0.6)), ("c", (3, 0.6))]
+    out = dict(run_isolated(t.slow_square, tasks, workers=1, limits=Limits(seconds=1.5)))
+    assert out == {"a": 1, "b": 4, "c": 9}
+
+
+def test_no_child_is_left_when_the_documents_are_done(tmp_path):
+    import multiprocessing as mp
+
+    list(run_isolated(t.pid_of, [(str(i), (i,)) for i in range(5)], workers=2))
+    assert mp.active_children() == []
+
+
+def test_a_waiting_child_killed_from_outside_is_replaced():
+    """The document after a child that died while waiting for it is read by a new child, not
+    reported as that document's crash."""
+    out = {}
+    for key, value in run_isolated(t.pid_of, [("a", (0,)), ("b", (1,))], workers=1):
+        out[key] = value
+        if key == "a":  # its child now waits for "b": killed before it gets it
+            os.kill(value[1], signal.SIGKILL)
+            deadline = time.monotonic() + 10
+            while _alive(value[1]) and time.monotonic() < deadline:
+                time.sleep(0.01)
+    assert not isinstance(out["b"], Failure) and out["b"][1] != out["a"][1]
