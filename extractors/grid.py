@@ -674,7 +674,20 @@ def _runs_across(line: Line, x: float, *, s: TextTableSettings = TEXT) -> bool:
     if any(w.x0 < x - 1.0 and w.x1 > x + 1.0 for w in ws):
         return True
     return any(a.x1 <= x + 1.0 and b.x0 >= x - 1.0 and b.x0 - a.x1 < s.min_gutter
-               and not (a.x1 < x < b.x0 <= x + s.narrow_gutter) for a, b in zip(ws, ws[1:]))  # the next column's text at its edge
+               and not (a.x1 < x < b.x0 <= x + s.narrow_gutter)  # the next column's text at its edge
+               and not cells_apart(line, b.x0 - a.x1, s=s) for a, b in zip(ws, ws[1:]))
+
+
+def cells_apart(line: Line, white: float, *, s: TextTableSettings = TEXT) -> bool:
+    """Is a white run of a line narrower than min_gutter still two cells' gap: space_gap times the
+    line's own word space (its median, over three spaces or more) and narrow_gutter wide at
+    least (a sheet pads its cells thinly: a full line ends a few points before the next column's
+    text; a justified line stretches all its spaces alike)?"""
+    ws = line.words
+    spaces = sorted(b.x0 - a.x1 for a, b in zip(ws, ws[1:]))
+    if len(spaces) < 3:
+        return False
+    return white >= max(s.space_gap * spaces[(len(spaces) - 1) // 2], s.narrow_gutter)
 
 
 def _on_page(obj: dict, height: float, *, s: TextTableSettings = TEXT) -> bool:

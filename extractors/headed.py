@@ -37,7 +37,7 @@ from typing import Sequence
 
 from .furniture import split_furniture
 from .headers import looks_like_header
-from .grid import (CellBoxes, is_anchor, _cells, _cluster, _joint_columns, _runs_across, _white_runs, build_fragments,
+from .grid import (CellBoxes, cells_apart, is_anchor, _cells, _cluster, _joint_columns, _runs_across, _white_runs, build_fragments,
                    prose_lines, rule_only_table, text_columns)
 from .layout import Fragment, Line, PageContent, Word
 from .settings import TEXT, TextTableSettings
@@ -53,6 +53,8 @@ PAD_SEARCH = 12.0  # points: a column's text starts this close after its edge fo
 REPEAT_SHARE = 0.8  # of the words of two headers: shared this much, one header printed again
 HEADER_SPACE_EVIDENCE = 40  # body lines that tell a gutter narrower than min_gutter in the header from a word space
 ROW_GAP = 6.0  # line heights: a wider gap between two lines that keep to the columns ends the table
+ROW_SLACK = 0.5  # line heights: a line running across the columns this much further down than the widest
+# gap between rows so far ends the table (when wider than body_line_gap, too): prose under it, not a section row
 
 
 def headed_tables(stack: Sequence[dict], words: Sequence[Word], joints: Sequence[float] = (),
@@ -209,12 +211,13 @@ def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSetting
             continue
         shared = [x for x in near if sum(abs(y - x) <= 0.5 for y in near) >= 2]
         hi = min(shared or near)  # where the column's text starts: on two lines at least (not a heading's word)
-        ends = [a.x1 for l in body for a, b in zip(l.words, l.words[1:]) if a.x1 < hi - 0.5 <= b.x0 <= hi + 0.5]
-        white = [hi - x for x in ends]
+        ends = [(a.x1, l) for l in body for a, b in zip(l.words, l.words[1:]) if a.x1 < hi - 0.5 <= b.x0 <= hi + 0.5]
+        white = [(hi - x, l) for x, l in ends]
         starts.append(hi)
-        reach.append(max(ends, default=None))
-        if white and min(white) >= s.min_gutter:  # narrower: a line ran over its cell
-            gaps.append(min(white))
+        reach.append(max((x for x, _ in ends), default=None))
+        narrowest, line = min(white, key=lambda w: w[0], default=(None, None))
+        if narrowest is not None and (narrowest >= s.min_gutter or cells_apart(line, narrowest, s=s)):
+            gaps.append(narrowest)  # narrower: a line ran over its cell (unless a thinly padded sheet's)
     if not gaps:
         return list(edges)
     pad = min(gaps) / 2
@@ -273,6 +276,7 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
     out: list[Line] = []
     last = top
     wide: list[bool] = []  # lines running across the columns over most of the width
+    spaced = 0.0  # the widest gap between two lines that keep to the columns so far (tall rows' white)
     for line in sorted(lines, key=lambda l: l.box[1]):
         lx0, _, lx1, _ = line.box
         if lx0 < x0 + FLUSH or lx1 > x1 + s.snap:
@@ -281,8 +285,10 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
         across = edges is not None and any(_runs_across(line, e, s=s) for e in edges[1:-1])
         if last is not None:
             gap = line.box[1] - last
-            if gap > s.body_line_gap * h and (across or edges is None or gap > ROW_GAP * h):
+            if gap > max(s.body_line_gap * h, spaced + ROW_SLACK * h) and (across or edges is None or gap > ROW_GAP * h):
                 break
+            if out and not across and edges is not None and gap <= ROW_GAP * h:
+                spaced = max(spaced, gap)
         out.append(line)
         wide.append(across and lx1 - lx0 >= s.prose_width * (x1 - x0))
         last = line.box[3]
@@ -360,16 +366,19 @@ def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTable
     first column, or there the rest of its label a narrow column wrapped ("II" over "I": "III")."""
     out: list[bool] = []
     label = ""  # the first column's text of the section row so far
+    beside = False  # the section row's heading stands in the second column only
     for k, line in enumerate(body):
         first = " ".join(w.text for w in line.words if w.xc < edges[1]).replace(" ", "")
         short = _SECTION_LABEL.match(first) is not None and len(edges) > 3 and all(w.xc < edges[2] for w in line.words)
         if short or any(_runs_across(line, e, s=s) for e in edges[1:-1]):
             out.append(True)
             label = first
+            beside = short
             continue
         prev = body[k - 1] if k else None
         close = prev is not None and line.box[1] - prev.box[3] < SECTION_PITCH * (line.box[3] - line.box[1])
-        wraps = not first or (label and _labels(label + first))
+        wraps = (not first or (label and _labels(label + first))) and not (
+            beside and any(w.xc >= edges[2] for w in line.words))  # (text in later columns: a row, its number lower)
         out.append(bool(out) and out[-1] and close and bool(wraps))
         label = label + first if out[-1] else ""
     return out
