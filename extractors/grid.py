@@ -506,8 +506,9 @@ def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float, *, narro
     gutters = [_trimmed(a, b, others) for a, b in white if a > x0 + step and b < x1 - step]
     lefts = sorted(w.x0 for band in bands for l in band for w in l.words)
     aligned = lambda b: bisect_right(lefts, b + 1.0) - bisect_right(lefts, b - 1.0)  # noqa: E731
+    # (a narrow white run is measured on the step grid: up to a step narrower than it is)
     gutters = [(a, b) for a, b in gutters
-               if b - a >= s.min_gutter or (narrow and b - a >= s.narrow_gutter and aligned(b) >= max(3, len(voters) / 2))]
+               if b - a >= s.min_gutter or (narrow and b - a + step >= s.narrow_gutter and aligned(b) >= max(3, len(voters) / 2))]
     if not gutters:
         return [x0, x1]
     half = min(b - a for a, b in gutters) / 2  # the narrowest gutter is two paddings and a border: a full line

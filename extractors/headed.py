@@ -41,7 +41,7 @@ from .grid import (CellBoxes, cells_apart, is_anchor, _cells, _cluster, _joint_c
                    prose_lines, rule_only_table, text_columns)
 from .layout import Fragment, Line, PageContent, Word
 from .settings import TEXT, TextTableSettings
-from .unruled import SETTINGS as UNRULED, UnruledSettings, add_unruled
+from .unruled import SETTINGS as UNRULED, UnruledSettings, add_unruled, keeps_to, text_starts
 from .words import group_lines
 
 MAX_HEADER_LINES = 20  # a header band holding more lines is a row of a table ruled between rows
@@ -144,7 +144,11 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
     if not named and is_anchor(" ".join(w.text for l in header for w in l.words if w.xc < edges[1])):
         return None, False  # a band numbered as a row is one (a table ruled under every row, a page of it)
     if not closed:  # the lines that keep to the columns found (prose under them stops the table)
-        body = body_lines(under, under_header, edges, x0, x1, s=s)
+        first, body = body, body_lines(under, under_header, edges, x0, x1, s=s)
+        if len(body) > len(first) and not joints:  # more rows than the first guess: they tell the columns better
+            again = header_columns(header, body[:MAX_EVIDENCE], x0, x1, s=s)
+            if len(again) == len(edges):
+                edges, body = again, body_lines(under, under_header, again, x0, x1, s=s)
         if len(body) < least:
             return None, False
     if closed and joints and not any(w.xc < edges[1] for l in body for w in l.words):
@@ -285,8 +289,9 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
         across = edges is not None and any(_runs_across(line, e, s=s) for e in edges[1:-1])
         if last is not None:
             gap = line.box[1] - last
-            if gap > max(s.body_line_gap * h, spaced + ROW_SLACK * h) and (across or edges is None or gap > ROW_GAP * h):
-                break
+            if (gap > max(s.body_line_gap * h, spaced + ROW_SLACK * h) and (across or edges is None or gap > ROW_GAP * h)
+                    and (across or not keeps_to(line, text_starts(out, shared=1), UNRULED))):
+                break  # (a row in the rows' own columns goes on after a gap of any height: a sheet's tall row)
             if out and not across and edges is not None and gap <= ROW_GAP * h:
                 spaced = max(spaced, gap)
         out.append(line)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Sequence
 
-from .grid import CellBoxes, _cells, _runs_across, build_fragments, is_anchor, text_columns
+from .grid import CellBoxes, _cells, _runs_across, cells_apart, build_fragments, is_anchor, text_columns
 from .layout import Fragment, Line, Word
 from .settings import TEXT, TextTableSettings
 from .words import group_lines
@@ -163,17 +163,67 @@ def unruled_tables(lines: Sequence[Line], settings: UnruledSettings = SETTINGS,
             last -= 1
         if last - first + 1 < settings.min_voters:
             continue
-        while first - 1 > taken and _near(lines[first - 1], lines[first], settings) and _fits(lines[first - 1], edges, text):
-            first -= 1
-        while last + 1 < len(lines) and _fits(lines[last + 1], edges, text) and (
-                _near(lines[last], lines[last + 1], settings) or _row_after_gap(lines[last], lines[last + 1], settings)):
-            last += 1
+        while first - 1 > taken and _fits(lines[first - 1], edges, text) and (
+                _near(lines[first - 1], lines[first], settings) or _row_after_gap(lines[first - 1], lines[first], settings)):
+            first -= 1  # (over a gap: the empty bottom of a tall row above a row)
+        last, edges = _grown(lines, last, edges, lines[first:last + 1], settings, text)
         table = lines[first:last + 1]
+        wider = text_columns([[l] for l in table], x0, x1, narrow=True, s=text)  # more rows tell the columns better
+        if len(wider) == len(edges) and wider != edges and all(_fits(l, wider, text) for l in table):
+            last, edges = _grown(lines, last, wider, table, settings, text)
+            table = lines[first:last + 1]
         boxes = _boxes(table, edges, settings, text)
         if boxes is not None:
             out.append(boxes)
             taken = last
     return out
+
+
+def _grown(lines: Sequence[Line], last: int, edges: list[float], table: Sequence[Line], settings: UnruledSettings,
+           text: TextTableSettings) -> tuple[int, list[float]]:
+    """The table's last line index once it goes down over the lines after it that keep to its
+    columns: close under it, after a tall row's empty bottom, or after a gap of any height when
+    the line is a row in the table's own columns (`keeps_to`)."""
+    starts = text_starts(table)
+    while last + 1 < len(lines) and _fits(lines[last + 1], edges, text) and (
+            _near(lines[last], lines[last + 1], settings) or _row_after_gap(lines[last], lines[last + 1], settings)
+            or keeps_to(lines[last + 1], starts, settings)):
+        last += 1
+    return last, edges
+
+
+def text_starts(table: Sequence[Line], *, shared: int = 2, tol: float = 0.5) -> list[float]:
+    """Where the cells' text starts in the table's lines: the left ends of its lines' pieces
+    (word runs, `grid._runs`) that `shared` lines or more share (one per start, to `tol`)."""
+    lefts = sorted(a for l in table for a, _ in _pieces(l))
+    groups: list[list[float]] = []
+    for x in lefts:
+        if groups and x - groups[-1][-1] <= tol:
+            groups[-1].append(x)
+        else:
+            groups.append([x])
+    return [g[0] for g in groups if len(g) >= shared]
+
+
+def keeps_to(line: Line, starts: Sequence[float], settings: UnruledSettings, *, tol: float = 0.5) -> bool:
+    """A row after a gap of any height (a spreadsheet row far higher than its text): a line in
+    min_cols pieces or more starting where a column's text starts in the table above, one piece
+    at most elsewhere (a number centred in its column)."""
+    pieces = _pieces(line)
+    aligned = sum(any(abs(a - x) <= tol for x in starts) for a, _ in pieces)  # (starts: a group's leftmost)
+    return aligned >= settings.min_cols and aligned >= len(pieces) - 1
+
+
+def _pieces(line: Line, text: TextTableSettings = TEXT) -> list[tuple[float, float]]:
+    """(x0, x1) of the runs of a line's words (`grid._runs`), cut also where a white run is two
+    cells' gap though narrower than min_gutter (`grid.cells_apart`: a thinly padded sheet)."""
+    out: list[list[float]] = []
+    for a, w in zip((None, *line.words), line.words):
+        if out and w.x0 - out[-1][1] < text.min_gutter and not cells_apart(line, w.x0 - a.x1, s=text):
+            out[-1][1] = max(out[-1][1], w.x1)
+        else:
+            out.append([w.x0, w.x1])
+    return [(a, b) for a, b in out]
 
 
 def _row_after_gap(above: Line, line: Line, settings: UnruledSettings) -> bool:
