@@ -184,7 +184,8 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
                    *, s: TextTableSettings = TEXT) -> list[float]:
     """Column edges (x0, ..., x1) of a header's lines over body lines: one edge in each white run
     down the whole header (narrow_gutter wide at least), where the body leaves it white: the
-    edge of a body gutter inside it (`grid.text_columns`), else, in a gutter min_gutter wide or
+    edge of a body gutter inside it (`grid.text_columns`; of several, the one the fewest lines
+    run over, then the widest white, then the rightmost), else, in a gutter min_gutter wide or
     more, its point the fewest body lines cover (the rightmost of those: text is left-aligned)."""
     gutters = [(a, b) for a, b in _white_runs(header, x0, x1) if a > x0 + 1 and b < x1 - 1 and b - a >= s.narrow_gutter]
     found = text_columns([[l] for l in body], x0, x1, narrow=True, s=s)[1:-1]
@@ -194,7 +195,7 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
         mine = [e for e in found if a - 1 <= e <= b + 1]
         if mine and (b - a >= s.min_gutter or len(body) >= HEADER_SPACE_EVIDENCE):  # a narrow one: header cells
             # that nearly touch, or a word space of one cell (told apart by many body lines)
-            edges.append(max(mine, key=lambda e: _white_width(white, e)))
+            edges.append(min(mine, key=lambda e: (_crossing(body, e), -_white_width(white, e), -e)))
         elif b - a >= s.min_gutter and body:
             edges.append(_least_covered(body, a, b))
     return _padded([*edges, x1], body, s=s)
@@ -205,7 +206,9 @@ def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSetting
     sides, so the border is half the narrowest gutter (the white between a full line's end and
     the next column's text; min_gutter wide at least, a narrower one is a line that ran over its
     cell) before the next column's text. Cell text is measured against its box (`celltext`: does
-    a word cut at a line's end fit the line?)."""
+    a word cut at a line's end fit the line?). A line running across the columns (a section row's
+    heading) is no cell's: its words start anywhere."""
+    body = [l for l in body if not any(_runs_across(l, e, s=s) for e in edges[1:-1])] or body
     starts, gaps, reach = [], [], []
     for e in edges[1:-1]:
         near = [w.x0 for l in body for w in l.words if e - 0.5 <= w.x0 <= e + PAD_SEARCH]
@@ -228,6 +231,11 @@ def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSetting
     # (an edge stays where it is when the border there would cut the text of the column before it)
     return [edges[0], *(e if hi is None or abs(hi - pad - e) > pad or (end is not None and end > hi - pad) else hi - pad
                         for e, hi, end in zip(edges[1:-1], starts, reach)), edges[-1]]
+
+
+def _crossing(lines: Sequence[Line], x: float) -> int:
+    """How many of the lines a word runs over x in (a body gutter may let a few lines through)."""
+    return sum(any(w.x0 < x < w.x1 for w in l.words) for l in lines)
 
 
 def _white_width(runs: Sequence[tuple[float, float]], x: float) -> float:
@@ -276,16 +284,21 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
     """The lines, top to bottom from `top` (a header's rule; None: the page's head), that are a
     table's rows: one after the other (no gap over body_line_gap line heights, or ROW_GAP for a
     line that keeps to the columns: a tall row's empty bottom), inside the table's width, down
-    to prose (two lines in a row running across the columns over most of the width)."""
+    to prose (two lines in a row running across the columns over most of the width; a line
+    flush with the table's edge, and the lines running across just above it: its paragraph's)."""
     out: list[Line] = []
     last = top
     wide: list[bool] = []  # lines running across the columns over most of the width
     spaced = 0.0  # the widest gap between two lines that keep to the columns so far (tall rows' white)
     for line in sorted(lines, key=lambda l: l.box[1]):
         lx0, _, lx1, _ = line.box
-        if lx0 < x0 + FLUSH or lx1 > x1 + s.snap:
-            break  # text flush with the table's edge or beyond it: no cell's (a cell pads its text)
         h = line.box[3] - line.box[1]
+        if lx0 < x0 + FLUSH or lx1 > x1 + s.snap:  # text flush with the table's edge or beyond it: no cell's
+            if wide and wide[-1] and last is not None and line.box[1] - last <= s.body_line_gap * h:
+                while wide and wide[-1]:  # (a cell pads its text) and the wide lines just above it are
+                    out.pop()  # its paragraph's first ones (the first indented)
+                    wide.pop()
+            break
         across = edges is not None and any(_runs_across(line, e, s=s) for e in edges[1:-1])
         if last is not None:
             gap = line.box[1] - last
@@ -368,7 +381,8 @@ def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTable
     """Which lines are a section row's: a line running across the columns, or a section's label
     ("B", "II.") with its heading beside it in the next column only (a heading shorter than that
     column), and the lines under it at the heading's own line pitch that wrap it: nothing in the
-    first column, or there the rest of its label a narrow column wrapped ("II" over "I": "III")."""
+    first column, or there the rest of its label a narrow column wrapped ("II" over "I": "III"),
+    or a heading across the whole row going on where it starts (no item number or label there)."""
     out: list[bool] = []
     label = ""  # the first column's text of the section row so far
     beside = False  # the section row's heading stands in the second column only
@@ -382,7 +396,8 @@ def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTable
             continue
         prev = body[k - 1] if k else None
         close = prev is not None and line.box[1] - prev.box[3] < SECTION_PITCH * (line.box[3] - line.box[1])
-        wraps = (not first or (label and _labels(label + first))) and not (
+        wraps = (not first or (label and _labels(label + first)) or (
+            prev is not None and abs(line.box[0] - prev.box[0]) <= 1.0 and not _labels(first))) and not (
             beside and any(w.xc >= edges[2] for w in line.words))  # (text in later columns: a row, its number lower)
         out.append(bool(out) and out[-1] and close and bool(wraps))
         label = label + first if out[-1] else ""

@@ -308,12 +308,15 @@ def goes_on(builder: _Builder, frag: Fragment, above: Fragment, text_above: bool
 
     A spreadsheet prints ruled blocks with a gap of a few points between them: nothing
     between them, a gap under max_block_gap, the same column rules, and no header of
-    its own make them one table.
+    its own (or the table's header printed again: a writer that split the table there)
+    make them one table.
     """
     if text_above or builder.last_page != frag.page or frag.box[1] - above.box[3] > s.max_block_gap:
         return False
     if not _same_columns(builder.first, frag, s=s) or not frag.rows:
         return False
+    if _row_key(frag.rows[0]) in builder.header_keys:
+        return True
     return not looks_like_header(_cell_texts(frag.rows[0]), s=s)
 
 
