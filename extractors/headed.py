@@ -41,7 +41,7 @@ from .grid import (CellBoxes, cells_apart, is_anchor, _cells, _cluster, _joint_c
                    prose_lines, rule_only_table, text_columns)
 from .layout import Fragment, Line, PageContent, Word
 from .settings import TEXT, TextTableSettings
-from .unruled import SETTINGS as UNRULED, UnruledSettings, add_unruled, keeps_to, text_starts
+from .unruled import SETTINGS as UNRULED, UnruledSettings, _pieces, add_unruled, keeps_to, text_starts
 from .words import group_lines
 
 MAX_HEADER_LINES = 20  # a header band holding more lines is a row of a table ruled between rows
@@ -53,6 +53,7 @@ PAD_SEARCH = 12.0  # points: a column's text starts this close after its edge fo
 REPEAT_SHARE = 0.8  # of the words of two headers: shared this much, one header printed again
 HEADER_SPACE_EVIDENCE = 40  # body lines that tell a gutter narrower than min_gutter in the header from a word space
 ROW_GAP = 6.0  # line heights: a wider gap between two lines that keep to the columns ends the table
+EDGE_PAD = 0.9  # of narrow_gutter: a border stands at most this far before its column's text
 ROW_SLACK = 0.5  # line heights: a line running across the columns this much further down than the widest
 # gap between rows so far ends the table (when wider than body_line_gap, too): prose under it, not a section row
 
@@ -208,6 +209,7 @@ def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSetting
     cell) before the next column's text. Cell text is measured against its box (`celltext`: does
     a word cut at a line's end fit the line?). A line running across the columns (a section row's
     heading) is no cell's: its words start anywhere."""
+    whole = body
     body = [l for l in body if not any(_runs_across(l, e, s=s) for e in edges[1:-1])] or body
     starts, gaps, reach = [], [], []
     for e in edges[1:-1]:
@@ -220,17 +222,32 @@ def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSetting
         hi = min(shared or near)  # where the column's text starts: on two lines at least (not a heading's word)
         ends = [(a.x1, l) for l in body for a, b in zip(l.words, l.words[1:]) if a.x1 < hi - 0.5 <= b.x0 <= hi + 0.5]
         white = [(hi - x, l) for x, l in ends]
-        starts.append(hi)
-        reach.append(max((x for x, _ in ends), default=None))
+        starts.append(hi)  # (how far the column before reaches: on every line, one running over an edge too)
+        reach.append(max((a.x1 for l in whole for a, b in zip(l.words, l.words[1:]) if a.x1 < hi - 0.5 <= b.x0 <= hi + 0.5),
+                         default=None))
         narrowest, line = min(white, key=lambda w: w[0], default=(None, None))
         if narrowest is not None and (narrowest >= s.min_gutter or cells_apart(line, narrowest, s=s)):
             gaps.append(narrowest)  # narrower: a line ran over its cell (unless a thinly padded sheet's)
     if not gaps:
         return list(edges)
     pad = min(gaps) / 2
-    # (an edge stays where it is when the border there would cut the text of the column before it)
-    return [edges[0], *(e if hi is None or abs(hi - pad - e) > pad or (end is not None and end > hi - pad) else hi - pad
-                        for e, hi, end in zip(edges[1:-1], starts, reach)), edges[-1]]
+    return [edges[0], *(_border(e, hi, end, pad, s=s) for e, hi, end in zip(edges[1:-1], starts, reach)), edges[-1]]
+
+
+def _border(edge: float, start: float | None, reach: float | None, pad: float, *, s: TextTableSettings) -> float:
+    """Where a column's left border stands: `pad` before its text's `start`, or, when a line of
+    the column before ends (`reach`) within a point of that border (it would read as running
+    across it, `grid._runs_across`), no further than EDGE_PAD narrow gutters before the text (a
+    sheet pads its cells thinly). Where the border would cut the text of the column before, the
+    edge stays where it is when in the white between that text and the column's, else goes to
+    the middle of that white. An edge far from the text's start (more than `pad`) stays put."""
+    if start is None or abs(start - pad - edge) > pad:
+        return edge
+    if reach is not None and reach >= start - pad - 1.0:
+        pad = min(pad, EDGE_PAD * s.narrow_gutter)
+    if reach is None or reach <= start - pad:
+        return start - pad
+    return edge if reach < edge < start else (reach + start) / 2
 
 
 def _crossing(lines: Sequence[Line], x: float) -> int:
@@ -290,10 +307,16 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
     last = top
     wide: list[bool] = []  # lines running across the columns over most of the width
     spaced = 0.0  # the widest gap between two lines that keep to the columns so far (tall rows' white)
-    for line in sorted(lines, key=lambda l: l.box[1]):
+    ordered = sorted(lines, key=lambda l: l.box[1])
+    for k, line in enumerate(ordered):
         lx0, _, lx1, _ = line.box
         h = line.box[3] - line.box[1]
-        if lx0 < x0 + FLUSH or lx1 > x1 + s.snap:  # text flush with the table's edge or beyond it: no cell's
+        flush = lx0 < x0 + FLUSH
+        if (flush or lx1 > x1 + s.snap) and not (
+                lx1 <= x1 + s.snap and (last is None or line.box[1] - last <= ROW_GAP * h)
+                and _heads_rows(line, ordered[k + 1:], out, edges, x0=x0, s=s)):
+            # text flush with the table's edge or beyond it: no cell's (unless a section row's heading
+            # in a thinly padded cell, rows under it)
             if wide and wide[-1] and last is not None and line.box[1] - last <= s.body_line_gap * h:
                 while wide and wide[-1]:  # (a cell pads its text) and the wide lines just above it are
                     out.pop()  # its paragraph's first ones (the first indented)
@@ -303,8 +326,11 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
         if last is not None:
             gap = line.box[1] - last
             if (gap > max(s.body_line_gap * h, spaced + ROW_SLACK * h) and (across or edges is None or gap > ROW_GAP * h)
-                    and (across or not keeps_to(line, text_starts(out, shared=1), UNRULED))):
-                break  # (a row in the rows' own columns goes on after a gap of any height: a sheet's tall row)
+                    and not keeps_to(line, text_starts(out, shared=1), UNRULED)
+                    and not ((across or flush) and gap <= ROW_GAP * h
+                             and _heads_rows(line, ordered[k + 1:], out, edges, x0=x0, s=s))):
+                break  # (a row in the rows' own columns goes on after a gap of any height: a sheet's tall row;
+                # a section row's heading after a tall row, rows in those columns under it, too)
             if out and not across and edges is not None and gap <= ROW_GAP * h:
                 spaced = max(spaced, gap)
         out.append(line)
@@ -326,6 +352,30 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
         if run > MAX_SECTION_LINES:
             return out[:j + 1 - run]
     return out
+
+
+def _in_cells(line: Line, edges: Sequence[float], *, s: TextTableSettings) -> bool:
+    """Does a line's text right of the first column stand in two cells or more (a white run
+    min_gutter wide, or two cells' gap: `grid.cells_apart`)?"""
+    ws = [w for w in line.words if w.xc >= edges[1]]
+    return any(b.x0 - a.x1 >= s.min_gutter or cells_apart(line, b.x0 - a.x1, s=s) for a, b in zip(ws, ws[1:]))
+
+
+def _heads_rows(heading: Line, after: Sequence[Line], rows: Sequence[Line], edges: Sequence[float] | None, *,
+               x0: float | None = None, s: TextTableSettings) -> bool:
+    """Does a line running across the columns (or flush with the table's edge at `x0`) head rows:
+    under it (and MAX_SECTION_LINES - 1 more such lines at most), close, a line in the columns of
+    the rows above it (`unruled.keeps_to`), or, no rows above, a line in min_cols pieces or more?"""
+    starts = text_starts(rows, shared=1)
+    above = heading.box[3]
+    for line in after[:MAX_SECTION_LINES]:
+        heads = (edges is not None and any(_runs_across(line, e, s=s) for e in edges[1:-1])) or (
+            x0 is not None and line.box[0] < x0 + FLUSH)
+        if not heads:
+            close = line.box[1] - above <= s.body_line_gap * (line.box[3] - line.box[1])
+            return close and (keeps_to(line, starts, UNRULED) if rows else len(_pieces(line)) >= UNRULED.min_cols)
+        above = line.box[3]
+    return False
 
 
 def banded_boxes(edges: Sequence[float], header_ys: Sequence[float], body: Sequence[Line], bottom: float,
@@ -389,7 +439,8 @@ def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTable
     for k, line in enumerate(body):
         first = " ".join(w.text for w in line.words if w.xc < edges[1]).replace(" ", "")
         short = _SECTION_LABEL.match(first) is not None and len(edges) > 3 and all(w.xc < edges[2] for w in line.words)
-        if short or any(_runs_across(line, e, s=s) for e in edges[1:-1]):
+        if short or (any(_runs_across(line, e, s=s) for e in edges[1:-1]) and not _in_cells(line, edges, s=s)):
+            # (a line whose text stands in two cells or more is a row's, its text ending close to a cell's edge)
             out.append(True)
             label = first
             beside = short
@@ -398,7 +449,8 @@ def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTable
         close = prev is not None and line.box[1] - prev.box[3] < SECTION_PITCH * (line.box[3] - line.box[1])
         wraps = (not first or (label and _labels(label + first)) or (
             prev is not None and abs(line.box[0] - prev.box[0]) <= 1.0 and not _labels(first))) and not (
-            beside and any(w.xc >= edges[2] for w in line.words))  # (text in later columns: a row, its number lower)
+            beside and any(w.xc >= edges[2] for w in line.words)) and not _in_cells(line, edges, s=s)
+        # (text in later columns, or in two cells: a row, its number lower)
         out.append(bool(out) and out[-1] and close and bool(wraps))
         label = label + first if out[-1] else ""
     return out
