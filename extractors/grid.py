@@ -515,6 +515,17 @@ def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float, *, narro
     return [x0, *(b - half for _, b in gutters), x1]
 
 
+def column_border(start: float, pad: float, reach: float | None, *, s: TextTableSettings = TEXT) -> float:
+    """Where a column's left border stands: `pad` before its text's `start`; where the text of
+    the column before ends (`reach`) within a point of that border or past it (it would read as
+    running across it, `_runs_across`: a sheet pads its cells thinly), no further than
+    edge_pad narrow gutters before the text, or in the middle of the white between the two."""
+    if reach is None or reach < start - pad - 1.0:
+        return start - pad
+    near = start - min(pad, s.edge_pad * s.narrow_gutter)
+    return near if reach <= near else (reach + start) / 2
+
+
 def _runs(line: Line, *, s: TextTableSettings = TEXT) -> list[tuple[float, float]]:
     """(x0, x1) of each run of words on a line that follow each other at word spacing."""
     out: list[list[float]] = []

@@ -37,8 +37,8 @@ from typing import Sequence
 
 from .furniture import split_furniture
 from .headers import looks_like_header
-from .grid import (CellBoxes, cells_apart, is_anchor, _cells, _cluster, _joint_columns, _runs_across, _white_runs, build_fragments,
-                   prose_lines, rule_only_table, text_columns)
+from .grid import (CellBoxes, cells_apart, column_border, is_anchor, _cells, _cluster, _joint_columns, _runs_across,
+                   _white_runs, build_fragments, prose_lines, rule_only_table, text_columns)
 from .layout import Fragment, Line, PageContent, Word
 from .settings import TEXT, TextTableSettings
 from .unruled import SETTINGS as UNRULED, UnruledSettings, _pieces, add_unruled, keeps_to, text_starts
@@ -53,7 +53,6 @@ PAD_SEARCH = 12.0  # points: a column's text starts this close after its edge fo
 REPEAT_SHARE = 0.8  # of the words of two headers: shared this much, one header printed again
 HEADER_SPACE_EVIDENCE = 40  # body lines that tell a gutter narrower than min_gutter in the header from a word space
 ROW_GAP = 6.0  # line heights: a wider gap between two lines that keep to the columns ends the table
-EDGE_PAD = 0.9  # of narrow_gutter: a border stands at most this far before its column's text
 ROW_SLACK = 0.5  # line heights: a line running across the columns this much further down than the widest
 # gap between rows so far ends the table (when wider than body_line_gap, too): prose under it, not a section row
 
@@ -235,19 +234,15 @@ def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSetting
 
 
 def _border(edge: float, start: float | None, reach: float | None, pad: float, *, s: TextTableSettings) -> float:
-    """Where a column's left border stands: `pad` before its text's `start`, or, when a line of
-    the column before ends (`reach`) within a point of that border (it would read as running
-    across it, `grid._runs_across`), no further than EDGE_PAD narrow gutters before the text (a
-    sheet pads its cells thinly). Where the border would cut the text of the column before, the
-    edge stays where it is when in the white between that text and the column's, else goes to
-    the middle of that white. An edge far from the text's start (more than `pad`) stays put."""
+    """Where a column's left border stands (`grid.column_border`: `pad` before its text's `start`,
+    nearer where the column before reaches, `reach`, close to it). Where the border would cut the
+    text of the column before, the edge stays where it is when in the white between that text and
+    the column's. An edge far from the text's start (more than `pad`) stays put."""
     if start is None or abs(start - pad - edge) > pad:
         return edge
-    if reach is not None and reach >= start - pad - 1.0:
-        pad = min(pad, EDGE_PAD * s.narrow_gutter)
-    if reach is None or reach <= start - pad:
-        return start - pad
-    return edge if reach < edge < start else (reach + start) / 2
+    if reach is not None and reach > start - pad and reach < edge < start:
+        return edge
+    return column_border(start, pad, reach, s=s)
 
 
 def _crossing(lines: Sequence[Line], x: float) -> int:

@@ -13,7 +13,9 @@ rows) does not know the difference.
    nothing more is done.
 3. `_seeds`: runs of neighbouring lines (no gap over `max_line_gap` line heights, or
    `max_row_gap` before a line in pieces: a tall row's empty bottom) cut in pieces, with
-   up to `max_lone` whole lines between two of them (a long cell wrapped), holding at
+   up to `max_lone` whole lines between two of them (a long cell wrapped; any number where
+   they start at a later cell of the line above, and then any gap before a line in the seed's
+   own columns, `keeps_to`: a sheet's tall row), holding at
    least `min_voters` lines of `min_cols` pieces or more.
 4. Columns of a seed: `grid.text_columns` (the gutters left white in every line but one
    in eight; narrow ones where the next column's text is aligned at their edge). A seed with fewer than `min_cols` columns is no table (a bullet list, two
@@ -121,11 +123,13 @@ def _seeds(lines: Sequence[Line], settings: UnruledSettings) -> list[tuple[int, 
         start = end = k
         while True:
             j = end + 1
-            while j < len(lines) and j - end <= settings.max_lone and _near(lines[j - 1], lines[j], settings) \
-                    and pieces[j] < 2:
+            while j < len(lines) and (j - end <= settings.max_lone or _wraps_cell(lines[end], lines[j])) \
+                    and _near(lines[j - 1], lines[j], settings) and pieces[j] < 2:
                 j += 1
-            if j < len(lines) and j - end <= settings.max_lone + 1 and pieces[j] >= 2 and (
-                    _near(lines[j - 1], lines[j], settings) or _row_after_gap(lines[j - 1], lines[j], settings)):
+            wrapped = all(_wraps_cell(lines[end], l) for l in lines[end + 1:j])  # the row's own long cell
+            if j < len(lines) and (j - end <= settings.max_lone + 1 or wrapped) and pieces[j] >= 2 and (
+                    _near(lines[j - 1], lines[j], settings) or _row_after_gap(lines[j - 1], lines[j], settings)
+                    or (wrapped and keeps_to(lines[j], text_starts(lines[start:end + 1], shared=1), settings))):
                 end = j
             else:
                 break
@@ -133,6 +137,12 @@ def _seeds(lines: Sequence[Line], settings: UnruledSettings) -> list[tuple[int, 
             out.append((start, end))
         k = end + 1
     return out
+
+
+def _wraps_cell(row: Line, line: Line, *, tol: float = 0.5) -> bool:
+    """Does a line go on with a cell of the row line above it: start where one of that line's
+    pieces after the first starts (a long cell wrapped over any number of lines)?"""
+    return any(abs(line.box[0] - a) <= tol for a, _ in _pieces(row)[1:])
 
 
 def _fits(line: Line, edges: Sequence[float], text: TextTableSettings = TEXT) -> bool:
