@@ -140,6 +140,8 @@ class CellBoxes(list):
     framed: bool = False
     one_row: bool = False
     headed: bool = False  # banded: its first band is the table's header (between two rules)
+    centred: bool = False  # the table's numbers stand in the middle of their rows, as its other pages show
+    # (`split_rows_of`: a page holding one row gives no vote of its own)
 
 
 def _bbox(boxes: Sequence[Box]) -> Box:
@@ -1008,7 +1010,7 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows:
     ruled, banded = getattr(boxes, "ruled", True), getattr(boxes, "banded", False)
     if split_rows and (ruled or banded):
         head = rows[:1] if banded and getattr(boxes, "headed", False) else []  # a header band is one row
-        rows = [*head, *split_rows_of(rows[len(head):], s=s)]
+        rows = [*head, *split_rows_of(rows[len(head):], centred=getattr(boxes, "centred", False), s=s)]
     elif split_rows:  # columns from the text: its rows came from `row_breaks` already
         rows = [sub for row in rows for part in split_by_anchor(row, s=s) for sub in split_by_lines(part, s=s)]
     if not ruled and not banded and _sparse(rows):
@@ -1033,7 +1035,7 @@ def is_anchor(text: str) -> bool:
     return _ANCHOR.match(text.replace(" ", "")) is not None
 
 
-def split_rows_of(rows: Sequence[Row], *, s: TextTableSettings = TEXT) -> list[Row]:
+def split_rows_of(rows: Sequence[Row], *, centred: bool = False, s: TextTableSettings = TEXT) -> list[Row]:
     """The ruled boxes of a fragment split where a box holds several rows (`split_by_anchor`,
     then `split_by_lines`), judged against the table's numbering.
 
@@ -1043,10 +1045,12 @@ def split_rows_of(rows: Sequence[Row], *, s: TextTableSettings = TEXT) -> list[R
     as one number is one row. In a grid ruled between its rows (`rows_ruled`) a box closed by
     rules is one row unless its numbers say otherwise: lines that merely look like the start
     of a row do not split it; line-based splitting is for bands without row rules only.
+    `centred`: the table's other pages say its numbers stand in the middle of their rows
+    (`_numbers_centred`), whatever this fragment's own numbers tell.
     """
     ruled = rows_ruled(rows, s=s)
     chosen = _read_numbering(rows, strict=ruled, s=s)
-    centred = _numbers_centred(rows, s=s)
+    centred = centred or _numbers_centred(rows, s=s)
     first = next((k for k, r in enumerate(rows) if _label_line(r) is not None), None)
     out: list[Row] = []
     for k, (row, starts) in enumerate(zip(rows, chosen)):

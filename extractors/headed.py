@@ -37,11 +37,11 @@ from typing import Sequence
 
 from .furniture import split_furniture
 from .headers import looks_like_header
-from .grid import (CellBoxes, cells_apart, column_border, is_anchor, _cells, _cluster, _joint_columns, _runs_across,
-                   _white_runs, build_fragments, prose_lines, rule_only_table, text_columns)
+from .grid import (CellBoxes, cells_apart, column_border, is_anchor, _cells, _cluster, _joint_columns, _numbers_centred,
+                   _runs_across, _white_runs, build_fragments, prose_lines, rule_only_table, text_columns)
 from .layout import Fragment, Line, PageContent, Word
 from .settings import TEXT, TextTableSettings
-from .unruled import SETTINGS as UNRULED, UnruledSettings, _pieces, add_unruled, keeps_to, text_starts
+from .unruled import SETTINGS as UNRULED, UnruledSettings, _pieces, add_unruled, keeps_to
 from .words import group_lines
 
 MAX_HEADER_LINES = 20  # a header band holding more lines is a row of a table ruled between rows
@@ -192,7 +192,8 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
     white = _white_runs(body, x0, x1)
     edges = [x0]
     for a, b in gutters:
-        mine = [e for e in found if a - 1 <= e <= b + 1]
+        mine = [e for e in found if a - 1 <= e <= b + 1 and _crossing(body, e) <= len(body) // s.gutter_dissent]
+        # (a gutter that many body lines run over is a word space of the few lines in cells: no column's edge)
         if mine and (b - a >= s.min_gutter or len(body) >= HEADER_SPACE_EVIDENCE):  # a narrow one: header cells
             # that nearly touch, or a word space of one cell (told apart by many body lines)
             edges.append(min(mine, key=lambda e: (_crossing(body, e), -_white_width(white, e), -e)))
@@ -308,8 +309,7 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
         h = line.box[3] - line.box[1]
         flush = lx0 < x0 + FLUSH
         if (flush or lx1 > x1 + s.snap) and not (
-                lx1 <= x1 + s.snap and (last is None or line.box[1] - last <= ROW_GAP * h)
-                and _heads_rows(line, ordered[k + 1:], out, edges, x0=x0, s=s)):
+                lx1 <= x1 + s.snap and _heads_rows(line, ordered[k + 1:], out, edges, x0=x0, s=s)):
             # text flush with the table's edge or beyond it: no cell's (unless a section row's heading
             # in a thinly padded cell, rows under it)
             if wide and wide[-1] and last is not None and line.box[1] - last <= s.body_line_gap * h:
@@ -318,14 +318,15 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
                     wide.pop()
             break
         across = edges is not None and any(_runs_across(line, e, s=s) for e in edges[1:-1])
+        labelled = edges is not None and _SECTION_LABEL.match(
+            "".join(w.text for w in line.words if w.xc < edges[1])) is not None
         if last is not None:
             gap = line.box[1] - last
             if (gap > max(s.body_line_gap * h, spaced + ROW_SLACK * h) and (across or edges is None or gap > ROW_GAP * h)
-                    and not keeps_to(line, text_starts(out, shared=1), UNRULED)
-                    and not ((across or flush) and gap <= ROW_GAP * h
-                             and _heads_rows(line, ordered[k + 1:], out, edges, x0=x0, s=s))):
+                    and not keeps_to(line, _word_starts(out), UNRULED)
+                    and not ((across or flush or labelled) and _heads_rows(line, ordered[k + 1:], out, edges, x0=x0, s=s))):
                 break  # (a row in the rows' own columns goes on after a gap of any height: a sheet's tall row;
-                # a section row's heading after a tall row, rows in those columns under it, too)
+                # a section row's heading after one, rows in those columns under it, too)
             if out and not across and edges is not None and gap <= ROW_GAP * h:
                 spaced = max(spaced, gap)
         out.append(line)
@@ -349,6 +350,13 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
     return out
 
 
+def _word_starts(lines: Sequence[Line]) -> list[float]:
+    """Where the words of the lines start: a cell's text starts at one of them, even where a
+    thinly padded sheet's line runs up to the next cell's text at word spacing (no white run
+    tells the two cells apart on that line; `unruled.keeps_to` looks a row's pieces up here)."""
+    return sorted({w.x0 for l in lines for w in l.words})
+
+
 def _in_cells(line: Line, edges: Sequence[float], *, s: TextTableSettings) -> bool:
     """Does a line's text right of the first column stand in two cells or more (a white run
     min_gutter wide, or two cells' gap: `grid.cells_apart`)?"""
@@ -358,10 +366,12 @@ def _in_cells(line: Line, edges: Sequence[float], *, s: TextTableSettings) -> bo
 
 def _heads_rows(heading: Line, after: Sequence[Line], rows: Sequence[Line], edges: Sequence[float] | None, *,
                x0: float | None = None, s: TextTableSettings) -> bool:
-    """Does a line running across the columns (or flush with the table's edge at `x0`) head rows:
-    under it (and MAX_SECTION_LINES - 1 more such lines at most), close, a line in the columns of
-    the rows above it (`unruled.keeps_to`), or, no rows above, a line in min_cols pieces or more?"""
-    starts = text_starts(rows, shared=1)
+    """Does a line running across the columns (or flush with the table's edge at `x0`, or a
+    section's label first) head rows: under it (and MAX_SECTION_LINES - 1 more such lines at
+    most), close, a line in the columns of the rows above it (`unruled.keeps_to`), or, no rows
+    above, a line in min_cols pieces or more? A section's heading, its label first, with nothing
+    under it is the page's last row (its rows on the next page)."""
+    starts = _word_starts(rows)
     above = heading.box[3]
     for line in after[:MAX_SECTION_LINES]:
         heads = (edges is not None and any(_runs_across(line, e, s=s) for e in edges[1:-1])) or (
@@ -370,7 +380,8 @@ def _heads_rows(heading: Line, after: Sequence[Line], rows: Sequence[Line], edge
             close = line.box[1] - above <= s.body_line_gap * (line.box[3] - line.box[1])
             return close and (keeps_to(line, starts, UNRULED) if rows else len(_pieces(line)) >= UNRULED.min_cols)
         above = line.box[3]
-    return False
+    return len(after) < MAX_SECTION_LINES and edges is not None and _SECTION_LABEL.match(
+        "".join(w.text for w in heading.words if w.xc < edges[1])) is not None
 
 
 def banded_boxes(edges: Sequence[float], header_ys: Sequence[float], body: Sequence[Line], bottom: float,
@@ -424,8 +435,8 @@ def _section_boxes(top: float, bottom: float, edges: Sequence[float], words: Seq
 
 def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTableSettings = TEXT) -> list[bool]:
     """Which lines are a section row's: a line running across the columns, or a section's label
-    ("B", "II.") with its heading beside it in the next column only (a heading shorter than that
-    column), and the lines under it at the heading's own line pitch that wrap it: nothing in the
+    ("B", "II.") with its heading beside it at word spacing from the next column on (in that column
+    only: a heading shorter than it), and the lines under it at the heading's own line pitch that wrap it: nothing in the
     first column, or there the rest of its label a narrow column wrapped ("II" over "I": "III"),
     or a heading across the whole row going on where it starts (no item number or label there)."""
     out: list[bool] = []
@@ -433,9 +444,13 @@ def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTable
     beside = False  # the section row's heading stands in the second column only
     for k, line in enumerate(body):
         first = " ".join(w.text for w in line.words if w.xc < edges[1]).replace(" ", "")
-        short = _SECTION_LABEL.match(first) is not None and len(edges) > 3 and all(w.xc < edges[2] for w in line.words)
-        if short or (any(_runs_across(line, e, s=s) for e in edges[1:-1]) and not _in_cells(line, edges, s=s)):
-            # (a line whose text stands in two cells or more is a row's, its text ending close to a cell's edge)
+        labelled = _SECTION_LABEL.match(first) is not None and len(edges) > 3
+        short = labelled and all(w.xc < edges[2] for w in line.words)
+        rest = [w for w in line.words if w.xc >= edges[1]]
+        spans = labelled and bool(rest) and rest[0].xc < edges[2] and not _in_cells(line, edges, s=s)
+        if short or spans or (any(_runs_across(line, e, s=s) for e in edges[1:-1]) and not _in_cells(line, edges, s=s)):
+            # (a line whose text stands in two cells or more is a row's, its text ending close to a cell's edge;
+            # a label's heading at word spacing is a section row's, where its word starts at a column's text, too)
             out.append(True)
             label = first
             beside = short
@@ -500,7 +515,7 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
             again = _repeated(page, evidence, above, furniture[k])
             more = _loose(page) if page is not out[k] else loose[k]
             carried = _carried(page, _edges_with(evidence, above, more, furniture[k], again, s=s),
-                               furniture[k], s=s, unruled=unruled, headed=again)
+                               furniture[k], s=s, unruled=unruled, headed=again, centred=_numbers_centred(above.rows, s=s))
             if carried is not None:
                 out[k] = carried
         evidence = _evidence(evidence, out[k], above)
@@ -512,6 +527,7 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
         edges = _chain_edges(out, [(k, out[k].fragments.index(f)) for k, f in members], s=s)
         if edges is None:
             continue
+        centred = _numbers_centred([r for _, f in members for r in f.rows], s=s)  # the whole table votes
         for k, box in chain:
             frag = _at(out[k], box)
             if frag is None:
@@ -520,7 +536,7 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
             if headed is None:  # the carried part, read again from the page as it was before
                 out[k] = replace(out[k], fragments=tuple(f for f in out[k].fragments if f is not frag),
                                  lines=tuple(prose_lines([*(w for l in out[k].lines for w in l.words), *_fragment_words(frag)])))
-            out[k] = _carried(out[k], edges, furniture[k], s=s, unruled=unruled, headed=headed) or out[k]
+            out[k] = _carried(out[k], edges, furniture[k], s=s, unruled=unruled, headed=headed, centred=centred) or out[k]
     return out
 
 
@@ -659,10 +675,12 @@ def _loose(page: PageContent) -> list[Line]:
 
 
 def _carried(page: PageContent, edges: Sequence[float], furniture: set, *,
-             s: TextTableSettings, unruled: UnruledSettings, headed: Fragment | None = None) -> PageContent | None:
+             s: TextTableSettings, unruled: UnruledSettings, headed: Fragment | None = None,
+             centred: bool = False) -> PageContent | None:
     """The page read again with the table's columns: the lines at its head (or under the header
     band of `headed`, its fragment printed under its own header) are the table's rows, down to
-    the next table or to what is no row of it (`body_lines`); the rest is read as before."""
+    the next table or to what is no row of it (`body_lines`); the rest is read as before.
+    `centred`: the table's numbers stand in the middle of their rows (`grid.CellBoxes.centred`)."""
     edges = list(edges)
     x0, x1 = edges[0], edges[-1]
     head = _header_row(headed) if headed is not None else None
@@ -680,6 +698,7 @@ def _carried(page: PageContent, edges: Sequence[float], furniture: set, *,
     ends_here = limit < page.height or any(l.box[1] >= bottom for l in candidates)
     header_ys = [headed.box[1], top] if headed is not None else []
     boxes = banded_boxes(edges, header_ys, body, bottom, open_bottom=not ends_here, words=free, s=s)
+    boxes.centred = centred
     frags, rest = build_fragments(page.page, [boxes], free, s=s)
     if not frags:
         return None
