@@ -434,11 +434,12 @@ def _section_boxes(top: float, bottom: float, edges: Sequence[float], words: Seq
 
 
 def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTableSettings = TEXT) -> list[bool]:
-    """Which lines are a section row's: a line running across the columns, or a section's label
-    ("B", "II.") with its heading beside it at word spacing from the next column on (in that column
-    only: a heading shorter than it), and the lines under it at the heading's own line pitch that wrap it: nothing in the
-    first column, or there the rest of its label a narrow column wrapped ("II" over "I": "III"),
-    or a heading across the whole row going on where it starts (no item number or label there)."""
+    """Which lines are a section row's: a line running across the columns (its text in no two
+    cells, `_in_cells`), or a section's label ("B", "II.") with its heading beside it at word
+    spacing from the next column on (in that column only: a heading shorter than it), and the
+    lines under it at the heading's own line pitch that wrap it: nothing in the first column, or
+    there the rest of its label a narrow column wrapped ("II" over "I": "III"), or a heading
+    across the whole row going on where it starts (no item number or label there)."""
     out: list[bool] = []
     label = ""  # the first column's text of the section row so far
     beside = False  # the section row's heading stands in the second column only
