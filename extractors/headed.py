@@ -209,7 +209,6 @@ def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSetting
     cell) before the next column's text. Cell text is measured against its box (`celltext`: does
     a word cut at a line's end fit the line?). A line running across the columns (a section row's
     heading) is no cell's: its words start anywhere."""
-    whole = body
     body = [l for l in body if not any(_runs_across(l, e, s=s) for e in edges[1:-1])] or body
     starts, gaps, reach = [], [], []
     for e in edges[1:-1]:
@@ -222,9 +221,8 @@ def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSetting
         hi = min(shared or near)  # where the column's text starts: on two lines at least (not a heading's word)
         ends = [(a.x1, l) for l in body for a, b in zip(l.words, l.words[1:]) if a.x1 < hi - 0.5 <= b.x0 <= hi + 0.5]
         white = [(hi - x, l) for x, l in ends]
-        starts.append(hi)  # (how far the column before reaches: on every line, one running over an edge too)
-        reach.append(max((a.x1 for l in whole for a, b in zip(l.words, l.words[1:]) if a.x1 < hi - 0.5 <= b.x0 <= hi + 0.5),
-                         default=None))
+        starts.append(hi)
+        reach.append(max((x for x, _ in ends), default=None))
         narrowest, line = min(white, key=lambda w: w[0], default=(None, None))
         if narrowest is not None and (narrowest >= s.min_gutter or cells_apart(line, narrowest, s=s)):
             gaps.append(narrowest)  # narrower: a line ran over its cell (unless a thinly padded sheet's)
@@ -449,7 +447,7 @@ def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTable
         short = labelled and all(w.xc < edges[2] for w in line.words)
         rest = [w for w in line.words if w.xc >= edges[1]]
         spans = labelled and bool(rest) and rest[0].xc < edges[2] and not _in_cells(line, edges, s=s)
-        if short or spans or (any(_runs_across(line, e, s=s) for e in edges[1:-1]) and not _in_cells(line, edges, s=s)):
+        if short or spans or any(_runs_across(line, e, s=s) for e in edges[1:-1]):
             # (a line whose text stands in two cells or more is a row's, its text ending close to a cell's edge;
             # a label's heading at word spacing is a section row's, where its word starts at a column's text, too)
             out.append(True)
