@@ -432,12 +432,12 @@ def _section_boxes(top: float, bottom: float, edges: Sequence[float], words: Seq
 
 
 def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTableSettings = TEXT) -> list[bool]:
-    """Which lines are a section row's: a line running across the columns (its text in no two
-    cells, `_in_cells`), or a section's label ("B", "II.") with its heading beside it at word
-    spacing from the next column on (in that column only: a heading shorter than it), and the
-    lines under it at the heading's own line pitch that wrap it: nothing in the first column, or
-    there the rest of its label a narrow column wrapped ("II" over "I": "III"), or a heading
-    across the whole row going on where it starts (no item number or label there)."""
+    """Which lines are a section row's: a line running across the columns, or a section's label
+    ("B", "II.") with its heading beside it at word spacing from the next column on (its text in
+    no two cells, `_in_cells`; in that column only: a heading shorter than it), and the lines
+    under it at the heading's own line pitch that wrap it (in no two cells either): nothing in the
+    first column, or there the rest of its label a narrow column wrapped ("II" over "I": "III"),
+    or a heading across the whole row going on where it starts (no item number or label there)."""
     out: list[bool] = []
     label = ""  # the first column's text of the section row so far
     beside = False  # the section row's heading stands in the second column only
@@ -448,8 +448,7 @@ def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTable
         rest = [w for w in line.words if w.xc >= edges[1]]
         spans = labelled and bool(rest) and rest[0].xc < edges[2] and not _in_cells(line, edges, s=s)
         if short or spans or any(_runs_across(line, e, s=s) for e in edges[1:-1]):
-            # (a line whose text stands in two cells or more is a row's, its text ending close to a cell's edge;
-            # a label's heading at word spacing is a section row's, where its word starts at a column's text, too)
+            # (a label's heading at word spacing is a section row's, where its word starts at a column's text, too)
             out.append(True)
             label = first
             beside = short
