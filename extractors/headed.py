@@ -10,6 +10,8 @@ One mechanism reads them, on the header's page and on the pages after it:
    is a gutter between two header cells, and the edge stands inside it where the body's
    lines leave it white (a body gutter inside it, or its least covered point); a gutter of
    the body under a header cell's text is no column edge (a wide cell's justified text).
+   A header alone at a page's foot (nothing under its lower rule) is a table of its header
+   band only: its rows are the next page's, carried (4).
 2. `body_lines`: the lines under the header's rule (or from the top of a later page) that
    are the table's rows, down to the closing rule, a gap wider than rows leave, or prose (two
    lines in a row running across the columns over most of the width); one line running
@@ -52,6 +54,9 @@ FLUSH = 1.0  # points: a line starting this close to the table's left edge (or l
 PAD_SEARCH = 12.0  # points: a column's text starts this close after its edge found in the gutters
 REPEAT_SHARE = 0.8  # of the words of two headers: shared this much, one header printed again
 HEADER_SPACE_EVIDENCE = 40  # body lines that tell a gutter narrower than min_gutter in the header from a word space
+NARROW_STARTS = 0.15  # of the body lines: the next column's text starts at one x just after a header gutter narrower
+# than min_gutter on this share of them at least, or the gutter is a word space of one header cell (a sparse
+# column's short lines leave a body gutter under it by chance)
 ROW_GAP = 6.0  # line heights: a wider gap between two lines that keep to the columns ends the table
 ROW_SLACK = 0.5  # line heights: a line running across the columns this much further down than the widest
 # gap between rows so far ends the table (when wider than body_line_gap, too): prose under it, not a section row
@@ -133,6 +138,11 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
     closed = closing is not None
     under = group_lines(w for w in inside if w.yc > under_header and (not closed or w.yc < closing))
     body = body_lines(under, under_header, None, x0, x1, s=s)
+    if named and not closed and not body:  # a header alone at the page's foot: its rows are on the next page
+        edges = header_columns(header, (), x0, x1, s=s)  # (`carry_columns` lays them out)
+        if len(edges) < 3 + 1:
+            return None, False
+        return banded_boxes(edges, [top, under_header], (), under_header, open_bottom=False, words=inside, s=s), False
     least = 1 if named else 2 if closed else s.body_min_lines
     if len(body) < least:
         return None, False
@@ -185,8 +195,10 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
     """Column edges (x0, ..., x1) of a header's lines over body lines: one edge in each white run
     down the whole header (narrow_gutter wide at least), where the body leaves it white: the
     edge of a body gutter inside it (`grid.text_columns`; of several, the one the fewest lines
-    run over, then the widest white, then the rightmost), else, in a gutter min_gutter wide or
-    more, its point the fewest body lines cover (the rightmost of those: text is left-aligned)."""
+    run over, then the widest white, then the rightmost; in a header gutter narrower than min_gutter,
+    only where the next column's text starts at one x on NARROW_STARTS of the lines: `_starts_after`),
+    else, in a gutter min_gutter wide or more, its point the fewest body lines cover (the rightmost
+    of those: text is left-aligned; with no body lines, its middle)."""
     gutters = [(a, b) for a, b in _white_runs(header, x0, x1) if a > x0 + 1 and b < x1 - 1 and b - a >= s.narrow_gutter]
     found = text_columns([[l] for l in body], x0, x1, narrow=True, s=s)[1:-1]
     white = _white_runs(body, x0, x1)
@@ -194,11 +206,13 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
     for a, b in gutters:
         mine = [e for e in found if a - 1 <= e <= b + 1 and _crossing(body, e) <= len(body) // s.gutter_dissent]
         # (a gutter that many body lines run over is a word space of the few lines in cells: no column's edge)
-        if mine and (b - a >= s.min_gutter or len(body) >= HEADER_SPACE_EVIDENCE):  # a narrow one: header cells
-            # that nearly touch, or a word space of one cell (told apart by many body lines)
-            edges.append(min(mine, key=lambda e: (_crossing(body, e), -_white_width(white, e), -e)))
-        elif b - a >= s.min_gutter and body:
-            edges.append(_least_covered(body, a, b))
+        narrow = b - a < s.min_gutter  # header cells that nearly touch, or a word space of one cell: told
+        if mine and (not narrow or len(body) >= HEADER_SPACE_EVIDENCE):  # apart by many body lines
+            edge = min(mine, key=lambda e: (_crossing(body, e), -_white_width(white, e), -e))
+            if not narrow or _starts_after(body, edge) >= NARROW_STARTS * len(body):
+                edges.append(edge)
+        elif not narrow:  # (no body lines: a header alone at a page's foot, its middle)
+            edges.append(_least_covered(body, a, b) if body else (a + b) / 2)
     return _padded([*edges, x1], body, s=s)
 
 
@@ -242,6 +256,19 @@ def _border(edge: float, start: float | None, reach: float | None, pad: float, *
     if reach is not None and reach > start - pad and reach < edge < start:
         return edge
     return column_border(start, pad, reach, s=s)
+
+
+def _starts_after(lines: Sequence[Line], x: float, *, tol: float = 0.5) -> int:
+    """How many of the lines have a word starting at one point (within 2 * tol) just after x (up
+    to PAD_SEARCH): a column's left-aligned text starts there on every line it fills, a cell's
+    justified words after a chance gutter start anywhere."""
+    starts = sorted((w.x0, k) for k, l in enumerate(lines) for w in l.words if x - tol <= w.x0 <= x + PAD_SEARCH)
+    best, j = 0, 0
+    for i, (at, _) in enumerate(starts):
+        while starts[j][0] < at - 2 * tol:
+            j += 1
+        best = max(best, len({k for _, k in starts[j:i + 1]}))
+    return best
 
 
 def _crossing(lines: Sequence[Line], x: float) -> int:
@@ -690,10 +717,10 @@ def _carried(page: PageContent, edges: Sequence[float], furniture: set, *,
     free = [w for l in lines for w in l.words]
     candidates = [l for l in lines if l.box not in furniture and l.box[3] <= limit and (top is None or (l.box[1] + l.box[3]) / 2 > top)]
     body = body_lines(candidates, top, edges, x0, x1, s=s)
-    if not body:
+    if not body and head is None:
         return None
-    bottom = body[-1].box[3] + s.cut_pad
-    ends_here = limit < page.height or any(l.box[1] >= bottom for l in candidates)
+    bottom = body[-1].box[3] + s.cut_pad if body else top  # (no body: a header alone at the page's foot)
+    ends_here = not body or limit < page.height or any(l.box[1] >= bottom for l in candidates)
     header_ys = [headed.box[1], top] if headed is not None else []
     boxes = banded_boxes(edges, header_ys, body, bottom, open_bottom=not ends_here, words=free, s=s)
     boxes.centred = centred
