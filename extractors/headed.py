@@ -343,8 +343,10 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
                     wide.pop()
             break
         across = edges is not None and any(_runs_across(line, e, s=s) for e in edges[1:-1])
-        labelled = edges is not None and _SECTION_LABEL.match(
-            "".join(w.text for w in line.words if w.xc < edges[1])) is not None
+        nxt = ordered[k + 1] if k + 1 < len(ordered) else None
+        labelled = edges is not None and (_labelled(line, edges) or (  # (or its label beside its next line:
+            not any(w.xc < edges[1] for w in line.words) and nxt is not None  # a label centred on a heading of two)
+            and nxt.box[1] - line.box[3] <= s.body_line_gap * h and _labelled(nxt, edges)))
         if last is not None:
             gap = line.box[1] - last
             if (gap > max(s.body_line_gap * h, spaced + ROW_SLACK * h) and (across or edges is None or gap > ROW_GAP * h)
@@ -393,20 +395,28 @@ def _heads_rows(heading: Line, after: Sequence[Line], rows: Sequence[Line], edge
                x0: float | None = None, s: TextTableSettings) -> bool:
     """Does a line running across the columns (or flush with the table's edge at `x0`, or a
     section's label first) head rows: under it (and MAX_SECTION_LINES - 1 more such lines at
-    most), close, a line in the columns of the rows above it (`unruled.keeps_to`), or, no rows
-    above, a line in min_cols pieces or more? A section's heading, its label first, with nothing
-    under it is the page's last row (its rows on the next page)."""
+    most, a line holding the heading's label among them), close, a line in the columns of the
+    rows above it (`unruled.keeps_to`), or, no rows above, a line in min_cols pieces or more? A
+    section's heading with its label and nothing under it is the page's last row (its rows on
+    the next page)."""
     starts = _word_starts(rows)
     above = heading.box[3]
+    labels = edges is not None and _labelled(heading, edges)
     for line in after[:MAX_SECTION_LINES]:
+        label = edges is not None and _labelled(line, edges)  # (a label centred on a heading of two lines)
         heads = (edges is not None and any(_runs_across(line, e, s=s) for e in edges[1:-1])) or (
-            x0 is not None and line.box[0] < x0 + FLUSH)
+            x0 is not None and line.box[0] < x0 + FLUSH) or label
         if not heads:
             close = line.box[1] - above <= s.body_line_gap * (line.box[3] - line.box[1])
             return close and (keeps_to(line, starts, UNRULED) if rows else len(_pieces(line)) >= UNRULED.min_cols)
+        labels = labels or label
         above = line.box[3]
-    return len(after) < MAX_SECTION_LINES and edges is not None and _SECTION_LABEL.match(
-        "".join(w.text for w in heading.words if w.xc < edges[1])) is not None
+    return len(after) < MAX_SECTION_LINES and labels
+
+
+def _labelled(line: Line, edges: Sequence[float]) -> bool:
+    """Does a line hold a section's label ("B", "II.") in the first column?"""
+    return _SECTION_LABEL.match("".join(w.text for w in line.words if w.xc < edges[1])) is not None
 
 
 def banded_boxes(edges: Sequence[float], header_ys: Sequence[float], body: Sequence[Line], bottom: float,
