@@ -140,6 +140,8 @@ class CellBoxes(list):
     framed: bool = False
     one_row: bool = False
     headed: bool = False  # banded: its first band is the table's header (between two rules)
+    centred: bool = False  # the table's numbers stand in the middle of their rows, as its other pages show
+    # (`split_rows_of`: a page holding one row gives no vote of its own)
 
 
 def _bbox(boxes: Sequence[Box]) -> Box:
@@ -506,12 +508,24 @@ def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float, *, narro
     gutters = [_trimmed(a, b, others) for a, b in white if a > x0 + step and b < x1 - step]
     lefts = sorted(w.x0 for band in bands for l in band for w in l.words)
     aligned = lambda b: bisect_right(lefts, b + 1.0) - bisect_right(lefts, b - 1.0)  # noqa: E731
+    # (a narrow white run is measured on the step grid: up to a step narrower than it is)
     gutters = [(a, b) for a, b in gutters
-               if b - a >= s.min_gutter or (narrow and b - a >= s.narrow_gutter and aligned(b) >= max(3, len(voters) / 2))]
+               if b - a >= s.min_gutter or (narrow and b - a + step >= s.narrow_gutter and aligned(b) >= max(3, len(voters) / 2))]
     if not gutters:
         return [x0, x1]
     half = min(b - a for a, b in gutters) / 2  # the narrowest gutter is two paddings and a border: a full line
     return [x0, *(b - half for _, b in gutters), x1]
+
+
+def column_border(start: float, pad: float, reach: float | None, *, s: TextTableSettings = TEXT) -> float:
+    """Where a column's left border stands: `pad` before its text's `start`; where the text of
+    the column before ends (`reach`) within a point of that border or past it (it would read as
+    running across it, `_runs_across`: a sheet pads its cells thinly), no further than
+    edge_pad narrow gutters before the text, or in the middle of the white between the two."""
+    if reach is None or reach < start - pad - 1.0:
+        return start - pad
+    near = start - min(pad, s.edge_pad * s.narrow_gutter)
+    return near if reach <= near else (reach + start) / 2
 
 
 def _runs(line: Line, *, s: TextTableSettings = TEXT) -> list[tuple[float, float]]:
@@ -674,7 +688,20 @@ def _runs_across(line: Line, x: float, *, s: TextTableSettings = TEXT) -> bool:
     if any(w.x0 < x - 1.0 and w.x1 > x + 1.0 for w in ws):
         return True
     return any(a.x1 <= x + 1.0 and b.x0 >= x - 1.0 and b.x0 - a.x1 < s.min_gutter
-               and not (a.x1 < x < b.x0 <= x + s.narrow_gutter) for a, b in zip(ws, ws[1:]))  # the next column's text at its edge
+               and not (a.x1 < x < b.x0 <= x + s.narrow_gutter)  # the next column's text at its edge
+               and not cells_apart(line, b.x0 - a.x1, s=s) for a, b in zip(ws, ws[1:]))
+
+
+def cells_apart(line: Line, white: float, *, s: TextTableSettings = TEXT) -> bool:
+    """Is a white run of a line narrower than min_gutter still two cells' gap: space_gap times the
+    line's own word space (its median, over three spaces or more) and narrow_gutter wide at
+    least (a sheet pads its cells thinly: a full line ends a few points before the next column's
+    text; a justified line stretches all its spaces alike)?"""
+    ws = line.words
+    spaces = sorted(b.x0 - a.x1 for a, b in zip(ws, ws[1:]))
+    if len(spaces) < 3:
+        return False
+    return white >= max(s.space_gap * spaces[(len(spaces) - 1) // 2], s.narrow_gutter)
 
 
 def _on_page(obj: dict, height: float, *, s: TextTableSettings = TEXT) -> bool:
@@ -983,7 +1010,7 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows:
     ruled, banded = getattr(boxes, "ruled", True), getattr(boxes, "banded", False)
     if split_rows and (ruled or banded):
         head = rows[:1] if banded and getattr(boxes, "headed", False) else []  # a header band is one row
-        rows = [*head, *split_rows_of(rows[len(head):], s=s)]
+        rows = [*head, *split_rows_of(rows[len(head):], centred=getattr(boxes, "centred", False), s=s)]
     elif split_rows:  # columns from the text: its rows came from `row_breaks` already
         rows = [sub for row in rows for part in split_by_anchor(row, s=s) for sub in split_by_lines(part, s=s)]
     if not ruled and not banded and _sparse(rows):
@@ -1008,7 +1035,7 @@ def is_anchor(text: str) -> bool:
     return _ANCHOR.match(text.replace(" ", "")) is not None
 
 
-def split_rows_of(rows: Sequence[Row], *, s: TextTableSettings = TEXT) -> list[Row]:
+def split_rows_of(rows: Sequence[Row], *, centred: bool = False, s: TextTableSettings = TEXT) -> list[Row]:
     """The ruled boxes of a fragment split where a box holds several rows (`split_by_anchor`,
     then `split_by_lines`), judged against the table's numbering.
 
@@ -1018,10 +1045,12 @@ def split_rows_of(rows: Sequence[Row], *, s: TextTableSettings = TEXT) -> list[R
     as one number is one row. In a grid ruled between its rows (`rows_ruled`) a box closed by
     rules is one row unless its numbers say otherwise: lines that merely look like the start
     of a row do not split it; line-based splitting is for bands without row rules only.
+    `centred`: the table's other pages say its numbers stand in the middle of their rows
+    (`_numbers_centred`), whatever this fragment's own numbers tell.
     """
     ruled = rows_ruled(rows, s=s)
     chosen = _read_numbering(rows, strict=ruled, s=s)
-    centred = _numbers_centred(rows, s=s)
+    centred = centred or _numbers_centred(rows, s=s)
     first = next((k for k, r in enumerate(rows) if _label_line(r) is not None), None)
     out: list[Row] = []
     for k, (row, starts) in enumerate(zip(rows, chosen)):

@@ -39,11 +39,11 @@ from typing import Sequence
 
 from .furniture import split_furniture
 from .headers import looks_like_header
-from .grid import (CellBoxes, is_anchor, _cells, _cluster, _joint_columns, _runs_across, _white_runs, build_fragments,
-                   prose_lines, rule_only_table, text_columns)
+from .grid import (CellBoxes, cells_apart, column_border, is_anchor, _cells, _cluster, _joint_columns, _numbers_centred,
+                   _runs_across, _white_runs, build_fragments, prose_lines, rule_only_table, text_columns)
 from .layout import Fragment, Line, PageContent, Word
 from .settings import TEXT, TextTableSettings
-from .unruled import SETTINGS as UNRULED, UnruledSettings, add_unruled
+from .unruled import SETTINGS as UNRULED, UnruledSettings, _pieces, add_unruled, keeps_to
 from .words import group_lines
 
 MAX_HEADER_LINES = 20  # a header band holding more lines is a row of a table ruled between rows
@@ -58,6 +58,8 @@ NARROW_STARTS = 0.15  # of the body lines: the next column's text starts at one 
 # than min_gutter on this share of them at least, or the gutter is a word space of one header cell (a sparse
 # column's short lines leave a body gutter under it by chance)
 ROW_GAP = 6.0  # line heights: a wider gap between two lines that keep to the columns ends the table
+ROW_SLACK = 0.5  # line heights: a line running across the columns this much further down than the widest
+# gap between rows so far ends the table (when wider than body_line_gap, too): prose under it, not a section row
 
 
 def headed_tables(stack: Sequence[dict], words: Sequence[Word], joints: Sequence[float] = (),
@@ -152,7 +154,11 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
     if not named and is_anchor(" ".join(w.text for l in header for w in l.words if w.xc < edges[1])):
         return None, False  # a band numbered as a row is one (a table ruled under every row, a page of it)
     if not closed:  # the lines that keep to the columns found (prose under them stops the table)
-        body = body_lines(under, under_header, edges, x0, x1, s=s)
+        first, body = body, body_lines(under, under_header, edges, x0, x1, s=s)
+        if len(body) > len(first) and not joints:  # more rows than the first guess: they tell the columns better
+            again = header_columns(header, body[:MAX_EVIDENCE], x0, x1, s=s)
+            if len(again) == len(edges):
+                edges, body = again, body_lines(under, under_header, again, x0, x1, s=s)
         if len(body) < least:
             return None, False
     if closed and joints and not any(w.xc < edges[1] for l in body for w in l.words):
@@ -198,7 +204,8 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
     white = _white_runs(body, x0, x1)
     edges = [x0]
     for a, b in gutters:
-        mine = [e for e in found if a - 1 <= e <= b + 1]
+        mine = [e for e in found if a - 1 <= e <= b + 1 and _crossing(body, e) <= len(body) // s.gutter_dissent]
+        # (a gutter that many body lines run over is a word space of the few lines in cells: no column's edge)
         narrow = b - a < s.min_gutter  # header cells that nearly touch, or a word space of one cell: told
         if mine and (not narrow or len(body) >= HEADER_SPACE_EVIDENCE):  # apart by many body lines
             edge = min(mine, key=lambda e: (_crossing(body, e), -_white_width(white, e), -e))
@@ -226,18 +233,29 @@ def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSetting
             continue
         shared = [x for x in near if sum(abs(y - x) <= 0.5 for y in near) >= 2]
         hi = min(shared or near)  # where the column's text starts: on two lines at least (not a heading's word)
-        ends = [a.x1 for l in body for a, b in zip(l.words, l.words[1:]) if a.x1 < hi - 0.5 <= b.x0 <= hi + 0.5]
-        white = [hi - x for x in ends]
+        ends = [(a.x1, l) for l in body for a, b in zip(l.words, l.words[1:]) if a.x1 < hi - 0.5 <= b.x0 <= hi + 0.5]
+        white = [(hi - x, l) for x, l in ends]
         starts.append(hi)
-        reach.append(max(ends, default=None))
-        if white and min(white) >= s.min_gutter:  # narrower: a line ran over its cell
-            gaps.append(min(white))
+        reach.append(max((x for x, _ in ends), default=None))
+        narrowest, line = min(white, key=lambda w: w[0], default=(None, None))
+        if narrowest is not None and (narrowest >= s.min_gutter or cells_apart(line, narrowest, s=s)):
+            gaps.append(narrowest)  # narrower: a line ran over its cell (unless a thinly padded sheet's)
     if not gaps:
         return list(edges)
     pad = min(gaps) / 2
-    # (an edge stays where it is when the border there would cut the text of the column before it)
-    return [edges[0], *(e if hi is None or abs(hi - pad - e) > pad or (end is not None and end > hi - pad) else hi - pad
-                        for e, hi, end in zip(edges[1:-1], starts, reach)), edges[-1]]
+    return [edges[0], *(_border(e, hi, end, pad, s=s) for e, hi, end in zip(edges[1:-1], starts, reach)), edges[-1]]
+
+
+def _border(edge: float, start: float | None, reach: float | None, pad: float, *, s: TextTableSettings) -> float:
+    """Where a column's left border stands (`grid.column_border`: `pad` before its text's `start`,
+    nearer where the column before reaches, `reach`, close to it). Where the border would cut the
+    text of the column before, the edge stays where it is when in the white between that text and
+    the column's. An edge far from the text's start (more than `pad`) stays put."""
+    if start is None or abs(start - pad - edge) > pad:
+        return edge
+    if reach is not None and reach > start - pad and reach < edge < start:
+        return edge
+    return column_border(start, pad, reach, s=s)
 
 
 def _starts_after(lines: Sequence[Line], x: float, *, tol: float = 0.5) -> int:
@@ -309,20 +327,35 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
     out: list[Line] = []
     last = top
     wide: list[bool] = []  # lines running across the columns over most of the width
-    for line in sorted(lines, key=lambda l: l.box[1]):
+    spaced = 0.0  # the widest gap between two lines that keep to the columns so far (tall rows' white)
+    ordered = sorted(lines, key=lambda l: l.box[1])
+    for k, line in enumerate(ordered):
         lx0, _, lx1, _ = line.box
         h = line.box[3] - line.box[1]
-        if lx0 < x0 + FLUSH or lx1 > x1 + s.snap:  # text flush with the table's edge or beyond it: no cell's
+        flush = lx0 < x0 + FLUSH
+        if (flush or lx1 > x1 + s.snap) and not (
+                lx1 <= x1 + s.snap and _heads_rows(line, ordered[k + 1:], out, edges, x0=x0, s=s)):
+            # text flush with the table's edge or beyond it: no cell's (unless a section row's heading
+            # in a thinly padded cell, rows under it)
             if wide and wide[-1] and last is not None and line.box[1] - last <= s.body_line_gap * h:
                 while wide and wide[-1]:  # (a cell pads its text) and the wide lines just above it are
                     out.pop()  # its paragraph's first ones (the first indented)
                     wide.pop()
             break
         across = edges is not None and any(_runs_across(line, e, s=s) for e in edges[1:-1])
+        nxt = ordered[k + 1] if k + 1 < len(ordered) else None
+        labelled = edges is not None and (_labelled(line, edges) or (  # (or its label beside its next line:
+            not any(w.xc < edges[1] for w in line.words) and nxt is not None  # a label centred on a heading of two)
+            and nxt.box[1] - line.box[3] <= s.body_line_gap * h and _labelled(nxt, edges)))
         if last is not None:
             gap = line.box[1] - last
-            if gap > s.body_line_gap * h and (across or edges is None or gap > ROW_GAP * h):
-                break
+            if (gap > max(s.body_line_gap * h, spaced + ROW_SLACK * h) and (across or edges is None or gap > ROW_GAP * h)
+                    and not keeps_to(line, _word_starts(out), UNRULED)
+                    and not ((across or flush or labelled) and _heads_rows(line, ordered[k + 1:], out, edges, x0=x0, s=s))):
+                break  # (a row in the rows' own columns goes on after a gap of any height: a sheet's tall row;
+                # a section row's heading after one, rows in those columns under it, too)
+            if out and not across and edges is not None and gap <= ROW_GAP * h:
+                spaced = max(spaced, gap)
         out.append(line)
         wide.append(across and lx1 - lx0 >= s.prose_width * (x1 - x0))
         last = line.box[3]
@@ -342,6 +375,48 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
         if run > MAX_SECTION_LINES:
             return out[:j + 1 - run]
     return out
+
+
+def _word_starts(lines: Sequence[Line]) -> list[float]:
+    """Where the words of the lines start: a cell's text starts at one of them, even where a
+    thinly padded sheet's line runs up to the next cell's text at word spacing (no white run
+    tells the two cells apart on that line; `unruled.keeps_to` looks a row's pieces up here)."""
+    return sorted({w.x0 for l in lines for w in l.words})
+
+
+def _in_cells(line: Line, edges: Sequence[float], *, s: TextTableSettings) -> bool:
+    """Does a line's text right of the first column stand in two cells or more (a white run
+    min_gutter wide, or two cells' gap: `grid.cells_apart`)?"""
+    ws = [w for w in line.words if w.xc >= edges[1]]
+    return any(b.x0 - a.x1 >= s.min_gutter or cells_apart(line, b.x0 - a.x1, s=s) for a, b in zip(ws, ws[1:]))
+
+
+def _heads_rows(heading: Line, after: Sequence[Line], rows: Sequence[Line], edges: Sequence[float] | None, *,
+               x0: float | None = None, s: TextTableSettings) -> bool:
+    """Does a line running across the columns (or flush with the table's edge at `x0`, or a
+    section's label first) head rows: under it (and MAX_SECTION_LINES - 1 more such lines at
+    most, a line holding the heading's label among them), close, a line in the columns of the
+    rows above it (`unruled.keeps_to`), or, no rows above, a line in min_cols pieces or more? A
+    section's heading with its label and nothing under it is the page's last row (its rows on
+    the next page)."""
+    starts = _word_starts(rows)
+    above = heading.box[3]
+    labels = edges is not None and _labelled(heading, edges)
+    for line in after[:MAX_SECTION_LINES]:
+        label = edges is not None and _labelled(line, edges)  # (a label centred on a heading of two lines)
+        heads = (edges is not None and any(_runs_across(line, e, s=s) for e in edges[1:-1])) or (
+            x0 is not None and line.box[0] < x0 + FLUSH) or label
+        if not heads:
+            close = line.box[1] - above <= s.body_line_gap * (line.box[3] - line.box[1])
+            return close and (keeps_to(line, starts, UNRULED) if rows else len(_pieces(line)) >= UNRULED.min_cols)
+        labels = labels or label
+        above = line.box[3]
+    return len(after) < MAX_SECTION_LINES and labels
+
+
+def _labelled(line: Line, edges: Sequence[float]) -> bool:
+    """Does a line hold a section's label ("B", "II.") in the first column?"""
+    return _SECTION_LABEL.match("".join(w.text for w in line.words if w.xc < edges[1])) is not None
 
 
 def banded_boxes(edges: Sequence[float], header_ys: Sequence[float], body: Sequence[Line], bottom: float,
@@ -395,23 +470,32 @@ def _section_boxes(top: float, bottom: float, edges: Sequence[float], words: Seq
 
 def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTableSettings = TEXT) -> list[bool]:
     """Which lines are a section row's: a line running across the columns, or a section's label
-    ("B", "II.") with its heading beside it in the next column only (a heading shorter than that
-    column), and the lines under it at the heading's own line pitch that wrap it: nothing in the
+    ("B", "II.") with its heading beside it at word spacing from the next column on (its text in
+    no two cells, `_in_cells`; in that column only: a heading shorter than it), and the lines
+    under it at the heading's own line pitch that wrap it (in no two cells either): nothing in the
     first column, or there the rest of its label a narrow column wrapped ("II" over "I": "III"),
     or a heading across the whole row going on where it starts (no item number or label there)."""
     out: list[bool] = []
     label = ""  # the first column's text of the section row so far
+    beside = False  # the section row's heading stands in the second column only
     for k, line in enumerate(body):
         first = " ".join(w.text for w in line.words if w.xc < edges[1]).replace(" ", "")
-        short = _SECTION_LABEL.match(first) is not None and len(edges) > 3 and all(w.xc < edges[2] for w in line.words)
-        if short or any(_runs_across(line, e, s=s) for e in edges[1:-1]):
+        labelled = _SECTION_LABEL.match(first) is not None and len(edges) > 3
+        short = labelled and all(w.xc < edges[2] for w in line.words)
+        rest = [w for w in line.words if w.xc >= edges[1]]
+        spans = labelled and bool(rest) and rest[0].xc < edges[2] and not _in_cells(line, edges, s=s)
+        if short or spans or any(_runs_across(line, e, s=s) for e in edges[1:-1]):
+            # (a label's heading at word spacing is a section row's, where its word starts at a column's text, too)
             out.append(True)
             label = first
+            beside = short
             continue
         prev = body[k - 1] if k else None
         close = prev is not None and line.box[1] - prev.box[3] < SECTION_PITCH * (line.box[3] - line.box[1])
-        wraps = not first or (label and _labels(label + first)) or (
-            prev is not None and abs(line.box[0] - prev.box[0]) <= 1.0 and not _labels(first))
+        wraps = (not first or (label and _labels(label + first)) or (
+            prev is not None and abs(line.box[0] - prev.box[0]) <= 1.0 and not _labels(first))) and not (
+            beside and any(w.xc >= edges[2] for w in line.words)) and not _in_cells(line, edges, s=s)
+        # (text in later columns, or in two cells: a row, its number lower)
         out.append(bool(out) and out[-1] and close and bool(wraps))
         label = label + first if out[-1] else ""
     return out
@@ -466,7 +550,7 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
             again = _repeated(page, evidence, above, furniture[k])
             more = _loose(page) if page is not out[k] else loose[k]
             carried = _carried(page, _edges_with(evidence, above, more, furniture[k], again, s=s),
-                               furniture[k], s=s, unruled=unruled, headed=again)
+                               furniture[k], s=s, unruled=unruled, headed=again, centred=_numbers_centred(above.rows, s=s))
             if carried is not None:
                 out[k] = carried
         evidence = _evidence(evidence, out[k], above)
@@ -478,6 +562,7 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
         edges = _chain_edges(out, [(k, out[k].fragments.index(f)) for k, f in members], s=s)
         if edges is None:
             continue
+        centred = _numbers_centred([r for _, f in members for r in f.rows], s=s)  # the whole table votes
         for k, box in chain:
             frag = _at(out[k], box)
             if frag is None:
@@ -486,7 +571,7 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
             if headed is None:  # the carried part, read again from the page as it was before
                 out[k] = replace(out[k], fragments=tuple(f for f in out[k].fragments if f is not frag),
                                  lines=tuple(prose_lines([*(w for l in out[k].lines for w in l.words), *_fragment_words(frag)])))
-            out[k] = _carried(out[k], edges, furniture[k], s=s, unruled=unruled, headed=headed) or out[k]
+            out[k] = _carried(out[k], edges, furniture[k], s=s, unruled=unruled, headed=headed, centred=centred) or out[k]
     return out
 
 
@@ -625,10 +710,12 @@ def _loose(page: PageContent) -> list[Line]:
 
 
 def _carried(page: PageContent, edges: Sequence[float], furniture: set, *,
-             s: TextTableSettings, unruled: UnruledSettings, headed: Fragment | None = None) -> PageContent | None:
+             s: TextTableSettings, unruled: UnruledSettings, headed: Fragment | None = None,
+             centred: bool = False) -> PageContent | None:
     """The page read again with the table's columns: the lines at its head (or under the header
     band of `headed`, its fragment printed under its own header) are the table's rows, down to
-    the next table or to what is no row of it (`body_lines`); the rest is read as before."""
+    the next table or to what is no row of it (`body_lines`); the rest is read as before.
+    `centred`: the table's numbers stand in the middle of their rows (`grid.CellBoxes.centred`)."""
     edges = list(edges)
     x0, x1 = edges[0], edges[-1]
     head = _header_row(headed) if headed is not None else None
@@ -646,6 +733,7 @@ def _carried(page: PageContent, edges: Sequence[float], furniture: set, *,
     ends_here = not body or limit < page.height or any(l.box[1] >= bottom for l in candidates)
     header_ys = [headed.box[1], top] if headed is not None else []
     boxes = banded_boxes(edges, header_ys, body, bottom, open_bottom=not ends_here, words=free, s=s)
+    boxes.centred = centred
     frags, rest = build_fragments(page.page, [boxes], free, s=s)
     if not frags:
         return None

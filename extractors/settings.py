@@ -112,6 +112,9 @@ class TextTableSettings:
     min_gutter: float = _setting(5.0)  # a narrower white run between words is a space, not a column gap
     # ... unless the next column's text starts at its edge on most lines (a spreadsheet)
     narrow_gutter: float = _setting(1.5)
+    edge_pad: float = _setting(0.9)  # of narrow_gutter: a border stands no further before its column's text where
+    # the text of the column before ends within a point of it (a sheet pads its cells thinly: `grid.column_border`)
+    space_gap: float = _setting(1.25)  # ... or a white run this many times the line's word space (a sheet pads cells thinly)
     gutter_dissent: int = _setting(8, 1)  # one row in this many may run text across a gutter
     prose_width: float = _setting(0.6, 0.0, 1.0)  # of a rule stack's width: lines running whole this wide between two rules are prose
     flush: float = _setting(1.0)  # a line starting this close to a rule stack's left end (or left of it) is no cell's padded text

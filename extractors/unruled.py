@@ -13,7 +13,9 @@ rows) does not know the difference.
    nothing more is done.
 3. `_seeds`: runs of neighbouring lines (no gap over `max_line_gap` line heights, or
    `max_row_gap` before a line in pieces: a tall row's empty bottom) cut in pieces, with
-   up to `max_lone` whole lines between two of them (a long cell wrapped), holding at
+   up to `max_lone` whole lines between two of them (a long cell wrapped; any number where
+   they start at a later cell of the line above, and then any gap before a line in the seed's
+   own columns, `keeps_to`: a sheet's tall row), holding at
    least `min_voters` lines of `min_cols` pieces or more.
 4. Columns of a seed: `grid.text_columns` (the gutters left white in every line but one
    in eight; narrow ones where the next column's text is aligned at their edge). A seed with fewer than `min_cols` columns is no table (a bullet list, two
@@ -33,7 +35,7 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Sequence
 
-from .grid import CellBoxes, _cells, _runs_across, build_fragments, is_anchor, text_columns
+from .grid import CellBoxes, _cells, _runs_across, cells_apart, build_fragments, is_anchor, text_columns
 from .layout import Fragment, Line, Word
 from .settings import TEXT, TextTableSettings
 from .words import group_lines
@@ -121,11 +123,13 @@ def _seeds(lines: Sequence[Line], settings: UnruledSettings) -> list[tuple[int, 
         start = end = k
         while True:
             j = end + 1
-            while j < len(lines) and j - end <= settings.max_lone and _near(lines[j - 1], lines[j], settings) \
-                    and pieces[j] < 2:
+            while j < len(lines) and (j - end <= settings.max_lone or _wraps_cell(lines[end], lines[j])) \
+                    and _near(lines[j - 1], lines[j], settings) and pieces[j] < 2:
                 j += 1
-            if j < len(lines) and j - end <= settings.max_lone + 1 and pieces[j] >= 2 and (
-                    _near(lines[j - 1], lines[j], settings) or _row_after_gap(lines[j - 1], lines[j], settings)):
+            wrapped = all(_wraps_cell(lines[end], l) for l in lines[end + 1:j])  # the row's own long cell
+            if j < len(lines) and (j - end <= settings.max_lone + 1 or wrapped) and pieces[j] >= 2 and (
+                    _near(lines[j - 1], lines[j], settings) or _row_after_gap(lines[j - 1], lines[j], settings)
+                    or (wrapped and keeps_to(lines[j], text_starts(lines[start:end + 1], shared=1), settings))):
                 end = j
             else:
                 break
@@ -133,6 +137,12 @@ def _seeds(lines: Sequence[Line], settings: UnruledSettings) -> list[tuple[int, 
             out.append((start, end))
         k = end + 1
     return out
+
+
+def _wraps_cell(row: Line, line: Line, *, tol: float = 0.5) -> bool:
+    """Does a line go on with a cell of the row line above it: start where one of that line's
+    pieces after the first starts (a long cell wrapped over any number of lines)?"""
+    return any(abs(line.box[0] - a) <= tol for a, _ in _pieces(row)[1:])
 
 
 def _fits(line: Line, edges: Sequence[float], text: TextTableSettings = TEXT) -> bool:
@@ -163,17 +173,67 @@ def unruled_tables(lines: Sequence[Line], settings: UnruledSettings = SETTINGS,
             last -= 1
         if last - first + 1 < settings.min_voters:
             continue
-        while first - 1 > taken and _near(lines[first - 1], lines[first], settings) and _fits(lines[first - 1], edges, text):
-            first -= 1
-        while last + 1 < len(lines) and _fits(lines[last + 1], edges, text) and (
-                _near(lines[last], lines[last + 1], settings) or _row_after_gap(lines[last], lines[last + 1], settings)):
-            last += 1
+        while first - 1 > taken and _fits(lines[first - 1], edges, text) and (
+                _near(lines[first - 1], lines[first], settings) or _row_after_gap(lines[first - 1], lines[first], settings)):
+            first -= 1  # (over a gap: the empty bottom of a tall row above a row)
+        last, edges = _grown(lines, last, edges, lines[first:last + 1], settings, text)
         table = lines[first:last + 1]
+        wider = text_columns([[l] for l in table], x0, x1, narrow=True, s=text)  # more rows tell the columns better
+        if len(wider) == len(edges) and wider != edges and all(_fits(l, wider, text) for l in table):
+            last, edges = _grown(lines, last, wider, table, settings, text)
+            table = lines[first:last + 1]
         boxes = _boxes(table, edges, settings, text)
         if boxes is not None:
             out.append(boxes)
             taken = last
     return out
+
+
+def _grown(lines: Sequence[Line], last: int, edges: list[float], table: Sequence[Line], settings: UnruledSettings,
+           text: TextTableSettings) -> tuple[int, list[float]]:
+    """The table's last line index once it goes down over the lines after it that keep to its
+    columns: close under it, after a tall row's empty bottom, or after a gap of any height when
+    the line is a row in the table's own columns (`keeps_to`)."""
+    starts = text_starts(table)
+    while last + 1 < len(lines) and _fits(lines[last + 1], edges, text) and (
+            _near(lines[last], lines[last + 1], settings) or _row_after_gap(lines[last], lines[last + 1], settings)
+            or keeps_to(lines[last + 1], starts, settings)):
+        last += 1
+    return last, edges
+
+
+def text_starts(table: Sequence[Line], *, shared: int = 2, tol: float = 0.5) -> list[float]:
+    """Where the cells' text starts in the table's lines: the left ends of its lines' pieces
+    (word runs, `grid._runs`) that `shared` lines or more share (one per start, to `tol`)."""
+    lefts = sorted(a for l in table for a, _ in _pieces(l))
+    groups: list[list[float]] = []
+    for x in lefts:
+        if groups and x - groups[-1][-1] <= tol:
+            groups[-1].append(x)
+        else:
+            groups.append([x])
+    return [g[0] for g in groups if len(g) >= shared]
+
+
+def keeps_to(line: Line, starts: Sequence[float], settings: UnruledSettings, *, tol: float = 0.5) -> bool:
+    """A row after a gap of any height (a spreadsheet row far higher than its text): a line in
+    min_cols pieces or more starting where a column's text starts in the table above, one piece
+    at most elsewhere (a number centred in its column)."""
+    pieces = _pieces(line)
+    aligned = sum(any(abs(a - x) <= tol for x in starts) for a, _ in pieces)  # (starts: a group's leftmost)
+    return aligned >= settings.min_cols and aligned >= len(pieces) - 1
+
+
+def _pieces(line: Line, text: TextTableSettings = TEXT) -> list[tuple[float, float]]:
+    """(x0, x1) of the runs of a line's words (`grid._runs`), cut also where a white run is two
+    cells' gap though narrower than min_gutter (`grid.cells_apart`: a thinly padded sheet)."""
+    out: list[list[float]] = []
+    for a, w in zip((None, *line.words), line.words):
+        if out and w.x0 - out[-1][1] < text.min_gutter and not cells_apart(line, w.x0 - a.x1, s=text):
+            out[-1][1] = max(out[-1][1], w.x1)
+        else:
+            out.append([w.x0, w.x1])
+    return [(a, b) for a, b in out]
 
 
 def _row_after_gap(above: Line, line: Line, settings: UnruledSettings) -> bool:
