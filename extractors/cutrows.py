@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Sequence
 
-from .grid import _runs_across
+from .grid import runs_across
 from .layout import Cell, Fragment, Line, PageContent, Row
 from .settings import TEXT, TextTableSettings
 
@@ -62,7 +62,7 @@ def _pieces(line: Line, edges: Sequence[float], *, s: TextTableSettings) -> list
     when its text runs across an edge (prose) or out of the table."""
     if line.box[0] < edges[0] - s.snap or line.box[2] > edges[-1] + s.snap:
         return None
-    if any(line.box[0] < e < line.box[2] and _runs_across(line, e, s=s) for e in edges[1:-1]):
+    if any(line.box[0] < e < line.box[2] and runs_across(line, e, s=s) for e in edges[1:-1]):
         return None
     out: list[tuple[Line, int]] = []
     for c in range(len(edges) - 1):

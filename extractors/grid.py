@@ -38,7 +38,7 @@ Rules that are not there are made up for where other software leaves them out:
   that row's (`_lead_in`), and the pieces of a number a narrow column wrapped stay one
   number at the box's own line pitch (`_unwrapped`, `_wrap_of`);
 - where the numbers stand in the middle of their rows (a sheet centres its cells vertically:
-  `_numbers_centred`), a row starts where the other cells' text starts above its number, under
+  `numbers_centred`), a row starts where the other cells' text starts above its number, under
   the widest white band they leave between two numbers (`_centred_cuts`), and text above a
   box's first number is that row's.
 """
@@ -81,7 +81,7 @@ def pdfplumber_cell_boxes(page, *, s: TextTableSettings = TEXT) -> list[list[Box
         words = page_words(page, s=s)
         pieces = [e for e in ruled.edges if e["orientation"] == "h"]
         stacks = [part for st in stacks for part in split_at_joints(st, pieces, s=s)]
-        lone = [st for st in stacks if len(_cluster(sorted(e["top"] for e in st), s=s)) == 1]
+        lone = [st for st in stacks if len(cluster_values(sorted(e["top"] for e in st), s=s)) == 1]
         stacks = [part for st in stacks if not any(st is o for o in lone) for part in split_at_prose(st, words, s=s)]
         from .headed import headed_tables  # it builds on this module's grid steps
 
@@ -115,7 +115,7 @@ def _continued_under_spans(tables: list["CellBoxes"], *, s: TextTableSettings = 
         for outer in out:
             if outer is inner:
                 continue
-            xs = _cluster(sorted({b[0] for b in outer} | {b[2] for b in outer}), s=s)
+            xs = cluster_values(sorted({b[0] for b in outer} | {b[2] for b in outer}), s=s)
             holds = any(b[0] - s.edge_tol <= box[0] and box[2] <= b[2] + s.edge_tol and b[1] - s.edge_tol <= box[1]
                         and box[3] <= b[3] + s.edge_tol and sum(b[0] + s.edge_tol < x < b[2] - s.edge_tol for x in xs) >= 1
                         for b in outer)
@@ -196,7 +196,7 @@ def split_at_prose(stack: Sequence[dict], words: Sequence[Word], *, s: TextTable
     padded text starts: a heading between two tables), not rows, unless they are a section
     row's (`_labelled_heading`). Parts keep two rules or more."""
     x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
-    ys = _cluster(sorted(e["top"] for e in stack), s=s)
+    ys = cluster_values(sorted(e["top"] for e in stack), s=s)
     inside = [w for w in words if x0 - s.snap <= w.xc <= x1 + s.snap]
     parts, at = [], ys[0]
     for a, b in zip(ys, ys[1:]):
@@ -243,13 +243,13 @@ def rule_joints(stack: Sequence[dict], pieces: Sequence[dict], *, s: TextTableSe
     under a merged cell: the pieces' ends are the column edges. `pieces` are the page's
     horizontal edges before they are joined (`merged_rules`)."""
     x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
-    ys = _cluster(sorted(e["top"] for e in stack), s=s)
+    ys = cluster_values(sorted(e["top"] for e in stack), s=s)
     per_rule = []
     for y in ys:
         mine = [p for p in pieces if abs(p["top"] - y) <= s.snap and p["x0"] >= x0 - s.snap and p["x1"] <= x1 + s.snap]
         ends = [x for p in mine for x in (p["x0"], p["x1"]) if x0 + s.snap < x < x1 - s.snap]
-        per_rule.append(_cluster(sorted(ends), s.snap, s=s))
-    found = _cluster(sorted(x for ends in per_rule for x in ends), s.snap, s=s)
+        per_rule.append(cluster_values(sorted(ends), s.snap, s=s))
+    found = cluster_values(sorted(x for ends in per_rule for x in ends), s.snap, s=s)
     need = max(min(2, len(ys)), (len(ys) + 1) // 2)
     return [x for x in found if sum(any(abs(x - e) <= s.snap for e in ends) for ends in per_rule) >= need]
 
@@ -275,8 +275,8 @@ def split_at_joints(stack: Sequence[dict], pieces: Sequence[dict], *, s: TextTab
     return parts
 
 
-def _joint_columns(joints: Sequence[float], lines: Sequence[Line], x0: float, x1: float,
-                   *, s: TextTableSettings = TEXT) -> list[float] | None:
+def joint_columns(joints: Sequence[float], lines: Sequence[Line], x0: float, x1: float,
+                  *, s: TextTableSettings = TEXT) -> list[float] | None:
     """Column edges at the rules' joints (`rule_joints`) when they make three columns or more and
     the text keeps to them: no word across one but on one line in gutter_dissent, among the
     lines of three cells or more (a heading across the columns runs across them)."""
@@ -322,7 +322,7 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word], joints: Sequen
     (Rules around a header only, with the rows under it: `headed`.)
     """
     x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
-    ys = _cluster(sorted(e["top"] for e in stack), s=s)
+    ys = cluster_values(sorted(e["top"] for e in stack), s=s)
     inside = [w for w in words if x0 - s.snap <= w.xc <= x1 + s.snap]
     bands = [group_lines(w for w in inside if a < w.yc < b) for a, b in zip(ys, ys[1:])]
     under = _next_lines(group_lines(w for w in inside if w.yc > ys[-1]), ys[-1], down=True, s=s)
@@ -331,7 +331,7 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word], joints: Sequen
     # the lines of a row the page cut vote too, unless they run across half the gutters
     # (a title or a note over the table), or find fewer columns than the bands alone
     first = text_columns(bands, x0, x1, s=s)
-    cut = [l for l in (*under, *over) if 2 * sum(_runs_across(l, e, s=s) for e in first[1:-1]) <= max(2, len(first) - 2)]
+    cut = [l for l in (*under, *over) if 2 * sum(runs_across(l, e, s=s) for e in first[1:-1]) <= max(2, len(first) - 2)]
 
     def columns(voters: list) -> list[float]:
         plain, with_cut = text_columns(voters, x0, x1, s=s), text_columns([*voters, *([l] for l in cut)], x0, x1, s=s)
@@ -342,7 +342,7 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word], joints: Sequen
     if any(row_breaks(band, e, s=s) for band in bands if len(band) > 1 for e in (edges, by_line)):
         edges = by_line
     # the pieces the rules are drawn in, one a column, say where the columns are
-    edges = _joint_columns(joints, [l for band in bands for l in band] + list(cut), x0, x1, s=s) or edges
+    edges = joint_columns(joints, [l for band in bands for l in band] + list(cut), x0, x1, s=s) or edges
     if len(edges) < 3 + 1:
         return None
     ruled_at = {y: [(e["x0"], e["x1"]) for e in stack if abs(e["top"] - y) <= s.edge_tol] for y in ys}
@@ -361,7 +361,7 @@ def rule_only_table(stack: Sequence[dict], words: Sequence[Word], joints: Sequen
         ys.insert(0, above)
         ruled_at[above] = [(x0, x1)]
         open_edges.append((above, x0, x1, "top"))
-    boxes = CellBoxes(_cells(ys, edges, ruled_at, inside, s=s))
+    boxes = CellBoxes(grid_cells(ys, edges, ruled_at, inside, s=s))
     for b in boxes:  # a merged cell the page cut: the outermost rule stops short of it
         mid = (b[0] + b[2]) / 2
         for y, end in ((ys[0], "top"), (ys[-1], "bottom")):
@@ -425,7 +425,7 @@ def row_breaks(lines: Sequence[Line], edges: Sequence[float], *, s: TextTableSet
     out, alone = [], 0
     for k in range(1, len(lines)):
         mine = {c for c in values if cols[k][c]}
-        if not cols[k][0] or any(_runs_across(lines[k], e, s=s) for e in edges[1:-1]):
+        if not cols[k][0] or any(runs_across(lines[k], e, s=s) for e in edges[1:-1]):
             held |= mine
             continue
         j = max((i for i in range(k) if cols[i][0]), default=None)  # the last line with a label
@@ -488,7 +488,7 @@ def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float, *, narro
     n_bins = int((x1 - x0) / step) + 1
     votes = [0] * n_bins
     for band in voters:
-        for a, b in _white_runs(band, x0, x1):
+        for a, b in white_runs(band, x0, x1):
             for k in range(int((a - x0) / step + 0.999), min(int((b - x0) / step) + 1, n_bins)):
                 votes[k] += 1
     need = len(voters) - len(voters) // s.gutter_dissent
@@ -520,7 +520,7 @@ def text_columns(bands: Sequence[Sequence[Line]], x0: float, x1: float, *, narro
 def column_border(start: float, pad: float, reach: float | None, *, s: TextTableSettings = TEXT) -> float:
     """Where a column's left border stands: `pad` before its text's `start`; where the text of
     the column before ends (`reach`) within a point of that border or past it (it would read as
-    running across it, `_runs_across`: a sheet pads its cells thinly), no further than
+    running across it, `runs_across`: a sheet pads its cells thinly), no further than
     edge_pad narrow gutters before the text, or in the middle of the white between the two."""
     if reach is None or reach < start - pad - 1.0:
         return start - pad
@@ -553,10 +553,10 @@ def _trimmed(a: float, b: float, runs: Sequence[tuple[float, float]]) -> tuple[f
 def _interior_gaps(lines: Sequence[Line], x0: float, x1: float, *, s: TextTableSettings = TEXT) -> int:
     """White runs at least min_gutter wide inside a row's text: a row of cells has one
     between each two filled cells, a heading across columns (a label and its text) one at most."""
-    return sum(1 for a, b in _white_runs(lines, x0, x1) if a > x0 and b < x1 and b - a >= s.min_gutter)
+    return sum(1 for a, b in white_runs(lines, x0, x1) if a > x0 and b < x1 and b - a >= s.min_gutter)
 
 
-def _white_runs(lines: Sequence[Line], x0: float, x1: float) -> list[tuple[float, float]]:
+def white_runs(lines: Sequence[Line], x0: float, x1: float) -> list[tuple[float, float]]:
     """The x-intervals between x0 and x1 that no word of the lines covers."""
     spans = sorted((w.x0, w.x1) for l in lines for w in l.words)
     out, at = [], x0
@@ -600,7 +600,7 @@ def _rows_beyond(lines: Sequence[Line], y: float, edges: Sequence[float], *, dow
     None when there are none."""
     last = y
     for line in lines:
-        if any(_runs_across(line, e, s=s) for e in edges[1:-1]):
+        if any(runs_across(line, e, s=s) for e in edges[1:-1]):
             break
         last = line.box[3] if down else line.box[1]
     if last == y:
@@ -608,8 +608,8 @@ def _rows_beyond(lines: Sequence[Line], y: float, edges: Sequence[float], *, dow
     return last + s.cut_pad if down else last - s.cut_pad
 
 
-def _cells(ys: Sequence[float], edges: Sequence[float], ruled_at: dict[float, list[tuple[float, float]]],
-           words: Sequence[Word], *, s: TextTableSettings = TEXT) -> list[Box]:
+def grid_cells(ys: Sequence[float], edges: Sequence[float], ruled_at: dict[float, list[tuple[float, float]]],
+               words: Sequence[Word], *, s: TextTableSettings = TEXT) -> list[Box]:
     """Cell boxes of the grid ys x edges: a cell goes down to the next rule under its
     column's middle; cells of a row whose text runs across their edge are one."""
     boxes: list[Box] = []
@@ -630,7 +630,7 @@ def _cells(ys: Sequence[float], edges: Sequence[float], ruled_at: dict[float, li
         merged: list[list[float]] = []
         for b in row:
             prev = merged[-1] if merged else None
-            if prev is not None and prev[2] == b[0] and prev[3] == b[3] and any(_runs_across(l, b[0], s=s) for l in lines):
+            if prev is not None and prev[2] == b[0] and prev[3] == b[3] and any(runs_across(l, b[0], s=s) for l in lines):
                 prev[2] = b[2]
             else:
                 merged.append(b)
@@ -656,7 +656,7 @@ def _labelled_across(merged: list[list[float]], words: Sequence[Word], *, s: Tex
     """A section row: a label alone in the first box ("II.", "B"), and right of it one run of words
     at word spacing on each line, starting in the second box and running past it, is one cell from
     the second box to the row's end (the heading's words may start right at an edge, where
-    `_runs_across` reads the next column's text)."""
+    `runs_across` reads the next column's text)."""
     if len(merged) < 3 or any(b[1] != merged[1][1] or b[3] != merged[1][3] for b in merged[1:]):
         return merged
     label = " ".join(w.text for w in words if merged[0][0] <= w.xc <= merged[0][2])
@@ -682,7 +682,7 @@ def _goes_on_across(heading: Sequence[float], rest: Sequence[Sequence[float]], w
     return True
 
 
-def _runs_across(line: Line, x: float, *, s: TextTableSettings = TEXT) -> bool:
+def runs_across(line: Line, x: float, *, s: TextTableSettings = TEXT) -> bool:
     """Does the text of `line` run across `x`: a word over it, or a plain word space around it?"""
     ws = line.words
     if any(w.x0 < x - 1.0 and w.x1 > x + 1.0 for w in ws):
@@ -862,7 +862,7 @@ def open_end_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSettings
                 continue
             if group:
                 y = max(g[end] for g in group) if end == "bottom" else min(g[end] for g in group)
-                xs = _cluster(sorted(g["x0"] for g in group), s.snap, s=s)
+                xs = cluster_values(sorted(g["x0"] for g in group), s.snap, s=s)
                 if any(not covered(y, a, b) for a, b in zip(xs, xs[1:])):  # the rules end open there
                     xs = _to_sides(xs, group, vs, y, end, s=s)
                 between = lambda a, b: any(a + s.snap < v["x0"] < b - s.snap and v["top"] - s.snap <= y <= v["bottom"] + s.snap  # noqa: E731
@@ -935,7 +935,7 @@ def split_spans(boxes: Sequence[Box], *, s: TextTableSettings = TEXT) -> Sequenc
     of the columns under it, the columns get a box each where they have none, and a band that
     holds none (no column rule drawn there: the heading) stays one box across. Other boxes are
     kept as they are (same list when none)."""
-    xs = _cluster(sorted({b[0] for b in boxes} | {b[2] for b in boxes}), s=s)
+    xs = cluster_values(sorted({b[0] for b in boxes} | {b[2] for b in boxes}), s=s)
     cuts: set[float] = set()
     for big in boxes:
         if not any(big[0] + s.edge_tol < x < big[2] - s.edge_tol for x in xs):
@@ -945,7 +945,7 @@ def split_spans(boxes: Sequence[Box], *, s: TextTableSettings = TEXT) -> Sequenc
                 cuts |= {y for y in (b[1], b[3]) if big[1] + s.edge_tol < y < big[3] - s.edge_tol}
     if not cuts:
         return boxes
-    ys = _cluster(sorted(cuts), s=s)
+    ys = cluster_values(sorted(cuts), s=s)
     out: list[Box] = []
     for b in boxes:
         inside = [y for y in ys if b[1] + s.edge_tol < y < b[3] - s.edge_tol]
@@ -980,8 +980,8 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows:
               *, s: TextTableSettings = TEXT) -> tuple[Fragment | None, list[Word]]:
     if getattr(boxes, "ruled", True):
         boxes = split_spans(boxes, s=s)
-    xs = _cluster(sorted({b[0] for b in boxes} | {b[2] for b in boxes}), s=s)
-    ys = _cluster(sorted({b[1] for b in boxes} | {b[3] for b in boxes}), s=s)
+    xs = cluster_values(sorted({b[0] for b in boxes} | {b[2] for b in boxes}), s=s)
+    ys = cluster_values(sorted({b[1] for b in boxes} | {b[3] for b in boxes}), s=s)
     if len(xs) < 3 or len(ys) < 2:
         return None, words
     box = (xs[0], ys[0], xs[-1], ys[-1])
@@ -1046,11 +1046,11 @@ def split_rows_of(rows: Sequence[Row], *, centred: bool = False, s: TextTableSet
     rules is one row unless its numbers say otherwise: lines that merely look like the start
     of a row do not split it; line-based splitting is for bands without row rules only.
     `centred`: the table's other pages say its numbers stand in the middle of their rows
-    (`_numbers_centred`), whatever this fragment's own numbers tell.
+    (`numbers_centred`), whatever this fragment's own numbers tell.
     """
     ruled = rows_ruled(rows, s=s)
     chosen = _read_numbering(rows, strict=ruled, s=s)
-    centred = centred or _numbers_centred(rows, s=s)
+    centred = centred or numbers_centred(rows, s=s)
     first = next((k for k, r in enumerate(rows) if _label_line(r) is not None), None)
     out: list[Row] = []
     for k, (row, starts) in enumerate(zip(rows, chosen)):
@@ -1069,7 +1069,7 @@ def split_rows_of(rows: Sequence[Row], *, centred: bool = False, s: TextTableSet
 # ---------------------------------------------------------------- numbers centred in their rows
 
 
-def _numbers_centred(rows: Sequence[Row], *, s: TextTableSettings = TEXT) -> bool:
+def numbers_centred(rows: Sequence[Row], *, s: TextTableSettings = TEXT) -> bool:
     """Do the item numbers of a fragment stand in the middle of their rows (a sheet centres a
     cell's text vertically), not level with the first line of their rows' other cells?
 
@@ -1436,7 +1436,7 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
     numbers glued from pieces cut the box at their first pieces. With `strict` (a grid ruled
     between its rows) nothing else splits a box but several whole labels (`_several_labels`).
 
-    With `centred` (the table's numbers stand in the middle of their rows: `_numbers_centred`)
+    With `centred` (the table's numbers stand in the middle of their rows: `numbers_centred`)
     a row starts where the other cells' text starts above its number (`_centred_cuts`), and a
     blank band between a row's start and its number starts no row.
     """
@@ -1484,7 +1484,7 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
     blank = [y for y in _after_blank(row, s=s) if not any(a < y < b for a, b in below)]
     starts = [_snap(y, row, s=s) for y in starts] + centred_starts + blank
     tol = min(l.box[3] - l.box[1] for c in anchors for l in c.lines) / 2
-    cuts = [y for y in _cluster(sorted(starts), tol, s=s) if y > row.box[1] + tol]
+    cuts = [y for y in cluster_values(sorted(starts), tol, s=s) if y > row.box[1] + tol]
     return _cut(row, cuts)
 
 
@@ -1650,7 +1650,7 @@ def _assign(words: Iterable[Word], xs: Sequence[float], ys: Sequence[float],
     return out, rest
 
 
-def _cluster(values: Sequence[float], tol: float | None = None, *, s: TextTableSettings = TEXT) -> list[float]:
+def cluster_values(values: Sequence[float], tol: float | None = None, *, s: TextTableSettings = TEXT) -> list[float]:
     """Merge coordinates closer than `tol` (the edge tolerance if None; keep the first of each run)."""
     if tol is None:
         tol = s.edge_tol

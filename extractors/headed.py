@@ -39,8 +39,8 @@ from typing import Sequence
 
 from .furniture import split_furniture
 from .headers import looks_like_header
-from .grid import (CellBoxes, cells_apart, column_border, is_anchor, _cells, _cluster, _joint_columns, _numbers_centred,
-                   _runs_across, _white_runs, build_fragments, prose_lines, rule_only_table, text_columns)
+from .grid import (CellBoxes, cells_apart, column_border, is_anchor, grid_cells, cluster_values, joint_columns, numbers_centred,
+                   runs_across, white_runs, build_fragments, prose_lines, rule_only_table, text_columns)
 from .layout import Fragment, Line, PageContent, Word
 from .settings import TEXT, TextTableSettings
 from .unruled import SETTINGS as UNRULED, UnruledSettings, _pieces, add_unruled, keeps_to
@@ -72,7 +72,7 @@ def headed_tables(stack: Sequence[dict], words: Sequence[Word], joints: Sequence
     the stack frames no header over rows (a band of its own between two rules is a row: a table
     ruled between its rows)."""
     x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
-    ys = _cluster(sorted(e["top"] for e in stack), s=s)
+    ys = cluster_values(sorted(e["top"] for e in stack), s=s)
     inside = [w for w in words if x0 - s.snap <= w.xc <= x1 + s.snap]
     heads = [_names_columns(group_lines(w for w in inside if a < w.yc < b), x0, x1, s=s) for a, b in zip(ys, ys[1:])]
     if len(ys) == 2 and not any(heads):  # a header in other words than a task table's, over its rows
@@ -146,7 +146,7 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
     least = 1 if named else 2 if closed else s.body_min_lines
     if len(body) < least:
         return None, False
-    edges = _joint_columns(joints, [*header, *body], x0, x1, s=s) or header_columns(header, body, x0, x1, s=s)
+    edges = joint_columns(joints, [*header, *body], x0, x1, s=s) or header_columns(header, body, x0, x1, s=s)
     if len(edges) < 3 + 1 and len(body) >= s.body_min_lines:  # a header whose cells leave no white run
         edges = text_columns([[l] for l in body], x0, x1, narrow=True, s=s)  # down it: the body's own gutters
     if len(edges) < 3 + 1:
@@ -199,9 +199,9 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
     only where the next column's text starts at one x on NARROW_STARTS of the lines: `_starts_after`),
     else, in a gutter min_gutter wide or more, its point the fewest body lines cover (the rightmost
     of those: text is left-aligned; with no body lines, its middle)."""
-    gutters = [(a, b) for a, b in _white_runs(header, x0, x1) if a > x0 + 1 and b < x1 - 1 and b - a >= s.narrow_gutter]
+    gutters = [(a, b) for a, b in white_runs(header, x0, x1) if a > x0 + 1 and b < x1 - 1 and b - a >= s.narrow_gutter]
     found = text_columns([[l] for l in body], x0, x1, narrow=True, s=s)[1:-1]
-    white = _white_runs(body, x0, x1)
+    white = white_runs(body, x0, x1)
     edges = [x0]
     for a, b in gutters:
         mine = [e for e in found if a - 1 <= e <= b + 1 and _crossing(body, e) <= len(body) // s.gutter_dissent]
@@ -223,7 +223,7 @@ def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSetting
     cell) before the next column's text. Cell text is measured against its box (`celltext`: does
     a word cut at a line's end fit the line?). A line running across the columns (a section row's
     heading) is no cell's: its words start anywhere."""
-    body = [l for l in body if not any(_runs_across(l, e, s=s) for e in edges[1:-1])] or body
+    body = [l for l in body if not any(runs_across(l, e, s=s) for e in edges[1:-1])] or body
     starts, gaps, reach = [], [], []
     for e in edges[1:-1]:
         near = [w.x0 for l in body for w in l.words if e - 0.5 <= w.x0 <= e + PAD_SEARCH]
@@ -277,7 +277,7 @@ def _crossing(lines: Sequence[Line], x: float) -> int:
 
 
 def _white_width(runs: Sequence[tuple[float, float]], x: float) -> float:
-    """How wide the white run around x is in `runs` (`grid._white_runs` of the lines: what every
+    """How wide the white run around x is in `runs` (`grid.white_runs` of the lines: what every
     line leaves white); 0 when a line covers x."""
     return next((b - a for a, b in runs if a < x < b), 0.0)
 
@@ -342,7 +342,7 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
                     out.pop()  # its paragraph's first ones (the first indented)
                     wide.pop()
             break
-        across = edges is not None and any(_runs_across(line, e, s=s) for e in edges[1:-1])
+        across = edges is not None and any(runs_across(line, e, s=s) for e in edges[1:-1])
         nxt = ordered[k + 1] if k + 1 < len(ordered) else None
         labelled = edges is not None and (_labelled(line, edges) or (  # (or its label beside its next line:
             not any(w.xc < edges[1] for w in line.words) and nxt is not None  # a label centred on a heading of two)
@@ -404,7 +404,7 @@ def _heads_rows(heading: Line, after: Sequence[Line], rows: Sequence[Line], edge
     labels = edges is not None and _labelled(heading, edges)
     for line in after[:MAX_SECTION_LINES]:
         label = edges is not None and _labelled(line, edges)  # (a label centred on a heading of two lines)
-        heads = (edges is not None and any(_runs_across(line, e, s=s) for e in edges[1:-1])) or (
+        heads = (edges is not None and any(runs_across(line, e, s=s) for e in edges[1:-1])) or (
             x0 is not None and line.box[0] < x0 + FLUSH) or label
         if not heads:
             close = line.box[1] - above <= s.body_line_gap * (line.box[3] - line.box[1])
@@ -440,7 +440,7 @@ def banded_boxes(edges: Sequence[float], header_ys: Sequence[float], body: Seque
     inside = [w for w in words if ys[0] < w.yc < ys[-1]]
     sections = {k for k, (a, b) in enumerate(zip(ys, ys[1:]))
                 if any(across[j] for j, l in enumerate(body) if a < (l.box[1] + l.box[3]) / 2 < b)}
-    boxes = CellBoxes(b for b in _cells(ys, edges, ruled_at, inside, s=s) if ys.index(b[1]) not in sections)
+    boxes = CellBoxes(b for b in grid_cells(ys, edges, ruled_at, inside, s=s) if ys.index(b[1]) not in sections)
     for k in sorted(sections):
         boxes += _section_boxes(ys[k], ys[k + 1], edges, [w for w in inside if ys[k] < w.yc < ys[k + 1]], s=s)
     boxes.open_edges = [(bottom, x0, x1, "bottom")] if open_bottom else []
@@ -484,7 +484,7 @@ def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTable
         short = labelled and all(w.xc < edges[2] for w in line.words)
         rest = [w for w in line.words if w.xc >= edges[1]]
         spans = labelled and bool(rest) and rest[0].xc < edges[2] and not _in_cells(line, edges, s=s)
-        if short or spans or any(_runs_across(line, e, s=s) for e in edges[1:-1]):
+        if short or spans or any(runs_across(line, e, s=s) for e in edges[1:-1]):
             # (a label's heading at word spacing is a section row's, where its word starts at a column's text, too)
             out.append(True)
             label = first
@@ -550,7 +550,7 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
             again = _repeated(page, evidence, above, furniture[k])
             more = _loose(page) if page is not out[k] else loose[k]
             carried = _carried(page, _edges_with(evidence, above, more, furniture[k], again, s=s),
-                               furniture[k], s=s, unruled=unruled, headed=again, centred=_numbers_centred(above.rows, s=s))
+                               furniture[k], s=s, unruled=unruled, headed=again, centred=numbers_centred(above.rows, s=s))
             if carried is not None:
                 out[k] = carried
         evidence = _evidence(evidence, out[k], above)
@@ -562,7 +562,7 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
         edges = _chain_edges(out, [(k, out[k].fragments.index(f)) for k, f in members], s=s)
         if edges is None:
             continue
-        centred = _numbers_centred([r for _, f in members for r in f.rows], s=s)  # the whole table votes
+        centred = numbers_centred([r for _, f in members for r in f.rows], s=s)  # the whole table votes
         for k, box in chain:
             frag = _at(out[k], box)
             if frag is None:

@@ -102,7 +102,7 @@ class TextTableSettings:
     pitch_slack: float = _setting(1.0)  # ... and so may pieces one line pitch apart (the box's own pitch) give or take this
     lead_in_min: float = _setting(0.8)  # line heights: text this far above a box's first number is the rest of a row the page cut
     glued_max: int = _setting(999, 1)  # an item number glued from pieces above this is two rows' numbers (96 over 97 is no 9697)
-    # numbers centred in their rows (a sheet's vertically centred cells; `grid._numbers_centred`)
+    # numbers centred in their rows (a sheet's vertically centred cells; `grid.numbers_centred`)
     level_tol: float = _setting(2.0)  # lines whose tops are this close stand level
     run_slack: float = _setting(1.0)  # white between two lines of a cell this much wider than its tightest parts two runs
     row_band: float = _setting(2.0)  # a white band across the other cells this many times a cell's tightest white (+ run_slack) is between rows

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Sequence
 
-from .grid import CellBoxes, _cells, _runs_across, cells_apart, build_fragments, is_anchor, text_columns
+from .grid import CellBoxes, grid_cells, runs_across, cells_apart, build_fragments, is_anchor, text_columns
 from .layout import Fragment, Line, Word
 from .settings import TEXT, TextTableSettings
 from .words import group_lines
@@ -150,7 +150,7 @@ def _fits(line: Line, edges: Sequence[float], text: TextTableSettings = TEXT) ->
     x0, _, x1, _ = line.box
     if x0 < edges[0] - 2 or x1 > edges[-1] + 2:
         return False
-    return not any(_runs_across(line, e, s=text) for e in edges[1:-1])
+    return not any(runs_across(line, e, s=text) for e in edges[1:-1])
 
 
 def unruled_tables(lines: Sequence[Line], settings: UnruledSettings = SETTINGS,
@@ -310,7 +310,7 @@ def _boxes(table: Sequence[Line], edges: Sequence[float], settings: UnruledSetti
     edges = [edges[0] - settings.pad, *edges[1:-1], edges[-1] + settings.pad]
     ruled_at = {y: [(edges[0], edges[-1])] for y in ys}
     words = [w for l in table for w in l.words]
-    boxes = CellBoxes(_cells(ys, edges, ruled_at, words, s=text))
+    boxes = CellBoxes(grid_cells(ys, edges, ruled_at, words, s=text))
     boxes.open_edges = []
     boxes.ruled = False
     return boxes
