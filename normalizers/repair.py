@@ -417,6 +417,20 @@ def _domain_keeps(read: list[str | None], chosen: list[str | None], changed: lis
     return any(r >= s.min_keep and r > c for r, c in counts)
 
 
+def _run_on(tokens: Sequence[str], k: int) -> tuple[str | None, str | None]:
+    """The words token k runs on to, lowercased: the one before and the one after it, each None
+    past the ends or where punctuation stands between."""
+    pre, _, post = _split(tokens[k])
+    left = right = None
+    if k > 0 and not pre:
+        _, word, end = _split(tokens[k - 1])
+        left = word.lower() if word and not end else None
+    if k + 1 < len(tokens) and not post:
+        start, word, _ = _split(tokens[k + 1])
+        right = word.lower() if word and not start else None
+    return left, right
+
+
 def _mend_pass(tokens: list[str]) -> list[str]:
     syllables, pairs = dictionary()
     strong = _lexicon()[1]
@@ -433,13 +447,7 @@ def _mend_pass(tokens: list[str]) -> list[str]:
         found = [(x, y) for x in _remarked(la) for y in _remarked(lb) if f"{x} {y}" in pairs]
         if not found:
             continue
-        left = right = None  # the neighbours a word may run on to (no punctuation between)
-        if k > 0 and not a_pre:
-            _, word, post = _split(out[k - 1])
-            left = None if post else word.lower()
-        if k + 2 < len(out) and not b_post:
-            pre, word, _ = _split(out[k + 2])
-            right = None if pre else word.lower()
+        left, right = _run_on(out, k)[0], _run_on(out, k + 1)[1]
 
         def around(x: str, y: str) -> list[str | None]:
             return [f"{p} {q}" if p and q else None for p, q in ((left, x), (x, y), (y, right))]
@@ -501,15 +509,8 @@ def _mend_unseen(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:
         if len(options) != 1:
             continue
         x = options[0]
-        near = []  # (left neighbour, right neighbour) of the syllable, no punctuation between
-        if k > 0 and not pre:
-            _, word, left_post = _split(out[k - 1])
-            if word and not left_post:
-                near.append((word.lower() + " {}"))
-        if k + 1 < len(out) and not post:
-            right_pre, word, _ = _split(out[k + 1])
-            if word and not right_pre:
-                near.append("{} " + word.lower())
+        left, right = _run_on(out, k)
+        near = ([left + " {}"] if left else []) + (["{} " + right] if right else [])
         known = lambda w: w in pairs or w in domain  # noqa: E731
         if any(known(n.format(r)) for n in near):
             continue
@@ -540,16 +541,11 @@ def _mend_known(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:
             continue
         x, y = options[0]
         # the changed syllable with its other neighbour: the text must not hold the read pair more
-        if x != la and k > 0 and not a_pre:
-            _, word, post = _split(out[k - 1])
-            other = None if post else word.lower()
-            if other and domain.get(f"{other} {la}", 0) > domain.get(f"{other} {x}", 0):
-                continue
-        if y != lb and k + 2 < len(out) and not b_post:
-            pre, word, _ = _split(out[k + 2])
-            other = None if pre else word.lower()
-            if other and domain.get(f"{lb} {other}", 0) > domain.get(f"{y} {other}", 0):
-                continue
+        left, right = _run_on(out, k)[0], _run_on(out, k + 1)[1]
+        if x != la and left and domain.get(f"{left} {la}", 0) > domain.get(f"{left} {x}", 0):
+            continue
+        if y != lb and right and domain.get(f"{lb} {right}", 0) > domain.get(f"{y} {right}", 0):
+            continue
         out[k] = out[k].replace(a, _recase(a, x), 1)
         out[k + 1] = out[k + 1].replace(b, _recase(b, y), 1)
     return out
