@@ -431,16 +431,26 @@ def _run_on(tokens: Sequence[str], k: int) -> tuple[str | None, str | None]:
     return left, right
 
 
+def _pair_at(tokens: Sequence[str], k: int) -> tuple[str, str] | None:
+    """The syllables of tokens k and k + 1 when both can be checked and no punctuation stands
+    between them."""
+    _, a, a_post = _split(tokens[k])
+    b_pre, b, _ = _split(tokens[k + 1])
+    if a_post or b_pre or not (_checkable(a) and _checkable(b)):
+        return None
+    return a, b
+
+
 def _mend_pass(tokens: list[str]) -> list[str]:
     syllables, pairs = dictionary()
     strong = _lexicon()[1]
     domain = domain_pairs()
     out = list(tokens)
     for k in range(len(out) - 1):
-        a_pre, a, a_post = _split(out[k])
-        b_pre, b, b_post = _split(out[k + 1])
-        if a_post or b_pre or not (_checkable(a) and _checkable(b)):
+        pair = _pair_at(out, k)
+        if pair is None:
             continue
+        a, b = pair
         la, lb = a.lower(), b.lower()
         if f"{la} {lb}" in pairs:
             continue
@@ -527,10 +537,10 @@ def _mend_known(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:
     domain = domain_pairs()
     out = list(tokens)
     for k in range(len(out) - 1):
-        a_pre, a, a_post = _split(out[k])
-        b_pre, b, b_post = _split(out[k + 1])
-        if a_post or b_pre or not (_checkable(a) and _checkable(b)):
+        pair = _pair_at(out, k)
+        if pair is None:
             continue
+        a, b = pair
         la, lb = a.lower(), b.lower()
         if domain.get(f"{la} {lb}", 0):
             continue
