@@ -154,11 +154,11 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
     if not named and is_anchor(" ".join(w.text for l in header for w in l.words if w.xc < edges[1])):
         return None, False  # a band numbered as a row is one (a table ruled under every row, a page of it)
     if not closed:  # the lines that keep to the columns found (prose under them stops the table)
-        first, body = body, body_lines(under, under_header, edges, x0, x1, s=s)
+        first, body = body, body_lines(under, under_header, edges, x0, x1, at_foot=True, s=s)
         if len(body) > len(first) and not joints:  # more rows than the first guess: they tell the columns better
             again = header_columns(header, body[:MAX_EVIDENCE], x0, x1, s=s)
             if len(again) == len(edges):
-                edges, body = again, body_lines(under, under_header, again, x0, x1, s=s)
+                edges, body = again, body_lines(under, under_header, again, x0, x1, at_foot=True, s=s)
         if len(body) < least:
             return None, False
     if closed and joints and not any(w.xc < edges[1] for l in body for w in l.words):
@@ -318,12 +318,13 @@ def _least_covered(lines: Sequence[Line], a: float, b: float, *, step: float = 0
 
 
 def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] | None, x0: float, x1: float,
-               *, s: TextTableSettings = TEXT) -> list[Line]:
+               *, at_foot: bool = False, s: TextTableSettings = TEXT) -> list[Line]:
     """The lines, top to bottom from `top` (a header's rule; None: the page's head), that are a
     table's rows: one after the other (no gap over body_line_gap line heights, or ROW_GAP for a
     line that keeps to the columns: a tall row's empty bottom), inside the table's width, down
     to prose (two lines in a row running across the columns over most of the width; a line
-    flush with the table's edge, and the lines running across just above it: its paragraph's)."""
+    flush with the table's edge, and the lines running across just above it: its paragraph's).
+    `at_foot`: nothing but `lines` stands under the table on the page (no rule, no other table)."""
     out: list[Line] = []
     last = top
     wide: list[bool] = []  # lines running across the columns over most of the width
@@ -334,7 +335,7 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
         h = line.box[3] - line.box[1]
         flush = lx0 < x0 + FLUSH
         if (flush or lx1 > x1 + s.snap) and not (
-                lx1 <= x1 + s.snap and _heads_rows(line, ordered[k + 1:], out, edges, x0=x0, s=s)):
+                lx1 <= x1 + s.snap and _heads_rows(line, ordered[k + 1:], out, edges, x0=x0, at_foot=at_foot, s=s)):
             # text flush with the table's edge or beyond it: no cell's (unless a section row's heading
             # in a thinly padded cell, rows under it)
             if wide and wide[-1] and last is not None and line.box[1] - last <= s.body_line_gap * h:
@@ -351,7 +352,8 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
             gap = line.box[1] - last
             if (gap > max(s.body_line_gap * h, spaced + ROW_SLACK * h) and (across or edges is None or gap > ROW_GAP * h)
                     and not keeps_to(line, _word_starts(out), UNRULED)
-                    and not ((across or flush or labelled) and _heads_rows(line, ordered[k + 1:], out, edges, x0=x0, s=s))):
+                    and not ((across or flush or labelled)
+                             and _heads_rows(line, ordered[k + 1:], out, edges, x0=x0, at_foot=at_foot, s=s))):
                 break  # (a row in the rows' own columns goes on after a gap of any height: a sheet's tall row;
                 # a section row's heading after one, rows in those columns under it, too)
             if out and not across and edges is not None and gap <= ROW_GAP * h:
@@ -392,13 +394,16 @@ def _in_cells(line: Line, edges: Sequence[float], *, s: TextTableSettings) -> bo
 
 
 def _heads_rows(heading: Line, after: Sequence[Line], rows: Sequence[Line], edges: Sequence[float] | None, *,
-               x0: float | None = None, s: TextTableSettings) -> bool:
+               x0: float | None = None, at_foot: bool = False, s: TextTableSettings) -> bool:
     """Does a line running across the columns (or flush with the table's edge at `x0`, or a
     section's label first) head rows: under it (and MAX_SECTION_LINES - 1 more such lines at
     most, a line holding the heading's label among them), close, a line in the columns of the
     rows above it (`unruled.keeps_to`), or, no rows above, a line in min_cols pieces or more? A
     section's heading with its label and nothing under it is the page's last row (its rows on
-    the next page)."""
+    the next page); so is one line flush with the table's edge (a thinly padded cell) under
+    rows, in no two cells (`_in_cells`), with nothing under it on the page (`at_foot`: no rule,
+    no other table): a heading without a label ("Nhiệm vụ giao ...") whose rows the page break
+    put on the next page."""
     starts = _word_starts(rows)
     above = heading.box[3]
     labels = edges is not None and _labelled(heading, edges)
@@ -411,6 +416,9 @@ def _heads_rows(heading: Line, after: Sequence[Line], rows: Sequence[Line], edge
             return close and (keeps_to(line, starts, UNRULED) if rows else len(_pieces(line)) >= UNRULED.min_cols)
         labels = labels or label
         above = line.box[3]
+    if (at_foot and not after and rows and edges is not None and x0 is not None and heading.box[0] < x0 + FLUSH
+            and not _in_cells(heading, edges, s=s)):
+        return True  # (a heading alone at the page's foot, under the rows: its rows on the next page)
     return len(after) < MAX_SECTION_LINES and labels
 
 
@@ -484,7 +492,7 @@ def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTable
         short = labelled and all(w.xc < edges[2] for w in line.words)
         rest = [w for w in line.words if w.xc >= edges[1]]
         spans = labelled and bool(rest) and rest[0].xc < edges[2] and not _in_cells(line, edges, s=s)
-        if short or spans or any(runs_across(line, e, s=s) for e in edges[1:-1]):
+        if short or spans or _flows_on(line, edges, s=s) or any(runs_across(line, e, s=s) for e in edges[1:-1]):
             # (a label's heading at word spacing is a section row's, where its word starts at a column's text, too)
             out.append(True)
             label = first
@@ -499,6 +507,19 @@ def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTable
         out.append(bool(out) and out[-1] and close and bool(wraps))
         label = label + first if out[-1] else ""
     return out
+
+
+def _flows_on(line: Line, edges: Sequence[float], *, s: TextTableSettings = TEXT) -> bool:
+    """Is a line a heading that starts in a narrow first column with words (no item number or
+    label: "Nhiệm vụ giao ...") and goes on at word spacing into the next one, its text in no two
+    cells (`_in_cells`)? A row's number stands a gutter before its name; a heading's first word
+    fits in a narrow number column and its next word stands past the column's border."""
+    first = [w for w in line.words if w.xc < edges[1]]
+    rest = [w for w in line.words if w.xc >= edges[1]]
+    text = "".join(w.text for w in first)
+    return (bool(first) and bool(rest) and not is_anchor(text) and _SECTION_LABEL.match(text) is None
+            and any(c.isalpha() for c in text) and rest[0].x0 - first[-1].x1 < s.min_gutter
+            and not _in_cells(line, edges, s=s))
 
 
 # ---------------------------------------------------------------- pages after the header's page
@@ -726,7 +747,7 @@ def _carried(page: PageContent, edges: Sequence[float], furniture: set, *,
     lines = [*_loose(page), *(group_lines(_fragment_words(headed)) if headed is not None else ())]
     free = [w for l in lines for w in l.words]
     candidates = [l for l in lines if l.box not in furniture and l.box[3] <= limit and (top is None or (l.box[1] + l.box[3]) / 2 > top)]
-    body = body_lines(candidates, top, edges, x0, x1, s=s)
+    body = body_lines(candidates, top, edges, x0, x1, at_foot=limit >= page.height, s=s)
     if not body and head is None:
         return None
     bottom = body[-1].box[3] + s.cut_pad if body else top  # (no body: a header alone at the page's foot)
