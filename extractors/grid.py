@@ -1584,14 +1584,39 @@ def _line_pitch(row: Row) -> float | None:
 
 def _unwrapped(cell: Cell, pitch: float | None, *, s: TextTableSettings = TEXT) -> Cell:
     """The cell with the pieces of each number or date a narrow column wrapped joined into one
-    line ("9" over "6" is 96; see `_roomy` and `_wrap_of`), each other line as it is."""
-    lines: list[Line] = []
+    line ("9" over "6" is 96; see `_roomy` and `_wrap_of`), each other line as it is. Pieces
+    that glue into a number above `glued_max` are several numbers one after the other, as the
+    numbering reads them (`_split_glued`: "1" "6" "1" "7" under 15 are 16 and 17, no 1617)."""
+    groups: list[list[Line]] = []
     for prev, l in zip((None, *cell.lines), cell.lines):
-        if lines and not _roomy(replace(cell, lines=(prev, l)), pitch, s=s) and _wrap_of(lines[-1].text, l.text):
-            lines[-1] = Line(lines[-1].words + l.words)
+        if groups and not _roomy(replace(cell, lines=(prev, l)), pitch, s=s) and _wrap_of(
+                "".join(x.text for x in groups[-1]), l.text):
+            groups[-1].append(l)
         else:
-            lines.append(l)
+            groups.append([l])
+    lines: list[Line] = []
+    for group in groups:
+        for part in _split_glued(group, lines[-1].text if lines else None, s=s):
+            lines.append(part[0] if len(part) == 1 else Line(tuple(w for x in part for w in x.words)))
     return cell if len(lines) == len(cell.lines) else replace(cell, lines=tuple(lines))
+
+
+def _split_glued(group: Sequence[Line], above: str | None, *, s: TextTableSettings = TEXT) -> list[list[Line]]:
+    """The pieces of `group` (lines a narrow column may have wrapped from one number) cut into
+    the numbers they hold: whole when they glue into a number of at most `glued_max`, else as
+    consecutive numbers of at most `glued_max` (`_readings`), the reading that goes on from the
+    number `above` first; whole when no reading does."""
+    pieces = [l.text.replace(" ", "") for l in group]
+    glued = "".join(pieces)
+    if len(group) < 2 or not glued.isdigit() or int(glued) <= s.glued_max:
+        return [list(group)]
+    after = int(above.replace(" ", "")) + 1 if above and above.replace(" ", "").isdigit() else None
+    fits = [(first, starts) for first, starts in _readings(pieces) if len(starts) > 1
+            and first + len(starts) - 1 <= s.glued_max]
+    if not fits:
+        return [list(group)]
+    _, starts = max(fits, key=lambda r: r[0] == after)
+    return [list(group[a:b]) for a, b in zip(starts, [*starts[1:], len(group)])]
 
 
 def _roomy(cell: Cell, pitch: float | None = None, *, s: TextTableSettings = TEXT) -> bool:
