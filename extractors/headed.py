@@ -546,7 +546,7 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
     for k in range(len(out)):
         above = _runs_to_foot(out[k - 1], furniture[k - 1]) if k else None
         if above is not None and evidence is not None and out[k].method == "text":
-            page = _rest_released(out[k], furniture[k])
+            page = _rest_released(out[k], furniture[k], s=s)
             again = _repeated(page, evidence, above, furniture[k])
             more = _loose(page) if page is not out[k] else loose[k]
             carried = _carried(page, _edges_with(evidence, above, more, furniture[k], again, s=s),
@@ -592,17 +592,29 @@ def _rows_ruled(pages: Sequence[PageContent]) -> bool:
     return False
 
 
-def _rest_released(page: PageContent, furniture: set) -> PageContent:
+def _rest_released(page: PageContent, furniture: set, *, s: TextTableSettings = TEXT) -> PageContent:
     """The page with a band of one row between two rules at its head (the rest of a row the page
     cut, and the rule that closes the table or that row) given back to its lines, to be read with
-    the columns of the table above; the page itself otherwise."""
+    the columns of the table above; the page itself otherwise. A band read as several rows is
+    one row's rest too when none but its first starts with an item number or a date (`_starts`)
+    and its first names no columns (a header printed again over the rest): the reading without
+    the table's columns cut it where no row starts."""
     first = page.fragments[0] if page.fragments else None
-    if first is None or not first.framed or first.one_row or len(first.rows) != 1:
+    if first is None or not first.framed or first.one_row:
+        return page
+    if len(first.rows) > 1 and (any(_starts(r) for r in first.rows[1:]) or looks_like_header(
+            [" ".join(l.text for l in c.lines) for c in first.rows[0].cells], s=s)):
         return page
     if any(l.box[3] <= first.box[1] + 1 and l.box not in furniture for l in page.lines):
         return page  # text above it: not the page's head
     words = [*(w for l in page.lines for w in l.words), *_fragment_words(first)]
     return replace(page, fragments=page.fragments[1:], lines=tuple(prose_lines(words)))
+
+
+def _starts(row) -> bool:
+    """Does the row's first cell start with an item number or a date (its first word)?"""
+    lines = row.cells[0].lines if row.cells else ()
+    return bool(lines) and bool(lines[0].words) and is_anchor(lines[0].words[0].text)
 
 
 def _as_headed(page: PageContent, frag: Fragment, furniture: set, *, s: TextTableSettings,
