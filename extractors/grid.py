@@ -141,6 +141,7 @@ class CellBoxes(list):
     one_row: bool = False
     headed: bool = False  # banded: its first band is the table's header (between two rules)
     centred: bool = False  # the table's numbers stand in the middle of their rows, as its other pages show
+    going_on: int | None = None  # the last item number of the table's page before (its numbering goes on from it)
     # (`split_rows_of`: a page holding one row gives no vote of its own)
 
 
@@ -1010,7 +1011,8 @@ def _fragment(page_no: int, boxes: Sequence[Box], words: list[Word], split_rows:
     ruled, banded = getattr(boxes, "ruled", True), getattr(boxes, "banded", False)
     if split_rows and (ruled or banded):
         head = rows[:1] if banded and getattr(boxes, "headed", False) else []  # a header band is one row
-        rows = [*head, *split_rows_of(rows[len(head):], centred=getattr(boxes, "centred", False), s=s)]
+        rows = [*head, *split_rows_of(rows[len(head):], centred=getattr(boxes, "centred", False),
+                                      going_on=getattr(boxes, "going_on", None), s=s)]
     elif split_rows:  # columns from the text: its rows came from `row_breaks` already
         rows = [sub for row in rows for part in split_by_anchor(row, s=s) for sub in split_by_lines(part, s=s)]
     if not ruled and not banded and _sparse(rows):
@@ -1035,7 +1037,8 @@ def is_anchor(text: str) -> bool:
     return _ANCHOR.match(text.replace(" ", "")) is not None
 
 
-def split_rows_of(rows: Sequence[Row], *, centred: bool = False, s: TextTableSettings = TEXT) -> list[Row]:
+def split_rows_of(rows: Sequence[Row], *, centred: bool = False, going_on: int | None = None,
+                  s: TextTableSettings = TEXT) -> list[Row]:
     """The ruled boxes of a fragment split where a box holds several rows (`split_by_anchor`,
     then `split_by_lines`), judged against the table's numbering.
 
@@ -1046,10 +1049,11 @@ def split_rows_of(rows: Sequence[Row], *, centred: bool = False, s: TextTableSet
     rules is one row unless its numbers say otherwise: lines that merely look like the start
     of a row do not split it; line-based splitting is for bands without row rules only.
     `centred`: the table's other pages say its numbers stand in the middle of their rows
-    (`numbers_centred`), whatever this fragment's own numbers tell.
+    (`numbers_centred`), whatever this fragment's own numbers tell. `going_on`: the last item
+    number of the table's page before, which the numbering of these rows goes on from.
     """
     ruled = rows_ruled(rows, s=s)
-    chosen = _read_numbering(rows, strict=ruled, s=s)
+    chosen = _read_numbering(rows, strict=ruled, going_on=going_on, s=s)
     centred = centred or numbers_centred(rows, s=s)
     first = next((k for k, r in enumerate(rows) if _label_line(r) is not None), None)
     out: list[Row] = []
@@ -1293,12 +1297,14 @@ def _readings(pieces: Sequence[str], apart: Sequence[bool] = ()) -> list[tuple[i
     return out
 
 
-def _read_numbering(rows: Sequence[Row], *, strict: bool, s: TextTableSettings = TEXT) -> list[list[int] | None]:
+def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None = None,
+                    s: TextTableSettings = TEXT) -> list[list[int] | None]:
     """For each row, the pieces of its numbering cell that start a number (None for a row
     without several plain numbers there): the readings (`_readings`) that make the numbering
     go on best from row to row, each number the one after the number above (or 1 under a
     label). Ties go to one number per box in a grid ruled between rows (`strict`), else to
-    separate numbers where the pieces stand a row's padding apart (`_roomy`)."""
+    separate numbers where the pieces stand a row's padding apart (`_roomy`). `going_on`: the
+    number before the first row (the last of the table's page before), None if not known."""
     options: list[list[tuple[int, list[int]]] | None] = []
     cells: list[Cell | None] = []
     sizes: list[int] = []  # pieces in each row's numbering cell
@@ -1319,7 +1325,7 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, s: TextTableSettings =
         sizes.append(len(pieces))
     # out_back[k][j]: the reading of the row before that reading j of row k follows best; rows
     # without readings pass the last number on
-    prev_last: list[int | None] = [None]
+    prev_last: list[int | None] = [going_on]
     prev_score: list[float] = [0.0]
     out_back: list[list[int]] = []
     for k, opts in enumerate(options):
@@ -1353,6 +1359,17 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, s: TextTableSettings =
 
 
 PLAIN_NUMBER = re.compile(r"^(\d{1,6})[.)]?$")  # an item number alone: "12", "12.", "12)"
+
+
+def last_number(rows: Sequence[Row]) -> int | None:
+    """The item number of the last row that has a plain one in its first cell (pieces a narrow
+    column wrapped glued), None when no row has."""
+    for row in reversed(rows):
+        if row.cells and row.cells[0].lines:
+            m = PLAIN_NUMBER.match("".join(l.text for l in row.cells[0].lines).replace(" ", ""))
+            if m:
+                return int(m.group(1))
+    return None
 
 
 def _numbers(row: Row, *, s: TextTableSettings = TEXT) -> tuple[Cell, list[str]] | None:
@@ -1584,14 +1601,39 @@ def _line_pitch(row: Row) -> float | None:
 
 def _unwrapped(cell: Cell, pitch: float | None, *, s: TextTableSettings = TEXT) -> Cell:
     """The cell with the pieces of each number or date a narrow column wrapped joined into one
-    line ("9" over "6" is 96; see `_roomy` and `_wrap_of`), each other line as it is."""
-    lines: list[Line] = []
+    line ("9" over "6" is 96; see `_roomy` and `_wrap_of`), each other line as it is. Pieces
+    that glue into a number above `glued_max` are several numbers one after the other, as the
+    numbering reads them (`_split_glued`: "1" "6" "1" "7" under 15 are 16 and 17, no 1617)."""
+    groups: list[list[Line]] = []
     for prev, l in zip((None, *cell.lines), cell.lines):
-        if lines and not _roomy(replace(cell, lines=(prev, l)), pitch, s=s) and _wrap_of(lines[-1].text, l.text):
-            lines[-1] = Line(lines[-1].words + l.words)
+        if groups and not _roomy(replace(cell, lines=(prev, l)), pitch, s=s) and _wrap_of(
+                "".join(x.text for x in groups[-1]), l.text):
+            groups[-1].append(l)
         else:
-            lines.append(l)
+            groups.append([l])
+    lines: list[Line] = []
+    for group in groups:
+        for part in _split_glued(group, lines[-1].text if lines else None, s=s):
+            lines.append(part[0] if len(part) == 1 else Line(tuple(w for x in part for w in x.words)))
     return cell if len(lines) == len(cell.lines) else replace(cell, lines=tuple(lines))
+
+
+def _split_glued(group: Sequence[Line], above: str | None, *, s: TextTableSettings = TEXT) -> list[list[Line]]:
+    """The pieces of `group` (lines a narrow column may have wrapped from one number) cut into
+    the numbers they hold: whole when they glue into a number of at most `glued_max`, else as
+    consecutive numbers of at most `glued_max` (`_readings`), the reading that goes on from the
+    number `above` first; whole when no reading does."""
+    pieces = [l.text.replace(" ", "") for l in group]
+    glued = "".join(pieces)
+    if len(group) < 2 or not glued.isdigit() or int(glued) <= s.glued_max:
+        return [list(group)]
+    after = int(above.replace(" ", "")) + 1 if above and above.replace(" ", "").isdigit() else None
+    fits = [(first, starts) for first, starts in _readings(pieces) if len(starts) > 1
+            and first + len(starts) - 1 <= s.glued_max]
+    if not fits:
+        return [list(group)]
+    _, starts = max(fits, key=lambda r: r[0] == after)
+    return [list(group[a:b]) for a, b in zip(starts, [*starts[1:], len(group)])]
 
 
 def _roomy(cell: Cell, pitch: float | None = None, *, s: TextTableSettings = TEXT) -> bool:

@@ -39,7 +39,7 @@ from typing import Sequence
 
 from .furniture import split_furniture
 from .headers import looks_like_header
-from .grid import (CellBoxes, cells_apart, column_border, is_anchor, grid_cells, cluster_values, joint_columns, numbers_centred,
+from .grid import (CellBoxes, cells_apart, column_border, is_anchor, grid_cells, cluster_values, joint_columns, last_number, numbers_centred,
                    runs_across, white_runs, build_fragments, prose_lines, rule_only_table, text_columns)
 from .layout import Fragment, Line, PageContent, Word
 from .settings import TEXT, TextTableSettings
@@ -567,11 +567,12 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
     for k in range(len(out)):
         above = _runs_to_foot(out[k - 1], furniture[k - 1]) if k else None
         if above is not None and evidence is not None and out[k].method == "text":
-            page = _rest_released(out[k], furniture[k])
+            page = _rest_released(out[k], furniture[k], s=s)
             again = _repeated(page, evidence, above, furniture[k])
             more = _loose(page) if page is not out[k] else loose[k]
             carried = _carried(page, _edges_with(evidence, above, more, furniture[k], again, s=s),
-                               furniture[k], s=s, unruled=unruled, headed=again, centred=numbers_centred(above.rows, s=s))
+                               furniture[k], s=s, unruled=unruled, headed=again, centred=numbers_centred(above.rows, s=s),
+                               going_on=last_number(above.rows))
             if carried is not None:
                 out[k] = carried
         evidence = _evidence(evidence, out[k], above)
@@ -584,6 +585,7 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
         if edges is None:
             continue
         centred = numbers_centred([r for _, f in members for r in f.rows], s=s)  # the whole table votes
+        going_on = None  # the last item number of the table's page before
         for k, box in chain:
             frag = _at(out[k], box)
             if frag is None:
@@ -592,7 +594,10 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
             if headed is None:  # the carried part, read again from the page as it was before
                 out[k] = replace(out[k], fragments=tuple(f for f in out[k].fragments if f is not frag),
                                  lines=tuple(prose_lines([*(w for l in out[k].lines for w in l.words), *_fragment_words(frag)])))
-            out[k] = _carried(out[k], edges, furniture[k], s=s, unruled=unruled, headed=headed, centred=centred) or out[k]
+            out[k] = _carried(out[k], edges, furniture[k], s=s, unruled=unruled, headed=headed, centred=centred,
+                              going_on=going_on) or out[k]
+            again = _at(out[k], box)
+            going_on = last_number(again.rows) if again is not None else None
     return out
 
 
@@ -608,17 +613,29 @@ def _rows_ruled(pages: Sequence[PageContent]) -> bool:
     return False
 
 
-def _rest_released(page: PageContent, furniture: set) -> PageContent:
+def _rest_released(page: PageContent, furniture: set, *, s: TextTableSettings = TEXT) -> PageContent:
     """The page with a band of one row between two rules at its head (the rest of a row the page
     cut, and the rule that closes the table or that row) given back to its lines, to be read with
-    the columns of the table above; the page itself otherwise."""
+    the columns of the table above; the page itself otherwise. A band read as several rows is
+    one row's rest too when none but its first starts with an item number or a date (`_starts`)
+    and its first names no columns (a header printed again over the rest): the reading without
+    the table's columns cut it where no row starts."""
     first = page.fragments[0] if page.fragments else None
-    if first is None or not first.framed or first.one_row or len(first.rows) != 1:
+    if first is None or not first.framed or first.one_row:
+        return page
+    if len(first.rows) > 1 and (any(_starts(r) for r in first.rows[1:]) or looks_like_header(
+            [" ".join(l.text for l in c.lines) for c in first.rows[0].cells], s=s)):
         return page
     if any(l.box[3] <= first.box[1] + 1 and l.box not in furniture for l in page.lines):
         return page  # text above it: not the page's head
     words = [*(w for l in page.lines for w in l.words), *_fragment_words(first)]
     return replace(page, fragments=page.fragments[1:], lines=tuple(prose_lines(words)))
+
+
+def _starts(row) -> bool:
+    """Does the row's first cell start with an item number or a date (its first word)?"""
+    lines = row.cells[0].lines if row.cells else ()
+    return bool(lines) and bool(lines[0].words) and is_anchor(lines[0].words[0].text)
 
 
 def _as_headed(page: PageContent, frag: Fragment, furniture: set, *, s: TextTableSettings,
@@ -732,11 +749,12 @@ def _loose(page: PageContent) -> list[Line]:
 
 def _carried(page: PageContent, edges: Sequence[float], furniture: set, *,
              s: TextTableSettings, unruled: UnruledSettings, headed: Fragment | None = None,
-             centred: bool = False) -> PageContent | None:
+             centred: bool = False, going_on: int | None = None) -> PageContent | None:
     """The page read again with the table's columns: the lines at its head (or under the header
     band of `headed`, its fragment printed under its own header) are the table's rows, down to
     the next table or to what is no row of it (`body_lines`); the rest is read as before.
-    `centred`: the table's numbers stand in the middle of their rows (`grid.CellBoxes.centred`)."""
+    `centred`: the table's numbers stand in the middle of their rows (`grid.CellBoxes.centred`);
+    `going_on`: the last item number of the table's page before (`grid.CellBoxes.going_on`)."""
     edges = list(edges)
     x0, x1 = edges[0], edges[-1]
     head = _header_row(headed) if headed is not None else None
@@ -755,6 +773,7 @@ def _carried(page: PageContent, edges: Sequence[float], furniture: set, *,
     header_ys = [headed.box[1], top] if headed is not None else []
     boxes = banded_boxes(edges, header_ys, body, bottom, open_bottom=not ends_here, words=free, s=s)
     boxes.centred = centred
+    boxes.going_on = going_on
     frags, rest = build_fragments(page.page, [boxes], free, s=s)
     if not frags:
         return None

@@ -50,10 +50,14 @@ HARD = (
                      "left edge: one section row"),
     ("reportlab", 23, "a word space in a header cell ('Cơ quan chủ trì') over a column of short lines "
                       "that leave a gutter under it by chance: no column edge"),
+    ("libreoffice", 22, "item numbers a narrow column wraps one digit a line, two rows' numbers "
+                        "stacked ('1' '6' '1' '7' under 15): 16 and 17, no 1617"),
+    ("libreoffice", 23, "the last row's rest between two rules at the next page's head, read without "
+                        "columns as three rows: given back to the table above, one row"),
 )
 
 
-@pytest.mark.slow  # renders six documents with three producers and reads them whole
+@pytest.mark.slow  # renders eight documents with three producers and reads them whole
 def test_hard_layouts_ruled_around_the_header(tmp_path):
     """The layouts of HARD, read back whole: every figure of the task rows at 1.0 when measured
     (kept by the ratchet as `matrix-text-header-hard`)."""
