@@ -46,21 +46,6 @@ from .settings import TEXT, TextTableSettings
 from .unruled import SETTINGS as UNRULED, UnruledSettings, _pieces, add_unruled, keeps_to
 from .words import group_lines
 
-MAX_HEADER_LINES = 20  # a header band holding more lines is a row of a table ruled between rows
-MAX_SECTION_LINES = 4  # a longer run of lines running across the columns is prose, not a section row's heading
-SECTION_PITCH = 0.6  # line heights: a line this close under a section row's heading, its first column empty, wraps it
-MAX_EVIDENCE = 600  # body lines of a table over several pages that give its columns (the first ones)
-FLUSH = 1.0  # points: a line starting this close to the table's left edge (or left of it) is prose, not a cell's
-PAD_SEARCH = 12.0  # points: a column's text starts this close after its edge found in the gutters
-REPEAT_SHARE = 0.8  # of the words of two headers: shared this much, one header printed again
-HEADER_SPACE_EVIDENCE = 40  # body lines that tell a gutter narrower than min_gutter in the header from a word space
-NARROW_STARTS = 0.15  # of the body lines: the next column's text starts at one x just after a header gutter narrower
-# than min_gutter on this share of them at least, or the gutter is a word space of one header cell (a sparse
-# column's short lines leave a body gutter under it by chance)
-ROW_GAP = 6.0  # line heights: a wider gap between two lines that keep to the columns ends the table
-ROW_SLACK = 0.5  # line heights: a line running across the columns this much further down than the widest
-# gap between rows so far ends the table (when wider than body_line_gap, too): prose under it, not a section row
-
 
 def headed_tables(stack: Sequence[dict], words: Sequence[Word], joints: Sequence[float] = (),
                   *, s: TextTableSettings = TEXT) -> list[CellBoxes]:
@@ -133,7 +118,7 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
     header names a table's columns (`named`), body_min_lines lines at least must follow when no
     rule closes them (fewer are a row the page cut under a rule, no header's)."""
     header = group_lines(w for w in inside if top < w.yc < under_header)
-    if not header or len(header) > MAX_HEADER_LINES:
+    if not header or len(header) > s.header_max_lines:
         return None, False
     closed = closing is not None
     under = group_lines(w for w in inside if w.yc > under_header and (not closed or w.yc < closing))
@@ -156,7 +141,7 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
     if not closed:  # the lines that keep to the columns found (prose under them stops the table)
         first, body = body, body_lines(under, under_header, edges, x0, x1, at_foot=True, s=s)
         if len(body) > len(first) and not joints:  # more rows than the first guess: they tell the columns better
-            again = header_columns(header, body[:MAX_EVIDENCE], x0, x1, s=s)
+            again = header_columns(header, body[:s.columns_evidence], x0, x1, s=s)
             if len(again) == len(edges):
                 edges, body = again, body_lines(under, under_header, again, x0, x1, at_foot=True, s=s)
         if len(body) < least:
@@ -196,7 +181,7 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
     down the whole header (narrow_gutter wide at least), where the body leaves it white: the
     edge of a body gutter inside it (`grid.text_columns`; of several, the one the fewest lines
     run over, then the widest white, then the rightmost; in a header gutter narrower than min_gutter,
-    only where the next column's text starts at one x on NARROW_STARTS of the lines: `_starts_after`),
+    only where the next column's text starts at one x on `s.narrow_starts` of the lines: `_starts_after`),
     else, in a gutter min_gutter wide or more, its point the fewest body lines cover (the rightmost
     of those: text is left-aligned; with no body lines, its middle)."""
     gutters = [(a, b) for a, b in white_runs(header, x0, x1) if a > x0 + 1 and b < x1 - 1 and b - a >= s.narrow_gutter]
@@ -207,9 +192,9 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
         mine = [e for e in found if a - 1 <= e <= b + 1 and _crossing(body, e) <= len(body) // s.gutter_dissent]
         # (a gutter that many body lines run over is a word space of the few lines in cells: no column's edge)
         narrow = b - a < s.min_gutter  # header cells that nearly touch, or a word space of one cell: told
-        if mine and (not narrow or len(body) >= HEADER_SPACE_EVIDENCE):  # apart by many body lines
+        if mine and (not narrow or len(body) >= s.header_space_evidence):  # apart by many body lines
             edge = min(mine, key=lambda e: (_crossing(body, e), -_white_width(white, e), -e))
-            if not narrow or _starts_after(body, edge) >= NARROW_STARTS * len(body):
+            if not narrow or _starts_after(body, edge, s=s) >= s.narrow_starts * len(body):
                 edges.append(edge)
         elif not narrow:  # (no body lines: a header alone at a page's foot, its middle)
             edges.append(_least_covered(body, a, b) if body else (a + b) / 2)
@@ -226,7 +211,7 @@ def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSetting
     body = [l for l in body if not any(runs_across(l, e, s=s) for e in edges[1:-1])] or body
     starts, gaps, reach = [], [], []
     for e in edges[1:-1]:
-        near = [w.x0 for l in body for w in l.words if e - 0.5 <= w.x0 <= e + PAD_SEARCH]
+        near = [w.x0 for l in body for w in l.words if e - 0.5 <= w.x0 <= e + s.pad_search]
         if not near:
             starts.append(None)
             reach.append(None)
@@ -258,11 +243,11 @@ def _border(edge: float, start: float | None, reach: float | None, pad: float, *
     return column_border(start, pad, reach, s=s)
 
 
-def _starts_after(lines: Sequence[Line], x: float, *, tol: float = 0.5) -> int:
+def _starts_after(lines: Sequence[Line], x: float, *, tol: float = 0.5, s: TextTableSettings = TEXT) -> int:
     """How many of the lines have a word starting at one point (within 2 * tol) just after x (up
-    to PAD_SEARCH): a column's left-aligned text starts there on every line it fills, a cell's
+    to `s.pad_search`): a column's left-aligned text starts there on every line it fills, a cell's
     justified words after a chance gutter start anywhere."""
-    starts = sorted((w.x0, k) for k, l in enumerate(lines) for w in l.words if x - tol <= w.x0 <= x + PAD_SEARCH)
+    starts = sorted((w.x0, k) for k, l in enumerate(lines) for w in l.words if x - tol <= w.x0 <= x + s.pad_search)
     best, j = 0, 0
     for i, (at, _) in enumerate(starts):
         while starts[j][0] < at - 2 * tol:
@@ -320,7 +305,7 @@ def _least_covered(lines: Sequence[Line], a: float, b: float, *, step: float = 0
 def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] | None, x0: float, x1: float,
                *, at_foot: bool = False, s: TextTableSettings = TEXT) -> list[Line]:
     """The lines, top to bottom from `top` (a header's rule; None: the page's head), that are a
-    table's rows: one after the other (no gap over body_line_gap line heights, or ROW_GAP for a
+    table's rows: one after the other (no gap over body_line_gap line heights, or s.row_gap for a
     line that keeps to the columns: a tall row's empty bottom), inside the table's width, down
     to prose (two lines in a row running across the columns over most of the width; a line
     flush with the table's edge, and the lines running across just above it: its paragraph's).
@@ -333,7 +318,7 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
     for k, line in enumerate(ordered):
         lx0, _, lx1, _ = line.box
         h = line.box[3] - line.box[1]
-        flush = lx0 < x0 + FLUSH
+        flush = lx0 < x0 + s.flush
         if (flush or lx1 > x1 + s.snap) and not (
                 lx1 <= x1 + s.snap and _heads_rows(line, ordered[k + 1:], out, edges, x0=x0, at_foot=at_foot, s=s)):
             # text flush with the table's edge or beyond it: no cell's (unless a section row's heading
@@ -350,31 +335,31 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
             and nxt.box[1] - line.box[3] <= s.body_line_gap * h and _labelled(nxt, edges)))
         if last is not None:
             gap = line.box[1] - last
-            if (gap > max(s.body_line_gap * h, spaced + ROW_SLACK * h) and (across or edges is None or gap > ROW_GAP * h)
+            if (gap > max(s.body_line_gap * h, spaced + s.row_slack * h) and (across or edges is None or gap > s.row_gap * h)
                     and not keeps_to(line, _word_starts(out), UNRULED)
                     and not ((across or flush or labelled)
                              and _heads_rows(line, ordered[k + 1:], out, edges, x0=x0, at_foot=at_foot, s=s))):
                 break  # (a row in the rows' own columns goes on after a gap of any height: a sheet's tall row;
                 # a section row's heading after one, rows in those columns under it, too)
-            if out and not across and edges is not None and gap <= ROW_GAP * h:
+            if out and not across and edges is not None and gap <= s.row_gap * h:
                 spaced = max(spaced, gap)
         out.append(line)
         wide.append(across and lx1 - lx0 >= s.prose_width * (x1 - x0))
         last = line.box[3]
     # prose under the table: the wide lines at its end when two or more (unless they are a section
-    # row's heading of MAX_SECTION_LINES at most, its label first), or a run of more than MAX_SECTION_LINES
+    # row's heading of s.section_max_lines at most, its label first), or a run of more than s.section_max_lines
     # of them (a section row's heading is shorter, with rows under it)
     k = len(out)
     while k and wide[k - 1]:
         k -= 1
     labelled = edges is not None and k < len(out) and _SECTION_LABEL.match(
         "".join(w.text for w in out[k].words if w.xc < edges[1])) is not None
-    if len(out) - k >= 2 and not (labelled and len(out) - k <= MAX_SECTION_LINES):
+    if len(out) - k >= 2 and not (labelled and len(out) - k <= s.section_max_lines):
         out = out[:k]
     run = 0
     for j, w in enumerate(wide[:len(out)]):
         run = run + 1 if w else 0
-        if run > MAX_SECTION_LINES:
+        if run > s.section_max_lines:
             return out[:j + 1 - run]
     return out
 
@@ -396,7 +381,7 @@ def _in_cells(line: Line, edges: Sequence[float], *, s: TextTableSettings) -> bo
 def _heads_rows(heading: Line, after: Sequence[Line], rows: Sequence[Line], edges: Sequence[float] | None, *,
                x0: float | None = None, at_foot: bool = False, s: TextTableSettings) -> bool:
     """Does a line running across the columns (or flush with the table's edge at `x0`, or a
-    section's label first) head rows: under it (and MAX_SECTION_LINES - 1 more such lines at
+    section's label first) head rows: under it (and s.section_max_lines - 1 more such lines at
     most, a line holding the heading's label among them), close, a line in the columns of the
     rows above it (`unruled.keeps_to`), or, no rows above, a line in min_cols pieces or more? A
     section's heading with its label and nothing under it is the page's last row (its rows on
@@ -407,19 +392,19 @@ def _heads_rows(heading: Line, after: Sequence[Line], rows: Sequence[Line], edge
     starts = _word_starts(rows)
     above = heading.box[3]
     labels = edges is not None and _labelled(heading, edges)
-    for line in after[:MAX_SECTION_LINES]:
+    for line in after[:s.section_max_lines]:
         label = edges is not None and _labelled(line, edges)  # (a label centred on a heading of two lines)
         heads = (edges is not None and any(runs_across(line, e, s=s) for e in edges[1:-1])) or (
-            x0 is not None and line.box[0] < x0 + FLUSH) or label
+            x0 is not None and line.box[0] < x0 + s.flush) or label
         if not heads:
             close = line.box[1] - above <= s.body_line_gap * (line.box[3] - line.box[1])
             return close and (keeps_to(line, starts, UNRULED) if rows else len(_pieces(line)) >= UNRULED.min_cols)
         labels = labels or label
         above = line.box[3]
-    if (at_foot and not after and rows and edges is not None and x0 is not None and heading.box[0] < x0 + FLUSH
+    if (at_foot and not after and rows and edges is not None and x0 is not None and heading.box[0] < x0 + s.flush
             and not _in_cells(heading, edges, s=s)):
         return True  # (a heading alone at the page's foot, under the rows: its rows on the next page)
-    return len(after) < MAX_SECTION_LINES and labels
+    return len(after) < s.section_max_lines and labels
 
 
 def _labelled(line: Line, edges: Sequence[float]) -> bool:
@@ -499,7 +484,7 @@ def _section_lines(body: Sequence[Line], edges: Sequence[float], *, s: TextTable
             beside = short
             continue
         prev = body[k - 1] if k else None
-        close = prev is not None and line.box[1] - prev.box[3] < SECTION_PITCH * (line.box[3] - line.box[1])
+        close = prev is not None and line.box[1] - prev.box[3] < s.section_pitch * (line.box[3] - line.box[1])
         wraps = (not first or (label and _labels(label + first)) or (
             prev is not None and abs(line.box[0] - prev.box[0]) <= 1.0 and not _labels(first))) and not (
             beside and any(w.xc >= edges[2] for w in line.words)) and not _in_cells(line, edges, s=s)
@@ -568,14 +553,14 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
         above = _runs_to_foot(out[k - 1], furniture[k - 1]) if k else None
         if above is not None and evidence is not None and out[k].method == "text":
             page = _rest_released(out[k], furniture[k], s=s)
-            again = _repeated(page, evidence, above, furniture[k])
+            again = _repeated(page, evidence, above, furniture[k], s=s)
             more = _loose(page) if page is not out[k] else loose[k]
             carried = _carried(page, _edges_with(evidence, above, more, furniture[k], again, s=s),
                                furniture[k], s=s, unruled=unruled, headed=again, centred=numbers_centred(above.rows, s=s),
                                going_on=last_number(above.rows))
             if carried is not None:
                 out[k] = carried
-        evidence = _evidence(evidence, out[k], above)
+        evidence = _evidence(evidence, out[k], above, s=s)
     chains = [[(k, out[k].fragments[i].box) for k, i in chain] for chain in _chains(out, furniture)]
     for chain in chains:
         members = [(k, _at(out[k], box)) for k, box in chain]
@@ -649,7 +634,7 @@ def _as_headed(page: PageContent, frag: Fragment, furniture: set, *, s: TextTabl
     header = group_lines(w for c in head.cells for l in c.lines for w in l.words)
     below = [l for l in _loose(page) if l.box not in furniture and l.box[1] >= head.box[3]]
     body = sorted([*group_lines(_fragment_words(frag, body=True)), *below], key=lambda l: l.box[1])
-    edges = header_columns(header, body[:MAX_EVIDENCE], frag.col_edges[0], frag.col_edges[-1], s=s)
+    edges = header_columns(header, body[:s.columns_evidence], frag.col_edges[0], frag.col_edges[-1], s=s)
     if len(edges) < 3 + 1:
         return page
     return _carried(page, edges, furniture, s=s, unruled=unruled, headed=frag) or page
@@ -660,7 +645,7 @@ def _at(page: PageContent, box) -> Fragment | None:
     return next((f for f in page.fragments if f.banded and abs(f.box[1] - box[1]) <= 1), None)
 
 
-def _evidence(evidence, page: PageContent, above: Fragment | None):
+def _evidence(evidence, page: PageContent, above: Fragment | None, *, s: TextTableSettings = TEXT):
     """What the table running over the pages so far gives its columns: (header lines, body
     lines, its fragment last seen), once `page` is read; None when no headed table runs on."""
     for i, frag in enumerate(page.fragments):
@@ -669,13 +654,14 @@ def _evidence(evidence, page: PageContent, above: Fragment | None):
         words = _fragment_words(frag, body=True)
         head = _header_row(frag)
         if i == 0 and evidence is not None and above is not None and frag.n_cols == above.n_cols:
-            evidence = (evidence[0], [*evidence[1], *group_lines(words)][:MAX_EVIDENCE], frag)
+            evidence = (evidence[0], [*evidence[1], *group_lines(words)][:s.columns_evidence], frag)
         elif head is not None:
             evidence = (group_lines(w for c in head.cells for l in c.lines for w in l.words), group_lines(words), frag)
     return evidence
 
 
-def _repeated(page: PageContent, evidence, above: Fragment, furniture: set) -> Fragment | None:
+def _repeated(page: PageContent, evidence, above: Fragment, furniture: set, *,
+              s: TextTableSettings = TEXT) -> Fragment | None:
     """The page's first fragment when it is the table going on under its header printed again
     (a headed fragment at the page's head whose header's words are those of the table's header;
     text above it is the table going on, and the header another table's of the same columns)."""
@@ -689,7 +675,7 @@ def _repeated(page: PageContent, evidence, above: Fragment, furniture: set) -> F
         return None
     mine = {w.text for c in head.cells for l in c.lines for w in l.words}
     theirs = {w.text for l in evidence[0] for w in l.words}
-    return first if len(mine & theirs) >= REPEAT_SHARE * len(mine | theirs) else None
+    return first if len(mine & theirs) >= s.repeat_share * len(mine | theirs) else None
 
 
 def _edges_with(evidence, above: Fragment, loose: Sequence[Line], furniture: set, again: Fragment | None = None,
@@ -700,7 +686,7 @@ def _edges_with(evidence, above: Fragment, loose: Sequence[Line], furniture: set
     more = [l for l in loose if l.box not in furniture]
     if again is not None:
         more += group_lines(_fragment_words(again, body=True))
-    edges = header_columns(header, [*body, *more][:MAX_EVIDENCE], above.col_edges[0], above.col_edges[-1], s=s)
+    edges = header_columns(header, [*body, *more][:s.columns_evidence], above.col_edges[0], above.col_edges[-1], s=s)
     return edges if len(edges) == len(above.col_edges) else list(above.col_edges)
 
 
@@ -737,7 +723,7 @@ def _chain_edges(pages: Sequence[PageContent], chain: Sequence[tuple[int, int]],
     body: list[Line] = []
     for k, i in chain:
         body += group_lines(_fragment_words(pages[k].fragments[i], body=True))
-    edges = header_columns(header, body[:MAX_EVIDENCE], first.col_edges[0], first.col_edges[-1], s=s)
+    edges = header_columns(header, body[:s.columns_evidence], first.col_edges[0], first.col_edges[-1], s=s)
     return edges if len(edges) == len(first.col_edges) else None
 
 

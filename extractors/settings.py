@@ -157,6 +157,21 @@ class TextTableSettings:
     min_text_chars: int = _setting(20)  # a page with fewer characters than this and an image is a scan
     scan_image_cover: float = _setting(0.9, 0.0, 1.0)  # ... and so is a page covered by one image
     watermark_chars: int = _setting(200)  # ... with fewer characters than this (a watermark or a stamp)
+    # tables ruled around their header only (`headed`); `flush` above holds for their cells too
+    header_max_lines: int = _setting(20, 1)  # a header band holding more lines is a row of a table ruled between rows
+    section_max_lines: int = _setting(4, 1)  # a longer run of lines running across the columns is prose, not a section heading
+    section_pitch: float = _setting(0.6)  # line heights: a line this close under a section heading, its first column empty, wraps it
+    columns_evidence: int = _setting(600, 1)  # body lines of a table over several pages that give its columns (the first ones)
+    pad_search: float = _setting(12.0)  # a column's text starts this close after its edge found in the gutters
+    repeat_share: float = _setting(0.8, 0.0, 1.0)  # of the words of two headers: shared this much, one header printed again
+    header_space_evidence: int = _setting(40, 1)  # body lines that tell a narrow gutter in the header from a word space
+    # of the body lines: the next column's text starts at one x just after a header gutter narrower than
+    # min_gutter on this share of them at least, or the gutter is a word space of one header cell
+    narrow_starts: float = _setting(0.15, 0.0, 1.0)
+    row_gap: float = _setting(6.0)  # line heights: a wider gap between two lines that keep to the columns ends the table
+    # line heights: a line running across the columns this much further down than the widest gap between rows
+    # so far ends the table (when wider than body_line_gap, too): prose under it, not a section row
+    row_slack: float = _setting(0.5)
 
     def __post_init__(self) -> None:
         _check(self)
