@@ -431,14 +431,14 @@ def _run_on(tokens: Sequence[str], k: int) -> tuple[str | None, str | None]:
     return left, right
 
 
-def _pair_at(tokens: Sequence[str], k: int) -> tuple[str, str] | None:
-    """The syllables of tokens k and k + 1 when both can be checked and no punctuation stands
-    between them."""
-    _, a, a_post = _split(tokens[k])
-    b_pre, b, _ = _split(tokens[k + 1])
-    if a_post or b_pre or not (_checkable(a) and _checkable(b)):
-        return None
-    return a, b
+def _pairs(tokens: list[str]):
+    """(k, a, b) for each two syllables a, b of tokens k and k + 1 that can be checked, no
+    punctuation between them; read as the loop goes (a mend of the pair before is seen)."""
+    for k in range(len(tokens) - 1):
+        _, a, a_post = _split(tokens[k])
+        b_pre, b, _ = _split(tokens[k + 1])
+        if not (a_post or b_pre) and _checkable(a) and _checkable(b):
+            yield k, a, b
 
 
 def _mend_pass(tokens: list[str]) -> list[str]:
@@ -446,11 +446,7 @@ def _mend_pass(tokens: list[str]) -> list[str]:
     strong = _lexicon()[1]
     domain = domain_pairs()
     out = list(tokens)
-    for k in range(len(out) - 1):
-        pair = _pair_at(out, k)
-        if pair is None:
-            continue
-        a, b = pair
+    for k, a, b in _pairs(out):
         la, lb = a.lower(), b.lower()
         if f"{la} {lb}" in pairs:
             continue
@@ -536,11 +532,7 @@ def _mend_known(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:
     times or more and no other such choice ("cấp tính" -> "cấp tỉnh")."""
     domain = domain_pairs()
     out = list(tokens)
-    for k in range(len(out) - 1):
-        pair = _pair_at(out, k)
-        if pair is None:
-            continue
-        a, b = pair
+    for k, a, b in _pairs(out):
         la, lb = a.lower(), b.lower()
         if domain.get(f"{la} {lb}", 0):
             continue
