@@ -83,14 +83,15 @@ def pdfplumber_cell_boxes(page, *, s: TextTableSettings = TEXT) -> list[list[Box
         stacks = [part for st in stacks for part in split_at_joints(st, pieces, s=s)]
         lone = [st for st in stacks if len(cluster_values(sorted(e["top"] for e in st), s=s)) == 1]
         stacks = [part for st in stacks if not any(st is o for o in lone) for part in split_at_prose(st, words, s=s)]
-        from .headed import headed_tables  # it builds on this module's grid steps
+        from .headed import cut_header, headed_tables  # it builds on this module's grid steps
 
         grids, tables = tables, list(tables)
         for st in stacks:  # rules around a header only, else rules between rows
             joints = rule_joints(st, pieces, s=s)
             headed = headed_tables(st, words, joints, s=s)
             tables += headed or [t for t in (rule_only_table(st, words, joints, s=s),) if t is not None]
-        tables += [t for st in lone if (t := lone_rule_table(st, words, rule_joints(st, pieces, s=s), s=s)) is not None]
+        tables += [t for st in lone if (t := cut_header(st, words, (j := rule_joints(st, pieces, s=s)), s=s)
+                                        or lone_rule_table(st, words, j, s=s)) is not None]
         tables = grids + [t for t in tables[len(grids):] if not (t and any(g and _around(_bbox(t), _bbox(g), s=s) for g in grids))]
     return tables
 

@@ -87,6 +87,34 @@ def headed_tables(stack: Sequence[dict], words: Sequence[Word], joints: Sequence
     return [*out, *(t for part in singles for t in _ruled_between(part, words, True, joints, s=s))]
 
 
+def cut_header(stack: Sequence[dict], words: Sequence[Word], joints: Sequence[float] = (),
+               *, s: TextTableSettings = TEXT) -> CellBoxes | None:
+    """A header the page cuts: one rule with a header's lines under it (`_names_columns`), one
+    after the other, and no row under them (no line in min_cols pieces after them): its lower
+    rule and the table's rows are on the next page. Its band, open at the bottom, is a headed
+    table's header only (`banded_boxes`); the next page goes on with it (`carry_columns`: the
+    rest of the header over the rule there, then the rows). None when the rule heads no such lines."""
+    x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
+    y = min(e["top"] for e in stack)
+    inside = [w for w in words if x0 - s.snap <= w.xc <= x1 + s.snap]
+    under = group_lines(w for w in inside if w.yc > y)
+    if not under or under[0].box[1] - y > s.body_line_gap * (under[0].box[3] - under[0].box[1]):
+        return None
+    k = 1
+    while k < len(under) and under[k].box[1] - under[k - 1].box[3] <= s.body_line_gap * (under[k].box[3] - under[k].box[1]):
+        k += 1
+    header, rest = under[:k], under[k:]
+    if len(header) > s.header_max_lines or any(len(_pieces(l)) >= UNRULED.min_cols for l in rest):
+        return None
+    if not _names_columns(header, x0, x1, s=s):
+        return None
+    edges = joint_columns(joints, header, x0, x1, s=s) or header_columns(header, (), x0, x1, s=s)
+    if len(edges) < 3 + 1:
+        return None
+    bottom = header[-1].box[3] + s.cut_pad
+    return banded_boxes(edges, [y, bottom], (), bottom, open_bottom=True, words=inside, s=s)
+
+
 def _ruled_between(stack: Sequence[dict], words: Sequence[Word], one_row: bool, joints: Sequence[float] = (),
                    *, s: TextTableSettings) -> list[CellBoxes]:
     """The stack read as a table ruled between its rows (`grid.rule_only_table`) when its header
@@ -220,11 +248,14 @@ def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSetting
         hi = min(shared or near)  # where the column's text starts: on two lines at least (not a heading's word)
         ends = [(a.x1, l) for l in body for a, b in zip(l.words, l.words[1:]) if a.x1 < hi - 0.5 <= b.x0 <= hi + 0.5]
         white = [(hi - x, l) for x, l in ends]
-        starts.append(hi)
-        reach.append(max((x for x, _ in ends), default=None))
+        close = [w.x1 for l in body for w in l.words if hi - s.min_gutter <= w.x1 < hi - 0.5]  # (a line of the
+        starts.append(hi)  # column before that ends a few points short of its text, that column's empty there)
+        reach.append(max([*(x for x, _ in ends), *close], default=None))
         narrowest, line = min(white, key=lambda w: w[0], default=(None, None))
-        if narrowest is not None and (narrowest >= s.min_gutter or cells_apart(line, narrowest, s=s)):
-            gaps.append(narrowest)  # narrower: a line ran over its cell (unless a thinly padded sheet's)
+        if (narrowest is not None and narrowest <= 2 * s.pad_search
+                and (narrowest >= s.min_gutter or cells_apart(line, narrowest, s=s))):
+            gaps.append(narrowest)  # narrower: a line ran over its cell (unless a thinly padded sheet's);
+            # wider: no line runs full there (a cut row's rest in two columns), no padding shown
     if not gaps:
         return list(edges)
     pad = min(gaps) / 2
@@ -320,7 +351,7 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
         h = line.box[3] - line.box[1]
         flush = lx0 < x0 + s.flush
         if (flush or lx1 > x1 + s.snap) and not (
-                lx1 <= x1 + s.snap and _heads_rows(line, ordered[k + 1:], out, edges, x0=x0, at_foot=at_foot, s=s)):
+                x0 - s.snap <= lx0 and lx1 <= x1 + s.snap and _heads_rows(line, ordered[k + 1:], out, edges, x0=x0, at_foot=at_foot, s=s)):
             # text flush with the table's edge or beyond it: no cell's (unless a section row's heading
             # in a thinly padded cell, rows under it)
             if wide and wide[-1] and last is not None and line.box[1] - last <= s.body_line_gap * h:
@@ -335,8 +366,11 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
             and nxt.box[1] - line.box[3] <= s.body_line_gap * h and _labelled(nxt, edges)))
         if last is not None:
             gap = line.box[1] - last
-            if (gap > max(s.body_line_gap * h, spaced + s.row_slack * h) and (across or edges is None or gap > s.row_gap * h)
+            loose = across if edges is not None else len(_pieces(line)) < UNRULED.min_cols  # (no columns yet: a
+            # line in pieces is a row, a tall row's empty bottom above it)
+            if (gap > max(s.body_line_gap * h, spaced + s.row_slack * h) and (loose or gap > s.row_gap * h)
                     and not keeps_to(line, _word_starts(out), UNRULED)
+                    and not (edges is not None and not across and _keeps_columns(line, out, edges, s=s))
                     and not ((across or flush or labelled)
                              and _heads_rows(line, ordered[k + 1:], out, edges, x0=x0, at_foot=at_foot, s=s))):
                 break  # (a row in the rows' own columns goes on after a gap of any height: a sheet's tall row;
@@ -371,6 +405,27 @@ def _word_starts(lines: Sequence[Line]) -> list[float]:
     return sorted({w.x0 for l in lines for w in l.words})
 
 
+def _keeps_columns(line: Line, rows: Sequence[Line], edges: Sequence[float], *, tol: float = 0.5,
+                   s: TextTableSettings) -> bool:
+    """Does a line start its text in min_cols columns or more where the rows above start theirs
+    in those columns (its first word in each column), all but one column at most (a centred
+    number)? A sheet's row far taller than its text, its cells padded so thinly that a line runs
+    up to the next cell's text at word spacing (no white run cuts it in pieces: `keeps_to`)."""
+    def firsts(l: Line) -> dict[int, float]:
+        out: dict[int, float] = {}
+        for w in l.words:
+            c = next((k for k in range(len(edges) - 1) if w.xc < edges[k + 1]), len(edges) - 2)
+            out.setdefault(c, w.x0)
+        return out
+    seen: dict[int, set[float]] = {}
+    for r in rows:
+        for c, x in firsts(r).items():
+            seen.setdefault(c, set()).add(x)
+    mine = firsts(line)
+    aligned = sum(any(abs(x - y) <= tol for y in seen.get(c, ())) for c, x in mine.items())
+    return aligned >= UNRULED.min_cols and aligned >= len(mine) - 1
+
+
 def _in_cells(line: Line, edges: Sequence[float], *, s: TextTableSettings) -> bool:
     """Does a line's text right of the first column stand in two cells or more (a white run
     min_gutter wide, or two cells' gap: `grid.cells_apart`)?"""
@@ -401,7 +456,7 @@ def _heads_rows(heading: Line, after: Sequence[Line], rows: Sequence[Line], edge
             return close and (keeps_to(line, starts, UNRULED) if rows else len(_pieces(line)) >= UNRULED.min_cols)
         labels = labels or label
         above = line.box[3]
-    if (at_foot and not after and rows and edges is not None and x0 is not None and heading.box[0] < x0 + s.flush
+    if (at_foot and not after and rows and edges is not None and x0 is not None and x0 - s.snap <= heading.box[0] < x0 + s.flush
             and not _in_cells(heading, edges, s=s)):
         return True  # (a heading alone at the page's foot, under the rows: its rows on the next page)
     return len(after) < s.section_max_lines and labels
@@ -552,7 +607,7 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
     for k in range(len(out)):
         above = _runs_to_foot(out[k - 1], furniture[k - 1]) if k else None
         if above is not None and evidence is not None and out[k].method == "text":
-            page = _rest_released(out[k], furniture[k], s=s)
+            page = _rest_released(out[k], furniture[k], above, s=s)
             again = _repeated(page, evidence, above, furniture[k], s=s)
             more = _loose(page) if page is not out[k] else loose[k]
             carried = _carried(page, _edges_with(evidence, above, more, furniture[k], again, s=s),
@@ -598,17 +653,22 @@ def _rows_ruled(pages: Sequence[PageContent]) -> bool:
     return False
 
 
-def _rest_released(page: PageContent, furniture: set, *, s: TextTableSettings = TEXT) -> PageContent:
+def _rest_released(page: PageContent, furniture: set, above: Fragment | None = None, *,
+                   s: TextTableSettings = TEXT) -> PageContent:
     """The page with a band of one row between two rules at its head (the rest of a row the page
     cut, and the rule that closes the table or that row) given back to its lines, to be read with
     the columns of the table above; the page itself otherwise. A band read as several rows is
     one row's rest too when none but its first starts with an item number or a date (`_starts`)
     and its first names no columns (a header printed again over the rest): the reading without
-    the table's columns cut it where no row starts."""
+    the table's columns cut it where no row starts. Under a header the page above cut (`above`
+    its header band alone, open at the bottom: `cut_header`), the table read from the rule
+    under the header's rest is given back whole: the rest and the rows under it are the table's."""
     first = page.fragments[0] if page.fragments else None
     if first is None or not first.framed or first.one_row:
         return page
-    if len(first.rows) > 1 and (any(_starts(r) for r in first.rows[1:]) or looks_like_header(
+    cut = (above is not None and len(above.rows) == 1 and any(c.open_bottom for c in above.rows[0].cells)
+           and bool(first.rows) and any(c.open_top for c in first.rows[0].cells))
+    if not cut and len(first.rows) > 1 and (any(_starts(r) for r in first.rows[1:]) or looks_like_header(
             [" ".join(l.text for l in c.lines) for c in first.rows[0].cells], s=s)):
         return page
     if any(l.box[3] <= first.box[1] + 1 and l.box not in furniture for l in page.lines):
@@ -748,12 +808,16 @@ def _carried(page: PageContent, edges: Sequence[float], furniture: set, *,
     kept = [f for f in page.fragments if (f.ruled or f.banded or f.framed) and f is not headed]
     below = [f.box[1] for f in kept if top is None or f.box[1] >= top]
     limit = min(below, default=page.height)
+    if head is not None and len(headed.rows) > 1 and not any(c.open_bottom for c in headed.rows[-1].cells):
+        limit = min(limit, headed.box[3] + s.snap)  # a rule closes its rows: a heading under it is no row
     lines = [*_loose(page), *(group_lines(_fragment_words(headed)) if headed is not None else ())]
     free = [w for l in lines for w in l.words]
     candidates = [l for l in lines if l.box not in furniture and l.box[3] <= limit and (top is None or (l.box[1] + l.box[3]) / 2 > top)]
     body = body_lines(candidates, top, edges, x0, x1, at_foot=limit >= page.height, s=s)
     if not body and head is None:
         return None
+    if head is None and limit < page.height and all(_section_lines(body, edges, s=s)):
+        return None  # a heading over the next table on the page (its header), not the table going on
     bottom = body[-1].box[3] + s.cut_pad if body else top  # (no body: a header alone at the page's foot)
     ends_here = not body or limit < page.height or any(l.box[1] >= bottom for l in candidates)
     header_ys = [headed.box[1], top] if headed is not None else []
@@ -768,4 +832,4 @@ def _carried(page: PageContent, edges: Sequence[float], furniture: set, *,
     return replace(page, lines=tuple(prose_lines(rest)), fragments=tuple(frags))
 
 
-__all__ = ["banded_boxes", "body_lines", "carry_columns", "header_columns", "headed_tables"]
+__all__ = ["banded_boxes", "body_lines", "carry_columns", "cut_header", "header_columns", "headed_tables"]

@@ -715,6 +715,8 @@ def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str, item
         if looks_like_header(_cell_texts(row), s=s):
             return True
         kind = "header"
+    if prev.kind == "section" and kind == "data" and not _has_alnum(item_text):
+        return _rest_of_heading(prev, row)
     if kind != prev.kind:
         return False
     if kind == "data" and _numbers_a_row(prev, row, s=s):
@@ -727,6 +729,16 @@ def is_continuation(prev: _PendingRow, row: Row, kind: str, item_text: str, item
         return not _has_alnum(item_text)
     text = row.cells[0].text
     return bool(text) and (text[0].islower() or not text[0].isalnum())
+
+
+def _rest_of_heading(prev: _PendingRow, row: Row) -> bool:
+    """Is `row` (no number, first on a continuing page) the rest of the section row `prev` the
+    page cut (its cells open at the foot): text only under the heading's cell across columns?"""
+    if not any(c.open_bottom for c in prev.cells):
+        return False
+    held = [c for c in row.cells if c.text.strip()]
+    return bool(held) and all((own := prev.cell_covering(c.col)) is not None and own.col_span > 1
+                              and c.col + c.col_span <= own.col + own.col_span for c in held)
 
 
 def _rest_of_number(b: _Builder, prev: _PendingRow, item_text: str, below: Sequence[Row], item_col: int) -> bool:
