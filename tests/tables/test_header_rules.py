@@ -36,7 +36,7 @@ def test_rows_under_the_header_rule(tmp_path):
 
 
 #: layouts of the matrix ruled around the header only that each showed a way to fail (bench_matrix,
-#: seeds 8-24): (producer, seed, what it holds)
+#: seeds 8-28): (producer, seed, what it holds)
 HARD = (
     ("reportlab", 8, "section headings across the columns among the rows, a narrow deadline column "
                      "cutting words: the cell padding measured on the rows' text, not the headings'"),
@@ -54,10 +54,25 @@ HARD = (
                         "stacked ('1' '6' '1' '7' under 15): 16 and 17, no 1617"),
     ("libreoffice", 23, "the last row's rest between two rules at the next page's head, read without "
                         "columns as three rows: given back to the table above, one row"),
+    # seeds 12-28 (branch hdr3)
+    ("calc", 20, "a first row far taller than its text: the rows under the white are the table's "
+                 "(its columns found from them, not from the first row alone)"),
+    ("calc", 15, "a cell's text ending 1.4 pt short of the next column's, that column empty on its "
+                 "line: the border between them, no section row"),
+    ("calc", 26, "rows taller than six line heights, cells so thinly padded that a line runs to the "
+                 "next cell's text at word spacing: the rows go on where their columns' text starts"),
+    ("chromium", 24, "the browser's print line at the page's foot, left of the table: no heading of "
+                     "rows"),
+    ("chromium", 23, "the second table's header cut by the page break, its lower rule on the next "
+                     "page under the header's rest: one header, its rows carried on the later pages"),
+    ("libreoffice", 26, "a heading under the first table's closing rule over the second table; a "
+                        "section heading the page cuts, its last word under the header printed again"),
+    ("stamped", 27, "a heading at the next page's head over the second table's header: no rows of "
+                    "the first table"),
 )
 
 
-@pytest.mark.slow  # renders eight documents with three producers and reads them whole
+@pytest.mark.slow  # renders fifteen documents with five producers and reads them whole
 def test_hard_layouts_ruled_around_the_header(tmp_path):
     """The layouts of HARD, read back whole: every figure of the task rows at 1.0 when measured
     (kept by the ratchet as `matrix-text-header-hard`)."""
