@@ -37,7 +37,7 @@ import re
 from dataclasses import replace
 from typing import Sequence
 
-from .furniture import split_furniture
+from .furniture import _PAGE_NUMBER, split_furniture
 from .headers import looks_like_header
 from .grid import (CellBoxes, cells_apart, column_border, is_anchor, grid_cells, cluster_values, joint_columns, last_number, numbers_centred,
                    runs_across, white_runs, build_fragments, prose_lines, rule_only_table, text_columns)
@@ -208,25 +208,37 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
     """Column edges (x0, ..., x1) of a header's lines over body lines: one edge in each white run
     down the whole header (narrow_gutter wide at least), where the body leaves it white: the
     edge of a body gutter inside it (`grid.text_columns`; of several, the one the fewest lines
-    run over, then the widest white, then the rightmost; in a header gutter narrower than min_gutter,
-    only where the next column's text starts at one x on `s.narrow_starts` of the lines: `_starts_after`),
+    run over, then the widest white, then the rightmost; in a header gutter narrower than min_gutter
+    and than header_spaces word spaces of the header, only where the next column's text starts at
+    one x on `s.narrow_starts` of the lines: `_starts_after`),
     else, in a gutter min_gutter wide or more, its point the fewest body lines cover (the rightmost
     of those: text is left-aligned; with no body lines, its middle)."""
     gutters = [(a, b) for a, b in white_runs(header, x0, x1) if a > x0 + 1 and b < x1 - 1 and b - a >= s.narrow_gutter]
     found = text_columns([[l] for l in body], x0, x1, narrow=True, s=s)[1:-1]
     white = white_runs(body, x0, x1)
     edges = [x0]
+    space = _word_space(header, s=s)
     for a, b in gutters:
         mine = [e for e in found if a - 1 <= e <= b + 1 and _crossing(body, e) <= len(body) // s.gutter_dissent]
         # (a gutter that many body lines run over is a word space of the few lines in cells: no column's edge)
-        narrow = b - a < s.min_gutter  # header cells that nearly touch, or a word space of one cell: told
-        if mine and (not narrow or len(body) >= s.header_space_evidence):  # apart by many body lines
+        narrow = b - a < s.min_gutter and not (space and b - a >= s.header_spaces * space)
+        # (narrow: header cells that nearly touch, or a word space of one cell, told apart by many body
+        # lines; header_spaces of the header's word spaces wide: two cells' gap, a sheet's thin padding)
+        if mine and (not narrow or len(body) >= s.header_space_evidence):
             edge = min(mine, key=lambda e: (_crossing(body, e), -_white_width(white, e), -e))
             if not narrow or _starts_after(body, edge, s=s) >= s.narrow_starts * len(body):
                 edges.append(edge)
         elif not narrow:  # (no body lines: a header alone at a page's foot, its middle)
             edges.append(_least_covered(body, a, b) if body else (a + b) / 2)
     return _padded([*edges, x1], body, s=s)
+
+
+def _word_space(lines: Sequence[Line], *, s: TextTableSettings = TEXT) -> float | None:
+    """The lines' usual word space (the median white between two words at word spacing,
+    under min_gutter), None with fewer than three such spaces. A white run down a header
+    several times as wide is two cells' gap, narrow as it is (a sheet pads its cells thinly)."""
+    spaces = sorted(b.x0 - a.x1 for l in lines for a, b in zip(l.words, l.words[1:]) if 0 < b.x0 - a.x1 < s.min_gutter)
+    return spaces[(len(spaces) - 1) // 2] if len(spaces) >= 3 else None
 
 
 def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSettings = TEXT) -> list[float]:
@@ -700,6 +712,29 @@ def _as_headed(page: PageContent, frag: Fragment, furniture: set, *, s: TextTabl
     return _carried(page, edges, furniture, s=s, unruled=unruled, headed=frag) or page
 
 
+def _cells_going_on(lines: Sequence[Line], furniture: set, edges: Sequence[float], *,
+                    s: TextTableSettings) -> set:
+    """The boxes of the lines taken for page furniture that are the text of a cell going on: no
+    page number, inside one column after the first, starting where a line of the page just above
+    it (body_line_gap line heights at most, itself no furniture or such a line) starts. A task
+    table's cell text recurs (the same words on several pages, at one height by chance) and reads
+    as a running footer or a recurring band; a page's furniture stands apart from the table."""
+    def column(line: Line) -> int | None:
+        k = next((i for i in range(1, len(edges) - 1) if edges[i] <= line.box[0] < edges[i + 1]), None)
+        return k if k is not None and line.box[2] <= edges[k + 1] else None
+
+    ordered = sorted(lines, key=lambda l: l.box[1])
+    out: set = set()
+    for k, line in enumerate(ordered):
+        if line.box not in furniture or _PAGE_NUMBER.match(line.text.strip()) or column(line) is None:
+            continue
+        h = line.box[3] - line.box[1]
+        if any((a.box not in furniture or a.box in out) and abs(a.box[0] - line.box[0]) <= 1.0
+               and 0 <= line.box[1] - a.box[3] <= s.body_line_gap * h for a in ordered[:k]):
+            out.add(line.box)
+    return out
+
+
 def _at(page: PageContent, box) -> Fragment | None:
     """The page's banded fragment at the top of `box` (as laid out again since)."""
     return next((f for f in page.fragments if f.banded and abs(f.box[1] - box[1]) <= 1), None)
@@ -807,11 +842,12 @@ def _carried(page: PageContent, edges: Sequence[float], furniture: set, *,
     top = head.box[3] if head is not None else None
     kept = [f for f in page.fragments if (f.ruled or f.banded or f.framed) and f is not headed]
     below = [f.box[1] for f in kept if top is None or f.box[1] >= top]
-    limit = min(below, default=page.height)
+    limit = min(below, default=float("inf"))  # (a sheet's row overflowing the page's foot: its text is there)
     if head is not None and len(headed.rows) > 1 and not any(c.open_bottom for c in headed.rows[-1].cells):
         limit = min(limit, headed.box[3] + s.snap)  # a rule closes its rows: a heading under it is no row
     lines = [*_loose(page), *(group_lines(_fragment_words(headed)) if headed is not None else ())]
     free = [w for l in lines for w in l.words]
+    furniture = furniture - _cells_going_on(lines, furniture, edges, s=s)
     candidates = [l for l in lines if l.box not in furniture and l.box[3] <= limit and (top is None or (l.box[1] + l.box[3]) / 2 > top)]
     body = body_lines(candidates, top, edges, x0, x1, at_foot=limit >= page.height, s=s)
     if not body and head is None:

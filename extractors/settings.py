@@ -168,6 +168,7 @@ class TextTableSettings:
     # of the body lines: the next column's text starts at one x just after a header gutter narrower than
     # min_gutter on this share of them at least, or the gutter is a word space of one header cell
     narrow_starts: float = _setting(0.15, 0.0, 1.0)
+    header_spaces: float = _setting(2.0)  # word spaces of the header: a narrower gutter this many times as wide is two cells'
     row_gap: float = _setting(6.0)  # line heights: a wider gap between two lines that keep to the columns ends the table
     # line heights: a line running across the columns this much further down than the widest gap between rows
     # so far ends the table (when wider than body_line_gap, too): prose under it, not a section row
