@@ -36,7 +36,7 @@ def test_rows_under_the_header_rule(tmp_path):
 
 
 #: layouts of the matrix ruled around the header only that each showed a way to fail (bench_matrix,
-#: seeds 8-28): (producer, seed, what it holds)
+#: seeds 8-32): (producer, seed, what it holds)
 HARD = (
     ("reportlab", 8, "section headings across the columns among the rows, a narrow deadline column "
                      "cutting words: the cell padding measured on the rows' text, not the headings'"),
@@ -69,10 +69,14 @@ HARD = (
                         "section heading the page cuts, its last word under the header printed again"),
     ("stamped", 27, "a heading at the next page's head over the second table's header: no rows of "
                     "the first table"),
+    ("reportlab", 30, "a cell's last lines, the same words at the foot of four pages, taken for a "
+                      "recurring band: the cell's text, the table runs to the page's foot"),
+    ("calc", 30, "two header cells 4.8 pt apart (twice the header's word space), the later column "
+                 "mostly empty: two columns; a row's text running past the page's foot"),
 )
 
 
-@pytest.mark.slow  # renders fifteen documents with five producers and reads them whole
+@pytest.mark.slow  # renders seventeen documents with five producers and reads them whole
 def test_hard_layouts_ruled_around_the_header(tmp_path):
     """The layouts of HARD, read back whole: every figure of the task rows at 1.0 when measured
     (kept by the ratchet as `matrix-text-header-hard`)."""
