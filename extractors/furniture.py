@@ -1,9 +1,10 @@
 """Page furniture: page numbers, running headers and footers, which are never content.
 
 A line is furniture when it sits in the top or bottom margin band of its page and
-either looks like a page number ("2", "- 2 -", "Trang 2/10"), or is what a browser
-prints around a page (the print date and time, the page's address, "3/12"), or
-repeats (digits aside) at the same height on several pages.
+either looks like a page number ("2", "- 2 -", "Trang 2/10": one in a band at most, the
+one nearest the page's edge, `_page_numbers`), or is what a browser prints around a page
+(the print date and time, the page's address, "3/12"), or repeats (digits aside) at the
+same height on several pages.
 
 A band that recurs on most pages is furniture wherever it sits: a system whose own
 page is shorter than the sheet (a bank's statement printed onto A4) prints its footer,
@@ -64,12 +65,23 @@ def split_furniture(pages: Sequence[tuple[Sequence[Line], float]],
     out = []
     for lines, h in pages:
         body, furniture = [], []
+        numbers = _page_numbers(lines, h, s=s)
         for line in lines:
             text = line.text.strip()
             is_furniture = (_in_band(line, h, s=s) and (
-                _PAGE_NUMBER.match(text) is not None or _BROWSER.match(text) is not None
+                any(line is n for n in numbers) or _BROWSER.match(text) is not None
                 or repeats[_key(line, h)] >= min_repeat
             )) or (recurring and _band_key(line) in recurring)
             (furniture if is_furniture else body).append(line)
         out.append((body, furniture))
     return out
+
+
+def _page_numbers(lines: Sequence[Line], height: float, *, s: TextTableSettings = TEXT) -> list[Line]:
+    """The lines of a page that look like its page number: in a margin band, one in each band at
+    most, the one nearest the page's edge (a lone number further in, "5" under the page number
+    at the head of a page, is the rest of a table's cell the page break cut)."""
+    looks = [l for l in lines if _in_band(l, height, s=s) and _PAGE_NUMBER.match(l.text.strip()) is not None]
+    top = [l for l in looks if l.box[3] <= height * s.margin_band]
+    foot = [l for l in looks if l.box[3] > height * s.margin_band]
+    return ([min(top, key=lambda l: l.box[1])] if top else []) + ([max(foot, key=lambda l: l.box[3])] if foot else [])

@@ -707,9 +707,12 @@ def cells_apart(line: Line, white: float, *, s: TextTableSettings = TEXT) -> boo
 
 
 def _on_page(obj: dict, height: float, *, s: TextTableSettings = TEXT) -> bool:
-    """Not drawn (even in part) outside the page: a browser repeats the piece of a cut row
-    that ended the previous page above the top edge, clipped away."""
-    return obj["top"] >= -s.snap and obj["bottom"] <= height + s.snap
+    """Not drawn (even in part) above the page, nor wholly below it: a browser repeats the
+    piece of a cut row that ended the previous page above the top edge, clipped away. What
+    starts on the page and runs on past its foot is kept whole: a sheet never breaks a row, and
+    one taller than a page runs its rules on below the page, where the viewer clips them; its
+    item number stands in the middle of the whole row, not of the part the page shows."""
+    return -s.snap <= obj["top"] <= height + s.snap
 
 
 def bridged_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSettings = TEXT) -> list[dict]:

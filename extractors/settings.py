@@ -92,9 +92,10 @@ class TextTableSettings:
     # ... and so are as many side by side with the same ends (a block of rows with column rules only)
     min_column_rules: int = _setting(4, 1)
     # ... down to one line of text where they take up, at most heading_gap below, column rules a heading row
-    # across the columns stopped (the one-line row a page break leaves under a section row)
+    # across the columns stopped (the one-line row a page break leaves under a section row; the heading up to
+    # section_max_lines lines at a loose pitch: four of 13 pt type at 1.5, with the cell padding)
     min_row_height: float = _setting(10.0)
-    heading_gap: float = _setting(40.0)
+    heading_gap: float = _setting(90.0)
     anchor_pad: float = _setting(2.0)  # a row split at an anchor line starts this far above it
     anchor_cols: int = _setting(3, 1)  # the columns where a row's number or date may stand
     blank_lines: float = _setting(1.5)  # line heights: a blank band this tall across a row split by anchors starts a row below it
