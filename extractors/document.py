@@ -34,7 +34,7 @@ from .stitch import LogicalTable, stitch
 from .tempdirs import temp_dir
 from .headed import carry_columns
 from .unruled import SETTINGS as UNRULED, UnruledSettings, add_unruled
-from .words import _rejoin_split_syllables, _without_rules, page_words
+from .words import rejoin_split_syllables, without_rules, page_words
 
 if TYPE_CHECKING:
     from . import ocr_cache
@@ -230,8 +230,8 @@ def ocr_content(page_no: int, result: dict, settings: ExtractSettings | None = N
         top, bottom = min(top, mid - half), max(bottom, mid + half)
         # an OCR box holds the ink; a glyph's advance is wider by its side bearings
         per_char = settings.scans.glyph_advance * (x1 - x0) / max(len(text), 1)
-        words.extend(_without_rules(Word(text, x0, top, x1, bottom, per_char, per_char)))
-    words = _rejoin_split_syllables(words)
+        words.extend(without_rules(Word(text, x0, top, x1, bottom, per_char, per_char)))
+    words = rejoin_split_syllables(words)
     tables = [[tuple(map(float, b)) for b in boxes] for boxes in result["tables"]]
     fragments, free = build_fragments(page_no, tables, words, split_rows=False,  # rows from the image's rules
                                       s=settings.text)

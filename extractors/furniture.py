@@ -24,7 +24,7 @@ from typing import Sequence
 from .layout import Line
 from .settings import TEXT, TextTableSettings
 
-_PAGE_NUMBER = re.compile(r"^(-\s*)?(trang\s+)?\d{1,4}(\s*/\s*\d{1,4})?(\s*-)?$", re.I)
+PAGE_NUMBER = re.compile(r"^(-\s*)?(trang\s+)?\d{1,4}(\s*/\s*\d{1,4})?(\s*-)?$", re.I)
 _DIGITS = re.compile(r"\d+")
 _LONE_NUMBER = re.compile(r"(?:^|\s)#(?=\s|$)")
 # A browser's print header and footer: "11/29/26, 1:41 PM  <title>", "<address>  3/12".
@@ -81,7 +81,7 @@ def _page_numbers(lines: Sequence[Line], height: float, *, s: TextTableSettings 
     """The lines of a page that look like its page number: in a margin band, one in each band at
     most, the one nearest the page's edge (a lone number further in, "5" under the page number
     at the head of a page, is the rest of a table's cell the page break cut)."""
-    looks = [l for l in lines if _in_band(l, height, s=s) and _PAGE_NUMBER.match(l.text.strip()) is not None]
+    looks = [l for l in lines if _in_band(l, height, s=s) and PAGE_NUMBER.match(l.text.strip()) is not None]
     top = [l for l in looks if l.box[3] <= height * s.margin_band]
     foot = [l for l in looks if l.box[3] > height * s.margin_band]
     return ([min(top, key=lambda l: l.box[1])] if top else []) + ([max(foot, key=lambda l: l.box[3])] if foot else [])

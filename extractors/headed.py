@@ -37,13 +37,13 @@ import re
 from dataclasses import replace
 from typing import Sequence
 
-from .furniture import _PAGE_NUMBER, split_furniture
+from .furniture import PAGE_NUMBER, split_furniture
 from .headers import looks_like_header
 from .grid import (CellBoxes, cells_apart, column_border, is_anchor, grid_cells, cluster_values, joint_columns, last_number, numbers_centred,
                    runs_across, white_runs, build_fragments, prose_lines, rule_only_table, text_columns)
 from .layout import Fragment, Line, PageContent, Word
 from .settings import TEXT, TextTableSettings
-from .unruled import SETTINGS as UNRULED, UnruledSettings, _pieces, add_unruled, keeps_to
+from .unruled import SETTINGS as UNRULED, UnruledSettings, text_spans, add_unruled, keeps_to
 from .words import group_lines
 
 
@@ -104,7 +104,7 @@ def cut_header(stack: Sequence[dict], words: Sequence[Word], joints: Sequence[fl
     while k < len(under) and under[k].box[1] - under[k - 1].box[3] <= s.body_line_gap * (under[k].box[3] - under[k].box[1]):
         k += 1
     header, rest = under[:k], under[k:]
-    if len(header) > s.header_max_lines or any(len(_pieces(l)) >= UNRULED.min_cols for l in rest):
+    if len(header) > s.header_max_lines or any(len(text_spans(l)) >= UNRULED.min_cols for l in rest):
         return None
     if not _names_columns(header, x0, x1, s=s):
         return None
@@ -378,7 +378,7 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
             and nxt.box[1] - line.box[3] <= s.body_line_gap * h and _labelled(nxt, edges)))
         if last is not None:
             gap = line.box[1] - last
-            loose = across if edges is not None else len(_pieces(line)) < UNRULED.min_cols  # (no columns yet: a
+            loose = across if edges is not None else len(text_spans(line)) < UNRULED.min_cols  # (no columns yet: a
             # line in pieces is a row, a tall row's empty bottom above it)
             if (gap > max(s.body_line_gap * h, spaced + s.row_slack * h) and (loose or gap > s.row_gap * h)
                     and not keeps_to(line, _word_starts(out), UNRULED)
@@ -465,7 +465,7 @@ def _heads_rows(heading: Line, after: Sequence[Line], rows: Sequence[Line], edge
             x0 is not None and line.box[0] < x0 + s.flush) or label
         if not heads:
             close = line.box[1] - above <= s.body_line_gap * (line.box[3] - line.box[1])
-            return close and (keeps_to(line, starts, UNRULED) if rows else len(_pieces(line)) >= UNRULED.min_cols)
+            return close and (keeps_to(line, starts, UNRULED) if rows else len(text_spans(line)) >= UNRULED.min_cols)
         labels = labels or label
         above = line.box[3]
     if (at_foot and not after and rows and edges is not None and x0 is not None and x0 - s.snap <= heading.box[0] < x0 + s.flush
@@ -726,7 +726,7 @@ def _cells_going_on(lines: Sequence[Line], furniture: set, edges: Sequence[float
     ordered = sorted(lines, key=lambda l: l.box[1])
     out: set = set()
     for k, line in enumerate(ordered):
-        if line.box not in furniture or _PAGE_NUMBER.match(line.text.strip()) or column(line) is None:
+        if line.box not in furniture or PAGE_NUMBER.match(line.text.strip()) or column(line) is None:
             continue
         h = line.box[3] - line.box[1]
         if any((a.box not in furniture or a.box in out) and abs(a.box[0] - line.box[0]) <= 1.0

@@ -142,7 +142,7 @@ def _seeds(lines: Sequence[Line], settings: UnruledSettings) -> list[tuple[int, 
 def _wraps_cell(row: Line, line: Line, *, tol: float = 0.5) -> bool:
     """Does a line go on with a cell of the row line above it: start where one of that line's
     pieces after the first starts (a long cell wrapped over any number of lines)?"""
-    return any(abs(line.box[0] - a) <= tol for a, _ in _pieces(row)[1:])
+    return any(abs(line.box[0] - a) <= tol for a, _ in text_spans(row)[1:])
 
 
 def _fits(line: Line, edges: Sequence[float], text: TextTableSettings = TEXT) -> bool:
@@ -205,7 +205,7 @@ def _grown(lines: Sequence[Line], last: int, edges: list[float], table: Sequence
 def text_starts(table: Sequence[Line], *, shared: int = 2, tol: float = 0.5) -> list[float]:
     """Where the cells' text starts in the table's lines: the left ends of its lines' pieces
     (word runs, `grid._runs`) that `shared` lines or more share (one per start, to `tol`)."""
-    lefts = sorted(a for l in table for a, _ in _pieces(l))
+    lefts = sorted(a for l in table for a, _ in text_spans(l))
     groups: list[list[float]] = []
     for x in lefts:
         if groups and x - groups[-1][-1] <= tol:
@@ -219,12 +219,12 @@ def keeps_to(line: Line, starts: Sequence[float], settings: UnruledSettings, *, 
     """A row after a gap of any height (a spreadsheet row far higher than its text): a line in
     min_cols pieces or more starting where a column's text starts in the table above, one piece
     at most elsewhere (a number centred in its column)."""
-    pieces = _pieces(line)
+    pieces = text_spans(line)
     aligned = sum(any(abs(a - x) <= tol for x in starts) for a, _ in pieces)  # (starts: a group's leftmost)
     return aligned >= settings.min_cols and aligned >= len(pieces) - 1
 
 
-def _pieces(line: Line, text: TextTableSettings = TEXT) -> list[tuple[float, float]]:
+def text_spans(line: Line, text: TextTableSettings = TEXT) -> list[tuple[float, float]]:
     """(x0, x1) of the runs of a line's words (`grid._runs`), cut also where a white run is two
     cells' gap though narrower than min_gutter (`grid.cells_apart`: a thinly padded sheet)."""
     out: list[list[float]] = []

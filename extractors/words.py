@@ -45,9 +45,9 @@ def page_words(page, *, ocr: bool = False, annotations: bool = True, s: TextTabl
         if not w.get("upright", True):
             continue
         word = _word(w)
-        words.extend(_without_rules(word) if ocr else [word])
+        words.extend(without_rules(word) if ocr else [word])
     if ocr:
-        return _rejoin_split_syllables(words)
+        return rejoin_split_syllables(words)
     return words + annotation_words(page, s=s) if annotations else words
 
 
@@ -88,7 +88,7 @@ def _starts_with_vowel(text: str) -> bool:
     return unicodedata.normalize("NFD", text[:1])[:1].lower() in set("aeiouy")
 
 
-def _rejoin_split_syllables(words: list[Word]) -> list[Word]:
+def rejoin_split_syllables(words: list[Word]) -> list[Word]:
     """Tesseract sometimes cuts a Vietnamese syllable after its first consonant
     ("B ộ", "C ông", "Đ ang"); a lone consonant letter right before a piece that starts
     with a lower-case vowel is the same syllable (no Vietnamese word is one consonant)."""
@@ -111,7 +111,7 @@ def _rejoin_split_syllables(words: list[Word]) -> list[Word]:
     return out
 
 
-def _without_rules(word: Word) -> list[Word]:
+def without_rules(word: Word) -> list[Word]:
     """The pieces of an OCR'd word between "|" glyphs, each with its share of the box."""
     text = word.text.replace("_", "")
     if "|" not in text:

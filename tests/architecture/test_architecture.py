@@ -137,3 +137,19 @@ def test_dagster_internals_refuse_another_dagster_version():
 
     from pipeline.orchestration.dagster_internals import WRITTEN_FOR
     assert __version__ == WRITTEN_FOR  # and the pinned version loads it
+
+
+def test_no_module_of_the_packages_imports_another_modules_private_name():
+    """A name with a leading underscore is its module's own: extractors/, normalizers/ and
+    pipeline/ import only the public names of each other's modules (what another module needs
+    is made public, and documented as such)."""
+    private = {}
+    for package in ("extractors", "normalizers", "pipeline"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").split(".")[0] in
+                                                         ("extractors", "normalizers", "pipeline")):
+                    names = [a.name for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+                    if names:
+                        private.setdefault(str(path.relative_to(ROOT)), []).extend(names)
+    assert private == {}
