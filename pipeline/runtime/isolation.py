@@ -98,10 +98,16 @@ def share(free: int, waiting: int) -> int:
     return -(-free // waiting)
 
 
-def _child(conn: Connection, fn: Callable, memory_mb: int, reuse_growth_mb: int) -> None:
+def _child(conn: Connection, inherited: list[Connection], fn: Callable, memory_mb: int, reuse_growth_mb: int) -> None:
     """A child reading documents: `(args, kwargs)` from `conn`, one at a time, each outcome sent
     back with whether it may be handed another (`_outcome`); it ends after one it may not, or when
-    the parent sends None (or its end of the pipe is closed everywhere)."""
+    the parent sends None or closes its end.
+
+    `inherited` are the parent's ends of the pipes (this child's and its siblings') that the fork
+    copied: closed at once, so that only the parent holds them and a pipe the parent closes
+    reaches its child as an end of file."""
+    for end in inherited:
+        end.close()
     os.setpgid(0, 0)  # its own process group: a timeout stops the page workers it started too
     die_with_parent()
     limit = memory_mb * 1024 * 1024
@@ -196,7 +202,8 @@ def run_isolated(
                 k = share(free, len(pending)) if pooled else 1
                 kwargs = {"workers": k, "memory_mb": limits.memory_mb} if pooled else {}
                 key, args = pending.pop()
-                child = _hand(waiting, ctx, fn, limits, (args, kwargs))
+                held = [r.child.conn for r in running]
+                child = _hand(waiting, held, ctx, fn, limits, (args, kwargs))
                 running.append(_Running(key, child, time.monotonic() + limits.seconds, k))
                 # a waiting child holds no share, but is a process: never more than `workers` in all
                 while waiting and (not pending or sum(r.share for r in running) + len(waiting) > workers):
@@ -222,8 +229,10 @@ def run_isolated(
             _end(child)
 
 
-def _hand(waiting: list[_Child], ctx, fn: Callable, limits: Limits, task: tuple[tuple, dict]) -> _Child:
-    """A child given this task: one waiting for another if it is still there, else a new one."""
+def _hand(waiting: list[_Child], held: list[Connection], ctx, fn: Callable, limits: Limits,
+          task: tuple[tuple, dict]) -> _Child:
+    """A child given this task: one waiting for another if it is still there, else a new one
+    (`held`: the parent's ends of the pipes of the children at work, which a new one closes)."""
     while waiting:
         child = waiting.pop()
         if child.process.is_alive():
@@ -235,7 +244,9 @@ def _hand(waiting: list[_Child], ctx, fn: Callable, limits: Limits, task: tuple[
         _stop(child.process)  # died while waiting (killed from outside): the document gets a new child
         child.conn.close()
     here, there = ctx.Pipe(duplex=True)
-    process = ctx.Process(target=_child, args=(there, fn, limits.memory_mb, limits.reuse_growth_mb), daemon=False)
+    inherited = [here, *held, *(c.conn for c in waiting)]
+    process = ctx.Process(target=_child, args=(there, inherited, fn, limits.memory_mb, limits.reuse_growth_mb),
+                          daemon=False)
     process.start()
     there.close()
     child = _Child(process, here)
@@ -244,8 +255,9 @@ def _hand(waiting: list[_Child], ctx, fn: Callable, limits: Limits, task: tuple[
 
 
 def _end(child: _Child) -> None:
-    """End a child waiting for a document: None tells it there are no more (closing the pipe
-    would not: the children forked after it hold copies of this end)."""
+    """End a child waiting for a document: None tells it there are no more (its siblings closed
+    their copies of this end, but a process forked by the caller may hold one: the message does
+    not depend on that)."""
     try:
         child.conn.send(None)
     except OSError:  # it is gone already

@@ -86,3 +86,11 @@ def pid_of(i: int, fail: bool = False, keep_mb: int = 0) -> tuple[int, int, int]
     if fail:
         raise ValueError(f"call {i} failed")
     return i, os.getpid(), resource.getrlimit(resource.RLIMIT_AS)[0]
+
+
+def sockets_held(seconds: float) -> int:
+    """How many sockets this process holds open (a pipe end of `run_isolated` is one), after
+    `seconds` (so that the siblings started with it are all running)."""
+    time.sleep(seconds)
+    return sum(os.readlink(f"/proc/self/fd/{fd}").startswith("socket:") for fd in os.listdir("/proc/self/fd")
+               if os.path.exists(f"/proc/self/fd/{fd}"))

@@ -176,3 +176,11 @@ def test_a_waiting_child_killed_from_outside_is_replaced():
             while _alive(value[1]) and time.monotonic() < deadline:
                 time.sleep(0.01)
     assert not isinstance(out["b"], Failure) and out["b"][1] != out["a"][1]
+
+
+def test_a_child_holds_only_its_own_end_of_the_pipes():
+    """A child forked while its siblings work closes the copies of their pipes' parent ends (and of
+    its own) that the fork gave it: each holds what the parent held before the run, plus its end."""
+    before = t.sockets_held(0)
+    out = dict(run_isolated(t.sockets_held, [(str(i), (0.5,)) for i in range(4)], workers=4))
+    assert out == {str(i): before + 1 for i in range(4)}, (before, out)
