@@ -585,10 +585,12 @@ def _retoned(syllable: str) -> tuple[str, ...]:
 
 def _mend_tones(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:
     """Two syllables neither the word lists nor the administrative text have side by side, read
-    as the pair of that text their tone marks away (one syllable's or both: "Nghi đỉnh" ->
-    "Nghị định", "yêu câu" -> "yêu cầu") when the text has it `s.min_tones` times or more and
-    `s.min_tones_odds` times as often as any other such pair (a tone mark is the slip Tesseract
-    makes most on a poor scan, any mark for any other)."""
+    as the pair of that text their tone marks away (any of the five, the dot below too, which
+    `_slip` leaves out) when the text has it `s.min_tones` times or more and `s.min_tones_odds`
+    times as often as any other such pair: both syllables at once ("Nghi đỉnh" -> "Nghị định"),
+    or one when it then makes a known pair on its other side and made none as read ("thẩm
+    quyên về" -> "thẩm quyền về"). Neither changed syllable may lose a known pair with its other
+    neighbour, nor stand beside it in the text less often than as read."""
     _, pairs = dictionary()
     domain = domain_pairs()
     out = list(tokens)
