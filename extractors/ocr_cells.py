@@ -10,7 +10,8 @@ loaded in the process: no start-up per call). Inside each table cell the cell al
 is read (page segmentation "block", or "single line" for one line of text), so a
 lone "7" in a narrow number cell is not lost to the page layout analysis; an item
 number cell that does not read as an item number is read again by the English model
-among the characters of item numbers (the Vietnamese one reads "(1" as "q").
+among the characters of item numbers (the Vietnamese one reads "(1" as "q"), and, when
+that is still no item number, read again whole (not cut to the box of its ink).
 Outside the tables, the page with the tables whited out is read with the automatic
 layout analysis (prose, the header block, headings).
 """
@@ -52,6 +53,7 @@ class OcrSettings:
     edge_touch: int = 3  # ... (within this many pixels) is a piece of a rule
     edge_rule_share: float = 0.8  # ... when it runs along this share of the side
     stem_share: float = 0.9  # a column of a Roman numeral's stem has ink in this share of the middle rows
+    whole_item_confidence: float = 80.0  # an item cell read again whole is taken at this confidence or more
 
 
 SETTINGS = OcrSettings()
@@ -183,7 +185,30 @@ def _cell_words(reader: Reader, grey: np.ndarray, mask: np.ndarray, box, item: b
     elif item and (tx1 - tx0) < s.short_width * s.dpi / POINTS_PER_INCH:
         words = _wrapped_number(reader, crop, None if soft_cell is None else soft_cell[ty0:ty1, tx0:tx1],
                                 sub[ty0:ty1, tx0:tx1], words)
+    if item and words and not all(ITEM.match(w[0]) or _is_text(w[0]) for w in words):
+        whole = _item_in_whole_cell(reader, cell, soft_cell)
+        if whole:
+            return _to_page(whole, x0, y0, s.pad)
     return _to_page(_without_specks(words), x0 + tx0, y0 + ty0, s.pad)
+
+
+def _item_in_whole_cell(reader: Reader, cell: np.ndarray, soft: np.ndarray | None) -> list:
+    """An item cell whose reading is no item number and no word, read again whole among the
+    characters an item column holds (digits, Roman numerals, letters, dots, brackets): the
+    cell's image is cut to the box of its ink, and at a low resolution the thin stroke of a
+    small "7" falls under the ink threshold, so the box holds its bar alone, read as a letter
+    ("Ắ", 3 pt tall). The whole cell as prepared is read as one line by the model for item
+    numbers and by the text model, the cell as scanned (`soft`) by the model for item numbers;
+    the reading that is an item number with the best confidence, `whole_item_confidence` or
+    more, is returned (in the cell's padded frame), else none."""
+    s = reader.s
+    psm = reader.tesserocr.PSM.SINGLE_LINE
+    pad = lambda image: cv2.copyMakeBorder(image, s.pad, s.pad, s.pad, s.pad, cv2.BORDER_CONSTANT, value=255)  # noqa: E731
+    readings = [reader.words(pad(cell), psm, s.item_chars, numbers=True), reader.words(pad(cell), psm, s.item_chars)]
+    if soft is not None:
+        readings.append(reader.words(pad(soft), psm, s.item_chars, numbers=True))
+    items = [r for r in readings if r and all(ITEM.match(w[0]) for w in r) and _confidence(r) >= s.whole_item_confidence]
+    return max(items, key=_confidence) if items else []
 
 
 def _line_bands(ink: np.ndarray) -> list[tuple[int, int]]:

@@ -43,7 +43,7 @@ from .fingerprint import shingles
 from .schema import TABLES
 from .signing import issuing_body, signature_columns
 from .statuses import infer_status, status_from_column
-from .text import clean, nfc
+from .text import canonical_ellipsis, clean, nfc
 
 Row = dict[str, Any]
 TASK_ROLES = {"lead", "deadline", "result", "status", "required_result", "coordinators"}
@@ -393,7 +393,7 @@ def _task(doc_id: str, table_no: int, row_no: int, row: LogicalRow, v: dict[str,
         item_no=path.item,
         item_no_raw=path.item_raw,
         parent_item_no=path.parent,
-        name=repair_text(v["name"]) if ocr else v["name"],
+        name=repair_text(canonical_ellipsis(v["name"])) if ocr else canonical_ellipsis(v["name"]),
         name_raw=v["name"] if ocr else None,
         lead_agency_raw=lead_raw,
         lead_agencies=list(resolve_agencies(lead_text).names),

@@ -29,7 +29,12 @@ Pure functions, each returning the repaired value (the caller stores the raw one
   never seen there and the mended ones are ("vụ chỉ trả" -> "chi trả", "cấp tính" -> "cấp
   tỉnh", a syllable never seen there: "đế nghiên cứu" -> "để"), and keep a syllable as read
   when it stands there beside its neighbour more often than the choice ("của năm", "bàn tỉnh"
-  of real text stay); tolerances in `DomainSettings`.
+  of real text stay); a pair it never has, neither the word lists, is read as the pair of that
+  text its tone marks away (any tone mark, the dot below too) when that pair is seen often and
+  far more often than any other such choice: both syllables at once ("Nghi đỉnh" -> "Nghị
+  định"), or one when it then makes a known pair on its other side and made none as read
+  ("thẩm quyên về" -> "thẩm quyền về"; "Sổ tiền gửi", "khi nhân rộng" stay); tolerances in
+  `DomainSettings`.
 - `repair_date_text`: a deadline or date cell: odd slashes ("⁄"), a date cut by a narrow
   column and read with a space inside ("31/1 0/2025"), then `repair_text`.
 - `repair_deadline_text`: a deadline cell mended against the deadline vocabulary, then as
@@ -354,6 +359,8 @@ class DomainSettings:
     min_syllable_alone: int = 100  # the same when it makes no known pair with a neighbour either
     min_known: int = 20  # times a pair is seen for an unseen one a slip away to be read as it
     min_keep: int = 3  # times a read pair is seen (more than the chosen one) for it to stand
+    min_tones: int = 8  # times a pair is seen for an unseen one its tone marks away to be read as it
+    min_tones_odds: float = 4.0  # how many times more often than any other such pair (counts + 1)
 
 
 DOMAIN = DomainSettings()
@@ -553,12 +560,78 @@ def _mend_known(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:
     return out
 
 
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+
+
+def _toneless(syllable: str) -> str:
+    """The syllable without its tone mark (the vowel marks ^, breve, horn and đ kept)."""
+    return nfc("".join(ch for ch in unicodedata.normalize("NFD", syllable) if ch not in _TONES))
+
+
+@lru_cache(maxsize=1)
+def _by_toneless() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for s in domain_syllables():
+        if _LETTERS.match(s):
+            out.setdefault(_toneless(s), []).append(s)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def _retoned(syllable: str) -> tuple[str, ...]:
+    """The syllable and the syllables of the administrative text that differ from it by their
+    tone mark alone ("nghi", "nghị", "nghỉ"; "đỉnh", "định")."""
+    return (syllable, *(x for x in _by_toneless().get(_toneless(syllable), ()) if x != syllable))
+
+
+def _mend_tones(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:
+    """Two syllables neither the word lists nor the administrative text have side by side, read
+    as the pair of that text their tone marks away (any of the five, the dot below too, which
+    `_slip` leaves out) when the text has it `s.min_tones` times or more and `s.min_tones_odds`
+    times as often as any other such pair: both syllables at once ("Nghi đỉnh" -> "Nghị định"),
+    or one when it then makes a known pair on its other side and made none as read ("thẩm
+    quyên về" -> "thẩm quyền về"). Neither changed syllable may lose a known pair with its other
+    neighbour, nor stand beside it in the text less often than as read."""
+    _, pairs = dictionary()
+    domain = domain_pairs()
+    out = list(tokens)
+    for k, a, b in _pairs(out):
+        la, lb = a.lower(), b.lower()
+        if f"{la} {lb}" in pairs or domain.get(f"{la} {lb}", 0):
+            continue
+        options = sorted(((domain.get(f"{x} {y}", 0), x, y) for x in _retoned(la) for y in _retoned(lb)
+                          if (x, y) != (la, lb)), reverse=True)
+        if not options or options[0][0] < s.min_tones:
+            continue
+        if len(options) > 1 and options[0][0] + 1 < s.min_tones_odds * (options[1][0] + 1):
+            continue
+        _, x, y = options[0]
+        # a changed syllable with its other neighbour: the text must not hold the read pair more
+        left, right = _run_on(out, k)[0], _run_on(out, k + 1)[1]
+        # nor a word of the read ones lost with a neighbour ("đồng chí Hồ" stays)
+        known = lambda w: w in pairs or domain.get(w, 0) > 0  # noqa: E731
+        if left and (domain.get(f"{left} {la}", 0) > domain.get(f"{left} {x}", 0)
+                     or known(f"{left} {la}") and not known(f"{left} {x}")):
+            continue
+        if right and (domain.get(f"{lb} {right}", 0) > domain.get(f"{y} {right}", 0)
+                      or known(f"{lb} {right}") and not known(f"{y} {right}")):
+            continue
+        # one syllable changed: on its other side it makes a known pair, and made none as read
+        # ("Sổ tiền gửi", "và Cổng TTĐT", "khi nhân rộng", "giao ban hàng" stay)
+        if x == la and not (right and known(f"{y} {right}") and not known(f"{lb} {right}")):
+            continue
+        if y == lb and not (left and known(f"{left} {x}") and not known(f"{left} {la}")):
+            continue
+        out[k] = out[k].replace(a, _recase(a, x), 1)
+        out[k + 1] = out[k + 1].replace(b, _recase(b, y), 1)
+    return out
+
+
 def repair_text(raw: str) -> str:
     """OCR'd Vietnamese text mended (see module docstring); whitespace normalised."""
     tokens = nfc(raw).split()
     if not tokens:
         return ""
-    return " ".join(_mend_known(_mend_unseen(_mend_pairs(_join_pieces(tokens)))))
+    return " ".join(_mend_tones(_mend_known(_mend_unseen(_mend_pairs(_join_pieces(tokens))))))
 
 
 # --------------------------------------------------------------------------- deadlines and dates

@@ -277,7 +277,8 @@ TASKS = Table(
         Column("item_no_raw", STR, "The item number as OCR read it, before repair against the table's sequence "
                "('l' -> '1', a digit lost or doubled); null for rows read from the text layer.", short="Item number as OCR read it, before repair"),
         Column("parent_item_no", STR, "Item number of the parent task for sub-items such as '(3)'."),
-        Column("name", STR, "Task text (Tên nhiệm vụ / Nội dung); on OCR'd rows, mended to valid Vietnamese syllables "
+        Column("name", STR, "Task text (Tên nhiệm vụ / Nội dung), the ellipsis '…' written as three full stops '...' "
+               "(as OCR reads it; text and OCR'd rows alike); on OCR'd rows, mended to valid Vietnamese syllables "
                "(spaces inside words removed, wrong diacritics fixed; see name_raw).", nullable=False),
         Column("name_raw", STR, "The task text as OCR read it, before repair; null for rows read from the text layer."),
         Column("lead_agency_raw", STR, "Lead agency cell as printed (Cơ quan/Đơn vị chủ trì)."),

@@ -27,6 +27,17 @@ def clean(text: str | None) -> str:
     return _WS.sub(" ", nfc(text).translate(_SPACE_LIKE)).strip()
 
 
+# The ellipsis printed as one character; OCR reads it as three dots, and real prints use both.
+_ELLIPSIS = {ord("\u2026"): "..."}
+
+
+def canonical_ellipsis(text: str) -> str:
+    """The ellipsis in one form, three full stops ("du lịch,…" -> "du lịch,..."): the form Unicode's
+    compatibility decomposition (NFKC) gives "…", and the one OCR reads either form as. Applied to
+    the task text of text and OCR'd rows alike, so the same printed task reads the same."""
+    return text.translate(_ELLIPSIS)
+
+
 def unify_dashes(text: str) -> str:
     """Replace the dash variants (en dash, minus, non-breaking hyphen, ...) by '-'."""
     return text.translate(_DASHES)

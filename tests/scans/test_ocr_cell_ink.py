@@ -1,5 +1,6 @@
 """What a cell's image is cleaned of before OCR, and the Roman item numbers counted by their
-stems (extractors/ocr_cells.py), on drawn cells: no Tesseract needed."""
+stems (extractors/ocr_cells.py), on drawn cells: no Tesseract needed; and an item cell whose
+ink box holds part of its number read again whole (Tesseract)."""
 
 import cv2
 import numpy as np
@@ -56,3 +57,29 @@ def test_a_speck_far_from_the_word_before_it_is_dropped():
     assert [w[0] for w in _without_specks(words)] == ["Kinh", "tế"]
     words = [("tế", 70, 10, 100, 40, 95), (".", 102, 30, 107, 36, 30)]  # a full stop against its word
     assert [w[0] for w in _without_specks(words)] == ["tế", "."]
+
+
+def test_an_item_number_whose_thin_stroke_is_not_ink_is_read_from_the_whole_cell():
+    """At 100 dpi the thin stem of a small "7" falls under the ink threshold: the ink's box holds
+    its bar alone, read as "-" (or "Ắ"), no item number. The whole cell is read again among the
+    characters of item numbers (`_item_in_whole_cell`), the box the number's own."""
+    from extractors import ocr_cells
+
+    grey = np.full((120, 76), 255, np.uint8)
+    cv2.putText(grey, "7", (24, 60), cv2.FONT_HERSHEY_DUPLEX, 1.1, 0, 3)
+    ink = grey < 128
+    rows = np.flatnonzero(ink.any(axis=1))
+    mask = np.zeros_like(grey)
+    mask[rows[0]:rows[0] + 3][ink[rows[0]:rows[0] + 3]] = 255  # the bar alone is ink
+    reader = ocr_cells.Reader()
+    try:
+        words = ocr_cells._cell_words(reader, grey, mask, (0, 0, 76, 120), True)
+        assert [w[0] for w in words] == ["7"]
+        assert words[0][2] <= rows[0] + 2 and words[0][4] >= rows[-1] - 2  # the whole digit's height
+        # a cell read as a word ("STT") is not read again as a number
+        header = np.full((60, 120), 255, np.uint8)
+        cv2.putText(header, "STT", (10, 42), cv2.FONT_HERSHEY_DUPLEX, 1.0, 0, 2)
+        ink = (header < 128).astype(np.uint8) * 255
+        assert [w[0] for w in ocr_cells._cell_words(reader, header, ink, (0, 0, 120, 60), True)] == ["STT"]
+    finally:
+        reader.close()

@@ -148,6 +148,19 @@ def test_the_administrative_text_keeps_what_it_holds_as_read():
         assert repair_text(text) == text
 
 
+def test_a_pair_the_administrative_text_never_has_is_read_as_the_one_its_tone_marks_away():
+    """Two syllables given other tone marks at once (any tone mark, the dot below too) when the
+    administrative text has that pair often and no other such pair near as often; one syllable
+    only when it makes a known pair on its other side and made none as read."""
+    from normalizers.repair import _mend_tones
+
+    assert repair_text("Sửa đổi Nghi đỉnh số 80") == "Sửa đổi Nghị định số 80"  # both read with other tones
+    assert _mend_tones("theo thẩm quyên về trách nhiệm".split()) == "theo thẩm quyền về trách nhiệm".split()
+    for text in ("16 Sổ tiền gửi không kỳ hạn", "Đài PT-TH và Cổng TTĐT", "trước khi nhân rộng trên",
+                 "họp giao ban hàng tháng", "của đồng chí Hồ Văn Mười", "Tiền thù lao, các"):
+        assert repair_text(text) == text
+
+
 def test_domain_pairs_file_is_a_registry_of_counted_lower_case_syllable_pairs():
     from normalizers.repair import DOMAIN_SOURCES
 

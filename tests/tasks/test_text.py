@@ -69,3 +69,11 @@ def test_fold_of_text():
     assert fold("Bộ Khoa học và Công nghệ, hoá chất") == "bộ khoa học và công nghệ, hóa chất"
     assert new_style_accents("Thuỷ lợi 2025abc Hoà Bình") == " ".join(_underthesea(w) for w in
                                                                           "Thuỷ lợi 2025abc Hoà Bình".split())
+
+
+def test_the_ellipsis_is_written_one_way():
+    from normalizers.text import canonical_ellipsis
+
+    assert canonical_ellipsis("du lịch,…; (4) Ban hành") == "du lịch,...; (4) Ban hành"
+    assert canonical_ellipsis("việc làm,...)") == "việc làm,...)"  # already so: unchanged
+    assert canonical_ellipsis("…") == unicodedata.normalize("NFKC", "…")  # the compatibility form

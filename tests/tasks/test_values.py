@@ -376,3 +376,13 @@ def test_citations_from_text_and_ocr_match_the_numbers_printed(cur, docs):
         print(f"\ncitations ({method}): {len(expected)} printed, {len(got)} found, precision {precision:.3f}, recall {recall:.3f}")
         record(f"sample-citations-{method}", {"precision": precision, "recall": recall})
         assert precision >= 0.98 and recall >= 0.98, (method, sorted(got ^ expected))
+
+
+def test_a_task_name_writes_the_ellipsis_one_way(cur, docs):
+    """The curated name holds '…' as '...' (the form OCR reads; tasks.name's description), on a
+    text row as on an OCR'd one: the same task printed either way reads the same."""
+    assert not [t["name"] for t in cur["tasks"] if "…" in t["name"]]
+    names = [t["name"] for t in _tasks(cur, docs, "71_NQ-CP_BCA.pdf")]
+    assert any("việc làm,...)" in n for n in names)
+    assert any("…" in (r["cells"][1] if len(r["cells"]) > 1 else "")
+               for t in load_spec("71_NQ-CP_BCA")["appendix"]["tables"] for r in t["rows"])
