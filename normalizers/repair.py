@@ -361,6 +361,8 @@ class DomainSettings:
     min_keep: int = 3  # times a read pair is seen (more than the chosen one) for it to stand
     min_tones: int = 8  # times a pair is seen for an unseen one its tone marks away to be read as it
     min_tones_odds: float = 4.0  # how many times more often than any other such pair (counts + 1)
+    min_read_as: int = 3  # times the pairs of a non-syllable's chosen reading are seen with its neighbours
+    min_read_as_odds: float = 4.0  # how many times more often than those of any other reading (counts + 1)
 
 
 DOMAIN = DomainSettings()
@@ -533,6 +535,92 @@ def _mend_unseen(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:
     return out
 
 
+_D_SWAP = str.maketrans("dđDĐ", "đdĐD")
+
+
+def _readings(read: str) -> set[str]:
+    """The syllables of the dictionary a token that is none may have been printed as: other marks
+    above its letters (`_remarked`), its "đ" read as "d" or the other way round, and one of two
+    vowels of the same letter read for one ("dừữ", "tõố": Tesseract reads a mark twice)."""
+    syllables = dictionary()[0]
+    forms = {read, read.translate(_D_SWAP)}
+    base = [(i, ch) for i, ch in enumerate(read) if _base(ch) in "aeiouy"]
+    for (i, a), (j, b) in zip(base, base[1:]):
+        if j == i + 1 and _base(a) == _base(b):
+            forms |= {read[:i] + read[i + 1:], read[:j] + read[j + 1:]}
+    out = {x for f in forms for x in _remarked(f) if x in syllables}
+    out.discard(read)
+    return out
+
+
+def _mend_nonsyllables(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:
+    """A token of letters that is no syllable of the language ("bãng", "đữ", "sõ", "dừữ") is the
+    reading of it (`_readings`) the administrative text pairs with its neighbours: seen with them
+    `s.min_read_as` times or more in all, and `s.min_read_as_odds` times as often as any other
+    reading ("doanh nghiệp bãng tài khoản" -> "bằng", "chia sẻ đữ liệu" -> "dữ"). Left as read
+    when the text does not decide (a name, a foreign word)."""
+    syllables, pairs = dictionary()
+    domain = domain_pairs()
+    out = list(tokens)
+    for k, tok in enumerate(out):
+        _, core, _ = _split(tok)
+        if not _checkable(core) or (r := core.lower()) in syllables:
+            continue
+        options = _readings(r)
+        if not options:
+            continue
+        left, right = _run_on(out, k)
+
+        def seen(x: str) -> int:
+            return sum(domain.get(w, 0) + (w in pairs) for w in (left and f"{left} {x}", right and f"{x} {right}") if w)
+
+        ranked = sorted(((seen(x), x) for x in options), reverse=True)
+        best, x = ranked[0]
+        if best < s.min_read_as or (len(ranked) > 1 and best + 1 < s.min_read_as_odds * (ranked[1][0] + 1)):
+            continue
+        out[k] = tok.replace(core, _recase(core, x), 1)
+    return out
+
+
+def _hook_read_acute(read: str, other: str) -> bool:
+    """`other` has a hook where `read` has an acute, its other marks the same."""
+    r, o = _above(read), _above(other)
+    return r - o == {_ACUTE} and o - r == {_HOOK}
+
+
+def _mend_slips_to_words(tokens: list[str]) -> list[str]:
+    """Two syllables that neither the word lists nor the administrative text have side by side,
+    where exactly one hook read as an acute (Tesseract's most frequent slip of the marks on a poor
+    scan) in one of them makes a word of the word lists ("phố cập" -> "phổ cập", "cấm nang" ->
+    "cẩm nang"), are that word, unless the changed syllable as read makes a known pair with its
+    other neighbour that the word would not, or the administrative text has the syllable as read
+    more often than the word's ("học tập số" stays, though "tập sổ" is a word). A hook read where
+    there is none is not mended so: "Cổng", "chỉ" of real text stand beside words they make none
+    with."""
+    _, pairs = dictionary()
+    strong, domain, common = _lexicon()[1], domain_pairs(), domain_syllables()
+    known = lambda w: w in pairs or domain.get(w, 0) > 0  # noqa: E731
+    out = list(tokens)
+    for k, a, b in _pairs(out):
+        la, lb = a.lower(), b.lower()
+        if known(f"{la} {lb}"):
+            continue
+        options = [(x, lb) for x in _remarked(la) if _hook_read_acute(la, x) and f"{x} {lb}" in strong
+                   and common.get(x, 0) >= common.get(la, 0)]
+        options += [(la, y) for y in _remarked(lb) if _hook_read_acute(lb, y) and f"{la} {y}" in strong
+                    and common.get(y, 0) >= common.get(lb, 0)]
+        if len(options) != 1:
+            continue
+        (x, y), (left, right) = options[0], (_run_on(out, k)[0], _run_on(out, k + 1)[1])
+        if x != la and left and known(f"{left} {la}") and not known(f"{left} {x}"):
+            continue
+        if y != lb and right and known(f"{lb} {right}") and not known(f"{y} {right}"):
+            continue
+        out[k] = out[k].replace(a, _recase(a, x), 1)
+        out[k + 1] = out[k + 1].replace(b, _recase(b, y), 1)
+    return out
+
+
 def _mend_known(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:
     """Two syllables the administrative text never has side by side, one of them given the
     marks a Tesseract slip takes from it (`_slip`), when the text has that pair `s.min_known`
@@ -631,7 +719,8 @@ def repair_text(raw: str) -> str:
     tokens = nfc(raw).split()
     if not tokens:
         return ""
-    return " ".join(_mend_tones(_mend_known(_mend_unseen(_mend_pairs(_join_pieces(tokens))))))
+    tokens = _mend_nonsyllables(_join_pieces(tokens))
+    return " ".join(_mend_slips_to_words(_mend_tones(_mend_known(_mend_unseen(_mend_pairs(tokens))))))
 
 
 # --------------------------------------------------------------------------- deadlines and dates

@@ -161,6 +161,29 @@ def test_a_pair_the_administrative_text_never_has_is_read_as_the_one_its_tone_ma
         assert repair_text(text) == text
 
 
+def test_a_token_that_is_no_syllable_is_the_reading_the_administrative_text_pairs_with_its_neighbours():
+    """Other marks above, "đ" read for "d" (or "d" for "đ"), a vowel read twice: the reading the
+    administrative text has beside the neighbours, far more often than any other; a token the
+    text does not decide (a name, a brand, a foreign word) stays as read."""
+    from normalizers.repair import _mend_nonsyllables, _readings
+
+    assert {"dữ", "dư"} <= _readings("đữ") and "dữ" in _readings("dừữ") and "tố" in _readings("tõố")
+    assert repair_text("Kết nối, chia sẻ đữ liệu giữa các bộ") == "Kết nối, chia sẻ dữ liệu giữa các bộ"
+    assert repair_text("xây dựng cơ sở dừữ liệu quốc gia") == "xây dựng cơ sở dữ liệu quốc gia"
+    for text in ("trên ứng dụng VNeID và", "ông Nguyễn Văn Xuyến", "dịch vụ Zalo OA", "đạt chuẩn ISO"):
+        assert _mend_nonsyllables(text.split()) == text.split()
+
+
+def test_a_hook_read_as_an_acute_is_mended_where_it_makes_a_word_of_the_word_lists():
+    """A pair known nowhere, a hook read as an acute in one syllable away from a word: that word,
+    unless the syllable as read is the commoner one in the administrative text or makes a known
+    pair with its other neighbour; a hook read where there is none is not mended so."""
+    assert repair_text("duy trì liên tục, phố cập, nâng cao") == "duy trì liên tục, phổ cập, nâng cao"
+    assert repair_text("xây dựng cấm nang hướng dẫn") == "xây dựng cẩm nang hướng dẫn"
+    for text in ("phong trào “học tập số” trong Công an", "Cổng thông tin điện tử", "chỉ đạo, điều hành"):
+        assert repair_text(text) == text
+
+
 def test_domain_pairs_file_is_a_registry_of_counted_lower_case_syllable_pairs():
     from normalizers.repair import DOMAIN_SOURCES
 
