@@ -53,7 +53,7 @@ from rapidfuzz import fuzz
 from .celltext import join_lines
 from .grid import PLAIN_NUMBER, is_anchor
 from .headers import (ITEM_NUMBER, column_roles, heads_by_type, heads_numbered_list, is_column_number_row,
-                      looks_like_header)
+                      looks_like_header, split_spans)
 from .layout import Box, Cell, Fragment, Line, PageContent, Row
 from .letters import unmarked
 from .settings import SCANS, TEXT, ScanTableSettings, TextTableSettings
@@ -211,13 +211,21 @@ def row_kind(texts_by_col: Sequence[tuple[int, int, str]], n_cols: int, item_col
     if len(filled) <= 2 and wide and n_cols > 2:
         return "section"
     label = next((t for c, _, t in filled if c == item_col), "")
-    if len(filled) <= 2 and _LABEL.match(label.strip()) and n_cols > 2:
-        return "section"
+    if len(_unscrapped(filled, item_col, s=s)) <= 2 and _LABEL.match(label.strip()) and n_cols > 2:
+        return "section"  # "I." and its heading (and, on a scan, a speck of a seal beside them)
     if len(filled) == 1 and filled[0][0] <= item_col and _LABELLED.match(label.strip()) and n_cols > 2:
         return "section"  # "II. Các dự án …" alone in the first cell, the rest of the row empty
     if len(filled) == 1 and not label.strip() and n_cols > 2 and _is_caps_heading(filled[0][2], s=s):
         return "section"  # "LOẠI TÀI KHOẢN TÀI SẢN" alone in its row, no number beside it
     return "data"
+
+
+def _unscrapped(filled: Sequence[tuple[int, int, str]], item_col: int,
+                *, s: TextTableSettings = TEXT) -> list[tuple[int, int, str]]:
+    """The filled (col, span, text) cells of a row but the scraps: cells outside the item
+    column with at most scrap_chars letters and digits ("z^" OCR'd from a seal's edge)."""
+    return [(c, span, t) for c, span, t in filled
+            if c == item_col or sum(ch.isalnum() for ch in t) > s.scrap_chars]
 
 
 def _is_caps_heading(text: str, *, s: TextTableSettings = TEXT) -> bool:
@@ -853,7 +861,7 @@ def _finish(b: _Builder, table_no: int, *, s: TextTableSettings = TEXT) -> Logic
         heads = _carry_header_roles(heads, b.header_repeats, b.first.n_cols, s=s)
     if not leading and b.borrowed:
         heads = list(b.borrowed)
-    return LogicalTable(table_no, b.first.n_cols, tuple(heads), rows)
+    return LogicalTable(table_no, b.first.n_cols, tuple(split_spans(heads, s=s)), rows)
 
 
 def _carry_header_roles(heads: list[str], repeats: Sequence[Sequence[tuple[int, int, str]]], n_cols: int,
