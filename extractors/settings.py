@@ -137,7 +137,9 @@ class TextTableSettings:
     col_tol: float = _setting(3.0)  # vertical rules this close are the same column boundary
     max_header_rows: int = _setting(3, 1)
     min_heading_letters: int = _setting(8, 1)  # a row holding only a heading in capitals this long is a section
-    scrap_chars: int = _setting(1)  # a cell with no more letters and digits than this beside a labelled heading is a speck (a seal's), not a column
+    # a cell with no more letters and digits than this is a speck (of a seal, on a scan): beside a labelled
+    # heading it makes no column; a scanned row under merged cells holding only specks is no row of its own
+    scrap_chars: int = _setting(2)
     # a clipped piece of a cut merged cell (centred over all its rows) stands this close to the table
     spill_gap: float = _setting(60.0)
     ghost_rows: int = _setting(6)  # ... and repeats the text of one of the table's last rows

@@ -224,8 +224,7 @@ def _unscrapped(filled: Sequence[tuple[int, int, str]], item_col: int,
                 *, s: TextTableSettings = TEXT) -> list[tuple[int, int, str]]:
     """The filled (col, span, text) cells of a row but the scraps: cells outside the item
     column with at most scrap_chars letters and digits ("z^" OCR'd from a seal's edge)."""
-    return [(c, span, t) for c, span, t in filled
-            if c == item_col or sum(ch.isalnum() for ch in t) > s.scrap_chars]
+    return [(c, span, t) for c, span, t in filled if c == item_col or not _is_scrap(t, s=s)]
 
 
 def _is_caps_heading(text: str, *, s: TextTableSettings = TEXT) -> bool:
@@ -460,7 +459,26 @@ def stitch(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
         if b.first.page in scanned:
             _list_header(b, s=s)
     builders = adopt_headerless(builders, scanned, scan, s=s)
+    for b in builders:
+        _drop_speck_rows(b, scanned, s=s)
     return [_finish(b, n, s=s) for n, b in enumerate(builders, start=1)]
+
+
+def _drop_speck_rows(b: _Builder, scanned: set[int], *, s: TextTableSettings = TEXT) -> None:
+    """Drop the data rows of scanned pages that stand under a cell merged over the item
+    column and hold nothing of their own but scraps (`_is_scrap`: "v4", "—"): a seal's
+    strokes read as rules across a narrow column cut a row's cell there into pieces that
+    are no rows. The merged cells then span the rows left (`_finish` counts them)."""
+    item_col = _item_col(b, s=s)
+    b.rows = [r for r in b.rows if not (
+        r.kind == "data" and r.spans and all(p in scanned for p, _ in r.spans)
+        and _merged_over(r, item_col) is not None and r.cell_covering(item_col) is None
+        and all(_is_scrap(c.raw_text, s=s) for c in r.cells))]
+
+
+def _is_scrap(text: str, *, s: TextTableSettings = TEXT) -> bool:
+    """A cell's text with at most scrap_chars letters and digits (empty included)."""
+    return sum(ch.isalnum() for ch in text) <= s.scrap_chars
 
 
 def _ghost(line: Line, builder: _Builder, frag: Fragment, *, s: TextTableSettings = TEXT) -> bool:
