@@ -9,6 +9,9 @@ Pure functions, each returning the repaired value (the caller stores the raw one
   the one its neighbours call for when it has one digit more or fewer ("17" between
   6 and 8 is 7, "(0)" between (9) and (11) is (10)); "37" after 37 stays (a document
   may number twice). Letters A-H are left alone.
+- `repair_section_labels`: the labels of a table's section rows read by OCR: a Roman
+  numeral read with the look-alikes of I ("IIL" between "II" and "IV") is the numeral the
+  Roman labels around it call for.
 - `repair_text`: Vietnamese text. A space inside a word is removed where a piece is
   not a syllable and the joined token is one ("thự c" -> "thực"); a space put one
   letter off is moved ("hiệuq uả" -> "hiệu quả"); two syllables that form no word are
@@ -68,6 +71,33 @@ _NUMBER = re.compile(r"^(\d{1,3})\.?$")
 _SUB = re.compile(r"^\((\d{1,2})\)$")
 _ROMAN = re.compile(r"^(?=[IVX])X{0,3}(IX|IV|V?I{0,3})\.?$")
 _LETTER = re.compile(r"^[A-H]\.?$")
+
+
+ROMANS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI",
+          "XVII", "XVIII", "XIX", "XX")  # the Roman numerals a table's sections are labelled with
+
+
+def repair_section_labels(labels: Sequence[str | None]) -> list[str | None]:
+    """The labels of a table's section rows, top to bottom, with a Roman numeral read with the
+    look-alikes of I ("IIL", "Il", "1I", "|V") mended where the Roman labels around it call
+    for that numeral: the one after the nearest Roman label above, or the one before the
+    nearest Roman label below (other labels, letters of parts, digits of sub-sections,
+    are passed over). A label that is a numeral already, or all digits ("1": a sub-section's
+    number), or None stays."""
+    out = list(labels)
+    for k, raw in enumerate(labels):
+        if raw is None or raw in ROMANS or raw.isdigit():
+            continue
+        mended = raw.translate(_ROMAN_LOOKALIKES)
+        if mended not in ROMANS:
+            continue
+        above = next((x for x in reversed(out[:k]) if x in ROMANS), None)
+        below = next((x for x in labels[k + 1:] if x in ROMANS), None)
+        calls = {ROMANS[ROMANS.index(above) + 1] if above and above != ROMANS[-1] else None,
+                 ROMANS[ROMANS.index(below) - 1] if below and below != ROMANS[0] else None}
+        if mended in calls:
+            out[k] = mended
+    return out
 
 
 def _as_number(token: str) -> int | None:
