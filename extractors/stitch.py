@@ -32,7 +32,10 @@ Scanned tables (each page shifted, scaled and tilted on its own): a fragment fir
 page continues the table above when its columns have the same relative widths
 (`scan_continues`, `same_shape`, tolerances in `settings.ScanTableSettings`), and a headerless table
 joins or takes the columns of the headed table of its shape (`adopt_headerless`: pages
-fed out of order); a numbered list's worded first row is its header (`_list_header`).
+fed out of order); a numbered list's worded first row is its header (`_list_header`); a row
+under a cell merged over the item column that holds only specks (a seal's strokes read as
+rules across a narrow column) is no row (`_drop_speck_rows`); a header cell read over several
+columns whose parts name a role each is split (`headers.split_spans`).
 
 Tables that are no task tables (a law's tax schedule, a gazette's chart of accounts):
 a first row worded over columns of numbers is their header (`_typed_header`), and a

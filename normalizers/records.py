@@ -211,9 +211,6 @@ def _heading(text: str) -> _Heading:
     return _Heading(text or None, m.group("no").upper() if m else None)
 
 
-_ROMANS = ROMANS
-
-
 def _style(no: str | None, previous_letter: str | None, previous_roman: str | None = None) -> str:
     """'arabic', 'roman', 'letter' or 'none'. A single letter that is also a Roman numeral is
     Roman when it follows the Roman numeral before it ("V" after "IV"), and a letter when it
@@ -226,7 +223,7 @@ def _style(no: str | None, previous_letter: str | None, previous_roman: str | No
     if not _ROMAN.match(no):
         return "letter"
     if len(no) == 1 and previous_letter:
-        goes_on = previous_roman in _ROMANS[:-1] and _ROMANS[_ROMANS.index(previous_roman) + 1] == no
+        goes_on = previous_roman in ROMANS[:-1] and ROMANS[ROMANS.index(previous_roman) + 1] == no
         gap = ord(no) - ord(previous_letter)
         if not goes_on and (gap == 1 or (gap == 2 and no != "I")):
             return "letter"

@@ -13,6 +13,7 @@ from normalizers.repair import (
     repair_deadline_text,
     repair_doc_number,
     repair_item_numbers,
+    repair_section_labels,
     repair_text,
 )
 
@@ -44,6 +45,18 @@ def test_a_roman_numeral_is_a_number_only_where_the_sequence_wants_it():
     assert repair_item_numbers(["I", "2", "3"]) == ["1", "2", "3"]
     assert repair_item_numbers(["10", "XI", "12"]) == ["10", "XI", "12"]
     assert repair_item_numbers(["3", "I", "1", "2"]) == ["3", "I", "1", "2"]
+
+
+def test_a_roman_section_label_read_with_lookalikes_is_mended_where_the_labels_around_call_for_it():
+    assert repair_section_labels(["I", "II", "IIL"]) == ["I", "II", "III"]
+    assert repair_section_labels(["lI", "III"]) == ["II", "III"]
+    assert repair_section_labels(["I", "A", "B", "II", "A", "IIL"]) == ["I", "A", "B", "II", "A", "III"]
+    assert repair_section_labels(["B", "l", "II"]) == ["B", "I", "II"]
+    # no call for it: kept as read
+    assert repair_section_labels(["I", "1", "2", "II"]) == ["I", "1", "2", "II"]  # sub-sections in digits
+    assert repair_section_labels(["a", "h", "i"]) == ["a", "h", "i"]  # letters of a list
+    assert repair_section_labels([None, "II", "l"]) == [None, "II", "l"]  # III was called for
+    assert repair_section_labels(["I", "II", "V"]) == ["I", "II", "V"]  # a numeral already
 
 
 def test_a_number_that_breaks_the_sequence_is_mended_by_its_neighbours():
