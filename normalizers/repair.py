@@ -8,7 +8,8 @@ Pure functions, each returning the repaired value (the caller stores the raw one
   numbering asks for that number. A number that breaks the sequence is replaced by
   the one its neighbours call for when it has one digit more or fewer ("17" between
   6 and 8 is 7, "(0)" between (9) and (11) is (10)); "37" after 37 stays (a document
-  may number twice). Letters A-H are left alone.
+  may number twice). Letters A-H are left alone. A sign with no letter or digit ("-", "—")
+  right between two numbers that leave one out (6 and 8) is that number: a digit misread.
 - `repair_section_labels`: the labels of a table's section rows read by OCR: a Roman
   numeral read with the look-alikes of I ("IIL" between "II" and "IV") is the numeral the
   Roman labels around it call for.
@@ -129,6 +130,14 @@ def _neighbours(out: list[str], k: int, number) -> tuple[int | None, int | None]
     return prev, nxt
 
 
+def _between(out: list[str], k: int, number) -> bool:
+    """Row k stands right between two numbered rows whose numbers leave one out for it (6 and 8)."""
+    if not 0 < k < len(out) - 1:
+        return False
+    before, after = number(out[k - 1]), number(out[k + 1])
+    return before is not None and after == before + 2
+
+
 def _sub_number(token: str) -> int | None:
     m = _SUB.match(token)
     return int(m.group(1)) if m else None
@@ -167,6 +176,8 @@ def repair_item_numbers(items: Sequence[str]) -> list[str]:
             continue
         mended = _digitised(raw)
         if not mended:
+            if _between(out, k, item_number) and not any(ch.isalnum() for ch in raw):
+                out[k] = str(want)  # a digit read as a sign ("7" as "-") between 6 and 8
             continue
         if _ROMAN.match(raw):  # "I" is a section label unless the numbering asks for 1 here
             if want is not None and int(mended) == want:

@@ -69,6 +69,10 @@ def test_a_number_that_breaks_the_sequence_is_mended_by_its_neighbours():
     assert repair_item_numbers(["6", "9", "10"]) == ["6", "9", "10"]  # a gap, not a misreading
     assert repair_item_numbers(["1", "2", "1", "2"]) == ["1", "2", "1", "2"]  # numbering restarts
     assert repair_item_numbers(["(1)", "(2)", "A", "B."]) == ["(1)", "(2)", "A", "B."]
+    assert repair_item_numbers(["6", "-", "8"]) == ["6", "7", "8"]  # "7" read as a dash
+    assert repair_item_numbers(["6", "-", "7"]) == ["6", "-", "7"]  # a dashed row of item 6's: kept
+    assert repair_item_numbers(["6", "-", "-", "8"]) == ["6", "-", "-", "8"]
+    assert repair_item_numbers(["6", ""]) == ["6", ""]
 
 
 def test_a_space_inside_a_word_is_removed_or_moved():
