@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import re
 from functools import lru_cache
+from itertools import combinations
 from pathlib import Path
 from typing import Sequence
 
@@ -97,7 +98,10 @@ def header_role(text: str, *, s: TextTableSettings = TEXT) -> str | None:
 
 def column_roles(headers: Sequence[str], *, s: TextTableSettings = TEXT) -> list[str | None]:
     """Role of each column (None where no role fits); each role goes to one column at most,
-    the column that fits it best, and a column whose best role is taken gets its next best."""
+    the column that fits it best, and a column whose best role is taken gets its next best.
+    Columns under one header cell that names a role for each of them are split first
+    (`split_spans`)."""
+    headers = split_spans(headers, s=s)
     options = sorted(
         ((-score, rank, i, role) for i, h in enumerate(headers) for rank, (score, role) in enumerate(role_candidates(h, s=s)))
     )
@@ -108,6 +112,57 @@ def column_roles(headers: Sequence[str], *, s: TextTableSettings = TEXT) -> list
             roles[i] = role
             taken.add(role)
     return roles
+
+
+def split_spans(headers: Sequence[str], *, s: TextTableSettings = TEXT) -> list[str]:
+    """`headers` with each run of k > 1 neighbouring columns of one text (a header cell over
+    them: on a scan, the rule between two header cells lost, so OCR read "Nội dung Cơ quan
+    chủ trì" as one cell) given the k parts of that text, left to right, when it splits at
+    words into k parts that each name a different role scoring at least span_split_score
+    (`span_parts`). A parent header over columns named by a row below it reads
+    "Parent / Child" per column: no run, nothing split."""
+    out = list(headers)
+    i = 0
+    while i < len(out):
+        j = i + 1
+        while j < len(out) and out[j] == out[i]:
+            j += 1
+        if j - i > 1 and out[i].strip():
+            parts = span_parts(out[i], j - i, s=s)
+            if parts is not None:
+                out[i:j] = parts
+        i = j
+    return out
+
+
+def span_parts(text: str, k: int, *, s: TextTableSettings = TEXT) -> list[str] | None:
+    """The split of `text` at words into `k` parts, left to right, each of whose best role
+    scores at least span_split_score, above its next best (a part of a variant, "thực hiện",
+    fits several roles alike: no evidence), and all of whose best roles differ (the split
+    whose weakest part scores most, then whose parts are closest to whole variants), or None
+    where no split does."""
+    words = text.split()
+    best: tuple[float, list[str]] | None = None
+    for cuts in combinations(range(1, len(words)), k - 1):
+        bounds = (0, *cuts, len(words))
+        parts = [" ".join(words[a:b]) for a, b in zip(bounds, bounds[1:])]
+        tops = [role_candidates(p, s=s) for p in parts]
+        if not all(tops) or len({t[0][1] for t in tops}) < k or any(len(t) > 1 and t[1][0] >= t[0][0] for t in tops):
+            continue
+        weakest = min(t[0][0] for t in tops)
+        if weakest < s.span_split_score:
+            continue
+        rank = (weakest, sum(_closeness(p, t[0][1]) for p, t in zip(parts, tops)))
+        if best is None or rank > best[0]:
+            best = (rank, parts)
+    return best[1] if best else None
+
+
+def _closeness(text: str, role: str) -> float:
+    """Plain ratio (0-100) of `text`, folded, to the closest variant of `role`: "Nội dung"
+    is a whole variant of the name role, "Nội" only a part of one."""
+    key = _fold(text)
+    return max(fuzz.ratio(key, v) for r, v in header_terms() if r == role)
 
 
 def looks_like_header(texts: Sequence[str], *, s: TextTableSettings = TEXT) -> bool:

@@ -138,6 +138,9 @@ class TextTableSettings:
     col_tol: float = _setting(3.0)  # vertical rules this close are the same column boundary
     max_header_rows: int = _setting(3, 1)
     min_heading_letters: int = _setting(8, 1)  # a row holding only a heading in capitals this long is a section
+    # a cell with no more letters and digits than this is a speck (of a seal, on a scan): beside a labelled
+    # heading it makes no column; a scanned row under merged cells holding only specks is no row of its own
+    scrap_chars: int = _setting(2)
     # a clipped piece of a cut merged cell (centred over all its rows) stands this close to the table
     spill_gap: float = _setting(60.0)
     ghost_rows: int = _setting(6)  # ... and repeats the text of one of the table's last rows
@@ -150,6 +153,7 @@ class TextTableSettings:
     min_score: float = _setting(88.0, 0.0, 100.0)  # a role fits a header cell scoring this much (rapidfuzz, 0-100)
     max_extra_words: int = _setting(5)  # words a header cell may add to a known variant
     unmarked_penalty: float = _setting(3.0, 0.0, 100.0)  # a match only once tone and vowel marks are left out scores this much less
+    span_split_score: float = _setting(95.0, 0.0, 100.0)  # each part of a header cell over several columns, split one part a column, names its role this well
     min_typed_cols: int = _setting(2, 1)  # columns whose body is all numbers under a worded first cell
     min_typed_body: int = _setting(2, 1)  # body rows needed to tell a column's type
     min_list_cols: int = _setting(3, 1)  # a numbered list's header names at least this many columns

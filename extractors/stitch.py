@@ -32,7 +32,10 @@ Scanned tables (each page shifted, scaled and tilted on its own): a fragment fir
 page continues the table above when its columns have the same relative widths
 (`scan_continues`, `same_shape`, tolerances in `settings.ScanTableSettings`), and a headerless table
 joins or takes the columns of the headed table of its shape (`adopt_headerless`: pages
-fed out of order); a numbered list's worded first row is its header (`_list_header`).
+fed out of order); a numbered list's worded first row is its header (`_list_header`); a row
+under a cell merged over the item column that holds only specks (a seal's strokes read as
+rules across a narrow column) is no row (`_drop_speck_rows`); a header cell read over several
+columns whose parts name a role each is split (`headers.split_spans`).
 
 Tables that are no task tables (a law's tax schedule, a gazette's chart of accounts):
 a first row worded over columns of numbers is their header (`_typed_header`), and a
@@ -53,7 +56,7 @@ from rapidfuzz import fuzz
 from .celltext import join_lines
 from .grid import PLAIN_NUMBER, is_anchor
 from .headers import (ITEM_NUMBER, column_roles, heads_by_type, heads_numbered_list, is_column_number_row,
-                      looks_like_header)
+                      looks_like_header, split_spans)
 from .layout import Box, Cell, Fragment, Line, PageContent, Row
 from .letters import unmarked
 from .settings import SCANS, TEXT, ScanTableSettings, TextTableSettings
@@ -211,13 +214,20 @@ def row_kind(texts_by_col: Sequence[tuple[int, int, str]], n_cols: int, item_col
     if len(filled) <= 2 and wide and n_cols > 2:
         return "section"
     label = next((t for c, _, t in filled if c == item_col), "")
-    if len(filled) <= 2 and _LABEL.match(label.strip()) and n_cols > 2:
-        return "section"
+    if len(_unscrapped(filled, item_col, s=s)) <= 2 and _LABEL.match(label.strip()) and n_cols > 2:
+        return "section"  # "I." and its heading (and, on a scan, a speck of a seal beside them)
     if len(filled) == 1 and filled[0][0] <= item_col and _LABELLED.match(label.strip()) and n_cols > 2:
         return "section"  # "II. Các dự án …" alone in the first cell, the rest of the row empty
     if len(filled) == 1 and not label.strip() and n_cols > 2 and _is_caps_heading(filled[0][2], s=s):
         return "section"  # "LOẠI TÀI KHOẢN TÀI SẢN" alone in its row, no number beside it
     return "data"
+
+
+def _unscrapped(filled: Sequence[tuple[int, int, str]], item_col: int,
+                *, s: TextTableSettings = TEXT) -> list[tuple[int, int, str]]:
+    """The filled (col, span, text) cells of a row but the scraps: cells outside the item
+    column with at most scrap_chars letters and digits ("z^" OCR'd from a seal's edge)."""
+    return [(c, span, t) for c, span, t in filled if c == item_col or not _is_scrap(t, s=s)]
 
 
 def _is_caps_heading(text: str, *, s: TextTableSettings = TEXT) -> bool:
@@ -452,7 +462,26 @@ def stitch(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
         if b.first.page in scanned:
             _list_header(b, s=s)
     builders = adopt_headerless(builders, scanned, scan, s=s)
+    for b in builders:
+        _drop_speck_rows(b, scanned, s=s)
     return [_finish(b, n, s=s) for n, b in enumerate(builders, start=1)]
+
+
+def _drop_speck_rows(b: _Builder, scanned: set[int], *, s: TextTableSettings = TEXT) -> None:
+    """Drop the data rows of scanned pages that stand under a cell merged over the item
+    column and hold nothing of their own but scraps (`_is_scrap`: "v4", "—"): a seal's
+    strokes read as rules across a narrow column cut a row's cell there into pieces that
+    are no rows. The merged cells then span the rows left (`_finish` counts them)."""
+    item_col = _item_col(b, s=s)
+    b.rows = [r for r in b.rows if not (
+        r.kind == "data" and r.spans and all(p in scanned for p, _ in r.spans)
+        and _merged_over(r, item_col) is not None and r.cell_covering(item_col) is None
+        and all(_is_scrap(c.raw_text, s=s) for c in r.cells))]
+
+
+def _is_scrap(text: str, *, s: TextTableSettings = TEXT) -> bool:
+    """A cell's text with at most scrap_chars letters and digits (empty included)."""
+    return sum(ch.isalnum() for ch in text) <= s.scrap_chars
 
 
 def _ghost(line: Line, builder: _Builder, frag: Fragment, *, s: TextTableSettings = TEXT) -> bool:
@@ -865,7 +894,7 @@ def _finish(b: _Builder, table_no: int, *, s: TextTableSettings = TEXT) -> Logic
         heads = _carry_header_roles(heads, b.header_repeats, b.first.n_cols, s=s)
     if not leading and b.borrowed:
         heads = list(b.borrowed)
-    return LogicalTable(table_no, b.first.n_cols, tuple(heads), rows)
+    return LogicalTable(table_no, b.first.n_cols, tuple(split_spans(heads, s=s)), rows)
 
 
 def _carry_header_roles(heads: list[str], repeats: Sequence[Sequence[tuple[int, int, str]]], n_cols: int,

@@ -37,7 +37,7 @@ from .crosschecks import StatedCount, find_stated_counts
 from .dates import find_period_date
 from .deadlines import parse_deadline
 from .docnumbers import find_doc_numbers, verify_ocr_number
-from .repair import repair_deadline_text, repair_item_numbers, repair_text
+from .repair import ROMANS, repair_deadline_text, repair_item_numbers, repair_section_labels, repair_text
 from .document import DocumentFacts, document_facts
 from .fingerprint import shingles
 from .schema import TABLES
@@ -61,6 +61,8 @@ _SUB_ITEM = re.compile(r"^\(\d+\)$")
 # "1. NHIỆM VỤ RIÊNG", "II. Khẩn trương …", "A Nhiệm vụ chung …", "Phần I …": label and its punctuation
 _LABEL = re.compile(r"^(?:(?i:phần)\s+(?:(?i:thứ)\s+)?)?(?P<no>[IVXLC]+|\d{1,3}|[A-ZĐ])[.):]?(?=\s|$)")
 _ROMAN = re.compile(r"^[IVXLC]+$")
+# a label that may be a Roman numeral read with the look-alikes of I ("IIL", "Il", "1I")
+_LABEL_LOOKALIKE = re.compile(r"^(?:(?i:phần)\s+(?:(?i:thứ)\s+)?)?(?P<no>[IVXLCl1|!i]{1,6})[.):]?(?=\s|$)")
 PART_HEADING_GAP = 45.0  # points: a part heading lies at most this far above its table
 
 
@@ -209,10 +211,6 @@ def _heading(text: str) -> _Heading:
     return _Heading(text or None, m.group("no").upper() if m else None)
 
 
-_ROMANS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI",
-           "XVII", "XVIII", "XIX", "XX")
-
-
 def _style(no: str | None, previous_letter: str | None, previous_roman: str | None = None) -> str:
     """'arabic', 'roman', 'letter' or 'none'. A single letter that is also a Roman numeral is
     Roman when it follows the Roman numeral before it ("V" after "IV"), and a letter when it
@@ -225,7 +223,7 @@ def _style(no: str | None, previous_letter: str | None, previous_roman: str | No
     if not _ROMAN.match(no):
         return "letter"
     if len(no) == 1 and previous_letter:
-        goes_on = previous_roman in _ROMANS[:-1] and _ROMANS[_ROMANS.index(previous_roman) + 1] == no
+        goes_on = previous_roman in ROMANS[:-1] and ROMANS[ROMANS.index(previous_roman) + 1] == no
         gap = ord(no) - ord(previous_letter)
         if not goes_on and (gap == 1 or (gap == 2 and no != "I")):
             return "letter"
@@ -303,12 +301,29 @@ def _item_numbers(table: LogicalTable, item_col: int | None, methods: Mapping[in
             for (i, _), raw, fixed, is_ocr in zip(rows, read, repaired, ocr)}
 
 
+def _section_headings(table: LogicalTable, methods: Mapping[int, str]) -> list[tuple[int, _Heading]]:
+    """(row index, heading) of every section row; on rows read by OCR, a Roman label read with
+    look-alikes ("IIL") is mended against the labels around it (`repair.repair_section_labels`),
+    in its number and in the text's label alike."""
+    rows = [(i, r) for i, r in enumerate(table.rows) if r.kind == "section"]
+    out = [(i, _heading(" ".join(t for t in r.texts if t))) for i, r in rows]
+    found = [_LABEL_LOOKALIKE.match(h.text or "") for _, h in out]
+    tokens = [m.group("no") if m else h.no for m, (_, h) in zip(found, out)]
+    mended = repair_section_labels(tokens)
+    for k, ((i, row), m, raw, fixed) in enumerate(zip(rows, found, tokens, mended)):
+        ocr = bool(row.spans) and methods.get(row.spans[0][0]) == "ocr"
+        if fixed != raw and ocr and m is not None:
+            text = out[k][1].text or ""
+            out[k] = (i, _Heading(text[:m.start("no")] + fixed + text[m.end("no"):], fixed))
+    return out
+
+
 def _paths(table: LogicalTable, roles: Sequence[str | None], part: _Heading,
            methods: Mapping[int, str] | None = None) -> dict[int, _Path]:
     """The item path of every data row (by row index), from the section rows above it."""
     item_col = roles.index("item_no") if "item_no" in roles else None
     numbers = _item_numbers(table, item_col, methods or {})
-    sections = [(i, _heading(" ".join(t for t in r.texts if t))) for i, r in enumerate(table.rows) if r.kind == "section"]
+    sections = _section_headings(table, methods or {})
     levels = dict(zip((i for i, _ in sections), _section_levels([h for _, h in sections])))
     headings = dict(sections)
     section, parent = _Heading(), None

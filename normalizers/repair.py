@@ -8,7 +8,11 @@ Pure functions, each returning the repaired value (the caller stores the raw one
   numbering asks for that number. A number that breaks the sequence is replaced by
   the one its neighbours call for when it has one digit more or fewer ("17" between
   6 and 8 is 7, "(0)" between (9) and (11) is (10)); "37" after 37 stays (a document
-  may number twice). Letters A-H are left alone.
+  may number twice). Letters A-H are left alone. A sign with no letter or digit ("-", "—")
+  right between two numbers that leave one out (6 and 8) is that number: a digit misread.
+- `repair_section_labels`: the labels of a table's section rows read by OCR: a Roman
+  numeral read with the look-alikes of I ("IIL" between "II" and "IV") is the numeral the
+  Roman labels around it call for.
 - `repair_text`: Vietnamese text. A space inside a word is removed where a piece is
   not a syllable and the joined token is one ("thự c" -> "thực"); a space put one
   letter off is moved ("hiệuq uả" -> "hiệu quả"); two syllables that form no word are
@@ -75,6 +79,33 @@ _ROMAN = re.compile(r"^(?=[IVX])X{0,3}(IX|IV|V?I{0,3})\.?$")
 _LETTER = re.compile(r"^[A-H]\.?$")
 
 
+ROMANS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI",
+          "XVII", "XVIII", "XIX", "XX")  # the Roman numerals a table's sections are labelled with
+
+
+def repair_section_labels(labels: Sequence[str | None]) -> list[str | None]:
+    """The labels of a table's section rows, top to bottom, with a Roman numeral read with the
+    look-alikes of I ("IIL", "Il", "1I", "|V") mended where the Roman labels around it call
+    for that numeral: the one after the nearest Roman label above, or the one before the
+    nearest Roman label below (other labels, letters of parts, digits of sub-sections,
+    are passed over). A label that is a numeral already, or all digits ("1": a sub-section's
+    number), or None stays."""
+    out = list(labels)
+    for k, raw in enumerate(labels):
+        if raw is None or raw in ROMANS or raw.isdigit():
+            continue
+        mended = raw.translate(_ROMAN_LOOKALIKES)
+        if mended not in ROMANS:
+            continue
+        above = next((x for x in reversed(out[:k]) if x in ROMANS), None)
+        below = next((x for x in labels[k + 1:] if x in ROMANS), None)
+        calls = {ROMANS[ROMANS.index(above) + 1] if above and above != ROMANS[-1] else None,
+                 ROMANS[ROMANS.index(below) - 1] if below and below != ROMANS[0] else None}
+        if mended in calls:
+            out[k] = mended
+    return out
+
+
 def _as_number(token: str) -> int | None:
     m = _NUMBER.match(token)
     return int(m.group(1)) if m else None
@@ -102,6 +133,14 @@ def _neighbours(out: list[str], k: int, number) -> tuple[int | None, int | None]
     prev = next((number(out[j]) for j in range(k - 1, -1, -1) if number(out[j]) is not None), None)
     nxt = next((number(out[j]) for j in range(k + 1, len(out)) if number(out[j]) is not None), None)
     return prev, nxt
+
+
+def _between(out: list[str], k: int, number) -> bool:
+    """Row k stands right between two numbered rows whose numbers leave one out for it (6 and 8)."""
+    if not 0 < k < len(out) - 1:
+        return False
+    before, after = number(out[k - 1]), number(out[k + 1])
+    return before is not None and after == before + 2
 
 
 def _sub_number(token: str) -> int | None:
@@ -142,6 +181,8 @@ def repair_item_numbers(items: Sequence[str]) -> list[str]:
             continue
         mended = _digitised(raw)
         if not mended:
+            if _between(out, k, item_number) and not any(ch.isalnum() for ch in raw):
+                out[k] = str(want)  # a digit read as a sign ("7" as "-") between 6 and 8
             continue
         if _ROMAN.match(raw):  # "I" is a section label unless the numbering asks for 1 here
             if want is not None and int(mended) == want:

@@ -52,3 +52,25 @@ def test_body_cells_are_not_taken_for_headers_without_marks():
         from extractors.headers import header_role
 
         assert header_role(text) is None, text
+
+
+def test_a_header_cell_over_columns_that_names_one_role_each_is_split():
+    """A scan loses the rule between two header cells: OCR reads "Nội dung Cơ quan chủ trì"
+    over both columns; each column takes the part that names its role, left to right."""
+    from extractors.headers import split_spans
+
+    merged = "Nội dung Cơ quan chủ trì"
+    headers = ["STT", merged, merged, "Cơ quan phối hợp", "Sản phẩm", "Thời hạn"]
+    assert split_spans(headers) == ["STT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Sản phẩm", "Thời hạn"]
+    assert column_roles(headers) == ["item_no", "name", "lead", "coordinators", "required_result", "deadline"]
+    three = "Tên nhiệm vụ Cơ quan chủ trì Cơ quan phối hợp"
+    assert split_spans([three] * 3) == ["Tên nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp"]
+
+
+def test_a_parent_header_over_columns_is_not_split():
+    """A header cell over two columns whose parts fit several roles alike, or one, stays whole."""
+    from extractors.headers import split_spans
+
+    for headers in (["STT", "Cơ quan thực hiện", "Cơ quan thực hiện", "Nhiệm vụ"],
+                    ["Kết quả thực hiện", "Kết quả thực hiện"], ["Nhiệm vụ", "Nhiệm vụ"]):
+        assert split_spans(headers) == headers

@@ -13,6 +13,7 @@ from normalizers.repair import (
     repair_deadline_text,
     repair_doc_number,
     repair_item_numbers,
+    repair_section_labels,
     repair_text,
 )
 
@@ -46,6 +47,18 @@ def test_a_roman_numeral_is_a_number_only_where_the_sequence_wants_it():
     assert repair_item_numbers(["3", "I", "1", "2"]) == ["3", "I", "1", "2"]
 
 
+def test_a_roman_section_label_read_with_lookalikes_is_mended_where_the_labels_around_call_for_it():
+    assert repair_section_labels(["I", "II", "IIL"]) == ["I", "II", "III"]
+    assert repair_section_labels(["lI", "III"]) == ["II", "III"]
+    assert repair_section_labels(["I", "A", "B", "II", "A", "IIL"]) == ["I", "A", "B", "II", "A", "III"]
+    assert repair_section_labels(["B", "l", "II"]) == ["B", "I", "II"]
+    # no call for it: kept as read
+    assert repair_section_labels(["I", "1", "2", "II"]) == ["I", "1", "2", "II"]  # sub-sections in digits
+    assert repair_section_labels(["a", "h", "i"]) == ["a", "h", "i"]  # letters of a list
+    assert repair_section_labels([None, "II", "l"]) == [None, "II", "l"]  # III was called for
+    assert repair_section_labels(["I", "II", "V"]) == ["I", "II", "V"]  # a numeral already
+
+
 def test_a_number_that_breaks_the_sequence_is_mended_by_its_neighbours():
     assert repair_item_numbers(["6", "17", "8"]) == ["6", "7", "8"]  # a rule read as "1" before the 7
     assert repair_item_numbers(["12", "113", "14"]) == ["12", "13", "14"]
@@ -56,6 +69,10 @@ def test_a_number_that_breaks_the_sequence_is_mended_by_its_neighbours():
     assert repair_item_numbers(["6", "9", "10"]) == ["6", "9", "10"]  # a gap, not a misreading
     assert repair_item_numbers(["1", "2", "1", "2"]) == ["1", "2", "1", "2"]  # numbering restarts
     assert repair_item_numbers(["(1)", "(2)", "A", "B."]) == ["(1)", "(2)", "A", "B."]
+    assert repair_item_numbers(["6", "-", "8"]) == ["6", "7", "8"]  # "7" read as a dash
+    assert repair_item_numbers(["6", "-", "7"]) == ["6", "-", "7"]  # a dashed row of item 6's: kept
+    assert repair_item_numbers(["6", "-", "-", "8"]) == ["6", "-", "-", "8"]
+    assert repair_item_numbers(["6", ""]) == ["6", ""]
 
 
 def test_a_space_inside_a_word_is_removed_or_moved():
