@@ -1140,7 +1140,7 @@ def _number_lines(row: Row, *, s: TextTableSettings = TEXT) -> tuple[list[Line],
     the lines of its other cells; None when the box is no plain row of numbered rows."""
     if len(row.cells) < 2 or any(c.col_span > 1 or c.row_span > 1 for c in row.cells):
         return None
-    cell = _unwrapped(_rejoined(row.cells[0]), _line_pitch(row), s=s)
+    cell = _unwrapped(_rejoined(row.cells[0]), _line_pitch(row, s=s), s=s)
     if not cell.lines or not all(is_anchor(l.text) for l in cell.lines):
         return None
     others = sorted((l for c in row.cells[1:] for l in c.lines), key=lambda l: l.box[1])
@@ -1315,7 +1315,7 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
     pitches: list[float | None] = []  # each box's line pitch
     for row in rows:
         found = _numbers(row, s=s)
-        pitch = _line_pitch(row)
+        pitch = _line_pitch(row, s=s)
         pitches.append(pitch)
         if found is None:
             options.append(None)
@@ -1477,7 +1477,7 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
             return _cut(row, [y for y in tops if y > row.box[1] + s.anchor_pad])
     elif strict and not _several_labels(row):
         return [row]
-    pitch = _line_pitch(row)
+    pitch = _line_pitch(row, s=s)
     read = _numbers(row, s=s)[0] if starts is not None else None  # the numbering read its pieces already
     anchors = [c for c in (_rejoined(c) if c is read else _unwrapped(_rejoined(c), pitch, s=s) for c in row.cells[:s.anchor_cols])
                if len(c.lines) >= 2 and all(_ANCHOR.match(l.text.replace(" ", "")) for l in c.lines)]
@@ -1596,11 +1596,17 @@ _DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 _PART_DATE = re.compile(r"^\d{1,2}/\d{1,2}/(\d|\d{3})?$|^\d{1,2}/$")
 
 
-def _line_pitch(row: Row) -> float | None:
-    """The usual distance from one line's top to the next inside the box's cells (None for
-    a box without a cell of two lines)."""
+def _line_pitch(row: Row, *, s: TextTableSettings = TEXT) -> float | None:
+    """The distance from one line's top to the next inside one row of the box's cells (None
+    for a box without a cell of two lines): the smallest step between two lines of a cell
+    that another step repeats (within pitch_slack), the middle one when none repeats. Not
+    the middle step of all: in a box holding several rows (rules under the header only) most
+    steps may go from one row to the next, a row's padding wider than a line pitch, and at
+    that pitch the numbers of two short rows ("6" over "7") would read as one number wrapped."""
     steps = sorted(b.box[1] - a.box[1] for c in row.cells for a, b in zip(c.lines, c.lines[1:]))
-    return steps[(len(steps) - 1) // 2] if steps else None
+    if not steps:
+        return None
+    return next((a for a, b in zip(steps, steps[1:]) if b - a <= s.pitch_slack), steps[(len(steps) - 1) // 2])
 
 
 def _unwrapped(cell: Cell, pitch: float | None, *, s: TextTableSettings = TEXT) -> Cell:

@@ -73,10 +73,13 @@ HARD = (
                       "recurring band: the cell's text, the table runs to the page's foot"),
     ("calc", 30, "two header cells 4.8 pt apart (twice the header's word space), the later column "
                  "mostly empty: two columns; a row's text running past the page's foot"),
+    ("reportlab", 32, "rules under the header only, one box of rows: two short rows' numbers '6' over "
+                      "'7' a row's padding apart, most of the box's steps from row to row: two rows, "
+                      "no 67 (the line pitch is the tightest step that repeats, not the middle one)"),
 )
 
 
-@pytest.mark.slow  # renders seventeen documents with five producers and reads them whole
+@pytest.mark.slow  # renders eighteen documents with five producers and reads them whole
 def test_hard_layouts_ruled_around_the_header(tmp_path):
     """The layouts of HARD, read back whole: every figure of the task rows at 1.0 when measured
     (kept by the ratchet as `matrix-text-header-hard`)."""
