@@ -577,14 +577,23 @@ def _mend_unseen(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:
 
 
 _D_SWAP = str.maketrans("dđDĐ", "đdĐD")
+_VIETNAMESE_MARKS = _ABOVE | {"\u0323", "\u031b"}  # and the dot below, the horn
+
+
+def _without_foreign_marks(token: str) -> str:
+    """The token without the marks no Vietnamese letter carries ("rö" -> "ro", "Tö" -> "To"):
+    Tesseract's reading of a mark it could not make out."""
+    return nfc("".join(ch for ch in unicodedata.normalize("NFD", token)
+                       if unicodedata.category(ch) != "Mn" or ch in _VIETNAMESE_MARKS))
 
 
 def _readings(read: str) -> set[str]:
     """The syllables of the dictionary a token that is none may have been printed as: other marks
-    above its letters (`_remarked`), its "đ" read as "d" or the other way round, and one of two
-    vowels of the same letter read for one ("dừữ", "tõố": Tesseract reads a mark twice)."""
+    above its letters (`_remarked`), its "đ" read as "d" or the other way round, one of two
+    vowels of the same letter read for one ("dừữ", "tõố": Tesseract reads a mark twice), and a
+    mark no Vietnamese letter carries taken off first ("Tö" -> "Tổ")."""
     syllables = dictionary()[0]
-    forms = {read, read.translate(_D_SWAP)}
+    forms = {read, read.translate(_D_SWAP), _without_foreign_marks(read)}
     base = [(i, ch) for i, ch in enumerate(read) if _base(ch) in "aeiouy"]
     for (i, a), (j, b) in zip(base, base[1:]):
         if j == i + 1 and _base(a) == _base(b):

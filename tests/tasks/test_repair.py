@@ -187,6 +187,7 @@ def test_a_token_that_is_no_syllable_is_the_reading_the_administrative_text_pair
     assert {"dữ", "dư"} <= _readings("đữ") and "dữ" in _readings("dừữ") and "tố" in _readings("tõố")
     assert repair_text("Kết nối, chia sẻ đữ liệu giữa các bộ") == "Kết nối, chia sẻ dữ liệu giữa các bộ"
     assert repair_text("xây dựng cơ sở dừữ liệu quốc gia") == "xây dựng cơ sở dữ liệu quốc gia"
+    assert "tổ" in _readings("tö") and repair_text("Tö chức triển khai") == "Tổ chức triển khai"  # a foreign mark
     for text in ("trên ứng dụng VNeID và", "ông Nguyễn Văn Xuyến", "dịch vụ Zalo OA", "đạt chuẩn ISO"):
         assert _mend_nonsyllables(text.split()) == text.split()
 
