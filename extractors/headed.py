@@ -614,7 +614,20 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
         for k, page in enumerate(out):
             for frag in [f for f in page.fragments if f.one_row]:
                 out[k] = _as_headed(out[k], frag, furniture[k], s=s, unruled=unruled)
-        loose = [_loose(p) for p in out]
+    for _ in range(len(out)):  # bounded: each pass after the first carries a page more
+        out, feet = _carry_pass(out, furniture, s=s, unruled=unruled)
+        if feet == [_runs_to_foot(p, f) is not None for p, f in zip(out, furniture)]:
+            break  # else a table's columns laid out again take a page to its foot: the next is carried
+    return out
+
+
+def _carry_pass(pages: Sequence[PageContent], furniture: Sequence[set], *, s: TextTableSettings,
+                unruled: UnruledSettings) -> tuple[list[PageContent], list[bool]]:
+    """One pass of `carry_columns`: each page after one running to its foot carried with the
+    columns known so far, then each table's pages laid out again on the columns of all its pages.
+    Also returns which pages ran to their foot before the second step (it may take more there)."""
+    out = list(pages)
+    loose = [_loose(p) for p in out]
     evidence: tuple[list[Line], list[Line], Fragment] | None = None  # header, body lines, last fragment
     for k in range(len(out)):
         above = _runs_to_foot(out[k - 1], furniture[k - 1]) if k else None
@@ -628,6 +641,7 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
             if carried is not None:
                 out[k] = carried
         evidence = _evidence(evidence, out[k], above, s=s)
+    feet = [_runs_to_foot(p, f) is not None for p, f in zip(out, furniture)]
     chains = [[(k, out[k].fragments[i].box) for k, i in chain] for chain in _chains(out, furniture)]
     for chain in chains:
         members = [(k, _at(out[k], box)) for k, box in chain]
@@ -650,7 +664,7 @@ def carry_columns(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
                               going_on=going_on) or out[k]
             again = _at(out[k], box)
             going_on = last_number(again.rows) if again is not None else None
-    return out
+    return out, feet
 
 
 def _rows_ruled(pages: Sequence[PageContent]) -> bool:
