@@ -76,10 +76,13 @@ HARD = (
     ("reportlab", 32, "rules under the header only, one box of rows: two short rows' numbers '6' over "
                       "'7' a row's padding apart, most of the box's steps from row to row: two rows, "
                       "no 67 (the line pitch is the tightest step that repeats, not the middle one)"),
+    ("libreoffice", 37, "a row over five pages, one word a line in its last column, the header on the "
+                        "first page only: the page the row ends on reaches its foot only with the "
+                        "whole table's columns, and the pages after it are carried too"),
 )
 
 
-@pytest.mark.slow  # renders eighteen documents with five producers and reads them whole
+@pytest.mark.slow  # renders nineteen documents with five producers and reads them whole
 def test_hard_layouts_ruled_around_the_header(tmp_path):
     """The layouts of HARD, read back whole: every figure of the task rows at 1.0 when measured
     (kept by the ratchet as `matrix-text-header-hard`)."""
