@@ -415,7 +415,7 @@ def _slip(read: str, other: str) -> bool:
     as an acute ("đối" for "đổi", "tính" for "tỉnh"), a hook read where there is none ("chỉ" for
     "chi")."""
     r, o = _above(read), _above(other)
-    return (r - o == {_ACUTE} and o - r == {_HOOK}) or (r - o == {_HOOK} and not o - r)
+    return _hook_read_acute(read, other) or (r - o == {_HOOK} and not o - r)
 
 
 @lru_cache(maxsize=1)
