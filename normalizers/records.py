@@ -40,6 +40,7 @@ from .docnumbers import find_doc_numbers, verify_ocr_number
 from .repair import ROMANS, repair_deadline_text, repair_item_numbers, repair_section_labels, repair_text
 from .document import DocumentFacts, document_facts
 from .fingerprint import shingles
+from .persons import is_person_column, mend_person_name
 from .schema import TABLES
 from .signing import issuing_body, signature_columns
 from .statuses import infer_status, status_from_column
@@ -120,7 +121,7 @@ def document_records(doc_id: str, ex: ExtractedDocument) -> DocRecords:
     return DocRecords(
         document=_document_row(doc_id, ex, facts),
         pages=tuple(page_rows(doc_id, ex)),
-        cells=tuple(c for t, _ in tables for c in cell_rows(doc_id, t)),
+        cells=tuple(c for t, _ in tables for c in cell_rows(doc_id, t, methods)),
         tasks=tuple(tasks),
         statuses=tuple(statuses),
         links=tuple(citation_links(doc_id, ex, tasks, facts)),
@@ -176,13 +177,36 @@ def page_rows(doc_id: str, ex: ExtractedDocument) -> list[Row]:
     ]
 
 
-def cell_rows(doc_id: str, table: LogicalTable) -> list[Row]:
+def _person_columns(table: LogicalTable) -> set[int]:
+    """Columns of persons' names (`persons.is_person_column`), by header and data cells."""
+    cells: dict[int, list[str]] = {}
+    for row in table.rows:
+        if row.kind == "data":
+            for c in row.cells:
+                cells.setdefault(c.col, []).append(c.text)
+    return {col for col in range(table.n_cols) if is_person_column(table.headers[col], cells.get(col, []))}
+
+
+def cell_rows(doc_id: str, table: LogicalTable, methods: dict[int, str] | None = None) -> list[Row]:
+    """The cells of a table; on OCR'd pages (`methods`: page -> how it was read) a person's name
+    in a column of names is mended against the name registry (`persons.mend_person_name`), the
+    text as read kept in text_raw."""
+    persons = _person_columns(table) if methods and "ocr" in methods.values() else set()
+
+    def text(row: LogicalRow, c: LogicalCell) -> tuple[str, str | None]:
+        if c.col in persons and row.kind == "data" and methods.get(c.page) == "ocr":
+            mended = mend_person_name(c.text)
+            if mended != c.text:
+                return mended, c.text
+        return c.text, None
+
     return [
         _build("cells", doc_id=doc_id, table_no=table.table_no, row_no=row_no, col_no=c.col + 1,
-               header=table.headers[c.col] or None, text=c.text, row_kind=row.kind, row_span=c.row_span,
+               header=table.headers[c.col] or None, text=t, text_raw=raw, row_kind=row.kind, row_span=c.row_span,
                col_span=c.col_span, page=c.page, x0=c.box[0], top=c.box[1], x1=c.box[2], bottom=c.box[3])
         for row_no, row in enumerate(table.rows, start=1)
         for c in row.cells
+        for t, raw in [text(row, c)]
     ]
 
 

@@ -236,7 +236,11 @@ CELLS = Table(
         Column("row_no", I32, "Row number within the logical table, 1-based (header rows included).", nullable=False, min_value=1),
         Column("col_no", I32, "Column number, 1-based.", nullable=False, min_value=1),
         Column("header", STR, "Header text of the cell's column."),
-        Column("text", STR, "Cell text: lines joined by one space, words cut by narrow columns rejoined, NFC.", nullable=False, short="Cell text, lines joined, NFC"),
+        Column("text", STR, "Cell text: lines joined by one space, words cut by narrow columns rejoined, NFC; on OCR'd "
+               "pages a person's name in a column of names (header 'Họ và tên') mended against the name registry "
+               "(see text_raw).", nullable=False, short="Cell text, lines joined, NFC"),
+        Column("text_raw", STR, "The cell text as OCR read it, when a mend changed it (a person's name: 'Hoảng Văn "
+               "Thanh' read for 'Hoàng Văn Thanh'); null otherwise."),
         Column("row_kind", STR, "'header', 'section' (part/group heading) or 'data'.", nullable=False, allowed=("header", "section", "data")),
         Column("row_span", I32, "Logical rows the cell covers: more than 1 for a merged cell (a deadline printed once for "
                "several tasks); each task row it covers inherits its value.", nullable=False, min_value=1),
