@@ -20,3 +20,18 @@ def unmarked(text: str) -> str:
     """Text without tone and vowel marks, đ as d: "thời hạn" -> "thoi han", "Đội" -> "Doi"."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+ACUTE, HOOK = "\u0301", "\u0309"
+
+
+def toneless(syllable: str) -> str:
+    """The syllable without its tone mark, the vowel marks (^, breve, horn) and đ kept:
+    "Thắng" -> "Thăng", "nghị" -> "nghi"."""
+    return nfc("".join(ch for ch in unicodedata.normalize("NFD", syllable) if ch not in TONES))
+
+
+def tone(syllable: str) -> str | None:
+    """The tone mark of the syllable (a combining character of TONES), None for the level tone."""
+    return next((ch for ch in unicodedata.normalize("NFD", syllable) if ch in TONES), None)

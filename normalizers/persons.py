@@ -10,15 +10,20 @@ common one, so such a slip is mended when exactly one name of the registry is ne
   with the same letters, marks aside ("Hoảng" -> "Hoàng"), or, when the word is no Vietnamese
   syllable, the one surname a letter away, marks aside ("Trắr." -> "Trần");
 - a middle or given name: a word that is no Vietnamese syllable becomes the one registry name
-  with the same letters, marks aside ("Hiêu" -> "Hiếu"). A word that is a syllable stays:
+  with the same letters, marks aside ("Hiêu" -> "Hiếu"); a syllable that is no registry name
+  becomes the one registry name it is with a hook read for an acute or an acute for a hook
+  (Tesseract's commonest slip of the tone marks: "Tháo" -> "Thảo", "Thẳng" -> "Thắng"), when
+  every other word of the name is a registry name. A syllable that is a registry name stays:
   "Tân" and "Tấn" are both names, and only the page can tell them apart.
 
+Before that the cell is cleaned of what no name holds: signs without a letter read from specks at
+either end ("` Nguyễn Văn Nghĩa", "Phạm Công Bình $,."), and two names read without the space
+between them, split at the capital inside ("Nguyễn ThuHòa" -> "Nguyễn Thu Hòa").
 A mended word is the registry's (in capitals when read so), without the stops OCR put on it: a
-name's words carry none.
-A cell is taken for a person's name only when it reads as one (`reads_as_name`): two to six
-capitalised words, each of them a registry name or a Vietnamese syllable but the one mended,
-at least one of the others a registry name. Names the registry does not hold stay as read
-("Bon Yô Soan", of a minority people).
+name's words carry none. A cell is taken for a person's name only when it reads as one: two to
+six capitalised words, each of them a registry name or a Vietnamese syllable but the one mended,
+at least one of the others a registry name, one slip at most. Names the registry does not hold
+stay as read ("Bon Yô Soan", "Giàng Seo Phử", of minority peoples).
 
 A column holds persons' names when its header says so ("Họ và tên", "Họ tên") or when most of
 its filled cells read as a name that starts with a registry surname (`is_person_column`).
@@ -33,7 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
-from extractors.letters import nfc, unmarked
+from extractors.letters import ACUTE, HOOK, nfc, tone, toneless, unmarked
 
 from .repair import is_syllable
 from .text import clean, fold
@@ -41,6 +46,7 @@ from .text import clean, fold
 REGISTRY = Path(__file__).parent / "data" / "person_names.csv"
 PARTS = ("surname", "given")
 _WORD = re.compile(r"^[^\W\d_]+[.,;:]*$")
+_SPECK = re.compile(r"^[^\w]+$")
 _HEADER = re.compile(r"\bho\s*(?:va|,)?\s*ten\b")
 
 
@@ -106,14 +112,41 @@ def _candidates(word: str, part: str) -> tuple[str, ...]:
     return tuple(n for k, names in _by_unmarked()[part].items() if _one_letter_apart(key, k) for n in names)
 
 
-def _mend_word(word: str, part: str) -> str | None:
-    """The registry name `word` was read from, or None (kept as read)."""
+def _tone_slip(read: str, name: str) -> bool:
+    """`name` is `read` with a hook for its acute, or an acute for its hook."""
+    return toneless(read).lower() == toneless(name).lower() and {tone(read), tone(name)} == {ACUTE, HOOK}
+
+
+def _mend_word(word: str, part: str, others_named: bool) -> str | None:
+    """The registry name `word` was read from, or None (kept as read). `others_named`: every
+    other word of the name is a registry name (a syllable is mended only then)."""
     if is_registry_name(word, part):
         return None
     if part == "given" and is_syllable(_letters(word)):
-        return None
-    near = _candidates(word, part)
+        if not others_named:
+            return None
+        near = tuple(n for n in registry()[part] if _tone_slip(_letters(word), n))
+    else:
+        near = _candidates(word, part)
     return near[0] if len(near) == 1 else None
+
+
+def _cleaned(words: list[str]) -> list[str]:
+    """The words without signs read from specks at either end, two names read as one split at
+    the capital inside ("ThuHòa" -> "Thu", "Hòa") when both halves are names or syllables."""
+    while words and _SPECK.match(words[0]):
+        words = words[1:]
+    while words and _SPECK.match(words[-1]):
+        words = words[:-1]
+    out: list[str] = []
+    for w in words:
+        inner = [i for i in range(1, len(w)) if w[i].isupper() and w[i - 1].islower()]
+        halves = (w[: inner[0]], w[inner[0]:]) if len(inner) == 1 else ()
+        if halves and all(_WORD.match(h) and _known(h, "given") for h in halves):
+            out += halves
+        else:
+            out.append(w)
+    return out
 
 
 def _is_word(word: str) -> bool:
@@ -136,19 +169,22 @@ def mend_person_name(text: str | None, s: PersonSettings = SETTINGS) -> str | No
     module's docstring); any other text as it came."""
     if not text:
         return text
-    words = clean(text).split()
+    read = clean(text).split()
+    words = _cleaned(read)
     if not (s.min_words <= len(words) <= s.max_words) or not all(_is_word(w) for w in words):
         return text
     parts = ["surname"] + ["given"] * (len(words) - 1)
-    mended = [_mend_word(w, p) for w, p in zip(words, parts)]
-    if sum(m is not None for m in mended) != 1:  # one slip per name, the rest read right
+    named = [is_registry_name(w, p) for w, p in zip(words, parts)]
+    mended = [_mend_word(w, p, all(named[:i] + named[i + 1:])) for i, (w, p) in enumerate(zip(words, parts))]
+    slips = [i for i, m in enumerate(mended) if m is not None]
+    if len(slips) > 1:  # one slip per name, the rest read right
         return text
-    k = next(i for i, m in enumerate(mended) if m is not None)
-    others = [(w, p) for i, (w, p) in enumerate(zip(words, parts)) if i != k]
-    if not all(_known(w, p) for w, p in others) or not any(is_registry_name(w, p) for w, p in others):
+    others = [i for i in range(len(words)) if i not in slips]
+    if not all(_known(words[i], parts[i]) for i in others) or sum(named[i] for i in others) < (1 if slips else 2):
         return text
-    words[k] = mended[k].upper() if words[k].rstrip(".,;:").isupper() and len(words[k]) > 1 else mended[k]
-    return " ".join(words)
+    for k in slips:
+        words[k] = mended[k].upper() if words[k].rstrip(".,;:").isupper() and len(words[k]) > 1 else mended[k]
+    return " ".join(words) if words != read or slips else text
 
 
 def is_person_column(header: str | None, cells: Sequence[str | None], s: PersonSettings = SETTINGS) -> bool:

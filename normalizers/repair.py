@@ -63,7 +63,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
-from extractors.letters import nfc
+from extractors.letters import nfc, toneless
 from extractors.lookalikes import as_digits
 from normalizers.agencies import NOTE_MARKERS
 
@@ -698,27 +698,19 @@ def _mend_known(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:
     return out
 
 
-_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
-
-
-def _toneless(syllable: str) -> str:
-    """The syllable without its tone mark (the vowel marks ^, breve, horn and đ kept)."""
-    return nfc("".join(ch for ch in unicodedata.normalize("NFD", syllable) if ch not in _TONES))
-
-
 @lru_cache(maxsize=1)
-def _by_toneless() -> dict[str, tuple[str, ...]]:
+def _bytoneless() -> dict[str, tuple[str, ...]]:
     out: dict[str, list[str]] = {}
     for s in domain_syllables():
         if _LETTERS.match(s):
-            out.setdefault(_toneless(s), []).append(s)
+            out.setdefault(toneless(s), []).append(s)
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
 def _retoned(syllable: str) -> tuple[str, ...]:
     """The syllable and the syllables of the administrative text that differ from it by their
     tone mark alone ("nghi", "nghị", "nghỉ"; "đỉnh", "định")."""
-    return (syllable, *(x for x in _by_toneless().get(_toneless(syllable), ()) if x != syllable))
+    return (syllable, *(x for x in _bytoneless().get(toneless(syllable), ()) if x != syllable))
 
 
 def _mend_tones(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:

@@ -53,6 +53,11 @@ def test_the_registry_is_names_of_two_parts_each_once():
     ("Phạm Thị Minh Hiêu", "Phạm Thị Minh Hiếu"),  # an acute lost: no syllable
     ("Trắr. Vũ Ngoan", "Trần Vũ Ngoan"),  # "n" read "r.": a surname a letter away
     ("HOẢNG VĂN THANH", "HOÀNG VĂN THANH"),  # in capitals, as signatures print names
+    # generated lists scanned at 100-150 dpi (tests/fixtures/person_lists.py)
+    ("Bùi Hồng Anh Tháo", "Bùi Hồng Anh Thảo"),  # an acute read for a hook on a syllable
+    ("Hoàng Thị Thẳng", "Hoàng Thị Thắng"),  # a hook read for an acute
+    ("Nguyễn ThuHòa", "Nguyễn Thu Hòa"),  # the space between two names lost
+    ("` Nguyễn Văn Nghĩa", "Nguyễn Văn Nghĩa"), ("Phạm Công Bình $,.", "Phạm Công Bình"),  # specks
 ])
 def test_a_slip_of_ocr_in_a_name_is_mended(read, printed):
     assert mend_person_name(read) == printed
@@ -62,6 +67,8 @@ def test_a_slip_of_ocr_in_a_name_is_mended(read, printed):
     "Đỗ Tân Sương",  # Tân and Tấn are both names: the page alone can tell
     "Bon Yô Soan",  # a name of a minority people the registry does not hold
     "Hoảng Văn Hiêu",  # two slips: not read as a name
+    "Giàng Seo Phử",  # a Hmong name: "Phử" is no slip of "Phú" when the other words are no registry names
+    "Võ Văn Thưởng",  # a syllable two registry names are near (Thương, Thường)
     "Nguyễn",  # one word
     "Sở Nội vụ", "Văn phòng UBND tỉnh", "Tổ chức thực hiện", "Bộ Công an", "Cổng Dịch vụ công",
     "Hà Nội", "Lâm Đồng", "31/12/2025",
