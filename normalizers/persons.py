@@ -16,9 +16,10 @@ common one, so such a slip is mended when exactly one name of the registry is ne
   every other word of the name is a registry name. A syllable that is a registry name stays:
   "Tân" and "Tấn" are both names, and only the page can tell them apart.
 
-Before that the cell is cleaned of what no name holds: signs without a letter read from specks at
-either end ("` Nguyễn Văn Nghĩa", "Phạm Công Bình $,."), and two names read without the space
-between them, split at the capital inside ("Nguyễn ThuHòa" -> "Nguyễn Thu Hòa").
+Before that the cell is cleaned of what no name holds: what specks left at either end (signs, a
+lone lower-case letter or digit: "` Nguyễn Văn Nghĩa", "Phạm Công Bình $,.", "Hoàng Bảo Huy 4",
+"Đỗ Công Quang Nga`"), and names read without the spaces between them, split at the capitals
+inside ("Nguyễn ThuHòa" -> "Nguyễn Thu Hòa", "LêĐứcHương" -> "Lê Đức Hương").
 A mended word is the registry's (in capitals when read so), without the stops OCR put on it: a
 name's words carry none. A cell is taken for a person's name only when it reads as one: two to
 six capitalised words, each of them a registry name or a Vietnamese syllable but the one mended,
@@ -46,7 +47,8 @@ from .text import clean, fold
 REGISTRY = Path(__file__).parent / "data" / "person_names.csv"
 PARTS = ("surname", "given")
 _WORD = re.compile(r"^[^\W\d_]+[.,;:]*$")
-_SPECK = re.compile(r"^[^\w]+$")
+_SPECK = re.compile(r"^(?:[^\w]+|[^\W\d_]?[a-zđ\d][^\w]*)$")  # signs, or one lower-case letter or digit
+_TAIL = re.compile(r"[^\w.,;:]+$")  # signs a speck glued to a word's end ("Nga`")
 _HEADER = re.compile(r"\bho\s*(?:va|,)?\s*ten\b")
 
 
@@ -131,22 +133,27 @@ def _mend_word(word: str, part: str, others_named: bool) -> str | None:
     return near[0] if len(near) == 1 else None
 
 
+def _split_glued(word: str) -> list[str]:
+    """A word read from names whose spaces were lost, split at each capital inside ("ThuHòa",
+    "LêĐứcHương") when every piece is a name or a syllable; else the word."""
+    cuts = [i for i in range(1, len(word)) if word[i].isupper() and word[i - 1].islower()]
+    pieces = [word[a:b] for a, b in zip([0, *cuts], [*cuts, len(word)])]
+    if cuts and all(_WORD.match(p) and _known(p, "given") for p in pieces):
+        return pieces
+    return [word]
+
+
 def _cleaned(words: list[str]) -> list[str]:
-    """The words without signs read from specks at either end, two names read as one split at
-    the capital inside ("ThuHòa" -> "Thu", "Hòa") when both halves are names or syllables."""
+    """The words without what specks left at either end (signs, a lone lower-case letter or
+    digit: no word of a name is such), signs glued to the last word, and names read as one
+    word split (`_split_glued`)."""
     while words and _SPECK.match(words[0]):
         words = words[1:]
     while words and _SPECK.match(words[-1]):
         words = words[:-1]
-    out: list[str] = []
-    for w in words:
-        inner = [i for i in range(1, len(w)) if w[i].isupper() and w[i - 1].islower()]
-        halves = (w[: inner[0]], w[inner[0]:]) if len(inner) == 1 else ()
-        if halves and all(_WORD.match(h) and _known(h, "given") for h in halves):
-            out += halves
-        else:
-            out.append(w)
-    return out
+    if words:
+        words = [*words[:-1], _TAIL.sub("", words[-1]) or words[-1]]
+    return [piece for w in words for piece in _split_glued(w)]
 
 
 def _is_word(word: str) -> bool:

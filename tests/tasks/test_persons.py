@@ -58,6 +58,8 @@ def test_the_registry_is_names_of_two_parts_each_once():
     ("Hoàng Thị Thẳng", "Hoàng Thị Thắng"),  # a hook read for an acute
     ("Nguyễn ThuHòa", "Nguyễn Thu Hòa"),  # the space between two names lost
     ("` Nguyễn Văn Nghĩa", "Nguyễn Văn Nghĩa"), ("Phạm Công Bình $,.", "Phạm Công Bình"),  # specks
+    ("Hoàng Bảo Huy 4", "Hoàng Bảo Huy"), ("Đỗ Công Quang Nga`", "Đỗ Công Quang Nga"),
+    ("LêĐứcHương -", "Lê Đức Hương"),
 ])
 def test_a_slip_of_ocr_in_a_name_is_mended(read, printed):
     assert mend_person_name(read) == printed
@@ -70,6 +72,7 @@ def test_a_slip_of_ocr_in_a_name_is_mended(read, printed):
     "Giàng Seo Phử",  # a Hmong name: "Phử" is no slip of "Phú" when the other words are no registry names
     "Võ Văn Thưởng",  # a syllable two registry names are near (Thương, Thường)
     "Nguyễn",  # one word
+    "Hầu A Lềnh", "Nguyễn Văn A",  # a capital letter alone is a name's word
     "Sở Nội vụ", "Văn phòng UBND tỉnh", "Tổ chức thực hiện", "Bộ Công an", "Cổng Dịch vụ công",
     "Hà Nội", "Lâm Đồng", "31/12/2025",
 ])
