@@ -326,7 +326,9 @@ def _by_lines(reader: Reader, crop: np.ndarray, ink: np.ndarray, words: list) ->
     line below), or when it holds ink at least `unread_width` wide that none of its words
     covers (`_unread`: words lost, or the line dropped as noise). Such a line is read again
     alone, as one line (a band taller than a line: as a block), no row of it dropped as noise;
-    its words replace the reading's. A cell without such a line keeps its reading as it is."""
+    its words replace the reading's when they leave less of its ink unread (the strokes of a
+    seal over a line are ink no reading covers: its first reading stays). A cell without such
+    a line keeps its reading as it is."""
     s = reader.s
     k = s.dpi / POINTS_PER_INCH
     tall = s.single_line * 12 * k
@@ -360,7 +362,10 @@ def _by_lines(reader: Reader, crop: np.ndarray, ink: np.ndarray, words: list) ->
         y1 = crop.shape[0] if j == len(bands) - 1 else (b + bands[j + 1][0]) // 2 - s.pad
         image = cv2.copyMakeBorder(crop[y0:y1], s.pad, s.pad, s.pad, s.pad, cv2.BORDER_CONSTANT, value=255)
         got = reader.words(image, psm.SINGLE_LINE if b - a < tall else psm.SINGLE_BLOCK, keep_rows=True)
-        out += [(t, x0, wy0 + y0, x1, wy1 + y0, c) for t, x0, wy0, x1, wy1, c in got] if got else held[j]
+        got = [(t, x0, wy0 + y0, x1, wy1 + y0, c) for t, x0, wy0, x1, wy1, c in got]
+        alone = np.zeros_like(padded)
+        alone[a:b] = padded[a:b]
+        out += got if _unread(alone, got, s) < _unread(alone, held[j], s) else held[j]
     return out
 
 
