@@ -11,7 +11,9 @@ is read (page segmentation "block", or "single line" for one line of text), so a
 lone "7" in a narrow number cell is not lost to the page layout analysis; an item
 number cell that does not read as an item number is read again by the English model
 among the characters of item numbers (the Vietnamese one reads "(1" as "q"), and, when
-that is still no item number, read again whole (not cut to the box of its ink).
+that is still no item number, read again whole (not cut to the box of its ink). A cell of
+text whose block reading misread a line (ink of it left unread, a word over two lines) has
+that line read again alone (`_by_lines`).
 Outside the tables, the page with the tables whited out is read with the automatic
 layout analysis (prose, the header block, headings).
 """
@@ -54,6 +56,11 @@ class OcrSettings:
     edge_rule_share: float = 0.8  # ... when it runs along this share of the side
     stem_share: float = 0.9  # a column of a Roman numeral's stem has ink in this share of the middle rows
     whole_item_confidence: float = 80.0  # an item cell read again whole is taken at this confidence or more
+    unread_width: float = 18.0  # points: a cell's ink this wide along a line that no word read covers was lost
+    #                             by the block reading (the cell is read again line by line: `_by_lines`)
+    unread_gap: float = 6.0  # points: unread ink this close along a line is one piece of it
+    mark_band: float = 0.5  # a band of ink less tall than this share of a cell's tallest is marks or dots
+    #                         of the line nearest to it, not a line
 
 
 SETTINGS = OcrSettings()
@@ -108,15 +115,18 @@ class Reader:
         return int(found.get("orient_deg", 0))
 
     def words(self, grey: np.ndarray, psm: int, whitelist: str = "", *,
-              numbers: bool = False) -> list[tuple[str, float, float, float, float, float]]:
+              numbers: bool = False, keep_rows: bool = False) -> list[tuple[str, float, float, float, float, float]]:
         """(text, x0, top, x1, bottom, confidence) of every word Tesseract reads in the image
-        (`numbers`: with the model for item numbers)."""
+        (`numbers`: with the model for item numbers; `keep_rows`: no row of the image is
+        dropped as noise, Tesseract's `textord_noise_rejrows`, which drops a line of plain
+        text now and then: "giáo dục, ngân hàng, thuế, bảo hiểm, doanh" at 100 dpi)."""
         from PIL import Image
 
         tr = self.tesserocr
         api = self.numbers_api if numbers else self.api
         api.SetPageSegMode(psm)
         api.SetVariable("tessedit_char_whitelist", whitelist)
+        api.SetVariable("textord_noise_rejrows", "0" if keep_rows else "1")
         api.SetImage(Image.fromarray(grey))
         api.SetSourceResolution(self.s.dpi)
         api.Recognize()
@@ -174,6 +184,8 @@ def _cell_words(reader: Reader, grey: np.ndarray, mask: np.ndarray, box, item: b
     psm = reader.tesserocr.PSM
     one_line = (ty1 - ty0) < s.single_line * s.dpi / POINTS_PER_INCH * 12  # one short line: a number, a unit, "(3)"
     words = reader.words(padded, psm.SINGLE_LINE if one_line else psm.SINGLE_BLOCK)
+    if not one_line and not item:
+        words = _by_lines(reader, crop, sub[ty0:ty1, tx0:tx1], words)
     if one_line and (tx1 - tx0) < s.short_width * s.dpi / POINTS_PER_INCH and _doubtful(words, item, s):
         words = _best_reading(reader, padded, words, item)
     elif not item:
@@ -260,6 +272,101 @@ def _wrapped_number(reader: Reader, crop: np.ndarray, soft: np.ndarray | None, i
         return words
     h, w = crop.shape[:2]
     return [[text, s.pad, s.pad, s.pad + w, s.pad + h, min(w_[5] for w_ in got)]]
+
+
+def _unread(ink: np.ndarray, words: list, s: OcrSettings) -> int:
+    """Pixels of the widest piece of a cell's ink (`ink`, in the frame of the words: the crop
+    padded by `s.pad`) that no word of the reading covers, along one line: ink columns none of
+    the words covers, within `unread_gap` of one another, as one piece. A word taller than
+    `single_line` lines (Tesseract's lines run into one another) covers nothing. Only the
+    cells of text are so checked (`_by_lines`); an item cell has its own second looks."""
+    k = s.dpi / POINTS_PER_INCH
+    covered = np.zeros(ink.shape, bool)
+    margin = int(round(1.5 * k))
+    for _, x0, y0, x1, y1, _ in words:
+        if y1 - y0 < s.single_line * 12 * k:
+            covered[max(int(y0) - margin, 0):int(y1) + margin + 1, max(int(x0) - margin, 0):int(x1) + margin + 1] = True
+    left = (ink > 0) & ~covered
+    widest = 0
+    for a, b in _line_bands(ink > 0):
+        cols = np.flatnonzero(left[a:b].any(axis=0))
+        if cols.size == 0:
+            continue
+        breaks = np.flatnonzero(np.diff(cols) > s.unread_gap * k)
+        starts, ends = np.r_[cols[0], cols[breaks + 1]], np.r_[cols[breaks], cols[-1]]
+        widest = max(widest, int((ends - starts + 1).max()))
+    return widest
+
+
+def _lines_of(ink: np.ndarray, s: OcrSettings) -> list[tuple[int, int]]:
+    """The lines of a cell's ink, top to bottom (`_line_bands`): a band less tall than
+    `mark_band` of the tallest (the marks over a line of capitals, a dot under one) is joined
+    to the band nearest to it."""
+    bands = _line_bands(ink)
+    while len(bands) > 1:
+        tallest = max(b - a for a, b in bands)
+        short = [k for k, (a, b) in enumerate(bands) if b - a < s.mark_band * tallest]
+        if not short:
+            break
+        k = short[0]
+        above = bands[k][0] - bands[k - 1][1] if k > 0 else None
+        below = bands[k + 1][0] - bands[k][1] if k + 1 < len(bands) else None
+        j = k - 1 if below is None or (above is not None and above <= below) else k + 1
+        lo, hi = min(k, j), max(k, j)
+        bands[lo:hi + 1] = [(bands[lo][0], bands[hi][1])]
+    return bands
+
+
+def _by_lines(reader: Reader, crop: np.ndarray, ink: np.ndarray, words: list) -> list:
+    """A cell of several lines whose block reading misread a line, that line read again alone.
+
+    Each line of the cell's ink (`_lines_of`) holds the words of the reading that lie most on
+    it. A line is misread when a word of the reading runs over it and the next (Tesseract took
+    the marks over a line for a line of their own and read the letters under them with the
+    line below), or when it holds ink at least `unread_width` wide that none of its words
+    covers (`_unread`: words lost, or the line dropped as noise). Such a line is read again
+    alone, as one line (a band taller than a line: as a block), no row of it dropped as noise;
+    its words replace the reading's when they leave less of its ink unread (the strokes of a
+    seal over a line are ink no reading covers: its first reading stays). A cell without such
+    a line keeps its reading as it is."""
+    s = reader.s
+    k = s.dpi / POINTS_PER_INCH
+    tall = s.single_line * 12 * k
+    padded = cv2.copyMakeBorder(ink, s.pad, s.pad, s.pad, s.pad, cv2.BORDER_CONSTANT, value=0)
+    bands = [(a + s.pad, b + s.pad) for a, b in _lines_of(ink > 0, s)]
+    if len(bands) < 2:
+        return words
+    held: list[list] = [[] for _ in bands]
+    misread = [False] * len(bands)
+    for w in words:
+        on = [max(0.0, min(w[4], b) - max(w[2], a)) for a, b in bands]
+        if w[4] - w[2] >= tall:
+            misread = [m or o > 0 for m, o in zip(misread, on)]
+        elif max(on) > 0:
+            held[on.index(max(on))].append(w)
+    for j, (a, b) in enumerate(bands):
+        alone = np.zeros_like(padded)
+        alone[a:b] = padded[a:b]
+        misread[j] = misread[j] or _unread(alone, held[j], s) >= s.unread_width * k
+    if not any(misread):
+        return words
+    psm = reader.tesserocr.PSM
+    out: list = []
+    for j, (a, b) in enumerate(bands):
+        if not misread[j]:
+            out += held[j]
+            continue
+        # the line in the crop, to the middle of the gaps beside it: the text's image holds
+        # more of the marks and dots than the ink the lines are found in
+        y0 = 0 if j == 0 else (bands[j - 1][1] + a) // 2 - s.pad
+        y1 = crop.shape[0] if j == len(bands) - 1 else (b + bands[j + 1][0]) // 2 - s.pad
+        image = cv2.copyMakeBorder(crop[y0:y1], s.pad, s.pad, s.pad, s.pad, cv2.BORDER_CONSTANT, value=255)
+        got = reader.words(image, psm.SINGLE_LINE if b - a < tall else psm.SINGLE_BLOCK, keep_rows=True)
+        got = [(t, x0, wy0 + y0, x1, wy1 + y0, c) for t, x0, wy0, x1, wy1, c in got]
+        alone = np.zeros_like(padded)
+        alone[a:b] = padded[a:b]
+        out += got if _unread(alone, got, s) < _unread(alone, held[j], s) else held[j]
+    return out
 
 
 def _without_specks(words: list) -> list:

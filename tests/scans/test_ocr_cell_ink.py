@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from extractors.ocr_cells import SETTINGS, _roman_by_stems, _without_edge_rules, _without_specks
+from extractors.ocr_cells import SETTINGS, _lines_of, _roman_by_stems, _unread, _without_edge_rules, _without_specks
 
 
 def _cell(h: int = 80, w: int = 110) -> np.ndarray:
@@ -50,6 +50,28 @@ def test_roman_numbers_by_their_stems(read, n, expected):
 def test_digits_are_not_counted_as_stems():
     words = [("12", 0.0, 0.0, 10.0, 10.0, 90.0)]
     assert _roman_by_stems(words, _stems(2), SETTINGS) == words
+
+
+def test_marks_over_a_line_of_capitals_are_part_of_that_line():
+    """Bands of ink apart from the letters under them (the marks over "Ễ" at 300 dpi) join the
+    line nearest to them; lines the width of a cell's gap apart stay lines."""
+    ink = _cell(h=200, w=300)
+    ink[40:44, 20:40] = 255  # a mark, 3 px over its letter
+    ink[47:80, 10:280] = 255  # line 1
+    ink[100:133, 10:280] = 255  # line 2
+    ink[136:140, 50:60] = 255  # a dot under line 2
+    assert _lines_of(ink > 0, SETTINGS) == [(40, 80), (100, 140)]
+
+
+def test_ink_of_a_line_no_word_covers_is_measured_along_the_line():
+    """`_unread`: the widest piece of a line's ink that no word of the reading covers (words
+    lost by Tesseract); a word over two lines covers nothing."""
+    ink = _cell(h=120, w=600)
+    ink[20:60, 10:590] = 255  # one line of text across the cell
+    words = [("a", 10, 20, 290, 60, 96)]
+    assert 280 <= _unread(ink, words, SETTINGS) <= 300  # its right half read by no word
+    assert _unread(ink, words + [("b", 290, 20, 590, 60, 96)], SETTINGS) == 0
+    assert _unread(ink, words + [("b", 290, 0, 590, 119, 96)], SETTINGS) >= 280  # "b" runs over two lines
 
 
 def test_a_speck_far_from_the_word_before_it_is_dropped():

@@ -90,3 +90,21 @@ def test_a_header_cell_read_over_two_columns_still_names_both():
     figures, scores = _figures([d], {d.name: doc})
     record("scan-sweep-split-header", figures)
     assert figures["recall"] >= 0.98 and figures["precision"] >= 0.98 and figures["section"] >= 0.98, scores.report()
+
+
+def test_a_line_the_block_reading_misread_is_read_alone():
+    """v00 of the same draw (100 dpi, colour, quality 39, a seal on page 2): Tesseract, reading a
+    cell of three lines as a block, took the marks over "tin hộ chiếu" for a line of their own
+    ("2< si bÃ -h:Z") and lost the words under them, so the piece of row 4 on page 2 read
+    "thông chí" and the row cut by the page break was not whole; on page 1 it dropped the line
+    "giáo dục, ngân hàng, thuế, bảo hiểm, doanh" of row 3 as noise. A line of a cell whose ink
+    no word covers, or over which a word runs into the next line, is read again alone
+    (`ocr_cells._by_lines`)."""
+    from extractors.ocr import ocr_scanned_pages
+
+    (d,) = [d for d in drawn(n=5) if d.name == "v00_ct07_reportlab"]
+    assert d.damage.dpi == 100 and tuple(d.row_pages[0][6]) == (1, 2)  # row 4 runs from page 1 onto page 2
+    read = ocr_scanned_pages(d.scan_pdf, [1, 2])
+    text = {page: " ".join(w[0] for w in result["words"]) for page, result in read.items()}
+    assert "sử dụng thông tin hộ chiếu và CMND" in text[2]
+    assert "tư pháp, giáo dục," in text[1] and "doanh nghiệp, đất đai" in text[1]
