@@ -42,6 +42,8 @@ Pure functions, each returning the repaired value (the caller stores the raw one
   choice: both syllables at once ("Nghi đỉnh" -> "Nghị định"), or one when it then makes a
   known pair on its other side and made none as read ("thẩm quyên về" -> "thẩm quyền về";
   "Sổ tiền gửi", "khi nhân rộng" stay); tolerances in `DomainSettings`.
+  A quarter's Roman numeral read with the look-alikes of I ("Quý 11/2025", "Quý Il/2025") is
+  mended as in a deadline cell (`repair_deadline_text`); "Quý 1/2025" stays (both are written).
 - `repair_date_text`: a deadline or date cell: odd slashes ("⁄"), a date cut by a narrow
   column and read with a space inside ("31/1 0/2025"), then `repair_text`.
 - `repair_deadline_text`: a deadline cell mended against the deadline vocabulary, then as
@@ -818,7 +820,8 @@ def repair_text(raw: str) -> str:
     if not tokens:
         return ""
     tokens = _mend_nonsyllables(_join_pieces(tokens))
-    return " ".join(_mend_stranded(_mend_slips_to_words(_mend_tones(_mend_known(_mend_unseen(_mend_pairs(tokens)))))))
+    text = " ".join(_mend_stranded(_mend_slips_to_words(_mend_tones(_mend_known(_mend_unseen(_mend_pairs(tokens)))))))
+    return _QUARTER_NUMERAL.sub(_mend_quarter, text)  # "Quý 11/2025": no quarter is 11
 
 
 # --------------------------------------------------------------------------- deadlines and dates

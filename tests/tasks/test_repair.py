@@ -221,6 +221,13 @@ def test_a_syllable_the_administrative_text_seldom_has_may_have_had_any_marks_ab
         assert repair_text(text) == text
 
 
+def test_the_roman_numeral_of_a_quarter_in_a_name_is_read_through_its_lookalikes():
+    assert repair_text("hoàn thành trong Quý 11/2025); Hoàn thành") == "hoàn thành trong Quý II/2025); Hoàn thành"
+    assert repair_text("trong Quý I11/2025") == "trong Quý III/2025"
+    for text in ("trong Quý 1/2025 phải hoàn thành", "trong Quý I/2025", "Quỹ 11 tỷ đồng"):
+        assert repair_text(text) == text
+
+
 def test_domain_pairs_file_is_a_registry_of_counted_lower_case_syllable_pairs():
     from normalizers.repair import DOMAIN_SOURCES
 
