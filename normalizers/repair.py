@@ -33,12 +33,17 @@ Pure functions, each returning the repaired value (the caller stores the raw one
   never seen there and the mended ones are ("vụ chỉ trả" -> "chi trả", "cấp tính" -> "cấp
   tỉnh", a syllable never seen there: "đế nghiên cứu" -> "để"), and keep a syllable as read
   when it stands there beside its neighbour more often than the choice ("của năm", "bàn tỉnh"
-  of real text stay); a pair it never has, neither the word lists, is read as the pair of that
-  text its tone marks away (any tone mark, the dot below too) when that pair is seen often and
-  far more often than any other such choice: both syllables at once ("Nghi đỉnh" -> "Nghị
-  định"), or one when it then makes a known pair on its other side and made none as read
-  ("thẩm quyên về" -> "thẩm quyền về"; "Sổ tiền gửi", "khi nhân rộng" stay); tolerances in
-  `DomainSettings`.
+  of real text stay); a syllable the text seldom has may have had any marks above misread: it is
+  read as the pair the text has often ("thông tín" -> "thông tin"), or, when it makes no known
+  pair with either neighbour, as the marks the text pairs with them far more often, a word of the
+  word lists ("kiểm soát tải sản" -> "tài sản", "quốc gia vẽ" -> "về"); a pair it never has,
+  neither the word lists, is read as the pair of that text its tone marks away (any tone mark,
+  the dot below too) when that pair is seen often and far more often than any other such
+  choice: both syllables at once ("Nghi đỉnh" -> "Nghị định"), or one when it then makes a
+  known pair on its other side and made none as read ("thẩm quyên về" -> "thẩm quyền về";
+  "Sổ tiền gửi", "khi nhân rộng" stay); tolerances in `DomainSettings`.
+  A quarter's Roman numeral read with the look-alikes of I ("Quý 11/2025", "Quý Il/2025") is
+  mended as in a deadline cell (`repair_deadline_text`); "Quý 1/2025" stays (both are written).
 - `repair_date_text`: a deadline or date cell: odd slashes ("⁄"), a date cut by a narrow
   column and read with a space inside ("31/1 0/2025"), then `repair_text`.
 - `repair_deadline_text`: a deadline cell mended against the deadline vocabulary, then as
@@ -404,6 +409,10 @@ class DomainSettings:
     min_tones_odds: float = 4.0  # how many times more often than any other such pair (counts + 1)
     min_read_as: int = 3  # times the pairs of a non-syllable's chosen reading are seen with its neighbours
     min_read_as_odds: float = 4.0  # how many times more often than those of any other reading (counts + 1)
+    max_seldom: int = 20  # times at most a syllable is seen for any other marks above it to be a slip
+    min_stranded: int = 3  # times a stranded syllable's chosen pairs with its neighbours are seen
+    min_stranded_odds: float = 4.0  # how many times more often than those of any other marks (counts + 1)
+    min_stranded_ratio: float = 5.0  # how many times more often the chosen syllable is seen (read's + 1)
 
 
 DOMAIN = DomainSettings()
@@ -673,16 +682,19 @@ def _mend_slips_to_words(tokens: list[str]) -> list[str]:
 
 def _mend_known(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:
     """Two syllables the administrative text never has side by side, one of them given the
-    marks a Tesseract slip takes from it (`_slip`), when the text has that pair `s.min_known`
-    times or more and no other such choice ("cấp tính" -> "cấp tỉnh")."""
-    domain = domain_pairs()
+    marks a Tesseract slip takes from it (`_slip`), or any other marks above its letters when
+    the text has it as read `s.max_seldom` times or fewer, when the text has that pair
+    `s.min_known` times or more and no other such choice ("cấp tính" -> "cấp tỉnh", "thông tín"
+    -> "thông tin"; "Sổ tiền", "cả nước" of real text stay: the text has "sổ", "cả" often)."""
+    domain, common = domain_pairs(), domain_syllables()
     out = list(tokens)
     for k, a, b in _pairs(out):
         la, lb = a.lower(), b.lower()
         if domain.get(f"{la} {lb}", 0):
             continue
-        options = [(x, lb) for x in _remarked(la) if x != la and _slip(la, x)]
-        options += [(la, y) for y in _remarked(lb) if y != lb and _slip(lb, y)]
+        seldom = lambda r, x: _slip(r, x) or common.get(r, 0) <= s.max_seldom  # noqa: E731
+        options = [(x, lb) for x in _remarked(la) if x != la and seldom(la, x)]
+        options += [(la, y) for y in _remarked(lb) if y != lb and seldom(lb, y)]
         options = [(x, y) for x, y in options if domain.get(f"{x} {y}", 0) >= s.min_known]
         if len(options) != 1:
             continue
@@ -756,13 +768,52 @@ def _mend_tones(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:
     return out
 
 
+def _mend_stranded(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:
+    """A syllable of the language the administrative text seldom has (`s.max_seldom` times or
+    fewer), stranded: it makes no known pair (the word lists', or that text's) with a neighbour,
+    is given the other marks above its letters (`_remarked`, any of them: the neighbours are the
+    evidence, not the slip) that the text pairs with its neighbours `s.min_stranded` times or
+    more in all and `s.min_stranded_odds` times as often as any other marks, when one of those
+    pairs is a word of the word lists seen there `s.min_stranded` times or more and the text has
+    the chosen syllable `s.min_stranded_ratio` times as often as the read one (+1): "kiểm soát
+    tải sản" -> "tài sản", "quốc gia vẽ đất đai" -> "về", "giám sắt" -> "giám sát". A syllable
+    the text has often ("16 Sổ tiền gửi", "đảm bảo đến này", "tư các"), a chosen pair no word
+    ("vào tái sử dụng"), a chosen syllable not far commoner ("20 khoá học") stay."""
+    syllables, pairs = dictionary()
+    strong, domain, common = _lexicon()[1], domain_pairs(), domain_syllables()
+    known = lambda w: w in pairs or domain.get(w, 0) > 0  # noqa: E731
+    out = list(tokens)
+    for k, tok in enumerate(out):
+        _, core, _ = _split(tok)
+        if not _checkable(core) or (r := core.lower()) not in syllables or common.get(r, 0) > s.max_seldom:
+            continue
+        left, right = _run_on(out, k)
+        near = [n for n in (left and left + " {}", right and "{} " + right) if n]
+        if not near or any(known(n.format(r)) for n in near):
+            continue
+        ranked = sorted(((sum(domain.get(n.format(x), 0) for n in near), x) for x in _remarked(r) if x != r),
+                        reverse=True)
+        if not ranked or ranked[0][0] < s.min_stranded:
+            continue
+        if len(ranked) > 1 and ranked[0][0] + 1 < s.min_stranded_odds * (ranked[1][0] + 1):
+            continue
+        x = ranked[0][1]
+        if common.get(x, 0) < s.min_stranded_ratio * (common.get(r, 0) + 1):
+            continue
+        if not any(n.format(x) in strong and domain.get(n.format(x), 0) >= s.min_stranded for n in near):
+            continue
+        out[k] = tok.replace(core, _recase(core, x), 1)
+    return out
+
+
 def repair_text(raw: str) -> str:
     """OCR'd Vietnamese text mended (see module docstring); whitespace normalised."""
     tokens = nfc(raw).split()
     if not tokens:
         return ""
     tokens = _mend_nonsyllables(_join_pieces(tokens))
-    return " ".join(_mend_slips_to_words(_mend_tones(_mend_known(_mend_unseen(_mend_pairs(tokens))))))
+    text = " ".join(_mend_stranded(_mend_slips_to_words(_mend_tones(_mend_known(_mend_unseen(_mend_pairs(tokens)))))))
+    return _QUARTER_NUMERAL.sub(_mend_quarter, text)  # "Quý 11/2025": no quarter is 11
 
 
 # --------------------------------------------------------------------------- deadlines and dates

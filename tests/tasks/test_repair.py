@@ -202,6 +202,32 @@ def test_a_hook_read_as_an_acute_is_mended_where_it_makes_a_word_of_the_word_lis
         assert repair_text(text) == text
 
 
+def test_a_syllable_the_administrative_text_seldom_has_may_have_had_any_marks_above_misread():
+    """Any other marks above a syllable the administrative text has `max_seldom` times or fewer
+    (a grave read as a hook, an acute where there is none, a tilde read for ^ and grave): the pair
+    the text has often ("thông tín" -> "thông tin"), or, stranded (no known pair with a neighbour
+    as read), the marks the text pairs with its neighbours far more often, a word of the word
+    lists, the chosen syllable far commoner there. A syllable the text has often stays."""
+    from normalizers.repair import DOMAIN, domain_syllables
+
+    common = domain_syllables()
+    assert common.get("tín", 0) <= DOMAIN.max_seldom < common["sổ"]
+    assert repair_text("công nghệ thông tín tập trung") == "công nghệ thông tin tập trung"
+    assert repair_text("cơ chế kiểm soát tải sản, thu nhập") == "cơ chế kiểm soát tài sản, thu nhập"
+    assert repair_text("CSDL quốc gia vẽ đất đai") == "CSDL quốc gia về đất đai"
+    assert repair_text("Trung tâm giám sắt, điều hành") == "Trung tâm giám sát, điều hành"
+    for text in ("16 Sổ tiền gửi không kỳ hạn", "đảm bảo đến này", "tư các trung tâm nghiên", "Trong đó có 3 khoá học",
+                 "quy trình, tái sử dụng dữ liệu", "đất, địa chỉ số thửa đất,"):
+        assert repair_text(text) == text
+
+
+def test_the_roman_numeral_of_a_quarter_in_a_name_is_read_through_its_lookalikes():
+    assert repair_text("hoàn thành trong Quý 11/2025); Hoàn thành") == "hoàn thành trong Quý II/2025); Hoàn thành"
+    assert repair_text("trong Quý I11/2025") == "trong Quý III/2025"
+    for text in ("trong Quý 1/2025 phải hoàn thành", "trong Quý I/2025", "Quỹ 11 tỷ đồng"):
+        assert repair_text(text) == text
+
+
 def test_domain_pairs_file_is_a_registry_of_counted_lower_case_syllable_pairs():
     from normalizers.repair import DOMAIN_SOURCES
 
