@@ -711,7 +711,7 @@ def _mend_known(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _bytoneless() -> dict[str, tuple[str, ...]]:
+def _by_toneless() -> dict[str, tuple[str, ...]]:
     out: dict[str, list[str]] = {}
     for s in domain_syllables():
         if _LETTERS.match(s):
@@ -722,7 +722,7 @@ def _bytoneless() -> dict[str, tuple[str, ...]]:
 def _retoned(syllable: str) -> tuple[str, ...]:
     """The syllable and the syllables of the administrative text that differ from it by their
     tone mark alone ("nghi", "nghị", "nghỉ"; "đỉnh", "định")."""
-    return (syllable, *(x for x in _bytoneless().get(toneless(syllable), ()) if x != syllable))
+    return (syllable, *(x for x in _by_toneless().get(toneless(syllable), ()) if x != syllable))
 
 
 def _mend_tones(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:
