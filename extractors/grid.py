@@ -834,7 +834,9 @@ def open_end_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSettings
     neighbours (no other rule passing between them), end at the page's content edge: a
     rule there closes the open boxes. Four vertical rules or more side by side with the same ends are a
     table's column rules too, however short (a few rows between two bands of page furniture; down to
-    one line of text where they take up column rules that a heading row across them stopped),
+    one line of text where they take up column rules that a heading row across them stopped, or where
+    they stop at a heading row and the column rules take up again under it: the rest of a row a page
+    break cut, over a section row at the next page's head),
     and so are two or more inside a frame whose side rules run on past their ends (rows
     between two heading rows that span the columns). Where column rules end open, the rule
     closing them reaches out to the frame (`_to_sides`).
@@ -850,7 +852,9 @@ def open_end_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSettings
                             and w["bottom"] - w["top"] > v["bottom"] - v["top"] + s.snap for w in vs)
     side_by_side = lambda v: same_ends(v) >= s.min_column_rules or (  # noqa: E731
         same_ends(v) >= 2 and same_ends(v) + min(framing(v), 2) >= s.min_column_rules)
-    resumes = lambda v: any(abs(w["x0"] - v["x0"]) <= s.snap and 0.0 < v["top"] - w["bottom"] <= s.heading_gap  # noqa: E731
+    # the column rules of a heading row's neighbour: stopped above it and taken up under it (either side short)
+    resumes = lambda v: any(abs(w["x0"] - v["x0"]) <= s.snap and (0.0 < v["top"] - w["bottom"] <= s.heading_gap  # noqa: E731
+                                                                  or 0.0 < w["top"] - v["bottom"] <= s.heading_gap)
                             for w in vs)
     inside = [v for v in vs if v["bottom"] - v["top"] >= s.min_open_rule or meets(v, v["top"]) or meets(v, v["bottom"])
               or (v["bottom"] - v["top"] >= s.min_rule_length and side_by_side(v))

@@ -248,16 +248,16 @@ def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSetting
     cell) before the next column's text. Cell text is measured against its box (`celltext`: does
     a word cut at a line's end fit the line?). A line running across the columns (a section row's
     heading) is no cell's: its words start anywhere."""
-    body = [l for l in body if not any(runs_across(l, e, s=s) for e in edges[1:-1])] or body
+    firsts = [_text_start(body, e, s=s) for e in edges[1:-1]]
+    body = [l for l in body if not any(runs_across(l, e, s=s) and not _overflows(l, e, x)
+                                       for e, x in zip(edges[1:-1], firsts))] or body
     starts, gaps, reach = [], [], []
     for e in edges[1:-1]:
-        near = [w.x0 for l in body for w in l.words if e - 0.5 <= w.x0 <= e + s.pad_search]
-        if not near:
+        hi = _text_start(body, e, s=s)
+        if hi is None:
             starts.append(None)
             reach.append(None)
             continue
-        shared = [x for x in near if sum(abs(y - x) <= 0.5 for y in near) >= 2]
-        hi = min(shared or near)  # where the column's text starts: on two lines at least (not a heading's word)
         ends = [(a.x1, l) for l in body for a, b in zip(l.words, l.words[1:]) if a.x1 < hi - 0.5 <= b.x0 <= hi + 0.5]
         white = [(hi - x, l) for x, l in ends]
         close = [w.x1 for l in body for w in l.words if hi - s.min_gutter <= w.x1 < hi - 0.5]  # (a line of the
@@ -274,12 +274,41 @@ def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSetting
     return [edges[0], *(_border(e, hi, end, pad, s=s) for e, hi, end in zip(edges[1:-1], starts, reach)), edges[-1]]
 
 
+def _text_start(body: Sequence[Line], edge: float, *, tol: float = 0.5, s: TextTableSettings = TEXT) -> float | None:
+    """Where the text of the column right of `edge` starts (up to `s.pad_search` after it): the
+    leftmost x two lines or more start a word at (a heading's word starts anywhere), else the
+    leftmost start there; None when no word starts there."""
+    near = [w.x0 for l in body for w in l.words if edge - tol <= w.x0 <= edge + s.pad_search]
+    if not near:
+        return None
+    shared = [x for x in near if sum(abs(y - x) <= tol for y in near) >= 2]
+    return min(shared or near)
+
+
+def _overflows(line: Line, edge: float, start: float | None, *, tol: float = 0.5) -> bool:
+    """Does a line run over `edge` only as a thinly padded sheet's cell runs over its border (its
+    wrapped line measured with other metrics than it is printed in): the word of the column before
+    (its centre left of the edge) ends in the white before the next column's text (`start`), and
+    the next word starts there (the next cell's text on that line) or none follows? A heading
+    running across the edge goes on past it at word spacing."""
+    if start is None:
+        return False
+    before = [w for w in line.words if w.xc < edge]
+    after = [w for w in line.words if w.xc >= edge]
+    if not before or before[-1].x1 >= start - tol or (after and after[0].x0 < edge):
+        return False
+    return not after or abs(after[0].x0 - start) <= tol
+
+
 def _border(edge: float, start: float | None, reach: float | None, pad: float, *, s: TextTableSettings) -> float:
     """Where a column's left border stands (`grid.column_border`: `pad` before its text's `start`,
     nearer where the column before reaches, `reach`, close to it). Where the border would cut the
     text of the column before, the edge stays where it is when in the white between that text and
-    the column's. An edge far from the text's start (more than `pad`) stays put."""
-    if start is None or abs(start - pad - edge) > pad:
+    the column's. An edge far from the text's start (more than `pad`) stays put, unless the text of
+    the column before runs over it into the white before the column's text (`_overflows`: the
+    border stands in that white)."""
+    overrun = reach is not None and start is not None and edge + 1.0 < reach < start
+    if start is None or (abs(start - pad - edge) > pad and not overrun):
         return edge
     if reach is not None and reach > start - pad and reach < edge < start:
         return edge

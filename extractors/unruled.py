@@ -52,6 +52,10 @@ class UnruledSettings:
     max_row_gap: float = 8.0  # line heights: ... unless a line in pieces, keeping to the columns, follows
     tight_gap: float = 0.7  # of the table's usual gap between rows: a line this close continues a row
     pad: float = 1.0  # points: a row's box reaches this far beyond its text
+    # a justified prose line stretched word by word (few words on a full line): this many spaces at
+    # least, all within stretch_spread of their median, most words worded: one piece, no row
+    stretch_min_spaces: int = 6
+    stretch_spread: float = 0.1
 
 
 SETTINGS = UnruledSettings()
@@ -79,7 +83,10 @@ def _height(line: Line) -> float:
 
 
 def segments(line: Line, settings: UnruledSettings = SETTINGS) -> list[tuple[float, float]]:
-    """(x0, x1) of the pieces of a line separated by white runs wider than seg_gap line heights."""
+    """(x0, x1) of the pieces of a line separated by white runs wider than seg_gap line heights;
+    a justified prose line stretched so far that its word spaces are that wide (`stretched`) is one."""
+    if stretched(line, settings):
+        return [(line.words[0].x0, max(w.x1 for w in line.words))]
     gap = settings.seg_gap * _height(line)
     out: list[list[float]] = []
     for w in line.words:
@@ -88,6 +95,21 @@ def segments(line: Line, settings: UnruledSettings = SETTINGS) -> list[tuple[flo
         else:
             out.append([w.x0, w.x1])
     return [(a, b) for a, b in out]
+
+
+def stretched(line: Line, settings: UnruledSettings = SETTINGS) -> bool:
+    """Is a line a justified paragraph's line with few words on it (before a line break), its word
+    spaces stretched alike past seg_gap line heights: stretch_min_spaces spaces or more, every one
+    within stretch_spread of their median, most of its words worded (a row of figures in even
+    columns leaves even gaps too)? A table's row leaves white runs as wide as its cells make them."""
+    ws = line.words
+    spaces = sorted(b.x0 - a.x1 for a, b in zip(ws, ws[1:]))
+    if len(spaces) < settings.stretch_min_spaces:
+        return False
+    mid = spaces[len(spaces) // 2]
+    if spaces[0] <= settings.seg_gap * _height(line) or any(abs(x - mid) > settings.stretch_spread * mid for x in spaces):
+        return False
+    return 2 * sum(any(c.isalpha() for c in w.text) for w in ws) > len(ws)
 
 
 def plausible(lines: Sequence[Line], settings: UnruledSettings = SETTINGS) -> bool:

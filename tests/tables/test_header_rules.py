@@ -79,10 +79,13 @@ HARD = (
     ("libreoffice", 37, "a row over five pages, one word a line in its last column, the header on the "
                         "first page only: the page the row ends on reaches its foot only with the "
                         "whole table's columns, and the pages after it are carried too"),
+    ("calc", 42, "a name's wrapped line running 1.8 pt over its cell's border, the next cell's text at word "
+                 "spacing after it (or nothing): the border in the white between the two, no section row "
+                 "across the columns"),
 )
 
 
-@pytest.mark.slow  # renders nineteen documents with five producers and reads them whole
+@pytest.mark.slow  # renders twenty documents with five producers and reads them whole
 def test_hard_layouts_ruled_around_the_header(tmp_path):
     """The layouts of HARD, read back whole: every figure of the task rows at 1.0 when measured
     (kept by the ratchet as `matrix-text-header-hard`)."""

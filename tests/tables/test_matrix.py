@@ -139,10 +139,16 @@ HARD = (
                                    "the short column rules under the heading are the table's, row 103 whole"),
     ("libreoffice", 32, "header", "the rest of a narrow deadline cell the page break cut, a lone '5' at the next "
                                   "page's head under its page number: the cell's, no second page number"),
+    ("stamped", 40, "columns", "the one-line rest of a row the page break cut at the next page's head, over a "
+                               "section row across the columns: its column rules (18 pt, stopped by the "
+                               "section row) are the table's, one table, not two"),
+    ("libreoffice", 45, "all", "a justified paragraph above the table, its line before a line break stretched "
+                               "word by word (17.5 pt spaces) over a line of blanks to fill in: prose, no "
+                               "table of seven columns before the task table"),
 )
 
 
-@pytest.mark.slow  # renders three documents (LibreOffice, Calc) and reads them whole
+@pytest.mark.slow  # renders five documents (LibreOffice, Calc, a stamped print) and reads them whole
 def test_hard_layouts(tmp_path):
     """The layouts of HARD, read back whole: every figure of the task rows at 1.0 when measured
     (kept by the ratchet as `matrix-text-hard`)."""

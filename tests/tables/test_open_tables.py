@@ -64,6 +64,20 @@ def test_a_merged_cell_cut_by_the_page_is_closed_alone():
     assert (rule["x0"], rule["x1"], rule["top"]) == (250, 350, 500)
 
 
+def test_one_line_rest_of_a_cut_row_over_a_section_row_keeps_its_column_rules():
+    # page head: the rest of a row the page break cut (one line, column rules 18 pt long, shorter
+    # than min_rule_length), a section row across the columns (the column rules stop at it), the
+    # rows under it; the frame's side rules run through. The short rules are the table's: the rest
+    # closes at the heading, and the page's head is an open top
+    frame = [v(85, 56.7, 535.9), v(799, 56.7, 535.9)]
+    cols = (113, 409, 534, 627)
+    above, under = [v(x, 56.7, 74.6) for x in cols], [v(x, 92.5, 535.9) for x in cols]
+    got = sorted((r["end"], r["top"], r["x0"], r["x1"]) for r in open_end_rules(([], [*frame, *above, *under])))
+    assert got == [("bottom", 74.6, 85, 799), ("bottom", 535.9, 85, 799), ("top", 56.7, 85, 799), ("top", 92.5, 85, 799)]
+    # alone (no column rules taken up under them) such short rules close nothing
+    assert [r["top"] for r in open_end_rules(([], [*frame, *above]))] == [535.9]
+
+
 def test_separate_borders_stopping_short_of_a_rule_are_bridged():
     hs = [h(50, 350, 100)]
     (rule,) = bridged_rules((hs, [v(150, 103.5, 400)]))

@@ -47,6 +47,31 @@ def test_prose_is_no_table():
     assert add_unruled(1, [], prose()) == ([], prose())
 
 
+def stretched_line(top: float) -> list[Word]:
+    """A justified paragraph's line with few words on it (before a line break): each word space
+    stretched to 17.5 pt, wider than a line height."""
+    out, x = [], 72.0
+    for token in "ngăn chặn nguy cơ tụt hậu, đưa đất nước phát triển bứt phá, giàu mạnh".split():
+        out += words_at(top, (x, token))
+        x = out[-1].x1 + 17.5
+    return out
+
+
+def test_a_justified_line_stretched_word_by_word_is_no_table():
+    """A paragraph above a task table (m0045, LibreOffice): its line before a line break stretched so
+    far that every word is a piece, over a line of blanks to fill in ("số      /TB-VPCP ngày"): prose,
+    no table of seven columns."""
+    words = [*words_at(86, (72, "(Kèm theo Thông báo số"), (220, "/TB-VPCP ngày"), (330, "tháng 11 năm 2025")),
+             *prose(100, 2), *stretched_line(128), *prose(142, 3)]
+    lines = group_lines(words)
+    assert unruled_tables(lines) == []
+    # figures in even columns leave even gaps too: a table's row, still in pieces
+    figures = [w for r in range(4) for w in words_at(200 + 14 * r, *((72 + 60 * k, f"{k}.{r}") for k in range(8)))]
+    (boxes,) = unruled_tables(group_lines(figures))
+    frags, _ = build_fragments(1, [boxes], figures)
+    assert [len(f.rows) for f in frags] == [4] and frags[0].n_cols == 8
+
+
 def test_two_blocks_side_by_side_are_no_table():
     """A Vietnamese document's heading: the agency on the left, the motto on the right."""
     words = [*words_at(60, (72, "BỘ TÀI CHÍNH"), (300, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")),
