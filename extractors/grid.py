@@ -1310,8 +1310,9 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
     """For each row, the pieces of its numbering cell that start a number (None for a row
     without several plain numbers there): the readings (`_readings`) that make the numbering
     go on best from row to row, each number the one after the number above (or 1 under a
-    label). Ties go to one number per box in a grid ruled between rows (`strict`), else to
-    separate numbers where the pieces stand a row's padding apart (`_roomy`). `going_on`: the
+    label; past a label the numbering may also go on: item 13 after item 12's sub-item "(1)").
+    Ties go to one number per box in a grid ruled between rows (`strict`), else to separate
+    numbers where the pieces stand a row's padding apart (`_roomy`). `going_on`: the
     number before the first row (the last of the table's page before), None if not known."""
     options: list[list[tuple[int, list[int]]] | None] = []
     cells: list[Cell | None] = []
@@ -1336,12 +1337,13 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
     prev_last: list[int | None] = [going_on]
     prev_score: list[float] = [0.0]
     out_back: list[list[int]] = []
+    labelled = False  # a label passed since the last numbered row
     for k, opts in enumerate(options):
         if opts is None:
-            label = cells[k] is not None  # a label ("B", "(1)") or a sub-item: a numbering may start again
-            top = max(range(len(prev_score)), key=lambda j: prev_score[j])
-            prev_last, prev_score = [None if label else prev_last[top]], [prev_score[top]]
-            out_back.append([top])
+            # a label ("B", "(1)") or a sub-item: a numbering may start again at 1 under it, or go on
+            # past it (sub-items "(1)", "(2)" under item 12, then 13): every reading is kept
+            labelled = labelled or cells[k] is not None
+            out_back.append(list(range(len(prev_score))))
             continue
         row_best, row_back, row_last = [], [], []
         for first, starts in opts:
@@ -1349,14 +1351,14 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
             tie = (len(starts) == 1) if strict else (len(starts) > 1) == _roomy(cells[k], pitches[k], s=s)
             # an item number of four digits glued from pieces ("96" over "97" as 9697) is two rows' numbers
             glued_big = any(first + i > s.glued_max and b - a >= 2 for i, (a, b) in enumerate(zip(starts, [*starts[1:], sizes[k]])))
-            scores = [prev_score[j] + (2.0 if pl is not None and first == pl + 1 else 1.0 if first == 1 and pl is None
+            scores = [prev_score[j] + (2.0 if pl is not None and first == pl + 1 else 1.0 if first == 1 and (pl is None or labelled)
                                        else 0.0) + 0.1 * tie - 0.5 * glued_big for j, pl in enumerate(prev_last)]
             j = max(range(len(scores)), key=lambda i: scores[i])
             row_best.append(scores[j])
             row_back.append(j)
             row_last.append(n)
         out_back.append(row_back)
-        prev_last, prev_score = row_last, row_best
+        prev_last, prev_score, labelled = row_last, row_best, False
     chosen: list[list[int] | None] = [None] * len(rows)
     j = max(range(len(prev_score)), key=lambda i: prev_score[i]) if prev_score else 0
     for k in range(len(rows) - 1, -1, -1):

@@ -145,6 +145,9 @@ HARD = (
     ("libreoffice", 45, "all", "a justified paragraph above the table, its line before a line break stretched "
                                "word by word (17.5 pt spaces) over a line of blanks to fill in: prose, no "
                                "table of seven columns before the task table"),
+    ("reportlab", 45, "all", "item 12 wrapped in its ruled box ('1' over '2' at a line pitch of 1.5: as far "
+                             "apart as two rows' numbers) under the rest of row 11 the page cut, sub-item "
+                             "'(1)' and item 13 after it: the numbering goes on past the sub-item, one row 12"),
 )
 
 
