@@ -13,7 +13,8 @@ number cell that does not read as an item number is read again by the English mo
 among the characters of item numbers (the Vietnamese one reads "(1" as "q"), and, when
 that is still no item number, read again whole (not cut to the box of its ink). A cell of
 text whose block reading misread a line (ink of it left unread, a word over two lines) has
-that line read again alone (`_by_lines`).
+that line read again alone (`_by_lines`). Where the grid finds a cell over smaller ones (a
+broken rule), the words it reads inside them are theirs, not read twice (`_without_overlaid`).
 Outside the tables, the page with the tables whited out is read with the automatic
 layout analysis (prose, the header block, headings).
 """
@@ -369,6 +370,25 @@ def _by_lines(reader: Reader, crop: np.ndarray, ink: np.ndarray, words: list) ->
     return out
 
 
+def _without_overlaid(read: list[tuple]) -> list:
+    """The words of a table's cells, (cell box, its words) each, less the words a cell read where
+    a smaller cell of the table lies: where a rule is broken (a header row's lower rule under one
+    column) the grid finds, beside the cells the rules close, a cell over several of them (that
+    column's header and the section row below, across the table), and both read the words there
+    ("Nhiệm Nhiệm vụ vụ", and the rules' stubs as "\\"). A word whose middle lies inside a smaller
+    cell than its own is that cell's to read. Cells that do not overlap keep every word."""
+    def area(b) -> float:
+        return (b[2] - b[0]) * (b[3] - b[1])
+
+    out: list = []
+    for box, words in read:
+        inner = [c for c, _ in read if area(c) < area(box) and c[0] < box[2] and box[0] < c[2]
+                 and c[1] < box[3] and box[1] < c[3]]
+        out += [w for w in words if not any(c[0] <= (w[1] + w[3]) / 2 <= c[2] and c[1] <= (w[2] + w[4]) / 2 <= c[3]
+                                            for c in inner)]
+    return out
+
+
 def _without_specks(words: list) -> list:
     """Words without a lone dot or tick far from the word before it on its line (a speck of
     the scan: punctuation sits against the word it follows)."""
@@ -600,9 +620,9 @@ def ocr_page_image(pixels: np.ndarray, reader: Reader, s: OcrSettings = SETTINGS
     outside = grey.copy()
     for boxes in tables:
         edge = _item_column(boxes, s)
-        for b in boxes:
-            item = edge is not None and b[2] <= edge + 3
-            words += _cell_words(reader, cells_grey, mask, b, item, soft)
+        read = [(b, _cell_words(reader, cells_grey, mask, b, item=edge is not None and b[2] <= edge + 3, soft=soft))
+                for b in boxes]
+        words += _without_overlaid(read)
         x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
         x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
         outside[int(y0) - 3:int(y1) + 4, int(x0) - 3:int(x1) + 4] = 255

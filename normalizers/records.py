@@ -328,18 +328,33 @@ def _item_numbers(table: LogicalTable, item_col: int | None, methods: Mapping[in
 def _section_headings(table: LogicalTable, methods: Mapping[int, str]) -> list[tuple[int, _Heading]]:
     """(row index, heading) of every section row; on rows read by OCR, a Roman label read with
     look-alikes ("IIL") is mended against the labels around it (`repair.repair_section_labels`),
-    in its number and in the text's label alike."""
+    in its number and in the text's label alike. A label cell read as nothing (an empty first
+    cell beside the heading's cell) takes the numeral the section rows beside it fix, as its
+    number; the heading's text stays as read."""
     rows = [(i, r) for i, r in enumerate(table.rows) if r.kind == "section"]
     out = [(i, _heading(" ".join(t for t in r.texts if t))) for i, r in rows]
+    ocr = [bool(r.spans) and methods.get(r.spans[0][0]) == "ocr" for _, r in rows]
     found = [_LABEL_LOOKALIKE.match(h.text or "") for _, h in out]
-    tokens = [m.group("no") if m else h.no for m, (_, h) in zip(found, out)]
+    tokens = ["" if read and h.no is None and _label_cell_lost(row) else (m.group("no") if m else h.no)
+              for m, (_, h), (_, row), read in zip(found, out, rows, ocr)]
     mended = repair_section_labels(tokens)
-    for k, ((i, row), m, raw, fixed) in enumerate(zip(rows, found, tokens, mended)):
-        ocr = bool(row.spans) and methods.get(row.spans[0][0]) == "ocr"
-        if fixed != raw and ocr and m is not None:
-            text = out[k][1].text or ""
+    for k, ((i, row), m, raw, fixed, read) in enumerate(zip(rows, found, tokens, mended, ocr)):
+        if fixed == raw or not read:
+            continue
+        text = out[k][1].text or ""
+        if raw == "":
+            out[k] = (i, _Heading(text or None, fixed))
+        elif m is not None:
             out[k] = (i, _Heading(text[:m.start("no")] + fixed + text[m.end("no"):], fixed))
     return out
+
+
+def _label_cell_lost(row: LogicalRow) -> bool:
+    """The section row has a label cell of its own (its first cell, one column wide, beside
+    the heading's cell) that was read as nothing."""
+    cells = row.cells
+    return (len(cells) >= 2 and cells[0].col_span == 1 and not cells[0].text.strip()
+            and any(c.text.strip() for c in cells[1:]))
 
 
 def _paths(table: LogicalTable, roles: Sequence[str | None], part: _Heading,

@@ -12,7 +12,8 @@ Pure functions, each returning the repaired value (the caller stores the raw one
   right between two numbers that leave one out (6 and 8) is that number: a digit misread.
 - `repair_section_labels`: the labels of a table's section rows read by OCR: a Roman
   numeral read with the look-alikes of I ("IIL" between "II" and "IV") is the numeral the
-  Roman labels around it call for.
+  Roman labels around it call for; a label cell read as nothing, or as digits of look-alikes
+  ("1" for "I."), is the numeral the section rows right beside it call for.
 - `repair_text`: Vietnamese text. A space inside a word is removed where a piece is
   not a syllable and the joined token is one ("thự c" -> "thực"); a space put one
   letter off is moved ("hiệuq uả" -> "hiệu quả"); two syllables that form no word are
@@ -94,10 +95,11 @@ def repair_section_labels(labels: Sequence[str | None]) -> list[str | None]:
     for that numeral: the one after the nearest Roman label above, or the one before the
     nearest Roman label below (other labels, letters of parts, digits of sub-sections,
     are passed over). A label that is a numeral already, or all digits ("1": a sub-section's
-    number), or None stays."""
+    number), or None (a row with no label cell) stays; then a label cell read as nothing ("")
+    or as look-alike digits takes the numeral the rows right beside it fix (`_lost_labels`)."""
     out = list(labels)
     for k, raw in enumerate(labels):
-        if raw is None or raw in ROMANS or raw.isdigit():
+        if not raw or raw in ROMANS or raw.isdigit():
             continue
         mended = raw.translate(_ROMAN_LOOKALIKES)
         if mended not in ROMANS:
@@ -108,6 +110,32 @@ def repair_section_labels(labels: Sequence[str | None]) -> list[str | None]:
                  ROMANS[ROMANS.index(below) - 1] if below and below != ROMANS[0] else None}
         if mended in calls:
             out[k] = mended
+    return _lost_labels(out)
+
+
+def _lost_labels(labels: list[str | None]) -> list[str | None]:
+    """A label cell read as nothing ("") or as digits that are look-alikes of a Roman numeral
+    ("1", "11") takes the numeral the section rows right beside it call for: the one after the
+    Roman label of the row above and the one before the Roman label of the row below. Both
+    neighbours, where the row has them, must be Roman and call for the same numeral; so a lost
+    label is mended only where the sequence fixes it ("" before "II" is "I", "" between "II" and
+    "IV" is "III", "" after "II" as the last section row is "III"), and a "1" that numbers a
+    sub-section ("I", "1", "2", "II") stays, and so do two lost labels side by side."""
+    out = list(labels)
+    for k, label in enumerate(labels):
+        if label is None or not (label == "" or (label.isdigit() and label.translate(_ROMAN_LOOKALIKES) in ROMANS)):
+            continue
+        above = out[k - 1] if k > 0 else None
+        below = labels[k + 1] if k + 1 < len(labels) else None
+        if (k > 0 and above not in ROMANS) or (below is not None and below not in ROMANS):
+            continue  # a neighbour of another style, or lost too: the sequence does not fix it
+        calls = set()
+        if above is not None:
+            calls.add(ROMANS[ROMANS.index(above) + 1] if above != ROMANS[-1] else None)
+        if below is not None:
+            calls.add(ROMANS[ROMANS.index(below) - 1] if below != ROMANS[0] else None)
+        if len(calls) == 1 and None not in calls and (label == "" or label.translate(_ROMAN_LOOKALIKES) in calls):
+            out[k] = calls.pop()
     return out
 
 

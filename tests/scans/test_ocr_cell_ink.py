@@ -6,7 +6,8 @@ import cv2
 import numpy as np
 import pytest
 
-from extractors.ocr_cells import SETTINGS, _lines_of, _roman_by_stems, _unread, _without_edge_rules, _without_specks
+from extractors.ocr_cells import (SETTINGS, _lines_of, _roman_by_stems, _unread, _without_edge_rules, _without_overlaid,
+                                  _without_specks)
 
 
 def _cell(h: int = 80, w: int = 110) -> np.ndarray:
@@ -105,3 +106,16 @@ def test_an_item_number_whose_thin_stroke_is_not_ink_is_read_from_the_whole_cell
         assert [w[0] for w in ocr_cells._cell_words(reader, header, ink, (0, 0, 120, 60), True)] == ["STT"]
     finally:
         reader.close()
+
+
+def test_words_a_cell_over_smaller_cells_read_inside_them_are_theirs():
+    header, under = (0, 0, 100, 40), (100, 0, 200, 40)
+    over = (0, 0, 300, 80)  # a broken rule: a cell found over the header cells and the row below
+    read = [(header, [["Nhiệm", 10, 10, 40, 30, 96.0], ["vụ", 45, 10, 60, 30, 97.0]]),
+            (under, [["Thời", 110, 10, 140, 30, 96.0]]),
+            (over, [["Nhiệm", 10, 8, 40, 28, 96.8], ["vụ", 45, 8, 60, 28, 97.0], ["hạn", 210, 10, 240, 30, 95.0],
+                    ["Đẩy", 10, 50, 40, 70, 97.0]])]
+    assert [w[0] for w in _without_overlaid(read)] == ["Nhiệm", "vụ", "Thời", "hạn", "Đẩy"]
+    # cells side by side, none over another: every word kept
+    apart = [(header, read[0][1]), (under, read[1][1])]
+    assert [w[0] for w in _without_overlaid(apart)] == ["Nhiệm", "vụ", "Thời"]

@@ -1,10 +1,12 @@
-"""OCR repair against domain knowledge (normalizers/repair.py): item numbers, Vietnamese
-syllables and words, document-number type codes."""
+"""OCR repair against domain knowledge (normalizers/repair.py): item numbers, section labels,
+Vietnamese syllables and words, document-number type codes."""
 
 import csv
 
 import pytest
 
+from extractors.stitch import LogicalCell, LogicalRow, LogicalTable
+from normalizers.records import _section_headings
 from normalizers.repair import (
     DATA,
     dictionary,
@@ -58,6 +60,44 @@ def test_a_roman_section_label_read_with_lookalikes_is_mended_where_the_labels_a
     assert repair_section_labels([None, "II", "l"]) == [None, "II", "l"]  # III was called for
     assert repair_section_labels(["I", "II", "V"]) == ["I", "II", "V"]  # a numeral already
 
+
+
+def test_a_section_label_read_as_nothing_or_as_digits_takes_the_numeral_its_neighbours_fix():
+    assert repair_section_labels(["", "II", ""]) == ["I", "II", "III"]  # "I." and "III." read as nothing
+    assert repair_section_labels(["II", "", "IV"]) == ["II", "III", "IV"]
+    assert repair_section_labels(["1", "II"]) == ["I", "II"]  # "I." read "1"
+    assert repair_section_labels(["I", "11", "III"]) == ["I", "II", "III"]
+    # the sequence does not fix it: kept as read
+    assert repair_section_labels(["I", "1", "2", "II"]) == ["I", "1", "2", "II"]  # sub-sections in digits
+    assert repair_section_labels(["1", "I", "II", "2", "I"]) == ["1", "I", "II", "2", "I"]  # arabic parts
+    assert repair_section_labels(["II", "", "V"]) == ["II", "", "V"]  # the neighbours disagree
+    assert repair_section_labels(["", "", "III"]) == ["", "", "III"]  # two lost side by side
+    assert repair_section_labels(["A", "", "B"]) == ["A", "", "B"]  # letters: not Roman
+    assert repair_section_labels(["", "I"]) == ["", "I"]  # nothing comes before I
+    assert repair_section_labels([""]) == [""]  # no neighbour at all
+    assert repair_section_labels([None, "", "II"]) == [None, "", "II"]  # a row with no label cell above
+
+
+def test_a_section_row_of_a_scan_whose_label_cell_reads_nothing_is_in_the_section_the_sequence_fixes():
+    box = (0.0, 0.0, 10.0, 10.0)
+
+    def row(kind, *texts, page=1):
+        return LogicalRow(kind, tuple(LogicalCell(k, 1 if k == 0 or kind == "data" else 4, t, page, box)
+                                      for k, t in enumerate(texts)), ((page, box),))
+
+    table = LogicalTable(1, 5, ("STT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời hạn"), (
+        row("section", "", "Thúc đẩy khoa học"), row("data", "1", "a", "b", "", "c"),
+        row("section", "II.", "Hoàn thiện thể chế"), row("data", "1", "d", "e", "", "f"),
+        row("section", "", "Nhiệm vụ chung"), row("data", "1", "g", "h", "", "i")))
+    read = [(h.no, h.text) for _, h in _section_headings(table, {1: "ocr"})]
+    assert read == [("I", "Thúc đẩy khoa học"), ("II", "II. Hoàn thiện thể chế"), ("III", "Nhiệm vụ chung")]
+    # a text layer's label cell left empty is printed so: kept
+    assert [h.no for _, h in _section_headings(table, {1: "text"})] == [None, "II", None]
+    # a section row of one cell (no label cell) is not a lost label
+    one_cell = LogicalTable(1, 5, table.headers, (
+        LogicalRow("section", (LogicalCell(0, 5, "Nhiệm vụ giao Bộ trưởng chỉ đạo", 1, box),), ((1, box),)),
+        *table.rows[2:]))
+    assert [h.no for _, h in _section_headings(one_cell, {1: "ocr"})] == [None, "II", "III"]
 
 def test_a_number_that_breaks_the_sequence_is_mended_by_its_neighbours():
     assert repair_item_numbers(["6", "17", "8"]) == ["6", "7", "8"]  # a rule read as "1" before the 7
