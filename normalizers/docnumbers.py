@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.letters import unmarked
-from normalizers.text import clean, nfc, unify_dashes
+from normalizers.text import clean, nfc, one_edit_apart, unify_dashes
 
 _DATA = Path(__file__).parent / "data"
 
@@ -244,16 +244,9 @@ def _near_type_codes(code: str) -> list[str]:
     for other_key, other in _TYPE_BY_KEY.items():
         if abs(len(other_key) - len(key)) > 1 or other_key == key:
             continue
-        if _one_edit(key, other_key):
+        if one_edit_apart(key, other_key):
             out.append(other)
     return out
-
-
-def _one_edit(a: str, b: str) -> bool:
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) == 1
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def verify_ocr_number(dn: DocNumber, prefer: str | None = None) -> tuple[DocNumber, str]:

@@ -42,7 +42,7 @@ from typing import Sequence
 from extractors.letters import ACUTE, HOOK, nfc, tone, toneless, unmarked
 
 from .repair import is_syllable
-from .text import clean, fold
+from .text import clean, fold, one_edit_apart
 
 REGISTRY = Path(__file__).parent / "data" / "person_names.csv"
 PARTS = ("surname", "given")
@@ -97,13 +97,6 @@ def is_registry_name(word: str, part: str) -> bool:
     return fold(_letters(word)) in _keys()[part]
 
 
-def _one_letter_apart(a: str, b: str) -> bool:
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) == 1
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return len(long_) == len(short) + 1 and any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
-
-
 def _candidates(word: str, part: str) -> tuple[str, ...]:
     """Registry names of `part` the word may be read from: the same letters, marks aside;
     for a surname that is no syllable, failing those, the surnames a letter away."""
@@ -111,7 +104,7 @@ def _candidates(word: str, part: str) -> tuple[str, ...]:
     same = _by_unmarked()[part].get(key, ())
     if same or part != "surname" or is_syllable(_letters(word)):
         return same
-    return tuple(n for k, names in _by_unmarked()[part].items() if _one_letter_apart(key, k) for n in names)
+    return tuple(n for k, names in _by_unmarked()[part].items() if one_edit_apart(key, k) for n in names)
 
 
 def _tone_slip(read: str, name: str) -> bool:

@@ -73,7 +73,7 @@ from extractors.letters import nfc, toneless
 from extractors.lookalikes import as_digits
 from normalizers.agencies import NOTE_MARKERS
 
-from .text import underthesea_file
+from .text import one_edit_apart, underthesea_file
 
 DATA = Path(__file__).parent / "data"
 
@@ -151,16 +151,6 @@ def _digitised(token: str) -> str:
     return out if out.isdigit() and len(out) <= 3 else ""
 
 
-def _one_char_apart(a: str, b: str) -> bool:
-    """One character inserted, deleted or changed turns a into b."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) == 1
-    short, long_ = sorted((a, b), key=len)
-    return any(long_[:k] + long_[k + 1:] == short for k in range(len(long_)))
-
-
 def _neighbours(out: list[str], k: int, number) -> tuple[int | None, int | None]:
     """The numbers before and after row k in the same numbering (items, or sub-items)."""
     prev = next((number(out[j]) for j in range(k - 1, -1, -1) if number(out[j]) is not None), None)
@@ -184,7 +174,7 @@ def _sub_number(token: str) -> int | None:
 def _dropped_or_added(got: int, want: int) -> bool:
     """One digit more or fewer: a rule read as "1" ("17" for 7), or a digit lost ("(0)" for (10))."""
     a, b = str(got), str(want)
-    return len(a) != len(b) and _one_char_apart(a, b)
+    return len(a) != len(b) and one_edit_apart(a, b)
 
 
 def repair_item_numbers(items: Sequence[str]) -> list[str]:
@@ -904,7 +894,7 @@ def _unmarked(word: str) -> str:
 
 def _edit1(a: str, b: str) -> bool:
     """One letter of b lost or changed gives a (a letter more may be a word glued on: "Inăm")."""
-    return len(a) <= len(b) and _one_char_apart(a, b)
+    return len(a) <= len(b) and one_edit_apart(a, b)
 
 
 def _vocabulary_word(token: str, nxt: str | None) -> str | None:
@@ -938,7 +928,7 @@ def _join_deadline_words(tokens: list[str]) -> list[str]:
                     out[-1] = a_pre + a + b + b_post
                     continue
                 # and with one letter wrong, lost or doubled: "Xxuy ên" -> "xuyên"
-                near = [w for w in DEADLINE_WORDS if len(w) >= 4 and _one_char_apart(joined, w)]
+                near = [w for w in DEADLINE_WORDS if len(w) >= 4 and one_edit_apart(joined, w)]
                 if len(near) == 1:
                     out[-1] = a_pre + _recase(a, near[0]) + b_post
                     continue

@@ -38,6 +38,17 @@ def canonical_ellipsis(text: str) -> str:
     return text.translate(_ELLIPSIS)
 
 
+def one_edit_apart(a: str, b: str) -> bool:
+    """One character inserted, deleted or changed turns a into b (OCR's commonest slip of a
+    code, a word or a name)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:k] + long_[k + 1:] == short for k in range(len(long_)))
+
+
 def unify_dashes(text: str) -> str:
     """Replace the dash variants (en dash, minus, non-breaking hyphen, ...) by '-'."""
     return text.translate(_DASHES)
