@@ -41,7 +41,7 @@ from .furniture import PAGE_NUMBER, split_furniture
 from .headers import looks_like_header
 from .grid import (CellBoxes, cells_apart, column_border, is_anchor, grid_cells, cluster_values, joint_columns, last_number, numbers_centred,
                    runs_across, white_runs, build_fragments, prose_lines, rule_only_table, text_columns)
-from .layout import Fragment, Line, PageContent, Word
+from .layout import Fragment, Line, PageContent, Row, Word
 from .settings import TEXT, TextTableSettings
 from .unruled import SETTINGS as UNRULED, UnruledSettings, text_spans, add_unruled, keeps_to
 from .words import group_lines
@@ -658,14 +658,16 @@ def _carry_pass(pages: Sequence[PageContent], furniture: Sequence[set], *, s: Te
     out = list(pages)
     loose = [_loose(p) for p in out]
     evidence: tuple[list[Line], list[Line], Fragment] | None = None  # header, body lines, last fragment
+    seen: list[Row] = []  # the rows of the table running to the page's foot, on every page it has run over so far
     for k in range(len(out)):
         above = _runs_to_foot(out[k - 1], furniture[k - 1]) if k else None
+        seen = _table_rows(seen, above)
         if above is not None and evidence is not None and out[k].method == "text":
             page = _rest_released(out[k], furniture[k], above, s=s)
             again = _repeated(page, evidence, above, furniture[k], s=s)
             more = _loose(page) if page is not out[k] else loose[k]
             carried = _carried(page, _edges_with(evidence, above, more, furniture[k], again, s=s),
-                               furniture[k], s=s, unruled=unruled, headed=again, centred=numbers_centred(above.rows, s=s),
+                               furniture[k], s=s, unruled=unruled, headed=again, centred=numbers_centred(seen, s=s),
                                going_on=last_number(above.rows))
             if carried is not None:
                 out[k] = carried
@@ -694,6 +696,17 @@ def _carry_pass(pages: Sequence[PageContent], furniture: Sequence[set], *, s: Te
             again = _at(out[k], box)
             going_on = last_number(again.rows) if again is not None else None
     return out, feet
+
+
+def _table_rows(seen: Sequence[Row], above: Fragment | None) -> list[Row]:
+    """The rows whose numbers vote whether the table running to a page's foot centres them
+    (`grid.numbers_centred`): the rows of `above`, that fragment, after `seen`, those of the
+    pages the table ran over before, unless `above` starts a table (its header row) or there is
+    none. A page whose numbers do not tell (one row whose long cell runs on past its number)
+    does not undo what the pages before it told."""
+    if above is None:
+        return []
+    return [*(seen if _header_row(above) is None else ()), *above.rows]
 
 
 def _rows_ruled(pages: Sequence[PageContent]) -> bool:
