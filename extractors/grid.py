@@ -1061,8 +1061,10 @@ def split_rows_of(rows: Sequence[Row], *, centred: bool = False, going_on: int |
     number of the table's page before, which the numbering of these rows goes on from.
     """
     ruled = rows_ruled(rows, s=s)
-    chosen = _read_numbering(rows, strict=ruled, going_on=going_on, s=s)
     centred = centred or numbers_centred(rows, s=s)
+    if not centred:
+        rows = [part for row in rows for part in _at_labels(row, s=s)]
+    chosen = _read_numbering(rows, strict=ruled, going_on=going_on, s=s)
     first = next((k for k, r in enumerate(rows) if _label_line(r) is not None), None)
     out: list[Row] = []
     for k, (row, starts) in enumerate(zip(rows, chosen)):
@@ -1513,6 +1515,25 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
     tol = min(l.box[3] - l.box[1] for c in anchors for l in c.lines) / 2
     cuts = [y for y in cluster_values(sorted(starts), tol, s=s) if y > row.box[1] + tol]
     return _cut(row, cuts)
+
+
+def _at_labels(row: Row, *, s: TextTableSettings = TEXT) -> list[Row]:
+    """A box whose first cell holds plain item numbers (pieces a narrow column wrapped among
+    them: "1" over "2") and labels of another kind (a sub-item "(1)", a letter, a Roman
+    numeral), one under the other, cut where the one kind gives way to the other: a label is
+    no piece of a number, and the numbers on either side of it are read by the table's
+    numbering (`_read_numbering`) on their own ("1" over "2", then "(1)", then "1" over "3" in
+    boxes ruled every other row: 12, its sub-item, 13). For numbers standing level with their
+    rows' first lines only (the caller's `centred` is not)."""
+    if len(row.cells) < 2 or any(c.col_span > 1 or c.row_span > 1 for c in row.cells) or not row.cells[0].lines:
+        return [row]
+    lines = _rejoined(row.cells[0]).lines
+    texts = [l.text.replace(" ", "") for l in lines]
+    if not all(is_anchor(t) and not _DATE.match(t) for t in texts):
+        return [row]
+    plain = [PLAIN_NUMBER.match(t) is not None for t in texts]
+    cuts = [_snap(l.box[1] - s.anchor_pad, row, s=s) for k, l in enumerate(lines) if k and plain[k] != plain[k - 1]]
+    return _cut(row, [y for y in cuts if y > row.box[1] + s.anchor_pad]) if cuts else [row]
 
 
 def _several_labels(row: Row) -> bool:
