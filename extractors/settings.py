@@ -145,6 +145,9 @@ class TextTableSettings:
     spill_gap: float = _setting(60.0)
     ghost_rows: int = _setting(6)  # ... and repeats the text of one of the table's last rows
     max_block_gap: float = _setting(24.0)  # ruled blocks this close on one page, nothing between them, are one table
+    # an empty box at the foot of a table's page, this low or lower (no line of text fits), is the top of the
+    # row the page cut before its first line: that row, first on the next page, starts on this one
+    foot_sliver: float = _setting(8.0)
     repeat_ratio: float = _setting(90.0, 0.0, 100.0)  # a row this close to the header (rapidfuzz ratio) is the header printed again
     repeat_ratio_bare: float = _setting(88.0, 0.0, 100.0)  # ... compared with spaces and marks left out (an OCR'd repeat)
     repeat_min_roles: int = _setting(3, 1)  # columns named alike by the header and a row before the row is taken for a repeat

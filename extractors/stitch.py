@@ -160,6 +160,7 @@ class _Builder:
     last_page: int = 0
     ends_page: bool = False  # nothing but furniture below the table on its last page
     borrowed: tuple[str, ...] = ()  # headers of the table whose shape a headerless one has (`adopt_headerless`)
+    foot_sliver: tuple[int, Box] | None = None  # an empty box closing its last fragment (`_foot_sliver`)
 
 
 def _cell_texts(row: Row) -> list[str]:
@@ -632,8 +633,21 @@ def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[f
             continue
         at_top = False
         b.rows.append(_pending(row, frag, pads, kind))
+        if continuing and not placed and b.foot_sliver is not None and b.foot_sliver[0] < frag.page:
+            b.rows[-1].spans.insert(0, b.foot_sliver)  # the page before cut it above its first line
         placed.append((row, b.rows[-1]))
     _inherit_merged(placed, above, slivers[0] if slivers else None)
+    b.foot_sliver = _foot_sliver(frag, rows, s=s)
+
+
+def _foot_sliver(frag: Fragment, rows: Sequence[Row], *, s: TextTableSettings = TEXT) -> tuple[int, Box] | None:
+    """(page, box) of the empty box that closes the fragment's body, lower than a line of text
+    (`foot_sliver`): the top of a row the page cut before its first line, whose text all
+    stands on the next page. None if the body ends otherwise."""
+    if not rows or any(c.text for c in rows[-1].cells):
+        return None
+    row = rows[-1]
+    return (frag.page, row.box) if row.box[3] - row.box[1] <= s.foot_sliver else None
 
 
 def _merged_source(row: _PendingRow, col: int) -> _PendingCell | None:
