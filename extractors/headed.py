@@ -303,15 +303,17 @@ def _overflows(line: Line, edge: float, start: float | None, *, tol: float = 0.5
 def _border(edge: float, start: float | None, reach: float | None, pad: float, *, s: TextTableSettings) -> float:
     """Where a column's left border stands (`grid.column_border`: `pad` before its text's `start`,
     nearer where the column before reaches, `reach`, close to it). Where the border would cut the
-    text of the column before, the edge stays where it is when in the white between that text and
-    the column's. An edge far from the text's start (more than `pad`) stays put, unless the text of
-    the column before runs over it into the white before the column's text (`_overflows`: the
-    border stands in that white)."""
+    text of the column before, the edge stays in the white between that text and the column's,
+    moved no further from the column's text than `column_border` puts it (a thinly padded sheet's
+    text stands right after its border, and the line ending before it ends in its own cell:
+    `grid.runs_across`). An edge far from the text's start (more than `pad`) stays put, unless the
+    text of the column before runs over it into the white before the column's text (`_overflows`:
+    the border stands in that white)."""
     overrun = reach is not None and start is not None and edge + 1.0 < reach < start
     if start is None or (abs(start - pad - edge) > pad and not overrun):
         return edge
     if reach is not None and reach > start - pad and reach < edge < start:
-        return edge
+        return max(edge, column_border(start, pad, reach, s=s))
     return column_border(start, pad, reach, s=s)
 
 
