@@ -2,7 +2,8 @@
 
 A line is furniture when it sits in the top or bottom margin band of its page and
 either looks like a page number ("2", "- 2 -", "Trang 2/10": one in a band at most, the
-one nearest the page's edge, `_page_numbers`), or is what a browser prints around a page
+one nearest the page's edge, `_page_numbers`; of a page holding one in each band, the one in
+the band the document numbers its pages in, `_numbers_where_printed`), or is what a browser prints around a page
 (the print date and time, the page's address, "3/12"), or repeats (digits aside) at the
 same height on several pages.
 
@@ -63,9 +64,8 @@ def split_furniture(pages: Sequence[tuple[Sequence[Line], float]],
     min_band = max(s.mid_page_min, math.ceil(s.mid_page_share * len(pages)))
     recurring = {k for k, n in bands.items() if n >= min_band and sum(ch.isalpha() for ch in k[0]) >= s.mid_page_letters}
     out = []
-    for lines, h in pages:
+    for lines, h, numbers in zip((l for l, _ in pages), (h for _, h in pages), _numbers_where_printed(pages, s=s)):
         body, furniture = [], []
-        numbers = _page_numbers(lines, h, s=s)
         for line in lines:
             text = line.text.strip()
             is_furniture = (_in_band(line, h, s=s) and (
@@ -74,6 +74,25 @@ def split_furniture(pages: Sequence[tuple[Sequence[Line], float]],
             )) or (recurring and _band_key(line) in recurring)
             (furniture if is_furniture else body).append(line)
         out.append((body, furniture))
+    return out
+
+
+def _numbers_where_printed(pages: Sequence[tuple[Sequence[Line], float]], *,
+                           s: TextTableSettings = TEXT) -> list[list[Line]]:
+    """Each page's page numbers (`_page_numbers`). A page holding a number in both margin bands
+    keeps the one in the band where the document prints its page numbers, when the pages holding
+    one in that band outnumber those holding one in the other more than twice over: a lone number
+    at the foot of a page numbered at its head is the number of a row the page cut under it."""
+    found = [_page_numbers(lines, h, s=s) for lines, h in pages]
+    top = [[l for l in ns if l.box[3] <= h * s.margin_band] for ns, (_, h) in zip(found, pages)]
+    tops, feet = sum(bool(t) for t in top), sum(len(t) < len(ns) for t, ns in zip(top, found))
+    out = []
+    for ns, t in zip(found, top):
+        if len(ns) == 2 and tops > 2 * feet:
+            ns = t
+        elif len(ns) == 2 and feet > 2 * tops:
+            ns = [l for l in ns if l not in t]
+        out.append(ns)
     return out
 
 
