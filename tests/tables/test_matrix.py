@@ -148,6 +148,16 @@ HARD = (
     ("reportlab", 45, "all", "item 12 wrapped in its ruled box ('1' over '2' at a line pitch of 1.5: as far "
                              "apart as two rows' numbers) under the rest of row 11 the page cut, sub-item "
                              "'(1)' and item 13 after it: the numbering goes on past the sub-item, one row 12"),
+    ("calc", 44, "header", "no rule but under the header, which page 1 only prints; rows of a sheet, each "
+                           "number centred in a row taller than its text, page 2 holding one row whose long "
+                           "cell runs on past its number: the numbers page 1 showed centred stay so on the "
+                           "pages after it, no page's text taken for the rest of the row above"),
+    ("reportlab", 45, "alternate", "every other row rule: the rest of row 11 and item 12 wrapped ('1' over '2' "
+                                   "at a line pitch of 1.5) in one box, sub-item '(1)' and item 13 wrapped in "
+                                   "the next: the box is cut where a label of another kind starts, and the "
+                                   "numbering reads 12 and 13"),
+    ("stamped", 44, "all", "a row the page cut before its first line: an empty ruled box 6 pt high at page "
+                           "4's foot, the row's text all on page 5: the row runs over pages 4 and 5"),
 )
 
 
