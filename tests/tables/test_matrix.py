@@ -158,6 +158,14 @@ HARD = (
                                    "numbering reads 12 and 13"),
     ("stamped", 44, "all", "a row the page cut before its first line: an empty ruled box 6 pt high at page "
                            "4's foot, the row's text all on page 5: the row runs over pages 4 and 5"),
+    ("calc", 46, "header", "a sheet's full line ends 2 pt before the next column's text, the border kept in "
+                           "the white between them: the line is its row's name, no section row across the "
+                           "columns"),
+    ("reportlab", 47, "header", "pages numbered at their head; row 18's number alone at page 3's foot (its "
+                                "text all on page 4) is the row's, no page number"),
+    ("chromium", 46, "alternate", "the rest of row 7 the page cut over item 8 in one box, its deadline's "
+                                  "last piece '25' first in the deadline column over row 8's own deadline: "
+                                  "the rest is row 7's, no centred 8"),
 )
 
 
