@@ -642,9 +642,11 @@ def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[f
 
 def _foot_sliver(frag: Fragment, rows: Sequence[Row], *, s: TextTableSettings = TEXT) -> tuple[int, Box] | None:
     """(page, box) of the empty box that closes the fragment's body, lower than a line of text
-    (`foot_sliver`): the top of a row the page cut before its first line, whose text all
-    stands on the next page. None if the body ends otherwise."""
-    if not rows or any(c.text for c in rows[-1].cells):
+    (`foot_sliver`), ruled as the table's rows are (a cell a column, a rule under it): the top
+    of a row the page cut before its first line, whose text all stands on the next page. None
+    if the body ends otherwise (white the page cut beside a merged cell, in no column's box:
+    a browser's separate borders)."""
+    if not rows or any(c.text or c.open_bottom or c.col_span > 1 for c in rows[-1].cells):
         return None
     row = rows[-1]
     return (frag.page, row.box) if row.box[3] - row.box[1] <= s.foot_sliver else None
