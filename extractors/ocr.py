@@ -152,7 +152,7 @@ def read_page(pixels, low_dpi: float | None, reader, parts: OcrParts | None = No
     if not first:
         return result
     plain = None if low_dpi is None else scan_prep.upsample(pixels, low_dpi, prep)
-    return ocr_header.with_header_band(prepared, result, reader, plain=plain, grid=grid)
+    return ocr_header.with_header_band(prepared, result, reader, plain=plain, grid=grid, low_dpi=low_dpi)
 
 
 def keyed_page(path: str, page_no: int, parts: OcrParts,

@@ -17,7 +17,9 @@ middle grey: the band is read a second time with that grey lifted to paper (`dar
 line by line the reading Tesseract is surer of is kept (`merged`). A page scanned at 100-150 dpi
 is read twice more in its scan only upsampled: as it is, and with its grey lifted (the
 preparation binarises a grey seal into the print; upsampled, its rings are lighter than the
-letters).
+letters). When the band still shows no number line or no date line (`has_identity`) and a
+grey seal lies over it (at 100 dpi its rings are as dark as the thin print's edges), it is read
+twice more with the seal taken out by the width of its strokes (`without_seal`).
 Pure function over the page's pixels and the page pass's result; `ocr.read_page`
 calls it for the first page of a document (the one whose header gives the identity).
 """
@@ -45,6 +47,17 @@ class HeaderBandSettings:
     sure: float = 50.0  # Tesseract's confidence above which a word's letters count for its line, below against
     speck_chars: int = 2  # a word this short read with less than `sure` confidence is a speck of the scan
     slot_floor: float = 20.0  # ... unless it is a month in its slot ("tháng 01 năm") read with this much
+    mark_height: float = 0.5  # share of a word's height under which a word inside its box is a mark of it
+    # a grey seal over the header of a page scanned at 100-150 dpi (`without_seal`)
+    seal_contrast: float = 40.0  # grey levels under the paper that are ink
+    seal_floor: float = 0.25  # share of the way from the print's black to the paper below which ink is print
+    seal_stroke: float = 3.5  # pixels of the scan as scanned: a patch of mid-grey ink this wide all round
+    #                           is a seal's stroke (a letter's stroke there is 1-2 pixels with soft edges)
+    seal_edge: float = 1.0  # pixels of the scan: the seal's strokes grown by this much (their soft edges)
+    seal_share: float = 0.01  # share of the band's pixels in such strokes from which a seal lies over it
+    #                          (a grey seal over the header: 1.8-2 %; print with no seal, blurred at 100 dpi: 0.1-0.5 %)
+    seal_level: float = 25.0  # percentile of the strokes' grey taken as the seal's own grey
+    seal_gain: float = 3.0  # how much darker than the seal's grey the print under it is drawn
 
 
 SETTINGS = HeaderBandSettings()
@@ -134,6 +147,21 @@ def without_specks(words: list, s: HeaderBandSettings = SETTINGS) -> list:
             and (len(w[0]) > s.speck_chars or w[5] >= s.sure or i in slot)]
 
 
+def without_marks(words: list, s: HeaderBandSettings = SETTINGS) -> list:
+    """`words` (the readings of a band merged) less the marks of a word read apart (`_mark_of`)."""
+    return [w for w in words if len(w[0]) > s.speck_chars or not _mark_of(w, words, s)]
+
+
+def _mark_of(word: list, words: list, s: HeaderBandSettings = SETTINGS) -> bool:
+    """Whether `word` (no digit in it) lies wholly within the box of a longer word and is less
+    than `mark_height` of its height: a mark of that word read apart (the breve of "năm" read
+    as "ă" at its top: "năm ă 2025"), not a word of its own."""
+    if any(c.isdigit() for c in word[0]):
+        return False
+    return any(len(v[0]) > len(word[0]) and v[1] <= word[1] and word[3] <= v[3] and v[2] <= word[2]
+               and word[4] <= v[4] and word[4] - word[2] < s.mark_height * (v[4] - v[2]) for v in words)
+
+
 _MONTH = re.compile(r"^(0?[1-9]|1[0-2])$")
 
 
@@ -156,8 +184,49 @@ def _indexed(words: list):
         yield [*w[:6], i]
 
 
+def _disk(size: int) -> np.ndarray:
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+
+
+def without_seal(grey: np.ndarray, scale: float, s: HeaderBandSettings = SETTINGS) -> np.ndarray | None:
+    """`grey` (a band of a scan upsampled by `scale`) with a grey seal laid over its print taken
+    out, or None when no seal lies over it. A seal scanned in grey is a middle grey, at 100-150
+    dpi as dark as the soft edges and thin strokes of the print, so no level parts them
+    (`dark_only`); but its strokes (rings, lettering, star) are wider: the seal is the mid-grey
+    ink (lighter than `seal_floor` of the way from the black to the paper) that stays under an
+    opening `seal_stroke` scan pixels wide, grown by `seal_edge`, when it covers `seal_share` of
+    the band. Inside it, the seal's own grey (the `seal_level` percentile of its strokes) is
+    paper, and the print under the seal (darker than the seal alone, whether the seal's ink is
+    laid over or multiplied) is drawn `seal_gain` times as dark as it stands out from the seal.
+    Outside it the band is left as it is: print that meets no seal stroke keeps its thin strokes."""
+    black = float(np.percentile(grey[::2, ::2], s.black_share))
+    paper = float(np.median(grey[::8, ::8]))
+    floor = black + s.seal_floor * (paper - black)
+    mid = ((grey < paper - s.seal_contrast) & (grey >= floor)).astype(np.uint8)
+    strokes = cv2.morphologyEx(mid, cv2.MORPH_OPEN, _disk(int(s.seal_stroke * scale) | 1)) > 0
+    if strokes.mean() < s.seal_share:
+        return None
+    level = float(np.percentile(grey[strokes], s.seal_level))
+    seal = cv2.dilate(strokes.astype(np.uint8), _disk(2 * int(s.seal_edge * scale) + 1)) > 0
+    out = grey.astype(np.float32)
+    out[seal] = paper - np.clip((level - out[seal]) * s.seal_gain, 0.0, paper)
+    return out.round().astype(np.uint8)
+
+
+_NUMBER_LINE = re.compile(r"^\S{0,4}\s*\d{1,6}\s*/\s*[A-ZĐ]")
+_DATE_LINE = re.compile(r"tháng\s+\d{1,2}\s+năm\s+(19|20)\d\d", re.IGNORECASE)
+
+
+def has_identity(words: list) -> bool:
+    """Whether a band's words hold a line that starts with a number ("Số: <digits>/<code>") and
+    a date line ("tháng <digits> năm <year>"): the header read, no need to read it again."""
+    texts = [" ".join(nfc(w[0]) for w in sorted(line, key=lambda w: w[1])) for line in _lines(words)]
+    return any(_NUMBER_LINE.search(t) for t in texts) and any(_DATE_LINE.search(t) for t in texts)
+
+
 def with_header_band(pixels: np.ndarray, result: dict, reader, s: HeaderBandSettings = SETTINGS,
-                     plain: np.ndarray | None = None, grid: scan_grid.GridSettings = scan_grid.SETTINGS) -> dict:
+                     plain: np.ndarray | None = None, grid: scan_grid.GridSettings = scan_grid.SETTINGS,
+                     low_dpi: float | None = None) -> dict:
     """`result` (the page pass over `pixels`, at the reader's resolution) with the words of the
     header band read again in the page's grey, in its dark print alone (`dark_only`) and, for a
     page scanned at a low resolution, in `plain` (the scan only upsampled, `scan_prep.upsample`:
@@ -186,6 +255,11 @@ def with_header_band(pixels: np.ndarray, result: dict, reader, s: HeaderBandSett
         soft_dark = dark_only(soft, s)  # a grey seal over small print scanned at 100-150 dpi
         if soft_dark is not soft:
             words = merged(words, without_specks(reader.words(soft_dark, auto), s), s)
+        unsealed = None if low_dpi is None or has_identity(words) else without_seal(soft, dpi / low_dpi, s)
+        if unsealed is not None:  # a grey seal over the number or the date: read without it
+            words = merged(words, without_specks(reader.words(unsealed, auto), s), s)
+            words = merged(words, without_specks(reader.words(dark_only(unsealed, s), auto), s), s)
+    words = without_marks(words, s)
     edge = bottom * k
     kept = [w for w in result["words"] if (w[2] + w[4]) / 2 > edge]
     band = [[t, round(x0 * k, 2), round(y0 * k, 2), round(x1 * k, 2), round(y1 * k, 2), round(c, 1)]
