@@ -345,10 +345,9 @@ def _by_lines(reader: Reader, crop: np.ndarray, ink: np.ndarray, words: list) ->
             misread = [m or o > 0 for m, o in zip(misread, on)]
         elif max(on) > 0:
             held[on.index(max(on))].append(w)
-    for j, (a, b) in enumerate(bands):
-        alone = np.zeros_like(padded)
-        alone[a:b] = padded[a:b]
-        misread[j] = misread[j] or _unread(alone, held[j], s) >= s.unread_width * k
+    alone = [_band_alone(padded, a, b) for a, b in bands]
+    unread = [_unread(only, mine, s) for only, mine in zip(alone, held)]
+    misread = [m or u >= s.unread_width * k for m, u in zip(misread, unread)]
     if not any(misread):
         return words
     psm = reader.tesserocr.PSM
@@ -364,10 +363,15 @@ def _by_lines(reader: Reader, crop: np.ndarray, ink: np.ndarray, words: list) ->
         image = cv2.copyMakeBorder(crop[y0:y1], s.pad, s.pad, s.pad, s.pad, cv2.BORDER_CONSTANT, value=255)
         got = reader.words(image, psm.SINGLE_LINE if b - a < tall else psm.SINGLE_BLOCK, keep_rows=True)
         got = [(t, x0, wy0 + y0, x1, wy1 + y0, c) for t, x0, wy0, x1, wy1, c in got]
-        alone = np.zeros_like(padded)
-        alone[a:b] = padded[a:b]
-        out += got if _unread(alone, got, s) < _unread(alone, held[j], s) else held[j]
+        out += got if _unread(alone[j], got, s) < unread[j] else held[j]
     return out
+
+
+def _band_alone(padded: np.ndarray, a: int, b: int) -> np.ndarray:
+    """The cell's ink of rows a..b alone (the rest blank): one line's ink."""
+    alone = np.zeros_like(padded)
+    alone[a:b] = padded[a:b]
+    return alone
 
 
 def _without_overlaid(read: list[tuple]) -> list:
@@ -377,15 +381,23 @@ def _without_overlaid(read: list[tuple]) -> list:
     column's header and the section row below, across the table), and both read the words there
     ("Nhiệm Nhiệm vụ vụ", and the rules' stubs as "\\"). A word whose middle lies inside a smaller
     cell than its own is that cell's to read. Cells that do not overlap keep every word."""
-    def area(b) -> float:
-        return (b[2] - b[0]) * (b[3] - b[1])
-
+    if not read:
+        return []
+    boxes = np.array([box for box, _ in read], dtype=float).reshape(-1, 4)
+    area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
     out: list = []
-    for box, words in read:
-        inner = [c for c, _ in read if area(c) < area(box) and c[0] < box[2] and box[0] < c[2]
-                 and c[1] < box[3] and box[1] < c[3]]
-        out += [w for w in words if not any(c[0] <= (w[1] + w[3]) / 2 <= c[2] and c[1] <= (w[2] + w[4]) / 2 <= c[3]
-                                            for c in inner)]
+    for (box, words), own in zip(read, area):
+        if not words:
+            continue
+        inner = boxes[(area < own) & (boxes[:, 0] < box[2]) & (box[0] < boxes[:, 2])
+                      & (boxes[:, 1] < box[3]) & (box[1] < boxes[:, 3])]
+        if not len(inner):
+            out += words
+            continue
+        mx = np.array([(w[1] + w[3]) / 2 for w in words])[:, None]
+        my = np.array([(w[2] + w[4]) / 2 for w in words])[:, None]
+        covered = ((inner[:, 0] <= mx) & (mx <= inner[:, 2]) & (inner[:, 1] <= my) & (my <= inner[:, 3])).any(axis=1)
+        out += [w for w, c in zip(words, covered) if not c]
     return out
 
 
