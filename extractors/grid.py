@@ -1680,16 +1680,26 @@ def _roomy(cell: Cell, pitch: float | None = None, *, s: TextTableSettings = TEX
     """Are its lines separate anchors, not one number a narrow column wrapped ("1" over
     "0" is 10)? Wrapped pieces follow each other at the line pitch (`pitch`, the box's usual
     one, when given: a loose pitch puts them further apart) and glue into a number; the
-    numbers of two rows stand a row's padding further apart, or do not glue."""
+    numbers of two rows stand a row's padding further apart, or do not glue. A column wraps
+    a number only where it does not fit: pieces that would stand side by side in the cell
+    with `wrap_room` to spare ("5" over "6" in a column as wide as two digits and the widest
+    padding) are two numbers (`_fits`)."""
     for a, b in zip(cell.lines, cell.lines[1:]):
         glued = (a.text + b.text).replace(" ", "")
         step = b.box[1] - a.box[1]
         tight = step < s.anchor_pitch * (a.box[3] - a.box[1]) or (pitch is not None and step <= pitch + s.pitch_slack)
-        if tight and (glued.isdigit() or _DATE.match(glued)):
+        if tight and (glued.isdigit() or _DATE.match(glued)) and not _fits(cell, a, b, s=s):
             return False  # "1" over "0", "13/7/20" over "25"
         if _DATE.match(glued) and _PART_DATE.match(a.text.replace(" ", "")):
             return False  # "31/10/202" over "5": no date ends with a three-digit year
     return True
+
+
+def _fits(cell: Cell, a: Line, b: Line, *, s: TextTableSettings = TEXT) -> bool:
+    """Would lines `a` and `b`, side by side, fit on one line of the cell with `wrap_room`
+    (the widest padding of both sides and a word's space) to spare? Then no column wrapped
+    them from one."""
+    return (a.box[2] - a.box[0]) + (b.box[2] - b.box[0]) + s.wrap_room <= cell.box[2] - cell.box[0]
 
 
 def _yc(line: Line) -> float:

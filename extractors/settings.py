@@ -101,6 +101,7 @@ class TextTableSettings:
     blank_lines: float = _setting(1.5)  # line heights: a blank band this tall across a row split by anchors starts a row below it
     anchor_pitch: float = _setting(1.3)  # line heights: numbers closer than this, one under the other, may be one number wrapped
     pitch_slack: float = _setting(1.0)  # ... and so may pieces one line pitch apart (the box's own pitch) give or take this
+    wrap_room: float = _setting(14.0)  # pt: pieces that fit side by side in their cell with this to spare (both paddings, a space) were never wrapped from one
     lead_in_min: float = _setting(0.8)  # line heights: text this far above a box's first number is the rest of a row the page cut
     glued_max: int = _setting(999, 1)  # an item number glued from pieces above this is two rows' numbers (96 over 97 is no 9697)
     # numbers centred in their rows (a sheet's vertically centred cells; `grid.numbers_centred`)

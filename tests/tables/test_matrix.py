@@ -166,6 +166,9 @@ HARD = (
     ("chromium", 46, "alternate", "the rest of row 7 the page cut over item 8 in one box, its deadline's "
                                   "last piece '25' first in the deadline column over row 8's own deadline: "
                                   "the rest is row 7's, no centred 8"),
+    ("libreoffice", 49, "columns", "column rules only; the page's head (no rule) holds one-line rows 5 and 6 "
+                                   "at one line pitch, their numbers '5' over '6' in a number column as wide "
+                                   "as two digits and more: no column wrapped them, rows 5 and 6, no 56"),
 )
 
 
