@@ -64,7 +64,7 @@ def split_furniture(pages: Sequence[tuple[Sequence[Line], float]],
     min_band = max(s.mid_page_min, math.ceil(s.mid_page_share * len(pages)))
     recurring = {k for k, n in bands.items() if n >= min_band and sum(ch.isalpha() for ch in k[0]) >= s.mid_page_letters}
     out = []
-    for lines, h, numbers in zip((l for l, _ in pages), (h for _, h in pages), _numbers_where_printed(pages, s=s)):
+    for (lines, h), numbers in zip(pages, _numbers_where_printed(pages, s=s)):
         body, furniture = [], []
         for line in lines:
             text = line.text.strip()

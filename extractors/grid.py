@@ -1278,12 +1278,13 @@ def _lead_in(row: Row, *, s: TextTableSettings = TEXT) -> tuple[Row, Row] | None
     above = [l for c in row.cells for l in c.lines if l.box[3] <= line.box[1] + 1]
     if line.box[1] - row.box[1] < s.lead_in_min * height or not above:
         return None
+    # another anchor column (a date) starting the box higher means the number is centred, unless
+    # that cell also has a line level with the number ("25" over "Thường xuyên": the rest of the
+    # row above's "Tháng 12/20" / "25" over the deadline of the number's own row)
     if any(is_anchor(c.lines[0].text) and c.lines[0].box[1] < line.box[1] - height
            and not any(abs(l.box[1] - line.box[1]) <= s.level_tol for l in c.lines)
            for c in (_rejoined(c) for c in row.cells[1:s.anchor_cols]) if c.lines):
-        return None  # another anchor column (a date) starts the box higher: the number is centred
-        # (unless that cell also has a line level with the number: "25" over "Thường xuyên", the
-        # rest of the row above's "Tháng 12/20" / "25" over the deadline of the number's own row)
+        return None
     y = _snap(line.box[1] - s.anchor_pad, row, s=s)
     if y <= row.box[1] + s.anchor_pad:
         return None
