@@ -239,14 +239,15 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
     return _padded([*edges, x1], body, s=s)
 
 
-def _lines_apart(header: Sequence[Line], a: float, b: float, *, s: TextTableSettings = TEXT) -> bool:
+def _lines_apart(header: Sequence[Line], a: float, b: float, *, tol: float = 0.5,
+                 s: TextTableSettings = TEXT) -> bool:
     """Is the white run (a, b) down the header no word space of any of its lines: on each line the
     white around it is min_gutter wide at least? A word space of one cell is narrow on the line it
     stands in; a narrow run whose words either side stand on different lines is two cells' gap (a
     wrapped cell filling its width beside a cell of fewer lines, centred on other baselines)."""
     for line in header:
-        before = max((w.x1 for w in line.words if w.x1 <= a + 0.5), default=None)
-        after = min((w.x0 for w in line.words if w.x0 >= b - 0.5), default=None)
+        before = max((w.x1 for w in line.words if w.x1 <= a + tol), default=None)
+        after = min((w.x0 for w in line.words if w.x0 >= b - tol), default=None)
         if before is not None and after is not None and after - before < s.min_gutter:
             return False
     return True
