@@ -155,6 +155,10 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
         edges = header_columns(header, (), x0, x1, s=s)  # (`carry_columns` lays them out)
         if len(edges) < 3 + 1:
             return None, False
+        heading = body_lines(under, under_header, edges, x0, x1, at_foot=True, s=s)  # (a section's heading
+        if heading:  # under it, its rows on the next page: `_heads_rows`)
+            return banded_boxes(edges, [top, under_header], heading, heading[-1].box[3] + s.cut_pad, open_bottom=True,
+                                words=inside, s=s), False
         return banded_boxes(edges, [top, under_header], (), under_header, open_bottom=False, words=inside, s=s), False
     least = 1 if named else 2 if closed else s.body_min_lines
     if len(body) < least:
@@ -221,9 +225,11 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
     for a, b in gutters:
         mine = [e for e in found if a - 1 <= e <= b + 1 and _crossing(body, e) <= len(body) // s.gutter_dissent]
         # (a gutter that many body lines run over is a word space of the few lines in cells: no column's edge)
-        narrow = b - a < s.min_gutter and not (space and b - a >= s.header_spaces * space)
+        narrow = (b - a < s.min_gutter and not (space and b - a >= s.header_spaces * space)
+                  and not _lines_apart(header, a, b, s=s))
         # (narrow: header cells that nearly touch, or a word space of one cell, told apart by many body
-        # lines; header_spaces of the header's word spaces wide: two cells' gap, a sheet's thin padding)
+        # lines; header_spaces of the header's word spaces wide: two cells' gap, a sheet's thin padding;
+        # no line's word space: two cells' gap, the words either side of it on different lines)
         if mine and (not narrow or len(body) >= s.header_space_evidence):
             edge = min(mine, key=lambda e: (_crossing(body, e), -_white_width(white, e), -e))
             if not narrow or _starts_after(body, edge, s=s) >= s.narrow_starts * len(body):
@@ -231,6 +237,20 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
         elif not narrow:  # (no body lines: a header alone at a page's foot, its middle)
             edges.append(_least_covered(body, a, b) if body else (a + b) / 2)
     return _padded([*edges, x1], body, s=s)
+
+
+def _lines_apart(header: Sequence[Line], a: float, b: float, *, tol: float = 0.5,
+                 s: TextTableSettings = TEXT) -> bool:
+    """Is the white run (a, b) down the header no word space of any of its lines: on each line the
+    white around it is min_gutter wide at least? A word space of one cell is narrow on the line it
+    stands in; a narrow run whose words either side stand on different lines is two cells' gap (a
+    wrapped cell filling its width beside a cell of fewer lines, centred on other baselines)."""
+    for line in header:
+        before = max((w.x1 for w in line.words if w.x1 <= a + tol), default=None)
+        after = min((w.x0 for w in line.words if w.x0 >= b - tol), default=None)
+        if before is not None and after is not None and after - before < s.min_gutter:
+            return False
+    return True
 
 
 def _word_space(lines: Sequence[Line], *, s: TextTableSettings = TEXT) -> float | None:
@@ -394,7 +414,9 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
         h = line.box[3] - line.box[1]
         flush = lx0 < x0 + s.flush
         if (flush or lx1 > x1 + s.snap) and not (
-                x0 - s.snap <= lx0 and lx1 <= x1 + s.snap and _heads_rows(line, ordered[k + 1:], out, edges, x0=x0, at_foot=at_foot, s=s)):
+                x0 - s.snap <= lx0 and lx1 <= x1 + s.snap
+                and _heads_rows(line, ordered[k + 1:], out, edges, x0=x0, at_foot=at_foot,
+                                under_rule=not out and top is not None and line.box[1] - top <= s.body_line_gap * h, s=s)):
             # text flush with the table's edge or beyond it: no cell's (unless a section row's heading
             # in a thinly padded cell, rows under it)
             if wide and wide[-1] and last is not None and line.box[1] - last <= s.body_line_gap * h:
@@ -477,7 +499,7 @@ def _in_cells(line: Line, edges: Sequence[float], *, s: TextTableSettings) -> bo
 
 
 def _heads_rows(heading: Line, after: Sequence[Line], rows: Sequence[Line], edges: Sequence[float] | None, *,
-               x0: float | None = None, at_foot: bool = False, s: TextTableSettings) -> bool:
+               x0: float | None = None, at_foot: bool = False, under_rule: bool = False, s: TextTableSettings) -> bool:
     """Does a line running across the columns (or flush with the table's edge at `x0`, or a
     section's label first) head rows: under it (and s.section_max_lines - 1 more such lines at
     most, a line holding the heading's label among them), close, a line in the columns of the
@@ -486,7 +508,8 @@ def _heads_rows(heading: Line, after: Sequence[Line], rows: Sequence[Line], edge
     the next page); so is one line flush with the table's edge (a thinly padded cell) under
     rows, in no two cells (`_in_cells`), with nothing under it on the page (`at_foot`: no rule,
     no other table): a heading without a label ("Nhiệm vụ giao ...") whose rows the page break
-    put on the next page."""
+    put on the next page; so is such a line with no rows above it, close under the header's
+    rule (`under_rule`): the table's first section heading, all its rows on the next page."""
     starts = _word_starts(rows)
     above = heading.box[3]
     labels = edges is not None and _labelled(heading, edges)
@@ -499,7 +522,7 @@ def _heads_rows(heading: Line, after: Sequence[Line], rows: Sequence[Line], edge
             return close and (keeps_to(line, starts, UNRULED) if rows else len(text_spans(line)) >= UNRULED.min_cols)
         labels = labels or label
         above = line.box[3]
-    if (at_foot and not after and rows and edges is not None and x0 is not None and x0 - s.snap <= heading.box[0] < x0 + s.flush
+    if (at_foot and not after and (rows or under_rule) and edges is not None and x0 is not None and x0 - s.snap <= heading.box[0] < x0 + s.flush
             and not _in_cells(heading, edges, s=s)):
         return True  # (a heading alone at the page's foot, under the rows: its rows on the next page)
     return len(after) < s.section_max_lines and labels

@@ -169,6 +169,10 @@ HARD = (
     ("libreoffice", 49, "columns", "column rules only; the page's head (no rule) holds one-line rows 5 and 6 "
                                    "at one line pitch, their numbers '5' over '6' in a number column as wide "
                                    "as two digits and more: no column wrapped them, rows 5 and 6, no 56"),
+    ("calc", 51, "header", "the header's wrapped cell 'Dự kiến kết quả đến tháng / 6/2025' 3 pt before a centred "
+                           "one-line cell: a gutter narrower than two word spaces, its words either side on "
+                           "different lines, eight columns; a section heading alone under the header's rule "
+                           "at page 1's foot (its rows on page 2): the table's first row, one table"),
 )
 
 
