@@ -155,8 +155,9 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
         edges = header_columns(header, (), x0, x1, s=s)  # (`carry_columns` lays them out)
         if len(edges) < 3 + 1:
             return None, False
-        heading = body_lines(under, under_header, edges, x0, x1, at_foot=True, s=s)  # (a section's heading
-        if heading:  # under it, its rows on the next page: `_heads_rows`)
+        # a section's heading alone under the header, its rows on the next page (`_heads_rows`)
+        heading = body_lines(under, under_header, edges, x0, x1, at_foot=True, s=s)
+        if heading:
             return banded_boxes(edges, [top, under_header], heading, heading[-1].box[3] + s.cut_pad, open_bottom=True,
                                 words=inside, s=s), False
         return banded_boxes(edges, [top, under_header], (), under_header, open_bottom=False, words=inside, s=s), False
