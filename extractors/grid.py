@@ -1085,9 +1085,19 @@ def split_rows_of(rows: Sequence[Row], *, centred: bool = False, going_on: int |
 
 def numbers_centred(rows: Sequence[Row], *, s: TextTableSettings = TEXT) -> bool:
     """Do the item numbers of a fragment stand in the middle of their rows (a sheet centres a
-    cell's text vertically), not level with the first line of their rows' other cells?
+    cell's text vertically), not level with the first line of their rows' other cells? Centred
+    when the centred ones outnumber the others twice over (`centred_votes`)."""
+    return centred_by(centred_votes(rows, s=s))
 
-    Votes of the numbers that tell. Beside a run of three lines or more of another cell (lines
+
+def centred_by(votes: tuple[int, int]) -> bool:
+    """Centred, by (centred, top-aligned) votes of numbers: the first outnumber the second twice over."""
+    return votes[0] > 2 * votes[1]
+
+
+def centred_votes(rows: Sequence[Row], *, s: TextTableSettings = TEXT) -> tuple[int, int]:
+    """(centred, top-aligned): votes of the item numbers of `rows` that tell, each row's on its
+    own (votes of several pages add up). Beside a run of three lines or more of another cell (lines
     at the cell's tightest pitch, `_runs_of`), a number stands at its row's top when it is
     level with the run's first line, and is centred when it stands a line height or more below
     it, level with none of the other cells' lines (the lines of two rows that follow each other
@@ -1098,7 +1108,7 @@ def numbers_centred(rows: Sequence[Row], *, s: TextTableSettings = TEXT) -> bool
     higher than its number; in a print whose rows are that far apart a top-aligned number
     stands level with the first line under the band), unless the number stands level with a
     line right under a white band wider than a cell's (a heading alone in a blank band above a
-    top-aligned row). Centred when the centred ones outnumber the others twice over."""
+    top-aligned row)."""
     centred = aligned = 0
     for row in rows:
         found = _number_lines(row, s=s)
@@ -1122,7 +1132,7 @@ def numbers_centred(rows: Sequence[Row], *, s: TextTableSettings = TEXT) -> bool
             elif wide and not any(abs(b[1] - top) <= s.level_tol and b[1] - b[0] > tight + s.run_slack for b in bands):
                 centred += 1  # (a number level with a line under a white band starts a block: a heading's band above it)
             above = (n.box[1] + n.box[3]) / 2
-    return centred > 2 * aligned
+    return centred, aligned
 
 
 def _runs_of(lines: Sequence[Line], *, s: TextTableSettings = TEXT) -> list[list[Line]]:

@@ -39,9 +39,9 @@ from typing import Sequence
 
 from .furniture import PAGE_NUMBER, split_furniture
 from .headers import looks_like_header
-from .grid import (CellBoxes, cells_apart, column_border, is_anchor, grid_cells, cluster_values, joint_columns, last_number, numbers_centred,
+from .grid import (CellBoxes, cells_apart, centred_by, centred_votes, column_border, is_anchor, grid_cells, cluster_values, joint_columns, last_number, numbers_centred,
                    runs_across, white_runs, build_fragments, prose_lines, rule_only_table, text_columns)
-from .layout import Fragment, Line, PageContent, Row, Word
+from .layout import Fragment, Line, PageContent, Word
 from .settings import TEXT, TextTableSettings
 from .unruled import SETTINGS as UNRULED, UnruledSettings, text_spans, add_unruled, keeps_to
 from .words import group_lines
@@ -684,16 +684,16 @@ def _carry_pass(pages: Sequence[PageContent], furniture: Sequence[set], *, s: Te
     out = list(pages)
     loose = [_loose(p) for p in out]
     evidence: tuple[list[Line], list[Line], Fragment] | None = None  # header, body lines, last fragment
-    seen: list[Row] = []  # the rows of the table running to the page's foot, on every page it has run over so far
+    votes = (0, 0)  # of the numbers of the table running to the page's foot, on every page it has run over so far
     for k in range(len(out)):
         above = _runs_to_foot(out[k - 1], furniture[k - 1]) if k else None
-        seen = _table_rows(seen, above)
+        votes = _table_votes(votes, above, s=s)
         if above is not None and evidence is not None and out[k].method == "text":
             page = _rest_released(out[k], furniture[k], above, s=s)
             again = _repeated(page, evidence, above, furniture[k], s=s)
             more = _loose(page) if page is not out[k] else loose[k]
             carried = _carried(page, _edges_with(evidence, above, more, furniture[k], again, s=s),
-                               furniture[k], s=s, unruled=unruled, headed=again, centred=numbers_centred(seen, s=s),
+                               furniture[k], s=s, unruled=unruled, headed=again, centred=centred_by(votes),
                                going_on=last_number(above.rows))
             if carried is not None:
                 out[k] = carried
@@ -724,15 +724,18 @@ def _carry_pass(pages: Sequence[PageContent], furniture: Sequence[set], *, s: Te
     return out, feet
 
 
-def _table_rows(seen: Sequence[Row], above: Fragment | None) -> list[Row]:
-    """The rows whose numbers vote whether the table running to a page's foot centres them
-    (`grid.numbers_centred`): the rows of `above`, that fragment, after `seen`, those of the
+def _table_votes(votes: tuple[int, int], above: Fragment | None, *, s: TextTableSettings) -> tuple[int, int]:
+    """The votes whether the table running to a page's foot centres its numbers
+    (`grid.centred_votes`): those of `above`, that fragment, added to `votes`, those of the
     pages the table ran over before, unless `above` starts a table (its header row) or there is
     none. A page whose numbers do not tell (one row whose long cell runs on past its number)
-    does not undo what the pages before it told."""
+    does not undo what the pages before it told; each page's rows are counted once."""
     if above is None:
-        return []
-    return [*(seen if _header_row(above) is None else ()), *above.rows]
+        return (0, 0)
+    mine = centred_votes(above.rows, s=s)
+    if _header_row(above) is not None:
+        return mine
+    return (votes[0] + mine[0], votes[1] + mine[1])
 
 
 def _rows_ruled(pages: Sequence[PageContent]) -> bool:
