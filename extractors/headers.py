@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import re
 from functools import lru_cache
-from itertools import combinations
 from pathlib import Path
 from typing import Sequence
 
@@ -140,22 +139,47 @@ def span_parts(text: str, k: int, *, s: TextTableSettings = TEXT) -> list[str] |
     scores at least span_split_score, above its next best (a part of a variant, "thực hiện",
     fits several roles alike: no evidence), and all of whose best roles differ (the split
     whose weakest part scores most, then whose parts are closest to whole variants), or None
-    where no split does."""
+    where no split does.
+
+    Only runs of words that could be a part (`_part_role`) are joined into splits, so a long
+    text over several columns (a section row across the table) costs the runs of its words,
+    not every way of cutting it."""
     words = text.split()
-    best: tuple[float, list[str]] | None = None
-    for cuts in combinations(range(1, len(words)), k - 1):
-        bounds = (0, *cuts, len(words))
+    n = len(words)
+    roles = {(a, b): role for a in range(n) for b in range(a + 1, n + 1)
+             if (role := _part_role(" ".join(words[a:b]), s)) is not None}
+    best: tuple[tuple[float, float], list[str]] | None = None
+    for bounds in _splits(roles, n, k):
         parts = [" ".join(words[a:b]) for a, b in zip(bounds, bounds[1:])]
-        tops = [role_candidates(p, s=s) for p in parts]
-        if not all(tops) or len({t[0][1] for t in tops}) < k or any(len(t) > 1 and t[1][0] >= t[0][0] for t in tops):
+        picked = [roles[a, b] for a, b in zip(bounds, bounds[1:])]
+        if len({role for _, role in picked}) < k:
             continue
-        weakest = min(t[0][0] for t in tops)
-        if weakest < s.span_split_score:
-            continue
-        rank = (weakest, sum(_closeness(p, t[0][1]) for p, t in zip(parts, tops)))
+        rank = (min(score for score, _ in picked), sum(_closeness(p, role) for p, (_, role) in zip(parts, picked)))
         if best is None or rank > best[0]:
             best = (rank, parts)
     return best[1] if best else None
+
+
+def _part_role(part: str, s: TextTableSettings) -> tuple[float, str] | None:
+    """(score, role) of a run of words that may be one part of a split header cell: its best
+    role scores at least span_split_score and above its next best; else None."""
+    tops = role_candidates(part, s=s)
+    if not tops or tops[0][0] < s.span_split_score or (len(tops) > 1 and tops[1][0] >= tops[0][0]):
+        return None
+    return tops[0]
+
+
+def _splits(parts: dict, n: int, k: int, start: int = 0):
+    """Bounds (0, cut, ..., n) of every split of words start..n into k runs each in `parts`,
+    in the order of their cuts."""
+    if k == 1:
+        if (start, n) in parts:
+            yield (start, n)
+        return
+    for end in range(start + 1, n - k + 2):
+        if (start, end) in parts:
+            for rest in _splits(parts, n, k - 1, end):
+                yield (start, *rest)
 
 
 def _closeness(text: str, role: str) -> float:

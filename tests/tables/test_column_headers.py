@@ -74,3 +74,61 @@ def test_a_parent_header_over_columns_is_not_split():
     for headers in (["STT", "Cơ quan thực hiện", "Cơ quan thực hiện", "Nhiệm vụ"],
                     ["Kết quả thực hiện", "Kết quả thực hiện"], ["Nhiệm vụ", "Nhiệm vụ"]):
         assert split_spans(headers) == headers
+
+
+def _exhaustive_split(text: str, k: int) -> list[str] | None:
+    """span_parts by trying every way of cutting `text` at words into k parts (the reference)."""
+    from itertools import combinations
+
+    from extractors.headers import _closeness, role_candidates
+    from extractors.settings import TEXT
+
+    words = text.split()
+    best = None
+    for cuts in combinations(range(1, len(words)), k - 1):
+        bounds = (0, *cuts, len(words))
+        parts = [" ".join(words[a:b]) for a, b in zip(bounds, bounds[1:])]
+        tops = [role_candidates(p) for p in parts]
+        if not all(tops) or len({t[0][1] for t in tops}) < k or any(len(t) > 1 and t[1][0] >= t[0][0] for t in tops):
+            continue
+        weakest = min(t[0][0] for t in tops)
+        if weakest < TEXT.span_split_score:
+            continue
+        rank = (weakest, sum(_closeness(p, t[0][1]) for p, t in zip(parts, tops)))
+        if best is None or rank > best[0]:
+            best = (rank, parts)
+    return best[1] if best else None
+
+
+def test_a_split_is_the_one_every_cut_would_give():
+    """span_parts joins only runs of words that can be a part; its split is the one trying every
+    way of cutting the text gives, on texts of header variants and body words in any order."""
+    import random
+
+    from extractors.headers import span_parts
+
+    pieces = ["STT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Sản phẩm", "Thời hạn", "Tên nhiệm vụ",
+              "Kết quả thực hiện", "Đơn vị", "thực hiện", "năm 2025", "các", "Bộ, ngành", "dự kiến"]
+    rng = random.Random(17)
+    splits = 0
+    for _ in range(150):
+        text = " ".join(rng.sample(pieces, rng.randint(2, 5)))
+        for k in (2, 3, 4):
+            if k <= len(text.split()):
+                expected = _exhaustive_split(text, k)
+                assert span_parts(text, k) == expected, (text, k)
+                splits += expected is not None
+    assert splits >= 20, "texts that split"
+
+
+def test_a_long_row_across_the_columns_is_no_header_over_them():
+    """A section row across six columns (a continuation page's first row, compared with the
+    header) stays whole; its parts are looked for among runs of its words, not among the
+    C(53, 5) ways (29 million) of cutting it."""
+    from extractors.headers import split_spans
+
+    row = ("II. NHIỆM VỤ GIAO CÁC BỘ, CƠ QUAN NGANG BỘ, CƠ QUAN THUỘC CHÍNH PHỦ VÀ ỦY BAN NHÂN DÂN CÁC TỈNH, "
+           "THÀNH PHỐ TRỰC THUỘC TRUNG ƯƠNG CHỦ TRÌ THỰC HIỆN TRONG NĂM 2025 THEO KẾ HOẠCH ĐÃ ĐƯỢC PHÊ DUYỆT "
+           "VÀ BÁO CÁO KẾT QUẢ THỰC HIỆN VỀ VĂN PHÒNG CHÍNH PHỦ")
+    assert len(row.split()) == 54
+    assert split_spans([row] * 6) == [row] * 6
