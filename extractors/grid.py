@@ -1431,7 +1431,7 @@ def _numbering(pieces: Sequence[str], expected: int, apart: Sequence[bool] = ())
     return starts
 
 
-_SUB_ITEM = re.compile(r"^\(\d{1,3}\)$")
+SUB_ITEM = re.compile(r"^\(\d{1,3}\)$")  # a sub-item's label: "(2)"
 
 
 def rows_ruled(rows: Sequence[Row], *, s: TextTableSettings = TEXT) -> bool:
@@ -1446,7 +1446,7 @@ def rows_ruled(rows: Sequence[Row], *, s: TextTableSettings = TEXT) -> bool:
         if found is None:
             first = r.cells[0].lines if r.cells else ()
             glued = "".join(l.text for l in first).replace(" ", "")
-            if _SUB_ITEM.match(glued):
+            if SUB_ITEM.match(glued):
                 ok += 1
             continue
         n = _glued(found[1])
@@ -1537,17 +1537,29 @@ def _at_labels(row: Row, *, s: TextTableSettings = TEXT) -> list[Row]:
     numeral), one under the other, cut where the one kind gives way to the other: a label is
     no piece of a number, and the numbers on either side of it are read by the table's
     numbering (`_read_numbering`) on their own ("1" over "2", then "(1)", then "1" over "3" in
-    boxes ruled every other row: 12, its sub-item, 13). For numbers standing level with their
-    rows' first lines only (the caller's `centred` is not)."""
+    boxes ruled every other row: 12, its sub-item, 13). The start of a sub-item the page cut ("("
+    at the box's foot, "1)" at the next page's head: `_cut_label`) is such a label too. For
+    numbers standing level with their rows' first lines only (the caller's `centred` is not)."""
     if len(row.cells) < 2 or any(c.col_span > 1 or c.row_span > 1 for c in row.cells) or not row.cells[0].lines:
         return [row]
     lines = _rejoined(row.cells[0]).lines
     texts = [l.text.replace(" ", "") for l in lines]
-    if not all(is_anchor(t) and not _DATE.match(t) for t in texts):
+    whole = texts[:-1] if _cut_label(texts, row.cells[0].open_bottom) else texts
+    if not all(is_anchor(t) and not _DATE.match(t) for t in whole):
         return [row]
-    plain = [PLAIN_NUMBER.match(t) is not None for t in texts]
+    plain = [PLAIN_NUMBER.match(t) is not None for t in whole] + [False] * (len(texts) - len(whole))
     cuts = [_snap(l.box[1] - s.anchor_pad, row, s=s) for k, l in enumerate(lines) if k and plain[k] != plain[k - 1]]
     return _cut(row, [y for y in cuts if y > row.box[1] + s.anchor_pad]) if cuts else [row]
+
+
+LABEL_START = re.compile(r"^\(\d{0,3}$")  # the start of a sub-item "(12)" a page cut: "(", "(1"
+
+
+def _cut_label(texts: Sequence[str], open_bottom: bool) -> bool:
+    """Is the last line of a numbering cell (its lines' `texts`, at least two) the start of a
+    sub-item label the page cut in two, the cell open at its bottom: "(" at the page's foot,
+    its "1)" at the head of the next page? No number starts with "(": it is a label's."""
+    return open_bottom and len(texts) >= 2 and LABEL_START.match(texts[-1]) is not None
 
 
 def _several_labels(row: Row) -> bool:

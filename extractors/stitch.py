@@ -54,7 +54,7 @@ from typing import Iterable, Sequence
 from rapidfuzz import fuzz
 
 from .celltext import join_lines
-from .grid import PLAIN_NUMBER, is_anchor
+from .grid import LABEL_START, PLAIN_NUMBER, SUB_ITEM, is_anchor
 from .headers import (ITEM_NUMBER, column_roles, heads_by_type, heads_numbered_list, is_column_number_row,
                       looks_like_header, split_spans)
 from .layout import Box, Cell, Fragment, Line, PageContent, Row
@@ -624,7 +624,8 @@ def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[f
         prev = b.rows[-1] if b.rows else None
         item_text = next((t for c, span, t in texts if c <= item_col < c + span), "")
         if at_top and prev is not None and (is_continuation(prev, row, kind, item_text, item_col, s=s)
-                                            or _rest_of_number(b, prev, item_text, rows[k + 1:], item_col)):
+                                            or _rest_of_number(b, prev, item_text, rows[k + 1:], item_col)
+                                            or _rest_of_label(prev, item_text, item_col)):
             _append_continuation(prev, row, frag, pads)
             if prev.kind == "header":  # the header row itself was cut: match its repeats whole
                 b.header_keys[-1] = _pending_key(prev)
@@ -790,20 +791,41 @@ def _rest_of_number(b: _Builder, prev: _PendingRow, item_text: str, below: Seque
     """Is `item_text`, first on a continuing page, the rest of the number of `prev`, the row the
     page break cut inside its number ("4" at the foot of the page, "2" at the head of the next:
     a narrow column wrapped 42)? The numbering says so: the pieces glued are the number after
-    the row above `prev` (or the one before the next row's), and neither piece alone is."""
+    the row above `prev` (past its sub-items: `_number_before`; or the one before the next
+    row's), and neither piece alone is."""
     own = prev.cell_covering(item_col)
     head, rest = (own.raw_text if own else "").replace(" ", ""), item_text.replace(" ", "")
     if prev.kind != "data" or not (head.isdigit() and rest.isdigit()) or len(head + rest) > 6:
         return False
     glued = int(head + rest)
-    before = b.rows[-2] if len(b.rows) >= 2 else None
-    cell = before.cell_covering(item_col) if before is not None and before.kind == "data" else None
-    above = cell.raw_text.replace(" ", "") if cell is not None else ""
+    above = _number_before(b.rows[:-1], item_col)
     if above.isdigit():
         return glued == int(above) + 1 and int(head) != int(above) + 1
     nxt = next((t for r in below for c in r.cells if c.col <= item_col < c.col + c.col_span
                 if (t := c.text.replace(" ", ""))), "")
     return nxt.isdigit() and glued + 1 == int(nxt) and int(rest) + 1 != int(nxt)
+
+
+def _number_before(rows: Sequence[_PendingRow], item_col: int) -> str:
+    """The text of the item cell of the last of `rows` (the rows above a row) that is a data
+    row, passing over sub-items ("(1)", "(2)" under item 110: the numbering goes on past them
+    to 111); "" when it is no data row or none is left."""
+    for row in reversed(rows):
+        cell = row.cell_covering(item_col) if row.kind == "data" else None
+        text = cell.raw_text.replace(" ", "") if cell is not None else ""
+        if not SUB_ITEM.match(text):
+            return text
+    return ""
+
+
+def _rest_of_label(prev: _PendingRow, item_text: str, item_col: int) -> bool:
+    """Is `item_text`, first on a continuing page, the rest of a sub-item's label the page break
+    cut in `prev` ("(" at the foot of the page, "1)" at the head of the next)? The start of a
+    label is no label alone (`grid.LABEL_START`); glued, the two pieces are one ("(1)")."""
+    own = prev.cell_covering(item_col)
+    head, rest = (own.raw_text if own else "").replace(" ", ""), item_text.replace(" ", "")
+    return (prev.kind == "data" and LABEL_START.match(head) is not None and bool(rest)
+            and SUB_ITEM.match(head + rest) is not None)
 
 
 def _numbers_a_row(prev: _PendingRow, row: Row, *, s: TextTableSettings = TEXT) -> bool:

@@ -4,10 +4,13 @@ Each case is the geometry a real producer (reportlab or LibreOffice) drew, reduc
 synthetic lines: every glyph `CHAR` points wide unless a word says otherwise.
 """
 
+from types import SimpleNamespace
+
 from extractors.celltext import is_syllable, join_lines
 from extractors.headers import looks_like_header
 from extractors.layout import Cell, Line, Row, Word
-from extractors.stitch import _Part, _PendingCell, _PendingRow, is_continuation
+from extractors.stitch import (_Part, _PendingCell, _PendingRow, _number_before, _rest_of_label, _rest_of_number,
+                               is_continuation)
 
 CHAR = 5.0
 SPACE = 2.5
@@ -122,3 +125,23 @@ def test_rest_of_a_cut_header_row_continues_the_header():
 def test_rest_of_a_cut_header_may_hold_header_words_in_every_cell():
     prev = _pending("header", (0, 1, ""), (1, 1, "NỘI DUNG NHIỆM VỤ"), (2, 1, "THỜI"))
     assert is_continuation(prev, _row((0, 1, "T T"), (1, 1, ""), (2, 1, "HẠN")), "data", "T T")
+
+
+def test_sub_item_label_cut_by_a_page_break_is_the_rest_of_its_row():
+    # "(" alone at a page's foot (column rules only), "1)" at the next page's head: sub-item (1).
+    prev = _pending("data", (0, 1, "("), (1, 1, "Ban hành, triển khai các chiến lược"))
+    assert _rest_of_label(prev, "1)", 0)
+    assert not _rest_of_label(prev, "2", 0)  # "(2" is no label
+    whole = _pending("data", (0, 1, "103"), (1, 1, "Xây dựng Đề án"))
+    assert not _rest_of_label(whole, "1)", 0)
+
+
+def test_number_cut_by_a_page_break_goes_on_past_sub_items():
+    # item 110, its sub-items (1) to (3), then "1" at the page's foot and "11" at the next
+    # page's head: one item 111, not rows 1 and 11.
+    rows = [_pending("data", (0, 1, "110"), (1, 1, "Khắc phục")), *(_pending("data", (0, 1, f"({k})"), (1, 1, "x"))
+                                                                   for k in (1, 2, 3)),
+            _pending("data", (0, 1, "1"), (1, 1, "Chủ trì phối hợp"))]
+    assert _rest_of_number(SimpleNamespace(rows=rows), rows[-1], "11", [], 0)
+    assert not _rest_of_number(SimpleNamespace(rows=rows), rows[-1], "2", [], 0)  # 12 is no 111
+    assert _number_before(rows[:-1], 0) == "110"

@@ -173,6 +173,11 @@ HARD = (
                            "one-line cell: a gutter narrower than two word spaces, its words either side on "
                            "different lines, eight columns; a section heading alone under the header's rule "
                            "at page 1's foot (its rows on page 2): the table's first row, one table"),
+    ("libreoffice", 50, "columns", "column rules only, a narrow number column, numbering past 100: page 7's last "
+                                   "box holds 102 and 103 wrapped ('1' / '0' / '2') and the '(' of sub-item '(1)' "
+                                   "the page cut ('1)' at page 8's head): the box is cut at the label's start, "
+                                   "rows 102, 103 and (1) whole; item 111 cut as '1' at page 10's foot and '11' "
+                                   "at page 11's head, sub-items (1)-(3) of 110 above it: one row 111"),
 )
 
 
