@@ -240,15 +240,14 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
     return _padded([*edges, x1], body, s=s)
 
 
-def _lines_apart(header: Sequence[Line], a: float, b: float, *, tol: float = 0.5,
-                 s: TextTableSettings = TEXT) -> bool:
+def _lines_apart(header: Sequence[Line], a: float, b: float, *, s: TextTableSettings = TEXT) -> bool:
     """Is the white run (a, b) down the header no word space of any of its lines: on each line the
     white around it is min_gutter wide at least? A word space of one cell is narrow on the line it
     stands in; a narrow run whose words either side stand on different lines is two cells' gap (a
     wrapped cell filling its width beside a cell of fewer lines, centred on other baselines)."""
     for line in header:
-        before = max((w.x1 for w in line.words if w.x1 <= a + tol), default=None)
-        after = min((w.x0 for w in line.words if w.x0 >= b - tol), default=None)
+        before = max((w.x1 for w in line.words if w.x1 <= a + s.align_tol), default=None)
+        after = min((w.x0 for w in line.words if w.x0 >= b - s.align_tol), default=None)
         if before is not None and after is not None and after - before < s.min_gutter:
             return False
     return True
@@ -270,7 +269,7 @@ def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSetting
     a word cut at a line's end fit the line?). A line running across the columns (a section row's
     heading) is no cell's: its words start anywhere."""
     firsts = [_text_start(body, e, s=s) for e in edges[1:-1]]
-    body = [l for l in body if not any(runs_across(l, e, s=s) and not _overflows(l, e, x)
+    body = [l for l in body if not any(runs_across(l, e, s=s) and not _overflows(l, e, x, s=s)
                                        for e, x in zip(edges[1:-1], firsts))] or body
     starts, gaps, reach = [], [], []
     for e in edges[1:-1]:
@@ -295,18 +294,18 @@ def _padded(edges: Sequence[float], body: Sequence[Line], *, s: TextTableSetting
     return [edges[0], *(_border(e, hi, end, pad, s=s) for e, hi, end in zip(edges[1:-1], starts, reach)), edges[-1]]
 
 
-def _text_start(body: Sequence[Line], edge: float, *, tol: float = 0.5, s: TextTableSettings = TEXT) -> float | None:
+def _text_start(body: Sequence[Line], edge: float, *, s: TextTableSettings = TEXT) -> float | None:
     """Where the text of the column right of `edge` starts (up to `s.pad_search` after it): the
     leftmost x two lines or more start a word at (a heading's word starts anywhere), else the
     leftmost start there; None when no word starts there."""
-    near = [w.x0 for l in body for w in l.words if edge - tol <= w.x0 <= edge + s.pad_search]
+    near = [w.x0 for l in body for w in l.words if edge - s.align_tol <= w.x0 <= edge + s.pad_search]
     if not near:
         return None
-    shared = [x for x in near if sum(abs(y - x) <= tol for y in near) >= 2]
+    shared = [x for x in near if sum(abs(y - x) <= s.align_tol for y in near) >= 2]
     return min(shared or near)
 
 
-def _overflows(line: Line, edge: float, start: float | None, *, tol: float = 0.5) -> bool:
+def _overflows(line: Line, edge: float, start: float | None, *, s: TextTableSettings = TEXT) -> bool:
     """Does a line run over `edge` only as a thinly padded sheet's cell runs over its border (its
     wrapped line measured with other metrics than it is printed in): the word of the column before
     (its centre left of the edge) ends in the white before the next column's text (`start`), and
@@ -316,9 +315,9 @@ def _overflows(line: Line, edge: float, start: float | None, *, tol: float = 0.5
         return False
     before = [w for w in line.words if w.xc < edge]
     after = [w for w in line.words if w.xc >= edge]
-    if not before or before[-1].x1 >= start - tol or (after and after[0].x0 < edge):
+    if not before or before[-1].x1 >= start - s.align_tol or (after and after[0].x0 < edge):
         return False
-    return not after or abs(after[0].x0 - start) <= tol
+    return not after or abs(after[0].x0 - start) <= s.align_tol
 
 
 def _border(edge: float, start: float | None, reach: float | None, pad: float, *, s: TextTableSettings) -> float:
@@ -338,14 +337,14 @@ def _border(edge: float, start: float | None, reach: float | None, pad: float, *
     return column_border(start, pad, reach, s=s)
 
 
-def _starts_after(lines: Sequence[Line], x: float, *, tol: float = 0.5, s: TextTableSettings = TEXT) -> int:
-    """How many of the lines have a word starting at one point (within 2 * tol) just after x (up
+def _starts_after(lines: Sequence[Line], x: float, *, s: TextTableSettings = TEXT) -> int:
+    """How many of the lines have a word starting at one point (within 2 * align_tol) just after x (up
     to `s.pad_search`): a column's left-aligned text starts there on every line it fills, a cell's
     justified words after a chance gutter start anywhere."""
-    starts = sorted((w.x0, k) for k, l in enumerate(lines) for w in l.words if x - tol <= w.x0 <= x + s.pad_search)
+    starts = sorted((w.x0, k) for k, l in enumerate(lines) for w in l.words if x - s.align_tol <= w.x0 <= x + s.pad_search)
     best, j = 0, 0
     for i, (at, _) in enumerate(starts):
-        while starts[j][0] < at - 2 * tol:
+        while starts[j][0] < at - 2 * s.align_tol:
             j += 1
         best = max(best, len({k for _, k in starts[j:i + 1]}))
     return best
@@ -471,8 +470,7 @@ def _word_starts(lines: Sequence[Line]) -> list[float]:
     return sorted({w.x0 for l in lines for w in l.words})
 
 
-def _keeps_columns(line: Line, rows: Sequence[Line], edges: Sequence[float], *, tol: float = 0.5,
-                   s: TextTableSettings) -> bool:
+def _keeps_columns(line: Line, rows: Sequence[Line], edges: Sequence[float], *, s: TextTableSettings) -> bool:
     """Does a line start its text in min_cols columns or more where the rows above start theirs
     in those columns (its first word in each column), all but one column at most (a centred
     number)? A sheet's row far taller than its text, its cells padded so thinly that a line runs
@@ -488,7 +486,7 @@ def _keeps_columns(line: Line, rows: Sequence[Line], edges: Sequence[float], *, 
         for c, x in firsts(r).items():
             seen.setdefault(c, set()).add(x)
     mine = firsts(line)
-    aligned = sum(any(abs(x - y) <= tol for y in seen.get(c, ())) for c, x in mine.items())
+    aligned = sum(any(abs(x - y) <= s.align_tol for y in seen.get(c, ())) for c, x in mine.items())
     return aligned >= UNRULED.min_cols and aligned >= len(mine) - 1
 
 

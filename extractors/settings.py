@@ -182,6 +182,7 @@ class TextTableSettings:
     # line heights: a line running across the columns this much further down than the widest gap between rows
     # so far ends the table (when wider than body_line_gap, too): prose under it, not a section row
     row_slack: float = _setting(0.5)
+    align_tol: float = _setting(0.5)  # points: words starting (or ending) this close keep to one edge
 
     def __post_init__(self) -> None:
         _check(self)

@@ -56,6 +56,7 @@ class UnruledSettings:
     # least, all within stretch_spread of their median, most words worded: one piece, no row
     stretch_min_spaces: int = 6
     stretch_spread: float = 0.1
+    align_tol: float = 0.5  # points: text starting this close is one column's start
 
 
 SETTINGS = UnruledSettings()
@@ -145,13 +146,13 @@ def _seeds(lines: Sequence[Line], settings: UnruledSettings) -> list[tuple[int, 
         start = end = k
         while True:
             j = end + 1
-            while j < len(lines) and (j - end <= settings.max_lone or _wraps_cell(lines[end], lines[j])) \
+            while j < len(lines) and (j - end <= settings.max_lone or _wraps_cell(lines[end], lines[j], settings)) \
                     and _near(lines[j - 1], lines[j], settings) and pieces[j] < 2:
                 j += 1
-            wrapped = all(_wraps_cell(lines[end], l) for l in lines[end + 1:j])  # the row's own long cell
+            wrapped = all(_wraps_cell(lines[end], l, settings) for l in lines[end + 1:j])  # the row's own long cell
             if j < len(lines) and (j - end <= settings.max_lone + 1 or wrapped) and pieces[j] >= 2 and (
                     _near(lines[j - 1], lines[j], settings) or _row_after_gap(lines[j - 1], lines[j], settings)
-                    or (wrapped and keeps_to(lines[j], text_starts(lines[start:end + 1], shared=1), settings))):
+                    or (wrapped and keeps_to(lines[j], text_starts(lines[start:end + 1], shared=1, settings=settings), settings))):
                 end = j
             else:
                 break
@@ -161,10 +162,10 @@ def _seeds(lines: Sequence[Line], settings: UnruledSettings) -> list[tuple[int, 
     return out
 
 
-def _wraps_cell(row: Line, line: Line, *, tol: float = 0.5) -> bool:
+def _wraps_cell(row: Line, line: Line, settings: UnruledSettings = SETTINGS) -> bool:
     """Does a line go on with a cell of the row line above it: start where one of that line's
     pieces after the first starts (a long cell wrapped over any number of lines)?"""
-    return any(abs(line.box[0] - a) <= tol for a, _ in text_spans(row)[1:])
+    return any(abs(line.box[0] - a) <= settings.align_tol for a, _ in text_spans(row)[1:])
 
 
 def _fits(line: Line, edges: Sequence[float], text: TextTableSettings = TEXT) -> bool:
@@ -216,7 +217,7 @@ def _grown(lines: Sequence[Line], last: int, edges: list[float], table: Sequence
     """The table's last line index once it goes down over the lines after it that keep to its
     columns: close under it, after a tall row's empty bottom, or after a gap of any height when
     the line is a row in the table's own columns (`keeps_to`)."""
-    starts = text_starts(table)
+    starts = text_starts(table, settings=settings)
     while last + 1 < len(lines) and _fits(lines[last + 1], edges, text) and (
             _near(lines[last], lines[last + 1], settings) or _row_after_gap(lines[last], lines[last + 1], settings)
             or keeps_to(lines[last + 1], starts, settings)):
@@ -224,25 +225,25 @@ def _grown(lines: Sequence[Line], last: int, edges: list[float], table: Sequence
     return last, edges
 
 
-def text_starts(table: Sequence[Line], *, shared: int = 2, tol: float = 0.5) -> list[float]:
+def text_starts(table: Sequence[Line], *, shared: int = 2, settings: UnruledSettings = SETTINGS) -> list[float]:
     """Where the cells' text starts in the table's lines: the left ends of its lines' pieces
-    (word runs, `grid._runs`) that `shared` lines or more share (one per start, to `tol`)."""
+    (word runs, `grid._runs`) that `shared` lines or more share (one per start, to `align_tol`)."""
     lefts = sorted(a for l in table for a, _ in text_spans(l))
     groups: list[list[float]] = []
     for x in lefts:
-        if groups and x - groups[-1][-1] <= tol:
+        if groups and x - groups[-1][-1] <= settings.align_tol:
             groups[-1].append(x)
         else:
             groups.append([x])
     return [g[0] for g in groups if len(g) >= shared]
 
 
-def keeps_to(line: Line, starts: Sequence[float], settings: UnruledSettings, *, tol: float = 0.5) -> bool:
+def keeps_to(line: Line, starts: Sequence[float], settings: UnruledSettings) -> bool:
     """A row after a gap of any height (a spreadsheet row far higher than its text): a line in
     min_cols pieces or more starting where a column's text starts in the table above, one piece
     at most elsewhere (a number centred in its column)."""
     pieces = text_spans(line)
-    aligned = sum(any(abs(a - x) <= tol for x in starts) for a, _ in pieces)  # (starts: a group's leftmost)
+    aligned = sum(any(abs(a - x) <= settings.align_tol for x in starts) for a, _ in pieces)  # (starts: a group's leftmost)
     return aligned >= settings.min_cols and aligned >= len(pieces) - 1
 
 
