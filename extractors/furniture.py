@@ -60,11 +60,12 @@ def split_furniture(pages: Sequence[tuple[Sequence[Line], float]],
         key for lines, h in pages for key in {_key(l, h) for l in lines if _in_band(l, h, s=s)}
     )
     min_repeat = 3 if len(pages) >= 4 else max(len(pages), 2)
+    running = {k for k, n in repeats.items() if n >= min_repeat}
     bands = Counter(key for lines, _ in pages for key in {_band_key(l) for l in lines})
     min_band = max(s.mid_page_min, math.ceil(s.mid_page_share * len(pages)))
     recurring = {k for k, n in bands.items() if n >= min_band and sum(ch.isalpha() for ch in k[0]) >= s.mid_page_letters}
     out = []
-    for (lines, h), numbers in zip(pages, _numbers_where_printed(pages, s=s)):
+    for (lines, h), numbers in zip(pages, _numbers_where_printed(pages, running, s=s)):
         body, furniture = [], []
         for line in lines:
             text = line.text.strip()
@@ -77,13 +78,14 @@ def split_furniture(pages: Sequence[tuple[Sequence[Line], float]],
     return out
 
 
-def _numbers_where_printed(pages: Sequence[tuple[Sequence[Line], float]], *,
+def _numbers_where_printed(pages: Sequence[tuple[Sequence[Line], float]], running: set = frozenset(), *,
                            s: TextTableSettings = TEXT) -> list[list[Line]]:
-    """Each page's page numbers (`_page_numbers`). A page holding a number in both margin bands
+    """Each page's page numbers (`_page_numbers`, `running` the keys of the lines recurring in the
+    margin bands: `_key`). A page holding a number in both margin bands
     keeps the one in the band where the document prints its page numbers, when the pages holding
     one in that band outnumber those holding one in the other more than twice over: a lone number
     at the foot of a page numbered at its head is the number of a row the page cut under it."""
-    found = [_page_numbers(lines, h, s=s) for lines, h in pages]
+    found = [_page_numbers(lines, h, running, s=s) for lines, h in pages]
     top = [[l for l in ns if l.box[3] <= h * s.margin_band] for ns, (_, h) in zip(found, pages)]
     tops, feet = sum(bool(t) for t in top), sum(len(t) < len(ns) for t, ns in zip(top, found))
     out = []
@@ -96,11 +98,23 @@ def _numbers_where_printed(pages: Sequence[tuple[Sequence[Line], float]], *,
     return out
 
 
-def _page_numbers(lines: Sequence[Line], height: float, *, s: TextTableSettings = TEXT) -> list[Line]:
+def _page_numbers(lines: Sequence[Line], height: float, running: set = frozenset(), *,
+                  s: TextTableSettings = TEXT) -> list[Line]:
     """The lines of a page that look like its page number: in a margin band, one in each band at
     most, the one nearest the page's edge (a lone number further in, "5" under the page number
-    at the head of a page, is the rest of a table's cell the page break cut)."""
+    at the head of a page, is the rest of a table's cell the page break cut). A page number that
+    ran into a line recurring in the band (`_run_into`: "8 Email: ..." of a signature stamp) is
+    the band's number too: a lone number further in than it is no page number."""
     looks = [l for l in lines if _in_band(l, height, s=s) and PAGE_NUMBER.match(l.text.strip()) is not None]
-    top = [l for l in looks if l.box[3] <= height * s.margin_band]
-    foot = [l for l in looks if l.box[3] > height * s.margin_band]
-    return ([min(top, key=lambda l: l.box[1])] if top else []) + ([max(foot, key=lambda l: l.box[3])] if foot else [])
+    run_into = [l for l in lines if _in_band(l, height, s=s) and _run_into(l, height, running)]
+    top = [l for l in looks + run_into if l.box[3] <= height * s.margin_band]
+    foot = [l for l in looks + run_into if l.box[3] > height * s.margin_band]
+    edge = ([min(top, key=lambda l: l.box[1])] if top else []) + ([max(foot, key=lambda l: l.box[3])] if foot else [])
+    return [l for l in edge if not any(l is r for r in run_into)]
+
+
+def _run_into(line: Line, height: float, running: set) -> bool:
+    """Whether the line is a page number run into a line that recurs in the margin bands (its
+    `_key`, the lone number left out, among `running`): "8 Email: vpcp@..." beside a stamp."""
+    key = _key(line, height)
+    return key in running and key[0] != "#" and _LONE_NUMBER.search(_DIGITS.sub("#", line.text.lower())) is not None

@@ -473,8 +473,9 @@ def _word_starts(lines: Sequence[Line]) -> list[float]:
 def _keeps_columns(line: Line, rows: Sequence[Line], edges: Sequence[float], *, s: TextTableSettings) -> bool:
     """Does a line start its text in min_cols columns or more where the rows above start theirs
     in those columns (its first word in each column), all but one column at most (a centred
-    number)? A sheet's row far taller than its text, its cells padded so thinly that a line runs
-    up to the next cell's text at word spacing (no white run cuts it in pieces: `keeps_to`)."""
+    number) of those the rows above hold text in (a column they leave empty tells nothing)? A
+    sheet's row far taller than its text, its cells padded so thinly that a line runs up to the
+    next cell's text at word spacing (no white run cuts it in pieces: `keeps_to`)."""
     def firsts(l: Line) -> dict[int, float]:
         out: dict[int, float] = {}
         for w in l.words:
@@ -487,7 +488,7 @@ def _keeps_columns(line: Line, rows: Sequence[Line], edges: Sequence[float], *, 
             seen.setdefault(c, set()).add(x)
     mine = firsts(line)
     aligned = sum(any(abs(x - y) <= s.align_tol for y in seen.get(c, ())) for c, x in mine.items())
-    return aligned >= UNRULED.min_cols and aligned >= len(mine) - 1
+    return aligned >= UNRULED.min_cols and aligned >= sum(c in seen for c in mine) - 1
 
 
 def _in_cells(line: Line, edges: Sequence[float], *, s: TextTableSettings) -> bool:

@@ -246,14 +246,17 @@ def _bare(key: str) -> str:
 
 
 def _is_repeated_header(row: Row, header_keys: Sequence[str], header_roles: Sequence[str | None] = (),
-                        *, seen: Counter | None = None, s: TextTableSettings = TEXT) -> bool:
+                        *, seen: Counter | None = None, heads: Sequence[str] = (), s: TextTableSettings = TEXT) -> bool:
     """The header printed again: the same text, or on a scan nearly (spaces and marks left
     out), or a row that gives at least repeat_min_roles columns the roles the header gives
     them, all but one of those the header names, and no named column another role (a column
     the damaged header leaves unnamed may be named by the repeat). A row holding only some of
     the header's words is a piece of it printed over two rows, if the header still has those
     words after the pieces of it `seen` above on the page: the rest of a cut cell under the
-    whole header ("vụ" under "... Tên nhiệm vụ ...") is not."""
+    whole header ("vụ" under "... Tên nhiệm vụ ...") is not, nor is a piece whose words stand
+    in other columns than the header's (`heads`, each column's header text: `_under_own_heads`):
+    "hạn" of a status cell the page cut, at the head of a page the header is not printed on
+    again, is no piece of "Thời hạn"."""
     key = _row_key(row)
     if not key:
         return False
@@ -262,7 +265,8 @@ def _is_repeated_header(row: Row, header_keys: Sequence[str], header_roles: Sequ
     # a header printed again may carry a clipped piece of a cut cell drawn under it: all
     # of the header's words and a few more are the header still
     if any(fuzz.ratio(key, h) >= s.repeat_ratio or (len(key) <= 1.5 * len(h) and fuzz.token_set_ratio(key, h) >= 98
-                                                     and (len(key) >= len(h) or _left_in(key, h, seen)))
+                                                     and (len(key) >= len(h) or (_left_in(key, h, seen)
+                                                                                 and _under_own_heads(row, heads))))
            for h in header_keys):
         return True
     near = [h for h in header_keys if len(key) <= 1.5 * len(h)]  # a body row is longer than the header
@@ -277,6 +281,15 @@ def _is_repeated_header(row: Row, header_keys: Sequence[str], header_roles: Sequ
 def _left_in(key: str, header: str, seen: Counter | None) -> bool:
     """Are the words of `key` among those of `header` that the pieces `seen` left?"""
     return not Counter(key.split()) - (Counter(header.split()) - (seen or Counter()))
+
+
+def _under_own_heads(row: Row, heads: Sequence[str]) -> bool:
+    """Does each filled cell of `row` hold only words of the header over its own columns
+    (`heads`: each column's header text; True when they are not known)?"""
+    if not heads or any(c.col + c.col_span > len(heads) for c in row.cells):
+        return True
+    return all(not Counter(c.text.lower().split()) - Counter(" ".join(heads[c.col:c.col + c.col_span]).lower().split())
+               for c in row.cells if c.text.strip())
 
 
 def _names_columns_alike(row: Row, header_roles: Sequence[str | None], *, s: TextTableSettings = TEXT) -> bool:
@@ -609,10 +622,12 @@ def _add_body(b: _Builder, frag: Fragment, rows: Sequence[Row], pads: Sequence[f
     placed: list[tuple[Row, _PendingRow]] = []
     slivers: list[Row] = []  # empty rows at the top: the padding of a cut row pushed over the break
     header_roles = _header_roles(b, s=s)
+    heads = _headers(b) if b.header_keys else []  # each column's header text
     seen: Counter = Counter()  # words of the header's repeats on this page
     for k, row in enumerate(rows):
         texts = [(c.col, c.col_span, c.text) for c in row.cells]
-        if any(t for _, _, t in texts) and _is_repeated_header(row, b.header_keys, header_roles, seen=seen, s=s):
+        if any(t for _, _, t in texts) and _is_repeated_header(row, b.header_keys, header_roles, seen=seen,
+                                                               heads=heads, s=s):
             b.header_repeats.append(texts)
             seen.update(_row_key(row).split())
             continue  # the header printed again inside the table

@@ -178,6 +178,16 @@ HARD = (
                                    "the page cut ('1)' at page 8's head): the box is cut at the label's start, "
                                    "rows 102, 103 and (1) whole; item 111 cut as '1' at page 10's foot and '11' "
                                    "at page 11's head, sub-items (1)-(3) of 110 above it: one row 111"),
+    ("stamped", 57, "header", "a stamp on every page, the page number run into its line ('8 Email: ...'); "
+                              "the last piece '25' of a deadline the page cut alone at page 9's head, inside "
+                              "the top margin band under that line: the cell's, no page number"),
+    ("libreoffice", 57, "all", "header on page 1 only; the last word 'hạn' of a status cell the page cut alone "
+                               "at page 13's head: a word of the header ('Thời hạn'), but in another column "
+                               "than the header's: the rest of the row, no piece of the header"),
+    ("calc", 57, "header", "a rule under the header only, rows of a sheet far taller than their text; row 3 "
+                           "fills no result or status cell, row 4's first line starts 166 pt under its text "
+                           "in five columns: the columns row 3 leaves empty tell nothing, the line keeps to "
+                           "the three it shares, one table"),
 )
 
 
