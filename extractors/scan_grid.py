@@ -44,7 +44,7 @@ class GridSettings:
     coverage: float = 0.5  # share of a cell side a rule must cover to separate two cells
     end_tol: int = 20  # pixels (at 300 dpi): a column rule ends this close to a row rule (a seal's
     #                    ring, a letter's stroke ends anywhere)
-    long_share: float = 0.5  # ... unless it runs this share of the rules it crosses (an end lost)
+    long_share: float = 0.5  # ... unless its pieces cover this share of the rules it crosses (an end lost)
     ink_contrast: float = 60.0  # grey levels: ink is at least this much darker than the paper
     min_letters: int = 50  # fewer letter-sized blobs than this: too little text to tell the orientation
     aspect_margin: float = 0.15  # log(height / width) beyond which a blob stands up or lies down
@@ -283,8 +283,8 @@ def table_cells(hs: list[Rule], vs: list[Rule], dpi: float, s: GridSettings = SE
 
 def column_rules(hs: list[Rule], vs: list[Rule], dpi: float, s: GridSettings = SETTINGS) -> list[Rule]:
     """The vertical rules of a grid: the pieces at one position (within `rule_merge`), taken
-    together, start and end within `end_tol` of horizontal rules that reach them, or run at
-    least `long_share` of the height of those rules. A seal's ring or star, a signature's
+    together, start and end within `end_tol` of horizontal rules that reach them, or cover at
+    least `long_share` of the height of those rules (`_inked`). A seal's ring or star, a signature's
     stroke over a table make straight runs that start and end between the rules, and would
     cut the cells into false columns. Nor does a rule stand in one row alone of a table's three
     or more at its place (`_in_one_row`): the strokes of a seal's star, its ring and the text
@@ -323,9 +323,21 @@ def _framed(rules: list[Rule], across: list[Rule], dpi: float, s: GridSettings) 
         if not crossing:
             continue
         framed = any(abs(y - lo) <= end for y in crossing) and any(abs(y - hi) <= end for y in crossing)
-        if framed or hi - lo >= s.long_share * (max(crossing) - min(crossing)):
+        if framed or _inked(group) >= s.long_share * (max(crossing) - min(crossing)):
             out += group
     return out
+
+
+def _inked(group: list[Rule]) -> float:
+    """The length the pieces of a group of rules cover together: pieces at one height in several
+    cells (the lines of bold text a low resolution runs together, each in its own column) are far
+    apart, and the span from the first to the last is no rule's."""
+    total, reach = 0.0, float("-inf")
+    for r in sorted(group, key=lambda r: r.lo):
+        if r.hi > reach:
+            total += r.hi - max(r.lo, reach)
+            reach = r.hi
+    return total
 
 
 def _groups(rules: list[Rule], tol: float) -> list[list[Rule]]:

@@ -128,3 +128,23 @@ def test_a_seal_inside_the_cells_cuts_no_false_columns_or_rows():
     cv2.rectangle(img, (760, 690), (1040, 700), 90, -1)  # the star's arms drawn straight across
     cells = scan_grid.table_cells(*scan_grid.find_rules(scan_grid.ink(img), DPI), DPI)
     assert len(cells) == 1 and len(cells[0]) == 9, sorted(cells[0])
+
+
+def test_lines_of_bold_text_run_together_in_several_cells_are_no_row_rule():
+    """Issue 17 (scan sweep 91/93, a 100-dpi page holding one row): the lines of bold text in
+    three cells of a row, each run together into a straight stroke at one height, were taken as
+    one row rule from the first to the last (together 0.8 of the table's width) and painted over:
+    the tops of the letters cut off ("CSnI “huấ gia" for "CSDL Quốc gia", "Các địa phương" read
+    as nothing). Their pieces cover a quarter of that width: no rule, the row stays one row."""
+    rows, cols = (300, 560), (200, 330, 1500, 1700, 2200)
+    img = page_with_table(rows=rows, cols=cols, text=False)
+    for x0, x1 in ((345, 700), (1000, 1300), (1715, 2050)):  # three cells' first lines, 60 px under the top rule
+        cv2.rectangle(img, (x0, 356), (x1, 366), 0, -1)
+    hs, vs = scan_grid.find_rules(scan_grid.ink(img), DPI)
+    assert len([h for h in hs if 340 < h.pos < 380]) == 3, "the strokes are found as rule pieces"
+    kept = scan_grid.row_rules(hs, scan_grid.column_rules(hs, vs, DPI), DPI)
+    assert sorted(round(h.pos) for h in kept) == [300, 560]
+    erased, _ = scan_grid.erasable(hs, vs, DPI)
+    assert all(not 340 < h.pos < 380 for h in erased)
+    cells = scan_grid.table_cells(hs, vs, DPI)
+    assert len(cells) == 1 and len(cells[0]) == 4
