@@ -1064,7 +1064,7 @@ def split_rows_of(rows: Sequence[Row], *, centred: bool = False, going_on: int |
     centred = centred or numbers_centred(rows, s=s)
     if not centred:
         rows = [part for row in rows for part in _at_labels(row, s=s)]
-    chosen = _read_numbering(rows, strict=ruled, going_on=going_on, s=s)
+    chosen = _read_numbering(rows, strict=ruled, going_on=going_on, rest_at_head=not centred, s=s)
     first = next((k for k, r in enumerate(rows) if _label_line(r) is not None), None)
     out: list[Row] = []
     for k, (row, starts) in enumerate(zip(rows, chosen)):
@@ -1321,7 +1321,36 @@ def _readings(pieces: Sequence[str], apart: Sequence[bool] = ()) -> list[tuple[i
     return out
 
 
-def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None = None,
+def _head_box(rows: Sequence[Row]) -> Row | None:
+    """The first box holding plain numbers when it stands at the fragment's head: no box above
+    it holds an item number or a heading (one text cell across columns); else None."""
+    for row in rows:
+        if _numbers(row) is not None:
+            return row
+        held = [c for c in row.cells if c.lines]
+        if _label_line(row) is not None or (len(held) == 1 and held[0].col_span > 1):
+            return None
+    return None
+
+
+def _rest_readings(pieces: Sequence[str], apart: Sequence[bool] = ()) -> list[tuple[int, list[int]]]:
+    """The readings (`_readings`) of the pieces after the first few, which are the rest of a
+    number the page cut ("9" over 110 and 111 wrapped: the page before ends in "10"): the rest
+    is the tail of the number before the first one read, and shorter ("9" of 109 under 110).
+    Their starts begin past the rest."""
+    out = []
+    for j in range(1, len(pieces)):
+        rest = "".join(pieces[:j])
+        if len(rest) > 5:
+            break  # the tail of a number of six digits at most (`_glued`)
+        for first, starts in _readings(pieces[j:], apart[j:]):
+            before = str(first - 1)
+            if len(rest) < len(before) and before.endswith(rest):
+                out.append((first, [j + k for k in starts]))
+    return out
+
+
+def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None = None, rest_at_head: bool = False,
                     s: TextTableSettings = TEXT) -> list[list[int] | None]:
     """For each row, the pieces of its numbering cell that start a number (None for a row
     without several plain numbers there): the readings (`_readings`) that make the numbering
@@ -1329,8 +1358,11 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
     label; past a label the numbering may also go on: item 13 after item 12's sub-item "(1)").
     Ties go to one number per box in a grid ruled between rows (`strict`), else to separate
     numbers where the pieces stand a row's padding apart (`_roomy`). `going_on`: the
-    number before the first row (the last of the table's page before), None if not known."""
+    number before the first row (the last of the table's page before), None if not known.
+    `rest_at_head`: the first numbered box at the page's head may start with the rest of a
+    number the page before cut (`_rest_readings`, at a cost: `rest_cost`)."""
     options: list[list[tuple[int, list[int]]] | None] = []
+    head = _head_box(rows) if rest_at_head else None  # the box that may start with the rest of a cut number
     cells: list[Cell | None] = []
     sizes: list[int] = []  # pieces in each row's numbering cell
     pitches: list[float | None] = []  # each box's line pitch
@@ -1345,7 +1377,7 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
             continue
         cell, pieces = found
         apart = [_roomy(replace(cell, lines=pair), pitch, s=s) for pair in zip(cell.lines, cell.lines[1:])]
-        options.append(_readings(pieces, apart) or None)
+        options.append([*_readings(pieces, apart), *(_rest_readings(pieces, apart) if row is head else [])] or None)
         cells.append(cell)
         sizes.append(len(pieces))
     # out_back[k][j]: the reading of the row before that reading j of row k follows best; rows
@@ -1368,7 +1400,8 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
             # an item number of four digits glued from pieces ("96" over "97" as 9697) is two rows' numbers
             glued_big = any(first + i > s.glued_max and b - a >= 2 for i, (a, b) in enumerate(zip(starts, [*starts[1:], sizes[k]])))
             scores = [prev_score[j] + (2.0 if pl is not None and first == pl + 1 else 1.0 if first == 1 and (pl is None or labelled)
-                                       else 0.0) + 0.1 * tie - 0.5 * glued_big for j, pl in enumerate(prev_last)]
+                                       else 0.0) + 0.1 * tie - 0.5 * glued_big - s.rest_cost * (starts[0] > 0)
+                      for j, pl in enumerate(prev_last)]
             j = max(range(len(scores)), key=lambda i: scores[i])
             row_best.append(scores[j])
             row_back.append(j)
@@ -1487,7 +1520,7 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
         return [row]
     if starts is not None:
         cell, pieces = _numbers(row, s=s)
-        if len(starts) == 1:
+        if starts == [0]:
             return [row]
         if strict or len(starts) < len(pieces):
             if centred:
@@ -1495,7 +1528,7 @@ def split_by_anchor(row: Row, *, starts: Sequence[int] | None = None, strict: bo
                 numbers = [(cell.lines[a].box[1], cell.lines[b - 1].box[3]) for a, b in zip(starts, ends)]
                 cuts = _centred_cuts(row, numbers, cell, s=s)
                 return _cut(row, [y for y in cuts if y > row.box[1] + s.anchor_pad])
-            tops = [_snap(cell.lines[k].box[1] - s.anchor_pad, row, s=s) for k in starts[1:]]
+            tops = [_snap(cell.lines[k].box[1] - s.anchor_pad, row, s=s) for k in starts if k > 0]
             return _cut(row, [y for y in tops if y > row.box[1] + s.anchor_pad])
     elif strict and not _several_labels(row):
         return [row]

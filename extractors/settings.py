@@ -104,6 +104,7 @@ class TextTableSettings:
     wrap_room: float = _setting(14.0)  # pt: pieces that fit side by side in their cell with this to spare (both paddings, a space) were never wrapped from one
     lead_in_min: float = _setting(0.8)  # line heights: text this far above a box's first number is the rest of a row the page cut
     glued_max: int = _setting(999, 1)  # an item number glued from pieces above this is two rows' numbers (96 over 97 is no 9697)
+    rest_cost: float = _setting(0.5, 0.0, 1.5)  # the numbering's cost of reading a page's first pieces as the rest of a number the page cut (under 2, a number going on)
     # numbers centred in their rows (a sheet's vertically centred cells; `grid.numbers_centred`)
     level_tol: float = _setting(2.0)  # lines whose tops are this close stand level
     run_slack: float = _setting(1.0)  # white between two lines of a cell this much wider than its tightest parts two runs

@@ -7,6 +7,7 @@ synthetic lines: every glyph `CHAR` points wide unless a word says otherwise.
 from types import SimpleNamespace
 
 from extractors.celltext import is_syllable, join_lines
+from extractors.grid import _rest_readings
 from extractors.headers import looks_like_header
 from extractors.layout import Cell, Line, Row, Word
 from extractors.stitch import (_Part, _PendingCell, _PendingRow, _number_before, _rest_of_label, _rest_of_number,
@@ -145,3 +146,11 @@ def test_number_cut_by_a_page_break_goes_on_past_sub_items():
     assert _rest_of_number(SimpleNamespace(rows=rows), rows[-1], "11", [], 0)
     assert not _rest_of_number(SimpleNamespace(rows=rows), rows[-1], "2", [], 0)  # 12 is no 111
     assert _number_before(rows[:-1], 0) == "110"
+
+
+def test_rest_of_a_number_cut_by_a_page_break_heads_the_next_page():
+    # item 109 wrapped "1" / "0" / "9", the page cut after "10": "9" at the next page's head over
+    # 110 and 111, wrapped alike. The rest is the tail of the number before the first one read.
+    assert (110, [1, 4]) in _rest_readings(["9", "1", "1", "0", "1", "1", "1"])
+    assert _rest_readings(["9", "1", "0"]) == []  # 9 over 10: two numbers, "9" is no tail of 9
+    assert _rest_readings(["1", "2", "1", "3"]) == []  # 12 and 13 wrapped: nothing left over

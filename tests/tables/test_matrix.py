@@ -188,6 +188,10 @@ HARD = (
                            "fills no result or status cell, row 4's first line starts 166 pt under its text "
                            "in five columns: the columns row 3 leaves empty tell nothing, the line keeps to "
                            "the three it shares, one table"),
+    ("libreoffice", 59, "columns", "column rules only, a narrow number column, numbering past 100: item 109 "
+                                   "wrapped '1' / '0' / '9' and cut after '10' at page 3's foot; page 4's first "
+                                   "box (no rule at its top) holds the rest '9' over 110 and 111 wrapped alike: "
+                                   "the rest is row 109's, rows 110 and 111, no '911011'"),
 )
 
 
