@@ -161,6 +161,9 @@ HARD = (
     ("calc", 46, "header", "a sheet's full line ends 2 pt before the next column's text, the border kept in "
                            "the white between them: the line is its row's name, no section row across the "
                            "columns"),
+    ("calc", 50, "all", "a row taller than the page (its text clipped at the foot) naming the next task's work "
+                        "word for word: the next row stands at the next page's head, where its words start a "
+                        "line (the sheet's truth, `spreadsheet.row_pages_by_text`)"),
     ("reportlab", 47, "header", "pages numbered at their head; row 18's number alone at page 3's foot (its "
                                 "text all on page 4) is the row's, no page number"),
     ("chromium", 46, "alternate", "the rest of row 7 the page cut over item 8 in one box, its deadline's "
