@@ -503,7 +503,9 @@ def _heads_rows(heading: Line, after: Sequence[Line], rows: Sequence[Line], edge
     """Does a line running across the columns (or flush with the table's edge at `x0`, or a
     section's label first) head rows: under it (and s.section_max_lines - 1 more such lines at
     most, a line holding the heading's label among them), close, a line in the columns of the
-    rows above it (`unruled.keeps_to`), or, no rows above, a line in min_cols pieces or more? A
+    rows above it (`unruled.keeps_to`; or its first word in each column where theirs start,
+    `_keeps_columns`: a sheet's cells padded so thinly that a deadline runs up to the agency
+    beside it at word spacing, one piece), or, no rows above, a line in min_cols pieces or more? A
     section's heading with its label and nothing under it is the page's last row (its rows on
     the next page); so is one line flush with the table's edge (a thinly padded cell) under
     rows, in no two cells (`_in_cells`), with nothing under it on the page (`at_foot`: no rule,
@@ -519,7 +521,8 @@ def _heads_rows(heading: Line, after: Sequence[Line], rows: Sequence[Line], edge
             x0 is not None and line.box[0] < x0 + s.flush) or label
         if not heads:
             close = line.box[1] - above <= s.body_line_gap * (line.box[3] - line.box[1])
-            return close and (keeps_to(line, starts, UNRULED) if rows else len(text_spans(line)) >= UNRULED.min_cols)
+            return close and (keeps_to(line, starts, UNRULED) or (edges is not None and _keeps_columns(line, rows, edges, s=s))
+                              if rows else len(text_spans(line)) >= UNRULED.min_cols)
         labels = labels or label
         above = line.box[3]
     if (at_foot and not after and (rows or under_rule) and edges is not None and x0 is not None and x0 - s.snap <= heading.box[0] < x0 + s.flush

@@ -164,6 +164,9 @@ HARD = (
     ("calc", 50, "all", "a row taller than the page (its text clipped at the foot) naming the next task's work "
                         "word for word: the next row stands at the next page's head, where its words start a "
                         "line (the sheet's truth, `spreadsheet.row_pages_by_text`)"),
+    ("calc", 53, "header", "a section heading flush with the table's edge, the row under it a sheet's, its "
+                           "deadline running up to the agency at word spacing (one piece of two cells): its "
+                           "first words stand where the rows above start theirs, the heading heads rows 106-108"),
     ("reportlab", 47, "header", "pages numbered at their head; row 18's number alone at page 3's foot (its "
                                 "text all on page 4) is the row's, no page number"),
     ("chromium", 46, "alternate", "the rest of row 7 the page cut over item 8 in one box, its deadline's "
