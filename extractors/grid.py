@@ -82,7 +82,9 @@ def pdfplumber_cell_boxes(page, *, s: TextTableSettings = TEXT) -> list[list[Box
         pieces = [e for e in ruled.edges if e["orientation"] == "h"]
         stacks = [part for st in stacks for part in split_at_joints(st, pieces, s=s)]
         lone = [st for st in stacks if len(cluster_values(sorted(e["top"] for e in st), s=s)) == 1]
-        stacks = [part for st in stacks if not any(st is o for o in lone) for part in split_at_prose(st, words, s=s)]
+        parts = [part for st in stacks if not any(st is o for o in lone) for part in split_at_prose(st, words, single=True, s=s)]
+        stacks = [part for part in parts if len({round(e["top"]) for e in part}) >= 2]
+        cut = [part for part in parts if len({round(e["top"]) for e in part}) == 1]  # a stack's last rule, prose over it
         from .headed import cut_header, headed_tables  # it builds on this module's grid steps
 
         grids, tables = tables, list(tables)
@@ -92,6 +94,7 @@ def pdfplumber_cell_boxes(page, *, s: TextTableSettings = TEXT) -> list[list[Box
             tables += headed or [t for t in (rule_only_table(st, words, joints, s=s),) if t is not None]
         tables += [t for st in lone if (t := cut_header(st, words, (j := rule_joints(st, pieces, s=s)), s=s)
                                         or lone_rule_table(st, words, j, s=s)) is not None]
+        tables += [t for st in cut if (t := cut_header(st, words, rule_joints(st, pieces, s=s), s=s)) is not None]
         tables = grids + [t for t in tables[len(grids):] if not (t and any(g and _around(_bbox(t), _bbox(g), s=s) for g in grids))]
     return tables
 
@@ -190,13 +193,16 @@ def _same_height(hs: Sequence[dict], *, s: TextTableSettings = TEXT) -> list[lis
     return out
 
 
-def split_at_prose(stack: Sequence[dict], words: Sequence[Word], *, s: TextTableSettings = TEXT) -> list[list[dict]]:
+def split_at_prose(stack: Sequence[dict], words: Sequence[Word], *, single: bool = False,
+                   s: TextTableSettings = TEXT) -> list[list[dict]]:
     """A stack cut where the space between two of its rules holds prose (two lines or more
     each running whole over most of its width, or three lines or more running whole, one of
     them that wide: a caption or a paragraph between two tables, or under a rule at the
     page's head; or a line of words starting flush with the rules' left end, where no cell's
     padded text starts: a heading between two tables), not rows, unless they are a section
-    row's (`_labelled_heading`). Parts keep two rules or more."""
+    row's (`_labelled_heading`). Parts keep two rules or more; with `single`, the last part
+    too when it is one rule (over a header the page cuts, a heading between it and the table
+    above: `headed.cut_header` reads it)."""
     x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
     ys = cluster_values(sorted(e["top"] for e in stack), s=s)
     inside = [w for w in words if x0 - s.snap <= w.xc <= x1 + s.snap]
@@ -212,7 +218,7 @@ def split_at_prose(stack: Sequence[dict], words: Sequence[Word], *, s: TextTable
             at = b
     parts.append((at, ys[-1]))
     out = [[e for e in stack if lo - s.edge_tol <= e["top"] <= hi + s.edge_tol] for lo, hi in parts]
-    return [p for p in out if len({round(e["top"]) for e in p}) >= 2]
+    return [p for k, p in enumerate(out) if len({round(e["top"]) for e in p}) >= 2 or (single and k == len(out) - 1)]
 
 
 _HEADING_LABEL = re.compile(r"^([A-ZĐ]|[IVXLC]{1,6}|\d{1,3})[.)]?$")

@@ -397,13 +397,16 @@ def _least_covered(lines: Sequence[Line], a: float, b: float, *, step: float = 0
 
 
 def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] | None, x0: float, x1: float,
-               *, at_foot: bool = False, s: TextTableSettings = TEXT) -> list[Line]:
+               *, at_foot: bool = False, known: Sequence[Line] = (), s: TextTableSettings = TEXT) -> list[Line]:
     """The lines, top to bottom from `top` (a header's rule; None: the page's head), that are a
     table's rows: one after the other (no gap over body_line_gap line heights, or s.row_gap for a
     line that keeps to the columns: a tall row's empty bottom), inside the table's width, down
     to prose (two lines in a row running across the columns over most of the width; a line
     flush with the table's edge, and the lines running across just above it: its paragraph's).
-    `at_foot`: nothing but `lines` stands under the table on the page (no rule, no other table)."""
+    `at_foot`: nothing but `lines` stands under the table on the page (no rule, no other table).
+    `known`: the table's rows on the pages before; a line where their columns' text starts is a
+    row after a gap of any height too (a page holding only a section row so far, a writer's
+    spanning row laid out far taller than its heading)."""
     out: list[Line] = []
     last = top
     wide: list[bool] = []  # lines running across the columns over most of the width
@@ -434,8 +437,8 @@ def body_lines(lines: Sequence[Line], top: float | None, edges: Sequence[float] 
             loose = across if edges is not None else len(text_spans(line)) < UNRULED.min_cols  # (no columns yet: a
             # line in pieces is a row, a tall row's empty bottom above it)
             if (gap > max(s.body_line_gap * h, spaced + s.row_slack * h) and (loose or gap > s.row_gap * h)
-                    and not keeps_to(line, _word_starts(out), UNRULED)
-                    and not (edges is not None and not across and _keeps_columns(line, out, edges, s=s))
+                    and not keeps_to(line, _word_starts([*known, *out]), UNRULED)
+                    and not (edges is not None and not across and _keeps_columns(line, [*known, *out], edges, s=s))
                     and not ((across or flush or labelled)
                              and _heads_rows(line, ordered[k + 1:], out, edges, x0=x0, at_foot=at_foot, s=s))):
                 break  # (a row in the rows' own columns goes on after a gap of any height: a sheet's tall row;
@@ -503,7 +506,9 @@ def _heads_rows(heading: Line, after: Sequence[Line], rows: Sequence[Line], edge
     """Does a line running across the columns (or flush with the table's edge at `x0`, or a
     section's label first) head rows: under it (and s.section_max_lines - 1 more such lines at
     most, a line holding the heading's label among them), close, a line in the columns of the
-    rows above it (`unruled.keeps_to`), or, no rows above, a line in min_cols pieces or more? A
+    rows above it (`unruled.keeps_to`; or its first word in each column where theirs start,
+    `_keeps_columns`: a sheet's cells padded so thinly that a deadline runs up to the agency
+    beside it at word spacing, one piece), or, no rows above, a line in min_cols pieces or more? A
     section's heading with its label and nothing under it is the page's last row (its rows on
     the next page); so is one line flush with the table's edge (a thinly padded cell) under
     rows, in no two cells (`_in_cells`), with nothing under it on the page (`at_foot`: no rule,
@@ -519,7 +524,8 @@ def _heads_rows(heading: Line, after: Sequence[Line], rows: Sequence[Line], edge
             x0 is not None and line.box[0] < x0 + s.flush) or label
         if not heads:
             close = line.box[1] - above <= s.body_line_gap * (line.box[3] - line.box[1])
-            return close and (keeps_to(line, starts, UNRULED) if rows else len(text_spans(line)) >= UNRULED.min_cols)
+            return close and (keeps_to(line, starts, UNRULED) or (edges is not None and _keeps_columns(line, rows, edges, s=s))
+                              if rows else len(text_spans(line)) >= UNRULED.min_cols)
         labels = labels or label
         above = line.box[3]
     if (at_foot and not after and (rows or under_rule) and edges is not None and x0 is not None and x0 - s.snap <= heading.box[0] < x0 + s.flush
@@ -693,7 +699,7 @@ def _carry_pass(pages: Sequence[PageContent], furniture: Sequence[set], *, s: Te
             more = _loose(page) if page is not out[k] else loose[k]
             carried = _carried(page, _edges_with(evidence, above, more, furniture[k], again, s=s),
                                furniture[k], s=s, unruled=unruled, headed=again, centred=centred_by(votes),
-                               going_on=last_number(above.rows))
+                               going_on=last_number(above.rows), known=evidence[1])
             if carried is not None:
                 out[k] = carried
         evidence = _evidence(evidence, out[k], above, s=s)
@@ -708,6 +714,7 @@ def _carry_pass(pages: Sequence[PageContent], furniture: Sequence[set], *, s: Te
             continue
         centred = numbers_centred([r for _, f in members for r in f.rows], s=s)  # the whole table votes
         going_on = None  # the last item number of the table's page before
+        known: list[Line] = []  # the table's rows on its pages before
         for k, box in chain:
             frag = _at(out[k], box)
             if frag is None:
@@ -717,9 +724,11 @@ def _carry_pass(pages: Sequence[PageContent], furniture: Sequence[set], *, s: Te
                 out[k] = replace(out[k], fragments=tuple(f for f in out[k].fragments if f is not frag),
                                  lines=tuple(prose_lines([*(w for l in out[k].lines for w in l.words), *_fragment_words(frag)])))
             out[k] = _carried(out[k], edges, furniture[k], s=s, unruled=unruled, headed=headed, centred=centred,
-                              going_on=going_on) or out[k]
+                              going_on=going_on, known=known) or out[k]
             again = _at(out[k], box)
             going_on = last_number(again.rows) if again is not None else None
+            if again is not None:
+                known = [*known, *group_lines(_fragment_words(again, body=True))][-s.columns_evidence:]
     return out, feet
 
 
@@ -914,12 +923,13 @@ def _loose(page: PageContent) -> list[Line]:
 
 def _carried(page: PageContent, edges: Sequence[float], furniture: set, *,
              s: TextTableSettings, unruled: UnruledSettings, headed: Fragment | None = None,
-             centred: bool = False, going_on: int | None = None) -> PageContent | None:
+             centred: bool = False, going_on: int | None = None, known: Sequence[Line] = ()) -> PageContent | None:
     """The page read again with the table's columns: the lines at its head (or under the header
     band of `headed`, its fragment printed under its own header) are the table's rows, down to
     the next table or to what is no row of it (`body_lines`); the rest is read as before.
     `centred`: the table's numbers stand in the middle of their rows (`grid.CellBoxes.centred`);
-    `going_on`: the last item number of the table's page before (`grid.CellBoxes.going_on`)."""
+    `going_on`: the last item number of the table's page before (`grid.CellBoxes.going_on`);
+    `known`: the table's rows on the pages before (`body_lines`)."""
     edges = list(edges)
     x0, x1 = edges[0], edges[-1]
     head = _header_row(headed) if headed is not None else None
@@ -933,7 +943,7 @@ def _carried(page: PageContent, edges: Sequence[float], furniture: set, *,
     free = [w for l in lines for w in l.words]
     furniture = furniture - _cells_going_on(lines, furniture, edges, s=s)
     candidates = [l for l in lines if l.box not in furniture and l.box[3] <= limit and (top is None or (l.box[1] + l.box[3]) / 2 > top)]
-    body = body_lines(candidates, top, edges, x0, x1, at_foot=limit >= page.height, s=s)
+    body = body_lines(candidates, top, edges, x0, x1, at_foot=limit >= page.height, known=known, s=s)
     if not body and head is None:
         return None
     if head is None and limit < page.height and all(_section_lines(body, edges, s=s)):

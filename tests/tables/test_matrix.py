@@ -161,6 +161,21 @@ HARD = (
     ("calc", 46, "header", "a sheet's full line ends 2 pt before the next column's text, the border kept in "
                            "the white between them: the line is its row's name, no section row across the "
                            "columns"),
+    ("calc", 50, "all", "a row taller than the page (its text clipped at the foot) naming the next task's work "
+                        "word for word: the next row stands at the next page's head, where its words start a "
+                        "line (the sheet's truth, `spreadsheet.row_pages_by_text`)"),
+    ("calc", 53, "header", "a section heading flush with the table's edge, the row under it a sheet's, its "
+                           "deadline running up to the agency at word spacing (one piece of two cells): its "
+                           "first words stand where the rows above start theirs, the heading heads rows 106-108"),
+    ("chromium", 55, "header", "a second table's header cut by the page (its last cell's 'thực' / 'hiện' and its "
+                               "lower rule on the next page) under a heading flush with the rules between the "
+                               "first table's closing rule and its own: the rule over it heads a header, one table"),
+    ("calc", 55, "header", "the rest of one tall row at the page's head under the header printed again, 150 pt "
+                           "of white under its text, its other columns empty: the next row's words stand where "
+                           "the rows' columns start, the table goes on"),
+    ("stamped", 54, "header", "a section row laid out 400 pt tall under the header printed again (a writer's "
+                              "spanning row): the rows under its white stand in the columns of the table's rows "
+                              "on the pages before, the table goes on"),
     ("reportlab", 47, "header", "pages numbered at their head; row 18's number alone at page 3's foot (its "
                                 "text all on page 4) is the row's, no page number"),
     ("chromium", 46, "alternate", "the rest of row 7 the page cut over item 8 in one box, its deadline's "
