@@ -1366,7 +1366,8 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
     numbers where the pieces stand a row's padding apart (`_roomy`). `going_on`: the
     number before the first row (the last of the table's page before), None if not known.
     `rest_at_head`: the first numbered box at the page's head may start with the rest of a
-    number the page before cut (`_rest_readings`, at a cost: `rest_cost`)."""
+    number the page before cut (`_rest_readings`, at a cost: `rest_cost`). A numbering with
+    nothing known before it starts at 1 only where the fragment is no table's rest (`_rest_first`)."""
     options: list[list[tuple[int, list[int]]] | None] = []
     head = _head_box(rows) if rest_at_head else None  # the box that may start with the rest of a cut number
     cells: list[Cell | None] = []
@@ -1389,6 +1390,7 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
     # out_back[k][j]: the reading of the row before that reading j of row k follows best; rows
     # without readings pass the last number on
     prev_last: list[int | None] = [going_on]
+    fresh = not _rest_first(rows)  # a numbering not known to go on may start at 1 here
     prev_score: list[float] = [0.0]
     out_back: list[list[int]] = []
     labelled = False  # a label passed since the last numbered row
@@ -1405,7 +1407,7 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
             tie = (len(starts) == 1) if strict else (len(starts) > 1) == _roomy(cells[k], pitches[k], s=s)
             # an item number of four digits glued from pieces ("96" over "97" as 9697) is two rows' numbers
             glued_big = any(first + i > s.glued_max and b - a >= 2 for i, (a, b) in enumerate(zip(starts, [*starts[1:], sizes[k]])))
-            scores = [prev_score[j] + (2.0 if pl is not None and first == pl + 1 else 1.0 if first == 1 and (pl is None or labelled)
+            scores = [prev_score[j] + (2.0 if pl is not None and first == pl + 1 else 1.0 if first == 1 and ((pl is None and fresh) or labelled)
                                        else 0.0) + 0.1 * tie - 0.5 * glued_big - s.rest_cost * (starts[0] > 0)
                       for j, pl in enumerate(prev_last)]
             j = max(range(len(scores)), key=lambda i: scores[i])
@@ -1421,6 +1423,17 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
             chosen[k] = options[k][j][1]
         j = out_back[k][j]
     return [c if c is not None and len(_numbers(r, s=s)[1]) >= 2 else None for c, r in zip(chosen, rows)]
+
+
+def _rest_first(rows: Sequence[Row]) -> bool:
+    """Does the fragment start with the rest of a row the page cut: a first box with text in a
+    column's own cell (no heading across columns) and none in its numbering cell? Then the
+    table began on a page before and its numbering goes on here, from a number not known
+    (a box "1" over "2" under it is item 12 after 11, not items 1 and 2)."""
+    first = rows[0] if rows else None
+    if first is None or not first.cells or first.cells[0].lines:
+        return False
+    return any(c.lines and c.col_span == 1 for c in first.cells[1:])
 
 
 PLAIN_NUMBER = re.compile(r"^(\d{1,6})[.)]?$")  # an item number alone: "12", "12.", "12)"

@@ -207,6 +207,10 @@ HARD = (
                                    "wrapped '1' / '0' / '9' and cut after '10' at page 3's foot; page 4's first "
                                    "box (no rule at its top) holds the rest '9' over 110 and 111 wrapped alike: "
                                    "the rest is row 109's, rows 110 and 111, no '911011'"),
+    ("stamped", 61, "all", "item 12 wrapped '1' over '2' in its ruled box at page 9, under the rest of row 11 "
+                           "(which started on page 7 and fills page 8 without a number): no number on the "
+                           "page before to go on from, yet the box above holds a cut row's rest, so the "
+                           "numbering does not start at 1 here: one row 12, cut over pages 9 and 10"),
 )
 
 
