@@ -207,6 +207,10 @@ HARD = (
                                    "wrapped '1' / '0' / '9' and cut after '10' at page 3's foot; page 4's first "
                                    "box (no rule at its top) holds the rest '9' over 110 and 111 wrapped alike: "
                                    "the rest is row 109's, rows 110 and 111, no '911011'"),
+    ("libreoffice", 61, "header", "a rule under the header only, the header and row 1's first lines at page 1's "
+                                  "foot, row 1's rest filling pages 2 and 3 in one justified cell (its word "
+                                  "spaces wide as gutters, the number and name cells empty): the white every "
+                                  "line leaves between the columns gives their edges, one table"),
 )
 
 
