@@ -213,7 +213,8 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
     """Column edges (x0, ..., x1) of a header's lines over body lines: one edge in each white run
     down the whole header (narrow_gutter wide at least), where the body leaves it white: the
     edge of a body gutter inside it (`grid.text_columns`; of several, the one the fewest lines
-    run over, then the widest white, then the rightmost; in a header gutter narrower than min_gutter
+    run over, then the widest white, then the rightmost; when lines run over each, the end of a
+    white run every body line leaves there is offered too: `_clear_ends`; in a header gutter narrower than min_gutter
     and than header_spaces word spaces of the header, only where the next column's text starts at
     one x on `s.narrow_starts` of the lines: `_starts_after`),
     else, in a gutter min_gutter wide or more, its point the fewest body lines cover (the rightmost
@@ -225,6 +226,8 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
     space = _word_space(header, s=s)
     for a, b in gutters:
         mine = [e for e in found if a - 1 <= e <= b + 1 and _crossing(body, e) <= len(body) // s.gutter_dissent]
+        if mine and all(_crossing(body, e) for e in mine):
+            mine += _clear_ends(white, a, b, s=s)
         # (a gutter that many body lines run over is a word space of the few lines in cells: no column's edge)
         narrow = (b - a < s.min_gutter and not (space and b - a >= s.header_spaces * space)
                   and not _lines_apart(header, a, b, s=s))
@@ -238,6 +241,15 @@ def header_columns(header: Sequence[Line], body: Sequence[Line], x0: float, x1: 
         elif not narrow:  # (no body lines: a header alone at a page's foot, its middle)
             edges.append(_least_covered(body, a, b) if body else (a + b) / 2)
     return _padded([*edges, x1], body, s=s)
+
+
+def _clear_ends(white: Sequence[tuple[float, float]], a: float, b: float, *, s: TextTableSettings) -> list[float]:
+    """The right ends of the white runs every body line leaves (`white`, min_gutter wide at
+    least) that end inside the header's gutter (a, b): the next column's text starts there on
+    every line that has any. Offered beside body gutters that lines run over: one cell's long
+    justified lines (a row's rest over a page) vote its word spaces as gutters
+    (`grid.text_columns`) and may outvote the few lines that fill the table's columns."""
+    return [d for c, d in white if a - 1 <= d <= b + 1 and d - c >= s.min_gutter]
 
 
 def _lines_apart(header: Sequence[Line], a: float, b: float, *, s: TextTableSettings = TEXT) -> bool:

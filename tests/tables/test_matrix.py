@@ -211,6 +211,10 @@ HARD = (
                            "(which started on page 7 and fills page 8 without a number): no number on the "
                            "page before to go on from, yet the box above holds a cut row's rest, so the "
                            "numbering does not start at 1 here: one row 12, cut over pages 9 and 10"),
+    ("libreoffice", 61, "header", "a rule under the header only, the header and row 1's first lines at page 1's "
+                                  "foot, row 1's rest filling pages 2 and 3 in one justified cell (its word "
+                                  "spaces wide as gutters, the number and name cells empty): the white every "
+                                  "line leaves between the columns gives their edges, one table"),
 )
 
 
