@@ -802,14 +802,20 @@ def _rest_of_heading(prev: _PendingRow, row: Row) -> bool:
                               and c.col + c.col_span <= own.col + own.col_span for c in held)
 
 
+def _cut_pieces(prev: _PendingRow, item_text: str, item_col: int) -> tuple[str, str]:
+    """(the item cell's text of `prev`, the text `item_text` first on the next page), spaces
+    left out: the two pieces of a number or label the page break may have cut."""
+    own = prev.cell_covering(item_col)
+    return (own.raw_text if own else "").replace(" ", ""), item_text.replace(" ", "")
+
+
 def _rest_of_number(b: _Builder, prev: _PendingRow, item_text: str, below: Sequence[Row], item_col: int) -> bool:
     """Is `item_text`, first on a continuing page, the rest of the number of `prev`, the row the
     page break cut inside its number ("4" at the foot of the page, "2" at the head of the next:
     a narrow column wrapped 42)? The numbering says so: the pieces glued are the number after
     the row above `prev` (past its sub-items: `_number_before`; or the one before the next
     row's), and neither piece alone is."""
-    own = prev.cell_covering(item_col)
-    head, rest = (own.raw_text if own else "").replace(" ", ""), item_text.replace(" ", "")
+    head, rest = _cut_pieces(prev, item_text, item_col)
     if prev.kind != "data" or not (head.isdigit() and rest.isdigit()) or len(head + rest) > 6:
         return False
     glued = int(head + rest)
@@ -837,8 +843,7 @@ def _rest_of_label(prev: _PendingRow, item_text: str, item_col: int) -> bool:
     """Is `item_text`, first on a continuing page, the rest of a sub-item's label the page break
     cut in `prev` ("(" at the foot of the page, "1)" at the head of the next)? The start of a
     label is no label alone (`grid.LABEL_START`); glued, the two pieces are one ("(1)")."""
-    own = prev.cell_covering(item_col)
-    head, rest = (own.raw_text if own else "").replace(" ", ""), item_text.replace(" ", "")
+    head, rest = _cut_pieces(prev, item_text, item_col)
     return (prev.kind == "data" and LABEL_START.match(head) is not None and bool(rest)
             and SUB_ITEM.match(head + rest) is not None)
 
