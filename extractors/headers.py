@@ -141,17 +141,19 @@ def span_parts(text: str, k: int, *, s: TextTableSettings = TEXT) -> list[str] |
     whose weakest part scores most, then whose parts are closest to whole variants), or None
     where no split does.
 
-    Only runs of words that could be a part (`_part_role`) are joined into splits, so a long
-    text over several columns (a section row across the table) costs the runs of its words,
-    not every way of cutting it."""
+    Only runs of words that can be a part (`_part_role`) are joined into splits, and a run is
+    scored only when the runs before it are parts, so a long text over several columns (a
+    section row across the table) costs a few runs of its words, not every way of cutting it."""
     words = text.split()
-    n = len(words)
-    roles = {(a, b): role for a in range(n) for b in range(a + 1, n + 1)
-             if (role := _part_role(" ".join(words[a:b]), s)) is not None}
+
+    @lru_cache(maxsize=None)
+    def role(a: int, b: int) -> tuple[float, str] | None:
+        return _part_role(" ".join(words[a:b]), s)
+
     best: tuple[tuple[float, float], list[str]] | None = None
-    for bounds in _splits(roles, n, k):
+    for bounds in _splits(role, len(words), k):
         parts = [" ".join(words[a:b]) for a, b in zip(bounds, bounds[1:])]
-        picked = [roles[a, b] for a, b in zip(bounds, bounds[1:])]
+        picked = [role(a, b) for a, b in zip(bounds, bounds[1:])]
         if len({role for _, role in picked}) < k:
             continue
         rank = (min(score for score, _ in picked), sum(_closeness(p, role) for p, (_, role) in zip(parts, picked)))
@@ -169,16 +171,17 @@ def _part_role(part: str, s: TextTableSettings) -> tuple[float, str] | None:
     return tops[0]
 
 
-def _splits(parts: dict, n: int, k: int, start: int = 0):
-    """Bounds (0, cut, ..., n) of every split of words start..n into k runs each in `parts`,
-    in the order of their cuts."""
+def _splits(part, n: int, k: int, start: int = 0):
+    """Bounds (0, cut, ..., n) of every split of words start..n into k runs, each a part
+    (`part(a, b)` not None), in the order of their cuts; a run is scored only when a split
+    reaches it."""
     if k == 1:
-        if (start, n) in parts:
+        if part(start, n) is not None:
             yield (start, n)
         return
     for end in range(start + 1, n - k + 2):
-        if (start, end) in parts:
-            for rest in _splits(parts, n, k - 1, end):
+        if part(start, end) is not None:
+            for rest in _splits(part, n, k - 1, end):
                 yield (start, *rest)
 
 
