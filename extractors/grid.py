@@ -83,8 +83,9 @@ def pdfplumber_cell_boxes(page, *, s: TextTableSettings = TEXT) -> list[list[Box
         stacks = [part for st in stacks for part in split_at_joints(st, pieces, s=s)]
         lone = [st for st in stacks if len(cluster_values(sorted(e["top"] for e in st), s=s)) == 1]
         parts = [part for st in stacks if not any(st is o for o in lone) for part in split_at_prose(st, words, single=True, s=s)]
-        stacks = [part for part in parts if len({round(e["top"]) for e in part}) >= 2]
-        cut = [part for part in parts if len({round(e["top"]) for e in part}) == 1]  # a stack's last rule, prose over it
+        single = [len({round(e["top"]) for e in part}) == 1 for part in parts]
+        stacks = [part for part, one in zip(parts, single) if not one]
+        cut = [part for part, one in zip(parts, single) if one]  # a stack's last rule, prose over it
         from .headed import cut_header, headed_tables  # it builds on this module's grid steps
 
         grids, tables = tables, list(tables)
