@@ -593,11 +593,10 @@ def _mend_unseen(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:
             continue
         x = options[0]
         left, right = _run_on(out, k)
-        near = ([left + " {}"] if left else []) + (["{} " + right] if right else [])
         known = lambda w: w in pairs or w in domain  # noqa: E731
-        if any(known(n.format(r)) for n in near):
+        if any(known(p) for p in _pairs_with(left, r, right)):
             continue
-        if not (common[x] >= s.min_syllable_alone or any(known(n.format(x)) for n in near)):
+        if not (common[x] >= s.min_syllable_alone or any(known(p) for p in _pairs_with(left, x, right))):
             continue
         out[k] = tok.replace(core, _recase(core, x), 1)
     return out
@@ -786,6 +785,12 @@ def _mend_tones(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:
     return out
 
 
+def _pairs_with(left: str | None, syllable: str, right: str | None) -> list[str]:
+    """The pairs `syllable` makes with its neighbours (`_run_on`), the left one's first: the words
+    as read, whatever they hold (OCR gives "{", "}" and "%" too)."""
+    return ([f"{left} {syllable}"] if left else []) + ([f"{syllable} {right}"] if right else [])
+
+
 def _mend_stranded(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:
     """A syllable of the language the administrative text seldom has (`s.max_seldom` times or
     fewer), stranded: it makes no known pair (the word lists', or that text's) with a neighbour,
@@ -806,10 +811,9 @@ def _mend_stranded(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:
         if not _checkable(core) or (r := core.lower()) not in syllables or common.get(r, 0) > s.max_seldom:
             continue
         left, right = _run_on(out, k)
-        near = [n for n in (left and left + " {}", right and "{} " + right) if n]
-        if not near or any(known(n.format(r)) for n in near):
+        if not (left or right) or any(known(p) for p in _pairs_with(left, r, right)):
             continue
-        ranked = sorted(((sum(domain.get(n.format(x), 0) for n in near), x) for x in _remarked(r) if x != r),
+        ranked = sorted(((sum(domain.get(p, 0) for p in _pairs_with(left, x, right)), x) for x in _remarked(r) if x != r),
                         reverse=True)
         if not ranked or ranked[0][0] < s.min_stranded:
             continue
@@ -818,7 +822,7 @@ def _mend_stranded(tokens: list[str], s: DomainSettings = DOMAIN) -> list[str]:
         x = ranked[0][1]
         if common.get(x, 0) < s.min_stranded_ratio * (common.get(r, 0) + 1):
             continue
-        if not any(n.format(x) in strong and domain.get(n.format(x), 0) >= s.min_stranded for n in near):
+        if not any(p in strong and domain.get(p, 0) >= s.min_stranded for p in _pairs_with(left, x, right)):
             continue
         out[k] = tok.replace(core, _recase(core, x), 1)
     return out

@@ -261,6 +261,16 @@ def test_a_syllable_the_administrative_text_seldom_has_may_have_had_any_marks_ab
         assert repair_text(text) == text
 
 
+def test_braces_and_other_format_marks_read_by_the_ocr_beside_a_syllable_are_plain_text():
+    """OCR reads "{", "}" and "%" out of specks and seals; beside a syllable the mends weigh, they
+    are words like any other (the pairs were once made by str.format, and "{" stopped the whole
+    document: fresh scan draw 101/103)."""
+    assert repair_text("CSDL quốc gia vẽ {đất") == "CSDL quốc gia về {đất"
+    assert repair_text("Trung tâm giám sắt {1}") == "Trung tâm giám sát {1}"
+    for text in ("kiểm soát tải {sản", "tải {}", "vẽ {x}", "{0} %s }{ tín"):
+        assert repair_text(text).replace("tài", "tải").replace("về", "vẽ") == text
+
+
 def test_the_roman_numeral_of_a_quarter_in_a_name_is_read_through_its_lookalikes():
     assert repair_text("hoàn thành trong Quý 11/2025); Hoàn thành") == "hoàn thành trong Quý II/2025); Hoàn thành"
     assert repair_text("trong Quý I11/2025") == "trong Quý III/2025"
