@@ -1071,20 +1071,34 @@ def split_rows_of(rows: Sequence[Row], *, centred: bool = False, going_on: int |
     centred = centred or numbers_centred(rows, s=s)
     if not centred:
         rows = [part for row in rows for part in _at_labels(row, s=s)]
+    rows, rest = _lead_in_apart(rows, centred=centred, s=s)
     chosen = _read_numbering(rows, strict=ruled, going_on=going_on, rest_at_head=not centred, s=s)
-    first = next((k for k, r in enumerate(rows) if _label_line(r) is not None), None)
     out: list[Row] = []
     for k, (row, starts) in enumerate(zip(rows, chosen)):
-        if k == first and not centred and (_top_aligned(rows, row) or _blank_above(row, s=s)):
-            head = _lead_in(row, s=s)
-            if head is not None:  # the rest of a row the page cut, over the first numbered row
-                out.append(head[0])
-                row = head[1]
+        if k == rest:  # the rest of a row the page cut, over the first numbered row: one row
+            out.append(row)
+            continue
         parts = split_by_anchor(row, starts=starts, strict=ruled, centred=centred, s=s)
         if not ruled and (starts is None or len(starts) > 1):
             parts = [sub for part in parts for sub in split_by_lines(part, s=s)]
         out += parts
     return out
+
+
+def _lead_in_apart(rows: Sequence[Row], *, centred: bool, s: TextTableSettings = TEXT) -> tuple[list[Row], int | None]:
+    """The rows with the first numbered box cut in two where it starts with the rest of a row the
+    page cut (`_lead_in`: no rule between that rest and the numbered row under it), and the
+    index of that rest (None when there is none). Cut before the numbering is read, so that
+    the numbering knows the fragment is a table's rest (`_rest_first`)."""
+    rows = list(rows)
+    first = next((k for k, r in enumerate(rows) if _label_line(r) is not None), None)
+    if first is None or centred or not (_top_aligned(rows, rows[first]) or _blank_above(rows[first], s=s)):
+        return rows, None
+    head = _lead_in(rows[first], s=s)
+    if head is None:
+        return rows, None
+    rows[first:first + 1] = head
+    return rows, first
 
 
 # ---------------------------------------------------------------- numbers centred in their rows
@@ -1427,11 +1441,12 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
 
 
 def _rest_first(rows: Sequence[Row]) -> bool:
-    """Does the fragment start with the rest of a row the page cut: a first box with text in a
-    column's own cell (no heading across columns) and none in its numbering cell? Then the
-    table began on a page before and its numbering goes on here, from a number not known
-    (a box "1" over "2" under it is item 12 after 11, not items 1 and 2)."""
-    first = rows[0] if rows else None
+    """Does the fragment start with the rest of a row the page cut: a first box holding text
+    (boxes without any passed over: a strip between two rules) with text in a column's own
+    cell (no heading across columns) and none in its numbering cell? Then the table began on
+    a page before and its numbering goes on here, from a number not known (a box "1" over "2"
+    under it is item 12 after 11, not items 1 and 2)."""
+    first = next((r for r in rows if any(c.lines for c in r.cells)), None)
     if first is None or not first.cells or first.cells[0].lines:
         return False
     return any(c.lines and c.col_span == 1 for c in first.cells[1:])

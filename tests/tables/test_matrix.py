@@ -215,6 +215,14 @@ HARD = (
                                   "foot, row 1's rest filling pages 2 and 3 in one justified cell (its word "
                                   "spaces wide as gutters, the number and name cells empty): the white every "
                                   "line leaves between the columns gives their edges, one table"),
+    ("stamped", 61, "columns", "column rules only: the rest of row 11 (no number on the page before to go on "
+                               "from) and item 12 wrapped '1' over '2' share page 9's one box, under a strip "
+                               "of 5 pt between two rules with no text: the rest is cut off above the number "
+                               "before the numbering is read, so it does not start at 1: one row 12"),
+    ("stamped", 61, "header", "a rule under the header only, which page 1 alone prints: page 9, laid out on the "
+                              "columns carried from the pages before (page 8 holds row 11's rest alone, no "
+                              "number to go on from), is one band holding that rest and item 12 wrapped '1' "
+                              "over '2' under it: one row 12, cut over pages 9 and 10"),
 )
 
 
