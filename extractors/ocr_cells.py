@@ -67,6 +67,7 @@ class OcrSettings:
 SETTINGS = OcrSettings()
 SPECK = re.compile(r"[.,:;'`~_]+")
 ITEM = re.compile(r"^(\d{1,3}\.?|\(\d{1,2}\)|[IVX]{1,4}\.?|[A-H]\.?)$")  # 12, 12., (3), IV., B
+ROMAN_READ = "IVXlHi"  # the letters of Roman numerals, and what their stems are read as ("l", "H", "i")
 
 
 @lru_cache(maxsize=1)
@@ -150,6 +151,12 @@ class Reader:
 def _is_text(token: str) -> bool:
     """Two letters or more, not a Roman numeral: a header word ("STT"), not a number."""
     return sum(ch.isalpha() for ch in token) >= 2 and not re.fullmatch(r"[IVX]+\.?", token)
+
+
+def _is_word(token: str) -> bool:
+    """Two letters or more, one of them no letter of a Roman numeral nor a letter read for one
+    (`ROMAN_READ`): a word ("ST", "TT", "STT"), not a Roman numeral read badly ("IH", "HI")."""
+    return sum(ch.isalpha() for ch in token) >= 2 and any(ch.isalpha() and ch not in ROMAN_READ for ch in token)
 
 
 def _to_page(words, dx: float, dy: float, pad: int) -> list[list]:
@@ -252,7 +259,12 @@ def _wrapped_number(reader: Reader, crop: np.ndarray, soft: np.ndarray | None, i
     """An item number that a narrow column wrapped ("(1" over ")", "1" over "0") read as the one
     line it is: its lines set side by side and read as a one-line item cell is (a second look,
     the grey as scanned, Roman stems). Kept when that reads as an item number; the first reading
-    stays otherwise (a word, a section label over two lines). Its box is the cell's ink."""
+    stays otherwise (a word, a section label over two lines). Its box is the cell's ink.
+    A word the column wrapped (its header, "ST" over "T") stays text: when both the first reading
+    and the lines set side by side hold a word (`_is_word`), the lines are not read again among the
+    characters of item numbers, where the letters of "STT" read as "I" and its stems as "II". A
+    wrapped number does not read as a word both times ("(1" over "2)" reads "lại" / "2)" first,
+    but "(12)" side by side)."""
     s = reader.s
     bands = _line_bands(ink)
     bands = [(a, b) for a, b in bands if 4 * (b - a) >= max(b - a for a, b in bands)]  # no speck is a line
@@ -263,6 +275,8 @@ def _wrapped_number(reader: Reader, crop: np.ndarray, soft: np.ndarray | None, i
     joined = _side_by_side(crop, bands, gap, 255)
     padded = cv2.copyMakeBorder(joined, s.pad, s.pad, s.pad, s.pad, cv2.BORDER_CONSTANT, value=255)
     got = reader.words(padded, reader.tesserocr.PSM.SINGLE_LINE)
+    if any(_is_word(w[0]) for w in words) and any(_is_word(w[0]) for w in got):
+        return words  # a word over two lines ("ST" over "T": the header of the column), read as one: no number
     if _doubtful(got, True, s):
         got = _best_reading(reader, padded, got, True)
     if soft is not None:

@@ -119,3 +119,65 @@ def test_words_a_cell_over_smaller_cells_read_inside_them_are_theirs():
     # cells side by side, none over another: every word kept
     apart = [(header, read[0][1]), (under, read[1][1])]
     assert [w[0] for w in _without_overlaid(apart)] == ["Nhiệm", "vụ", "Thời"]
+
+
+def _narrow_cell(lines: list[str], dpi: int, bold: bool) -> np.ndarray:
+    """A cell of a narrow item column (25 x 40 pt) with `lines` of 12 pt Times (Liberation
+    Serif) centred one under the other, printed at `dpi` and brought to the OCR's 300 dpi as a
+    page scanned at a low resolution is (grey; 0 = ink)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.fixtures.headers_corpus import FONT_DIR
+
+    k = dpi / 72
+    face = "LiberationSerif-Bold.ttf" if bold else "LiberationSerif-Regular.ttf"
+    font = ImageFont.truetype(str(FONT_DIR / face), int(round(12 * k)))
+    image = Image.new("L", (int(25 * k), int(40 * k)), 255)
+    draw = ImageDraw.Draw(image)
+    for n, text in enumerate(lines):
+        draw.text(((image.width - draw.textlength(text, font=font)) / 2, (4 + 14.4 * n) * k), text, fill=0, font=font)
+    grey = np.asarray(image)
+    return grey if dpi == SETTINGS.dpi else cv2.resize(grey, None, fx=SETTINGS.dpi / dpi, fy=SETTINGS.dpi / dpi,
+                                                       interpolation=cv2.INTER_CUBIC)
+
+
+def _read_item_cell(reader, grey: np.ndarray) -> list[str]:
+    from extractors import ocr_cells
+
+    mask = (grey < 128).astype(np.uint8) * 255
+    return [w[0] for w in ocr_cells._cell_words(reader, grey, mask, (0, 0, grey.shape[1], grey.shape[0]), True)]
+
+
+@pytest.fixture(scope="module")
+def reader():
+    from extractors import ocr_cells
+
+    r = ocr_cells.Reader()
+    yield r
+    r.close()
+
+
+DPIS = (100, 150, 200, 300)
+
+
+@pytest.mark.parametrize("bold", [True, False], ids=["bold", "regular"])
+def test_a_header_word_the_item_column_wraps_stays_text(reader, bold):
+    """The header of a narrow item column wraps "STT" as "ST" over "T". The cell is in the item
+    column, so its lines are set side by side and read as a wrapped item number would be
+    (`_wrapped_number`); among the characters of item numbers "STT" read as "I", its stems
+    counted as "II", an item number: the header was taken for a section row (a fresh scan
+    draw, 101/103, 300 dpi; drawn here the bold one at 150 dpi). A word over two lines stays
+    the word, at every resolution."""
+    read = {dpi: _read_item_cell(reader, _narrow_cell(["ST", "T"], dpi, bold)) for dpi in DPIS}
+    assert read == {dpi: ["ST", "T"] for dpi in DPIS}
+
+
+@pytest.mark.parametrize("lines, number", [(["1", "0"], "10"), (["(1", ")"], "(1)"), (["1", "2"], "12"),
+                                           (["(1", "2)"], "(12)"), (["IV", "."], "IV")])
+def test_a_number_the_item_column_wraps_is_read_as_one(reader, lines, number):
+    """A number a narrow item column wraps ("1" over "0", "(1" over ")") is still read as the one
+    number it is, though its first reading holds a word ("(1" read as "lại"), and a Roman section
+    label over two lines is read as now."""
+    for bold in (True, False):
+        assert {dpi: _read_item_cell(reader, _narrow_cell(lines, dpi, bold)) for dpi in DPIS} == \
+            {dpi: [number] for dpi in DPIS}, f"bold={bold}"
