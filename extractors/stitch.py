@@ -32,7 +32,10 @@ Scanned tables (each page shifted, scaled and tilted on its own): a fragment fir
 page continues the table above when its columns have the same relative widths
 (`scan_continues`, `same_shape`, tolerances in `settings.ScanTableSettings`), and a headerless table
 joins or takes the columns of the headed table of its shape (`adopt_headerless`: pages
-fed out of order); a numbered list's worded first row is its header (`_list_header`); a row
+fed out of order), and a fragment first on its page whose item numbers go on from another
+table of its shape than the one of the page before goes on that table (`_taken_up`: pages fed
+out of order); a header cell read past recognition takes the text of the header of another table
+of its shape (`_lend_headers`); a numbered list's worded first row is its header (`_list_header`); a row
 under a cell merged over the item column that holds only specks (a seal's strokes read as
 rules across a narrow column) is no row (`_drop_speck_rows`); a header cell read over several
 columns whose parts name a role each is split (`headers.split_spans`).
@@ -366,11 +369,48 @@ def scan_continues(builder: _Builder, frag: Fragment, page: PageContent, above_l
     another table's header."""
     if not builder.ends_page or builder.last_page != page.page - 1 or not same_shape(builder.first, frag, scan):
         return False
-    above = [l for l in page.lines if l.box[1] >= above_limit - 1 and l.box[3] <= frag.box[1] + 1]
-    if any(len(l.text.replace(" ", "")) > scan.mark_chars for l in above):
+    if not _bare_above(frag, page, above_limit, scan):
         return False
     return not (frag.rows and builder.header_keys and looks_like_header(_cell_texts(frag.rows[0]), s=s)
                 and not _is_repeated_header(frag.rows[0], builder.header_keys, _header_roles(builder, s=s), s=s))
+
+
+def _bare_above(frag: Fragment, page: PageContent, above_limit: float, scan: ScanTableSettings = SCANS) -> bool:
+    """Nothing but a page number or a speck (`scan.mark_chars` characters at most) stands above
+    `frag` on its scanned page, below `above_limit`."""
+    above = [l for l in page.lines if l.box[1] >= above_limit - 1 and l.box[3] <= frag.box[1] + 1]
+    return not any(len(l.text.replace(" ", "")) > scan.mark_chars for l in above)
+
+
+def _taken_up(builders: Sequence[_Builder], current: _Builder | None, frag: Fragment, page: PageContent,
+              above_limit: float, scan: ScanTableSettings = SCANS, *, s: TextTableSettings = TEXT) -> _Builder | None:
+    """Pages fed out of order: the table whose rest `frag` is, when that is not the table of the
+    page read before. `frag` stands first on a scanned page with nothing above it (`_bare_above`)
+    and no header row; its first item number goes on from no number of `current` (neither the
+    next one nor a 1 that may start a part again) and from the last number of exactly one other
+    table of its shape that ended its page: that table goes on here."""
+    if page.method != "ocr" or not frag.rows or looks_like_header(_cell_texts(frag.rows[0]), s=s) \
+            or not _bare_above(frag, page, above_limit, scan):
+        return None
+    first = _first_number(frag, current if current is not None else _Builder(frag), s=s)
+    if first is None or first == 1:
+        return None
+    if current is not None and _numbers(current, s=s)[-1:] in ([], [first - 1]):
+        return None
+    takers = [b for b in builders if b is not current and b.ends_page and same_shape(b.first, frag, scan)
+              and _numbers(b, s=s)[-1:] == [first - 1]]
+    return takers[0] if len(takers) == 1 else None
+
+
+def _first_number(frag: Fragment, b: _Builder, *, s: TextTableSettings = TEXT) -> int | None:
+    """The first item number of `frag`'s rows, in the item column of the table `b` (its shape)."""
+    col = _item_col(b, s=s)
+    for row in frag.rows:
+        cell = row.cell_at(col)
+        m = ITEM_NUMBER.match(cell.text.replace(" ", "")) if cell is not None else None
+        if m:
+            return int(m.group(1))
+    return None
 
 
 def _numbers(b: _Builder, rows: Sequence[_PendingRow] | None = None, *, s: TextTableSettings = TEXT) -> list[int]:
@@ -404,6 +444,16 @@ def _starts_a_part(b: _Builder) -> bool:
     return bool(b.rows) and b.rows[0].kind == "section"
 
 
+def _pages(b: _Builder) -> set[int]:
+    """The pages a table's rows stand on."""
+    return {p for r in b.rows for p, _ in r.spans} | {b.first.page}
+
+
+def _first_place(b: _Builder) -> tuple[int, float]:
+    """(page, top) of the first row of a table on the pages as fed: where it is read first."""
+    return min(((p, box[1]) for r in b.rows for p, box in r.spans), default=(b.first.page, b.first.box[1]))
+
+
 def _headed(b: _Builder) -> bool:
     return bool(b.rows) and b.rows[0].kind == "header"
 
@@ -411,8 +461,9 @@ def _headed(b: _Builder) -> bool:
 def adopt_headerless(builders: list[_Builder], scanned: set[int], scan: ScanTableSettings = SCANS,
                      *, s: TextTableSettings = TEXT) -> list[_Builder]:
     """Scanned tables without a header of their own, in a document with a headed table of the
-    same shape: the rest of that table on a page fed before it (on the page just before the
-    headed table's first: a table's header stands on its first page) joins it after the rows
+    same shape (of several, the one whose first page comes right after one of its pages): the
+    rest of that table on pages fed before it (one of them just before the headed table's
+    first: a table's header stands on its first page) joins it after the rows
     of that first page, unless its item numbers say otherwise (they neither go on from the
     last one there nor start again under a section above or below the break); any other
     takes its columns' headers."""
@@ -420,14 +471,16 @@ def adopt_headerless(builders: list[_Builder], scanned: set[int], scan: ScanTabl
     for b in builders:
         if _headed(b) or b.first.page not in scanned or b not in out:
             continue
-        model = next((m for m in out if m is not b and _headed(m) and same_shape(m.first, b.first, scan)), None)
-        if model is None:
+        models = [m for m in out if m is not b and _headed(m) and same_shape(m.first, b.first, scan)]
+        if not models:
             continue
+        pages = _pages(b)
+        model = next((m for m in models if m.first.page - 1 in pages), models[0])
         cut = 1 + max(k for k, r in enumerate(model.rows) if r.spans[0][0] == model.first.page)
         mine, theirs = _numbers(b, s=s), _numbers(model, model.rows[:cut], s=s)
         restarts = mine and mine[0] == 1 and model.rows[cut - 1].kind == "section"  # numbered anew under it
         goes_on = not mine or not theirs or mine[0] == theirs[-1] + 1 or restarts or _starts_a_part(b)
-        if b.last_page + 1 == model.first.page and goes_on:
+        if model.first.page - 1 in pages and goes_on:
             model.rows[cut:cut] = b.rows
             model.last_page = max(model.last_page, b.last_page)
             out.remove(b)
@@ -452,7 +505,11 @@ def stitch(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
             if current is not None and i == 0:
                 lines = [l for l in lines if not _ghost(l, current, frag, s=s)]
             text_above = _text_between(lines, above_limit, frag.box[1])
-            if current is not None and i == 0 and (continues(current, frag, page.page, text_above, s=s) or (
+            taken_up = _taken_up(builders, current, frag, page, above_limit, scan, s=s) if i == 0 else None
+            if taken_up is not None:  # pages fed out of order: the rest of a table of a page before
+                current = taken_up
+                _extend(current, frag, s=s)
+            elif current is not None and i == 0 and (continues(current, frag, page.page, text_above, s=s) or (
                     page.method == "ocr" and scan_continues(current, frag, page, above_limit, scan, s=s))):
                 _extend(current, frag, s=s)
             elif current is not None and i > 0 and goes_on(current, frag, frags[i - 1], text_above, s=s):
@@ -476,9 +533,22 @@ def stitch(pages: Sequence[PageContent], *, s: TextTableSettings = TEXT,
         if b.first.page in scanned:
             _list_header(b, s=s)
     builders = adopt_headerless(builders, scanned, scan, s=s)
+    if scanned:  # pages fed out of order: a table whose rest came first is read first
+        builders.sort(key=_first_place)
+    _lend_headers(builders, scanned, scan)
     for b in builders:
         _drop_speck_rows(b, scanned, s=s)
     return [_finish(b, n, s=s) for n, b in enumerate(builders, start=1)]
+
+
+def _lend_headers(builders: Sequence[_Builder], scanned: set[int], scan: ScanTableSettings = SCANS) -> None:
+    """A scanned table's header cells read past recognition (a seal over them) may take the text
+    of the header of another table of its shape in the document, as of a repeat of its own
+    header (`_carry_header_roles`: only a column its header gives no role)."""
+    for b in builders:
+        if _headed(b) and b.first.page in scanned:
+            b.header_repeats += [[(c.col, c.col_span, c.text) for c in m.first.rows[0].cells] for m in builders
+                                 if m is not b and _headed(m) and m.first.rows and same_shape(m.first, b.first, scan)]
 
 
 def _drop_speck_rows(b: _Builder, scanned: set[int], *, s: TextTableSettings = TEXT) -> None:
