@@ -1382,11 +1382,15 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
     number before the first row (the last of the table's page before), None if not known.
     `rest_at_head`: the first numbered box at the page's head may start with the rest of a
     number the page before cut (`_rest_readings`, at a cost: `rest_cost`). A numbering with
-    nothing known before it starts at 1 only where the fragment is no table's rest (`_rest_first`)."""
+    nothing known before it starts at 1 only where the fragment is no table's rest (`_rest_first`).
+    A start at 1 never cuts a number a narrow column wrapped (`_cuts_wrapped`: "1" over "2" under
+    the header printed again at a page's head is 12, the page before not known here); a
+    numbering going on may."""
     options: list[list[tuple[int, list[int]]] | None] = []
     head = _head_box(rows) if rest_at_head else None  # the box that may start with the rest of a cut number
     cells: list[Cell | None] = []
     sizes: list[int] = []  # pieces in each row's numbering cell
+    wrapped: list[list[bool]] = []  # per row with numbers: which neighbouring pieces stand apart (`_roomy`)
     pitches: list[float | None] = []  # each box's line pitch
     for row in rows:
         found = _numbers(row, s=s)
@@ -1396,12 +1400,14 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
             options.append(None)
             cells.append(row.cells[0] if row.cells and row.cells[0].lines else None)
             sizes.append(0)
+            wrapped.append([])
             continue
         cell, pieces = found
         apart = [_roomy(replace(cell, lines=pair), pitch, s=s) for pair in zip(cell.lines, cell.lines[1:])]
         options.append([*_readings(pieces, apart), *(_rest_readings(pieces, apart) if row is head else [])] or None)
         cells.append(cell)
         sizes.append(len(pieces))
+        wrapped.append(apart)
     # out_back[k][j]: the reading of the row before that reading j of row k follows best; rows
     # without readings pass the last number on
     prev_last: list[int | None] = [going_on]
@@ -1422,7 +1428,9 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
             tie = (len(starts) == 1) if strict else (len(starts) > 1) == _roomy(cells[k], pitches[k], s=s)
             # an item number of four digits glued from pieces ("96" over "97" as 9697) is two rows' numbers
             glued_big = any(first + i > s.glued_max and b - a >= 2 for i, (a, b) in enumerate(zip(starts, [*starts[1:], sizes[k]])))
-            scores = [prev_score[j] + (2.0 if pl is not None and first == pl + 1 else 1.0 if first == 1 and ((pl is None and fresh) or labelled)
+            # a start at 1 (nothing known before it, or under a label) cuts no number a column wrapped ("1" over "2": 12)
+            anew = first == 1 and not _cuts_wrapped(starts, wrapped[k])
+            scores = [prev_score[j] + (2.0 if pl is not None and first == pl + 1 else 1.0 if anew and ((pl is None and fresh) or labelled)
                                        else 0.0) + 0.1 * tie - 0.5 * glued_big - s.rest_cost * (starts[0] > 0)
                       for j, pl in enumerate(prev_last)]
             j = max(range(len(scores)), key=lambda i: scores[i])
@@ -1438,6 +1446,13 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
             chosen[k] = options[k][j][1]
         j = out_back[k][j]
     return [c if c is not None and len(_numbers(r, s=s)[1]) >= 2 else None for c, r in zip(chosen, rows)]
+
+
+def _cuts_wrapped(starts: Sequence[int], apart: Sequence[bool]) -> bool:
+    """Does a reading of a numbering cell (`starts`: the pieces that start a number) cut
+    between two pieces that stand as one number a narrow column wrapped: one line pitch
+    apart, glued a number, too wide side by side for the cell (`apart` False, `_roomy`)?"""
+    return any(0 < k <= len(apart) and not apart[k - 1] for k in starts)
 
 
 def _rest_first(rows: Sequence[Row]) -> bool:
