@@ -58,6 +58,13 @@ from .settings import TEXT, TextTableSettings
 from .words import group_lines, page_words
 
 
+def cell_walls(tables: Sequence[Sequence[Box]]) -> list[tuple[float, float, float]]:
+    """The ruled sides (x, top, bottom) of the cells of tables ruled between their columns
+    (not those whose columns come from their text, nor those ruled around a header only)."""
+    return sorted({(b[k], b[1], b[3]) for t in tables if getattr(t, "ruled", True) and not getattr(t, "banded", False)
+                   for b in t for k in (0, 2)})
+
+
 def pdfplumber_cell_boxes(page, *, s: TextTableSettings = TEXT) -> list[list[Box]]:
     """Cell boxes of every ruled table pdfplumber finds on the page (one list per table)."""
     height = float(page.height)
