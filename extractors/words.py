@@ -59,18 +59,19 @@ Wall = tuple[float, float, float]  # a ruled side of a cell: x, top, bottom
 
 
 def cut_at_walls(word: dict, walls: Sequence[Wall], *, s: TextTableSettings = TEXT) -> list[dict]:
-    """A pdfplumber word (with its glyphs, `return_chars`) cut where a wall stands between two
-    of its glyphs (the one before ends, the next starts, within `wall_slack` of it) at the
-    height of the word's middle: two cells' text the word spacing ran together across the rule
-    between them (a sheet's text up to its cell's side, the next cell's just past it). Else
+    """A pdfplumber word (with its glyphs, `return_chars`) cut where a wall stands in the white
+    between two of its glyphs (the one before ends before it, the next starts after it, the white
+    `wall_white` wide at least) at the height of the word's middle: two cells' text the word
+    spacing ran together across the rule between them (a sheet's text up to its cell's side, the
+    next cell's just past it). A side at a glyph's edge or through a glyph cuts nothing. Else
     the word as it is."""
     chars = word.get("chars") or ()
     if len(chars) < 2 or not walls:
         return [word]
     middle = (word["top"] + word["bottom"]) / 2
     xs = [x for x, top, bottom in walls if top <= middle <= bottom and word["x0"] < x < word["x1"]]
-    cuts = [k for k in range(1, len(chars))
-            if any(chars[k - 1]["x1"] <= x + s.wall_slack and chars[k]["x0"] >= x - s.wall_slack for x in xs)]
+    cuts = [k for k in range(1, len(chars)) if chars[k]["x0"] - chars[k - 1]["x1"] >= s.wall_white
+            and any(chars[k - 1]["x1"] < x < chars[k]["x0"] for x in xs)]
     if not cuts:
         return [word]
     parts = [chars[a:b] for a, b in zip([0, *cuts], [*cuts, len(chars)])]

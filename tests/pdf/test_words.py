@@ -82,3 +82,6 @@ def test_a_word_run_across_a_cells_ruled_side_is_cut_there():
     assert cut_at_walls(word, [(478.6, 150.0, 200.0)]) == [word], "a wall beside another row"
     assert cut_at_walls(word, [(468.6, 120.0, 160.0)]) == [word], "a wall through a glyph"
     assert cut_at_walls(word, []) == [word]
+    tight = _glyphs("20.4", 446.6, 5.1)  # a side at a glyph's edge (a cell box of a real print), no white
+    number = {"text": "20.4", "x0": 446.6, "x1": tight[-1]["x1"], "top": 130.0, "bottom": 142.0, "chars": tight}
+    assert cut_at_walls(number, [(tight[2]["x0"], 120.0, 160.0)]) == [number]
