@@ -1397,7 +1397,7 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
     head = _head_box(rows) if rest_at_head else None  # the box that may start with the rest of a cut number
     cells: list[Cell | None] = []
     sizes: list[int] = []  # pieces in each row's numbering cell
-    wrapped: list[list[bool]] = []  # per row with numbers: which neighbouring pieces stand apart (`_roomy`)
+    aparts: list[list[bool]] = []  # per row: which neighbouring pieces of its numbering cell stand apart (`_roomy`)
     pitches: list[float | None] = []  # each box's line pitch
     for row in rows:
         found = _numbers(row, s=s)
@@ -1407,14 +1407,14 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
             options.append(None)
             cells.append(row.cells[0] if row.cells and row.cells[0].lines else None)
             sizes.append(0)
-            wrapped.append([])
+            aparts.append([])
             continue
         cell, pieces = found
         apart = [_roomy(replace(cell, lines=pair), pitch, s=s) for pair in zip(cell.lines, cell.lines[1:])]
         options.append([*_readings(pieces, apart), *(_rest_readings(pieces, apart) if row is head else [])] or None)
         cells.append(cell)
         sizes.append(len(pieces))
-        wrapped.append(apart)
+        aparts.append(apart)
     # out_back[k][j]: the reading of the row before that reading j of row k follows best; rows
     # without readings pass the last number on
     prev_last: list[int | None] = [going_on]
@@ -1436,7 +1436,7 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
             # an item number of four digits glued from pieces ("96" over "97" as 9697) is two rows' numbers
             glued_big = any(first + i > s.glued_max and b - a >= 2 for i, (a, b) in enumerate(zip(starts, [*starts[1:], sizes[k]])))
             # a start at 1 (nothing known before it, or under a label) cuts no number a column wrapped ("1" over "2": 12)
-            anew = first == 1 and not _cuts_wrapped(starts, wrapped[k])
+            anew = first == 1 and not _cuts_wrapped(starts, aparts[k])
             scores = [prev_score[j] + (2.0 if pl is not None and first == pl + 1 else 1.0 if anew and ((pl is None and fresh) or labelled)
                                        else 0.0) + 0.1 * tie - 0.5 * glued_big - s.rest_cost * (starts[0] > 0)
                       for j, pl in enumerate(prev_last)]
