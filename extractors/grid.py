@@ -53,6 +53,7 @@ from typing import Iterable, Sequence
 from pdfplumber.table import merge_edges
 
 from .celltext import CLOSING, OPENING
+from .headers import looks_like_header
 from .layout import Box, Cell, Fragment, Line, Row, Word
 from .settings import TEXT, TextTableSettings
 from .words import group_lines, page_words
@@ -1390,9 +1391,10 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
     `rest_at_head`: the first numbered box at the page's head may start with the rest of a
     number the page before cut (`_rest_readings`, at a cost: `rest_cost`). A numbering with
     nothing known before it starts at 1 only where the fragment is no table's rest (`_rest_first`).
-    A start at 1 never cuts a number a narrow column wrapped (`_cuts_wrapped`: "1" over "2" under
-    the header printed again at a page's head is 12, the page before not known here); a
-    numbering going on may."""
+    A start at 1 right under the table's header (`_is_header`) never cuts a number a narrow column
+    wrapped (`_cuts_wrapped`: "1" over "2" under the header printed again at a page's head is 12,
+    the page before not known here); under a section's label it may (one-line rows 1 and 2 of
+    section B), and so may a numbering going on."""
     options: list[list[tuple[int, list[int]]] | None] = []
     head = _head_box(rows) if rest_at_head else None  # the box that may start with the rest of a cut number
     cells: list[Cell | None] = []
@@ -1422,11 +1424,13 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
     prev_score: list[float] = [0.0]
     out_back: list[list[int]] = []
     labelled = False  # a label passed since the last numbered row
+    headed = False  # ... and the last of them the table's header (printed again at a page's head, maybe)
     for k, opts in enumerate(options):
         if opts is None:
             # a label ("B", "(1)") or a sub-item: a numbering may start again at 1 under it, or go on
             # past it (sub-items "(1)", "(2)" under item 12, then 13): every reading is kept
             labelled = labelled or cells[k] is not None
+            headed = _is_header(rows[k]) if cells[k] is not None else headed
             out_back.append(list(range(len(prev_score))))
             continue
         row_best, row_back, row_last = [], [], []
@@ -1435,8 +1439,8 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
             tie = (len(starts) == 1) if strict else (len(starts) > 1) == _roomy(cells[k], pitches[k], s=s)
             # an item number of four digits glued from pieces ("96" over "97" as 9697) is two rows' numbers
             glued_big = any(first + i > s.glued_max and b - a >= 2 for i, (a, b) in enumerate(zip(starts, [*starts[1:], sizes[k]])))
-            # a start at 1 (nothing known before it, or under a label) cuts no number a column wrapped ("1" over "2": 12)
-            anew = first == 1 and not _cuts_wrapped(starts, aparts[k])
+            # a start at 1 under the header cuts no number a column wrapped ("1" over "2" is 12 there)
+            anew = first == 1 and not (headed and _cuts_wrapped(starts, aparts[k]))
             scores = [prev_score[j] + (2.0 if pl is not None and first == pl + 1 else 1.0 if anew and ((pl is None and fresh) or labelled)
                                        else 0.0) + 0.1 * tie - 0.5 * glued_big - s.rest_cost * (starts[0] > 0)
                       for j, pl in enumerate(prev_last)]
@@ -1445,7 +1449,7 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
             row_back.append(j)
             row_last.append(n)
         out_back.append(row_back)
-        prev_last, prev_score, labelled = row_last, row_best, False
+        prev_last, prev_score, labelled, headed = row_last, row_best, False, False
     chosen: list[list[int] | None] = [None] * len(rows)
     j = max(range(len(prev_score)), key=lambda i: prev_score[i]) if prev_score else 0
     for k in range(len(rows) - 1, -1, -1):
@@ -1453,6 +1457,11 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
             chosen[k] = options[k][j][1]
         j = out_back[k][j]
     return [c if c is not None and len(_numbers(r, s=s)[1]) >= 2 else None for c, r in zip(chosen, rows)]
+
+
+def _is_header(row: Row) -> bool:
+    """Does the box name the table's columns (`headers.looks_like_header`)?"""
+    return looks_like_header([c.text for c in row.cells])
 
 
 def _cuts_wrapped(starts: Sequence[int], apart: Sequence[bool]) -> bool:
