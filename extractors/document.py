@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from .cutrows import carry_cut_rows
 from .furniture import split_furniture
-from .grid import build_fragments, pdfplumber_cell_boxes, prose_lines
+from .grid import build_fragments, cell_walls, pdfplumber_cell_boxes, prose_lines
 from .images import image_kind, image_pdf
 from .layout import POINTS_PER_INCH, PageContent, Word
 from .letters import nfc
@@ -62,8 +62,9 @@ def _read_page(page, page_no: int, s: TextTableSettings = TEXT,
     """Read one pdfplumber page; returns its content and whether it needs OCR."""
     try:
         n_chars = len(page.chars)
-        words = page_words(page, s=s)
-        fragments, free = build_fragments(page_no, pdfplumber_cell_boxes(page, s=s), words, s=s)
+        boxes = pdfplumber_cell_boxes(page, s=s)
+        words = page_words(page, walls=cell_walls(boxes), s=s)
+        fragments, free = build_fragments(page_no, boxes, words, s=s)
         fragments, free = add_unruled(page_no, fragments, free, unruled, s)  # tables without rules, in what is left
         content = PageContent(page_no, float(page.width), float(page.height), "text", n_chars, tuple(prose_lines(free)), tuple(fragments))
         needs_ocr = is_scan(page, n_chars, s)

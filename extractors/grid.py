@@ -53,9 +53,17 @@ from typing import Iterable, Sequence
 from pdfplumber.table import merge_edges
 
 from .celltext import CLOSING, OPENING
+from .headers import looks_like_header
 from .layout import Box, Cell, Fragment, Line, Row, Word
 from .settings import TEXT, TextTableSettings
 from .words import group_lines, page_words
+
+
+def cell_walls(tables: Sequence[Sequence[Box]]) -> list[tuple[float, float, float]]:
+    """The ruled sides (x, top, bottom) of the cells of tables ruled between their columns
+    (not those whose columns come from their text, nor those ruled around a header only)."""
+    return sorted({(b[k], b[1], b[3]) for t in tables if getattr(t, "ruled", True) and not getattr(t, "banded", False)
+                   for b in t for k in (0, 2)})
 
 
 def pdfplumber_cell_boxes(page, *, s: TextTableSettings = TEXT) -> list[list[Box]]:
@@ -1382,11 +1390,16 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
     number before the first row (the last of the table's page before), None if not known.
     `rest_at_head`: the first numbered box at the page's head may start with the rest of a
     number the page before cut (`_rest_readings`, at a cost: `rest_cost`). A numbering with
-    nothing known before it starts at 1 only where the fragment is no table's rest (`_rest_first`)."""
+    nothing known before it starts at 1 only where the fragment is no table's rest (`_rest_first`).
+    A start at 1 right under the table's header (`_is_header`) never cuts a number a narrow column
+    wrapped (`_cuts_wrapped`: "1" over "2" under the header printed again at a page's head is 12,
+    the page before not known here); under a section's label it may (one-line rows 1 and 2 of
+    section B), and so may a numbering going on."""
     options: list[list[tuple[int, list[int]]] | None] = []
     head = _head_box(rows) if rest_at_head else None  # the box that may start with the rest of a cut number
     cells: list[Cell | None] = []
     sizes: list[int] = []  # pieces in each row's numbering cell
+    aparts: list[list[bool]] = []  # per row: which neighbouring pieces of its numbering cell stand apart (`_roomy`)
     pitches: list[float | None] = []  # each box's line pitch
     for row in rows:
         found = _numbers(row, s=s)
@@ -1396,12 +1409,14 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
             options.append(None)
             cells.append(row.cells[0] if row.cells and row.cells[0].lines else None)
             sizes.append(0)
+            aparts.append([])
             continue
         cell, pieces = found
         apart = [_roomy(replace(cell, lines=pair), pitch, s=s) for pair in zip(cell.lines, cell.lines[1:])]
         options.append([*_readings(pieces, apart), *(_rest_readings(pieces, apart) if row is head else [])] or None)
         cells.append(cell)
         sizes.append(len(pieces))
+        aparts.append(apart)
     # out_back[k][j]: the reading of the row before that reading j of row k follows best; rows
     # without readings pass the last number on
     prev_last: list[int | None] = [going_on]
@@ -1409,11 +1424,13 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
     prev_score: list[float] = [0.0]
     out_back: list[list[int]] = []
     labelled = False  # a label passed since the last numbered row
+    headed = False  # ... and the last of them the table's header (printed again at a page's head, maybe)
     for k, opts in enumerate(options):
         if opts is None:
             # a label ("B", "(1)") or a sub-item: a numbering may start again at 1 under it, or go on
             # past it (sub-items "(1)", "(2)" under item 12, then 13): every reading is kept
             labelled = labelled or cells[k] is not None
+            headed = _is_header(rows[k]) if cells[k] is not None else headed
             out_back.append(list(range(len(prev_score))))
             continue
         row_best, row_back, row_last = [], [], []
@@ -1422,7 +1439,9 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
             tie = (len(starts) == 1) if strict else (len(starts) > 1) == _roomy(cells[k], pitches[k], s=s)
             # an item number of four digits glued from pieces ("96" over "97" as 9697) is two rows' numbers
             glued_big = any(first + i > s.glued_max and b - a >= 2 for i, (a, b) in enumerate(zip(starts, [*starts[1:], sizes[k]])))
-            scores = [prev_score[j] + (2.0 if pl is not None and first == pl + 1 else 1.0 if first == 1 and ((pl is None and fresh) or labelled)
+            # a start at 1 under the header cuts no number a column wrapped ("1" over "2" is 12 there)
+            anew = first == 1 and not (headed and _cuts_wrapped(starts, aparts[k]))
+            scores = [prev_score[j] + (2.0 if pl is not None and first == pl + 1 else 1.0 if anew and ((pl is None and fresh) or labelled)
                                        else 0.0) + 0.1 * tie - 0.5 * glued_big - s.rest_cost * (starts[0] > 0)
                       for j, pl in enumerate(prev_last)]
             j = max(range(len(scores)), key=lambda i: scores[i])
@@ -1430,7 +1449,7 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
             row_back.append(j)
             row_last.append(n)
         out_back.append(row_back)
-        prev_last, prev_score, labelled = row_last, row_best, False
+        prev_last, prev_score, labelled, headed = row_last, row_best, False, False
     chosen: list[list[int] | None] = [None] * len(rows)
     j = max(range(len(prev_score)), key=lambda i: prev_score[i]) if prev_score else 0
     for k in range(len(rows) - 1, -1, -1):
@@ -1438,6 +1457,18 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
             chosen[k] = options[k][j][1]
         j = out_back[k][j]
     return [c if c is not None and len(_numbers(r, s=s)[1]) >= 2 else None for c, r in zip(chosen, rows)]
+
+
+def _is_header(row: Row) -> bool:
+    """Does the box name the table's columns (`headers.looks_like_header`)?"""
+    return looks_like_header([c.text for c in row.cells])
+
+
+def _cuts_wrapped(starts: Sequence[int], apart: Sequence[bool]) -> bool:
+    """Does a reading of a numbering cell (`starts`: the pieces that start a number) cut
+    between two pieces that stand as one number a narrow column wrapped: one line pitch
+    apart, glued a number, too wide side by side for the cell (`apart` False, `_roomy`)?"""
+    return any(0 < k <= len(apart) and not apart[k - 1] for k in starts)
 
 
 def _rest_first(rows: Sequence[Row]) -> bool:

@@ -526,13 +526,18 @@ def _heads_rows(heading: Line, after: Sequence[Line], rows: Sequence[Line], edge
     rows, in no two cells (`_in_cells`), with nothing under it on the page (`at_foot`: no rule,
     no other table): a heading without a label ("Nhiệm vụ giao ...") whose rows the page break
     put on the next page; so is such a line with no rows above it, close under the header's
-    rule (`under_rule`): the table's first section heading, all its rows on the next page."""
+    rule (`under_rule`): the table's first section heading, all its rows on the next page.
+    A line under the heading that runs over an edge yet starts its words where the rows above
+    start theirs (`_keeps_columns`) is a row, not more of the heading: the edges a header was
+    laid out on from its first rows only (a sheet's thin padding, columns those rows leave
+    empty) can stand inside the next rows' text."""
     starts = _word_starts(rows)
     above = heading.box[3]
     labels = edges is not None and _labelled(heading, edges)
     for line in after[:s.section_max_lines]:
         label = edges is not None and _labelled(line, edges)  # (a label centred on a heading of two lines)
-        heads = (edges is not None and any(runs_across(line, e, s=s) for e in edges[1:-1])) or (
+        heads = (edges is not None and any(runs_across(line, e, s=s) for e in edges[1:-1])
+                 and not (rows and _keeps_columns(line, rows, edges, s=s))) or (
             x0 is not None and line.box[0] < x0 + s.flush) or label
         if not heads:
             close = line.box[1] - above <= s.body_line_gap * (line.box[3] - line.box[1])

@@ -75,6 +75,10 @@ class TextTableSettings:
     # when a narrow column wrapped them, loose enough to keep a word's accented glyphs together
     x_tolerance: float = _setting(1.5)
     y_tolerance: float = _setting(2.5)
+    # a word whose glyphs stand either side of a cell's ruled side, in white at least this wide around
+    # it, is two words (a sheet's text runs up to the rule, the next cell's starts past it: "2025Bộ" is
+    # "2025" "Bộ"; a side at a glyph's edge, with no white, cuts nothing: "20.4" stays whole)
+    wall_white: float = _setting(0.5, 0.0, 1.5)
     # digits a stamp spaced apart ("1 5 6") are one number when the gaps between them are at most
     # this many digit widths (a stamp's letter spacing; a real space between numbers is wider)
     stamp_digit_gap: float = _setting(1.6)

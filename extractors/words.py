@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import replace
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from pdfplumber.utils import extract_words
 
@@ -33,22 +33,50 @@ def _word(w: dict, source: str = "content") -> Word:
     return Word(text, float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]), float(first), float(last), source)
 
 
-def page_words(page, *, ocr: bool = False, annotations: bool = True, s: TextTableSettings = TEXT) -> list[Word]:
+def page_words(page, *, ocr: bool = False, annotations: bool = True, walls: Sequence[Wall] = (),
+               s: TextTableSettings = TEXT) -> list[Word]:
     """Upright words of a pdfplumber page as `Word`s, text in NFC, then (with `annotations`)
     the words its annotations show (`annotation_words`).
 
     With `ocr`, the rules of a scanned table that Tesseract read as characters are
     removed: "|" (a vertical rule) splits a word in two, "_" (a horizontal rule) is dropped.
+    `walls`: the ruled sides of table cells (x, top, bottom); a word's glyphs either side of one
+    are two words (`cut_at_walls`).
     """
     words = []
-    for w in page.extract_words(**word_settings(s)):
-        if not w.get("upright", True):
+    for found in page.extract_words(**word_settings(s)):
+        if not found.get("upright", True):
             continue
-        word = _word(w)
-        words.extend(without_rules(word) if ocr else [word])
+        for w in cut_at_walls(found, walls, s=s):
+            word = _word(w)
+            words.extend(without_rules(word) if ocr else [word])
     if ocr:
         return rejoin_split_syllables(words)
     return words + annotation_words(page, s=s) if annotations else words
+
+
+Wall = tuple[float, float, float]  # a ruled side of a cell: x, top, bottom
+
+
+def cut_at_walls(word: dict, walls: Sequence[Wall], *, s: TextTableSettings = TEXT) -> list[dict]:
+    """A pdfplumber word (with its glyphs, `return_chars`) cut where a wall stands in the white
+    between two of its glyphs (the one before ends before it, the next starts after it, the white
+    `wall_white` wide at least) at the height of the word's middle: two cells' text the word
+    spacing ran together across the rule between them (a sheet's text up to its cell's side, the
+    next cell's just past it). A side at a glyph's edge or through a glyph cuts nothing. Else
+    the word as it is."""
+    chars = word.get("chars") or ()
+    if len(chars) < 2 or not walls:
+        return [word]
+    middle = (word["top"] + word["bottom"]) / 2
+    xs = [x for x, top, bottom in walls if top <= middle <= bottom and word["x0"] < x < word["x1"]]
+    cuts = [k for k in range(1, len(chars)) if chars[k]["x0"] - chars[k - 1]["x1"] >= s.wall_white
+            and any(chars[k - 1]["x1"] < x < chars[k]["x0"] for x in xs)]
+    if not cuts:
+        return [word]
+    parts = [chars[a:b] for a, b in zip([0, *cuts], [*cuts, len(chars)])]
+    return [{**word, "text": "".join(c["text"] for c in part), "chars": part,
+             "x0": min(c["x0"] for c in part), "x1": max(c["x1"] for c in part)} for part in parts]
 
 
 def annotation_words(page, *, s: TextTableSettings = TEXT) -> list[Word]:

@@ -8,7 +8,7 @@ import pytest
 
 from extractors.layout import Line, Word
 from extractors.pdf import iter_pages, opened
-from extractors.words import group_lines, page_words
+from extractors.words import cut_at_walls, group_lines, page_words
 from tests.conftest import RAW
 from tests.fixtures.hostile import time_limit
 
@@ -64,3 +64,24 @@ def test_lines_of_the_sample_pages_are_unchanged(name):
             words = page_words(page)
             assert words, (name, n)
             assert group_lines(words) == reference_group_lines(words), (name, n)
+
+
+def _glyphs(text: str, x0: float, width: float = 3.7) -> list[dict]:
+    return [{"text": ch, "x0": x0 + k * width, "x1": x0 + (k + 1) * width, "top": 130.0, "bottom": 142.0}
+            for k, ch in enumerate(text)]
+
+
+def test_a_word_run_across_a_cells_ruled_side_is_cut_there():
+    """A sheet's deadline "II/2025" up to its cell's side (478.6) and the next cell's "Bộ" 0.7 pt
+    past it, glued by the word spacing: two words at the wall, none elsewhere."""
+    chars = _glyphs("II/2025", 452.0) + _glyphs("Bộ", 479.3)
+    word = {"text": "II/2025Bộ", "x0": 452.0, "x1": chars[-1]["x1"], "top": 130.0, "bottom": 142.0, "chars": chars}
+    parts = cut_at_walls(word, [(478.6, 120.0, 160.0)])
+    assert [p["text"] for p in parts] == ["II/2025", "Bộ"]
+    assert parts[1]["x0"] == 479.3 and parts[0]["x1"] == chars[6]["x1"]
+    assert cut_at_walls(word, [(478.6, 150.0, 200.0)]) == [word], "a wall beside another row"
+    assert cut_at_walls(word, [(468.6, 120.0, 160.0)]) == [word], "a wall through a glyph"
+    assert cut_at_walls(word, []) == [word]
+    tight = _glyphs("20.4", 446.6, 5.1)  # a side at a glyph's edge (a cell box of a real print), no white
+    number = {"text": "20.4", "x0": 446.6, "x1": tight[-1]["x1"], "top": 130.0, "bottom": 142.0, "chars": tight}
+    assert cut_at_walls(number, [(tight[2]["x0"], 120.0, 160.0)]) == [number]

@@ -223,6 +223,21 @@ HARD = (
                               "columns carried from the pages before (page 8 holds row 11's rest alone, no "
                               "number to go on from), is one band holding that rest and item 12 wrapped '1' "
                               "over '2' under it: one row 12, cut over pages 9 and 10"),
+    ("reportlab", 62, "all", "item 12 wrapped '1' over '2' in the first box under the header printed again at "
+                             "page 26's head (row 11 closed on the page before), sub-items '(1)', '(2)' under "
+                             "it: a start at 1 under the header cuts no number a column wrapped, one row 12"),
+    ("reportlab", 65, "all", "item 12 wrapped '1' over '2' at page 14's foot under the rest of row 11, the "
+                             "header printed again above that rest: one row 12, cut over pages 14 and 15"),
+    ("stamped", 62, "all", "a stamp on every page, item 12 wrapped '1' over '2' under the rest of row 11 at "
+                           "page 12's head, the header printed again above it: one row 12, cut over pages "
+                           "12 and 13"),
+    ("calc", 64, "all", "a narrow deadline column: the sheet's 'Quý II/2025' runs up to its cell's ruled "
+                        "side and the next cell's 'Bộ' starts 0.7 pt past it, one word to the word spacing: "
+                        "two words at the rule, the deadline alone"),
+    ("calc", 62, "header", "a rule under the header only, edges laid out on the header and its first rows "
+                           "(columns they leave empty): under a section heading of two lines, its label "
+                           "centred below its first line, row 2's first line runs over two edges yet starts "
+                           "its words where the rows above start theirs: a row under the heading, one table"),
 )
 
 
