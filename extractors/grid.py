@@ -728,7 +728,9 @@ def bridged_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSettings 
     With `border-collapse: separate` a cell's borders stand a few points inside the
     next ones; where the page cut a row, its side rules start below the rule above
     (the header's) by the border spacing and the missing top border: more than the
-    snapping tolerance, so nothing would meet there.
+    snapping tolerance, so nothing would meet there. One table's borders are drawn in one
+    ink (`same_ink`): a frame of another colour a few points above the table (a signing
+    stamp's box over a column rule) is no rule its side rules stop short of.
     """
     hs, vs = rules
     out = []
@@ -737,12 +739,37 @@ def bridged_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSettings 
         for end in ("top", "bottom"):
             y = v[end]
             near = [h["top"] for h in hs if h["x0"] - s.snap <= x <= h["x1"] + s.snap and 1.0 < abs(h["top"] - y) <= s.bridge
-                    and (h["top"] < y if end == "top" else h["top"] > y)]
+                    and (h["top"] < y if end == "top" else h["top"] > y) and same_ink(h, v, s=s)]
             if near and not any(h["x0"] - s.snap <= x <= h["x1"] + s.snap and abs(h["top"] - y) <= 1.0 for h in hs):
                 a, b = sorted((y, min(near, key=lambda t: abs(t - y))))
                 out.append({"object_type": "line", "x0": x, "x1": x, "top": a, "bottom": b, "width": 0.0,
                             "height": b - a})
     return out
+
+
+def ink(edge: dict) -> tuple[float, float, float] | None:
+    """The RGB colour a rule is seen in (a filled, unstroked rectangle's fill, else its stroke;
+    grey and CMYK turned into RGB), None when not told as plain values."""
+    color = edge.get("non_stroking_color") if edge.get("fill") and not edge.get("stroke") else edge.get("stroking_color")
+    if isinstance(color, (int, float)):
+        color = (color,)
+    if not isinstance(color, (tuple, list)) or not all(isinstance(v, (int, float)) for v in color):
+        return None
+    if len(color) == 1:
+        return (float(color[0]),) * 3
+    if len(color) == 3:
+        return tuple(float(v) for v in color)
+    if len(color) == 4:
+        c, m, y, k = color
+        return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+    return None
+
+
+def same_ink(a: dict, b: dict, *, s: TextTableSettings = TEXT) -> bool:
+    """Are two rules drawn in one colour (each channel within `ink_tol`; True when either's is
+    not known)?"""
+    x, y = ink(a), ink(b)
+    return x is None or y is None or all(abs(u - v) <= s.ink_tol for u, v in zip(x, y))
 
 
 def _is_white(color) -> bool:
