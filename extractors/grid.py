@@ -728,9 +728,9 @@ def bridged_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSettings 
     With `border-collapse: separate` a cell's borders stand a few points inside the
     next ones; where the page cut a row, its side rules start below the rule above
     (the header's) by the border spacing and the missing top border: more than the
-    snapping tolerance, so nothing would meet there. One table's borders are drawn in one
-    ink (`same_ink`): a frame of another colour a few points above the table (a signing
-    stamp's box over a column rule) is no rule its side rules stop short of.
+    snapping tolerance, so nothing would meet there. The side of a frame drawn in another
+    ink (`_other_frame`: a signing stamp's red box a few points over a black column rule) is
+    no rule they stop short of.
     """
     hs, vs = rules
     out = []
@@ -739,7 +739,7 @@ def bridged_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSettings 
         for end in ("top", "bottom"):
             y = v[end]
             near = [h["top"] for h in hs if h["x0"] - s.snap <= x <= h["x1"] + s.snap and 1.0 < abs(h["top"] - y) <= s.bridge
-                    and (h["top"] < y if end == "top" else h["top"] > y) and same_ink(h, v, s=s)]
+                    and (h["top"] < y if end == "top" else h["top"] > y) and not _other_frame(h, v, s=s)]
             if near and not any(h["x0"] - s.snap <= x <= h["x1"] + s.snap and abs(h["top"] - y) <= 1.0 for h in hs):
                 a, b = sorted((y, min(near, key=lambda t: abs(t - y))))
                 out.append({"object_type": "line", "x0": x, "x1": x, "top": a, "bottom": b, "width": 0.0,
@@ -770,6 +770,14 @@ def same_ink(a: dict, b: dict, *, s: TextTableSettings = TEXT) -> bool:
     not known)?"""
     x, y = ink(a), ink(b)
     return x is None or y is None or all(abs(u - v) <= s.ink_tol for u, v in zip(x, y))
+
+
+def _other_frame(h: dict, v: dict, *, s: TextTableSettings = TEXT) -> bool:
+    """Is the horizontal rule `h` a side of an outlined rectangle (stroked, not filled: a box
+    drawn around something of its own, a stamp's frame) drawn in another ink than the vertical
+    rule `v` (`same_ink`)? A table's rules may mix inks (grey rules among black ones, rules
+    drawn as thin filled bars); a frame of another colour is no part of it."""
+    return h.get("object_type") == "rect_edge" and bool(h.get("stroke")) and not h.get("fill") and not same_ink(h, v, s=s)
 
 
 def _is_white(color) -> bool:
