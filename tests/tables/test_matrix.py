@@ -236,6 +236,9 @@ HARD = (
     ("stamped", 75, "columns", "a stamp on every page, its red frame 4.7 pt over a column rule's top, its left "
                                "side 1.3 pt from that rule: no border of the table stops short of it, the stamp "
                                "is no row and adds no column, one table"),
+    ("reportlab", 81, "header", "rules around the header only, the header printed again at page 1's foot over "
+                                "one row (row 2 of section B), under row 1 and the heading over it: no table "
+                                "ruled between its rows, the rows above stay under the header, one table"),
 )
 
 
