@@ -736,7 +736,9 @@ def bridged_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSettings 
     With `border-collapse: separate` a cell's borders stand a few points inside the
     next ones; where the page cut a row, its side rules start below the rule above
     (the header's) by the border spacing and the missing top border: more than the
-    snapping tolerance, so nothing would meet there.
+    snapping tolerance, so nothing would meet there. The side of a frame drawn in another
+    ink (`_other_frame`: a signing stamp's red box a few points over a black column rule) is
+    no rule they stop short of.
     """
     hs, vs = rules
     out = []
@@ -745,12 +747,45 @@ def bridged_rules(rules: tuple[list[dict], list[dict]], *, s: TextTableSettings 
         for end in ("top", "bottom"):
             y = v[end]
             near = [h["top"] for h in hs if h["x0"] - s.snap <= x <= h["x1"] + s.snap and 1.0 < abs(h["top"] - y) <= s.bridge
-                    and (h["top"] < y if end == "top" else h["top"] > y)]
+                    and (h["top"] < y if end == "top" else h["top"] > y) and not _other_frame(h, v, s=s)]
             if near and not any(h["x0"] - s.snap <= x <= h["x1"] + s.snap and abs(h["top"] - y) <= 1.0 for h in hs):
                 a, b = sorted((y, min(near, key=lambda t: abs(t - y))))
                 out.append({"object_type": "line", "x0": x, "x1": x, "top": a, "bottom": b, "width": 0.0,
                             "height": b - a})
     return out
+
+
+def ink(edge: dict) -> tuple[float, float, float] | None:
+    """The RGB colour a rule is seen in (a filled, unstroked rectangle's fill, else its stroke;
+    grey and CMYK turned into RGB), None when not told as plain values."""
+    color = edge.get("non_stroking_color") if edge.get("fill") and not edge.get("stroke") else edge.get("stroking_color")
+    if isinstance(color, (int, float)):
+        color = (color,)
+    if not isinstance(color, (tuple, list)) or not all(isinstance(v, (int, float)) for v in color):
+        return None
+    if len(color) == 1:
+        return (float(color[0]),) * 3
+    if len(color) == 3:
+        return tuple(float(v) for v in color)
+    if len(color) == 4:
+        c, m, y, k = color
+        return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+    return None
+
+
+def same_ink(a: dict, b: dict, *, s: TextTableSettings = TEXT) -> bool:
+    """Are two rules drawn in one colour (each channel within `ink_tol`; True when either's is
+    not known)?"""
+    x, y = ink(a), ink(b)
+    return x is None or y is None or all(abs(u - v) <= s.ink_tol for u, v in zip(x, y))
+
+
+def _other_frame(h: dict, v: dict, *, s: TextTableSettings = TEXT) -> bool:
+    """Is the horizontal rule `h` a side of an outlined rectangle (stroked, not filled: a box
+    drawn around something of its own, a stamp's frame) drawn in another ink than the vertical
+    rule `v` (`same_ink`)? A table's rules may mix inks (grey rules among black ones, rules
+    drawn as thin filled bars); a frame of another colour is no part of it."""
+    return h.get("object_type") == "rect_edge" and bool(h.get("stroke")) and not h.get("fill") and not same_ink(h, v, s=s)
 
 
 def _is_white(color) -> bool:
@@ -1379,6 +1414,24 @@ def _rest_readings(pieces: Sequence[str], apart: Sequence[bool] = ()) -> list[tu
     return out
 
 
+def _cut_readings(pieces: Sequence[str], apart: Sequence[bool] = ()) -> list[tuple[int, list[int]]]:
+    """The readings (`_readings`) of the pieces before the last few, which are the head of the
+    next number the page cut ("1" over "1" of 117 under 116 wrapped, "7" at the next page's
+    head): the head is the start of the number after the last one read, and shorter. Their
+    starts end with the head's (the head a row of its own: `stitch._rest_of_number` glues it
+    to the rest). For a numbering cell the page cut at its foot (open at its bottom)."""
+    out = []
+    for j in range(len(pieces) - 1, 0, -1):
+        head = "".join(pieces[j:])
+        if len(head) > 5 or any(apart[j:]):
+            break  # the head of a number of six digits at most, one run a column wrapped (`_glued`)
+        for first, starts in _readings(pieces[:j], apart[:j - 1]):
+            after = str(first + len(starts))
+            if len(head) < len(after) and after.startswith(head):
+                out.append((first, [*starts, j]))
+    return out
+
+
 def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None = None, rest_at_head: bool = False,
                     s: TextTableSettings = TEXT) -> list[list[int] | None]:
     """For each row, the pieces of its numbering cell that start a number (None for a row
@@ -1389,13 +1442,14 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
     numbers where the pieces stand a row's padding apart (`_roomy`). `going_on`: the
     number before the first row (the last of the table's page before), None if not known.
     `rest_at_head`: the first numbered box at the page's head may start with the rest of a
-    number the page before cut (`_rest_readings`, at a cost: `rest_cost`). A numbering with
-    nothing known before it starts at 1 only where the fragment is no table's rest (`_rest_first`).
-    A start at 1 right under the table's header (`_is_header`) never cuts a number a narrow column
-    wrapped (`_cuts_wrapped`: "1" over "2" under the header printed again at a page's head is 12,
-    the page before not known here); under a section's label it may (one-line rows 1 and 2 of
-    section B), and so may a numbering going on."""
-    options: list[list[tuple[int, list[int]]] | None] = []
+    number the page before cut (`_rest_readings`, at a cost: `rest_cost`); a numbering cell the
+    page cut at its foot may end with the head of the next number (`_cut_readings`, at the same
+    cost). A numbering with nothing known before it starts at 1 only where the fragment is no
+    table's rest (`_rest_first`). A start at 1 right under the table's header (`_is_header`) never
+    cuts a number a narrow column wrapped (`_cuts_wrapped`: "1" over "2" under the header printed
+    again at a page's head is 12, the page before not known here); under a section's label it may
+    (one-line rows 1 and 2 of section B), and so may a numbering going on."""
+    options: list[list[tuple[int, list[int], float]] | None] = []  # (first number, starts, cost) per row
     head = _head_box(rows) if rest_at_head else None  # the box that may start with the rest of a cut number
     cells: list[Cell | None] = []
     sizes: list[int] = []  # pieces in each row's numbering cell
@@ -1413,7 +1467,10 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
             continue
         cell, pieces = found
         apart = [_roomy(replace(cell, lines=pair), pitch, s=s) for pair in zip(cell.lines, cell.lines[1:])]
-        options.append([*_readings(pieces, apart), *(_rest_readings(pieces, apart) if row is head else [])] or None)
+        options.append([*((f, st, 0.0) for f, st in _readings(pieces, apart)),
+                        *((f, st, s.rest_cost) for f, st in (_rest_readings(pieces, apart) if row is head else [])),
+                        *((f, st, s.rest_cost) for f, st in (_cut_readings(pieces, apart) if cell.open_bottom else []))]
+                       or None)
         cells.append(cell)
         sizes.append(len(pieces))
         aparts.append(apart)
@@ -1434,7 +1491,7 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
             out_back.append(list(range(len(prev_score))))
             continue
         row_best, row_back, row_last = [], [], []
-        for first, starts in opts:
+        for first, starts, cost in opts:
             n = first + len(starts) - 1
             tie = (len(starts) == 1) if strict else (len(starts) > 1) == _roomy(cells[k], pitches[k], s=s)
             # an item number of four digits glued from pieces ("96" over "97" as 9697) is two rows' numbers
@@ -1442,7 +1499,7 @@ def _read_numbering(rows: Sequence[Row], *, strict: bool, going_on: int | None =
             # a start at 1 under the header cuts no number a column wrapped ("1" over "2" is 12 there)
             anew = first == 1 and not (headed and _cuts_wrapped(starts, aparts[k]))
             scores = [prev_score[j] + (2.0 if pl is not None and first == pl + 1 else 1.0 if anew and ((pl is None and fresh) or labelled)
-                                       else 0.0) + 0.1 * tie - 0.5 * glued_big - s.rest_cost * (starts[0] > 0)
+                                       else 0.0) + 0.1 * tie - 0.5 * glued_big - cost
                       for j, pl in enumerate(prev_last)]
             j = max(range(len(scores)), key=lambda i: scores[i])
             row_best.append(scores[j])
@@ -1637,17 +1694,20 @@ def _at_labels(row: Row, *, s: TextTableSettings = TEXT) -> list[Row]:
     no piece of a number, and the numbers on either side of it are read by the table's
     numbering (`_read_numbering`) on their own ("1" over "2", then "(1)", then "1" over "3" in
     boxes ruled every other row: 12, its sub-item, 13). The start of a sub-item the page cut ("("
-    at the box's foot, "1)" at the next page's head: `_cut_label`) is such a label too. For
+    at the box's foot, "1)" at the next page's head: `_cut_label`) is such a label too, and is
+    cut from the label over it as well ("(1)" wrapped, then "(" of "(2)": two rows). For
     numbers standing level with their rows' first lines only (the caller's `centred` is not)."""
     if len(row.cells) < 2 or any(c.col_span > 1 or c.row_span > 1 for c in row.cells) or not row.cells[0].lines:
         return [row]
     lines = _rejoined(row.cells[0]).lines
     texts = [l.text.replace(" ", "") for l in lines]
-    whole = texts[:-1] if _cut_label(texts, row.cells[0].open_bottom) else texts
+    cut = _cut_label(texts, row.cells[0].open_bottom)
+    whole = texts[:-1] if cut else texts
     if not all(is_anchor(t) and not _DATE.match(t) for t in whole):
         return [row]
     plain = [PLAIN_NUMBER.match(t) is not None for t in whole] + [False] * (len(texts) - len(whole))
-    cuts = [_snap(l.box[1] - s.anchor_pad, row, s=s) for k, l in enumerate(lines) if k and plain[k] != plain[k - 1]]
+    cuts = [_snap(l.box[1] - s.anchor_pad, row, s=s) for k, l in enumerate(lines)
+            if k and (plain[k] != plain[k - 1] or (cut and k == len(lines) - 1))]
     return _cut(row, [y for y in cuts if y > row.box[1] + s.anchor_pad]) if cuts else [row]
 
 

@@ -69,7 +69,9 @@ def headed_tables(stack: Sequence[dict], words: Sequence[Word], joints: Sequence
     while k < len(heads):
         if heads[k]:
             closing = ys[k + 2] if k + 2 < len(ys) and not heads[k + 1] else None
-            one, alone = _headed(ys[k], ys[k + 1], closing, x0, x1, inside, named=True, joints=joints, s=s)
+            again = closing is not None and k + 2 < len(heads) and heads[k + 2]  # the header printed again under
+            one, alone = _headed(ys[k], ys[k + 1], closing, x0, x1, inside, named=True, joints=joints, again=again,
+                                 headed_above=bool(out), s=s)
             if one is not None:
                 out.append(one)
                 k += 2
@@ -139,12 +141,17 @@ def _names_columns(lines: Sequence[Line], x0: float, x1: float, *, s: TextTableS
 
 
 def _headed(top: float, under_header: float, closing: float | None, x0: float, x1: float, inside: Sequence[Word],
-            *, named: bool, joints: Sequence[float] = (), s: TextTableSettings) -> tuple[CellBoxes | None, bool]:
+            *, named: bool, joints: Sequence[float] = (), again: bool = False, headed_above: bool = False,
+            s: TextTableSettings) -> tuple[CellBoxes | None, bool]:
     """The table whose header stands between the rules at `top` and `under_header`, its rows under
     it down to the rule at `closing` (None: no rule closes them on the page), and whether it was
     left for a header over a single row (`_one_row`: the rules may rule every row). Unless the
     header names a table's columns (`named`), body_min_lines lines at least must follow when no
-    rule closes them (fewer are a row the page cut under a rule, no header's)."""
+    rule closes them (fewer are a row the page cut under a rule, no header's). A section's heading
+    alone between the header and the header printed `again` under the rule closing it is no row
+    the rules frame: the table's, over the rows under the header again (`stitch.goes_on`). Under
+    a header printed again below a header over rows of the stack (`headed_above`: the rules
+    stand around the headers only), one row is no table ruled between its rows either."""
     header = group_lines(w for w in inside if top < w.yc < under_header)
     if not header or len(header) > s.header_max_lines:
         return None, False
@@ -164,7 +171,7 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
     least = 1 if named else 2 if closed else s.body_min_lines
     if len(body) < least:
         return None, False
-    edges = joint_columns(joints, [*header, *body], x0, x1, s=s) or header_columns(header, body, x0, x1, s=s)
+    edges = joint_columns(joints, [*header, *body], x0, x1, s=s) or _header_edges(header, body, x0, x1, s=s)
     if len(edges) < 3 + 1 and len(body) >= s.body_min_lines:  # a header whose cells leave no white run
         edges = text_columns([[l] for l in body], x0, x1, narrow=True, s=s)  # down it: the body's own gutters
     if len(edges) < 3 + 1:
@@ -182,10 +189,29 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
     if closed and joints and not any(w.xc < edges[1] for l in body for w in l.words):
         return None, False  # the rest of a row the page above cut (its number there) under the header printed
         # again, the rules drawn a cell a piece (`grid.rule_joints`): a table ruled under every row
-    if _one_row(body, edges, closed, header, x0, x1, s=s):
+    if (_one_row(body, edges, closed, header, x0, x1, s=s) and not headed_above
+            and not (again and _headings_only(body, edges, s=s))):
         return None, True  # a row under a header's rule: maybe a table ruled between its rows (`_ruled_between`)
     bottom = closing if closed else body[-1].box[3] + s.cut_pad
     return banded_boxes(edges, [top, under_header], body, bottom, open_bottom=not closed, words=inside, s=s), False
+
+
+def _headings_only(body: Sequence[Line], edges: Sequence[float], *, s: TextTableSettings) -> bool:
+    """Are the lines under a header all a section row's (`_section_lines`: a labelled heading
+    running across the columns and the lines that wrap it)?"""
+    return bool(body) and all(_section_lines(body, edges, s=s))
+
+
+def _header_edges(header: Sequence[Line], body: Sequence[Line], x0: float, x1: float,
+                  *, s: TextTableSettings) -> list[float]:
+    """`header_columns` of a header over its body, or of the header alone when the body is a
+    section's heading only (`_headings_only`: a heading runs across the columns wherever its
+    words fall, so its word spaces and text starts tell nothing of them: a word space of it just
+    past a header gutter would set a border there, through a narrow column's wrapped heading)."""
+    edges = header_columns(header, body, x0, x1, s=s)
+    if len(edges) >= 3 + 1 and _headings_only(body, edges, s=s):
+        return header_columns(header, (), x0, x1, s=s)
+    return edges
 
 
 def _labels(text: str) -> bool:

@@ -91,6 +91,7 @@ class TextTableSettings:
     min_rule_length: float = _setting(20.0)  # shorter horizontal edges do not define an open side
     fill_tol: float = _setting(0.5)  # slack when testing that a rectangle lies inside another
     bridge: float = _setting(5.0)  # a vertical rule stopping this short of a horizontal one meets it
+    ink_tol: float = _setting(0.25, 0.0, 1.0)  # rules whose colours differ by more (any RGB channel, 0-1) are drawn in two inks
     # vertical rules this long, crossing no rule, are a table's inside (a row taller than a page)
     min_open_rule: float = _setting(100.0)
     # ... and so are as many side by side with the same ends (a block of rows with column rules only)

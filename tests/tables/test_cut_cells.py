@@ -7,7 +7,7 @@ synthetic lines: every glyph `CHAR` points wide unless a word says otherwise.
 from types import SimpleNamespace
 
 from extractors.celltext import is_syllable, join_lines
-from extractors.grid import _rest_readings
+from extractors.grid import _at_labels, _cut_readings, _rest_readings
 from extractors.headers import looks_like_header
 from extractors.layout import Cell, Line, Row, Word
 from extractors.stitch import (_Part, _PendingCell, _PendingRow, _number_before, _rest_of_label, _rest_of_number,
@@ -154,3 +154,29 @@ def test_rest_of_a_number_cut_by_a_page_break_heads_the_next_page():
     assert (110, [1, 4]) in _rest_readings(["9", "1", "1", "0", "1", "1", "1"])
     assert _rest_readings(["9", "1", "0"]) == []  # 9 over 10: two numbers, "9" is no tail of 9
     assert _rest_readings(["1", "2", "1", "3"]) == []  # 12 and 13 wrapped: nothing left over
+
+
+def test_head_of_a_number_cut_by_a_page_break_ends_the_page():
+    # item 116 wrapped "1" / "1" / "6" over "1" / "1" of 117 at the page's foot, its "7" at the
+    # next page's head: 116 and the head "11", which the stitcher glues to "7".
+    assert (116, [0, 3]) in _cut_readings(["1", "1", "6", "1", "1"])
+    assert _cut_readings(["1", "2"]) == []  # 1 over 2: 12 whole, or 1 and 2; no head is left over
+    assert _cut_readings(["1", "1", "6", "1", "2"]) == []  # "12" is no start of 117
+    assert (9, [0, 1]) in _cut_readings(["9", "1"])  # 9, then "1" of 10 the page cut
+
+
+def _cell_lines(*texts, pitch=12.0):
+    return tuple(Line((Word(t, 0, k * pitch, 6 * len(t), k * pitch + 10, 6, 6),)) for k, t in enumerate(texts))
+
+
+def test_start_of_a_sub_item_cut_by_a_page_break_is_cut_from_the_label_over_it():
+    # "(1)" wrapped in a narrow column ("(" / "1" / ")"), then "(" of "(2)" at the page's foot, its
+    # "2)" at the next page's head: two rows, "(1)" and "(".
+    first = Cell((0, 0, 20, 48), 0, 1, _cell_lines("(", "1", ")", "("), open_bottom=True)
+    name = Cell((20, 0, 200, 48), 1, 1, (Line((Word("Triển", 22, 0, 50, 10, 6, 6),)),
+                                         Line((Word("Đôn", 22, 36, 45, 46, 6, 6),))), open_bottom=True)
+    parts = _at_labels(Row((0, 0, 200, 48), (first, name)))
+    assert [[l.text for l in p.cells[0].lines] for p in parts] == [["(", "1", ")"], ["("]]
+    assert [[l.text for l in p.cells[1].lines] for p in parts] == [["Triển"], ["Đôn"]]
+    closed = Cell((0, 0, 20, 48), 0, 1, _cell_lines("(", "1", ")", "("))
+    assert len(_at_labels(Row((0, 0, 200, 48), (closed, name)))) == 1  # not cut by the page: no label's start

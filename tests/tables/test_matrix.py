@@ -238,6 +238,22 @@ HARD = (
                            "(columns they leave empty): under a section heading of two lines, its label "
                            "centred below its first line, row 2's first line runs over two edges yet starts "
                            "its words where the rows above start theirs: a row under the heading, one table"),
+    ("reportlab", 74, "header", "rules around the header only, the header printed again under section A's heading "
+                                "(its own band between two headers), the deadline column narrow ('Thời' / 'hạn' "
+                                "beside 'Cơ quan chủ trì'), the heading's word space just past that gutter: the "
+                                "heading is the table's, its columns the header's own, four; one table, not two"),
+    ("libreoffice", 74, "columns", "column rules only, a narrow number column past 100: page 4's last box holds "
+                                   "116 wrapped ('1' / '1' / '6') and the head '1' / '1' of 117 the page cut ('7' "
+                                   "at page 5's head): rows 116 and 117, no '11611'"),
+    ("libreoffice", 79, "columns", "column rules only, a narrow number column: page 2's last box holds sub-item "
+                                   "'(1)' wrapped ('(' / '1' / ')') and the '(' of '(2)' the page cut ('2)' at "
+                                   "page 3's head): rows (1) and (2), no '(1)('"),
+    ("stamped", 75, "columns", "a stamp on every page, its red frame 4.7 pt over a column rule's top, its left "
+                               "side 1.3 pt from that rule: no border of the table stops short of it, the stamp "
+                               "is no row and adds no column, one table"),
+    ("reportlab", 81, "header", "rules around the header only, the header printed again at page 1's foot over "
+                                "one row (row 2 of section B), under row 1 and the heading over it: no table "
+                                "ruled between its rows, the rows above stay under the header, one table"),
 )
 
 

@@ -85,6 +85,18 @@ def test_separate_borders_stopping_short_of_a_rule_are_bridged():
     assert bridged_rules((hs, [v(150, 100.5, 400)])) == []  # meets it already
 
 
+def test_a_frame_of_another_ink_is_no_rule_a_border_stops_short_of():
+    # a signing stamp's red box, its lower side 4.7 pt over a black column rule's top: no bridge
+    stamp = {**h(626.9, 826.9, 52.0), "object_type": "rect_edge", "stroking_color": (0.8, 0.0, 0.0),
+             "stroke": True, "fill": False}
+    rule = {**v(625.6, 56.7, 537.9), "stroking_color": (0.0,), "stroke": True}
+    assert bridged_rules(([stamp], [rule])) == []
+    black = {**stamp, "stroking_color": (0.0, 0.0, 0.0, 1.0)}  # CMYK black: one ink with grey 0
+    assert len(bridged_rules(([black], [rule]))) == 1
+    grey = {**h(626.9, 826.9, 52.0), "object_type": "line", "stroking_color": (0.8, 0.8, 0.8), "stroke": True}
+    assert len(bridged_rules(([grey], [rule]))) == 1  # a grey rule among black ones: the table's
+
+
 # ---------------------------------------------------------------- rules between rows only
 
 
