@@ -171,7 +171,7 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
     least = 1 if named else 2 if closed else s.body_min_lines
     if len(body) < least:
         return None, False
-    edges = joint_columns(joints, [*header, *body], x0, x1, s=s) or _header_edges(header, body, x0, x1, s=s)
+    edges = joint_columns(joints, [*header, *body], x0, x1, s=s) or header_columns(header, body, x0, x1, s=s)
     if len(edges) < 3 + 1 and len(body) >= s.body_min_lines:  # a header whose cells leave no white run
         edges = text_columns([[l] for l in body], x0, x1, narrow=True, s=s)  # down it: the body's own gutters
     if len(edges) < 3 + 1:
@@ -200,18 +200,6 @@ def _headings_only(body: Sequence[Line], edges: Sequence[float], *, s: TextTable
     """Are the lines under a header all a section row's (`_section_lines`: a labelled heading
     running across the columns and the lines that wrap it)?"""
     return bool(body) and all(_section_lines(body, edges, s=s))
-
-
-def _header_edges(header: Sequence[Line], body: Sequence[Line], x0: float, x1: float,
-                  *, s: TextTableSettings) -> list[float]:
-    """`header_columns` of a header over its body, or of the header alone when the body is a
-    section's heading only (`_headings_only`: a heading runs across the columns wherever its
-    words fall, so its word spaces and text starts tell nothing of them: a word space of it just
-    past a header gutter would set a border there, through a narrow column's wrapped heading)."""
-    edges = header_columns(header, body, x0, x1, s=s)
-    if len(edges) >= 3 + 1 and _headings_only(body, edges, s=s):
-        return header_columns(header, (), x0, x1, s=s)
-    return edges
 
 
 def _labels(text: str) -> bool:

@@ -238,10 +238,6 @@ HARD = (
                            "(columns they leave empty): under a section heading of two lines, its label "
                            "centred below its first line, row 2's first line runs over two edges yet starts "
                            "its words where the rows above start theirs: a row under the heading, one table"),
-    ("reportlab", 74, "header", "rules around the header only, the header printed again under section A's heading "
-                                "(its own band between two headers), the deadline column narrow ('Thời' / 'hạn' "
-                                "beside 'Cơ quan chủ trì'), the heading's word space just past that gutter: the "
-                                "heading is the table's, its columns the header's own, four; one table, not two"),
     ("libreoffice", 74, "columns", "column rules only, a narrow number column past 100: page 4's last box holds "
                                    "116 wrapped ('1' / '1' / '6') and the head '1' / '1' of 117 the page cut ('7' "
                                    "at page 5's head): rows 116 and 117, no '11611'"),
