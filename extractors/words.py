@@ -6,7 +6,9 @@ the gaps of a document's header), the latter with `source = "annotation"`."""
 
 from __future__ import annotations
 
+import math
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from typing import Iterable, Sequence
 
@@ -40,7 +42,7 @@ def page_words(page, *, ocr: bool = False, annotations: bool = True, walls: Sequ
 
     With `ocr`, the rules of a scanned table that Tesseract read as characters are
     removed: "|" (a vertical rule) splits a word in two, "_" (a horizontal rule) is dropped.
-    `walls`: the ruled sides of table cells (x, top, bottom); a word's glyphs either side of one
+    `walls`: the ruled sides of table cells (x, top, bottom), sorted (`grid.cell_walls`); a word's glyphs either side of one
     are two words (`cut_at_walls`).
     """
     words = []
@@ -59,7 +61,8 @@ Wall = tuple[float, float, float]  # a ruled side of a cell: x, top, bottom
 
 
 def cut_at_walls(word: dict, walls: Sequence[Wall], *, s: TextTableSettings = TEXT) -> list[dict]:
-    """A pdfplumber word (with its glyphs, `return_chars`) cut where a wall stands in the white
+    """A pdfplumber word (with its glyphs, `return_chars`) cut where a wall (of `walls`, sorted:
+    only those within the word's width are looked at) stands in the white
     between two of its glyphs (the one before ends before it, the next starts after it, the white
     `wall_white` wide at least) at the height of the word's middle: two cells' text the word
     spacing ran together across the rule between them (a sheet's text up to its cell's side, the
@@ -69,7 +72,8 @@ def cut_at_walls(word: dict, walls: Sequence[Wall], *, s: TextTableSettings = TE
     if len(chars) < 2 or not walls:
         return [word]
     middle = (word["top"] + word["bottom"]) / 2
-    xs = [x for x, top, bottom in walls if top <= middle <= bottom and word["x0"] < x < word["x1"]]
+    inside = walls[bisect_right(walls, (word["x0"], math.inf, math.inf)):bisect_left(walls, (word["x1"], -math.inf, -math.inf))]
+    xs = [x for x, top, bottom in inside if top <= middle <= bottom]
     cuts = [k for k in range(1, len(chars)) if chars[k]["x0"] - chars[k - 1]["x1"] >= s.wall_white
             and any(chars[k - 1]["x1"] < x < chars[k]["x0"] for x in xs)]
     if not cuts:
