@@ -391,13 +391,11 @@ def _taken_up(builders: Sequence[_Builder], current: _Builder | None, frag: Frag
     and no header row; its first item number goes on from no number of `current` (neither the
     next one nor a 1 that may start a part again) and from the last number of exactly one other
     table of its shape that ended its page: that table goes on here."""
-    if page.method != "ocr" or not frag.rows or looks_like_header(_cell_texts(frag.rows[0]), s=s) \
+    if current is None or page.method != "ocr" or not frag.rows or looks_like_header(_cell_texts(frag.rows[0]), s=s) \
             or not _bare_above(frag, page, above_limit, scan):
-        return None
-    first = _first_number(frag, current if current is not None else _Builder(frag), s=s)
-    if first is None or first == 1:
-        return None
-    if current is not None and _numbers(current, s=s)[-1:] in ([], [first - 1]):
+        return None  # (no table before: no other to take it up either)
+    first = _first_number(frag, current, s=s)
+    if first is None or first == 1 or _numbers(current, s=s)[-1:] in ([], [first - 1]):
         return None
     takers = [b for b in builders if b is not current and b.ends_page and same_shape(b.first, frag, scan)
               and _numbers(b, s=s)[-1:] == [first - 1]]
@@ -407,24 +405,21 @@ def _taken_up(builders: Sequence[_Builder], current: _Builder | None, frag: Frag
 def _first_number(frag: Fragment, b: _Builder, *, s: TextTableSettings = TEXT) -> int | None:
     """The first item number of `frag`'s rows, in the item column of the table `b` (its shape)."""
     col = _item_col(b, s=s)
-    for row in frag.rows:
-        cell = row.cell_at(col)
-        m = ITEM_NUMBER.match(cell.text.replace(" ", "")) if cell is not None else None
-        if m:
-            return int(m.group(1))
-    return None
+    cells = (row.cell_at(col) for row in frag.rows)
+    return next((n for n in (_item_number(c.text) for c in cells if c is not None) if n is not None), None)
+
+
+def _item_number(text: str) -> int | None:
+    """The item number a numbering cell's text holds ("12", "12."), None if none."""
+    m = ITEM_NUMBER.match(text.replace(" ", ""))
+    return int(m.group(1)) if m else None
 
 
 def _numbers(b: _Builder, rows: Sequence[_PendingRow] | None = None, *, s: TextTableSettings = TEXT) -> list[int]:
     """The item numbers of a table's data rows (or of `rows` of it), in order (rows without one skipped)."""
     col = _item_col(b, s=s)
-    out = []
-    for r in b.rows if rows is None else rows:
-        cell = r.cell_covering(col) if r.kind == "data" else None
-        m = ITEM_NUMBER.match(cell.raw_text.replace(" ", "")) if cell is not None else None
-        if m:
-            out.append(int(m.group(1)))
-    return out
+    cells = (r.cell_covering(col) for r in (b.rows if rows is None else rows) if r.kind == "data")
+    return [n for n in (_item_number(c.raw_text) for c in cells if c is not None) if n is not None]
 
 
 def _list_header(b: _Builder, *, s: TextTableSettings = TEXT) -> None:
