@@ -69,8 +69,7 @@ def headed_tables(stack: Sequence[dict], words: Sequence[Word], joints: Sequence
     while k < len(heads):
         if heads[k]:
             closing = ys[k + 2] if k + 2 < len(ys) and not heads[k + 1] else None
-            again = closing is not None and k + 2 < len(heads) and heads[k + 2]  # the header printed again under
-            one, alone = _headed(ys[k], ys[k + 1], closing, x0, x1, inside, named=True, joints=joints, again=again,
+            one, alone = _headed(ys[k], ys[k + 1], closing, x0, x1, inside, named=True, joints=joints,
                                  headed_above=bool(out), s=s)
             if one is not None:
                 out.append(one)
@@ -141,15 +140,13 @@ def _names_columns(lines: Sequence[Line], x0: float, x1: float, *, s: TextTableS
 
 
 def _headed(top: float, under_header: float, closing: float | None, x0: float, x1: float, inside: Sequence[Word],
-            *, named: bool, joints: Sequence[float] = (), again: bool = False, headed_above: bool = False,
+            *, named: bool, joints: Sequence[float] = (), headed_above: bool = False,
             s: TextTableSettings) -> tuple[CellBoxes | None, bool]:
     """The table whose header stands between the rules at `top` and `under_header`, its rows under
     it down to the rule at `closing` (None: no rule closes them on the page), and whether it was
     left for a header over a single row (`_one_row`: the rules may rule every row). Unless the
     header names a table's columns (`named`), body_min_lines lines at least must follow when no
-    rule closes them (fewer are a row the page cut under a rule, no header's). A section's heading
-    alone between the header and the header printed `again` under the rule closing it is no row
-    the rules frame: the table's, over the rows under the header again (`stitch.goes_on`). Under
+    rule closes them (fewer are a row the page cut under a rule, no header's). Under
     a header printed again below a header over rows of the stack (`headed_above`: the rules
     stand around the headers only), one row is no table ruled between its rows either."""
     header = group_lines(w for w in inside if top < w.yc < under_header)
@@ -189,17 +186,10 @@ def _headed(top: float, under_header: float, closing: float | None, x0: float, x
     if closed and joints and not any(w.xc < edges[1] for l in body for w in l.words):
         return None, False  # the rest of a row the page above cut (its number there) under the header printed
         # again, the rules drawn a cell a piece (`grid.rule_joints`): a table ruled under every row
-    if (_one_row(body, edges, closed, header, x0, x1, s=s) and not headed_above
-            and not (again and _headings_only(body, edges, s=s))):
+    if _one_row(body, edges, closed, header, x0, x1, s=s) and not headed_above:
         return None, True  # a row under a header's rule: maybe a table ruled between its rows (`_ruled_between`)
     bottom = closing if closed else body[-1].box[3] + s.cut_pad
     return banded_boxes(edges, [top, under_header], body, bottom, open_bottom=not closed, words=inside, s=s), False
-
-
-def _headings_only(body: Sequence[Line], edges: Sequence[float], *, s: TextTableSettings) -> bool:
-    """Are the lines under a header all a section row's (`_section_lines`: a labelled heading
-    running across the columns and the lines that wrap it)?"""
-    return bool(body) and all(_section_lines(body, edges, s=s))
 
 
 def _labels(text: str) -> bool:

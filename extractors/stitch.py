@@ -340,12 +340,10 @@ def goes_on(builder: _Builder, frag: Fragment, above: Fragment, text_above: bool
     """
     if text_above or builder.last_page != frag.page or frag.box[1] - above.box[3] > s.max_block_gap:
         return False
-    if not frag.rows or frag.n_cols != builder.first.n_cols:
+    if not _same_columns(builder.first, frag, s=s) or not frag.rows:
         return False
     if _row_key(frag.rows[0]) in builder.header_keys:
-        return True  # (its columns measured anew under it: a header alone over a heading told them less well)
-    if not _same_columns(builder.first, frag, s=s):
-        return False
+        return True
     return not looks_like_header(_cell_texts(frag.rows[0]), s=s)
 
 
